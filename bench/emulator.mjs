@@ -1,0 +1,102 @@
+// A minimal, fast OpenRouter emulator for the benchmark, run in its own process so that the
+// client being measured does not share an event loop with the server.
+//
+// The scenario travels in the base URL, so every client (they all take a base URL) can select it:
+//   POST /b/<chunks>/<writeSize>/api/v1/chat/completions
+//     body.stream !== true : one non-streaming completion (JSON)
+//     body.stream === true : an SSE stream of <chunks> content deltas, a finish chunk, a usage
+//                            chunk and `data: [DONE]`; writeSize 0 writes large pieces (the whole
+//                            payload at once when it is cached), writeSize k writes k-byte pieces,
+//                            each flushed to the socket on its own.
+// Streams above CACHE_LIMIT chunks are generated lazily, honouring backpressure.
+//
+// Prints one line `{"url":"http://127.0.0.1:<port>"}` on stdout once listening; exits when its
+// stdin closes (the runner ends) or on SIGTERM.
+import { once } from "node:events"
+import * as Http from "node:http"
+import { completionBody, streamBatches } from "./payload.mjs"
+
+const CACHE_LIMIT = 20_000
+const completion = Buffer.from(completionBody())
+const cache = new Map()
+
+const cachedStream = (n) => {
+  let buf = cache.get(n)
+  if (buf === undefined) {
+    buf = Buffer.from([...streamBatches(n)].join(""))
+    cache.set(n, buf)
+  }
+  return buf
+}
+
+const writeSmall = async (res, buf, size) => {
+  const socket = res.socket
+  for (let i = 0; i < buf.length; i += size) {
+    const ok = res.write(buf.subarray(i, i + size))
+    // http.ServerResponse corks the socket until the next tick; uncork so that each piece leaves
+    // in its own write instead of being coalesced with the rest of the loop.
+    if (socket !== null && socket.writableCorked > 0) socket.uncork()
+    if (!ok) await once(res, "drain")
+  }
+}
+
+const sendStream = async (res, n, writeSize) => {
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    "x-generation-id": "gen-1750000000-Xb7KqZt3LpR9vWm2NcDs"
+  })
+  if (n <= CACHE_LIMIT) {
+    const buf = cachedStream(n)
+    if (writeSize === 0) return res.end(buf)
+    await writeSmall(res, buf, writeSize)
+    return res.end()
+  }
+  for (const batch of streamBatches(n)) {
+    if (res.destroyed) return
+    const buf = Buffer.from(batch)
+    if (writeSize === 0) {
+      if (!res.write(buf)) await once(res, "drain")
+    } else {
+      await writeSmall(res, buf, writeSize)
+    }
+  }
+  res.end()
+}
+
+const fail = (res, status, message) => {
+  if (res.headersSent) return res.destroy()
+  res.writeHead(status, { "content-type": "application/json" })
+  res.end(JSON.stringify({ error: { code: status, message } }))
+}
+
+const server = Http.createServer({ keepAliveTimeout: 30_000 }, async (req, res) => {
+  try {
+    const m = /^\/b\/(\d+)\/(\d+)\/api\/v1\/chat\/completions$/.exec(req.url ?? "")
+    if (req.method !== "POST" || m === null) {
+      req.resume()
+      return fail(res, 404, `no route for ${req.method} ${req.url}`)
+    }
+    const parts = []
+    for await (const part of req) parts.push(part)
+    const body = JSON.parse(Buffer.concat(parts).toString("utf8"))
+    if (!Array.isArray(body.messages)) return fail(res, 400, "messages is required")
+    if (body.stream === true) return await sendStream(res, Number(m[1]), Number(m[2]))
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": completion.length,
+      "x-generation-id": "gen-1750000000-Xb7KqZt3LpR9vWm2NcDs"
+    })
+    res.end(completion)
+  } catch (e) {
+    fail(res, 500, String(e))
+  }
+})
+
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address()
+  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${port}` }) + "\n")
+})
+process.stdin.on("close", () => process.exit(0))
+process.stdin.resume()
+process.on("SIGTERM", () => process.exit(0))

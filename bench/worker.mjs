@@ -1,0 +1,161 @@
+// Measures ONE client on ONE metric in a fresh process, then prints `RESULT <json>`.
+//   node [--expose-gc] bench/worker.mjs '<job json>'
+// job: { client, metric: "send" | "stream" | "memory", emulator, ...metric parameters }
+// Every call is checked (content of the completion; count and length of the streamed deltas), so
+// a client cannot look fast by skipping work; a mismatch fails the job.
+import { performance } from "node:perf_hooks"
+import { COMPLETION_CONTENT, expectedStream } from "./payload.mjs"
+
+const job = JSON.parse(process.argv[2] ?? "{}")
+const reference = job.client === "drain"
+
+const finish = (result) => {
+  process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+
+const scenarioUrl = (chunks, writeSize) => `${job.emulator}/b/${chunks}/${writeSize}/api/v1`
+
+const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split("\n")[0].slice(0, 300)
+
+let client
+try {
+  client = await import(`./clients/${job.client}.mjs`)
+} catch (e) {
+  finish({ unavailable: describe(e) })
+  await new Promise(() => {})
+}
+
+const setup = async (baseUrl) => {
+  try {
+    return await client.setup(baseUrl)
+  } catch (e) {
+    if (e?.unavailable) {
+      finish({ unavailable: describe(e) })
+      await new Promise(() => {})
+    }
+    throw e
+  }
+}
+
+const checkCompletion = (r) => {
+  if (reference) return
+  const content = r?.choices?.[0]?.message?.content
+  if (content !== COMPLETION_CONTENT) {
+    throw new Error(`wrong completion content: ${JSON.stringify(content)?.slice(0, 80)}`)
+  }
+}
+
+/** Consumes one stream; returns its duration, failing unless every delta arrived. */
+const consume = async (ctx, chunks, onCount) => {
+  const expected = expectedStream(chunks)
+  let count = 0
+  let chars = 0
+  const t0 = performance.now()
+  const r = await client.stream(ctx, (chunk) => {
+    const content = chunk?.choices?.[0]?.delta?.content
+    if (typeof content === "string" && content.length > 0) {
+      count++
+      chars += content.length
+      if (onCount !== undefined) onCount(count)
+    }
+  })
+  const ms = performance.now() - t0
+  if (reference) {
+    if (r?.bytes !== expected.bytes) throw new Error(`drained ${r?.bytes} bytes, expected ${expected.bytes}`)
+  } else if (count !== expected.chunks || chars !== expected.chars) {
+    throw new Error(`consumed ${count} deltas / ${chars} chars, expected ${expected.chunks} / ${expected.chars}`)
+  }
+  return { ms, bytes: expected.bytes }
+}
+
+const metrics = {
+  async send() {
+    const ctx = await setup(scenarioUrl(0, 0))
+    for (let i = 0; i < job.warmup; i++) checkCompletion(await client.send(ctx))
+    const latencies = []
+    const rates = []
+    const perRun = Math.ceil(job.calls / job.runs)
+    for (let run = 0; run < job.runs; run++) {
+      const t0 = performance.now()
+      for (let i = 0; i < perRun; i++) {
+        const t = performance.now()
+        const r = await client.send(ctx)
+        latencies.push(performance.now() - t)
+        checkCompletion(r)
+      }
+      rates.push((perRun * 1000) / (performance.now() - t0))
+    }
+    return {
+      calls: perRun * job.runs,
+      reqPerSec: median(rates),
+      rates,
+      latencyMs: median(latencies),
+      p99Ms: percentile(latencies, 99)
+    }
+  },
+
+  async stream() {
+    const ctx = await setup(scenarioUrl(job.chunks, job.writeSize))
+    for (let i = 0; i < job.warmup; i++) await consume(ctx, job.chunks)
+    const times = []
+    let bytes = 0
+    for (let run = 0; run < job.runs; run++) {
+      const r = await consume(ctx, job.chunks)
+      times.push(r.ms)
+      bytes = r.bytes
+    }
+    const ms = median(times)
+    return { chunks: job.chunks, ms, times, chunksPerSec: (job.chunks * 1000) / ms, mbPerSec: bytes / 1e3 / ms }
+  },
+
+  async memory() {
+    if (typeof globalThis.gc !== "function") throw new Error("run with --expose-gc")
+    const warm = await setup(scenarioUrl(job.warmupChunks, 0))
+    await consume(warm, job.warmupChunks)
+    await consume(warm, job.warmupChunks)
+    const ctx = await setup(scenarioUrl(job.chunks, 0))
+    await new Promise((r) => setTimeout(r, 20))
+    globalThis.gc()
+    globalThis.gc()
+    const before = process.memoryUsage()
+    let peak = before.rss
+    let end = before
+    const r = await consume(ctx, job.chunks, (count) => {
+      if (count % 10_000 === 0) peak = Math.max(peak, process.memoryUsage.rss())
+      if (count === job.chunks) {
+        // Sampled at the last delta, while the stream is still open, so anything the client
+        // retained for the stream is still counted.
+        globalThis.gc()
+        globalThis.gc()
+        end = process.memoryUsage()
+      }
+    })
+    const mb = (x) => x / (1024 * 1024)
+    return {
+      chunks: job.chunks,
+      rssGrowthMB: mb(end.rss - before.rss),
+      heapGrowthMB: mb(end.heapUsed - before.heapUsed),
+      peakRssGrowthMB: mb(Math.max(peak, end.rss) - before.rss),
+      baselineRssMB: mb(before.rss),
+      ms: r.ms
+    }
+  }
+}
+
+try {
+  const run = metrics[job.metric]
+  if (run === undefined) throw new Error(`unknown metric ${job.metric}`)
+  finish(await run())
+} catch (e) {
+  finish({ error: describe(e) })
+}

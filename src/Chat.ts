@@ -1,0 +1,386 @@
+/**
+ * Chat completions: `send` for one response, `stream` for a `Stream` of chunks, `collect` to fold a
+ * stream back into the response a non-streaming call would have returned.
+ *
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Console, Effect, Layer } from "effect"
+ * import { Chat, OpenRouterConfig } from "effect-openrouter"
+ *
+ * const program = Effect.gen(function*() {
+ *   const response = yield* Chat.send({
+ *     model: "openai/gpt-4o-mini",
+ *     messages: [{ role: "user", content: "Say hello" }]
+ *   })
+ *   yield* Console.log(response.choices[0]?.message?.content)
+ * })
+ *
+ * program.pipe(
+ *   Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici)),
+ *   Effect.runPromise
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Client from "./Client.js"
+import * as Errors from "./Errors.js"
+import { collectChunks } from "./internal/collect.js"
+import { makeSseParser } from "./internal/sse.js"
+import * as Retry from "./Retry.js"
+import * as S from "./Schema.js"
+
+/**
+ * A chat request as you write it: wire (snake_case) field names, as in OpenRouter's API reference.
+ * Fields the schema does not know are sent unchanged.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ChatRequest = S.ChatRequest
+
+/**
+ * The per-call options of {@link send} and {@link stream}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Options = Client.CallOptions
+
+const resolvePolicy = (config: Client.OpenRouterConfigService, options: Options | undefined): Retry.Policy | false =>
+  options?.retry ?? config.retry ?? Retry.defaultPolicy
+
+const requestTimeout = (config: Client.OpenRouterConfigService, options: Options | undefined): Duration.Duration =>
+  options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
+
+const timeoutError = (limit: "request" | "idle", duration: Duration.Duration, what: string) =>
+  new Errors.TimeoutError({
+    limit,
+    duration,
+    message: `${what} took longer than ${Duration.format(duration)}`
+  })
+
+/**
+ * Sends a chat completion request and returns the response.
+ *
+ * The request is validated first (an invalid one fails with `InvalidRequestError` and nothing is sent);
+ * transient failures are retried under the policy (`options.retry`, else the configured one, else
+ * `Retry.defaultPolicy`); every failure is one of the tagged errors of `Errors.SendError`.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const send = (
+  request: ChatRequest,
+  options?: Options
+): Effect.Effect<S.ChatResponse, Errors.SendError, HttpClient.HttpClient | Client.OpenRouterConfig> =>
+  Effect.flatMap(Client.OpenRouterConfig, (config) => {
+    if ((request as { readonly stream?: unknown }).stream === true) {
+      return Effect.fail(
+        new Errors.InvalidRequestError({
+          message: "Invalid request: stream: true is not for Chat.send; use Chat.stream",
+          issues: [{ path: "stream", message: "Chat.send does not stream; use Chat.stream" }]
+        })
+      )
+    }
+    const prepared = Client.prepare(config, request, options, "application/json")
+    if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+    const timeout = requestTimeout(config, options)
+    return Effect.flatMap(HttpClient.HttpClient, (client) => {
+      const attempt = client.execute(prepared.right).pipe(
+        Effect.mapError((e) => Client.connectionError(e)),
+        Effect.flatMap(Client.readCompletion),
+        Effect.timeoutFail({
+          duration: timeout,
+          onTimeout: () => timeoutError("request", timeout, "The chat completion request")
+        })
+      )
+      return Retry.retry(attempt, resolvePolicy(config, options))
+    })
+  })
+
+// ---------------------------------------------------------------------------
+// Streaming
+// ---------------------------------------------------------------------------
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const nonEmpty = (u: unknown): boolean =>
+  u !== undefined && u !== null && u !== "" && !(Array.isArray(u) && u.length === 0)
+
+/**
+ * Whether a chunk carries content for the consumer (text, reasoning, a tool call, a refusal, an image,
+ * audio or annotations), as opposed to a role-only opening chunk, a usage chunk or a debug chunk.
+ *
+ * @since 0.1.0
+ * @category streaming
+ */
+export const hasContent = (chunk: S.ChatStreamChunk): boolean => {
+  for (const choice of chunk.choices) {
+    const delta = choice.delta
+    if (
+      delta !== undefined && delta !== null &&
+      (nonEmpty(delta.content) || nonEmpty(delta.reasoning) || nonEmpty(delta.reasoning_details) ||
+        nonEmpty(delta.tool_calls) || nonEmpty(delta.refusal) || nonEmpty(delta.images) ||
+        nonEmpty(delta.audio) || nonEmpty(delta.annotations))
+    ) return true
+  }
+  return false
+}
+
+const midStreamError = (
+  error: unknown,
+  chunk: Record<string, unknown>,
+  contentEmitted: boolean
+): Errors.MidStreamError => {
+  const e = isRecord(error) ? error : {}
+  const metadata = isRecord(e.metadata) ? e.metadata : undefined
+  const code = typeof e.code === "number" || typeof e.code === "string" ? e.code : undefined
+  return new Errors.MidStreamError({
+    code,
+    message: typeof e.message === "string" ? e.message : "The stream reported an error",
+    errorType: typeof metadata?.error_type === "string" ? metadata.error_type : undefined,
+    providerName: typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined,
+    metadata: metadata as Errors.MidStreamError["metadata"],
+    contentEmitted,
+    generationId: typeof chunk.id === "string" ? chunk.id : undefined
+  })
+}
+
+/**
+ * Parses a `text/event-stream` body into chunks: one SSE parser per body, `[DONE]` ends the stream,
+ * an error chunk fails it with `MidStreamError` after the chunks before it, a body that ends without
+ * `[DONE]` fails with `ConnectionError`. Output chunks follow network reads; reads with only
+ * keep-alive comments emit nothing (so they do not reset an idle timeout).
+ */
+const decodeEvents = (
+  response: HttpClientResponse.HttpClientResponse
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+  Stream.suspend(() => {
+    const parser = makeSseParser()
+    const status = response.status
+    let contentEmitted = false
+    let done = false
+    let out: Array<S.ChatStreamChunk> = []
+
+    const handle = (events: ReadonlyArray<{ readonly data: string }>): Errors.StreamError | undefined => {
+      for (let i = 0; i < events.length; i++) {
+        const data = events[i]!.data
+        if (data === "[DONE]") {
+          done = true
+          return undefined
+        }
+        let json: unknown
+        try {
+          json = JSON.parse(data)
+        } catch (e) {
+          return Client.decodeError(status, response.headers, data, `stream chunk is not JSON: ${(e as Error).message}`)
+        }
+        if (isRecord(json) && json.error !== undefined && json.error !== null) {
+          return midStreamError(json.error, json, contentEmitted)
+        }
+        const decoded = S.decodeChatStreamChunk(json)
+        if (Either.isLeft(decoded)) {
+          return Client.decodeError(status, response.headers, data, decoded.left.message)
+        }
+        const chunk = decoded.right
+        for (const choice of chunk.choices) {
+          const choiceError = (choice as { readonly error?: unknown }).error
+          if (choiceError !== undefined && choiceError !== null) {
+            return midStreamError(choiceError, json as Record<string, unknown>, contentEmitted)
+          }
+        }
+        if (!contentEmitted && hasContent(chunk)) contentEmitted = true
+        out.push(chunk)
+      }
+      return undefined
+    }
+
+    const emit = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      if (out.length === 0) return Channel.void
+      const chunk = Chunk.unsafeFromArray(out)
+      out = []
+      return Channel.write(chunk)
+    }
+
+    const loop: Channel.Channel<
+      Chunk.Chunk<S.ChatStreamChunk>,
+      Chunk.Chunk<Uint8Array>,
+      Errors.StreamError,
+      Errors.StreamError,
+      void,
+      unknown
+    > = Channel.readWithCause({
+      onInput: (input: Chunk.Chunk<Uint8Array>) => {
+        let error: Errors.StreamError | undefined
+        for (const bytes of input) {
+          error = handle(parser.feed(bytes))
+          if (error !== undefined || done) break
+        }
+        if (error !== undefined) return Channel.zipRight(emit(), Channel.fail(error))
+        if (done) return emit()
+        return Channel.zipRight(emit(), loop)
+      },
+      onFailure: (cause) => Channel.zipRight(emit(), Channel.failCause(cause)),
+      onDone: () => {
+        const error = handle(parser.flush()) ?? (done ? undefined : new Errors.ConnectionError({
+          reason: "StreamCutOff",
+          message: `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
+        }))
+        return error === undefined ? emit() : Channel.zipRight(emit(), Channel.fail(error))
+      }
+    })
+
+    return response.stream.pipe(
+      Stream.mapError((e) => Client.connectionError(e, "ResponseFailed")),
+      Stream.pipeThroughChannel(loop)
+    )
+  })
+
+/** A JSON body on a 200 to a stream request (some gateways): an error object becomes its status error. */
+const jsonInsteadOfStream = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<never, Errors.SendError> =>
+  Effect.flatMap(
+    Effect.mapError(response.text, (e) => Client.connectionError(e, "ResponseFailed")),
+    (text): Effect.Effect<never, Errors.SendError> => {
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      if (isRecord(json) && json.error !== undefined && json.error !== null) {
+        return Effect.flip(Client.statusError(response.status, response.headers, text))
+      }
+      return Effect.fail(
+        Client.decodeError(
+          response.status,
+          response.headers,
+          text,
+          `expected text/event-stream, got ${response.headers["content-type"] ?? "no content type"}`
+        )
+      )
+    }
+  )
+
+/** Opens one attempt: sends the request, checks the status, and returns the chunk stream of the body. */
+const openAttempt = (
+  client: HttpClient.HttpClient,
+  request: Parameters<HttpClient.HttpClient["execute"]>[0],
+  timeout: Duration.Duration
+): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.SendError> =>
+  client.execute(request).pipe(
+    Effect.mapError((e) => Client.connectionError(e)),
+    Effect.timeoutFail({
+      duration: timeout,
+      onTimeout: () => timeoutError("request", timeout, "Waiting for the stream's response headers")
+    }),
+    Effect.flatMap((response): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.SendError> => {
+      if (response.status < 200 || response.status >= 300) {
+        return Effect.flatMap(
+          Effect.mapError(response.text, (e) => Client.connectionError(e, "ResponseFailed")),
+          (text) => Effect.flip(Client.statusError(response.status, response.headers, text))
+        )
+      }
+      const contentType = response.headers["content-type"] ?? ""
+      if (!contentType.includes("text/event-stream")) return jsonInsteadOfStream(response)
+      return Effect.succeed(decodeEvents(response))
+    })
+  )
+
+/**
+ * Pulls one attempt until its first chunk with content (or its end), so that a failure before any
+ * content reaches the consumer can be retried; the attempt's connection lives in `scope`.
+ */
+const untilContent = (
+  attempt: Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.SendError>,
+  parent: Scope.Scope
+): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.StreamError> =>
+  Effect.flatMap(Scope.fork(parent, { _tag: "Sequential" } as never), (scope) =>
+    Effect.onExit(
+      Effect.gen(function*() {
+        const chunks = yield* attempt
+        const pull = yield* Scope.extend(Stream.toPull(chunks), scope)
+        const prefix: Array<S.ChatStreamChunk> = []
+        while (true) {
+          const next = yield* Effect.either(pull)
+          if (Either.isLeft(next)) {
+            if (Option.isSome(next.left)) return yield* Effect.fail(next.left.value)
+            return Stream.fromIterable(prefix)
+          }
+          let content = false
+          for (const chunk of next.right) {
+            prefix.push(chunk)
+            if (!content && hasContent(chunk)) content = true
+          }
+          if (content) {
+            return Stream.concat(Stream.fromIterable(prefix), Stream.fromPull(Effect.succeed(pull)))
+          }
+        }
+      }),
+      (exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void
+    ))
+
+/**
+ * Streams a chat completion: sends the request with `stream: true` and emits each parsed chunk as it
+ * arrives. Reads from the socket only as fast as the consumer pulls; stopping early or interrupting
+ * closes the connection at once (OpenRouter then stops generating and billing).
+ *
+ * Fails with `MidStreamError` when OpenRouter reports an error after the stream started (after the
+ * chunks before it were emitted), with `ConnectionError` when the stream is cut off before `[DONE]`, and
+ * with `TimeoutError` (`limit: "idle"`) when no data event arrives within `idleTimeout` (keep-alive
+ * comments do not count). A failure before any content was emitted is retried under the policy;
+ * once content has been emitted, never.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const stream = (
+  request: ChatRequest,
+  options?: Options
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | Client.OpenRouterConfig> =>
+  Stream.unwrapScoped(
+    Effect.gen(function*() {
+      const config = yield* Client.OpenRouterConfig
+      const prepared = Client.prepare(config, { ...request, stream: true }, options, "text/event-stream")
+      if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
+      const client = yield* HttpClient.HttpClient
+      const attempt = openAttempt(client, prepared.right, requestTimeout(config, options))
+      const idle = options?.idleTimeout === undefined ? config.idleTimeout : Duration.decode(options.idleTimeout)
+      const policy = resolvePolicy(config, options)
+      const withIdle = (chunks: Stream.Stream<S.ChatStreamChunk, Errors.StreamError>) =>
+        Stream.timeoutFail(
+          chunks,
+          () => timeoutError("idle", idle, "Waiting for the next stream event"),
+          idle
+        )
+      if (policy === false) return withIdle(Stream.unwrap(attempt))
+      const scope = yield* Effect.scope
+      return yield* Retry.retry(untilContent(Effect.map(attempt, withIdle), scope), policy)
+    })
+  )
+
+/**
+ * Folds a chunk stream into the response a non-streaming call would have returned: content and
+ * reasoning concatenated per choice, `reasoning_details` gathered, tool calls merged by `index` (id, type
+ * and name from the first delta, `arguments` concatenated), `finish_reason` and `native_finish_reason`
+ * from the last chunk that has them, `usage` from the usage chunk, and `id`, `model`, `provider`,
+ * `created` from the chunks.
+ *
+ * @since 0.1.0
+ * @category streaming
+ */
+export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>
+  collectChunks(self)

@@ -1,0 +1,499 @@
+/**
+ * Every way a call to OpenRouter can fail, as tagged errors.
+ *
+ * `Chat.send` fails with {@link SendError}; `Chat.stream` with {@link StreamError}. Both are closed
+ * unions, so `Effect.catchTags` or `Match.tagsExhaustive` over them is checked by the compiler:
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Chat } from "effect-openrouter"
+ *
+ * Chat.send({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Effect.catchTags({
+ *     TooManyRequestsResponseError: (e) => Effect.succeed(`slow down (retry after ${e.retryAfter})`),
+ *     PaymentRequiredResponseError: () => Effect.succeed("out of credits"),
+ *     // ... every other tag, or the compiler complains
+ *   })
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as S from "./Schema.js"
+
+// ---------------------------------------------------------------------------
+// Status errors
+// ---------------------------------------------------------------------------
+
+const responseErrorFields = {
+  /** The HTTP status of the response (200 for an error object in a 200 body). */
+  status: Schema.Number,
+  /** OpenRouter's `error.message` when the body has one, else a description of what happened. */
+  message: Schema.String,
+  /** OpenRouter's `error.code` as sent (usually the HTTP-like status number, sometimes a string). */
+  code: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
+  /** `error.error_type` or `error.metadata.error_type` (e.g. `rate_limit_exceeded`). */
+  errorType: Schema.optional(Schema.String),
+  /** `error.metadata`, decoded where OpenRouter documents it (provider, moderation, guardrail, availability). */
+  metadata: Schema.optional(S.ErrorMetadata),
+  /** `error.availability` on availability errors (no endpoints, capacity exhausted, ...). */
+  availability: Schema.optional(S.Availability),
+  /** The response headers (lower-case names). */
+  headers: Schema.Record({ key: Schema.String, value: Schema.String }),
+  /** The generation id (`X-Generation-Id`), when the response names one. */
+  generationId: Schema.optional(Schema.String),
+  /** How long the server asked to wait (`retry-after-ms`, then `Retry-After`), when it said. */
+  retryAfter: Schema.optional(Schema.DurationFromSelf),
+  /** The parsed JSON body, or the raw text (bounded) when the body is not JSON. */
+  body: Schema.Unknown,
+  /** How many attempts were made before this error was returned (set by the retry policy). */
+  attempts: Schema.optional(Schema.Number)
+}
+
+const statusFields = <N extends number>(status: N) => ({ ...responseErrorFields, status: Schema.Literal(status) })
+
+/**
+ * 400: the request was malformed or asked for something invalid.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class BadRequestResponseError
+  extends Schema.TaggedError<BadRequestResponseError>()("BadRequestResponseError", statusFields(400))
+{}
+
+/**
+ * 401: the API key is missing, invalid or disabled.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class UnauthorizedResponseError
+  extends Schema.TaggedError<UnauthorizedResponseError>()("UnauthorizedResponseError", statusFields(401))
+{}
+
+/**
+ * 402: the account or key is out of credits.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class PaymentRequiredResponseError
+  extends Schema.TaggedError<PaymentRequiredResponseError>()("PaymentRequiredResponseError", statusFields(402))
+{}
+
+/**
+ * 403: moderation flagged the input, a guardrail blocked it, or the key lacks permission.
+ * `metadata.reasons` / `metadata.flagged_input` (moderation) and `metadata.patterns` (guardrail) say which.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class ForbiddenResponseError
+  extends Schema.TaggedError<ForbiddenResponseError>()("ForbiddenResponseError", statusFields(403))
+{}
+
+/**
+ * 404: the model or endpoint does not exist.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class NotFoundResponseError
+  extends Schema.TaggedError<NotFoundResponseError>()("NotFoundResponseError", statusFields(404))
+{}
+
+/**
+ * 408: the request timed out on OpenRouter's side.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class RequestTimeoutResponseError
+  extends Schema.TaggedError<RequestTimeoutResponseError>()("RequestTimeoutResponseError", statusFields(408))
+{}
+
+/**
+ * 413: the request body is too large.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class PayloadTooLargeResponseError
+  extends Schema.TaggedError<PayloadTooLargeResponseError>()("PayloadTooLargeResponseError", statusFields(413))
+{}
+
+/**
+ * 422: the request was well-formed but cannot be processed (e.g. invalid parameters for the model).
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class UnprocessableEntityResponseError extends Schema.TaggedError<UnprocessableEntityResponseError>()(
+  "UnprocessableEntityResponseError",
+  statusFields(422)
+) {}
+
+/**
+ * 429: rate limited. `retryAfter` carries the server's `Retry-After` when it sent one.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class TooManyRequestsResponseError
+  extends Schema.TaggedError<TooManyRequestsResponseError>()("TooManyRequestsResponseError", statusFields(429))
+{}
+
+/**
+ * 500: OpenRouter failed internally.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class InternalServerResponseError
+  extends Schema.TaggedError<InternalServerResponseError>()("InternalServerResponseError", statusFields(500))
+{}
+
+/**
+ * 502: the model or provider is down, or answered with something invalid.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class BadGatewayResponseError
+  extends Schema.TaggedError<BadGatewayResponseError>()("BadGatewayResponseError", statusFields(502))
+{}
+
+/**
+ * 503: no provider meets the routing requirements right now. `availability` says why and whether a
+ * retry can help; `retryAfter` carries the server's `Retry-After` when it sent one.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class ServiceUnavailableResponseError extends Schema.TaggedError<ServiceUnavailableResponseError>()(
+  "ServiceUnavailableResponseError",
+  statusFields(503)
+) {}
+
+/**
+ * 524: the edge network timed out waiting for the upstream.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class EdgeNetworkTimeoutResponseError extends Schema.TaggedError<EdgeNetworkTimeoutResponseError>()(
+  "EdgeNetworkTimeoutResponseError",
+  statusFields(524)
+) {}
+
+/**
+ * 529: the provider is overloaded.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class ProviderOverloadedResponseError extends Schema.TaggedError<ProviderOverloadedResponseError>()(
+  "ProviderOverloadedResponseError",
+  statusFields(529)
+) {}
+
+/**
+ * Any error status without a class of its own (409, 410, 504, 520, ...). `status` says which.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export class OpenRouterDefaultError
+  extends Schema.TaggedError<OpenRouterDefaultError>()("OpenRouterDefaultError", responseErrorFields)
+{}
+
+/**
+ * An error that OpenRouter answered with an HTTP status (or an error object in a 200 body).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StatusError =
+  | BadRequestResponseError
+  | UnauthorizedResponseError
+  | PaymentRequiredResponseError
+  | ForbiddenResponseError
+  | NotFoundResponseError
+  | RequestTimeoutResponseError
+  | PayloadTooLargeResponseError
+  | UnprocessableEntityResponseError
+  | TooManyRequestsResponseError
+  | InternalServerResponseError
+  | BadGatewayResponseError
+  | ServiceUnavailableResponseError
+  | EdgeNetworkTimeoutResponseError
+  | ProviderOverloadedResponseError
+  | OpenRouterDefaultError
+
+/**
+ * The fields every {@link StatusError} is built from.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StatusErrorFields = Omit<Schema.Struct.Constructor<typeof responseErrorFields>, "status">
+
+const statusClasses = {
+  400: BadRequestResponseError,
+  401: UnauthorizedResponseError,
+  402: PaymentRequiredResponseError,
+  403: ForbiddenResponseError,
+  404: NotFoundResponseError,
+  408: RequestTimeoutResponseError,
+  413: PayloadTooLargeResponseError,
+  422: UnprocessableEntityResponseError,
+  429: TooManyRequestsResponseError,
+  500: InternalServerResponseError,
+  502: BadGatewayResponseError,
+  503: ServiceUnavailableResponseError,
+  524: EdgeNetworkTimeoutResponseError,
+  529: ProviderOverloadedResponseError
+} as const
+
+/**
+ * The statuses that have an error class of their own.
+ *
+ * @since 0.1.0
+ * @category status errors
+ */
+export type KnownStatus = keyof typeof statusClasses
+
+/**
+ * Builds the error class for an HTTP status: the class of its own for the statuses OpenRouter documents,
+ * {@link OpenRouterDefaultError} for any other.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromStatus = (status: number, fields: StatusErrorFields): StatusError => {
+  const Class = (statusClasses as Record<number, new(fields: StatusErrorFields & { status: number }) => StatusError>)[
+    status
+  ]
+  return Class ? new Class({ ...fields, status }) : new OpenRouterDefaultError({ ...fields, status })
+}
+
+// ---------------------------------------------------------------------------
+// Client-side errors
+// ---------------------------------------------------------------------------
+
+/**
+ * The request or the response broke in transport: connection refused or reset, DNS failure, a body
+ * that stopped mid-way, or a stream cut off before `[DONE]`. `cause` holds the underlying error.
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class ConnectionError extends Schema.TaggedError<ConnectionError>()("ConnectionError", {
+  /** What broke: sending the request, reading the response, or a stream that ended without `[DONE]`. */
+  reason: Schema.Literal("RequestFailed", "ResponseFailed", "StreamCutOff"),
+  /** A description of what happened and where (method and URL; never a secret). */
+  message: Schema.String,
+  /** The underlying transport error, when there is one. */
+  cause: Schema.optional(Schema.Unknown),
+  /** How many attempts were made before this error was returned (set by the retry policy). */
+  attempts: Schema.optional(Schema.Number)
+}) {}
+
+/**
+ * A time limit was hit: `"request"` bounds a whole call (for a stream, the wait for the response
+ * headers); `"idle"` bounds the gap between two data events of a stream.
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutError", {
+  /** Which limit was hit. */
+  limit: Schema.Literal("request", "idle"),
+  /** The limit that was exceeded. */
+  duration: Schema.DurationFromSelf,
+  /** A description of what timed out. */
+  message: Schema.String,
+  /** How many attempts were made before this error was returned (set by the retry policy). */
+  attempts: Schema.optional(Schema.Number)
+}) {}
+
+/** The longest excerpt of a raw body that an error keeps. */
+const EXCERPT_LIMIT = 2048
+
+/**
+ * Cuts a raw body down to a bounded excerpt for an error.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string =>
+  text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`
+
+/**
+ * The response (or one stream chunk) is not JSON, or not a chat completion. `excerpt` holds a bounded
+ * excerpt of the raw text; `issue` says what did not match.
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>()("ResponseDecodeError", {
+  /** A description of what could not be decoded. */
+  message: Schema.String,
+  /** The HTTP status of the response. */
+  status: Schema.Number,
+  /** A bounded excerpt of the raw text that failed to decode. */
+  excerpt: Schema.String,
+  /** What did not match: the JSON parser's message or the schema's issues. */
+  issue: Schema.String,
+  /** The generation id, when the response names one. */
+  generationId: Schema.optional(Schema.String),
+  /** How many attempts were made before this error was returned (set by the retry policy). */
+  attempts: Schema.optional(Schema.Number)
+}) {}
+
+/**
+ * One problem found in a request before it was sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const RequestIssue = Schema.Struct({
+  /** Where the problem is, e.g. `messages.1.content.0.type`, or `headers.X-Title`. */
+  path: Schema.String,
+  /** What is wrong there. */
+  message: Schema.String
+})
+
+/**
+ * One problem found in a request before it was sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestIssue = typeof RequestIssue.Type
+
+/**
+ * The request failed validation (a field out of range, a missing `tool_call_id`, a header value with a
+ * line break, ...). Nothing was sent. `issues` names the path of every bad field.
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>()("InvalidRequestError", {
+  /** A description naming the bad field(s). */
+  message: Schema.String,
+  /** Each problem with its path. */
+  issues: Schema.Array(RequestIssue)
+}) {}
+
+/**
+ * OpenRouter reported an error after a stream had started (HTTP 200): a chunk with a top-level `error`,
+ * or the older form `choices[i].error`.
+ *
+ * @since 0.1.0
+ * @category client errors
+ */
+export class MidStreamError extends Schema.TaggedError<MidStreamError>()("MidStreamError", {
+  /** `error.code` as sent: usually an HTTP-like number (429, 502, ...), sometimes a string. */
+  code: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
+  /** `error.message`. */
+  message: Schema.String,
+  /** `error.metadata.error_type` (e.g. `provider_overloaded`, `context_length_exceeded`). */
+  errorType: Schema.optional(Schema.String),
+  /** `error.metadata.provider_name`, when present. */
+  providerName: Schema.optional(Schema.String),
+  /** `error.metadata` as sent. */
+  metadata: Schema.optional(S.ErrorMetadata),
+  /** Whether any content (text, reasoning, tool call, ...) had been emitted before the error. */
+  contentEmitted: Schema.Boolean,
+  /** The generation id (the chunk's `id`), when present. */
+  generationId: Schema.optional(Schema.String),
+  /** How many attempts were made before this error was returned (set by the retry policy). */
+  attempts: Schema.optional(Schema.Number)
+}) {}
+
+// ---------------------------------------------------------------------------
+// Unions and predicates
+// ---------------------------------------------------------------------------
+
+/**
+ * Everything `Chat.send` can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SendError = StatusError | ConnectionError | TimeoutError | ResponseDecodeError | InvalidRequestError
+
+/**
+ * Everything `Chat.stream` can fail with: {@link SendError} plus {@link MidStreamError}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type StreamError = SendError | MidStreamError
+
+const statusErrorTags: ReadonlySet<string> = new Set([
+  ...Object.values(statusClasses).map((Class) => Class._tag),
+  OpenRouterDefaultError._tag
+])
+
+/**
+ * Whether a value is one of the {@link StatusError} classes.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isStatusError = (u: unknown): u is StatusError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && statusErrorTags.has(u._tag)
+
+/** Statuses that say "try again later". */
+const transientStatuses: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504, 524, 529])
+
+/** `error_type` values of mid-stream errors that a retry can fix. */
+const transientErrorTypes: ReadonlySet<string> = new Set([
+  "rate_limit_exceeded",
+  "provider_overloaded",
+  "provider_unavailable",
+  "server",
+  "timeout"
+])
+
+/**
+ * Whether a failure is transient, so that trying the same request again may succeed:
+ * 408, 429, 500, 502, 503, 524, 529 (and 409 and other 5xx statuses without a class of their own),
+ * connection errors, timeouts, and mid-stream errors of a transient kind (overloaded, unavailable,
+ * rate limited). Never 400, 401, 402, 403, 404, 413, 422, an invalid request or an undecodable
+ * response. An availability error whose body says `retryable: false` is not transient.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRetryable = (error: StreamError): boolean => {
+  switch (error._tag) {
+    case "ConnectionError":
+    case "TimeoutError":
+      return true
+    case "InvalidRequestError":
+    case "ResponseDecodeError":
+      return false
+    case "MidStreamError":
+      return (error.errorType !== undefined && transientErrorTypes.has(error.errorType)) ||
+        (typeof error.code === "number" && transientStatuses.has(error.code))
+    default:
+      if (error.availability?.retryable === false) return false
+      return transientStatuses.has(error.status) || (error._tag === "OpenRouterDefaultError" && error.status >= 500)
+  }
+}
+
+/**
+ * The delay the server asked for, if the failure carries one.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const retryAfter = (error: StreamError): Duration.Duration | undefined =>
+  isStatusError(error) ? error.retryAfter : undefined

@@ -1,0 +1,637 @@
+/**
+ * A scripted emulator of OpenRouter's `POST {base}/chat/completions`, for tests and demos.
+ *
+ * A {@link Script} says what to answer; a {@link Reply} says exactly what goes on the wire
+ * (status, headers, body pieces, pauses, how the response ends). The answer constructors
+ * ({@link completion}, {@link stream}, {@link error}, {@link midStreamError}, ...) build Replies
+ * that look like real OpenRouter traffic. Two transports render the same Reply:
+ *
+ * - {@link layer}: an in-process `HttpClient` (no socket), whose pauses run on the Effect
+ *   clock so `TestClock` can drive them;
+ * - `TestServer` (Node only): a real HTTP server on 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * import * as Testing from "effect-openrouter/Testing"
+ *
+ * const script = [
+ *   Testing.error(429, { retryAfter: "2 seconds" }),
+ *   Testing.stream({ deltas: ["Hel", "lo"] })
+ * ]
+ * program.pipe(Effect.provide(Testing.layer(script)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as InProcess from "./internal/emulator/inProcess.js"
+import * as Render from "./internal/emulator/render.js"
+import * as Replies from "./internal/emulator/replies.js"
+
+// ---------------------------------------------------------------------------------------------
+// The reply model
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A body piece that writes nothing and waits `duration` before the next piece (keep-alive
+ * comments are written meanwhile if the Reply has `keepAliveEvery`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Pause {
+  readonly _tag: "Pause"
+  readonly duration: Duration.DurationInput
+}
+
+/**
+ * What the emulator sends for one request. Both transports render exactly this.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Reply {
+  /** The HTTP status. */
+  readonly status: number
+  /** Response headers (any case). */
+  readonly headers: Readonly<Record<string, string>>
+  /**
+   * Body pieces, each written as one write, in order; strings are UTF-8. A {@link Pause} piece
+   * waits. May be lazy: it is iterated once per request, so make it re-iterable (an array, or an
+   * object whose `[Symbol.iterator]` starts a new generator) if the Reply answers several requests.
+   */
+  readonly body: Iterable<string | Uint8Array | Pause>
+  /**
+   * Re-split the body into writes of exactly this many bytes (across piece boundaries, so one
+   * write can hold the end of one event and the start of the next); only the write before a
+   * pause and the last one may be shorter. `1` delivers the body byte by byte.
+   */
+  readonly writeSize?: number
+  /** Wait this long before sending the status and headers. */
+  readonly headersDelay?: Duration.DurationInput
+  /**
+   * How the response ends after the body: `"end"` (default) normally; `"reset"` drops the
+   * connection mid-body (the client sees a transport error after receiving the whole body
+   * written so far); `"hang"` keeps the response open, writing nothing more, until the client
+   * goes away.
+   */
+  readonly ending?: "end" | "reset" | "hang"
+  /**
+   * While hanging or inside a {@link Pause}, write `": OPENROUTER PROCESSING\n\n"` at this
+   * interval, as OpenRouter does while the upstream provider is slow.
+   */
+  readonly keepAliveEvery?: Duration.DurationInput
+}
+
+/**
+ * A request as the emulator received it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedRequest {
+  /** The HTTP method, e.g. `"POST"`. */
+  readonly method: string
+  /** The URL path, e.g. `"/api/v1/chat/completions"`. */
+  readonly path: string
+  /** The full URL. */
+  readonly url: string
+  /** Request headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The body parsed as JSON, or `undefined` when it is empty or not JSON. */
+  readonly body: unknown
+  /** The body as text. */
+  readonly text: string
+}
+
+/**
+ * What to answer. A single Reply answers every request; an array answers request N (0-based)
+ * with reply N and any request past its end with a 500 JSON error saying
+ * `no scripted answer for request #N` (1-based); a function computes the Reply from the request
+ * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message).
+ * Only `POST .../chat/completions` requests consume the script; any other route gets a 404.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Script =
+  | Reply
+  | ReadonlyArray<Reply>
+  | ((request: RecordedRequest, index: number) => Reply)
+
+/**
+ * The keep-alive comment OpenRouter writes into a stream while it waits: `": OPENROUTER PROCESSING\n\n"`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const keepAliveComment: string = Render.KEEP_ALIVE_TEXT
+
+/**
+ * A {@link Pause} body piece.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pause: (duration: Duration.DurationInput) => Pause = Replies.pause
+
+/**
+ * Picks the Reply a script gives to a request (the rule both transports use).
+ *
+ * @since 0.1.0
+ * @category scripts
+ */
+export const replyTo: (script: Script, request: RecordedRequest, index: number) => Reply = Replies.replyTo
+
+// ---------------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Rendering options every answer constructor accepts; see {@link Reply} for their meaning.
+ * `headers` are merged over the constructor's own (case-insensitively).
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface ReplyOptions {
+  readonly headers?: Readonly<Record<string, string>>
+  readonly writeSize?: number
+  readonly headersDelay?: Duration.DurationInput
+  readonly keepAliveEvery?: Duration.DurationInput
+  readonly ending?: "end" | "reset" | "hang"
+}
+
+/**
+ * Usage fields (wire names). Token counts given here replace the estimated ones and drive the
+ * computed `total_tokens` and `cost`; any field given, known or not, is sent as is.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface UsageInput {
+  readonly prompt_tokens?: number
+  readonly completion_tokens?: number
+  readonly total_tokens?: number
+  readonly cost?: number | null
+  readonly is_byok?: boolean
+  readonly [field: string]: unknown
+}
+
+/**
+ * A tool call the model makes. `arguments` is the JSON text, an object (serialised), or, for
+ * streams, the list of text pieces the arguments arrive in.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface ToolCall {
+  /** Defaults to a fresh `call_emu...` id. */
+  readonly id?: string
+  readonly name: string
+  readonly arguments: string | object | ReadonlyArray<string>
+}
+
+/**
+ * Options of {@link completion}.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface CompletionOptions extends ReplyOptions {
+  /** `message.content`; default a greeting, or `null` when there are tool calls. */
+  readonly content?: string | null
+  /** `message.reasoning`. */
+  readonly reasoning?: string
+  readonly toolCalls?: ReadonlyArray<ToolCall>
+  /** Usage fields over computed defaults; `false` omits `usage`. */
+  readonly usage?: UsageInput | false
+  /** Default `"openrouter/auto"`. */
+  readonly model?: string
+  /** Default `"Emulator"`. */
+  readonly provider?: string
+  /** Default a fresh `gen-...` id; also sent as the `X-Generation-Id` header. */
+  readonly id?: string
+  /** Unix seconds; default now. */
+  readonly created?: number
+  /** Default `"fp_emulator"`. */
+  readonly systemFingerprint?: string | null
+  /** Default `"stop"`, or `"tool_calls"` with tool calls. */
+  readonly finishReason?: string | null
+  /** Default the `finishReason`. */
+  readonly nativeFinishReason?: string | null
+  /** Fields merged into the top level of the body (e.g. `openrouter_metadata`). */
+  readonly extra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A stream delta given as an object (wire names); a plain string stands for `{content}`.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface StreamDelta {
+  readonly role?: string
+  readonly content?: string | null
+  readonly reasoning?: string | null
+  readonly refusal?: string | null
+  readonly tool_calls?: ReadonlyArray<unknown>
+  readonly [field: string]: unknown
+}
+
+/**
+ * Options shared by every streaming constructor: the chunk envelope and the SSE framing.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface StreamShapeOptions extends ReplyOptions {
+  /** Default `"openrouter/auto"`. */
+  readonly model?: string
+  /** Default `"Emulator"`. */
+  readonly provider?: string
+  /** The id every chunk carries; default a fresh `gen-...` id per request. */
+  readonly id?: string
+  /** Unix seconds; default the time the stream starts. */
+  readonly created?: number
+  /** Default `"fp_emulator"`. */
+  readonly systemFingerprint?: string | null
+  /** Fields merged into the top level of every chunk. */
+  readonly extra?: Readonly<Record<string, unknown>>
+  /** Line ending of the SSE framing; default `"\n"`. */
+  readonly lineEnding?: "\n" | "\r\n" | "\r"
+  /** Write this many `: OPENROUTER PROCESSING` comments before every event; default 0. */
+  readonly keepAlive?: number
+  /** Pause between consecutive events. */
+  readonly chunkDelay?: Duration.DurationInput
+}
+
+/**
+ * Options of {@link stream}.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface StreamOptions extends StreamShapeOptions {
+  /**
+   * Content pieces (strings) or whole deltas, one chunk each, after the reasoning pieces and
+   * before the tool calls. May be lazy (a generator object is consumed by the first request).
+   */
+  readonly deltas?: Iterable<string | StreamDelta>
+  /** Reasoning pieces, one chunk each (`{content: "", reasoning}`), sent first. */
+  readonly reasoning?: string | ReadonlyArray<string>
+  /** Tool calls, streamed as deltas keyed by `index` after the content. */
+  readonly toolCalls?: ReadonlyArray<ToolCall>
+  /** Fields of the usage chunk over computed defaults; `false` sends no usage chunk. */
+  readonly usage?: UsageInput | false
+  /** End with `data: [DONE]`; default `true`. */
+  readonly done?: boolean
+  /** Of the final chunk; default `"stop"` (`"tool_calls"` with tool calls); `null` sends no final chunk. */
+  readonly finishReason?: string | null
+  /** Default the `finishReason`. */
+  readonly nativeFinishReason?: string | null
+}
+
+/**
+ * Options of {@link truncated}, {@link reset} and {@link hang}: `after` content chunks (the
+ * {@link pieces} unless `deltas` is given), with no final chunk, no usage and no `[DONE]`.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface CutOptions extends Omit<StreamShapeOptions, "ending"> {
+  /** How many content chunks to send first. */
+  readonly after: number
+  /** The chunks to send instead of `after` generated pieces. */
+  readonly deltas?: Iterable<string | StreamDelta>
+}
+
+/**
+ * Options of {@link midStreamError}.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface MidStreamErrorOptions extends CutOptions {
+  /** `error.code`; default 502. Usually an HTTP-like number, sometimes a string. */
+  readonly code?: number | string
+  /** Default `"Provider returned error: upstream connection lost"`. */
+  readonly message?: string
+  /** `error.metadata.error_type`; default `"provider_unavailable"`. */
+  readonly errorType?: string
+  /** `error.metadata.provider_name`; default the stream's provider. */
+  readonly providerName?: string
+  /** `error.metadata.provider_code`. */
+  readonly providerCode?: string
+  /** More `error.metadata` fields. */
+  readonly metadata?: Readonly<Record<string, unknown>>
+  /**
+   * `"top-level"` (default): `{error, choices: [{delta: {content: ""}, finish_reason: "error"}]}`;
+   * `"choice"`: the older form with the error inside `choices[0].error`.
+   */
+  readonly form?: "top-level" | "choice"
+}
+
+/**
+ * Options of {@link error}.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface ErrorOptions extends ReplyOptions {
+  /** `error.message`; default OpenRouter's wording for the status. */
+  readonly message?: string
+  /** `error.code`; default the status. */
+  readonly code?: number | string
+  /** `error.metadata`; default depends on the status; `null` omits it. */
+  readonly metadata?: Readonly<Record<string, unknown>> | null
+  /**
+   * Sent as the `Retry-After` header: a number is seconds as is, a Duration is rounded up to
+   * whole seconds, a string is sent verbatim (e.g. an HTTP date) unless it decodes as a
+   * Duration (`"2 seconds"`).
+   */
+  readonly retryAfter?: Duration.DurationInput | string
+  /** A raw body (HTML from a proxy, `""` for none) instead of the JSON error. */
+  readonly body?: string
+  /** `user_id` at the top level. */
+  readonly userId?: string
+  /** Fields merged into the top level of the body (e.g. `openrouter_metadata`). */
+  readonly extra?: Readonly<Record<string, unknown>>
+  /** Fields merged into the `error` object (e.g. `availability`). */
+  readonly errorExtra?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Options of {@link raw}.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface RawOptions extends ReplyOptions {
+  /** Default 200. */
+  readonly status?: number
+  /** A single piece or the pieces; default empty. */
+  readonly body?: string | Uint8Array | Iterable<string | Uint8Array | Pause>
+}
+
+/**
+ * Options of {@link sse}.
+ *
+ * @since 0.1.0
+ * @category options
+ */
+export interface SseOptions extends ReplyOptions {
+  /** Default 200. */
+  readonly status?: number
+  /** Default `"\n"`. */
+  readonly lineEnding?: "\n" | "\r\n" | "\r"
+  /** Comments before every event, as in {@link StreamShapeOptions}. */
+  readonly keepAlive?: number
+  /** Pause between consecutive events. */
+  readonly chunkDelay?: Duration.DurationInput
+  /** Append `data: [DONE]`; default `false`. */
+  readonly done?: boolean
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answer constructors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A 200 `chat.completion` JSON body as OpenRouter sends it (id, provider, model, created,
+ * system_fingerprint, one choice with `message{role, content, refusal, reasoning, tool_calls?}`,
+ * `finish_reason`, `native_finish_reason`, `logprobs`, and a full `usage` with cost), with the
+ * `X-Generation-Id` header.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const completion: (options?: CompletionOptions) => Reply = Replies.completion
+
+/**
+ * A 200 `text/event-stream` of `chat.completion.chunk` events: the first delta carries the
+ * role; then reasoning pieces, content pieces and tool-call deltas (the first delta of a call
+ * has `id`, `type` and `function.name`, later ones only append `function.arguments`); a final
+ * chunk with `finish_reason`; a usage chunk with `choices: []`; then `data: [DONE]`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const stream: (options?: StreamOptions) => Reply = Replies.stream
+
+/**
+ * An error response in OpenRouter's shape, `{error: {code, message, metadata?}, user_id?}`,
+ * with a default message and metadata per status: 400, 401 ("No auth credentials found"), 402
+ * (insufficient credits), 403 (moderation metadata), 404, 408, 413, 422, 429
+ * (`metadata.error_type: "rate_limit_exceeded"`), 500, 502 (provider error with `raw`), 503
+ * (`error_type`, `http_status`, `availability`, `metadata.previous_errors`), 524, 529
+ * (`provider_overloaded`); any other status gets its reason phrase.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const error: (status: number, options?: ErrorOptions) => Reply = Replies.error
+
+/**
+ * A 200 stream that sends `after` content chunks, then an error chunk (OpenRouter's way to
+ * report a failure once the response has started), then ends without `[DONE]`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const midStreamError: (options: MidStreamErrorOptions) => Reply = Replies.midStreamError
+
+/**
+ * A 200 stream of `after` content chunks that ends cleanly at the HTTP level but without a
+ * final chunk, usage or `[DONE]`: a stream cut off upstream.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const truncated: (options: CutOptions) => Reply = Replies.truncated
+
+/**
+ * A 200 stream of `after` content chunks after which the connection is dropped
+ * (`ending: "reset"`): the client receives the chunks, then a transport error.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const reset: (options: CutOptions) => Reply = Replies.reset
+
+/**
+ * A 200 stream of `after` (default 0) content chunks after which the response stays open and
+ * silent (or only writes keep-alives, with `keepAliveEvery`) until the client goes away.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const hang: (options?: Partial<CutOptions>) => Reply = Replies.hang
+
+/**
+ * A Reply exactly as given: status (default 200), headers (default none), body pieces.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const raw: (options?: RawOptions) => Reply = Replies.raw
+
+/**
+ * A `text/event-stream` Reply from hand-written events. A string is one event's text without
+ * the blank line that ends it (`"data: {...}"`, `": comment"`, `"event: x\ndata: y"`); any
+ * other value is sent as `data: <JSON>`. Each event is followed by a blank line.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sse: (events: Iterable<string | object>, options?: SseOptions) => Reply = Replies.sse
+
+/**
+ * `count` content pieces, `"piece-1 "`, `"piece-2 "`, ... (or `text(i)` for 0-based `i`), as a
+ * lazy re-iterable sequence: a 200,000-chunk stream without a 200,000-element array.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const pieces: (count: number, text?: (index: number) => string) => Iterable<string> = Replies.pieces
+
+/**
+ * The Reply with `headersDelay` set: nothing is sent until the duration has passed.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const delay: {
+  (duration: Duration.DurationInput): (self: Reply) => Reply
+  (self: Reply, duration: Duration.DurationInput): Reply
+} = dual(2, (self: Reply, duration: Duration.DurationInput): Reply => ({ ...self, headersDelay: duration }))
+
+/**
+ * The Reply with more headers (replacing same-named ones, case-insensitively).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withHeaders: {
+  (headers: Readonly<Record<string, string>>): (self: Reply) => Reply
+  (self: Reply, headers: Readonly<Record<string, string>>): Reply
+} = dual(
+  2,
+  (self: Reply, headers: Readonly<Record<string, string>>): Reply => ({
+    ...self,
+    headers: Replies.mergeHeaders(self.headers, headers)
+  })
+)
+
+/**
+ * The default script (used by the demo when no `OPENROUTER_API_KEY` is set): answers every
+ * request, with a stream when `body.stream` is true and a completion otherwise, whose content
+ * says it comes from the local emulator and echoes the last user message briefly. The model is
+ * the requested one (default `"openrouter/auto"`), the provider `"Emulator"`, and usage has a cost.
+ *
+ * @since 0.1.0
+ * @category scripts
+ */
+export const emulator: (request: RecordedRequest, index: number) => Reply = Replies.emulator
+
+// ---------------------------------------------------------------------------------------------
+// In-process transport
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What an in-process emulator ({@link layer}) received, and a handle to change its script.
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export class Recorder extends Context.Tag("effect-openrouter/Testing/Recorder")<Recorder, Recorder.Service>() {}
+
+/**
+ * @since 0.1.0
+ * @category in-process
+ */
+export declare namespace Recorder {
+  /**
+   * The service behind {@link Recorder}.
+   *
+   * @since 0.1.0
+   * @category in-process
+   */
+  export interface Service {
+    /** Every request received so far, in order (any route). */
+    readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+    /** How many responses the client abandoned before their body ended. */
+    readonly aborted: Effect.Effect<number>
+    /** Completes once at least one response has been abandoned. */
+    readonly awaitAbort: Effect.Effect<void>
+    /** Completes once at least `count` responses have been abandoned. */
+    readonly awaitAborts: (count: number) => Effect.Effect<void>
+    /** Answers later requests from another script (the request index keeps counting). */
+    readonly setScript: (script: Script) => Effect.Effect<void>
+  }
+}
+
+/**
+ * An in-process `HttpClient` that answers every request from the script, plus the
+ * {@link Recorder}. No socket is opened: each Reply becomes a web `Response` whose body stream
+ * honours pauses (on the Effect clock, so `TestClock.adjust` drives them), `writeSize`, the
+ * ending (`"reset"` errors the body stream with `ECONNRESET`) and the client's abort. Each use
+ * of the layer starts with an empty record.
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recorder> =>
+  Layer.effectContext(Effect.sync(() => {
+    const state = InProcess.makeState(script)
+    return Context.make(Recorder, InProcess.recorder(state)).pipe(
+      Context.add(HttpClient.HttpClient, InProcess.makeClient(state))
+    )
+  }))
+
+/**
+ * Every request the in-process emulator received so far.
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, Recorder> = Effect.flatMap(
+  Recorder,
+  (recorder) => recorder.requests
+)
+
+/**
+ * How many responses the client abandoned (interrupted, aborted) before their body ended.
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export const aborted: Effect.Effect<number, never, Recorder> = Effect.flatMap(
+  Recorder,
+  (recorder) => recorder.aborted
+)
+
+/**
+ * Completes once at least one response has been abandoned by the client.
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export const awaitAbort: Effect.Effect<void, never, Recorder> = Effect.flatMap(
+  Recorder,
+  (recorder) => recorder.awaitAbort
+)
+
+/**
+ * Swaps the script of the in-process emulator for the requests that follow.
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export const setScript = (script: Script): Effect.Effect<void, never, Recorder> =>
+  Effect.flatMap(Recorder, (recorder) => recorder.setScript(script))

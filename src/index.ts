@@ -1,0 +1,47 @@
+/**
+ * effect-openrouter: an Effect client for OpenRouter chat completions.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Chat completions: `send`, `stream`, `collect`.
+ *
+ * @since 0.1.0
+ */
+export * as Chat from "./Chat.js"
+
+/**
+ * The configuration service and the request pipeline.
+ *
+ * @since 0.1.0
+ */
+export * as Client from "./Client.js"
+
+/**
+ * Every failure as a tagged error.
+ *
+ * @since 0.1.0
+ */
+export * as Errors from "./Errors.js"
+
+/**
+ * Retry policies.
+ *
+ * @since 0.1.0
+ */
+export * as Retry from "./Retry.js"
+
+/**
+ * Request and response schemas (wire field names).
+ *
+ * @since 0.1.0
+ */
+export * as Schema from "./Schema.js"
+
+/**
+ * The configuration service (also `Client.OpenRouterConfig`).
+ *
+ * @since 0.1.0
+ */
+export { OpenRouterConfig } from "./Client.js"

@@ -1,0 +1,172 @@
+/**
+ * Folding stream chunks into the response a non-streaming call returns (`Chat.collect`).
+ */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type * as S from "../Schema.js"
+
+interface ToolCallAcc {
+  index: number
+  id?: string
+  type?: string
+  name?: string
+  arguments: string
+  extra: Record<string, unknown>
+}
+
+interface ChoiceAcc {
+  index: number
+  role: string | undefined
+  content: string | undefined
+  reasoning: string | undefined
+  refusal: string | undefined
+  reasoningDetails: Array<unknown>
+  toolCalls: Map<number, ToolCallAcc>
+  images: Array<unknown>
+  annotations: Array<unknown>
+  audio: unknown
+  finishReason: unknown
+  nativeFinishReason: unknown
+  logprobs: unknown
+}
+
+const append = (acc: string | undefined, piece: unknown): string | undefined =>
+  typeof piece === "string" ? (acc ?? "") + piece : acc
+
+type Loose = Record<string, unknown>
+
+const isRecord = (u: unknown): u is Loose => typeof u === "object" && u !== null && !Array.isArray(u)
+
+// Per-chunk logprobs hold the tokens of that chunk: the response's are their concatenation.
+const mergeLogprobs = (acc: unknown, next: Loose): Loose => {
+  if (!isRecord(acc)) return { ...next }
+  const merged: Loose = { ...acc }
+  for (const key of ["content", "refusal"]) {
+    const a = acc[key]
+    const b = next[key]
+    if (Array.isArray(b)) merged[key] = Array.isArray(a) ? [...a, ...b] : b
+  }
+  return merged
+}
+
+/** The mutable accumulator behind `Chat.collect`. */
+export class Collector {
+  private readonly top: Loose = {}
+  private readonly choices = new Map<number, ChoiceAcc>()
+  private usage: unknown = undefined
+
+  add(chunk: S.ChatStreamChunk): void {
+    const c = chunk as unknown as Loose
+    for (const key of ["id", "created", "model", "provider", "system_fingerprint", "openrouter_metadata"]) {
+      const value = c[key]
+      if (value !== undefined && value !== null && this.top[key] === undefined) this.top[key] = value
+    }
+    if (c.usage !== undefined && c.usage !== null) this.usage = c.usage
+    const choices = c.choices
+    if (!Array.isArray(choices)) return
+    for (const raw of choices) {
+      if (!isRecord(raw)) continue
+      const index = typeof raw.index === "number" ? raw.index : 0
+      let acc = this.choices.get(index)
+      if (acc === undefined) {
+        acc = {
+          index,
+          role: undefined,
+          content: undefined,
+          reasoning: undefined,
+          refusal: undefined,
+          reasoningDetails: [],
+          toolCalls: new Map(),
+          images: [],
+          annotations: [],
+          audio: undefined,
+          finishReason: undefined,
+          nativeFinishReason: undefined,
+          logprobs: undefined
+        }
+        this.choices.set(index, acc)
+      }
+      if (raw.finish_reason !== undefined && raw.finish_reason !== null) acc.finishReason = raw.finish_reason
+      if (raw.native_finish_reason !== undefined && raw.native_finish_reason !== null) {
+        acc.nativeFinishReason = raw.native_finish_reason
+      }
+      if (isRecord(raw.logprobs)) acc.logprobs = mergeLogprobs(acc.logprobs, raw.logprobs)
+      const delta = raw.delta
+      if (!isRecord(delta)) continue
+      if (typeof delta.role === "string") acc.role ??= delta.role
+      acc.content = append(acc.content, delta.content)
+      acc.reasoning = append(acc.reasoning, delta.reasoning)
+      acc.refusal = append(acc.refusal, delta.refusal)
+      if (Array.isArray(delta.reasoning_details)) acc.reasoningDetails.push(...delta.reasoning_details)
+      if (Array.isArray(delta.images)) acc.images.push(...delta.images)
+      if (Array.isArray(delta.annotations)) acc.annotations.push(...delta.annotations)
+      if (delta.audio !== undefined && delta.audio !== null) acc.audio = delta.audio
+      if (Array.isArray(delta.tool_calls)) {
+        for (const tc of delta.tool_calls) {
+          if (!isRecord(tc)) continue
+          const tcIndex = typeof tc.index === "number" ? tc.index : acc.toolCalls.size
+          let call = acc.toolCalls.get(tcIndex)
+          if (call === undefined) {
+            call = { index: tcIndex, arguments: "", extra: {} }
+            acc.toolCalls.set(tcIndex, call)
+          }
+          if (typeof tc.id === "string" && call.id === undefined) call.id = tc.id
+          if (typeof tc.type === "string" && call.type === undefined) call.type = tc.type
+          const fn = tc.function
+          if (isRecord(fn)) {
+            if (typeof fn.name === "string" && fn.name !== "" && call.name === undefined) call.name = fn.name
+            if (typeof fn.arguments === "string") call.arguments += fn.arguments
+          }
+        }
+      }
+    }
+  }
+
+  result(): S.ChatResponse {
+    const choices = [...this.choices.values()].sort((a, b) => a.index - b.index).map((acc) => {
+      const message: Loose = {
+        role: acc.role ?? "assistant",
+        content: acc.content ?? null
+      }
+      if (acc.reasoning !== undefined) message.reasoning = acc.reasoning
+      if (acc.refusal !== undefined) message.refusal = acc.refusal
+      if (acc.reasoningDetails.length > 0) message.reasoning_details = acc.reasoningDetails
+      if (acc.images.length > 0) message.images = acc.images
+      if (acc.annotations.length > 0) message.annotations = acc.annotations
+      if (acc.audio !== undefined) message.audio = acc.audio
+      if (acc.toolCalls.size > 0) {
+        message.tool_calls = [...acc.toolCalls.values()].sort((a, b) => a.index - b.index).map((call) => ({
+          id: call.id ?? "",
+          type: call.type ?? "function",
+          function: { name: call.name ?? "", arguments: call.arguments }
+        }))
+      }
+      const choice: Loose = {
+        index: acc.index,
+        message,
+        finish_reason: acc.finishReason ?? null,
+        native_finish_reason: acc.nativeFinishReason ?? null
+      }
+      if (acc.logprobs !== undefined) choice.logprobs = acc.logprobs
+      return choice
+    })
+    const response: Loose = { ...this.top, object: "chat.completion", choices }
+    if (this.usage !== undefined) response.usage = this.usage
+    return response as unknown as S.ChatResponse
+  }
+}
+
+/** `Chat.collect`. */
+export const collectChunks = <E, R>(
+  self: Stream.Stream<S.ChatStreamChunk, E, R>
+): Effect.Effect<S.ChatResponse, E, R> =>
+  Effect.suspend(() => {
+    const collector = new Collector()
+    return Effect.as(
+      Stream.runForEachChunk(self, (chunk) =>
+        Effect.sync(() => {
+          for (const c of chunk) collector.add(c)
+        })),
+      undefined
+    ).pipe(Effect.map(() => collector.result()))
+  })

@@ -1,0 +1,438 @@
+/**
+ * The answer constructors behind `Testing`: each returns a plain Reply whose body is a
+ * re-iterable lazy sequence, so one Reply can answer many requests and a 200,000-chunk stream
+ * is never held in memory.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import type * as Testing from "../../Testing.js"
+import * as Wire from "./wire.js"
+
+/** @internal */
+export const lazy = <A>(generate: () => Iterator<A>): Iterable<A> => ({ [Symbol.iterator]: generate })
+
+/** @internal */
+export const pause = (duration: Duration.DurationInput): Testing.Pause => ({
+  _tag: "Pause",
+  duration: Duration.decode(duration)
+})
+
+const replyOptions = (options: Testing.ReplyOptions | undefined): Partial<Testing.Reply> => {
+  const out: {
+    -readonly [K in keyof Testing.Reply]?: Testing.Reply[K]
+  } = {}
+  if (options === undefined) return out
+  if (options.writeSize !== undefined) out.writeSize = options.writeSize
+  if (options.headersDelay !== undefined) out.headersDelay = options.headersDelay
+  if (options.keepAliveEvery !== undefined) out.keepAliveEvery = options.keepAliveEvery
+  if (options.ending !== undefined) out.ending = options.ending
+  return out
+}
+
+/** Merges headers, later names replacing earlier ones case-insensitively. @internal */
+export const mergeHeaders = (
+  base: Readonly<Record<string, string>>,
+  extra: Readonly<Record<string, string>> | undefined
+): Readonly<Record<string, string>> => {
+  if (extra === undefined) return base
+  const out: Record<string, string> = {}
+  const replaced = new Set(Object.keys(extra).map((name) => name.toLowerCase()))
+  for (const [name, value] of Object.entries(base)) {
+    if (!replaced.has(name.toLowerCase())) out[name] = value
+  }
+  return Object.assign(out, extra)
+}
+
+/** @internal */
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>>,
+  options?: Testing.ReplyOptions
+): Testing.Reply => {
+  const text = JSON.stringify(body)
+  return {
+    status,
+    headers: mergeHeaders({ "content-type": "application/json" }, headers),
+    body: [text],
+    ...replyOptions(options)
+  }
+}
+
+/** @internal */
+export const completion = (options: Testing.CompletionOptions = {}): Testing.Reply => {
+  const body = Wire.completionBody(options)
+  return json(200, body, mergeHeaders({ "x-generation-id": String(body.id) }, options.headers), options)
+}
+
+const SSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no"
+}
+
+interface Framing {
+  readonly lineEnding: string
+  readonly keepAlive: number
+  readonly chunkDelay: Testing.Pause | undefined
+}
+
+const framing = (options: Testing.StreamShapeOptions): Framing => ({
+  lineEnding: options.lineEnding ?? "\n",
+  keepAlive: options.keepAlive ?? 0,
+  chunkDelay: options.chunkDelay === undefined ? undefined : pause(options.chunkDelay)
+})
+
+/**
+ * Frames the events: keep-alive comments before each, `chunkDelay` pauses between them.
+ *
+ * @internal
+ */
+function* frame(
+  events: Iterable<string>,
+  f: Framing
+): Generator<string | Testing.Pause> {
+  const end = f.lineEnding + f.lineEnding
+  const comment = f.keepAlive > 0 ? ": OPENROUTER PROCESSING" + end : ""
+  let first = true
+  for (const event of events) {
+    if (!first && f.chunkDelay !== undefined) yield f.chunkDelay
+    first = false
+    for (let i = 0; i < f.keepAlive; i++) yield comment
+    yield event + end
+  }
+}
+
+const data = (value: unknown): string => "data: " + JSON.stringify(value)
+
+type Delta = Record<string, unknown>
+
+/**
+ * The content/reasoning/tool-call deltas of a stream, the first one carrying the role. A string
+ * stands for a plain `{content}` delta (the fast path of long streams).
+ *
+ * @internal
+ */
+function* deltas(options: Testing.StreamOptions): Generator<string | Delta> {
+  let first = true
+  const withRole = (delta: Delta): Delta => {
+    if (!first) return delta
+    first = false
+    return "role" in delta ? delta : { role: "assistant", ...delta }
+  }
+  const reasoning = options.reasoning === undefined
+    ? []
+    : typeof options.reasoning === "string"
+    ? [options.reasoning]
+    : options.reasoning
+  for (const piece of reasoning) yield withRole({ content: "", reasoning: piece })
+  if (options.deltas !== undefined) {
+    for (const delta of options.deltas) {
+      if (typeof delta === "string") yield first ? withRole({ content: delta }) : delta
+      else yield withRole({ ...delta })
+    }
+  }
+  const calls = options.toolCalls ?? []
+  for (let index = 0; index < calls.length; index++) {
+    const call = calls[index]!
+    yield withRole({
+      tool_calls: [{
+        index,
+        id: call.id ?? Wire.toolCallId(),
+        type: "function",
+        function: { name: call.name, arguments: "" }
+      }]
+    })
+    for (const piece of Wire.argumentsText(call.arguments)) {
+      yield { tool_calls: [{ index, function: { arguments: piece } }] }
+    }
+  }
+  if (first) yield withRole({ content: "" })
+}
+
+const countText = (delta: Delta): { text: number; reasoning: number } => {
+  let text = 0
+  let reasoning = 0
+  if (typeof delta.content === "string") text += delta.content.length
+  if (typeof delta.reasoning === "string") reasoning += delta.reasoning.length
+  const calls = delta.tool_calls
+  if (Array.isArray(calls)) {
+    for (const call of calls as ReadonlyArray<{ function?: { name?: unknown; arguments?: unknown } }>) {
+      if (typeof call.function?.arguments === "string") text += call.function.arguments.length
+      if (typeof call.function?.name === "string") text += call.function.name.length
+    }
+  }
+  return { text, reasoning }
+}
+
+/** @internal */
+export const stream = (options: Testing.StreamOptions = {}): Testing.Reply => {
+  const f = framing(options)
+  const hasToolCalls = options.toolCalls !== undefined && options.toolCalls.length > 0
+  const finishReason = options.finishReason !== undefined
+    ? options.finishReason
+    : hasToolCalls
+    ? "tool_calls"
+    : "stop"
+  const nativeFinishReason = options.nativeFinishReason !== undefined ? options.nativeFinishReason : finishReason
+  const events = lazy(function*(): Generator<string> {
+    const head = Wire.chunkHead(options)
+    const content = Wire.contentChunkEncoder(head)
+    let text = 0
+    let reasoning = 0
+    for (const delta of deltas(options)) {
+      if (typeof delta === "string") {
+        text += delta.length
+        yield "data: " + content(delta)
+        continue
+      }
+      const counted = countText(delta)
+      text += counted.text
+      reasoning += counted.reasoning
+      yield data(Wire.chunk(head, [Wire.choice(delta)]))
+    }
+    if (finishReason !== null) {
+      yield data(Wire.chunk(head, [Wire.choice({ content: "" }, finishReason, nativeFinishReason)]))
+    }
+    if (options.usage !== false) {
+      const usage = Wire.usage(options.usage, {
+        prompt: 12,
+        completion: Math.max(1, Math.ceil((text + reasoning) / 4)),
+        reasoning: reasoning === 0 ? 0 : Math.ceil(reasoning / 4)
+      })
+      yield data(Wire.chunk(head, [], { usage }))
+    }
+    if (options.done !== false) yield "data: [DONE]"
+  })
+  return {
+    status: 200,
+    headers: mergeHeaders(SSE_HEADERS, options.headers),
+    body: lazy(() => frame(events, f)),
+    ...replyOptions(options)
+  }
+}
+
+/** @internal */
+export const pieces = (count: number, text: (index: number) => string = Wire.pieceText): Iterable<string> =>
+  lazy(function*() {
+    for (let i = 0; i < count; i++) yield text(i)
+  })
+
+/** A stream of `after` content chunks and nothing else (no finish, usage or [DONE]). @internal */
+const cut = (options: Testing.CutOptions, ending: "end" | "reset" | "hang"): Testing.Reply =>
+  stream({
+    ...options,
+    deltas: options.deltas ?? pieces(options.after),
+    finishReason: null,
+    usage: false,
+    done: false,
+    ending
+  })
+
+/** @internal */
+export const truncated = (options: Testing.CutOptions): Testing.Reply => cut(options, "end")
+
+/** @internal */
+export const reset = (options: Testing.CutOptions): Testing.Reply => cut(options, "reset")
+
+/** @internal */
+export const hang = (options: Partial<Testing.CutOptions> = {}): Testing.Reply =>
+  cut({ ...options, after: options.after ?? 0 }, "hang")
+
+/** @internal */
+export const midStreamError = (options: Testing.MidStreamErrorOptions): Testing.Reply => {
+  const f = framing(options)
+  const code = options.code ?? 502
+  const metadata: Record<string, unknown> = {
+    error_type: options.errorType ?? "provider_unavailable",
+    provider_name: options.providerName ?? options.provider ?? Wire.DEFAULT_PROVIDER
+  }
+  if (options.providerCode !== undefined) metadata.provider_code = options.providerCode
+  if (options.metadata !== undefined) Object.assign(metadata, options.metadata)
+  const error = {
+    code,
+    message: options.message ?? "Provider returned error: upstream connection lost",
+    metadata
+  }
+  const events = lazy(function*(): Generator<string> {
+    const head = Wire.chunkHead(options)
+    const content = Wire.contentChunkEncoder(head)
+    let first = true
+    for (const piece of options.deltas ?? pieces(options.after)) {
+      if (typeof piece === "string" && !first) {
+        yield "data: " + content(piece)
+        continue
+      }
+      const delta: Delta = typeof piece === "string" ? { content: piece } : { ...piece }
+      yield data(Wire.chunk(head, [Wire.choice(first && !("role" in delta) ? { role: "assistant", ...delta } : delta)]))
+      first = false
+    }
+    if (options.form === "choice") {
+      yield data(Wire.chunk(head, [{ ...Wire.choice({ content: "" }, "error"), error }]))
+    } else {
+      yield data(Wire.chunk(head, [Wire.choice({ content: "" }, "error")], { error }))
+    }
+  })
+  return {
+    status: 200,
+    headers: mergeHeaders(SSE_HEADERS, options.headers),
+    body: lazy(() => frame(events, f)),
+    ...replyOptions(options)
+  }
+}
+
+const retryAfterValue = (input: Duration.DurationInput | string): string => {
+  if (typeof input === "string") {
+    const decoded = Duration.decodeUnknown(input)
+    return decoded._tag === "Some" ? String(Math.ceil(Duration.toSeconds(decoded.value))) : input
+  }
+  if (typeof input === "number") return String(input)
+  return String(Math.ceil(Duration.toSeconds(Duration.decode(input))))
+}
+
+/** @internal */
+export const error = (status: number, options: Testing.ErrorOptions = {}): Testing.Reply => {
+  let headers: Readonly<Record<string, string>> = {}
+  if (options.retryAfter !== undefined) headers = { "retry-after": retryAfterValue(options.retryAfter) }
+  headers = mergeHeaders(headers, options.headers)
+  if (options.body !== undefined) {
+    return {
+      status,
+      headers: mergeHeaders({ "content-type": "text/html; charset=utf-8" }, headers),
+      body: options.body === "" ? [] : [options.body],
+      ...replyOptions(options)
+    }
+  }
+  return json(status, Wire.errorBody(status, options), headers, options)
+}
+
+/** @internal */
+export const raw = (options: Testing.RawOptions = {}): Testing.Reply => {
+  const body = options.body
+  return {
+    status: options.status ?? 200,
+    headers: options.headers ?? {},
+    body: body === undefined ? [] : typeof body === "string" || body instanceof Uint8Array ? [body] : body,
+    ...replyOptions(options)
+  }
+}
+
+/** @internal */
+export const sse = (
+  events: Iterable<string | object>,
+  options: Testing.SseOptions = {}
+): Testing.Reply => {
+  const f = framing(options)
+  const texts = lazy(function*(): Generator<string> {
+    for (const event of events) yield typeof event === "string" ? event : data(event)
+    if (options.done === true) yield "data: [DONE]"
+  })
+  return {
+    status: options.status ?? 200,
+    headers: mergeHeaders(SSE_HEADERS, options.headers),
+    body: lazy(() => frame(texts, f)),
+    ...replyOptions(options)
+  }
+}
+
+/** @internal */
+export const scriptError = (message: string): Testing.Reply =>
+  error(500, { message, metadata: { error_type: "server", emulator: true } })
+
+/** @internal */
+export const replyTo = (
+  script: Testing.Script,
+  request: Testing.RecordedRequest,
+  index: number
+): Testing.Reply => {
+  if (typeof script === "function") {
+    try {
+      return script(request, index)
+    } catch (cause) {
+      return scriptError(
+        `the emulator script threw for request #${index + 1}: ${cause instanceof Error ? cause.message : String(cause)}`
+      )
+    }
+  }
+  if (isReplyArray(script)) {
+    const reply = script[index]
+    return reply ?? scriptError(
+      `no scripted answer for request #${index + 1} (the script has ${script.length})`
+    )
+  }
+  return script
+}
+
+const isReplyArray = (script: Testing.Script): script is ReadonlyArray<Testing.Reply> => Array.isArray(script)
+
+/** @internal */
+export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
+  error(404, {
+    message: `Not Found: the OpenRouter emulator only serves POST .../chat/completions, not ${request.method} ${request.path}`,
+    metadata: { error_type: "not_found" }
+  })
+
+/** Parses a request body as JSON, `undefined` when empty or not JSON. @internal */
+export const parseBody = (text: string): unknown => {
+  if (text.length === 0) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** @internal */
+export const isChatRoute = (method: string, path: string): boolean =>
+  method.toUpperCase() === "POST" && path.endsWith("/chat/completions")
+
+const lastUserText = (body: unknown): string => {
+  const messages = typeof body === "object" && body !== null ? (body as { messages?: unknown }).messages : undefined
+  if (!Array.isArray(messages)) return ""
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i] as { role?: unknown; content?: unknown } | null
+    if (message?.role !== "user") continue
+    if (typeof message.content === "string") return message.content
+    if (Array.isArray(message.content)) {
+      return message.content
+        .map((part: { type?: unknown; text?: unknown } | null) =>
+          part?.type === "text" && typeof part.text === "string" ? part.text : ""
+        )
+        .join(" ")
+    }
+  }
+  return ""
+}
+
+const brief = (text: string, max: number): string => {
+  const flat = text.replace(/\s+/g, " ").trim()
+  return flat.length <= max ? flat : flat.slice(0, max - 1) + "…"
+}
+
+/** @internal */
+export const emulator = (request: Testing.RecordedRequest): Testing.Reply => {
+  const body = typeof request.body === "object" && request.body !== null
+    ? request.body as { model?: unknown; stream?: unknown }
+    : {}
+  const model = typeof body.model === "string" && body.model.length > 0 ? body.model : Wire.DEFAULT_MODEL
+  const said = brief(lastUserText(request.body), 120)
+  const content = "This answer comes from the local OpenRouter emulator (no OPENROUTER_API_KEY is set), " +
+    (said.length > 0 ? `so no model read your message. You said: "${said}"` : "so no model read your request.")
+  const prompt = Wire.estimateTokens(request.text)
+  const completionTokens = Wire.estimateTokens(content)
+  if (body.stream === true) {
+    return stream({
+      model,
+      provider: Wire.DEFAULT_PROVIDER,
+      deltas: content.match(/\S+\s*/g) ?? [content],
+      usage: { prompt_tokens: prompt, completion_tokens: completionTokens }
+    })
+  }
+  return completion({
+    model,
+    provider: Wire.DEFAULT_PROVIDER,
+    content,
+    usage: { prompt_tokens: prompt, completion_tokens: completionTokens }
+  })
+}

@@ -1,0 +1,220 @@
+/**
+ * The loopback transport: a `node:http` server that answers from a Script, writing each Reply
+ * with real timers, respecting backpressure, and noting when a client leaves before the end.
+ *
+ * @internal
+ */
+import * as Http from "node:http"
+import type * as Net from "node:net"
+import type * as Testing from "../../Testing.js"
+import * as Render from "./render.js"
+import * as Replies from "./replies.js"
+
+/** @internal */
+export const BASE_PATH = "/api/v1"
+
+/** @internal */
+export interface ListenOptions {
+  readonly port?: number
+  readonly host?: string
+}
+
+/** @internal */
+export interface Server {
+  readonly url: string
+  readonly port: number
+  readonly host: string
+  readonly requests: () => ReadonlyArray<Testing.RecordedRequest>
+  readonly clientClosed: () => number
+  readonly whenClientClosed: (count: number) => Promise<void>
+  readonly setScript: (script: Testing.Script) => void
+  readonly close: () => Promise<void>
+}
+
+/** The longest delay `setTimeout` accepts; anything longer waits for the client to leave. */
+const MAX_TIMER = 2_147_483_647
+
+const headerRecord = (headers: Http.IncomingHttpHeaders): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value
+  }
+  return out
+}
+
+const readBody = (req: Http.IncomingMessage): Promise<string> =>
+  new Promise((resolve) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (chunk: Buffer) => chunks.push(chunk))
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    req.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")))
+    req.on("close", () => resolve(Buffer.concat(chunks).toString("utf8")))
+  })
+
+const encode = (text: string): Uint8Array => Buffer.from(text, "utf8")
+
+/** @internal */
+export const listen = (initial: Testing.Script, options: ListenOptions = {}): Promise<Server> => {
+  let script = initial
+  let routed = 0
+  let closed = 0
+  let shuttingDown = false
+  const requests: Array<Testing.RecordedRequest> = []
+  const waiters = new Set<{ readonly count: number; readonly resolve: () => void }>()
+  const sockets = new Set<Net.Socket>()
+  const host = options.host ?? "127.0.0.1"
+
+  const noteClientClose = (): void => {
+    closed++
+    for (const waiter of waiters) {
+      if (closed >= waiter.count) {
+        waiters.delete(waiter)
+        waiter.resolve()
+      }
+    }
+  }
+
+  const respond = async (req: Http.IncomingMessage, res: Http.ServerResponse, origin: string): Promise<void> => {
+    let gone = false
+    let serverEnded = false
+    let drain: (() => void) | undefined
+    const goneWaiters = new Set<() => void>()
+    res.on("close", () => {
+      if (gone) return
+      gone = true
+      if (!serverEnded && !res.writableEnded && !shuttingDown) noteClientClose()
+      const resolve = drain
+      drain = undefined
+      resolve?.()
+      for (const waiter of goneWaiters) waiter()
+      goneWaiters.clear()
+    })
+    res.on("drain", () => {
+      const resolve = drain
+      drain = undefined
+      resolve?.()
+    })
+    // Swallow write errors after the peer left: 'close' does the bookkeeping.
+    res.on("error", () => {})
+
+    const sink: Render.Sink = {
+      encode,
+      write: (chunk) => {
+        if (gone) return undefined
+        if (res.write(chunk)) return undefined
+        return new Promise<void>((resolve) => {
+          drain = resolve
+        })
+      },
+      sleep: (millis) =>
+        new Promise<void>((resolve) => {
+          if (gone) return resolve()
+          let timer: ReturnType<typeof setTimeout> | undefined
+          const done = (): void => {
+            if (timer !== undefined) clearTimeout(timer)
+            goneWaiters.delete(done)
+            resolve()
+          }
+          goneWaiters.add(done)
+          if (millis <= MAX_TIMER) timer = setTimeout(done, millis)
+        }),
+      gone: () => gone
+    }
+
+    const text = await readBody(req)
+    const url = new URL(req.url ?? "/", origin)
+    const recorded: Testing.RecordedRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      url: url.toString(),
+      headers: headerRecord(req.headers),
+      body: Replies.parseBody(text),
+      text
+    }
+    requests.push(recorded)
+    const reply = recorded.method === "POST" && url.pathname === BASE_PATH + "/chat/completions"
+      ? Replies.replyTo(script, recorded, routed++)
+      : Replies.notFound(recorded)
+
+    if (reply.headersDelay !== undefined) {
+      await sink.sleep(Render.millis(reply.headersDelay))
+      if (gone) return
+    }
+    const dropConnection = (): void => {
+      serverEnded = true
+      res.socket?.destroy()
+    }
+    try {
+      res.writeHead(reply.status, { ...reply.headers })
+      res.flushHeaders()
+      if (!(await Render.writeBody(reply, sink))) return
+      switch (reply.ending ?? "end") {
+        case "end":
+          res.end()
+          return
+        case "reset": {
+          // Half-close after the written bytes are flushed, so the client receives the whole
+          // prefix and then sees the connection end mid-body, then destroy.
+          serverEnded = true
+          const socket = res.socket
+          if (socket === null) return
+          socket.end(() => socket.destroy())
+          return
+        }
+        case "hang":
+          await Render.hold(reply, sink)
+          return
+      }
+    } catch {
+      // A header the Reply cannot carry, or a body iterable that threw: drop the connection.
+      if (!gone) dropConnection()
+    }
+  }
+
+  const server = Http.createServer((req, res) => {
+    const address = server.address() as Net.AddressInfo
+    respond(req, res, `http://${hostForUrl(address.address)}:${address.port}`).catch(() => {
+      res.destroy()
+    })
+  })
+  server.requestTimeout = 0
+  server.on("connection", (socket) => {
+    sockets.add(socket)
+    socket.setNoDelay(true)
+    socket.on("close", () => sockets.delete(socket))
+  })
+
+  return new Promise<Server>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject)
+      const address = server.address() as Net.AddressInfo
+      const port = address.port
+      const url = `http://${hostForUrl(address.address)}:${port}${BASE_PATH}`
+      resolve({
+        url,
+        port,
+        host: address.address,
+        requests: () => requests.slice(),
+        clientClosed: () => closed,
+        whenClientClosed: (count) =>
+          closed >= count ? Promise.resolve() : new Promise<void>((resolve) => {
+            waiters.add({ count, resolve })
+          }),
+        setScript: (next) => {
+          script = next
+        },
+        close: () =>
+          new Promise<void>((resolve) => {
+            shuttingDown = true
+            server.close(() => resolve())
+            server.closeAllConnections()
+            for (const socket of sockets) socket.destroy()
+          })
+      })
+    })
+  })
+}
+
+const hostForUrl = (address: string): string => address.includes(":") ? `[${address}]` : address
