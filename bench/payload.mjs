@@ -1,11 +1,7 @@
 // Payloads shaped like real OpenRouter traffic (see shared/openrouter/WIRE.md), shared by the
 // emulator (which sends them) and the worker (which checks that every client received all of it).
 
-/** The request every client sends (the streaming variant adds `stream: true`). */
-export const REQUEST = {
-  model: "openai/gpt-4o-mini",
-  messages: [{ role: "user", content: "Write a long story about a benchmark." }]
-}
+export { REQUEST } from "./request.mjs"
 
 const ID = "gen-1750000000-Xb7KqZt3LpR9vWm2NcDs"
 const CREATED = 1750000000

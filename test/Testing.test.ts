@@ -3,9 +3,11 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import { pipe } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -18,13 +20,17 @@ const post = (body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyUnsafeJson(body))))
 
+// Parsed wire JSON is inspected loosely: the assertions are what check its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Wire = any
+
 const decoder = new TextDecoder()
 
 interface Sse {
   readonly data: ReadonlyArray<string>
   readonly comments: ReadonlyArray<string>
   /** The JSON chunks (everything but `[DONE]`). */
-  readonly chunks: ReadonlyArray<Record<string, any>>
+  readonly chunks: ReadonlyArray<Wire>
 }
 
 const parseSse = (text: string): Sse => {
@@ -52,7 +58,7 @@ const readBody = (response: HttpClientResponse.HttpClientResponse) =>
     return { text: decoder.decode(total), pieces, error: Either.isLeft(result) ? result.left : undefined }
   })
 
-const envelope = (chunk: Record<string, any>) => {
+const envelope = (chunk: Wire) => {
   expect(chunk.id).toMatch(/^gen-/)
   expect(chunk.object).toBe("chat.completion.chunk")
   expect(typeof chunk.created).toBe("number")
@@ -70,7 +76,7 @@ describe("Testing.completion", () => {
   it.effect("renders a chat.completion body with OpenRouter's fields and X-Generation-Id", () =>
     Effect.gen(function*() {
       const response = yield* post()
-      const body = (yield* response.json) as Record<string, any>
+      const body = (yield* response.json) as Wire
       expect(response.status).toBe(200)
       expect(response.headers["content-type"]).toBe("application/json")
       expect(body.id).toMatch(/^gen-/)
@@ -107,7 +113,7 @@ describe("Testing.completion", () => {
 
   it.effect("renders tool calls with null content, serialised arguments and finish_reason tool_calls", () =>
     Effect.gen(function*() {
-      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
+      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
       expect(body.choices[0].finish_reason).toBe("tool_calls")
       expect(body.choices[0].message.content).toBeNull()
       expect(body.choices[0].message.tool_calls).toEqual([
@@ -120,7 +126,7 @@ describe("Testing.completion", () => {
 
   it.effect("merges extra fields into the body and omits usage when asked", () =>
     Effect.gen(function*() {
-      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
+      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
       expect(body.openrouter_metadata).toEqual({ pipeline: [] })
       expect("usage" in body).toBe(false)
     }).pipe(Effect.provide(Testing.layer(Testing.completion({
@@ -151,7 +157,7 @@ describe("Testing.stream", () => {
   it.effect("streams tool calls keyed by index: name on the first delta, then argument pieces only", () =>
     Effect.gen(function*() {
       const { chunks } = parseSse((yield* readBody(yield* post())).text)
-      const calls = chunks.flatMap((c) => c.choices.flatMap((choice: any) => choice.delta.tool_calls ?? []))
+      const calls = chunks.flatMap((c) => c.choices.flatMap((choice: Wire) => choice.delta.tool_calls ?? []))
       expect(calls).toEqual([
         { index: 0, id: "call_a", type: "function", function: { name: "search", arguments: "" } },
         { index: 0, function: { arguments: "{\"q\":" } },
@@ -182,7 +188,7 @@ describe("Testing.stream", () => {
     Effect.gen(function*() {
       const sse = parseSse((yield* readBody(yield* post())).text)
       expect(sse.comments).toHaveLength(2 * sse.data.length)
-      expect(new Set(sse.comments)).toEqual(new Set([" OPENROUTER PROCESSING"]))
+      expect(new Set(sse.comments)).toEqual(new Set(["OPENROUTER PROCESSING"]))
     }).pipe(Effect.provide(Testing.layer(Testing.stream({ deltas: ["a"], keepAlive: 2 })))))
 
   it.effect("frames events with the requested line ending", () =>
@@ -190,7 +196,7 @@ describe("Testing.stream", () => {
       const { text } = yield* readBody(yield* post())
       expect(text.endsWith("data: [DONE]\r\n\r\n")).toBe(true)
       expect(text.replaceAll("\r\n", "")).not.toMatch(/[\r\n]/)
-      expect(parseSse(text).data).toHaveLength(4)
+      expect(parseSse(text).data).toHaveLength(5)
     }).pipe(Effect.provide(Testing.layer(Testing.stream({ deltas: ["a", "b"], lineEnding: "\r\n" })))))
 
   it.effect("leaves out the final chunk, the usage chunk and [DONE] when asked", () =>
@@ -204,6 +210,13 @@ describe("Testing.stream", () => {
       usage: false,
       done: false
     })))))
+
+  it.effect("puts the role on the final chunk when there are no deltas", () =>
+    Effect.gen(function*() {
+      const { chunks } = parseSse((yield* readBody(yield* post())).text)
+      expect(chunks[0]!.choices[0]).toMatchObject({ delta: { role: "assistant", content: "" }, finish_reason: "stop" })
+      expect(chunks).toHaveLength(2)
+    }).pipe(Effect.provide(Testing.layer(Testing.stream()))))
 
   it.effect("passes whole delta objects through and merges extra into every chunk", () =>
     Effect.gen(function*() {
@@ -232,7 +245,7 @@ describe("Testing.error", () => {
     Effect.gen(function*() {
       for (const status of statuses) {
         const response = yield* post()
-        const body = (yield* response.json) as Record<string, any>
+        const body = (yield* response.json) as Wire
         expect(response.status).toBe(status)
         expect(body.error.code).toBe(status)
         expect(typeof body.error.message).toBe("string")
@@ -242,8 +255,8 @@ describe("Testing.error", () => {
 
   it.effect("uses OpenRouter's wording for 401 and 402", () =>
     Effect.gen(function*() {
-      const unauthorized = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
-      const payment = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
+      const unauthorized = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
+      const payment = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
       expect(unauthorized.error.message).toBe("No auth credentials found")
       expect(payment.error.message).toMatch(/^Insufficient credits/)
     }).pipe(Effect.provide(Testing.layer([Testing.error(401), Testing.error(402)]))))
@@ -251,7 +264,7 @@ describe("Testing.error", () => {
   it.effect("marks a 429 as rate_limit_exceeded and sends Retry-After in seconds", () =>
     Effect.gen(function*() {
       const response = yield* post()
-      const body = (yield* response.json) as Record<string, any>
+      const body = (yield* response.json) as Wire
       expect(body.error.metadata.error_type).toBe("rate_limit_exceeded")
       expect(response.headers["retry-after"]).toBe("3")
     }).pipe(Effect.provide(Testing.layer(Testing.error(429, { retryAfter: "2500 millis" })))))
@@ -264,7 +277,7 @@ describe("Testing.error", () => {
 
   it.effect("gives a 503 the availability fields", () =>
     Effect.gen(function*() {
-      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
+      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
       expect(body.error).toMatchObject({
         code: 503,
         http_status: 503,
@@ -276,13 +289,13 @@ describe("Testing.error", () => {
 
   it.effect("gives a 403 moderation metadata", () =>
     Effect.gen(function*() {
-      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
+      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
       expect(body.error.metadata).toMatchObject({ reasons: ["harassment"], provider_name: "OpenAI" })
     }).pipe(Effect.provide(Testing.layer(Testing.error(403)))))
 
   it.effect("overrides message, code and metadata, and adds user_id and extra fields", () =>
     Effect.gen(function*() {
-      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Record<string, any>
+      const body = (yield* Effect.flatMap(post(), (r) => r.json)) as Wire
       expect(body).toEqual({
         error: { code: "boom", message: "Custom", metadata: { x: 1 } },
         user_id: "user_1",
@@ -361,13 +374,17 @@ describe("Testing.truncated / reset / hang", () => {
       expect(parseSse(body.text).data).toHaveLength(20)
       assert(body.error !== undefined)
       expect(body.error._tag).toBe("ResponseError")
-      expect(String((body.error as any).cause)).toMatch(/ECONNRESET/)
+      expect(String((body.error as Wire).cause)).toMatch(/ECONNRESET/)
     }).pipe(Effect.provide(Testing.layer(Testing.reset({ after: 20 })))))
 
   it.effect("hang holds the response open and records that the client abandoned it", () =>
     Effect.gen(function*() {
       const response = yield* post()
-      const fiber = yield* Effect.fork(readBody(response))
+      const firstChunk = yield* Deferred.make<void>()
+      const fiber = yield* Effect.fork(
+        response.stream.pipe(Stream.tap(() => Deferred.succeed(firstChunk, undefined)), Stream.runDrain)
+      )
+      yield* Deferred.await(firstChunk)
       yield* TestClock.adjust("1 hour")
       expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
       expect(yield* Testing.aborted).toBe(0)
@@ -441,7 +458,10 @@ describe("Reply rendering", () => {
       expect(response.headers["content-type"]).toBe("application/json; charset=utf-8")
       expect(response.headers["x-extra"]).toBe("1")
     }).pipe(Effect.provide(Testing.layer(
-      Testing.completion().pipe(Testing.withHeaders({ "Content-Type": "application/json; charset=utf-8", "X-Extra": "1" }))
+      pipe(
+        Testing.completion(),
+        Testing.withHeaders({ "Content-Type": "application/json; charset=utf-8", "X-Extra": "1" })
+      )
     ))))
 
   it.effect("raw sends status, headers and body exactly as given", () =>
@@ -472,7 +492,7 @@ describe("Scripts and recording", () => {
       const b = yield* post()
       const c = yield* post()
       expect([a.status, b.status, c.status]).toEqual([429, 200, 500])
-      const body = (yield* c.json) as Record<string, any>
+      const body = (yield* c.json) as Wire
       expect(body.error.message).toMatch(/no scripted answer for request #3/)
     }).pipe(Effect.provide(Testing.layer([Testing.error(429), Testing.completion()]))))
 
@@ -486,8 +506,8 @@ describe("Scripts and recording", () => {
 
   it.effect("a function script receives the recorded request and its index", () =>
     Effect.gen(function*() {
-      const a = (yield* Effect.flatMap(post({ model: "m/one" }), (r) => r.json)) as Record<string, any>
-      const b = (yield* Effect.flatMap(post({ model: "m/two" }), (r) => r.json)) as Record<string, any>
+      const a = (yield* Effect.flatMap(post({ model: "m/one" }), (r) => r.json)) as Wire
+      const b = (yield* Effect.flatMap(post({ model: "m/two" }), (r) => r.json)) as Wire
       expect([a.choices[0].message.content, b.choices[0].message.content]).toEqual(["0:m/one", "1:m/two"])
     }).pipe(Effect.provide(Testing.layer((request, index) =>
       Testing.completion({ content: `${index}:${(request.body as { model: string }).model}` })
@@ -496,7 +516,7 @@ describe("Scripts and recording", () => {
   it.effect("a throwing function script answers a 500 carrying the message", () =>
     Effect.gen(function*() {
       const response = yield* post()
-      const body = (yield* response.json) as Record<string, any>
+      const body = (yield* response.json) as Wire
       expect(response.status).toBe(500)
       expect(body.error.message).toMatch(/oops/)
     }).pipe(Effect.provide(Testing.layer(() => {
@@ -555,7 +575,7 @@ describe("Testing.emulator", () => {
       const body = (yield* Effect.flatMap(
         post({ model: "openai/gpt-4o", messages: [{ role: "user", content: "old" }, { role: "user", content: "What is 2+2?" }] }),
         (r) => r.json
-      )) as Record<string, any>
+      )) as Wire
       expect(body.model).toBe("openai/gpt-4o")
       expect(body.provider).toBe("Emulator")
       expect(body.choices[0].message.content).toMatch(/OpenRouter emulator/)

@@ -36,7 +36,7 @@ const expectNoSecret = (value: unknown) => {
 
 describe.each(httpClients)("Chat.send over %s", (_name, http) => {
   for (const [status, tag] of statusTable) {
-    it.scoped(`fails a ${status} with ${tag} carrying OpenRouter's message, code and headers`, () =>
+    it.scopedLive(`fails a ${status} with ${tag} carrying OpenRouter's message, code and headers`, () =>
       withServer(
         http,
         Testing.error(status, {
@@ -60,7 +60,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
       ))
   }
 
-  it.scoped("fails an HTML error page with the status class, carrying the raw text", () =>
+  it.scopedLive("fails an HTML error page with the status class, carrying the raw text", () =>
     withServer(
       http,
       Testing.error(502, { body: "<html><body>502 Bad Gateway</body></html>", headers: { "content-type": "text/html" } }),
@@ -75,7 +75,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("fails an empty error body with the status class", () =>
+  it.scopedLive("fails an empty error body with the status class", () =>
     withServer(http, Testing.error(503, { body: "" }), () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(Chat.send(request))
@@ -83,7 +83,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         expect(error.message).toBe("Service unavailable (empty body)")
       })))
 
-  it.scoped("fails a 200 whose body is an error object with the status error for error.code", () =>
+  it.scopedLive("fails a 200 whose body is an error object with the status error for error.code", () =>
     withServer(
       http,
       Testing.raw({
@@ -99,7 +99,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("fails malformed JSON with ResponseDecodeError holding an excerpt", () =>
+  it.scopedLive("fails malformed JSON with ResponseDecodeError holding an excerpt", () =>
     withServer(
       http,
       Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: "{\"id\": \"gen-1\", \"choi" }),
@@ -113,7 +113,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("bounds the excerpt of a huge undecodable body", () =>
+  it.scopedLive("bounds the excerpt of a huge undecodable body", () =>
     withServer(
       http,
       Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: "x".repeat(100_000) }),
@@ -125,7 +125,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("fails a JSON body that is not a chat completion with ResponseDecodeError", () =>
+  it.scopedLive("fails a JSON body that is not a chat completion with ResponseDecodeError", () =>
     withServer(
       http,
       Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: "{\"hello\":1}" }),
@@ -136,7 +136,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("returns the decoded completion and keeps unknown response fields", () =>
+  it.scopedLive("returns the decoded completion and keeps unknown response fields", () =>
     withServer(
       http,
       Testing.completion({
@@ -154,7 +154,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("passes unknown request fields through to the wire unchanged", () =>
+  it.scopedLive("passes unknown request fields through to the wire unchanged", () =>
     withServer(http, Testing.completion(), (server) =>
       Effect.gen(function*() {
         const withExtras = {
@@ -171,7 +171,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
       })))
 
-  it.scoped("sends every header to the server", () =>
+  it.scopedLive("sends every header to the server", () =>
     withServer(
       http,
       Testing.completion(),
@@ -197,7 +197,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
       { httpReferer: "https://example.app", appTitle: "Example", appCategories: ["cli-agent"], metadata: true }
     ))
 
-  it.scoped("never sends an invalid request", () =>
+  it.scopedLive("never sends an invalid request", () =>
     withServer(http, Testing.completion(), (server) =>
       Effect.gen(function*() {
         const bad = { ...request, temperature: 7 } as Chat.ChatRequest
@@ -213,7 +213,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         expect(yield* server.requests).toHaveLength(0)
       })))
 
-  it.scoped("exposes Retry-After on 429 and 503 as a Duration", () =>
+  it.scopedLive("exposes Retry-After on 429 and 503 as a Duration", () =>
     withServer(
       http,
       [Testing.error(429, { retryAfter: 7 }), Testing.error(503, { headers: { "retry-after-ms": "1500" } })],
@@ -228,7 +228,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("decodes moderation metadata on a 403", () =>
+  it.scopedLive("decodes moderation metadata on a 403", () =>
     withServer(
       http,
       Testing.error(403, {
@@ -243,7 +243,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("decodes provider error metadata and error_type", () =>
+  it.scopedLive("decodes provider error metadata and error_type", () =>
     withServer(
       http,
       Testing.error(502, {
@@ -259,7 +259,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("decodes availability errors and honours retryable: false", () =>
+  it.scopedLive("decodes availability errors and honours retryable: false", () =>
     withServer(
       http,
       Testing.error(503, {
@@ -286,7 +286,7 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         })
     ))
 
-  it.scoped("keeps the key out of every error", () =>
+  it.scopedLive("keeps the key out of every error", () =>
     withServer(
       http,
       [

@@ -1,7 +1,7 @@
 // Reference only (not a client): reads the stream's bytes with undici and parses nothing. It
 // shows how fast the emulator can deliver each scenario, i.e. the ceiling every client shares.
 import { request } from "undici"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 const HEADERS = { authorization: "Bearer k", "content-type": "application/json" }
 

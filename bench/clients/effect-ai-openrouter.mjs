@@ -3,7 +3,7 @@
 import { OpenRouterClient } from "@effect/ai-openrouter"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 export const setup = async (baseUrl) => {
   const runtime = ManagedRuntime.make(

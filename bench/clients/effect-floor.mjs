@@ -4,7 +4,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, ManagedRuntime, Stream } from "effect"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 export const setup = async (baseUrl) => {
   const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)

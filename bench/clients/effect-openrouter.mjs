@@ -2,7 +2,7 @@
 // on whichever HttpClient layer the caller passes (see effect-openrouter-undici.mjs / -fetch.mjs).
 import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
 import { Chat, OpenRouterConfig } from "../../dist/index.js"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 export const make = (httpLayer) => async (baseUrl) => {
   if (typeof Chat.send !== "function" || typeof Chat.stream !== "function") {

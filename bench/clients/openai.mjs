@@ -1,6 +1,6 @@
 // The official OpenAI SDK pointed at OpenRouter's base URL, as many OpenRouter users do.
 import OpenAI from "openai"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 export const setup = async (baseUrl) => new OpenAI({ apiKey: "k", baseURL: baseUrl })
 

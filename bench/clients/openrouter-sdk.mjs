@@ -1,6 +1,6 @@
 // OpenRouter's own SDK (validates every chunk with zod).
 import { OpenRouter } from "@openrouter/sdk"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 export const setup = async (baseUrl) =>
   new OpenRouter({ apiKey: "k", serverURL: baseUrl })

@@ -1,5 +1,5 @@
 // The fetch floor: Node's built-in fetch, a hand-written line splitter and JSON.parse.
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 const HEADERS = { authorization: "Bearer k", "content-type": "application/json" }
 

@@ -1,6 +1,6 @@
 // The floor: undici's request API, a hand-written line splitter and JSON.parse.
 import { request } from "undici"
-import { REQUEST } from "../payload.mjs"
+import { REQUEST } from "../request.mjs"
 
 const HEADERS = { authorization: "Bearer k", "content-type": "application/json" }
 

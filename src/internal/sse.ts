@@ -216,12 +216,7 @@ export const makeSseParser = (): SseParser => {
       grown.set(pending.subarray(0, pendingLength))
       pending = grown
     }
-    if (len <= 64) {
-      // A loop beats allocating a subarray view for the short copies of small reads.
-      for (let i = 0; i < len; i++) pending[pendingLength + i] = bytes[from + i]!
-    } else {
-      pending.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), pendingLength)
-    }
+    pending.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), pendingLength)
     pendingLength = need
   }
 
@@ -296,11 +291,16 @@ export const sseEvents = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>): Stream.
     const parser = makeSseParser()
     return bytes.pipe(
       Stream.mapChunks((reads) => {
+        // Measured against Stream.mapConcatChunk in bench/sse-parse.ts.
+        if (reads.length === 1) {
+          const events = parser.feed(Chunk.unsafeHead(reads))
+          return events.length === 0 ? Chunk.empty() : Chunk.unsafeFromArray(events)
+        }
         let events: Array<SseEvent> | undefined = undefined
         for (const read of reads) {
           const evs = parser.feed(read)
           if (evs.length === 0) continue
-          if (events === undefined) events = evs as Array<SseEvent> // fresh array from feed: ours now
+          if (events === undefined) events = evs.slice()
           else for (let i = 0; i < evs.length; i++) events.push(evs[i]!)
         }
         return events === undefined ? Chunk.empty() : Chunk.unsafeFromArray(events)

@@ -148,7 +148,6 @@ function* deltas(options: Testing.StreamOptions): Generator<string | Delta> {
       yield { tool_calls: [{ index, function: { arguments: piece } }] }
     }
   }
-  if (first) yield withRole({ content: "" })
 }
 
 const countText = (delta: Delta): { text: number; reasoning: number } => {
@@ -181,7 +180,9 @@ export const stream = (options: Testing.StreamOptions = {}): Testing.Reply => {
     const content = Wire.contentChunkEncoder(head)
     let text = 0
     let reasoning = 0
+    let sent = false
     for (const delta of deltas(options)) {
+      sent = true
       if (typeof delta === "string") {
         text += delta.length
         yield "data: " + content(delta)
@@ -193,7 +194,9 @@ export const stream = (options: Testing.StreamOptions = {}): Testing.Reply => {
       yield data(Wire.chunk(head, [Wire.choice(delta)]))
     }
     if (finishReason !== null) {
-      yield data(Wire.chunk(head, [Wire.choice({ content: "" }, finishReason, nativeFinishReason)]))
+      // With no delta before it, the final chunk is the one that carries the role.
+      const delta = sent ? { content: "" } : { role: "assistant", content: "" }
+      yield data(Wire.chunk(head, [Wire.choice(delta, finishReason, nativeFinishReason)]))
     }
     if (options.usage !== false) {
       const usage = Wire.usage(options.usage, {

@@ -1,0 +1,291 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { assert, describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import type * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import { createParser } from "eventsource-parser"
+import * as Http from "node:http"
+import * as TestServer from "../src/TestServer.js"
+import * as Testing from "../src/Testing.js"
+
+const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  ["undici", NodeHttpClient.layerUndici],
+  ["fetch", FetchHttpClient.layer]
+]
+
+const post = (
+  server: TestServer.TestServer,
+  body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] },
+  path = "/chat/completions"
+) =>
+  Effect.flatMap(HttpClient.HttpClient, (client) =>
+    client.execute(HttpClientRequest.post(server.url + path).pipe(HttpClientRequest.bodyUnsafeJson(body))))
+
+// Parsed wire JSON is inspected loosely: the assertions are what check its shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Wire = any
+
+const decoder = new TextDecoder()
+
+const parseSse = (text: string) => {
+  const data: Array<string> = []
+  const comments: Array<string> = []
+  const parser = createParser({ onEvent: (event) => data.push(event.data), onComment: (c) => comments.push(c) })
+  parser.feed(text)
+  return { data, comments, chunks: data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as Wire) }
+}
+
+const readBody = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.gen(function*() {
+    const pieces: Array<Uint8Array> = []
+    const result = yield* response.stream.pipe(
+      Stream.runForEach((bytes) => Effect.sync(() => pieces.push(bytes))),
+      Effect.either
+    )
+    const total = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+    let offset = 0
+    for (const p of pieces) {
+      total.set(p, offset)
+      offset += p.length
+    }
+    return { text: decoder.decode(total), error: Either.isLeft(result) ? result.left : undefined }
+  })
+
+describe("TestServer", () => {
+  for (const [name, client] of clients) {
+    it.scopedLive(`serves a completion at {url}/chat/completions (${name})`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(Testing.completion({ content: "Paris." }))
+        expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)
+        const response = yield* post(server)
+        const body = (yield* response.json) as Wire
+        expect(response.status).toBe(200)
+        expect(response.headers["x-generation-id"]).toBe(body.id)
+        expect(body.choices[0].message.content).toBe("Paris.")
+      }).pipe(Effect.provide(client)))
+
+    it.scopedLive(`streams SSE written one byte per write intact (${name})`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(Testing.stream({ deltas: ["héllo", " → ", "🌍"], writeSize: 1 }))
+        const { text, error } = yield* readBody(yield* post(server))
+        expect(error).toBeUndefined()
+        const sse = parseSse(text)
+        expect(sse.data.at(-1)).toBe("[DONE]")
+        expect(sse.chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("héllo → 🌍")
+      }).pipe(Effect.provide(client)))
+
+    it.scopedLive(`a reset gives the client the chunks written so far, then a transport error (${name})`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(Testing.reset({ after: 5 }))
+        const { text, error } = yield* readBody(yield* post(server))
+        assert(error !== undefined)
+        expect(error._tag).toBe("ResponseError")
+        expect(parseSse(text).data).toHaveLength(5)
+        expect(yield* server.clientClosed).toBe(0)
+      }).pipe(Effect.provide(client)))
+
+    it.scopedLive(`observes a client that abandons a hanging response (${name})`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(Testing.hang({ after: 1 }))
+        const response = yield* post(server)
+        const firstChunk = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(
+          response.stream.pipe(Stream.tap(() => Deferred.succeed(firstChunk, undefined)), Stream.runDrain)
+        )
+        yield* Deferred.await(firstChunk)
+        expect(yield* server.clientClosed).toBe(0)
+        yield* Fiber.interrupt(fiber)
+        yield* server.awaitClientClose
+        expect(yield* server.clientClosed).toBe(1)
+      }).pipe(Effect.provide(client)))
+  }
+
+  it.scopedLive("records method, path, URL, lower-cased headers and the parsed body", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.completion())
+      const client = yield* HttpClient.HttpClient
+      yield* client.execute(
+        HttpClientRequest.post(server.url + "/chat/completions").pipe(
+          HttpClientRequest.setHeader("Authorization", "Bearer sk-test"),
+          HttpClientRequest.setHeader("HTTP-Referer", "https://example.com"),
+          HttpClientRequest.bodyUnsafeJson({ model: "x/y", messages: [] })
+        )
+      )
+      const [request] = yield* server.requests
+      assert(request !== undefined)
+      expect(request.method).toBe("POST")
+      expect(request.path).toBe("/api/v1/chat/completions")
+      expect(request.url).toBe(server.url + "/chat/completions")
+      expect(request.headers.authorization).toBe("Bearer sk-test")
+      expect(request.headers["http-referer"]).toBe("https://example.com")
+      expect(request.body).toEqual({ model: "x/y", messages: [] })
+      expect(request.text).toBe("{\"model\":\"x/y\",\"messages\":[]}")
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("answers a sequence in order and past its end with a 500 naming the request", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make([Testing.error(429, { retryAfter: 1 }), Testing.completion()])
+      const first = yield* post(server)
+      const second = yield* post(server)
+      const third = yield* post(server)
+      expect([first.status, second.status, third.status]).toEqual([429, 200, 500])
+      expect(first.headers["retry-after"]).toBe("1")
+      expect(((yield* third.json) as Wire).error.message).toMatch(/no scripted answer for request #3/)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("answers other routes with a 404 JSON error", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.completion())
+      const response = yield* post(server, {}, "/models")
+      expect(response.status).toBe(404)
+      expect(((yield* response.json) as Wire).error.code).toBe(404)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("writes keep-alive comments while hanging", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.hang({ keepAliveEvery: "10 millis" }))
+      const response = yield* post(server)
+      const text = yield* response.stream.pipe(
+        Stream.decodeText(),
+        Stream.mapAccum("", (seen, piece) => [seen + piece, seen + piece]),
+        Stream.takeUntil((seen) => seen.length >= Testing.keepAliveComment.length * 2),
+        Stream.runLast
+      )
+      expect(text._tag === "Some" && text.value.startsWith(Testing.keepAliveComment.repeat(2))).toBe(true)
+      yield* server.awaitClientClose
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("waits out Pause pieces and headersDelay, then sends the whole body", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(
+        Testing.delay(Testing.raw({ body: ["a", Testing.pause("20 millis"), "b"] }), "20 millis")
+      )
+      expect((yield* readBody(yield* post(server))).text).toBe("ab")
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("renders a mid-stream error chunk and ends without [DONE]", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.midStreamError({ after: 2, code: 502 }))
+      const { text, error } = yield* readBody(yield* post(server))
+      const sse = parseSse(text)
+      expect(error).toBeUndefined()
+      expect(sse.data).not.toContain("[DONE]")
+      expect(sse.chunks.at(-1)).toMatchObject({ error: { code: 502 }, choices: [{ finish_reason: "error" }] })
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("streams a 20,000-chunk lazy body in 64-byte writes complete and in order", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.stream({ deltas: Testing.pieces(20_000), writeSize: 64 }))
+      const { text } = yield* readBody(yield* post(server))
+      const sse = parseSse(text)
+      expect(sse.data).toHaveLength(20_003)
+      expect(sse.chunks.slice(0, 20_000).map((c) => c.choices[0].delta.content).join("")).toBe(
+        [...Testing.pieces(20_000)].join("")
+      )
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("setScript answers later requests from the new script", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.completion())
+      const before = yield* post(server)
+      yield* server.setScript(Testing.error(401))
+      const after = yield* post(server)
+      expect([before.status, after.status]).toEqual([200, 401])
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.scopedLive("a body read to its end is not counted as a client close", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.stream({ deltas: ["a"] }))
+      yield* readBody(yield* post(server))
+      yield* readBody(yield* post(server))
+      expect(yield* server.clientClosed).toBe(0)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.live("closing the scope ends a hanging response with a transport error for the client", () =>
+    Effect.gen(function*() {
+      const server = yield* Effect.scoped(
+        Effect.gen(function*() {
+          const server = yield* TestServer.make(Testing.hang())
+          const response = yield* post(server)
+          const reading = yield* Effect.fork(readBody(response))
+          return { server, reading }
+        })
+      )
+      const { error } = yield* Fiber.join(server.reading)
+      expect(error?._tag).toBe("ResponseError")
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+
+  it.live("holds a lazy body while the client stops reading (backpressure)", () =>
+    Effect.gen(function*() {
+      let pulled = 0
+      const total = 200_000
+      const body: Iterable<string> = {
+        *[Symbol.iterator]() {
+          for (let i = 0; i < total; i++) {
+            pulled++
+            yield `data: ${"x".repeat(200)}\n\n`
+          }
+        }
+      }
+      const server = yield* Effect.acquireRelease(
+        Effect.promise(() => TestServer.listen(Testing.raw({ body }))),
+        (s) => Effect.promise(() => s.close())
+      )
+      const request = yield* Effect.acquireRelease(
+        Effect.async<Http.ClientRequest>((resume) => {
+          const req = Http.request(server.url + "/chat/completions", { method: "POST" }, (res) => {
+            res.pause()
+            resume(Effect.succeed(req))
+          })
+          req.end("{}")
+        }),
+        (req) => Effect.sync(() => req.destroy())
+      )
+      // Wait until the server stops pulling: it is blocked on 'drain'.
+      let previous = -1
+      while (pulled !== previous) {
+        previous = pulled
+        yield* Effect.sleep("50 millis")
+      }
+      expect(pulled).toBeLessThan(total)
+      request.destroy()
+      yield* Effect.promise(() => server.awaitClientClose())
+      expect(server.clientClosed()).toBe(1)
+    }).pipe(Effect.scoped))
+
+  it.live("listen gives Promise code a server to use and close", () =>
+    Effect.gen(function*() {
+      const server = yield* Effect.promise(() => TestServer.listen(Testing.emulator))
+      const response = yield* Effect.promise(() =>
+        fetch(server.url + "/chat/completions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "a/b", messages: [{ role: "user", content: "ping" }] })
+        }).then((r) => r.json() as Promise<Wire>)
+      )
+      expect(response.model).toBe("a/b")
+      expect(response.choices[0].message.content).toContain("ping")
+      expect(server.requests()).toHaveLength(1)
+      yield* Effect.promise(() => server.close())
+    }))
+
+  it.scopedLive("several concurrent streams are served independently", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make((_, index) => Testing.stream({ deltas: [`#${index}`] }))
+      const results = yield* Effect.all(
+        Array.from({ length: 4 }, () => Effect.flatMap(post(server), readBody)),
+        { concurrency: "unbounded" }
+      )
+      const contents = results.map(({ text }) => parseSse(text).chunks[0]!.choices[0].delta.content).sort()
+      expect(contents).toEqual(["#0", "#1", "#2", "#3"])
+      expect(Chunk.size(Chunk.fromIterable(yield* server.requests))).toBe(4)
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
+})

@@ -1,0 +1,306 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+import { Chat, Errors, OpenRouterConfig, Retry } from "../src/index.js"
+import * as Testing from "../src/Testing.js"
+import { httpClients, withServer } from "./support/harness.js"
+
+const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
+
+/** In-process emulator (a swapped HttpClient) plus config; `retry` is the configured default. */
+const inProcess = (script: Testing.Script, retry?: Retry.Policy | false) =>
+  Layer.merge(
+    Testing.layer(script),
+    OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: "http://emulator.test/api/v1", retry })
+  )
+
+const requestCount = Effect.map(Testing.requests, (r) => r.length)
+
+/** Lets forked fibers run up to their next sleep. */
+const settle = Effect.yieldNow().pipe(Effect.repeatN(20))
+
+const noJitter = Retry.make({ jitter: 0 })
+
+describe("Retry policy (TestClock, swapped HttpClient)", () => {
+  it("has the documented defaults", () => {
+    const p = Retry.defaultPolicy
+    expect(p.retries).toBe(2)
+    expect(Duration.toMillis(p.baseDelay)).toBe(500)
+    expect(p.factor).toBe(2)
+    expect(Duration.toMillis(p.maxDelay)).toBe(8000)
+    expect(p.jitter).toBe(0.25)
+    expect(Duration.toMillis(p.maxRetryAfter)).toBe(60_000)
+  })
+
+  it.effect("waits exactly the exponential backoff between attempts", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Chat.send(request))
+      yield* settle
+      expect(yield* requestCount).toBe(1)
+      yield* TestClock.adjust("499 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(2)
+      yield* TestClock.adjust("999 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(2)
+      yield* TestClock.adjust("1 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(3)
+      const response = yield* Fiber.join(fiber)
+      expect(response.choices[0]!.message!.content).toBe("ok")
+    }).pipe(Effect.provide(inProcess([Testing.error(500), Testing.error(502), Testing.completion({ content: "ok" })], noJitter))))
+
+  it.effect("caps the delay at maxDelay", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.either(Chat.send(request)))
+      yield* settle
+      for (const [wait, expected] of [[1000, 2], [3000, 3], [3000, 4]] as const) {
+        yield* TestClock.adjust(Duration.millis(wait - 1))
+        yield* settle
+        expect(yield* requestCount).toBe(expected - 1)
+        yield* TestClock.adjust("1 millis")
+        yield* settle
+        expect(yield* requestCount).toBe(expected)
+      }
+      yield* Fiber.join(fiber)
+    }).pipe(Effect.provide(inProcess(
+      Testing.error(503),
+      Retry.make({ retries: 3, baseDelay: "1 second", factor: 10, maxDelay: "3 seconds", jitter: 0 })
+    ))))
+
+  it.effect("keeps jittered delays within [1 - jitter, 1] of the backoff", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.either(Chat.send(request)))
+      yield* settle
+      yield* TestClock.adjust("499 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(1)
+      yield* TestClock.adjust("501 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(2)
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.provide(inProcess(Testing.error(503), Retry.make({ baseDelay: "1 second", jitter: 0.5 })))))
+
+  for (const [label, reply, millis] of [
+    ["Retry-After in seconds", Testing.error(429, { retryAfter: 3 }), 3000],
+    ["Retry-After as an HTTP date", Testing.error(429, { retryAfter: "Thu, 01 Jan 1970 00:00:04 GMT" }), 4000],
+    ["retry-after-ms", Testing.error(503, { headers: { "retry-after-ms": "1500" } }), 1500]
+  ] as const) {
+    it.effect(`waits the server's ${label}`, () =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Chat.send(request))
+        yield* settle
+        yield* TestClock.adjust(Duration.millis(millis - 1))
+        yield* settle
+        expect(yield* requestCount).toBe(1)
+        yield* TestClock.adjust("1 millis")
+        yield* settle
+        expect(yield* requestCount).toBe(2)
+        yield* Fiber.join(fiber)
+      }).pipe(Effect.provide(inProcess([reply, Testing.completion()], noJitter))))
+  }
+
+  it.effect("fails at once when the server asks for a longer wait than maxRetryAfter", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Chat.send(request))
+      expect(error._tag).toBe("TooManyRequestsResponseError")
+      expect(Duration.toSeconds(Errors.retryAfter(error)!)).toBe(120)
+      expect(error.attempts).toBe(1)
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(inProcess([Testing.error(429, { retryAfter: 120 }), Testing.completion()]))))
+
+  for (const status of [400, 401, 402, 403, 404, 413, 422]) {
+    it.effect(`does not retry a ${status}`, () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Chat.send(request))
+        expect(error.status).toBe(status)
+        expect(yield* requestCount).toBe(1)
+      }).pipe(Effect.provide(inProcess([Testing.error(status), Testing.completion()]))))
+  }
+
+  it.effect("does not retry an undecodable response", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Chat.send(request))
+      expect(error._tag).toBe("ResponseDecodeError")
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(inProcess([Testing.raw({ body: "not json" }), Testing.completion()]))))
+
+  it.effect("does not retry an availability error marked retryable: false", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Chat.send(request))
+      expect(error._tag).toBe("ServiceUnavailableResponseError")
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(inProcess([
+      Testing.error(503, { errorExtra: { availability: { code: "model_deprecated", retryable: false } } }),
+      Testing.completion()
+    ]))))
+
+  it.effect("makes one attempt with retry: false", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Chat.send(request, { retry: false }))
+      expect(error._tag).toBe("ServiceUnavailableResponseError")
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(inProcess([Testing.error(503), Testing.completion()]))))
+
+  it.effect("lets a per-call policy override the configured one", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Chat.send(request, { retry: noJitter }))
+      yield* settle
+      yield* TestClock.adjust("500 millis")
+      yield* settle
+      yield* Fiber.join(fiber)
+      expect(yield* requestCount).toBe(2)
+    }).pipe(Effect.provide(inProcess([Testing.error(503), Testing.completion()], false))))
+
+  it.effect("follows a custom Schedule", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(Chat.send(request)))
+      yield* settle
+      yield* TestClock.adjust("1999 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(1)
+      yield* TestClock.adjust("1 millis")
+      yield* settle
+      expect(yield* requestCount).toBe(2)
+      const error = yield* Fiber.join(fiber)
+      expect(error.attempts).toBe(2)
+      expect(yield* requestCount).toBe(2)
+    }).pipe(Effect.provide(inProcess(
+      Testing.error(502),
+      Retry.fromSchedule(Schedule.spaced("2 seconds").pipe(Schedule.intersect(Schedule.recurs(1))))
+    ))))
+
+  it.effect("returns the last typed error with the number of attempts", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(Chat.send(request)))
+      yield* settle
+      yield* TestClock.adjust("10 seconds")
+      yield* settle
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("ProviderOverloadedResponseError")
+      expect(error).toBeInstanceOf(Errors.ProviderOverloadedResponseError)
+      expect(error.attempts).toBe(3)
+      expect(yield* requestCount).toBe(3)
+    }).pipe(Effect.provide(inProcess([Testing.error(502), Testing.error(503), Testing.error(529)], noJitter))))
+
+  it.effect("ends at once when interrupted while sleeping between attempts", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Chat.send(request))
+      yield* settle
+      yield* TestClock.adjust("100 millis")
+      const exit = yield* Fiber.interrupt(fiber)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(yield* requestCount).toBe(1)
+    }).pipe(Effect.provide(inProcess([Testing.error(503), Testing.completion()]))))
+
+  it.effect("fails a slow call with TimeoutError after the request timeout", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(Chat.send(request, { timeout: "2 seconds", retry: false })))
+      yield* settle
+      yield* TestClock.adjust("2 seconds")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("TimeoutError")
+      if (error._tag !== "TimeoutError") return
+      expect(error.limit).toBe("request")
+      expect(Duration.toMillis(error.duration)).toBe(2000)
+    }).pipe(Effect.provide(inProcess(Testing.delay(Testing.completion(), "1 minute")))))
+
+  it.effect("gives each attempt the full timeout", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Chat.send(request, { timeout: "2 seconds", retry: noJitter }))
+      yield* settle
+      yield* TestClock.adjust("2 seconds")
+      yield* settle
+      yield* TestClock.adjust("500 millis")
+      yield* settle
+      yield* TestClock.adjust("1500 millis")
+      yield* settle
+      const response = yield* Fiber.join(fiber)
+      expect(response.choices[0]!.message!.content).toBe("late but fine")
+      expect(yield* requestCount).toBe(2)
+    }).pipe(Effect.provide(inProcess([
+      Testing.delay(Testing.completion(), "1 minute"),
+      Testing.delay(Testing.completion({ content: "late but fine" }), "1500 millis")
+    ]))))
+})
+
+describe.each(httpClients)("Retry over a real socket (%s)", (_name, http) => {
+  const fast = Retry.make({ baseDelay: "10 millis", jitter: 0 })
+
+  it.scopedLive("succeeds after two 503s", () =>
+    withServer(http, [Testing.error(503), Testing.error(503), Testing.completion({ content: "third time" })], (server) =>
+      Effect.gen(function*() {
+        const response = yield* Chat.send(request)
+        expect(response.choices[0]!.message!.content).toBe("third time")
+        expect(yield* server.requests).toHaveLength(3)
+      }), { retry: fast }))
+
+  it.scopedLive("succeeds after a connection reset", () =>
+    withServer(http, [Testing.reset({ after: 0 }), Testing.completion({ content: "recovered" })], (server) =>
+      Effect.gen(function*() {
+        const response = yield* Chat.send(request)
+        expect(response.choices[0]!.message!.content).toBe("recovered")
+        expect(yield* server.requests).toHaveLength(2)
+      }), { retry: fast }))
+
+  it.scopedLive("retries a stream that fails with an overloaded provider before any content", () =>
+    withServer(
+      http,
+      [
+        Testing.midStreamError({ after: 0, code: 529, errorType: "provider_overloaded" }),
+        Testing.stream({ deltas: ["fine ", "now"] })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          const response = yield* Chat.collect(Chat.stream(request))
+          expect(response.choices[0]!.message!.content).toBe("fine now")
+          expect(yield* server.requests).toHaveLength(2)
+        }),
+      { retry: fast }
+    ))
+
+  it.scopedLive("retries a stream whose status is 503 before it starts", () =>
+    withServer(http, [Testing.error(503), Testing.stream({ deltas: ["ok"] })], (server) =>
+      Effect.gen(function*() {
+        const response = yield* Chat.collect(Chat.stream(request))
+        expect(response.choices[0]!.message!.content).toBe("ok")
+        expect(yield* server.requests).toHaveLength(2)
+      }), { retry: fast }))
+
+  it.scopedLive("never retries a stream once content was emitted", () =>
+    withServer(
+      http,
+      [Testing.midStreamError({ after: 2, code: 529, errorType: "provider_overloaded" }), Testing.stream()],
+      (server) =>
+        Effect.gen(function*() {
+          const seen: Array<string> = []
+          const error = yield* Chat.stream(request).pipe(
+            Stream.runForEach((c) => Effect.sync(() => seen.push(c.choices[0]?.delta?.content ?? ""))),
+            Effect.flip
+          )
+          expect(error._tag).toBe("MidStreamError")
+          if (error._tag === "MidStreamError") expect(error.contentEmitted).toBe(true)
+          expect(seen.join("")).not.toBe("")
+          expect(yield* server.requests).toHaveLength(1)
+        }),
+      { retry: fast }
+    ))
+
+  it.scopedLive("times out a slow server and closes the connection", () =>
+    withServer(http, Testing.delay(Testing.completion(), "30 seconds"), (server) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Chat.send(request, { timeout: "200 millis" }))
+        expect(error._tag).toBe("TimeoutError")
+        yield* server.awaitClientClose
+      }), { retry: false }))
+})
