@@ -1,20 +1,22 @@
-// A minimal, fast OpenRouter emulator for the benchmark, run in its own process so that the
-// client being measured does not share an event loop with the server.
+// The benchmark's own minimal, fast OpenRouter emulator (used when the project's emulator,
+// dist/TestServer.js, is not built, or with `--emulator bench`), run in its own process so that
+// the client being measured does not share an event loop with the server.
 //
-// The scenario travels in the base URL, so every client (they all take a base URL) can select it:
-//   POST /b/<chunks>/<writeSize>/api/v1/chat/completions
-//     body.stream !== true : one non-streaming completion (JSON)
-//     body.stream === true : an SSE stream of <chunks> content deltas, a finish chunk, a usage
-//                            chunk and `data: [DONE]`; writeSize 0 writes large pieces (the whole
-//                            payload at once when it is cached), writeSize k writes k-byte pieces,
-//                            each flushed to the socket on its own.
+//   node bench/emulator.mjs '[{"chunks": 10000, "writeSize": 64}, ...]'
+//
+// Both emulators follow one contract (see run.mjs): given the scenarios, print one line
+// {"scenarios": {"<chunks>/<writeSize>": {"url": <base URL>, "bytes": <stream body bytes>}}}
+// and exit when stdin closes. A POST to <base URL>/chat/completions answers
+//   body.stream !== true : one non-streaming completion (JSON)
+//   body.stream === true : an SSE stream of <chunks> content deltas, a finish chunk, a usage
+//                          chunk and `data: [DONE]`; writeSize 0 writes large pieces (the whole
+//                          payload at once when it is cached), writeSize k writes k-byte pieces,
+//                          each flushed to the socket on its own.
+// Here every scenario shares one server and travels in the path: /b/<chunks>/<writeSize>/api/v1.
 // Streams above CACHE_LIMIT chunks are generated lazily, honouring backpressure.
-//
-// Prints one line `{"url":"http://127.0.0.1:<port>"}` on stdout once listening; exits when its
-// stdin closes (the runner ends) or on SIGTERM.
 import { once } from "node:events"
 import * as Http from "node:http"
-import { completionBody, streamBatches } from "./payload.mjs"
+import { completionBody, expectedStream, streamBatches } from "./payload.mjs"
 
 const CACHE_LIMIT = 20_000
 const completion = Buffer.from(completionBody())
@@ -93,9 +95,17 @@ const server = Http.createServer({ keepAliveTimeout: 30_000 }, async (req, res) 
   }
 })
 
+const scenarios = JSON.parse(process.argv[2] ?? "[]")
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address()
-  process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${port}` }) + "\n")
+  const out = {}
+  for (const { chunks, writeSize } of scenarios) {
+    out[`${chunks}/${writeSize}`] = {
+      url: `http://127.0.0.1:${port}/b/${chunks}/${writeSize}/api/v1`,
+      bytes: chunks === 0 ? completion.length : expectedStream(chunks).bytes
+    }
+  }
+  process.stdout.write(JSON.stringify({ scenarios: out }) + "\n")
 })
 process.stdin.on("close", () => process.exit(0))
 process.stdin.resume()

@@ -28,9 +28,9 @@
 import * as Schema from "effect/Schema"
 import * as S from "../src/Schema.js"
 
-const WARMUP = 5
+const WARMUP = 3
 const PASSES = 7
-const ITERATIONS = 200_000
+const ITERATIONS = 50_000
 const VARIANTS = 1_000
 
 let sink = 0

@@ -1,6 +1,7 @@
 // Measures ONE client on ONE metric in a fresh process, then prints `RESULT <json>`.
 //   node [--expose-gc] bench/worker.mjs '<job json>'
-// job: { client, metric: "send" | "stream" | "memory", emulator, ...metric parameters }
+// job: { client, metric: "send" | "stream" | "memory", scenarios, ...metric parameters }
+// scenarios: {"<chunks>/<writeSize>": {url, bytes}} from the emulator (see run.mjs).
 // Every call is checked (content of the completion; count and length of the streamed deltas), so
 // a client cannot look fast by skipping work; a mismatch fails the job.
 import { performance } from "node:perf_hooks"
@@ -23,7 +24,11 @@ const percentile = (xs, p) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
 
-const scenarioUrl = (chunks, writeSize) => `${job.emulator}/b/${chunks}/${writeSize}/api/v1`
+const scenario = (chunks, writeSize) => {
+  const s = job.scenarios?.[`${chunks}/${writeSize}`]
+  if (s === undefined) throw new Error(`the emulator serves no scenario ${chunks}/${writeSize}`)
+  return s
+}
 
 const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split("\n")[0].slice(0, 300)
 
@@ -56,8 +61,8 @@ const checkCompletion = (r) => {
 }
 
 /** Consumes one stream; returns its duration, failing unless every delta arrived. */
-const consume = async (ctx, chunks, onCount) => {
-  const expected = expectedStream(chunks)
+const consume = async (ctx, chunks, writeSize, onCount) => {
+  const expected = { ...expectedStream(chunks), bytes: scenario(chunks, writeSize).bytes }
   let count = 0
   let chars = 0
   const t0 = performance.now()
@@ -80,7 +85,7 @@ const consume = async (ctx, chunks, onCount) => {
 
 const metrics = {
   async send() {
-    const ctx = await setup(scenarioUrl(0, 0))
+    const ctx = await setup(scenario(0, 0).url)
     for (let i = 0; i < job.warmup; i++) checkCompletion(await client.send(ctx))
     const latencies = []
     const rates = []
@@ -105,12 +110,15 @@ const metrics = {
   },
 
   async stream() {
-    const ctx = await setup(scenarioUrl(job.chunks, job.writeSize))
-    for (let i = 0; i < job.warmup; i++) await consume(ctx, job.chunks)
+    const ctx = await setup(scenario(job.chunks, job.writeSize).url)
+    let warmMs = 0
+    for (let i = 0; i < job.warmup; i++) warmMs = (await consume(ctx, job.chunks, job.writeSize)).ms
+    // A very slow client gets fewer measured runs (at least 3) so that a full run stays bounded.
+    const runs = job.budgetMs && warmMs > 0 ? Math.max(3, Math.min(job.runs, Math.floor(job.budgetMs / warmMs))) : job.runs
     const times = []
     let bytes = 0
-    for (let run = 0; run < job.runs; run++) {
-      const r = await consume(ctx, job.chunks)
+    for (let run = 0; run < runs; run++) {
+      const r = await consume(ctx, job.chunks, job.writeSize)
       times.push(r.ms)
       bytes = r.bytes
     }
@@ -120,17 +128,17 @@ const metrics = {
 
   async memory() {
     if (typeof globalThis.gc !== "function") throw new Error("run with --expose-gc")
-    const warm = await setup(scenarioUrl(job.warmupChunks, 0))
-    await consume(warm, job.warmupChunks)
-    await consume(warm, job.warmupChunks)
-    const ctx = await setup(scenarioUrl(job.chunks, 0))
-    await new Promise((r) => setTimeout(r, 20))
+    const warm = await setup(scenario(job.warmupChunks, 0).url)
+    await consume(warm, job.warmupChunks, 0)
+    await consume(warm, job.warmupChunks, 0)
+    const ctx = await setup(scenario(job.chunks, 0).url)
     globalThis.gc()
+    await new Promise((r) => setTimeout(r, 100))
     globalThis.gc()
     const before = process.memoryUsage()
     let peak = before.rss
     let end = before
-    const r = await consume(ctx, job.chunks, (count) => {
+    const r = await consume(ctx, job.chunks, 0, (count) => {
       if (count % 10_000 === 0) peak = Math.max(peak, process.memoryUsage.rss())
       if (count === job.chunks) {
         // Sampled at the last delta, while the stream is still open, so anything the client
@@ -145,6 +153,7 @@ const metrics = {
       chunks: job.chunks,
       rssGrowthMB: mb(end.rss - before.rss),
       heapGrowthMB: mb(end.heapUsed - before.heapUsed),
+      externalGrowthMB: mb(end.external - before.external),
       peakRssGrowthMB: mb(Math.max(peak, end.rss) - before.rss),
       baselineRssMB: mb(before.rss),
       ms: r.ms

@@ -45,3 +45,11 @@ export * as Schema from "./Schema.js"
  * @since 0.1.0
  */
 export { OpenRouterConfig } from "./Client.js"
+
+/**
+ * The test kit: script what OpenRouter answers and serve it as an in-process `HttpClient` layer
+ * (the loopback server for Node is `effect-openrouter/TestServer`).
+ *
+ * @since 0.1.0
+ */
+export * as Testing from "./Testing.js"

@@ -443,6 +443,25 @@ describe("Reply rendering", () => {
       expect((yield* Fiber.join(fiber)).text).toBe("ab")
     }).pipe(Effect.provide(Testing.layer(Testing.raw({ body: ["a", Testing.pause("1 second"), "b"] })))))
 
+  it.effect("keepAliveEvery writes keep-alive comments inside a Pause", () =>
+    Effect.gen(function*() {
+      const response = yield* post()
+      const fiber = yield* Effect.fork(readBody(response))
+      yield* TestClock.adjust("3 seconds")
+      expect((yield* Fiber.join(fiber)).text).toBe("a" + Testing.keepAliveComment.repeat(2) + "b")
+    }).pipe(Effect.provide(Testing.layer(Testing.raw({
+      body: ["a", Testing.pause("3 seconds"), "b"],
+      keepAliveEvery: "1 second"
+    })))))
+
+  it.effect("a client that gives up during headersDelay is recorded as an abort", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(post())
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.interrupt(fiber)
+      expect(yield* Testing.aborted).toBe(1)
+    }).pipe(Effect.provide(Testing.layer(Testing.delay(Testing.completion(), "1 minute")))))
+
   it.effect("delay holds the status and headers until the clock passes it", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(post())

@@ -162,8 +162,10 @@ export const makeSseParser = (): SseParser => {
       appendData(s.slice(from, end))
       return
     }
-    const colon = s.indexOf(":", start)
-    if (colon === -1 || colon >= end) {
+    // Bounded to the line: indexOf could run far past it, for every colon-less line.
+    let colon = start + 1
+    while (colon < end && s.charCodeAt(colon) !== COLON) colon++
+    if (colon === end) {
       processField(s.slice(start, end), "")
     } else {
       const from = colon + 1 < end && s.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1

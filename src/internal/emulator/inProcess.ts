@@ -100,7 +100,7 @@ const bodyText = (body: HttpBody.HttpBody): Effect.Effect<string> => {
   }
 }
 
-const HIGH_WATER_MARK = 16
+const HIGH_WATER_MARK = 64
 
 const connectionReset = (): Error =>
   Object.assign(new Error("read ECONNRESET (the OpenRouter emulator reset the connection)"), {
@@ -201,7 +201,8 @@ const webBody = (
       void run()
     },
     pull() {
-      wake()
+      // Resume the writer in batches (when half the queue has been read), not after every read.
+      if ((controller.desiredSize ?? 0) >= HIGH_WATER_MARK / 2) wake()
     },
     cancel() {
       markGone()

@@ -1,0 +1,57 @@
+// The project's own emulator (dist/TestServer.js with replies from dist/Testing.js, so run
+// `npm run build` first) behind the benchmark's emulator contract (see emulator.mjs and run.mjs):
+//
+//   node bench/emulator-project.mjs '[{"chunks": 10000, "writeSize": 64}, ...]'
+//
+// One TestServer per scenario (its script can only see the request, and every client sends the
+// same request), each answering a streaming request with the scenario's stream and any other with
+// a completion. Prints {"scenarios": {"<chunks>/<writeSize>": {"url", "bytes"}}}; exits when stdin
+// closes.
+import * as TestServer from "../dist/TestServer.js"
+import * as Testing from "../dist/Testing.js"
+import { COMPLETION_CONTENT, word } from "./payload.mjs"
+
+const SHAPE = {
+  model: "openai/gpt-4o-mini",
+  provider: "OpenAI",
+  id: "gen-1750000000-Xb7KqZt3LpR9vWm2NcDs",
+  created: 1750000000,
+  systemFingerprint: "fp_34a54ae93c"
+}
+
+const bodyBytes = (reply) => {
+  let bytes = 0
+  for (const piece of reply.body) {
+    if (typeof piece === "string") bytes += Buffer.byteLength(piece)
+    else if (piece instanceof Uint8Array) bytes += piece.length
+  }
+  return bytes
+}
+
+const scenarios = JSON.parse(process.argv[2] ?? "[]")
+const completion = Testing.completion({ ...SHAPE, content: COMPLETION_CONTENT })
+const servers = []
+const out = {}
+for (const { chunks, writeSize } of scenarios) {
+  const deltas = {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < chunks; i++) yield word(i)
+    }
+  }
+  const stream = Testing.stream({ ...SHAPE, deltas, ...(writeSize > 0 ? { writeSize } : {}) })
+  const server = await TestServer.listen((request) => (request.body?.stream === true ? stream : completion))
+  servers.push(server)
+  out[`${chunks}/${writeSize}`] = {
+    url: server.url,
+    bytes: chunks === 0 ? bodyBytes(completion) : bodyBytes(stream)
+  }
+}
+process.stdout.write(JSON.stringify({ scenarios: out }) + "\n")
+
+const stop = async () => {
+  await Promise.allSettled(servers.map((s) => s.close()))
+  process.exit(0)
+}
+process.stdin.on("close", stop)
+process.stdin.resume()
+process.on("SIGTERM", stop)

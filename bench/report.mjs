@@ -1,0 +1,327 @@
+// Turns the runner's results into RESULTS.md (tables, ratios, targets) and chart.svg.
+import { byName, CLIENTS, EFFECT_FLOOR, FLOOR, OURS, PEERS } from "./clients.mjs"
+
+/**
+ * The metrics as tables. `value` is the compared number; `better` says which way is good.
+ * `ratios: false` means the value can be near zero or negative, so differences are shown instead.
+ */
+export const METRICS = [
+  {
+    key: "send",
+    title: "Non-streaming: sequential requests",
+    value: (r) => r.reqPerSec,
+    unit: "req/s",
+    better: "higher",
+    format: (v) => v.toFixed(0),
+    extra: [
+      ["median latency", (r) => `${r.latencyMs.toFixed(2)} ms`],
+      ["p99 latency", (r) => `${r.p99Ms.toFixed(2)} ms`]
+    ]
+  },
+  {
+    key: "stream-big",
+    title: "Streaming, payload written in large pieces",
+    value: (r) => r.chunksPerSec,
+    unit: "chunks/s",
+    better: "higher",
+    format: (v) => v.toFixed(0),
+    extra: [
+      ["MB/s", (r) => r.mbPerSec.toFixed(1)],
+      ["ms per stream", (r) => r.ms.toFixed(1)]
+    ]
+  },
+  {
+    key: "stream-64",
+    title: "Streaming, payload written in 64-byte pieces",
+    value: (r) => r.chunksPerSec,
+    unit: "chunks/s",
+    better: "higher",
+    format: (v) => v.toFixed(0),
+    extra: [
+      ["MB/s", (r) => r.mbPerSec.toFixed(1)],
+      ["ms per stream", (r) => r.ms.toFixed(1)]
+    ]
+  },
+  {
+    key: "memory",
+    title: "Memory: RSS growth while consuming one long stream",
+    value: (r) => r.rssGrowthMB,
+    unit: "MB RSS growth",
+    better: "lower",
+    ratios: false,
+    format: (v) => v.toFixed(1),
+    extra: [
+      ["JS heap growth", (r) => `${r.heapGrowthMB.toFixed(2)} MB`],
+      ["external growth", (r) => `${r.externalGrowthMB.toFixed(2)} MB`],
+      ["peak RSS growth", (r) => `${r.peakRssGrowthMB.toFixed(1)} MB`],
+      ["chunks/s", (r) => ((r.chunks * 1000) / r.ms).toFixed(0)]
+    ]
+  },
+  {
+    key: "import",
+    title: "Cold import time",
+    value: (r) => r.ms,
+    unit: "ms",
+    better: "lower",
+    format: (v) => v.toFixed(1),
+    extra: [["min–max", (r) => `${r.min.toFixed(0)}–${r.max.toFixed(0)} ms`]]
+  },
+  {
+    key: "bundle",
+    title: "Bundle size: send + stream program (esbuild, minified, gzipped)",
+    value: (r) => r.both.gz / 1024,
+    unit: "KiB gz",
+    better: "lower",
+    format: (v) => v.toFixed(1),
+    extra: [
+      ["send only", (r) => `${(r.send.gz / 1024).toFixed(1)} KiB`],
+      ["stream only", (r) => `${(r.stream.gz / 1024).toFixed(1)} KiB`],
+      ["send+stream minified", (r) => `${(r.both.min / 1024).toFixed(0)} KiB`]
+    ]
+  }
+]
+
+const ok = (r) => r !== undefined && r.error === undefined && r.unavailable === undefined
+const valueOf = (metric, results, name) => {
+  const r = results[metric.key]?.[name]
+  return ok(r) ? metric.value(r) : undefined
+}
+
+const REFERENCES = [FLOOR, EFFECT_FLOOR, ...PEERS]
+
+const fmtRatio = (a, b) => (a === undefined || b === undefined || b === 0 ? "—" : `${(a / b).toFixed(2)}×`)
+const fmtDiff = (a, b) => (a === undefined || b === undefined ? "—" : `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(1)}`)
+
+const table = (metric, results, names) => {
+  const refs = REFERENCES.map(byName)
+  const compare = metric.ratios === false ? fmtDiff : fmtRatio
+  const head = [
+    "client",
+    metric.unit,
+    ...metric.extra.map(([h]) => h),
+    ...refs.map((c) => (metric.ratios === false ? `Δ vs ${c.label}` : `vs ${c.label}`))
+  ]
+  const rows = [head, head.map(() => "---")]
+  for (const name of names) {
+    const c = byName(name)
+    const r = results[metric.key]?.[name]
+    if (r === undefined) continue
+    if (!ok(r)) {
+      const why = r.unavailable !== undefined ? `not available: ${r.unavailable}` : `error: ${r.error}`
+      rows.push([c.label, why.replaceAll("|", "\\|"), ...metric.extra.map(() => ""), ...refs.map(() => "")])
+      continue
+    }
+    const v = metric.value(r)
+    rows.push([
+      c.role === "ours" ? `**${c.label}**` : c.label,
+      metric.format(v),
+      ...metric.extra.map(([, f]) => f(r)),
+      ...refs.map((ref) => compare(v, valueOf(metric, results, ref.name)))
+    ])
+  }
+  return rows.map((r) => `| ${r.join(" | ")} |`).join("\n")
+}
+
+/** The targets the library must meet, per variant of ours: [description, verdict, detail]. */
+export const targets = (results) => {
+  const out = []
+  const v = (key, name) => valueOf(METRICS.find((m) => m.key === key), results, name)
+  const verdict = (pass, detail) =>
+    pass === undefined ? ["n/a", detail] : [pass ? "PASS" : "FAIL", detail]
+  for (const ours of OURS) {
+    const label = byName(ours).label
+    for (const key of ["stream-big", "stream-64"]) {
+      const mine = v(key, ours)
+      const openai = v(key, "openai")
+      const floor = v(key, EFFECT_FLOOR)
+      out.push([
+        label,
+        `${key}: ≥ 1.5× openai SDK`,
+        ...verdict(mine !== undefined && openai !== undefined ? mine >= 1.5 * openai : undefined, fmtRatio(mine, openai))
+      ])
+      out.push([
+        label,
+        `${key}: ≥ 0.7× Effect floor`,
+        ...verdict(mine !== undefined && floor !== undefined ? mine >= 0.7 * floor : undefined, fmtRatio(mine, floor))
+      ])
+    }
+    {
+      const mine = v("send", ours)
+      const floor = v("send", EFFECT_FLOOR)
+      out.push([
+        label,
+        "non-streaming req/s ≥ 0.9× Effect floor",
+        ...verdict(mine !== undefined && floor !== undefined ? mine >= 0.9 * floor : undefined, fmtRatio(mine, floor))
+      ])
+    }
+    {
+      const mine = v("memory", ours)
+      const chunks = results.memory?.[ours]?.chunks
+      out.push([
+        label,
+        "memory growth < 10 MB",
+        ...verdict(mine !== undefined ? mine < 10 : undefined, mine === undefined ? "—" : `${mine.toFixed(1)} MB over ${chunks} chunks`)
+      ])
+    }
+    {
+      const mine = v("bundle", ours)
+      const sdk = v("bundle", "openrouter-sdk")
+      out.push([
+        label,
+        "bundle (send+stream) gz ≤ @openrouter/sdk",
+        ...verdict(
+          mine !== undefined && sdk !== undefined ? mine <= sdk : undefined,
+          mine === undefined || sdk === undefined ? "—" : `${mine.toFixed(1)} vs ${sdk.toFixed(1)} KiB`
+        )
+      ])
+    }
+    {
+      const mine = v("import", ours)
+      const floor = v("import", EFFECT_FLOOR)
+      out.push([
+        label,
+        "import time ≤ Effect floor + 50 ms",
+        ...verdict(
+          mine !== undefined && floor !== undefined ? mine <= floor + 50 : undefined,
+          mine === undefined || floor === undefined ? "—" : `${mine.toFixed(0)} vs ${floor.toFixed(0)} ms`
+        )
+      ])
+    }
+  }
+  return out
+}
+
+const NOTES = {
+  send: "Sequential calls on one keep-alive connection; each response is parsed and its content checked. Median of the per-batch rates.",
+  "stream-big":
+    "One stream of N content deltas (plus finish chunk, usage chunk, `[DONE]`) written by the emulator in one piece; every chunk parsed into an object, count and content length checked. Median over runs.",
+  "stream-64":
+    "The same stream written in 64-byte pieces, each flushed to the socket on its own, so reads are small and split JSON and UTF-8 sequences; how small depends on how fast the client reads.",
+  memory:
+    "Process started with `--expose-gc`; after two warm-up streams gc() then RSS sampled, then one long stream consumed; at the last delta (stream still open) gc() and RSS sampled again. Differences (MB) rather than ratios, since growth can be ~0 or negative.",
+  import: "Median over fresh processes of the time to `await import()` the modules a program using the client loads.",
+  bundle:
+    "esbuild --bundle --minify --platform=node --format=esm of a program that calls the client adapter (bench/clients/*.mjs): one send, one stream, and both; dependencies bundled, gzip level 9."
+}
+
+/** The whole RESULTS.md. */
+export const markdown = ({ results, env, params, elapsedMs, mode }) => {
+  const names = CLIENTS.map((c) => c.name)
+  const lines = []
+  lines.push("# effect-openrouter benchmark results", "")
+  lines.push(
+    `Generated by \`node bench/run.mjs${mode === "full" ? "" : ` ${mode}`}\` on ${env.date}; the run took ${(elapsedMs / 1000).toFixed(0)} s.`
+  )
+  if (mode !== "full") lines.push("", `**${mode} run: small iteration counts, numbers are indicative only.**`)
+  lines.push("", "## Machine and versions", "")
+  lines.push(`- CPU: ${env.cpu}, ${env.cores} cores; ${env.memGiB} GiB RAM; ${env.os}`)
+  lines.push(`- Node ${env.node}`)
+  lines.push(
+    `- Emulator: ${env.emulator === "project" ? "the project's own (dist/TestServer.js, bench/emulator-project.mjs)" : "bench/emulator.mjs"}, in its own process on 127.0.0.1`
+  )
+  lines.push(`- Packages: ${env.packages.map(([n, ver]) => `${n} ${ver}`).join(", ")}`)
+  lines.push(
+    `- Parameters: non-streaming ${params.send.calls} calls (+${params.send.warmup} warm-up) in ${params.send.runs} batches; ` +
+      `streaming ${params.stream.chunks} chunks, ${params.stream.warmup} warm-up + up to ${params.stream.runs} runs; ` +
+      `memory ${params.memory.chunks} chunks; import ${params.import.runs} processes.`
+  )
+  lines.push("", "## Targets for effect-openrouter", "")
+  lines.push("| variant | target | result | measured |", "| --- | --- | --- | --- |")
+  for (const [variant, target, verdict, detail] of targets(results)) {
+    lines.push(`| ${variant} | ${target} | ${verdict === "PASS" ? "✅ PASS" : verdict === "FAIL" ? "❌ FAIL" : "n/a"} | ${detail} |`)
+  }
+  for (const metric of METRICS) {
+    if (results[metric.key] === undefined) continue
+    lines.push("", `## ${metric.title}`, "")
+    lines.push(
+      NOTES[metric.key] +
+        (metric.ratios === false ? " Lower is better." : ` Ratio = this client ÷ the reference; ${metric.better} is better.`),
+      ""
+    )
+    lines.push(table(metric, results, names))
+  }
+  lines.push(
+    "",
+    "## Clients",
+    "",
+    ...CLIENTS.map((c) => `- **${c.label}** (\`bench/clients/${c.name}.mjs\`)${c.note ? `: ${c.note}` : ""}`),
+    "",
+    "![throughput vs the Effect floor](chart.svg)",
+    ""
+  )
+  return lines.join("\n")
+}
+
+const esc = (s) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+
+/** A hand-written SVG: throughput of each client ÷ the Effect floor's, per scenario. */
+export const chart = ({ results }) => {
+  const series = [
+    ["stream-big", "streaming, large writes", "#2f6fb0"],
+    ["stream-64", "streaming, 64-byte writes", "#7aa7d6"],
+    ["send", "non-streaming req/s", "#e08a2c"]
+  ]
+  const clients = CLIENTS.filter((c) => c.role !== "reference" && c.name !== EFFECT_FLOOR)
+  const ratio = (key, name) => {
+    const m = METRICS.find((x) => x.key === key)
+    const a = valueOf(m, results, name)
+    const b = valueOf(m, results, EFFECT_FLOOR)
+    return a === undefined || b === undefined ? undefined : a / b
+  }
+  const all = clients.flatMap((c) => series.map(([k]) => ratio(k, c.name))).filter((x) => x !== undefined)
+  const max = Math.max(1.2, ...all) * 1.08
+  const left = 210
+  const width = 820
+  const plot = width - left - 30
+  const bar = 12
+  const group = series.length * bar + 14
+  const top = 56
+  const height = top + clients.length * group + 40
+  const x = (v) => left + (v / max) * plot
+  const out = []
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="#fff"/>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">Throughput relative to the Effect HttpClient floor (1.0 = floor; higher is better)</text>`
+  )
+  series.forEach(([, label, color], i) => {
+    const lx = left + i * 190
+    out.push(`<rect x="${lx}" y="32" width="12" height="12" fill="${color}"/>`, `<text x="${lx + 16}" y="42">${esc(label)}</text>`)
+  })
+  const step = max > 6 ? 1 : max > 3 ? 0.5 : 0.25
+  for (let t = 0; t <= max; t += step) {
+    out.push(
+      `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 34}" stroke="#e4e4e4"/>`,
+      `<text x="${x(t)}" y="${height - 20}" text-anchor="middle" fill="#555">${t.toFixed(2).replace(/\.?0+$/, "")}×</text>`
+    )
+  }
+  clients.forEach((c, gi) => {
+    const gy = top + gi * group
+    out.push(
+      `<text x="${left - 8}" y="${gy + (series.length * bar) / 2 + 4}" text-anchor="end"${c.role === "ours" ? ' font-weight="bold"' : ""}>${esc(c.label)}</text>`
+    )
+    series.forEach(([key, , color], si) => {
+      const r = ratio(key, c.name)
+      const y = gy + si * bar
+      if (r === undefined) {
+        out.push(`<text x="${left + 4}" y="${y + bar - 2}" fill="#999" font-size="10">n/a</text>`)
+        return
+      }
+      out.push(
+        `<rect x="${left}" y="${y}" width="${Math.max(1, x(r) - left).toFixed(1)}" height="${bar - 2}" fill="${color}"/>`,
+        `<text x="${(x(r) + 4).toFixed(1)}" y="${y + bar - 2}" font-size="10" fill="#333">${r.toFixed(2)}×</text>`
+      )
+    })
+  })
+  out.push(
+    `<line x1="${x(1)}" y1="${top - 6}" x2="${x(1)}" y2="${height - 34}" stroke="#222" stroke-width="1.5"/>`,
+    `<line x1="${x(0.7)}" y1="${top - 6}" x2="${x(0.7)}" y2="${height - 34}" stroke="#c0392b" stroke-dasharray="4 3"/>`,
+    `<text x="${x(0.7) - 3}" y="${height - 36}" text-anchor="end" font-size="10" fill="#c0392b">stream target 0.7×</text>`,
+    `<line x1="${x(0.9)}" y1="${top - 6}" x2="${x(0.9)}" y2="${height - 34}" stroke="#d35400" stroke-dasharray="2 3"/>`,
+    `<text x="${x(1) + 3}" y="${height - 36}" font-size="10" fill="#d35400">non-stream target 0.9× (dotted)</text>`,
+    `<line x1="${left}" y1="${top - 6}" x2="${left}" y2="${height - 34}" stroke="#222"/>`,
+    "</svg>",
+    ""
+  )
+  return out.join("\n")
+}

@@ -1,0 +1,287 @@
+#!/usr/bin/env node
+// Benchmark runner: effect-openrouter against the clients users would pick instead.
+//
+//   node bench/run.mjs                 full run, writes bench/RESULTS.md and bench/chart.svg
+//   node bench/run.mjs --quick         smoke run (few iterations), writes bench/results/
+//   node bench/run.mjs --only raw-undici,openai [--metrics send,stream-big]
+//   options: --out DIR (where to write), --list (print client and metric names),
+//            --emulator project|bench (default: project when dist/TestServer.js is built)
+//
+// Peers live in bench/node_modules (`cd bench && npm ci`); effect-openrouter is the BUILT package
+// (`npm run build` at the root makes dist/). A client whose code is missing gets a
+// "not available" row. The exit code is 1 when a client that was available failed (including
+// its sanity check: every chunk parsed, counted and its content checked).
+import { spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { gzipSync } from "node:zlib"
+import { CLIENTS } from "./clients.mjs"
+import { chart, markdown, METRICS, targets } from "./report.mjs"
+
+const BENCH = Path.dirname(fileURLToPath(import.meta.url))
+const ROOT = Path.dirname(BENCH)
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+const args = process.argv.slice(2)
+const flag = (name) => args.includes(name)
+const option = (name) => {
+  const i = args.indexOf(name)
+  return i === -1 ? undefined : args[i + 1]
+}
+const list = (s) => (s === undefined ? undefined : s.split(",").map((x) => x.trim()).filter(Boolean))
+
+const quick = flag("--quick")
+const only = list(option("--only"))
+const onlyMetrics = list(option("--metrics"))
+const ALL_METRICS = METRICS.map((m) => m.key)
+
+if (flag("--list") || flag("--help")) {
+  console.log(`clients: ${CLIENTS.map((c) => c.name).join(", ")}\nmetrics: ${ALL_METRICS.join(", ")}`)
+  process.exit(0)
+}
+for (const n of only ?? []) if (!CLIENTS.some((c) => c.name === n)) throw new Error(`unknown client ${n} (try --list)`)
+for (const m of onlyMetrics ?? []) if (!ALL_METRICS.includes(m)) throw new Error(`unknown metric ${m} (try --list)`)
+
+const emulatorKind =
+  option("--emulator") ?? (Fs.existsSync(Path.join(ROOT, "dist", "TestServer.js")) ? "project" : "bench")
+if (emulatorKind !== "project" && emulatorKind !== "bench") throw new Error("--emulator is project or bench")
+
+const mode = quick ? "--quick" : only || onlyMetrics ? "partial" : "full"
+const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "results"))
+
+const PARAMS = quick
+  ? {
+      send: { warmup: 20, calls: 100, runs: 2 },
+      stream: { chunks: 2000, warmup: 1, runs: 2, budgetMs: 2000 },
+      memory: { chunks: 10_000, warmupChunks: 1000 },
+      import: { runs: 3 },
+      timeoutMs: 60_000
+    }
+  : {
+      send: { warmup: 200, calls: 2000, runs: 5 },
+      stream: { chunks: 10_000, warmup: 2, runs: 5, budgetMs: 15_000 },
+      memory: { chunks: 200_000, warmupChunks: 10_000 },
+      import: { runs: 10 },
+      timeoutMs: 300_000
+    }
+
+const selected = CLIENTS.filter((c) => only === undefined || only.includes(c.name))
+const wants = (metric) => onlyMetrics === undefined || onlyMetrics.includes(metric)
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+/** Runs `node ...argv` and resolves with the JSON after its last `RESULT ` line. */
+const runNode = (argv, timeoutMs) =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, argv, { cwd: BENCH, stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      const line = stdout.split("\n").reverse().find((l) => l.startsWith("RESULT "))
+      if (line !== undefined) return resolve(JSON.parse(line.slice(7)))
+      const why = signal === "SIGKILL" ? `timed out after ${timeoutMs / 1000} s` : `exited ${code ?? signal}`
+      resolve({ error: `${why}: ${stderr.trim().split("\n").slice(-3).join(" ").slice(0, 300)}` })
+    })
+  })
+
+// The one place that knows which emulator runs, in its own process. Both follow one contract:
+// argv[2] is the JSON list of scenarios {chunks, writeSize}; the first stdout line is
+// {"scenarios": {"<chunks>/<writeSize>": {"url": <base URL>, "bytes": <body bytes>}}}; a POST to
+// <url>/chat/completions answers a completion, or with `stream: true` the scenario's stream;
+// the process exits when its stdin closes.
+const EMULATORS = {
+  project: Path.join(BENCH, "emulator-project.mjs"),
+  bench: Path.join(BENCH, "emulator.mjs")
+}
+
+const startEmulator = (scenarios) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [EMULATORS[emulatorKind], JSON.stringify(scenarios)], {
+      cwd: BENCH,
+      stdio: ["pipe", "pipe", "inherit"]
+    })
+    let buf = ""
+    child.on("error", reject)
+    child.on("exit", (code) => reject(new Error(`emulator exited ${code}`)))
+    child.stdout.on("data", (d) => {
+      buf += d
+      const nl = buf.indexOf("\n")
+      if (nl !== -1) resolve({ ...JSON.parse(buf.slice(0, nl)), stop: () => child.kill("SIGTERM") })
+    })
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+const worker = (client, metric, scenarios, extra, nodeFlags = []) =>
+  runNode(
+    [...nodeFlags, "worker.mjs", JSON.stringify({ client: client.name, metric, scenarios, ...extra })],
+    PARAMS.timeoutMs
+  )
+
+const measureImport = async (client) => {
+  const spec = { imports: client.imports, touchFetch: client.name === "raw-fetch" }
+  const times = []
+  for (let i = 0; i < PARAMS.import.runs; i++) {
+    const r = await runNode(["import-time.mjs", JSON.stringify(spec)], 60_000)
+    if (r.ms === undefined) return r
+    times.push(r.ms)
+  }
+  return { ms: median(times), min: Math.min(...times), max: Math.max(...times), times }
+}
+
+let esbuild
+const bundleOne = async (client, kind) => {
+  esbuild ??= await import("esbuild")
+  const names = kind === "both" ? "setup, send, stream" : `setup, ${kind}`
+  const calls =
+    kind === "stream"
+      ? "await stream(ctx, (chunk) => console.log(chunk))"
+      : kind === "send"
+        ? "console.log(await send(ctx))"
+        : "console.log(await send(ctx))\nawait stream(ctx, (chunk) => console.log(chunk))"
+  const contents = `import { ${names} } from "./clients/${client.name}.mjs"
+const ctx = await setup(process.env.OPENROUTER_BASE_URL ?? "https://openrouter.ai/api/v1")
+${calls}
+`
+  const out = await esbuild.build({
+    stdin: { contents, resolveDir: BENCH, sourcefile: `${client.name}-${kind}.mjs`, loader: "js" },
+    bundle: true,
+    minify: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    write: false,
+    logLevel: "silent"
+  })
+  const code = out.outputFiles[0].contents
+  return { min: code.length, gz: gzipSync(code, { level: 9 }).length }
+}
+
+const measureBundle = async (client) => {
+  try {
+    const [send, stream, both] = await Promise.all(["send", "stream", "both"].map((k) => bundleOne(client, k)))
+    return { send, stream, both }
+  } catch (e) {
+    const msg = String(e?.errors?.[0]?.text ?? e?.message ?? e).split("\n")[0]
+    return /Could not resolve/.test(msg) ? { unavailable: msg } : { error: msg }
+  }
+}
+
+const summary = (metric, r) => {
+  if (r.unavailable !== undefined) return `not available (${r.unavailable})`
+  if (r.error !== undefined) return `ERROR ${r.error}`
+  const m = METRICS.find((x) => x.key === metric)
+  return `${m.format(m.value(r))} ${m.unit}`
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+const packageVersion = (name) => {
+  for (const dir of [Path.join(BENCH, "node_modules"), Path.join(ROOT, "node_modules")]) {
+    try {
+      return JSON.parse(Fs.readFileSync(Path.join(dir, name, "package.json"), "utf8")).version
+    } catch {
+      // try the next place
+    }
+  }
+  return "not installed"
+}
+
+const environment = () => {
+  const distIndex = Path.join(ROOT, "dist", "index.js")
+  const ours = Fs.existsSync(distIndex)
+    ? `${JSON.parse(Fs.readFileSync(Path.join(ROOT, "package.json"), "utf8")).version} (dist/ built ${Fs.statSync(distIndex).mtime.toISOString().slice(0, 16)})`
+    : "dist/ not built"
+  const pkgs = [...new Set(["undici", ...CLIENTS.flatMap((c) => c.packages)])]
+  return {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    cpu: Os.cpus()[0]?.model ?? "unknown",
+    cores: Os.cpus().length,
+    memGiB: (Os.totalmem() / 2 ** 30).toFixed(0),
+    os: `${Os.platform()} ${Os.release()}`,
+    node: process.version,
+    packages: [["effect-openrouter", ours], ...pkgs.map((p) => [p, packageVersion(p)])]
+  }
+}
+
+const main = async () => {
+  const started = Date.now()
+  if (!Fs.existsSync(Path.join(BENCH, "node_modules"))) {
+    console.log("note: bench/node_modules is missing (cd bench && npm ci): peers will be 'not available'")
+  }
+  if (!Fs.existsSync(Path.join(ROOT, "dist", "index.js"))) {
+    console.log("note: dist/ is missing (npm run build): effect-openrouter will be 'not available'")
+  }
+  const scenarios = [
+    { chunks: 0, writeSize: 0 },
+    { chunks: PARAMS.stream.chunks, writeSize: 0 },
+    { chunks: PARAMS.stream.chunks, writeSize: 64 },
+    { chunks: PARAMS.memory.warmupChunks, writeSize: 0 },
+    { chunks: PARAMS.memory.chunks, writeSize: 0 }
+  ]
+  const emulator = await startEmulator(scenarios)
+  console.log(`${emulatorKind} emulator up; ${mode} run; clients: ${selected.map((c) => c.name).join(", ")}`)
+  const urls = emulator.scenarios
+  const results = {}
+  const record = (metric, client, r, t0) => {
+    ;(results[metric] ??= {})[client.name] = r
+    console.log(`  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`)
+  }
+  const jobs = [
+    ["send", (c) => c.role !== "reference", (c) => worker(c, "send", urls, PARAMS.send)],
+    ["stream-big", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 0 })],
+    ["stream-64", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 64 })],
+    ["memory", (c) => c.role !== "reference", (c) => worker(c, "memory", urls, PARAMS.memory, ["--expose-gc"])],
+    ["import", (c) => c.role !== "reference", measureImport],
+    ["bundle", (c) => c.role !== "reference", measureBundle]
+  ]
+  try {
+    for (const [metric, applies, run] of jobs) {
+      if (!wants(metric)) continue
+      for (const client of selected.filter(applies)) {
+        const t0 = Date.now()
+        record(metric, client, await run(client), t0)
+      }
+    }
+  } finally {
+    emulator.stop()
+  }
+  const elapsedMs = Date.now() - started
+  const report = { results, env: { ...environment(), emulator: emulatorKind }, params: PARAMS, elapsedMs, mode }
+  Fs.mkdirSync(outDir, { recursive: true })
+  Fs.mkdirSync(Path.join(BENCH, "results"), { recursive: true })
+  Fs.writeFileSync(Path.join(BENCH, "results", `${mode.replace(/^--/, "")}.json`), JSON.stringify(report, null, 2))
+  Fs.writeFileSync(Path.join(outDir, "RESULTS.md"), markdown(report))
+  Fs.writeFileSync(Path.join(outDir, "chart.svg"), chart(report))
+  console.log("\ntargets:")
+  for (const [variant, target, verdict, detail] of targets(results)) {
+    console.log(`  ${verdict.padEnd(4)} ${variant}: ${target} (${detail})`)
+  }
+  console.log(`\nwrote ${Path.relative(process.cwd(), Path.join(outDir, "RESULTS.md"))} and chart.svg in ${(elapsedMs / 1000).toFixed(0)} s`)
+  const failed = Object.entries(results).flatMap(([m, byClient]) =>
+    Object.entries(byClient).filter(([, r]) => r.error !== undefined).map(([c, r]) => `${m}/${c}: ${r.error}`)
+  )
+  if (failed.length > 0) {
+    console.log(`\n${failed.length} failure(s):\n  ${failed.join("\n  ")}`)
+    process.exitCode = 1
+  }
+}
+
+await main()
