@@ -29,6 +29,8 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { OpenRouterConfig, type OpenRouterConfigOptions } from "./Client.js"
 import * as InProcess from "./internal/emulator/inProcess.js"
 import * as Render from "./internal/emulator/render.js"
 import * as Replies from "./internal/emulator/replies.js"
@@ -593,6 +595,30 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
       Context.add(HttpClient.HttpClient, InProcess.makeClient(state))
     )
   }))
+
+/**
+ * {@link layer} plus an `OpenRouterConfig` pointed at it, with a test key: everything `Chat.send` and
+ * `Chat.stream` need, in one layer. `options` override the config (e.g. `retry: false`, `timeout`).
+ *
+ * ```ts
+ * program.pipe(Effect.provide(Testing.layerWithConfig([Testing.error(503), Testing.completion()])))
+ * ```
+ *
+ * @since 0.1.0
+ * @category in-process
+ */
+export const layerWithConfig = (
+  script: Script,
+  options: Partial<OpenRouterConfigOptions> = {}
+): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> =>
+  Layer.merge(
+    layer(script),
+    OpenRouterConfig.layer({
+      apiKey: Redacted.make("sk-or-test-key"),
+      baseUrl: "http://openrouter.test/api/v1",
+      ...options
+    })
+  )
 
 /**
  * Every request the in-process emulator received so far.
