@@ -27,7 +27,8 @@ export const METRICS = [
     format: (v) => v.toFixed(0),
     extra: [
       ["MB/s", (r) => r.mbPerSec.toFixed(1)],
-      ["ms per stream", (r) => r.ms.toFixed(1)]
+      ["ms per stream", (r) => r.ms.toFixed(1)],
+      ["client CPU ms", (r) => r.cpuMs.toFixed(1)]
     ]
   },
   {
@@ -39,7 +40,8 @@ export const METRICS = [
     format: (v) => v.toFixed(0),
     extra: [
       ["MB/s", (r) => r.mbPerSec.toFixed(1)],
-      ["ms per stream", (r) => r.ms.toFixed(1)]
+      ["ms per stream", (r) => r.ms.toFixed(1)],
+      ["client CPU ms", (r) => r.cpuMs.toFixed(1)]
     ]
   },
   {
@@ -196,12 +198,12 @@ const NOTES = {
   "stream-big":
     "One stream of N content deltas (plus finish chunk, usage chunk, `[DONE]`) written by the emulator in one piece; every chunk parsed into an object, count and content length checked. Median over runs.",
   "stream-64":
-    "The same stream written in 64-byte pieces, each flushed to the socket on its own, so reads are small and split JSON and UTF-8 sequences; how small depends on how fast the client reads.",
+    "The same stream written in 64-byte pieces (one `res.write`, so one HTTP chunk, each): every event and some UTF-8 sequences are split across chunks. Node corks a response's writes within a tick, so the client's socket reads stay large (about 16 KiB); the difference from large writes is the chunk framing and the splits. `client CPU ms` is the client process's CPU time per stream.",
   memory:
-    "Process started with `--expose-gc`; after two warm-up streams gc() then RSS sampled, then one long stream consumed; at the last delta (stream still open) gc() and RSS sampled again. Differences (MB) rather than ratios, since growth can be ~0 or negative.",
+    "Process started with `--expose-gc --min-semi-space-size=16 --max-semi-space-size=16` (a fixed young generation: V8 growing it mid-stream would add up to 16 MB of RSS that is not the client's); two short warm-up streams, then one long stream (large writes). gc() and a sample at 10 % of its deltas (the baseline, once buffers and the young generation have grown), gc() and a sample at its last delta while it is still open; growth = end − baseline. RSS moves by several MB with the allocator alone, so JS heap growth is the sharper signal of per-chunk retention. Peak RSS growth is sampled every 10,000 deltas without gc(). Differences (MB) rather than ratios, since growth can be ~0 or negative.",
   import: "Median over fresh processes of the time to `await import()` the modules a program using the client loads.",
   bundle:
-    "esbuild --bundle --minify --platform=node --format=esm of a program that calls the client adapter (bench/clients/*.mjs): one send, one stream, and both; dependencies bundled, gzip level 9."
+    "esbuild --bundle --minify --platform=node --format=esm (plus a 90-byte `createRequire` banner, which CommonJS dependencies such as undici need in an ESM bundle) of a program that uses the client adapter (bench/clients/*.mjs) to print one completion, to print one stream as it arrives, or both; dependencies bundled, gzip level 9. The send+stream bundle is run against the emulator and its output checked before its size counts."
 }
 
 /** The whole RESULTS.md. */
@@ -215,7 +217,7 @@ export const markdown = ({ results, env, params, elapsedMs, mode }) => {
   if (mode !== "full") lines.push("", `**${mode} run: small iteration counts, numbers are indicative only.**`)
   lines.push("", "## Machine and versions", "")
   lines.push(`- CPU: ${env.cpu}, ${env.cores} cores; ${env.memGiB} GiB RAM; ${env.os}`)
-  lines.push(`- Node ${env.node}`)
+  lines.push(`- Node ${env.node}; load average (1 min) ${env.loadBefore} before the run, ${env.loadAfter} after it (other work on the machine makes numbers noisy)`)
   lines.push(
     `- Emulator: ${env.emulator === "project" ? "the project's own (dist/TestServer.js, bench/emulator-project.mjs)" : "bench/emulator.mjs"}, in its own process on 127.0.0.1`
   )
@@ -269,7 +271,9 @@ export const chart = ({ results }) => {
     return a === undefined || b === undefined ? undefined : a / b
   }
   const all = clients.flatMap((c) => series.map(([k]) => ratio(k, c.name))).filter((x) => x !== undefined)
-  const max = Math.max(1.2, ...all) * 1.08
+  // Bars past CAP are cut (and marked) so that the floors' large ratios do not squash the rest.
+  const CAP = 3
+  const max = Math.min(CAP, Math.max(1.2, ...all)) * 1.1
   const left = 210
   const width = 820
   const plot = width - left - 30
@@ -282,14 +286,14 @@ export const chart = ({ results }) => {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">Throughput relative to the Effect HttpClient floor (1.0 = floor; higher is better)</text>`
+    `<text x="20" y="20" font-size="14" font-weight="bold">Throughput ÷ the Effect HttpClient floor's (1× = floor; higher is better; bars cut at ${CAP}×)</text>`
   )
   series.forEach(([, label, color], i) => {
     const lx = left + i * 190
     out.push(`<rect x="${lx}" y="32" width="12" height="12" fill="${color}"/>`, `<text x="${lx + 16}" y="42">${esc(label)}</text>`)
   })
   const step = max > 6 ? 1 : max > 3 ? 0.5 : 0.25
-  for (let t = 0; t <= max; t += step) {
+  for (let t = 0; t <= Math.min(max, CAP); t += step) {
     out.push(
       `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 34}" stroke="#e4e4e4"/>`,
       `<text x="${x(t)}" y="${height - 20}" text-anchor="middle" fill="#555">${t.toFixed(2).replace(/\.?0+$/, "")}×</text>`
@@ -307,9 +311,16 @@ export const chart = ({ results }) => {
         out.push(`<text x="${left + 4}" y="${y + bar - 2}" fill="#999" font-size="10">n/a</text>`)
         return
       }
+      const shown = Math.min(r, CAP)
+      const end = x(shown)
       out.push(
-        `<rect x="${left}" y="${y}" width="${Math.max(1, x(r) - left).toFixed(1)}" height="${bar - 2}" fill="${color}"/>`,
-        `<text x="${(x(r) + 4).toFixed(1)}" y="${y + bar - 2}" font-size="10" fill="#333">${r.toFixed(2)}×</text>`
+        `<rect x="${left}" y="${y}" width="${Math.max(1, end - left).toFixed(1)}" height="${bar - 2}" fill="${color}"/>`
+      )
+      if (r > CAP) {
+        out.push(`<path d="M${end.toFixed(1)} ${y - 1} l7 ${(bar - 2) / 2 + 1} l-7 ${(bar - 2) / 2 + 1} z" fill="${color}"/>`)
+      }
+      out.push(
+        `<text x="${(end + (r > CAP ? 11 : 4)).toFixed(1)}" y="${y + bar - 2}" font-size="10" fill="#333">${r.toFixed(2)}×</text>`
       )
     })
   })

@@ -11,6 +11,7 @@
 // (`npm run build` at the root makes dist/). A client whose code is missing gets a
 // "not available" row. The exit code is 1 when a client that was available failed (including
 // its sanity check: every chunk parsed, counted and its content checked).
+/* global fetch */
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -18,6 +19,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import { CLIENTS } from "./clients.mjs"
+import { COMPLETION_CONTENT, word } from "./payload.mjs"
 import { chart, markdown, METRICS, targets } from "./report.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
@@ -56,9 +58,9 @@ const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "r
 const PARAMS = quick
   ? {
       send: { warmup: 20, calls: 100, runs: 2 },
-      stream: { chunks: 2000, warmup: 1, runs: 2, budgetMs: 2000 },
-      memory: { chunks: 10_000, warmupChunks: 1000 },
-      import: { runs: 3 },
+      stream: { chunks: 1000, warmup: 1, runs: 2, budgetMs: 1000 },
+      memory: { chunks: 5000, warmupChunks: 1000 },
+      import: { runs: 2 },
       timeoutMs: 60_000
     }
   : {
@@ -119,6 +121,22 @@ const startEmulator = (scenarios) =>
     })
   })
 
+// The emulator JIT-compiles its payload generation on the first requests: do those here, so the
+// first client measured does not pay for them.
+const warmEmulator = async (urls) => {
+  const post = (url, stream) =>
+    fetch(`${url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ messages: [{ role: "user", content: "warm-up" }], stream })
+    }).then((res) => res.arrayBuffer())
+  const small = Object.entries(urls).filter(([key]) => Number(key.split("/")[0]) <= PARAMS.stream.chunks)
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    for (const [, { url }] of small) await post(url, true)
+  }
+  for (let i = 0; i < (quick ? 20 : 200); i++) await post(urls["0/0"].url, false)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Metrics
 
@@ -127,6 +145,10 @@ const median = (xs) => {
   const m = s.length >> 1
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
+
+// gc() for the samples; a fixed young generation, or V8 growing it mid-stream (by up to 16 MB,
+// depending on the client's allocation rate) would show as RSS growth.
+const MEMORY_FLAGS = ["--expose-gc", "--min-semi-space-size=16", "--max-semi-space-size=16"]
 
 const worker = (client, metric, scenarios, extra, nodeFlags = []) =>
   runNode(
@@ -145,22 +167,28 @@ const measureImport = async (client) => {
   return { ms: median(times), min: Math.min(...times), max: Math.max(...times), times }
 }
 
+// A program that uses the client the way an application would: print the completion, then write
+// the streamed text out as it arrives. undici is CommonJS: ESM bundles of it need `require`.
+const program = (client, kind) => {
+  const names = kind === "both" ? "setup, send, stream" : `setup, ${kind}`
+  const send = "console.log((await send(ctx)).choices[0].message.content)"
+  const stream = 'await stream(ctx, (chunk) => process.stdout.write(chunk.choices[0]?.delta?.content ?? ""))'
+  return [
+    `import { ${names} } from "./clients/${client.name}.mjs"`,
+    'const ctx = await setup(process.env.OPENROUTER_BASE_URL ?? "https://openrouter.ai/api/v1")',
+    ...(kind === "stream" ? [stream] : kind === "send" ? [send] : [send, stream]),
+    'process.stdout.write("", () => process.exit(0))',
+    ""
+  ].join("\n")
+}
+const REQUIRE_BANNER = 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);'
+
 let esbuild
 const bundleOne = async (client, kind) => {
   esbuild ??= await import("esbuild")
-  const names = kind === "both" ? "setup, send, stream" : `setup, ${kind}`
-  const calls =
-    kind === "stream"
-      ? "await stream(ctx, (chunk) => console.log(chunk))"
-      : kind === "send"
-        ? "console.log(await send(ctx))"
-        : "console.log(await send(ctx))\nawait stream(ctx, (chunk) => console.log(chunk))"
-  const contents = `import { ${names} } from "./clients/${client.name}.mjs"
-const ctx = await setup(process.env.OPENROUTER_BASE_URL ?? "https://openrouter.ai/api/v1")
-${calls}
-`
   const out = await esbuild.build({
-    stdin: { contents, resolveDir: BENCH, sourcefile: `${client.name}-${kind}.mjs`, loader: "js" },
+    stdin: { contents: program(client, kind), resolveDir: BENCH, sourcefile: `${client.name}-${kind}.mjs`, loader: "js" },
+    banner: { js: REQUIRE_BANNER },
     bundle: true,
     minify: true,
     platform: "node",
@@ -170,13 +198,43 @@ ${calls}
     logLevel: "silent"
   })
   const code = out.outputFiles[0].contents
-  return { min: code.length, gz: gzipSync(code, { level: 9 }).length }
+  return { code, min: code.length, gz: gzipSync(code, { level: 9 }).length }
 }
 
-const measureBundle = async (client) => {
+/** Runs the send+stream bundle against the emulator: a size only counts for a working program. */
+const runBundle = (client, code, urls) =>
+  new Promise((resolve) => {
+    const dir = Path.join(BENCH, "results", "bundles")
+    Fs.mkdirSync(dir, { recursive: true })
+    const file = Path.join(dir, `${client.name}.mjs`)
+    Fs.writeFileSync(file, code)
+    const { chunks } = PARAMS.stream
+    const expected = `${COMPLETION_CONTENT}\n${Array.from({ length: chunks }, (_, i) => word(i)).join("")}`
+    const child = spawn(process.execPath, [file], {
+      cwd: dir,
+      env: { ...process.env, OPENROUTER_BASE_URL: urls[`${chunks}/0`].url },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000)
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      if (code === 0 && stdout === expected) return resolve(undefined)
+      const why = stderr.split("\n").find((l) => /Error/.test(l)) ?? `exit ${code}, ${stdout.length} of ${expected.length} characters`
+      resolve(`the bundled program does not work: ${why.slice(0, 200)}`)
+    })
+  })
+
+const measureBundle = async (client, urls) => {
   try {
     const [send, stream, both] = await Promise.all(["send", "stream", "both"].map((k) => bundleOne(client, k)))
-    return { send, stream, both }
+    const broken = await runBundle(client, both.code, urls)
+    if (broken !== undefined) return { error: broken }
+    const sizes = ({ min, gz }) => ({ min, gz })
+    return { send: sizes(send), stream: sizes(stream), both: sizes(both) }
   } catch (e) {
     const msg = String(e?.errors?.[0]?.text ?? e?.message ?? e).split("\n")[0]
     return /Could not resolve/.test(msg) ? { unavailable: msg } : { error: msg }
@@ -223,6 +281,7 @@ const environment = () => {
 
 const main = async () => {
   const started = Date.now()
+  const loadBefore = Os.loadavg()[0].toFixed(2)
   if (!Fs.existsSync(Path.join(BENCH, "node_modules"))) {
     console.log("note: bench/node_modules is missing (cd bench && npm ci): peers will be 'not available'")
   }
@@ -239,6 +298,7 @@ const main = async () => {
   const emulator = await startEmulator(scenarios)
   console.log(`${emulatorKind} emulator up; ${mode} run; clients: ${selected.map((c) => c.name).join(", ")}`)
   const urls = emulator.scenarios
+  await warmEmulator(urls)
   const results = {}
   const record = (metric, client, r, t0) => {
     ;(results[metric] ??= {})[client.name] = r
@@ -248,9 +308,9 @@ const main = async () => {
     ["send", (c) => c.role !== "reference", (c) => worker(c, "send", urls, PARAMS.send)],
     ["stream-big", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 0 })],
     ["stream-64", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 64 })],
-    ["memory", (c) => c.role !== "reference", (c) => worker(c, "memory", urls, PARAMS.memory, ["--expose-gc"])],
+    ["memory", (c) => c.role !== "reference", (c) => worker(c, "memory", urls, PARAMS.memory, MEMORY_FLAGS)],
     ["import", (c) => c.role !== "reference", measureImport],
-    ["bundle", (c) => c.role !== "reference", measureBundle]
+    ["bundle", (c) => c.role !== "reference", (c) => measureBundle(c, urls)]
   ]
   try {
     for (const [metric, applies, run] of jobs) {
@@ -264,7 +324,7 @@ const main = async () => {
     emulator.stop()
   }
   const elapsedMs = Date.now() - started
-  const report = { results, env: { ...environment(), emulator: emulatorKind }, params: PARAMS, elapsedMs, mode }
+  const report = { results, env: { ...environment(), emulator: emulatorKind, loadBefore, loadAfter: Os.loadavg()[0].toFixed(2) }, params: PARAMS, elapsedMs, mode }
   Fs.mkdirSync(outDir, { recursive: true })
   Fs.mkdirSync(Path.join(BENCH, "results"), { recursive: true })
   Fs.writeFileSync(Path.join(BENCH, "results", `${mode.replace(/^--/, "")}.json`), JSON.stringify(report, null, 2))

@@ -1,34 +1,52 @@
 /*
- * SSE parser micro-benchmark: `npx tsx bench/sse-parse.ts` (about a minute).
+ * SSE parser micro-benchmark: `npx tsx bench/sse-parse.ts` (about 7 minutes on a busy machine).
  *
  * Input: 10,000 typical OpenRouter chunk events (268-byte `data:` line + blank line) with a
- * `: OPENROUTER PROCESSING` keep-alive before every 25th, 2.7 MB. Reads of 64 KB or 64 B, LF or
- * CRLF. Every candidate turns bytes into SseEvent objects; best of 7 timed passes after 5 warm-up
- * passes (within a pass a candidate parses the whole input with a fresh parser).
+ * `: OPENROUTER PROCESSING` keep-alive before every 25th, 2.86 MB (CRLF: 2.88 MB), fed as one
+ * read per event (how a live stream arrives), 64 KB reads or 64-byte reads; the last column has
+ * non-ASCII content ("トークン é "). Every candidate turns bytes into SseEvent objects. Each
+ * cell: best pass (of up to 20, after 5 warm-up passes) over 2 fresh processes.
  *
- * Results (Node 20.20, 2 cores, best-of-7; events/s and MB/s):
+ * Results, Node 20.20 on 2 shared cores, events/s and MB/s. The machine was busy (load average
+ * 5-9): cells vary by up to +-30% between runs. The shipped parser led every column in both
+ * full runs except 64B reads, where the three hand-written variants trade places.
  *
- *   candidate                                  64KB LF          64B LF          64KB CRLF        64B CRLF
- *   hand: block decode (src/internal/sse.ts)  4.61M 1250MB/s  1.33M  361MB/s   3.54M  968MB/s   1.22M  334MB/s
- *   hand: streaming TextDecoder + string scan 2.62M  711MB/s  0.63M  172MB/s   2.07M  566MB/s   0.61M  167MB/s
- *   hand: byte scan + decode per line         1.62M  439MB/s  0.95M  257MB/s   1.38M  379MB/s   0.90M  246MB/s
- *   eventsource-parser 3.1.1 + TextDecoder    2.27M  616MB/s  0.61M  165MB/s   1.17M  320MB/s   0.27M   74MB/s
- *   @effect/experimental 0.61 Sse + Decoder   0.73M  198MB/s  0.28M   76MB/s   0.69M  188MB/s   0.27M   75MB/s
+ *   candidate                           1 event/read LF  64KB LF         64B LF         64KB CRLF       64B CRLF       64KB non-ASCII
+ *   hand: block decode (shipped)        4.26M 1218MB/s   7.86M 2247MB/s  866k 248MB/s   5.47M 1575MB/s  1.07M 308MB/s  2.82M 839MB/s
+ *   hand: streaming TextDecoder + str   2.32M  663MB/s   3.04M  869MB/s  1.17M 336MB/s  2.87M  827MB/s  1.13M 325MB/s  2.14M 638MB/s
+ *   hand: byte scan + decode per line   1.65M  473MB/s   2.30M  657MB/s  1.15M 329MB/s  2.13M  613MB/s  1.02M 294MB/s  1.67M 497MB/s
+ *   eventsource-parser 3.1.1 + Decoder  2.26M  645MB/s   3.14M  898MB/s  727k  208MB/s  2.84M  819MB/s  910k  262MB/s  2.24M 668MB/s
+ *   @effect/experimental 0.61 Sse       405k   116MB/s   2k       0MB/s  180k   51MB/s  3k       1MB/s  219k   63MB/s  3k       1MB/s
+ *   (an earlier full run: shipped 4.33M / 5.96M / 1.22M / 6.71M / 1.26M; eventsource-parser
+ *   1.90M / 3.08M / 892k / 2.58M / 876k.)
  *
- *   sseEvents over Stream.fromIterable(reads), hand parser:
- *     Stream.mapChunks      64KB 3.23M ev/s   64B 0.96M ev/s   64B rechunk(1) 0.20M ev/s
- *     Stream.mapConcatChunk 64KB 3.28M ev/s   64B 0.83M ev/s   64B rechunk(1) 0.20M ev/s
- *   (At one read per Chunk the per-element Stream overhead dominates; mapChunks is never slower.)
+ *   One data line of 256 KB / 1 MB in 7-byte reads, ms: shipped 8 / 36; streaming decoder
+ *   28 / 84; per-line decode 18 / 112; eventsource-parser 18 / 112; @effect/experimental
+ *   4716 / not run (quadratic).
  *
- * Correctness (see test/sse.test.ts, all pass for the hand parser): eventsource-parser does not
- * dispatch a final event without a blank line (wrapped here: flush feeds "\n\n"), resets `id`
- * per event and cannot report an `id` from a block without data. @effect/experimental's Sse
- * loses the CR state between feeds (a CRLF split across reads becomes two line ends, so a split
- * CRLF inside a multi-line event dispatches it early) and rescans the whole pending buffer for
- * every feed (quadratic for a big event in small reads: 1 MB in 7-byte reads, see the last row).
+ *   sseEvents over Stream.fromIterable(reads), LF, events/s (64 KB reads; 64 B reads; one read
+ *   per event and one read per Chunk, like a fetch body):
+ *     Stream.mapChunks (shipped)  2.66M; 951k; 351k   (earlier run 3.58M; 879k; 343k)
+ *     Stream.mapConcatChunk       3.58M; 684k; 290k   (earlier run 2.87M; 631k; 351k)
+ *   Equal within noise except with many reads per Chunk, where mapChunks wins. With one read
+ *   per Chunk the Stream machinery (~3 us per element) costs more than the parsing.
  *
- * Choice: the hand-written parser, 1.8-2x the throughput of eventsource-parser at 64 KB reads and
- * 2.2-4.5x at 64-byte reads, and exact where the libraries are not.
+ * Correctness (test/sse.test.ts passes for the hand parser): eventsource-parser does not
+ * dispatch a final event without a blank line (wrapped here: flush feeds "\n\n"), holds back an
+ * event ended by a CR at the end of a read until the next read arrives, resets `id` per event
+ * and drops an `id` from a block without data. @effect/experimental's Sse forgets a trailing CR
+ * between feeds (a CRLF split across reads becomes two line ends: a multi-line event is
+ * dispatched as two events), has no flush, and rescans/re-flattens its pending string on every
+ * feed (quadratic: 2-3k events/s with 64 KB reads).
+ *
+ * Choice: the hand-written block-decode parser: 1.9-2.6x eventsource-parser with one event or
+ * 64 KB of ASCII per read (the cases that matter), 1.3x with 64 KB of non-ASCII, 1.2-1.4x with
+ * 64-byte reads, linear for huge events, and exact where the libraries are not. Why it is fast: it scans bytes only backwards
+ * from the end of a read to its last line end, decodes everything before it in one TextDecoder
+ * call, and finds lines with native String#indexOf. Node's non-streaming decode is ~9x faster
+ * than streaming mode for ASCII but ~1.7x slower for large non-ASCII blocks, so a block of 2 KB+
+ * following a non-ASCII block goes to a streaming-mode decoder (64 KB non-ASCII: 1.7M -> 2.6M
+ * events/s in an A/B run; no change elsewhere).
  */
 import * as Sse from "@effect/experimental/Sse"
 import { execFileSync } from "node:child_process"
@@ -40,16 +58,16 @@ import { makeSseParser, type SseEvent, type SseParser, sseEvents } from "../src/
 // Input
 
 const EVENTS = 10_000
-const payload = (i: number) =>
+const payload = (i: number, content = "tok ") =>
   `{"id":"gen-${1700000000 + i}-AbCdEfGhIjKlMnOpQrSt","object":"chat.completion.chunk","created":1700000000,` +
   `"model":"openai/gpt-4o","provider":"OpenAI","choices":[{"index":0,"delta":{"role":"assistant",` +
-  `"content":"tok "},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}`
+  `"content":"${content}"},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}`
 
-const makeInput = (eol: string): Uint8Array => {
+const makeInput = (eol: string, content?: string): Uint8Array => {
   let s = ""
   for (let i = 0; i < EVENTS; i++) {
     if (i % 25 === 0) s += `: OPENROUTER PROCESSING${eol}${eol}`
-    s += `data: ${payload(i)}${eol}${eol}`
+    s += `data: ${payload(i, content)}${eol}${eol}`
   }
   return new TextEncoder().encode(s)
 }
@@ -361,6 +379,7 @@ const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : `${(n / 1e3)
 
 const lfInput = makeInput("\n")
 const crlfInput = makeInput("\r\n")
+const nonAsciiInput = makeInput("\n", "トークン é ") // non-ASCII text takes another decoding path
 /** One read per event (how a live stream arrives: OpenRouter writes each event on its own). */
 const perEvent = (): Array<Uint8Array> => {
   const enc = new TextEncoder()
@@ -376,7 +395,8 @@ const cases: ReadonlyArray<readonly [string, () => ReadonlyArray<Uint8Array>]> =
   ["64KB LF", () => split(lfInput, 65536)],
   ["64B LF", () => split(lfInput, 64)],
   ["64KB CRLF", () => split(crlfInput, 65536)],
-  ["64B CRLF", () => split(crlfInput, 64)]
+  ["64B CRLF", () => split(crlfInput, 64)],
+  ["64KB non-ASCII", () => split(nonAsciiInput, 65536)]
 ]
 
 /** sseEvents as shipped (Stream.mapChunks) and the alternative with Stream.mapConcatChunk. */

@@ -65,6 +65,7 @@ const consume = async (ctx, chunks, writeSize, onCount) => {
   const expected = { ...expectedStream(chunks), bytes: scenario(chunks, writeSize).bytes }
   let count = 0
   let chars = 0
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const r = await client.stream(ctx, (chunk) => {
     const content = chunk?.choices?.[0]?.delta?.content
@@ -75,12 +76,14 @@ const consume = async (ctx, chunks, writeSize, onCount) => {
     }
   })
   const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  const cpuMs = (cpu.user + cpu.system) / 1000
   if (reference) {
     if (r?.bytes !== expected.bytes) throw new Error(`drained ${r?.bytes} bytes, expected ${expected.bytes}`)
   } else if (count !== expected.chunks || chars !== expected.chars) {
     throw new Error(`consumed ${count} deltas / ${chars} chars, expected ${expected.chunks} / ${expected.chars}`)
   }
-  return { ms, bytes: expected.bytes }
+  return { ms, cpuMs, bytes: expected.bytes }
 }
 
 const metrics = {
@@ -116,14 +119,23 @@ const metrics = {
     // A very slow client gets fewer measured runs (at least 3) so that a full run stays bounded.
     const runs = job.budgetMs && warmMs > 0 ? Math.max(3, Math.min(job.runs, Math.floor(job.budgetMs / warmMs))) : job.runs
     const times = []
+    const cpu = []
     let bytes = 0
     for (let run = 0; run < runs; run++) {
       const r = await consume(ctx, job.chunks, job.writeSize)
       times.push(r.ms)
+      cpu.push(r.cpuMs)
       bytes = r.bytes
     }
     const ms = median(times)
-    return { chunks: job.chunks, ms, times, chunksPerSec: (job.chunks * 1000) / ms, mbPerSec: bytes / 1e3 / ms }
+    return {
+      chunks: job.chunks,
+      ms,
+      times,
+      cpuMs: median(cpu),
+      chunksPerSec: (job.chunks * 1000) / ms,
+      mbPerSec: bytes / 1e3 / ms
+    }
   },
 
   async memory() {
@@ -132,30 +144,33 @@ const metrics = {
     await consume(warm, job.warmupChunks, 0)
     await consume(warm, job.warmupChunks, 0)
     const ctx = await setup(scenario(job.chunks, 0).url)
-    globalThis.gc()
-    await new Promise((r) => setTimeout(r, 100))
-    globalThis.gc()
-    const before = process.memoryUsage()
-    let peak = before.rss
-    let end = before
+    // The baseline is taken inside the long stream, once it has run for a while (young
+    // generation sized, connection and buffers allocated), and the end sample at its last delta,
+    // while it is still open: anything kept per chunk shows as growth between the two.
+    const baselineAt = Math.max(1, Math.floor(job.chunks / 10))
+    const sample = () => {
+      globalThis.gc()
+      globalThis.gc()
+      return process.memoryUsage()
+    }
+    let before
+    let end
+    let peak = 0
     const r = await consume(ctx, job.chunks, 0, (count) => {
       if (count % 10_000 === 0) peak = Math.max(peak, process.memoryUsage.rss())
-      if (count === job.chunks) {
-        // Sampled at the last delta, while the stream is still open, so anything the client
-        // retained for the stream is still counted.
-        globalThis.gc()
-        globalThis.gc()
-        end = process.memoryUsage()
-      }
+      if (count === baselineAt) before = sample()
+      if (count === job.chunks) end = sample()
     })
     const mb = (x) => x / (1024 * 1024)
     return {
       chunks: job.chunks,
+      from: baselineAt,
       rssGrowthMB: mb(end.rss - before.rss),
       heapGrowthMB: mb(end.heapUsed - before.heapUsed),
       externalGrowthMB: mb(end.external - before.external),
       peakRssGrowthMB: mb(Math.max(peak, end.rss) - before.rss),
       baselineRssMB: mb(before.rss),
+      heapTotalGrowthMB: mb(end.heapTotal - before.heapTotal),
       ms: r.ms
     }
   }

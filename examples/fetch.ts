@@ -1,5 +1,6 @@
 /**
- * One chat completion with `Chat.send`, over `FetchHttpClient` (the global `fetch`; works in Node, Deno, Bun and browsers).
+ * One chat completion with `Chat.send`, over `FetchHttpClient`
+ * (the global `fetch`: Node, Deno, Bun and browsers).
  *
  *   npm run example -- fetch
  *

@@ -30,6 +30,7 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
@@ -308,7 +309,7 @@ const untilContent = (
   attempt: Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.SendError>,
   parent: Scope.Scope
 ): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.StreamError> =>
-  Effect.flatMap(Scope.fork(parent, { _tag: "Sequential" } as never), (scope) =>
+  Effect.flatMap(Scope.fork(parent, ExecutionStrategy.sequential), (scope) =>
     Effect.onExit(
       Effect.gen(function*() {
         const chunks = yield* attempt

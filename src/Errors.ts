@@ -387,7 +387,9 @@ export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>
   /** A description naming the bad field(s). */
   message: Schema.String,
   /** Each problem with its path. */
-  issues: Schema.Array(RequestIssue)
+  issues: Schema.Array(RequestIssue),
+  /** Always absent: nothing was sent, so no attempt was made (kept so every error has the field). */
+  attempts: Schema.optional(Schema.Number)
 }) {}
 
 /**

@@ -180,8 +180,13 @@ export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.St
  */
 export const withAttempts = <E extends Errors.StreamError>(error: E, attempts: number): E => {
   if (error._tag === "InvalidRequestError") return error
+  // Copy every own property with its descriptor: `message` and `stack` are non-enumerable on errors.
   const copy = Object.create(Object.getPrototypeOf(error)) as E
-  return Object.assign(copy, error, { attempts })
+  for (const key of Reflect.ownKeys(error)) {
+    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(error, key)!)
+  }
+  Object.defineProperty(copy, "attempts", { value: attempts, enumerable: true, writable: false, configurable: true })
+  return copy
 }
 
 /**

@@ -1790,16 +1790,30 @@ export const ResponseToolCall = Obj("ResponseToolCall", {
  */
 export type ResponseToolCall = typeof ResponseToolCall.Type
 
+const knownContentPartTypes = ["text", "image_url", "input_audio", "video_url", "input_video", "file"]
+
 /**
- * A content part of a response message (rare: content is usually a string).
+ * A content part of a type this library does not know yet (e.g. OpenAI's
+ * `refusal` part): kept as received.
  *
  * @since 0.1.0
  * @category response
  */
-export const ResponseContentPart = Obj("ResponseContentPart", {
-  type: nullish(Schema.String),
-  text: nullish(Schema.String)
-})
+export const OtherContentPart = Obj("OtherContentPart", { type: otherTag(knownContentPartTypes) })
+/**
+ * @since 0.1.0
+ * @category response
+ */
+export type OtherContentPart = typeof OtherContentPart.Type
+
+/**
+ * A content part of a response message (rare: content is usually a string).
+ * Known types decode as {@link ContentPart}, others as {@link OtherContentPart}.
+ *
+ * @since 0.1.0
+ * @category response
+ */
+export const ResponseContentPart = Schema.Union(...ContentPart.members, OtherContentPart)
 /**
  * @since 0.1.0
  * @category response

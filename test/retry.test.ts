@@ -123,7 +123,7 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
     it.effect(`does not retry a ${status}`, () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(Chat.send(request))
-        expect(error.status).toBe(status)
+        expect(Errors.isStatusError(error) && error.status).toBe(status)
         expect(yield* requestCount).toBe(1)
       }).pipe(Effect.provide(inProcess([Testing.error(status), Testing.completion()]))))
   }
@@ -190,8 +190,10 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
       expect(error._tag).toBe("ProviderOverloadedResponseError")
       expect(error).toBeInstanceOf(Errors.ProviderOverloadedResponseError)
       expect(error.attempts).toBe(3)
+      expect(error.message).toBe("overloaded for the third time")
+      expect(error.stack).toContain("ProviderOverloadedResponseError")
       expect(yield* requestCount).toBe(3)
-    }).pipe(Effect.provide(inProcess([Testing.error(502), Testing.error(503), Testing.error(529)], noJitter))))
+    }).pipe(Effect.provide(inProcess([Testing.error(502), Testing.error(503), Testing.error(529, { message: "overloaded for the third time" })], noJitter))))
 
   it.effect("ends at once when interrupted while sleeping between attempts", () =>
     Effect.gen(function*() {

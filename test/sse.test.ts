@@ -34,6 +34,45 @@ const splitAt = (b: Uint8Array, points: ReadonlyArray<number>): Array<Uint8Array
 
 const everyByte = (b: Uint8Array): Array<Uint8Array> => Array.from(b, (_, i) => b.subarray(i, i + 1))
 
+const concat = (reads: ReadonlyArray<Uint8Array>): Uint8Array => {
+  const b = new Uint8Array(reads.reduce((n, r) => n + r.length, 0))
+  reads.reduce((at, r) => (b.set(r, at), at + r.length), 0)
+  return b
+}
+
+/** A plain reference implementation of the format (plus our flush) over the whole decoded text. */
+const reference = (b: Uint8Array): { events: Array<SseEvent>; comments: number } => {
+  const text = new TextDecoder().decode(b) // strips one leading BOM, replaces invalid bytes
+  const lines = text.split(/\r\n|\r|\n/)
+  const last = lines.pop()! // the unterminated rest ("" when the text ends with a line end)
+  if (last !== "") lines.push(last)
+  lines.push("") // flush: dispatch the pending event
+  const out: Array<SseEvent> = []
+  let data: Array<string> = []
+  let type = ""
+  let id: string | undefined = undefined
+  let comments = 0
+  for (const line of lines) {
+    if (line === "") {
+      if (data.length > 0) out.push(ev(data.join("\n"), type || "message", id))
+      data = []
+      type = ""
+      continue
+    }
+    if (line.startsWith(":")) {
+      comments++
+      continue
+    }
+    const i = line.indexOf(":")
+    const field = i === -1 ? line : line.slice(0, i)
+    const value = i === -1 ? "" : line.slice(line[i + 1] === " " ? i + 2 : i + 1)
+    if (field === "data") data.push(value)
+    else if (field === "event") type = value
+    else if (field === "id" && !value.includes("\u0000")) id = value
+  }
+  return { events: out, comments }
+}
+
 describe("line endings", () => {
   it("splits lines on LF", () => {
     expect(events(["data: a\n\ndata: b\n\n"])).toEqual([ev("a"), ev("b")])
@@ -179,6 +218,14 @@ describe("UTF-8 split between reads", () => {
     const b = new Uint8Array([...bytes("data: a"), 0xe2, 0x82, ...bytes("\ndata: "), 0xff, ...bytes("\n\n")])
     expect(events(everyByte(b))).toEqual([ev("a\uFFFD\n\uFFFD")])
   })
+
+  it("decodes large non-ASCII blocks with invalid bytes like a whole-stream decode", () => {
+    const big = (tail: Array<number>) => new Uint8Array([...bytes(`data: ${"€".repeat(1000)}`), ...tail, ...bytes("\n")])
+    const reads = [bytes("data: é\n"), big([0xe2, 0x82]), big([0xff, 0x41]), big([0xf0, 0x9f]), bytes("\n")]
+    const expected = reference(concat(reads)).events
+    expect([expected.length, expected[0]!.data.includes("\uFFFDA")]).toEqual([1, true])
+    expect(events(reads)).toEqual(expected)
+  })
 })
 
 describe("end of input", () => {
@@ -286,6 +333,34 @@ describe("property", () => {
   })
 })
 
+// ---------------------------------------------------------------------------------------------
+// Property: arbitrary bytes (invalid UTF-8, stray CR/LF/colons/BOMs, big non-ASCII blocks) agree
+// with the reference implementation above.
+
+const fragmentArb = fc.oneof(
+  fc.constantFrom("data", "data:", "data: ", "event:", "id:", "retry:", ":", " ", "x", "é", "€", "😀", "\u0000", "\uFEFF")
+    .map(bytes),
+  fc.constantFrom("\n", "\r", "\r\n", "\n\n", "\r\r").map(bytes),
+  fc.constant(bytes("€".repeat(800))), // a block over the size where non-ASCII decoding switches
+  fc.uint8Array({ minLength: 1, maxLength: 4 }) // raw bytes: invalid and truncated sequences
+)
+
+describe("property against a reference", () => {
+  it("agrees with the reference on arbitrary bytes, however they are split", () => {
+    fc.assert(
+      fc.property(fc.array(fragmentArb, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 4 }), (frags, splits) => {
+        const b = concat(frags)
+        const expected = reference(b)
+        const whole = parse([b])
+        expect(whole.events).toEqual(expected.events)
+        expect(whole.parser.comments()).toBe(expected.comments)
+        expect(events(splitAt(b, splits.map((p) => p % (b.length + 1))))).toEqual(expected.events)
+      }),
+      { numRuns: 1000 }
+    )
+  })
+})
+
 describe("sseEvents", () => {
   it.effect("turns a stream of reads into the events, including the final one", () =>
     Effect.gen(function*() {
@@ -300,10 +375,11 @@ describe("sseEvents", () => {
 
   it.effect("uses a fresh parser for each run of the stream", () =>
     Effect.gen(function*() {
-      const stream = sseEvents(Stream.fromIterable([bytes("id: 1\ndata: a\n\ndata: [DO")]))
+      // A shared parser would carry the last event id "1" into the second run's first event.
+      const stream = sseEvents(Stream.fromIterable([bytes("data: a\n\nid: 1\ndata: b")]))
       const first = yield* Stream.runCollect(stream)
       const second = yield* Stream.runCollect(stream)
-      expect(Chunk.toArray(second)).toEqual(Chunk.toArray(first))
+      expect([Chunk.toArray(first), Chunk.toArray(second)]).toEqual([[ev("a"), ev("b", "message", "1")], [ev("a"), ev("b", "message", "1")]])
     }))
 
   it.effect("fails with the stream's error without emitting the pending event", () =>

@@ -1,3 +1,4 @@
+/* global fetch */
 // The fetch floor: Node's built-in fetch, a hand-written line splitter and JSON.parse.
 import { REQUEST } from "../request.mjs"
 

@@ -8,7 +8,7 @@ export const text = (message: Schema.ChatMessage | null | undefined): string => 
   const content = message?.content
   if (content === undefined || content === null) return ""
   if (typeof content === "string") return content
-  return content.map((part) => part.text ?? "").join("")
+  return content.map((part) => part.type === "text" && "text" in part ? part.text : "").join("")
 }
 
 /** A cost in credits (USD), with enough digits for sub-cent amounts. */

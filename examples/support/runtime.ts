@@ -45,9 +45,12 @@ const apiKey = Config.string("OPENROUTER_API_KEY").pipe(
 export const layer = (options: Options = {}): Layer.Layer<OpenRouterConfig | Backend, ConfigError.ConfigError> =>
   Layer.unwrapScoped(Effect.gen(function*() {
     if ((yield* apiKey) !== "") {
-      yield* Console.log("Using OpenRouter (OPENROUTER_API_KEY is set).")
       return Layer.merge(
-        OpenRouterConfig.layerConfig(options.config),
+        OpenRouterConfig.layerConfig(options.config).pipe(
+          Layer.tap((context) =>
+            Console.log(`Using OpenRouter at ${Context.get(context, OpenRouterConfig).baseUrl} (OPENROUTER_API_KEY is set).`)
+          )
+        ),
         Layer.succeed(Backend, { _tag: "OpenRouter" })
       )
     }

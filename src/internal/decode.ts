@@ -40,15 +40,14 @@ const reject: Guard = () => false
  */
 export const compileGuard = (ast: AST.AST): Guard => go(ast, new Map())
 
+/** Shared sub-schemas compile once. Recursion only happens through `Suspend`, compiled on first use. */
 const go = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
-  const cached = memo.get(ast)
-  if (cached !== undefined) return cached
-  // recursive schemas (Suspend) find the placeholder and call through it
-  let compiled: Guard | undefined
-  memo.set(ast, (u) => compiled!(u))
-  compiled = build(ast, memo)
-  memo.set(ast, compiled)
-  return compiled
+  let guard = memo.get(ast)
+  if (guard === undefined) {
+    guard = build(ast, memo)
+    memo.set(ast, guard)
+  }
+  return guard
 }
 
 const typeofOf = (ast: AST.AST): string | undefined => {
@@ -114,22 +113,46 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
   }
 }
 
-/** Keyword and literal members become `typeof` and `===` checks; the rest are tried in order. */
+const flatten = (types: ReadonlyArray<AST.AST>): Array<AST.AST> =>
+  types.flatMap((t) => (t._tag === "Union" ? flatten(t.types) : [t]))
+
+/** Never equal to an input: fills unused literal slots. */
+const NONE = {}
+/** Never a `typeof` result: fills unused typeof slots. */
+const NO_TYPE = "none"
+
+/**
+ * Keyword and literal members become `typeof` and `===` checks, the rest are
+ * tried in order. The common shapes (`X | null | undefined` for an optional
+ * nullable field) get a closure without loops.
+ */
 const union = (ast: AST.Union, memo: Map<AST.AST, Guard>): Guard => {
   const typeofs: Array<string> = []
   const literals: Array<unknown> = []
   const others: Array<Guard> = []
-  for (const member of ast.types) {
+  for (const member of flatten(ast.types)) {
     const t = typeofOf(member)
     if (t !== undefined) typeofs.push(t)
     else if (member._tag === "Literal") literals.push(member.literal)
     else others.push(go(member, memo))
   }
   const lits = literals.filter((l) => !typeofs.includes(typeof l))
+  if (typeofs.length <= 3 && lits.length <= 1 && others.length <= 1) {
+    const t0 = typeofs[0] ?? NO_TYPE
+    const t1 = typeofs[1] ?? NO_TYPE
+    const t2 = typeofs[2] ?? NO_TYPE
+    const l0 = lits.length === 1 ? lits[0] : NONE
+    const o0 = others[0] ?? reject
+    return (u) => {
+      const t = typeof u
+      return t === t0 || t === t1 || t === t2 || u === l0 || o0(u)
+    }
+  }
+  const literalSet = new Set(lits)
   return (u) => {
     const t = typeof u
     for (let i = 0; i < typeofs.length; i++) if (typeofs[i] === t) return true
-    for (let i = 0; i < lits.length; i++) if (lits[i] === u) return true
+    if (literalSet.has(u)) return true
     for (let i = 0; i < others.length; i++) if (others[i]!(u)) return true
     return false
   }
@@ -146,42 +169,51 @@ const array = (ast: AST.TupleType, memo: Map<AST.AST, Guard>): Guard => {
 }
 
 interface Property {
-  readonly name: PropertyKey
+  readonly name: string
   readonly guard: Guard
   readonly isOptional: boolean
-  /** The name is also an `Object.prototype` member: `o[name]` alone cannot tell if the key is present. */
-  readonly inherited: boolean
 }
 
 const typeLiteral = (ast: AST.TypeLiteral, memo: Map<AST.AST, Guard>): Guard => {
   if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) {
     return (u) => u !== null && u !== undefined
   }
-  const properties: Array<Property> = ast.propertySignatures.map((ps) => ({
-    name: ps.name,
-    guard: go(ps.type, memo),
-    isOptional: ps.isOptional,
-    inherited: ps.name in Object.prototype
-  }))
+  // looked up by input key: a for-in loop reads the input's fields in storage
+  // order, and absent optional fields cost nothing
+  const table: Record<string, Property> = Object.create(null)
+  const required: Array<Property> = []
+  for (const ps of ast.propertySignatures) {
+    if (typeof ps.name !== "string") return unsupported(ast)
+    const property: Property = { name: ps.name, guard: go(ps.type, memo), isOptional: ps.isOptional }
+    table[ps.name] = property
+    if (!ps.isOptional) required.push(property)
+  }
   const indexSignatures = ast.indexSignatures.map((is) => {
     const parameter = is.parameter
-    const keyGuard = parameter._tag === "StringKeyword"
+    const key = parameter._tag === "StringKeyword"
       ? accept
       : parameter._tag === "Refinement" && parameter.from._tag === "StringKeyword"
       ? go(parameter, memo)
       : unsupported(parameter)
-    return { key: keyGuard, value: go(is.type, memo) }
+    return { key, value: go(is.type, memo) }
   })
   return (u) => {
     if (typeof u !== "object" || u === null || Array.isArray(u)) return false
-    const o = u as Record<PropertyKey, unknown>
-    for (let i = 0; i < properties.length; i++) {
-      const p = properties[i]!
-      const v = o[p.name]
-      // like the decoder (exact: false): an absent optional key is skipped,
-      // an absent required key is checked as `undefined`
-      if ((v === undefined || p.inherited) && p.isOptional && !hasOwn.call(o, p.name)) continue
-      if (!p.guard(v)) return false
+    const o = u as Record<string, unknown>
+    let requiredSeen = 0
+    for (const k in o) {
+      const property = table[k]
+      if (property !== undefined) {
+        if (!property.guard(o[k])) return false
+        if (!property.isOptional) requiredSeen++
+      }
+    }
+    if (requiredSeen !== required.length) {
+      // like the decoder (exact: false), an absent required key is checked as `o[name]`
+      for (let i = 0; i < required.length; i++) {
+        const property = required[i]!
+        if (!hasOwn.call(o, property.name) && !property.guard(o[property.name])) return false
+      }
     }
     if (indexSignatures.length > 0) {
       const keys = Object.keys(o)

@@ -1,0 +1,33 @@
+/**
+ * Runs one example: `npm run example -- <name> [args...]` (the same as `npx tsx examples/<name>.ts`).
+ * Without a name, or with an unknown one, lists the examples and exits 1.
+ */
+
+/** Every example, with what it shows. */
+const examples: Readonly<Record<string, string>> = {
+  basic: "one completion with Chat.send over NodeHttpClient (undici)",
+  fetch: "the same over FetchHttpClient",
+  streaming: "print tokens as they arrive with Chat.stream, then usage and cost",
+  errors: "handle every failure exhaustively with Match.tagsExhaustive",
+  retry: "retry policies: Retry.make, per-call retry: false and timeout, Retry.fromSchedule",
+  tools: "a tool-calling round trip, collected with Chat.collect",
+  testing: "test code that calls OpenRouter with the in-process Testing layer",
+  demo: "the interactive streaming chat (npm run demo)"
+}
+
+const name = process.argv[2]
+
+if (name === undefined || !Object.hasOwn(examples, name)) {
+  const width = Math.max(...Object.keys(examples).map((n) => n.length))
+  process.stderr.write(
+    (name === undefined ? "Which example?\n" : `Unknown example: ${name}\n`) +
+      "Usage: npm run example -- <name>\n\nExamples:\n" +
+      Object.entries(examples).map(([n, what]) => `  ${n.padEnd(width)}  ${what}`).join("\n") +
+      "\n\nWithout OPENROUTER_API_KEY they run against the embedded emulator.\n"
+  )
+  process.exit(1)
+}
+
+// The example sees its own arguments, as if it had been started directly.
+process.argv.splice(2, 1)
+await import(new URL(`../examples/${name}.ts`, import.meta.url).href)
