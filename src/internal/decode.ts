@@ -2,7 +2,7 @@
  * Fast decoding for schemas without transformations (the response schemas).
  *
  * `Schema.decodeUnknownEither` builds a fresh output object for every struct
- * and an Either for every node: about 10x the cost of `JSON.parse` for a
+ * and an Either for every node: 6-10x the cost of `JSON.parse` for a
  * typical stream chunk. A schema without transformations decodes a valid
  * input to a structural copy of that input, so a plain guard compiled from the
  * same AST can accept the input and hand it back as is; the schema decoder only

@@ -18,14 +18,14 @@ const sent = Chat.send(request)
 assertType<Equals<Effect.Effect.Context<typeof sent>, HttpClient.HttpClient | OpenRouterConfig>>(true)
 assertType<Equals<Effect.Effect.Error<typeof sent>, Errors.SendError>>(true)
 
-const streamed = Chat.stream(request)
+export const streamed = Chat.stream(request)
 assertType<Equals<Stream.Stream.Error<typeof streamed>, Errors.StreamError>>(true)
 assertType<Equals<Stream.Stream.Context<typeof streamed>, HttpClient.HttpClient | OpenRouterConfig>>(true)
 
 const ok = <E>(_: E) => Effect.succeed("handled")
 
 // catchTags over every tag leaves never.
-const handledAll = sent.pipe(
+export const handledAll = sent.pipe(
   Effect.catchTags({
     BadRequestResponseError: ok,
     UnauthorizedResponseError: ok,
@@ -51,7 +51,7 @@ const handledAll = sent.pipe(
 assertType<Equals<Effect.Effect.Error<typeof handledAll>, never>>(true)
 
 // One tag left out: the error channel is not never.
-const handledAllButOne = sent.pipe(
+export const handledAllButOne = sent.pipe(
   Effect.catchTags({
     BadRequestResponseError: ok,
     UnauthorizedResponseError: ok,
@@ -77,7 +77,7 @@ const handledAllButOne = sent.pipe(
 assertType<Equals<Effect.Effect.Error<typeof handledAllButOne>, never>>(true)
 
 // Match.tagsExhaustive over SendError.
-const describeSend = Match.type<Errors.SendError>().pipe(
+export const describeSend = Match.type<Errors.SendError>().pipe(
   Match.tagsExhaustive({
     BadRequestResponseError: (e) => `400 ${e.message}`,
     UnauthorizedResponseError: () => "401",
@@ -127,7 +127,7 @@ Match.type<Errors.SendError>().pipe(
 )
 
 // Match.tagsExhaustive over StreamError needs MidStreamError too.
-const describeStream = Match.type<Errors.StreamError>().pipe(
+export const describeStream = Match.type<Errors.StreamError>().pipe(
   Match.tagsExhaustive({
     BadRequestResponseError: () => "",
     UnauthorizedResponseError: () => "",
@@ -178,4 +178,4 @@ Match.type<Errors.StreamError>().pipe(
   })
 )
 
-export {}
+
