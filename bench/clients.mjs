@@ -7,10 +7,11 @@
 // `imports` is what a program using the client loads (measured by the import-time metric);
 // `packages` are the packages whose versions RESULTS.md records.
 
-/** @type {ReadonlyArray<{name: string, label: string, role: "ours" | "floor" | "effect-floor" | "peer" | "reference", imports: string[], packages: string[], note?: string}>} */
+/** @type {ReadonlyArray<{name: string, description: string, label: string, role: "ours" | "floor" | "effect-floor" | "peer" | "reference", imports: string[], packages: string[]}>} */
 export const CLIENTS = [
   {
     name: "effect-openrouter-undici",
+    description: "this library's `Chat.send` / `Chat.stream` (built `dist/`, decoded chunks, default retry and timeouts) on `NodeHttpClient.layerUndici`",
     label: "effect-openrouter (undici)",
     role: "ours",
     imports: ["effect", "@effect/platform-node/NodeHttpClient", "../dist/index.js"],
@@ -18,6 +19,7 @@ export const CLIENTS = [
   },
   {
     name: "effect-openrouter-fetch",
+    description: "the same on `FetchHttpClient.layer` (Node's built-in fetch)",
     label: "effect-openrouter (fetch)",
     role: "ours",
     imports: ["effect", "@effect/platform/FetchHttpClient", "../dist/index.js"],
@@ -25,6 +27,7 @@ export const CLIENTS = [
   },
   {
     name: "raw-undici",
+    description: "the floor: undici `request()`, a hand-written line splitter, `JSON.parse`",
     label: "raw undici",
     role: "floor",
     imports: ["undici"],
@@ -32,14 +35,15 @@ export const CLIENTS = [
   },
   {
     name: "raw-fetch",
+    description: "built-in `fetch`, the same splitter, `JSON.parse`; import time is the first touch of `globalThis.fetch`",
     label: "raw fetch",
     role: "floor",
     imports: [],
-    packages: [],
-    note: "built-in; import time is the first touch of globalThis.fetch"
+    packages: []
   },
   {
     name: "effect-floor",
+    description: "the Effect floor: `@effect/platform` HttpClient on the undici layer, `Stream.decodeText` + `Stream.splitLines` + `JSON.parse`, no schema",
     label: "Effect HttpClient (floor)",
     role: "effect-floor",
     imports: ["effect", "@effect/platform/HttpClient", "@effect/platform/HttpBody", "@effect/platform-node/NodeHttpClient"],
@@ -47,6 +51,7 @@ export const CLIENTS = [
   },
   {
     name: "openai",
+    description: "the official OpenAI SDK with `baseURL` pointed at the emulator (declares node >= 22, runs on 20)",
     label: "openai SDK",
     role: "peer",
     imports: ["openai"],
@@ -54,6 +59,7 @@ export const CLIENTS = [
   },
   {
     name: "openrouter-sdk",
+    description: "OpenRouter's own SDK, `chat.send({ chatRequest })`; validates every chunk with zod",
     label: "@openrouter/sdk",
     role: "peer",
     imports: ["@openrouter/sdk"],
@@ -61,6 +67,7 @@ export const CLIENTS = [
   },
   {
     name: "effect-ai-openrouter",
+    description: "the Effect team's provider package through its `OpenRouterClient` service (`createChatCompletion`, `createChatCompletionStream`: schema-decoded chunks), undici layer",
     label: "@effect/ai-openrouter",
     role: "peer",
     imports: ["effect", "@effect/platform-node/NodeHttpClient", "@effect/ai-openrouter"],
@@ -68,6 +75,7 @@ export const CLIENTS = [
   },
   {
     name: "drain",
+    description: "not a client: reads the stream's bytes and parses nothing, showing how fast the emulator delivers",
     label: "emulator ceiling (bytes only, no parsing)",
     role: "reference",
     imports: [],

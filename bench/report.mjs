@@ -91,7 +91,7 @@ const valueOf = (metric, results, name) => {
 
 const REFERENCES = [FLOOR, EFFECT_FLOOR, ...PEERS]
 
-const fmtRatio = (a, b) => (a === undefined || b === undefined || b === 0 ? "—" : `${(a / b).toFixed(2)}×`)
+const fmtRatio = (a, b) => (a === undefined || b === undefined || a === 0 || b === 0 ? "—" : `${(a / b).toFixed(2)}×`)
 const fmtDiff = (a, b) => (a === undefined || b === undefined ? "—" : `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(1)}`)
 
 const table = (metric, results, names) => {
@@ -246,7 +246,7 @@ export const markdown = ({ results, env, params, elapsedMs, mode }) => {
     "",
     "## Clients",
     "",
-    ...CLIENTS.map((c) => `- **${c.label}** (\`bench/clients/${c.name}.mjs\`)${c.note ? `: ${c.note}` : ""}`),
+    ...CLIENTS.map((c) => `- **${c.label}** (\`bench/clients/${c.name}.mjs\`): ${c.description}`),
     "",
     "![throughput vs the Effect floor](chart.svg)",
     ""

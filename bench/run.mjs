@@ -65,7 +65,7 @@ const PARAMS = quick
     }
   : {
       send: { warmup: 200, calls: 2000, runs: 5 },
-      stream: { chunks: 10_000, warmup: 2, runs: 5, budgetMs: 15_000 },
+      stream: { chunks: 10_000, warmup: 3, runs: 7, budgetMs: 15_000 },
       memory: { chunks: 200_000, warmupChunks: 10_000 },
       import: { runs: 10 },
       timeoutMs: 300_000

@@ -840,9 +840,40 @@ export const WebSearchShorthandTool = Obj("WebSearchShorthandTool", {
  */
 export type WebSearchShorthandTool = typeof WebSearchShorthandTool.Type
 
+const knownToolTypes = [
+  FunctionTool,
+  AdvisorServerTool,
+  BashServerTool,
+  DatetimeServerTool,
+  FilesServerTool,
+  FusionServerTool,
+  ImageGenerationServerTool,
+  SearchModelsServerTool,
+  SubagentServerTool,
+  WebFetchServerTool,
+  WebSearchServerTool,
+  WebSearchShorthandTool
+].flatMap((member) => member.fields.type.literals as ReadonlyArray<string>)
+
+/**
+ * A tool of a type this version does not know yet (a server tool OpenRouter added later): sent as
+ * given, so new tools work before the schema learns them. A known `type` never matches it, so known
+ * tools keep their full validation.
+ *
+ * @since 0.1.0
+ * @category tools
+ */
+export const OtherTool = Obj("OtherTool", { type: otherTag(knownToolTypes) })
+/**
+ * @since 0.1.0
+ * @category tools
+ */
+export type OtherTool = typeof OtherTool.Type
+
 /**
  * A tool the model may use: a function (run by the caller) or an OpenRouter
- * server tool (run by OpenRouter), discriminated by `type`.
+ * server tool (run by OpenRouter), discriminated by `type`; a `type` this version
+ * does not know is sent as given ({@link OtherTool}).
  *
  * @since 0.1.0
  * @category tools
@@ -859,7 +890,8 @@ export const Tool = Schema.Union(
   SubagentServerTool,
   WebFetchServerTool,
   WebSearchServerTool,
-  WebSearchShorthandTool
+  WebSearchShorthandTool,
+  OtherTool
 )
 /**
  * @since 0.1.0
@@ -1127,8 +1159,36 @@ export const FusionPlugin = Obj("FusionPlugin", {
  */
 export type FusionPlugin = typeof FusionPlugin.Type
 
+const knownPluginIds = [
+  AutoRouterPlugin,
+  AutoBetaRouterPlugin,
+  ModerationPlugin,
+  WebSearchPlugin,
+  WebFetchPlugin,
+  FileParserPlugin,
+  ResponseHealingPlugin,
+  ContextCompressionPlugin,
+  ParetoRouterPlugin,
+  FusionPlugin
+].flatMap((member) => member.fields.id.literals as ReadonlyArray<string>)
+
 /**
- * A plugin and its settings, discriminated by `id`.
+ * A plugin this version does not know yet: sent as given, so new plugins work before the schema
+ * learns them. A known `id` never matches it, so known plugins keep their full validation.
+ *
+ * @since 0.1.0
+ * @category plugins
+ */
+export const OtherPlugin = Obj("OtherPlugin", { id: otherTag(knownPluginIds) })
+/**
+ * @since 0.1.0
+ * @category plugins
+ */
+export type OtherPlugin = typeof OtherPlugin.Type
+
+/**
+ * A plugin and its settings, discriminated by `id`; an `id` this version does not know
+ * is sent as given ({@link OtherPlugin}).
  *
  * @since 0.1.0
  * @category plugins
@@ -1143,7 +1203,8 @@ export const Plugin = Schema.Union(
   ResponseHealingPlugin,
   ContextCompressionPlugin,
   ParetoRouterPlugin,
-  FusionPlugin
+  FusionPlugin,
+  OtherPlugin
 )
 /**
  * @since 0.1.0

@@ -454,3 +454,29 @@ describe("fast path", () => {
     )
   })
 })
+
+describe("request pass-through for tools and plugins added later", () => {
+  it("accepts a plugin id it does not know and keeps its fields", () => {
+    const result = S.validateRequest({
+      messages: [{ role: "user", content: "hi" }],
+      plugins: [{ id: "brand-new-plugin", setting: 3 }]
+    })
+    expect(Either.isRight(result) && result.right.plugins).toEqual([{ id: "brand-new-plugin", setting: 3 }])
+  })
+
+  it("accepts a server tool type it does not know and keeps its fields", () => {
+    const result = S.validateRequest({
+      messages: [{ role: "user", content: "hi" }],
+      tools: [{ type: "openrouter:future_tool", parameters: { x: 1 } }]
+    })
+    expect(Either.isRight(result) && result.right.tools).toEqual([{ type: "openrouter:future_tool", parameters: { x: 1 } }])
+  })
+
+  it("still validates a known plugin fully", () => {
+    const result = S.validateRequest({
+      messages: [{ role: "user", content: "hi" }],
+      plugins: [{ id: "web", max_results: "many" }]
+    })
+    expect(Either.isLeft(result)).toBe(true)
+  })
+})
