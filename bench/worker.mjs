@@ -30,7 +30,18 @@ const scenario = (chunks, writeSize) => {
   return s
 }
 
-const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split("\n")[0].slice(0, 300)
+const describe = (e) => {
+  const parts = []
+  const next = (c) => {
+    // An Effect FiberFailure keeps its Cause under a symbol: follow it to the error.
+    const cause = c[Symbol.for("effect/Runtime/FiberFailure/Cause")]
+    return cause?.error ?? cause?.defect ?? c.cause
+  }
+  for (let c = e, depth = 0; c !== undefined && c !== null && depth < 5; c = next(c), depth++) {
+    parts.push((c instanceof Error ? `${c.name}: ${c.message}` : String(c)).split("\n")[0])
+  }
+  return parts.join(" <- ").slice(0, 500)
+}
 
 let client
 try {

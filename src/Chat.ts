@@ -30,10 +30,7 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as ExecutionStrategy from "effect/ExecutionStrategy"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
-import * as Scope from "effect/Scope"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Client from "./Client.js"
 import * as Errors from "./Errors.js"
@@ -160,20 +157,53 @@ const midStreamError = (
 }
 
 /**
+ * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
+ * reached the consumer, and the chunks without content held back until it does (so that a retried
+ * attempt never shows the consumer a second opening chunk).
+ */
+interface Attempt {
+  readonly hold: boolean
+  contentEmitted: boolean
+  held: Array<S.ChatStreamChunk>
+}
+
+/**
  * Parses a `text/event-stream` body into chunks: one SSE parser per body, `[DONE]` ends the stream,
  * an error chunk fails it with `MidStreamError` after the chunks before it, a body that ends without
- * `[DONE]` fails with `ConnectionError`. Output chunks follow network reads; reads with only
- * keep-alive comments emit nothing (so they do not reset an idle timeout).
+ * `[DONE]` fails with `ConnectionError`. Output chunks follow network reads.
+ *
+ * The idle timeout is a watchdog fiber, not a race per pull: the parser notes when it starts waiting
+ * for the socket (only when the consumer asks for more, so a slow consumer is never timed out) and
+ * when a data event arrives; keep-alive comments are no progress. The watchdog sleeps until the
+ * deadline and fails the stream with `TimeoutError`, which interrupts the read and aborts the request.
  */
 const decodeEvents = (
-  response: HttpClientResponse.HttpClientResponse
+  response: HttpClientResponse.HttpClientResponse,
+  idle: Duration.Duration,
+  attempt: Attempt
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
-  Stream.suspend(() => {
+  Stream.unwrap(Effect.map(Effect.clock, (clock) => {
     const parser = makeSseParser()
     const status = response.status
-    let contentEmitted = false
+    const idleMillis = Duration.toMillis(idle)
     let done = false
     let out: Array<S.ChatStreamChunk> = []
+    let waiting = false
+    let waitingSince = 0
+
+    const accept = (chunk: S.ChatStreamChunk) => {
+      if (attempt.contentEmitted || !attempt.hold) {
+        if (!attempt.contentEmitted && hasContent(chunk)) attempt.contentEmitted = true
+        out.push(chunk)
+      } else if (hasContent(chunk)) {
+        attempt.contentEmitted = true
+        for (const held of attempt.held) out.push(held)
+        attempt.held = []
+        out.push(chunk)
+      } else {
+        attempt.held.push(chunk)
+      }
+    }
 
     const handle = (events: ReadonlyArray<{ readonly data: string }>): Errors.StreamError | undefined => {
       for (let i = 0; i < events.length; i++) {
@@ -189,7 +219,7 @@ const decodeEvents = (
           return Client.decodeError(status, response.headers, data, `stream chunk is not JSON: ${(e as Error).message}`)
         }
         if (isRecord(json) && json.error !== undefined && json.error !== null) {
-          return midStreamError(json.error, json, contentEmitted)
+          return midStreamError(json.error, json, attempt.contentEmitted)
         }
         const decoded = S.decodeChatStreamChunk(json)
         if (Either.isLeft(decoded)) {
@@ -199,11 +229,10 @@ const decodeEvents = (
         for (const choice of chunk.choices) {
           const choiceError = (choice as { readonly error?: unknown }).error
           if (choiceError !== undefined && choiceError !== null) {
-            return midStreamError(choiceError, json as Record<string, unknown>, contentEmitted)
+            return midStreamError(choiceError, json as Record<string, unknown>, attempt.contentEmitted)
           }
         }
-        if (!contentEmitted && hasContent(chunk)) contentEmitted = true
-        out.push(chunk)
+        accept(chunk)
       }
       return undefined
     }
@@ -213,6 +242,12 @@ const decodeEvents = (
       const chunk = Chunk.unsafeFromArray(out)
       out = []
       return Channel.write(chunk)
+    }
+
+    const end = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      for (const held of attempt.held) out.push(held)
+      attempt.held = []
+      return emit()
     }
 
     const loop: Channel.Channel<
@@ -225,13 +260,18 @@ const decodeEvents = (
     > = Channel.readWithCause({
       onInput: (input: Chunk.Chunk<Uint8Array>) => {
         let error: Errors.StreamError | undefined
+        let progress = false
         for (const bytes of input) {
-          error = handle(parser.feed(bytes))
+          const events = parser.feed(bytes)
+          if (events.length > 0) progress = true
+          error = handle(events)
           if (error !== undefined || done) break
         }
         if (error !== undefined) return Channel.zipRight(emit(), Channel.fail(error))
-        if (done) return emit()
-        return Channel.zipRight(emit(), loop)
+        if (done) return end()
+        if (!progress) return loop
+        waiting = false
+        return Channel.zipRight(emit(), awaitInput)
       },
       onFailure: (cause) => Channel.zipRight(emit(), Channel.failCause(cause)),
       onDone: () => {
@@ -239,15 +279,30 @@ const decodeEvents = (
           reason: "StreamCutOff",
           message: `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
         }))
-        return error === undefined ? emit() : Channel.zipRight(emit(), Channel.fail(error))
+        return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
       }
+    })
+
+    // Runs when the consumer asks for more: from now on the socket's silence counts.
+    const awaitInput = Channel.suspend(() => {
+      waiting = true
+      waitingSince = clock.unsafeCurrentTimeMillis()
+      return loop
+    })
+
+    const watchdog: Effect.Effect<never, Errors.TimeoutError> = Effect.suspend(() => {
+      if (!waiting) return Effect.zipRight(Effect.sleep(idle), watchdog)
+      const remaining = waitingSince + idleMillis - clock.unsafeCurrentTimeMillis()
+      if (remaining <= 0) return Effect.fail(timeoutError("idle", idle, "Waiting for the next stream event"))
+      return Effect.zipRight(Effect.sleep(Duration.millis(remaining)), watchdog)
     })
 
     return response.stream.pipe(
       Stream.mapError((e) => Client.connectionError(e, "ResponseFailed")),
-      Stream.pipeThroughChannel(loop)
+      Stream.pipeThroughChannel(awaitInput),
+      Stream.interruptWhen(watchdog)
     )
-  })
+  }))
 
 /** A JSON body on a 200 to a stream request (some gateways): an error object becomes its status error. */
 const jsonInsteadOfStream = (
@@ -276,13 +331,15 @@ const jsonInsteadOfStream = (
     }
   )
 
-/** Opens one attempt: sends the request, checks the status, and returns the chunk stream of the body. */
+/** One attempt: sends the request, checks the status, and streams the chunks of the body. */
 const openAttempt = (
   client: HttpClient.HttpClient,
   request: Parameters<HttpClient.HttpClient["execute"]>[0],
-  timeout: Duration.Duration
-): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.SendError> =>
-  client.execute(request).pipe(
+  timeout: Duration.Duration,
+  idle: Duration.Duration,
+  attempt: Attempt
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+  Stream.unwrapScoped(client.execute(request).pipe(
     Effect.mapError((e) => Client.connectionError(e)),
     Effect.timeoutFail({
       duration: timeout,
@@ -297,42 +354,35 @@ const openAttempt = (
       }
       const contentType = response.headers["content-type"] ?? ""
       if (!contentType.includes("text/event-stream")) return jsonInsteadOfStream(response)
-      return Effect.succeed(decodeEvents(response))
+      return Effect.succeed(decodeEvents(response, idle, attempt))
     })
-  )
+  ))
 
 /**
- * Pulls one attempt until its first chunk with content (or its end), so that a failure before any
- * content reaches the consumer can be retried; the attempt's connection lives in `scope`.
+ * Retries a stream while no content has reached the consumer: each attempt holds back its chunks
+ * without content until its first content chunk, so a failed attempt leaves no trace; once content
+ * was emitted, a failure ends the stream. On giving up, the attempt's held chunks are emitted before
+ * the failure, which carries the number of attempts.
  */
-const untilContent = (
-  attempt: Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.SendError>,
-  parent: Scope.Scope
-): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.StreamError> =>
-  Effect.flatMap(Scope.fork(parent, ExecutionStrategy.sequential), (scope) =>
-    Effect.onExit(
-      Effect.gen(function*() {
-        const chunks = yield* attempt
-        const pull = yield* Scope.extend(Stream.toPull(chunks), scope)
-        const prefix: Array<S.ChatStreamChunk> = []
-        while (true) {
-          const next = yield* Effect.either(pull)
-          if (Either.isLeft(next)) {
-            if (Option.isSome(next.left)) return yield* Effect.fail(next.left.value)
-            return Stream.fromIterable(prefix)
-          }
-          let content = false
-          for (const chunk of next.right) {
-            prefix.push(chunk)
-            if (!content && hasContent(chunk)) content = true
-          }
-          if (content) {
-            return Stream.concat(Stream.fromIterable(prefix), Stream.fromPull(Effect.succeed(pull)))
-          }
-        }
-      }),
-      (exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void
-    ))
+const retryUntilContent = (
+  open: (attempt: Attempt) => Stream.Stream<S.ChatStreamChunk, Errors.StreamError>,
+  policy: Retry.Policy
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+  Stream.unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
+    let attempts = 0
+    const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+      Stream.suspend(() => {
+        attempts++
+        const attempt: Attempt = { hold: true, contentEmitted: false, held: [] }
+        return Stream.catchAll(open(attempt), (error) => {
+          const failed = Stream.fail(Retry.withAttempts(error, attempts))
+          if (attempt.contentEmitted) return failed
+          const giveUp = Stream.concat(Stream.fromIterable(attempt.held), failed)
+          return Stream.unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
+        })
+      })
+    return next()
+  }))
 
 /**
  * Streams a chat completion: sends the request with `stream: true` and emits each parsed chunk as it
@@ -341,9 +391,10 @@ const untilContent = (
  *
  * Fails with `MidStreamError` when OpenRouter reports an error after the stream started (after the
  * chunks before it were emitted), with `ConnectionError` when the stream is cut off before `[DONE]`, and
- * with `TimeoutError` (`limit: "idle"`) when no data event arrives within `idleTimeout` (keep-alive
- * comments do not count). A failure before any content was emitted is retried under the policy;
- * once content has been emitted, never.
+ * with `TimeoutError` (`limit: "idle"`) when no data event arrives within `idleTimeout` while the
+ * consumer waits (keep-alive comments do not count). A failure before any content was emitted is
+ * retried under the policy; once content has been emitted, never. While retries are possible, chunks
+ * without content (the opening role chunk) are held back until the first content chunk.
  *
  * @since 0.1.0
  * @category requests
@@ -352,24 +403,18 @@ export const stream = (
   request: ChatRequest,
   options?: Options
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | Client.OpenRouterConfig> =>
-  Stream.unwrapScoped(
+  Stream.unwrap(
     Effect.gen(function*() {
       const config = yield* Client.OpenRouterConfig
       const prepared = Client.prepare(config, { ...request, stream: true }, options, "text/event-stream")
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
       const client = yield* HttpClient.HttpClient
-      const attempt = openAttempt(client, prepared.right, requestTimeout(config, options))
+      const timeout = requestTimeout(config, options)
       const idle = options?.idleTimeout === undefined ? config.idleTimeout : Duration.decode(options.idleTimeout)
+      const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
       const policy = resolvePolicy(config, options)
-      const withIdle = (chunks: Stream.Stream<S.ChatStreamChunk, Errors.StreamError>) =>
-        Stream.timeoutFail(
-          chunks,
-          () => timeoutError("idle", idle, "Waiting for the next stream event"),
-          idle
-        )
-      if (policy === false) return withIdle(Stream.unwrap(attempt))
-      const scope = yield* Effect.scope
-      return yield* Retry.retry(untilContent(Effect.map(attempt, withIdle), scope), policy)
+      if (policy === false) return open({ hold: false, contentEmitted: false, held: [] })
+      return retryUntilContent(open, policy)
     })
   )
 

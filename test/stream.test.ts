@@ -213,6 +213,16 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         yield* server.awaitClientClose
       })))
 
+  it.scopedLive("never times out a consumer that is slower than idleTimeout", () =>
+    withServer(http, Testing.stream({ deltas: ["a", "b", "c"] }), () =>
+      Effect.gen(function*() {
+        const chunks = yield* Chat.stream(request, { idleTimeout: "100 millis" }).pipe(
+          Stream.tap(() => Effect.sleep("250 millis")),
+          Stream.runCollect
+        )
+        expect(text(Chunk.toArray(chunks))).toBe("abc")
+      })))
+
   it.scopedLive("closes the connection when the consumer stops early", () =>
     withServer(http, Testing.stream({ deltas: Testing.pieces(10_000), chunkDelay: "5 millis" }), (server) =>
       Effect.gen(function*() {

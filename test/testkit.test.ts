@@ -94,6 +94,33 @@ describe("Testing through Chat", () => {
       expect(response.choices[0]!.message!.content).toBe("late")
     }).pipe(Effect.provide(Testing.layerWithConfig(Testing.delay(Testing.completion({ content: "late" }), "5 seconds")))))
 
+  it.effect("idle timeout: fails exactly when no data event came for idleTimeout, keep-alives notwithstanding", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(Stream.runDrain(Chat.stream(request, { idleTimeout: "30 seconds" }))))
+      yield* TestClock.adjust("29 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("TimeoutError")
+      if (error._tag === "TimeoutError") expect(error.limit).toBe("idle")
+      yield* Testing.awaitAbort
+    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.hang({ after: 1, keepAliveEvery: "1 second" }), { retry: false }))))
+
+  it.effect("idle timeout: a data event resets the deadline", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Stream.runCollect(Chat.stream(request, { idleTimeout: "30 seconds" })))
+      // 20 s between events, 80 s in all: more than the idle timeout overall, never between two events.
+      for (let i = 0; i < 20; i++) {
+        yield* Effect.yieldNow().pipe(Effect.repeatN(20))
+        yield* TestClock.adjust("5 seconds")
+      }
+      const chunks = yield* Fiber.join(fiber)
+      expect(Chunk.size(chunks)).toBeGreaterThan(3)
+    }).pipe(Effect.provide(Testing.layerWithConfig(
+      Testing.stream({ deltas: ["a", "b", "c"], chunkDelay: "20 seconds" }),
+      { retry: false }
+    ))))
+
   it.effect("retryAfter: exposed on the error", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Chat.send(request))
