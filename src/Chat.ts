@@ -62,12 +62,7 @@ const resolvePolicy = (config: Client.OpenRouterConfigService, options: Options 
 const requestTimeout = (config: Client.OpenRouterConfigService, options: Options | undefined): Duration.Duration =>
   options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
 
-const timeoutError = (limit: "request" | "idle", duration: Duration.Duration, what: string) =>
-  new Errors.TimeoutError({
-    limit,
-    duration,
-    message: `${what} took longer than ${Duration.format(duration)}`
-  })
+const timeoutError = Client.timeoutError
 
 /**
  * Sends a chat completion request and returns the response.
@@ -96,13 +91,12 @@ export const send = (
     if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
     const timeout = requestTimeout(config, options)
     return Effect.flatMap(HttpClient.HttpClient, (client) => {
-      const attempt = client.execute(prepared.right).pipe(
-        Effect.mapError((e) => Client.connectionError(e)),
-        Effect.flatMap(Client.readCompletion),
-        Effect.timeoutFail({
-          duration: timeout,
-          onTimeout: () => timeoutError("request", timeout, "The chat completion request")
-        })
+      const attempt = Client.executeWithin(
+        client,
+        prepared.right,
+        timeout,
+        "The chat completion request",
+        Client.readCompletion
       )
       return Retry.retry(attempt, resolvePolicy(config, options))
     })

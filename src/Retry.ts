@@ -159,6 +159,18 @@ const exceedsMaxRetryAfter = (policy: Policy, error: Errors.StreamError): boolea
  * @category conversions
  */
 export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
+  let schedule = schedules.get(policy)
+  if (schedule === undefined) {
+    schedule = buildSchedule(policy)
+    schedules.set(policy, schedule)
+  }
+  return schedule
+}
+
+// A policy is immutable, so its schedule is built once (calls are a hot path).
+const schedules = new WeakMap<Policy, Schedule.Schedule<unknown, Errors.StreamError>>()
+
+const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
   const base: Schedule.Schedule<unknown, Errors.StreamError> = policy.schedule ??
     Schedule.exponential(policy.baseDelay, policy.factor).pipe(
       Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
@@ -208,8 +220,7 @@ export const retry: {
       attempts++
       return self
     }), schedule as Schedule.Schedule<unknown, E>).pipe(
-      Effect.mapError((error) => withAttempts(error, attempts)),
-      Effect.onExit(() => Effect.annotateCurrentSpan("openrouter.attempts", attempts))
+      Effect.mapError((error) => withAttempts(error, attempts))
     )
   })
 })

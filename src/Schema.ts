@@ -2131,5 +2131,5 @@ export const decodeErrorResponse: (u: unknown) => Either.Either<ErrorResponse, P
  * @since 0.1.0
  * @category decoding
  */
-export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseResult.ParseError> = Schema
-  .decodeUnknownEither(ChatRequest, preserveExcess)
+export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseResult.ParseError> = Decode
+  .fastDecoder(ChatRequest)
