@@ -87,7 +87,7 @@ export const METRICS = [
 const ok = (r) => r !== undefined && r.error === undefined && r.unavailable === undefined
 const valueOf = (metric, results, name) => {
   const r = results[metric.key]?.[name]
-  return ok(r) ? metric.value(r) : undefined
+  return ok(r) && !r.builtin ? metric.value(r) : undefined
 }
 
 const REFERENCES = [FLOOR, EFFECT_FLOOR, ...PEERS]
@@ -114,11 +114,11 @@ const table = (metric, results, names) => {
       rows.push([c.label, why.replaceAll("|", "\\|"), ...metric.extra.map(() => ""), ...refs.map(() => "")])
       continue
     }
-    const v = metric.value(r)
+    const v = r.builtin ? undefined : metric.value(r)
     rows.push([
       c.role === "ours" ? `**${c.label}**` : c.label,
-      metric.format(v),
-      ...metric.extra.map(([, f]) => f(r)),
+      v === undefined ? "built-in" : metric.format(v),
+      ...metric.extra.map(([, f]) => (r.builtin ? "" : f(r))),
       ...refs.map((ref) => compare(v, valueOf(metric, results, ref.name)))
     ])
   }
@@ -231,6 +231,7 @@ export const markdown = ({ results, env, params, elapsedMs, mode }) => {
     `- Emulator: ${env.emulator === "project" ? "the project's own (dist/TestServer.js, bench/emulator-project.mjs)" : "bench/emulator.mjs"}, in its own process on 127.0.0.1`
   )
   lines.push(`- Packages: ${env.packages.map(([n, ver]) => `${n} ${ver}`).join(", ")}`)
+  if (env.distRebuilt) lines.push("- **dist/ was rebuilt during the run: effect-openrouter's rows may mix two builds.**")
   lines.push(
     `- Parameters: non-streaming ${params.send.calls} calls (+${params.send.warmup} warm-up) in ${params.send.runs} batches; ` +
       `streaming ${params.stream.chunks} chunks, ${params.stream.warmup} warm-up + up to ${params.stream.runs} runs; ` +

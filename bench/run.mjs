@@ -179,7 +179,7 @@ const measureImport = async (client) => {
     if (r.ms === undefined) return r
     times.push(r.ms)
   }
-  return { ms: median(times), min: Math.min(...times), max: Math.max(...times), times }
+  return { ms: median(times), min: Math.min(...times), max: Math.max(...times), times, builtin: client.imports.length === 0 }
 }
 
 // A program that uses the client the way an application would: print the completion, then write
@@ -256,6 +256,16 @@ const measureBundle = async (client, urls) => {
   }
 }
 
+// Other work in the tree may rebuild dist/ (`rm -rf dist && tsc`) during a run: before a job that
+// needs it, wait for it to be back (up to a minute) rather than report the library missing.
+const DIST_INDEX = Path.join(ROOT, "dist", "index.js")
+const distStamp = () => (Fs.existsSync(DIST_INDEX) ? Fs.statSync(DIST_INDEX).mtimeMs : undefined)
+const waitForDist = async () => {
+  for (let i = 0; i < 60 && distStamp() === undefined; i++) await new Promise((r) => setTimeout(r, 1000))
+  // A build writes index.js before it is done with the rest: let it finish.
+  await new Promise((r) => setTimeout(r, 2000))
+}
+
 const summary = (metric, r) => {
   if (r.unavailable !== undefined) return `not available (${r.unavailable})`
   if (r.error !== undefined) return `ERROR ${r.error}`
@@ -297,6 +307,7 @@ const environment = () => {
 const main = async () => {
   const started = Date.now()
   const loadBefore = Os.loadavg()[0].toFixed(2)
+  const distAtStart = distStamp()
   if (!Fs.existsSync(Path.join(BENCH, "node_modules"))) {
     console.log("note: bench/node_modules is missing (cd bench && npm ci): peers will be 'not available'")
   }
@@ -331,6 +342,7 @@ const main = async () => {
     for (const [metric, applies, run] of jobs) {
       if (!wants(metric)) continue
       for (const client of selected.filter(applies)) {
+        if (client.role === "ours" && distAtStart !== undefined && distStamp() === undefined) await waitForDist()
         const t0 = Date.now()
         record(metric, client, await run(client), t0)
       }
@@ -339,7 +351,13 @@ const main = async () => {
     emulator.stop()
   }
   const elapsedMs = Date.now() - started
-  const report = { results, env: { ...environment(), emulator: emulatorKind, loadBefore, loadAfter: Os.loadavg()[0].toFixed(2) }, params: PARAMS, elapsedMs, mode }
+  const report = { results, env: {
+      ...environment(),
+      emulator: emulatorKind,
+      loadBefore,
+      loadAfter: Os.loadavg()[0].toFixed(2),
+      distRebuilt: distAtStart !== undefined && distStamp() !== distAtStart
+    }, params: PARAMS, elapsedMs, mode }
   Fs.mkdirSync(outDir, { recursive: true })
   Fs.mkdirSync(Path.join(BENCH, "results"), { recursive: true })
   Fs.writeFileSync(Path.join(BENCH, "results", `${mode.replace(/^--/, "")}.json`), JSON.stringify(report, null, 2))

@@ -130,12 +130,22 @@ const webBody = (
     })
   const finish = (): void => {
     finished = true
-    signal.removeEventListener("abort", markGone)
+    signal.removeEventListener("abort", onAbort)
+  }
+  // Like fetch: aborting the request errors a body that is still being read.
+  function onAbort(): void {
+    if (gone || finished) return
+    markGone()
+    try {
+      controller.error(new DOMException("This operation was aborted", "AbortError"))
+    } catch {
+      // the stream was already closed or errored
+    }
   }
   function markGone(): void {
     if (gone || finished) return
     gone = true
-    signal.removeEventListener("abort", markGone)
+    signal.removeEventListener("abort", onAbort)
     onGone()
     wake()
     for (const resolve of goneWaiters) resolve()
@@ -197,7 +207,7 @@ const webBody = (
         markGone()
         return
       }
-      signal.addEventListener("abort", markGone)
+      signal.addEventListener("abort", onAbort)
       void run()
     },
     pull() {

@@ -172,7 +172,7 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
     }
   }
 
-  const server = Http.createServer((req, res) => {
+  const server = Http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => {
     const address = server.address() as Net.AddressInfo
     respond(req, res, `http://${hostForUrl(address.address)}:${address.port}`).catch(() => {
       res.destroy()
