@@ -74,6 +74,13 @@ export interface Reply {
    * pause and the last one may be shorter. `1` delivers the body byte by byte.
    */
   readonly writeSize?: number
+  /**
+   * Over a socket (`TestServer`), send each write on its own: wait until it has left before the
+   * next, so the client reads the pieces separately instead of Node batching them into one
+   * segment. Slow, for tests of reads split at awkward places (`writeSize: 1`). In-process every
+   * write is already a read of its own.
+   */
+  readonly flushEachWrite?: boolean
   /** Wait this long before sending the status and headers. */
   readonly headersDelay?: Duration.DurationInput
   /**
@@ -164,6 +171,7 @@ export const replyTo: (script: Script, request: RecordedRequest, index: number) 
 export interface ReplyOptions {
   readonly headers?: Readonly<Record<string, string>>
   readonly writeSize?: number
+  readonly flushEachWrite?: boolean
   readonly headersDelay?: Duration.DurationInput
   readonly keepAliveEvery?: Duration.DurationInput
   readonly ending?: "end" | "reset" | "hang"

@@ -289,3 +289,31 @@ describe("TestServer", () => {
       expect(Chunk.size(Chunk.fromIterable(yield* server.requests))).toBe(4)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
+
+describe("TestServer flushEachWrite", () => {
+  const countReads = (url: string, body: string) =>
+    new Promise<{ reads: number; text: string }>((resolve, reject) => {
+      const req = Http.request(`${url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+        let reads = 0
+        let text = ""
+        res.setEncoding("utf8")
+        res.on("data", (d: string) => {
+          reads++
+          text += d
+        })
+        res.on("end", () => resolve({ reads, text }))
+        res.on("error", reject)
+      })
+      req.on("error", reject)
+      req.end(body)
+    })
+
+  it.scopedLive("delivers each write as a read of its own over the socket", () =>
+    Effect.gen(function*() {
+      const server = yield* TestServer.make(Testing.raw({ body: "x".repeat(40), writeSize: 1, flushEachWrite: true }))
+      const { reads, text } = yield* Effect.promise(() => countReads(server.url, "{}"))
+      expect(text).toBe("x".repeat(40))
+      // Without flushEachWrite Node batches the 40 writes into one or two segments.
+      expect(reads).toBeGreaterThan(20)
+    }))
+})

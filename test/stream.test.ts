@@ -49,7 +49,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       Effect.map(run(), (chunks) => expect(text(chunks)).toBe("abc"))))
 
   it.scopedLive("parses a stream written one byte at a time", () =>
-    withServer(http, Testing.stream({ deltas: ["héllo ", "wörld ", "€ 😀"], writeSize: 1 }), () =>
+    withServer(http, Testing.stream({ deltas: ["héllo ", "wörld ", "€ 😀"], writeSize: 1, flushEachWrite: true }), () =>
       Effect.map(run(), (chunks) => expect(text(chunks)).toBe("héllo wörld € 😀"))))
 
   it.scopedLive("joins multi-line data fields with a newline", () =>

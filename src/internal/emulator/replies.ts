@@ -24,6 +24,7 @@ const replyOptions = (options: Testing.ReplyOptions | undefined): Partial<Testin
   } = {}
   if (options === undefined) return out
   if (options.writeSize !== undefined) out.writeSize = options.writeSize
+  if (options.flushEachWrite !== undefined) out.flushEachWrite = options.flushEachWrite
   if (options.headersDelay !== undefined) out.headersDelay = options.headersDelay
   if (options.keepAliveEvery !== undefined) out.keepAliveEvery = options.keepAliveEvery
   if (options.ending !== undefined) out.ending = options.ending

@@ -98,10 +98,17 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
     // Swallow write errors after the peer left: 'close' does the bookkeeping.
     res.on("error", () => {})
 
+    let flushEachWrite = false
     const sink: Render.Sink = {
       encode,
       write: (chunk) => {
         if (gone) return undefined
+        if (flushEachWrite) {
+          // Wait until the write has left, then give the event loop a turn: one read per write.
+          return new Promise<void>((resolve) => {
+            res.write(chunk, () => setImmediate(resolve))
+          })
+        }
         if (res.write(chunk)) return undefined
         return new Promise<void>((resolve) => {
           drain = resolve
@@ -137,6 +144,7 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
       ? Replies.replyTo(script, recorded, routed++)
       : Replies.notFound(recorded)
 
+    flushEachWrite = reply.flushEachWrite === true
     if (reply.headersDelay !== undefined) {
       await sink.sleep(Render.millis(reply.headersDelay))
       if (gone) return
