@@ -840,7 +840,7 @@ export const WebSearchShorthandTool = Obj("WebSearchShorthandTool", {
  */
 export type WebSearchShorthandTool = typeof WebSearchShorthandTool.Type
 
-const knownToolTypes = [
+const knownTools = [
   FunctionTool,
   AdvisorServerTool,
   BashServerTool,
@@ -853,7 +853,9 @@ const knownToolTypes = [
   WebFetchServerTool,
   WebSearchServerTool,
   WebSearchShorthandTool
-].flatMap((member) => member.fields.type.literals as ReadonlyArray<string>)
+] as const
+
+const knownToolTypes = knownTools.flatMap((member) => member.fields.type.literals as ReadonlyArray<string>)
 
 /**
  * A tool of a type this version does not know yet (a server tool OpenRouter added later): sent as
@@ -878,21 +880,7 @@ export type OtherTool = typeof OtherTool.Type
  * @since 0.1.0
  * @category tools
  */
-export const Tool = Schema.Union(
-  FunctionTool,
-  AdvisorServerTool,
-  BashServerTool,
-  DatetimeServerTool,
-  FilesServerTool,
-  FusionServerTool,
-  ImageGenerationServerTool,
-  SearchModelsServerTool,
-  SubagentServerTool,
-  WebFetchServerTool,
-  WebSearchServerTool,
-  WebSearchShorthandTool,
-  OtherTool
-)
+export const Tool = Schema.Union(...knownTools, OtherTool)
 /**
  * @since 0.1.0
  * @category tools
@@ -1159,7 +1147,7 @@ export const FusionPlugin = Obj("FusionPlugin", {
  */
 export type FusionPlugin = typeof FusionPlugin.Type
 
-const knownPluginIds = [
+const knownPlugins = [
   AutoRouterPlugin,
   AutoBetaRouterPlugin,
   ModerationPlugin,
@@ -1170,7 +1158,9 @@ const knownPluginIds = [
   ContextCompressionPlugin,
   ParetoRouterPlugin,
   FusionPlugin
-].flatMap((member) => member.fields.id.literals as ReadonlyArray<string>)
+] as const
+
+const knownPluginIds = knownPlugins.flatMap((member) => member.fields.id.literals as ReadonlyArray<string>)
 
 /**
  * A plugin this version does not know yet: sent as given, so new plugins work before the schema
@@ -1193,19 +1183,7 @@ export type OtherPlugin = typeof OtherPlugin.Type
  * @since 0.1.0
  * @category plugins
  */
-export const Plugin = Schema.Union(
-  AutoRouterPlugin,
-  AutoBetaRouterPlugin,
-  ModerationPlugin,
-  WebSearchPlugin,
-  WebFetchPlugin,
-  FileParserPlugin,
-  ResponseHealingPlugin,
-  ContextCompressionPlugin,
-  ParetoRouterPlugin,
-  FusionPlugin,
-  OtherPlugin
-)
+export const Plugin = Schema.Union(...knownPlugins, OtherPlugin)
 /**
  * @since 0.1.0
  * @category plugins
