@@ -5,7 +5,13 @@
 //   node bench/run.mjs --quick         smoke run (few iterations), writes bench/results/
 //   node bench/run.mjs --only raw-undici,openai [--metrics send,stream-big]
 //   options: --out DIR (where to write), --list (print client and metric names),
-//            --emulator project|bench (default: project when dist/TestServer.js is built)
+//            --emulator project|bench (default: project when dist/TestServer.js is built),
+//            --rounds N (rounds of the throughput metrics; default 3, 1 with --quick)
+//
+// The throughput metrics (send, stream-big, stream-64) run in interleaved rounds: in each round
+// every client gets a fresh worker process, in an order rotated by one per round, so that machine
+// drift hits all clients alike. A client's value is the median over rounds; the targets use the
+// median of the per-round ratios (client ÷ reference measured in the same round).
 //
 // Peers live in bench/node_modules (`cd bench && npm ci`); effect-openrouter is the BUILT package
 // (`npm run build` at the root makes dist/). A client whose code is missing gets a
@@ -52,6 +58,10 @@ const emulatorKind =
   option("--emulator") ?? (Fs.existsSync(Path.join(ROOT, "dist", "TestServer.js")) ? "project" : "bench")
 if (emulatorKind !== "project" && emulatorKind !== "bench") throw new Error("--emulator is project or bench")
 
+const roundsOption = option("--rounds")
+const ROUNDS = roundsOption === undefined ? (quick ? 1 : 3) : Number(roundsOption)
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds is a positive integer")
+
 const mode = quick ? "--quick" : only || onlyMetrics ? "partial" : "full"
 const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "results"))
 
@@ -61,6 +71,7 @@ const PARAMS = quick
       stream: { chunks: 1000, warmup: 1, runs: 2, budgetMs: 1000 },
       memory: { chunks: 5000, warmupChunks: 1000, runs: 1, budgetMs: 0 },
       import: { runs: 2 },
+      rounds: ROUNDS,
       timeoutMs: 60_000
     }
   : {
@@ -68,6 +79,7 @@ const PARAMS = quick
       stream: { chunks: 10_000, warmup: 3, runs: 7, budgetMs: 15_000 },
       memory: { chunks: 200_000, warmupChunks: 10_000, runs: 3, budgetMs: 30_000 },
       import: { runs: 10 },
+      rounds: ROUNDS,
       timeoutMs: 300_000
     }
 
@@ -266,6 +278,27 @@ const waitForDist = async () => {
   await new Promise((r) => setTimeout(r, 2000))
 }
 
+/**
+ * One client's result for a throughput metric from its per-round results: every numeric field is
+ * the median over rounds (for an odd count, a value some round measured); the rounds are kept.
+ * A round that failed (or found the client missing) makes the whole result that failure.
+ */
+const aggregateRounds = (perRound) => {
+  const bad = perRound.find((r) => r.error !== undefined || r.unavailable !== undefined)
+  if (bad !== undefined) return { ...bad, rounds: perRound }
+  const out = {}
+  for (const [k, x] of Object.entries(perRound[0])) {
+    if (k === "round" || k === "position") continue
+    out[k] = typeof x === "number" ? median(perRound.map((r) => r[k])) : x
+  }
+  delete out.times
+  delete out.rates
+  return { ...out, rounds: perRound }
+}
+
+/** `xs` rotated left by `n`: round 1 A B C, round 2 B C A, round 3 C A B. */
+const rotate = (xs, n) => (xs.length === 0 ? xs : [...xs.slice(n % xs.length), ...xs.slice(0, n % xs.length)])
+
 const summary = (metric, r) => {
   if (r.unavailable !== undefined) return `not available (${r.unavailable})`
   if (r.error !== undefined) return `ERROR ${r.error}`
@@ -330,19 +363,56 @@ const main = async () => {
     ;(results[metric] ??= {})[client.name] = r
     console.log(`  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`)
   }
-  const jobs = [
+  const throughput = [
     ["send", (c) => c.role !== "reference", (c) => worker(c, "send", urls, PARAMS.send)],
     ["stream-big", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 0 })],
-    ["stream-64", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 64 })],
+    ["stream-64", () => true, (c) => worker(c, "stream", urls, { ...PARAMS.stream, writeSize: 64 })]
+  ].filter(([metric]) => wants(metric))
+  const jobs = [
     ["memory", (c) => c.role !== "reference", (c) => measureMemory(c, urls)],
     ["import", (c) => c.role !== "reference", measureImport],
     ["bundle", (c) => c.role !== "reference", (c) => measureBundle(c, urls)]
   ]
+  const ready = async (client) => {
+    if (client.role === "ours" && distAtStart !== undefined && distStamp() === undefined) await waitForDist()
+  }
+  const orders = {}
   try {
+    // Rounds outermost, so that each metric's rounds are spread over the run's length.
+    const perRound = {}
+    for (let round = 0; round < PARAMS.rounds; round++) {
+      for (const [metric, applies] of throughput) {
+        // A client that failed or was missing in an earlier round is not run again.
+        const clients = selected
+          .filter(applies)
+          .filter((c) => (perRound[metric]?.[c.name] ?? []).every((r) => r.error === undefined && r.unavailable === undefined))
+        const order = rotate(clients, round)
+        ;(orders[metric] ??= []).push(order.map((c) => c.name))
+        console.log(`round ${round + 1}/${PARAMS.rounds} ${metric}: ${order.map((c) => c.name).join(" ")}`)
+        for (const [position, client] of order.entries()) {
+          await ready(client)
+          const t0 = Date.now()
+          const run = throughput.find(([m]) => m === metric)[2]
+          const r = { ...(await run(client)), round, position }
+          ;((perRound[metric] ??= {})[client.name] ??= []).push(r)
+          console.log(`  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`)
+        }
+      }
+    }
+    for (const [metric, applies] of throughput) {
+      if (PARAMS.rounds > 1) console.log(`median over ${PARAMS.rounds} rounds:`)
+      for (const client of selected.filter(applies)) {
+        const rounds = perRound[metric]?.[client.name]
+        if (rounds === undefined) continue
+        const r = aggregateRounds(rounds)
+        ;(results[metric] ??= {})[client.name] = r
+        if (PARAMS.rounds > 1) console.log(`  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}`)
+      }
+    }
     for (const [metric, applies, run] of jobs) {
       if (!wants(metric)) continue
       for (const client of selected.filter(applies)) {
-        if (client.role === "ours" && distAtStart !== undefined && distStamp() === undefined) await waitForDist()
+        await ready(client)
         const t0 = Date.now()
         record(metric, client, await run(client), t0)
       }
@@ -357,7 +427,7 @@ const main = async () => {
       loadBefore,
       loadAfter: Os.loadavg()[0].toFixed(2),
       distRebuilt: distAtStart !== undefined && distStamp() !== distAtStart
-    }, params: PARAMS, elapsedMs, mode }
+    }, params: PARAMS, orders, elapsedMs, mode }
   Fs.mkdirSync(outDir, { recursive: true })
   Fs.mkdirSync(Path.join(BENCH, "results"), { recursive: true })
   Fs.writeFileSync(Path.join(BENCH, "results", `${mode.replace(/^--/, "")}.json`), JSON.stringify(report, null, 2))

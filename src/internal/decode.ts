@@ -243,10 +243,13 @@ const typeLiteral = (ast: AST.TypeLiteral, memo: Map<AST.AST, Guard>): Guard => 
 export const fastDecoder = <A, I>(
   schema: Schema.Schema<A, I, never>
 ): (u: unknown) => Either.Either<A, ParseResult.ParseError> => {
-  const slow = Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
+  // Both are built on first use: building a parser for every schema at import time costs tens of ms.
+  let slow: ((u: unknown) => Either.Either<A, ParseResult.ParseError>) | undefined
   let guard: Guard | undefined
   return (u) => {
     guard ??= compileGuard(schema.ast)
-    return guard(u) ? Either.right(u as A) : slow(u)
+    if (guard(u)) return Either.right(u as A)
+    slow ??= Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
+    return slow(u)
   }
 }
