@@ -1,6 +1,21 @@
 // Turns the runner's results into RESULTS.md (tables, ratios, targets) and chart.svg.
 import { byName, CLIENTS, EFFECT_FLOOR, FLOOR, OURS, PEERS } from "./clients.mjs"
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/** The spread over rounds of a throughput metric's value: `min–max (±half-range as % of median)`. */
+const spread = (value, format) => (r) => {
+  const xs = (r.rounds ?? [r]).map(value)
+  if (xs.length < 2) return "1 round"
+  const lo = Math.min(...xs)
+  const hi = Math.max(...xs)
+  return `${format(lo)}–${format(hi)} (±${((50 * (hi - lo)) / median(xs)).toFixed(0)} %)`
+}
+
 /**
  * The metrics as tables. `value` is the compared number; `better` says which way is good.
  * `ratios: false` means the value can be near zero or negative, so differences are shown instead.
@@ -14,6 +29,7 @@ export const METRICS = [
     better: "higher",
     format: (v) => v.toFixed(0),
     extra: [
+      ["rounds min–max", spread((r) => r.reqPerSec, (v) => v.toFixed(0))],
       ["median latency", (r) => `${r.latencyMs.toFixed(2)} ms`],
       ["p99 latency", (r) => `${r.p99Ms.toFixed(2)} ms`]
     ]
@@ -26,6 +42,7 @@ export const METRICS = [
     better: "higher",
     format: (v) => v.toFixed(0),
     extra: [
+      ["rounds min–max", spread((r) => r.chunksPerSec, (v) => v.toFixed(0))],
       ["MB/s", (r) => r.mbPerSec.toFixed(1)],
       ["ms per stream", (r) => r.ms.toFixed(1)],
       ["client CPU ms", (r) => r.cpuMs.toFixed(1)]
@@ -39,6 +56,7 @@ export const METRICS = [
     better: "higher",
     format: (v) => v.toFixed(0),
     extra: [
+      ["rounds min–max", spread((r) => r.chunksPerSec, (v) => v.toFixed(0))],
       ["MB/s", (r) => r.mbPerSec.toFixed(1)],
       ["ms per stream", (r) => r.ms.toFixed(1)],
       ["client CPU ms", (r) => r.cpuMs.toFixed(1)]
@@ -93,6 +111,31 @@ const valueOf = (metric, results, name) => {
 const REFERENCES = [FLOOR, EFFECT_FLOOR, ...PEERS]
 
 const fmtRatio = (a, b) => (a === undefined || b === undefined || a === 0 || b === 0 ? "—" : `${(a / b).toFixed(2)}×`)
+const fmtX = (x) => (x === undefined || !Number.isFinite(x) || x === 0 ? "—" : `${x.toFixed(2)}×`)
+
+/**
+ * Per-round ratios f(a) ÷ f(b) of two clients' results on one metric, each ratio from the same
+ * round (so under the same machine conditions); undefined unless both have every round.
+ */
+const roundRatios = (key, results, a, b, f) => {
+  const ra = results[key]?.[a]
+  const rb = results[key]?.[b]
+  if (!ok(ra) || !ok(rb)) return undefined
+  const xs = ra.rounds ?? [ra]
+  const ys = rb.rounds ?? [rb]
+  if (xs.length !== ys.length) return undefined
+  const out = xs.map((x, i) => f(x) / f(ys[i]))
+  return out.every((x) => Number.isFinite(x) && x > 0) ? out : undefined
+}
+
+/** The median of the per-round ratios of `a` to `b` (the targets' measure), with the ratios. */
+export const pairedRatio = (key, results, a, b, f = METRICS.find((m) => m.key === key).value) => {
+  const rs = roundRatios(key, results, a, b, f)
+  return rs === undefined ? undefined : { ratio: median(rs), rounds: rs }
+}
+const fmtPaired = (p) =>
+  p === undefined ? "—" : p.rounds.length < 2 ? fmtX(p.ratio) : `${fmtX(p.ratio)} (rounds ${p.rounds.map(fmtX).join(", ")})`
+
 const fmtDiff = (a, b) => (a === undefined || b === undefined ? "—" : `${a - b >= 0 ? "+" : ""}${(a - b).toFixed(1)}`)
 
 const table = (metric, results, names) => {
@@ -134,35 +177,28 @@ export const targets = (results) => {
   for (const ours of OURS) {
     if (!Object.values(results).some((byClient) => byClient[ours] !== undefined)) continue
     const label = byName(ours).label
+    // Throughput targets: the median of the per-round ratios (ours ÷ reference, same round).
     for (const key of ["stream-big", "stream-64"]) {
-      const mine = v(key, ours)
       // CPU time per stream, as a speed ratio (theirs ÷ mine): unlike chunks/s it does not hit
       // the emulator's ceiling, so it tells the fastest clients apart.
-      const cpu = (name) => {
-        const r = results[key]?.[name]
-        return ok(r) ? r.cpuMs : undefined
+      const detail = (p, ref) => {
+        const cpu = pairedRatio(key, results, ref, ours, (r) => r.cpuMs)
+        return `${fmtPaired(p)}; by client CPU time: ${fmtX(cpu?.ratio)}; ratio of medians: ${fmtRatio(v(key, ours), v(key, ref))}`
       }
-      const detail = (ref) => `${fmtRatio(mine, v(key, ref))} (by client CPU time: ${fmtRatio(cpu(ref), cpu(ours))})`
-      const openai = v(key, "openai")
-      const floor = v(key, EFFECT_FLOOR)
-      out.push([
-        label,
-        `${key}: ≥ 1.5× openai SDK`,
-        ...verdict(mine !== undefined && openai !== undefined ? mine >= 1.5 * openai : undefined, detail("openai"))
-      ])
-      out.push([
-        label,
-        `${key}: ≥ 0.7× Effect floor`,
-        ...verdict(mine !== undefined && floor !== undefined ? mine >= 0.7 * floor : undefined, detail(EFFECT_FLOOR))
-      ])
+      for (const [ref, refLabel, min] of [["openai", "openai SDK", 1.5], [EFFECT_FLOOR, "Effect floor", 0.7]]) {
+        const p = pairedRatio(key, results, ours, ref)
+        out.push([label, `${key}: ≥ ${min}× ${refLabel}`, ...verdict(p === undefined ? undefined : p.ratio >= min, detail(p, ref))])
+      }
     }
     {
-      const mine = v("send", ours)
-      const floor = v("send", EFFECT_FLOOR)
+      const p = pairedRatio("send", results, ours, EFFECT_FLOOR)
       out.push([
         label,
         "non-streaming req/s ≥ 0.9× Effect floor",
-        ...verdict(mine !== undefined && floor !== undefined ? mine >= 0.9 * floor : undefined, fmtRatio(mine, floor))
+        ...verdict(
+          p === undefined ? undefined : p.ratio >= 0.9,
+          `${fmtPaired(p)}; ratio of medians: ${fmtRatio(v("send", ours), v("send", EFFECT_FLOOR))}`
+        )
       ])
     }
     {
@@ -203,9 +239,9 @@ export const targets = (results) => {
 }
 
 const NOTES = {
-  send: "Sequential calls on one keep-alive connection; each response is parsed and its content checked. Median of the per-batch rates.",
+  send: "Sequential calls on one keep-alive connection; each response is parsed and its content checked. Per round, the median of the per-batch rates; the value is the median over rounds.",
   "stream-big":
-    "One stream of N content deltas (plus finish chunk, usage chunk, `[DONE]`) written by the emulator in one piece; every chunk parsed into an object, count and content length checked. Median over runs.",
+    "One stream of N content deltas (plus finish chunk, usage chunk, `[DONE]`) written by the emulator in one piece; every chunk parsed into an object, count and content length checked. Per round, the median over runs; the value is the median over rounds.",
   "stream-64":
     "The same stream written in 64-byte pieces (one `res.write`, so one HTTP chunk, each): every event and some UTF-8 sequences are split across chunks. Node corks a response's writes within a tick, so the client's socket reads stay large (about 16 KiB); the difference from large writes is the chunk framing and the splits. Writing 64-byte pieces costs the emulator too: the ceiling row shows its limit, which the fastest clients reach, so compare those by `client CPU ms` (the client process's CPU time per stream).",
   memory:
@@ -232,10 +268,22 @@ export const markdown = ({ results, env, params, elapsedMs, mode }) => {
   )
   lines.push(`- Packages: ${env.packages.map(([n, ver]) => `${n} ${ver}`).join(", ")}`)
   if (env.distRebuilt) lines.push("- **dist/ was rebuilt during the run: effect-openrouter's rows may mix two builds.**")
+  const rounds = params.rounds ?? 1
   lines.push(
-    `- Parameters: non-streaming ${params.send.calls} calls (+${params.send.warmup} warm-up) in ${params.send.runs} batches; ` +
-      `streaming ${params.stream.chunks} chunks, ${params.stream.warmup} warm-up + up to ${params.stream.runs} runs; ` +
+    `- Parameters: throughput metrics in ${rounds} round${rounds === 1 ? "" : "s"}; per round and client, non-streaming ${params.send.calls} calls (+${params.send.warmup} warm-up) in ${params.send.runs} batches; ` +
+      `streaming ${params.stream.chunks} chunks, up to ${params.stream.warmup} warm-up + up to ${params.stream.runs} runs (fewer for a slow client); ` +
       `memory ${params.memory.chunks} chunks, up to ${params.memory.runs} processes; import ${params.import.runs} processes.`
+  )
+  lines.push("", "## Method", "")
+  lines.push(
+    `The machine is shared and its speed drifts, so the throughput metrics (non-streaming, both streaming scenarios) are measured in ${rounds} interleaved round${rounds === 1 ? "" : "s"}: ` +
+      "in each round every client runs in a fresh worker process, one after the other, in an order rotated by one client per round " +
+      "(round 1: A B C …, round 2: B C … A, …), so no client is always measured first or last. " +
+      "A client's value in the tables is the median over rounds, and the \"rounds min–max\" column shows the spread (± half the range, as a percentage of the median); " +
+      "the ratio columns divide those medians. " +
+      "The targets are judged on the fairest comparison: for each round, the ratio of the client to the reference measured in the same round, " +
+      "and the median of those per-round ratios (shown with the per-round ratios, and the ratio of medians for comparison); the chart shows the same per-round-ratio medians. " +
+      "Memory, import time and bundle size are measured once per client after the rounds (import time as the median of several processes)."
   )
   lines.push("", "## Targets for effect-openrouter", "")
   lines.push("| variant | target | result | measured |", "| --- | --- | --- | --- |")
@@ -274,12 +322,8 @@ export const chart = ({ results }) => {
     ["send", "non-streaming req/s", "#e08a2c"]
   ]
   const clients = CLIENTS.filter((c) => c.role !== "reference" && c.name !== EFFECT_FLOOR)
-  const ratio = (key, name) => {
-    const m = METRICS.find((x) => x.key === key)
-    const a = valueOf(m, results, name)
-    const b = valueOf(m, results, EFFECT_FLOOR)
-    return a === undefined || b === undefined ? undefined : a / b
-  }
+  // The median of the per-round ratios, as in the targets.
+  const ratio = (key, name) => pairedRatio(key, results, name, EFFECT_FLOOR)?.ratio
   const all = clients.flatMap((c) => series.map(([k]) => ratio(k, c.name))).filter((x) => x !== undefined)
   // Bars past CAP are cut (and marked) so that the floors' large ratios do not squash the rest.
   const CAP = 3
@@ -296,7 +340,7 @@ export const chart = ({ results }) => {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="20" y="20" font-size="14" font-weight="bold">Throughput ÷ the Effect HttpClient floor's (1× = floor; higher is better; bars cut at ${CAP}×)</text>`
+    `<text x="20" y="20" font-size="14" font-weight="bold">Throughput ÷ the Effect HttpClient floor's in the same round, median over rounds (higher is better; cut at ${CAP}×)</text>`
   )
   series.forEach(([, label, color], i) => {
     const lx = left + i * 190
