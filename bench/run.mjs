@@ -399,8 +399,8 @@ const main = async () => {
         }
       }
     }
+    if (PARAMS.rounds > 1 && throughput.length > 0) console.log(`median over ${PARAMS.rounds} rounds:`)
     for (const [metric, applies] of throughput) {
-      if (PARAMS.rounds > 1) console.log(`median over ${PARAMS.rounds} rounds:`)
       for (const client of selected.filter(applies)) {
         const rounds = perRound[metric]?.[client.name]
         if (rounds === undefined) continue
