@@ -264,6 +264,7 @@ const pathToString = (path: ReadonlyArray<PropertyKey>): string => path.map(Stri
 /**
  * Turns a schema failure into the issues of an {@link Errors.InvalidRequestError}, one per bad field.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -279,6 +280,7 @@ export const requestIssues = (error: ParseResult.ParseError): ReadonlyArray<Erro
  * `User-Agent`, content negotiation, configured and per-call headers (per-call win). Fails with
  * {@link Errors.InvalidRequestError} and sends nothing when the body or a header is invalid.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -346,6 +348,7 @@ const baseRequest = (config: OpenRouterConfigService, accept: string, metadata: 
  * Maps a transport failure of `@effect/platform`'s `HttpClient` to a {@link Errors.ConnectionError}
  * (without the request object, whose headers hold the key).
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -422,6 +425,7 @@ const statusText: Readonly<Record<number, string>> = {
  * Builds the typed error for an error response from its status, headers and body text. The body may
  * be OpenRouter's JSON error, an HTML page from a proxy, or empty: the class always follows the status.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -467,6 +471,7 @@ const stringField = (record: unknown, key: string): string | undefined => {
  * an error status, or a 200 whose body is an error object, becomes its typed status error; a body that
  * is not JSON or not a chat completion becomes a {@link Errors.ResponseDecodeError} with an excerpt.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -497,6 +502,7 @@ export const readCompletion = (
 /**
  * Builds a {@link Errors.ResponseDecodeError} holding a bounded excerpt of the raw text.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -519,6 +525,7 @@ export const decodeError = (
 /**
  * Builds the {@link Errors.TimeoutError} for a limit that was hit.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */
@@ -541,6 +548,7 @@ const LiveClock = (Clock.make() as object).constructor
  * 50 us a call, a tenth of a loopback round trip. Under any other clock (`TestClock`) it is
  * `Effect.timeoutFail`, so tests drive it with `TestClock.adjust`.
  *
+ * @internal
  * @since 0.1.0
  * @category pipeline
  */

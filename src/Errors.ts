@@ -327,6 +327,7 @@ const EXCERPT_LIMIT = 2048
 /**
  * Cuts a raw body down to a bounded excerpt for an error.
  *
+ * @internal
  * @since 0.1.0
  * @category utils
  */

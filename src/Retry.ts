@@ -187,6 +187,7 @@ const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.Stream
 /**
  * Returns a copy of the error that records how many attempts were made.
  *
+ * @internal
  * @since 0.1.0
  * @category utils
  */
