@@ -41,6 +41,7 @@ import { collectChunks } from "./internal/collect.js"
 import { makeSseParser } from "./internal/sse.js"
 import * as Retry from "./Retry.js"
 import * as S from "./Schema.js"
+import { isRecord } from "./internal/json.js"
 
 /**
  * A chat request as you write it: wire (snake_case) field names, as in OpenRouter's API reference.
@@ -109,7 +110,6 @@ export const send = (
 // Streaming
 // ---------------------------------------------------------------------------
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const nonEmpty = (u: unknown): boolean =>
   u !== undefined && u !== null && u !== "" && !(Array.isArray(u) && u.length === 0)

@@ -24,6 +24,7 @@ import * as Errors from "./Errors.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
 import * as S from "./Schema.js"
+import { isRecord } from "./internal/json.js"
 
 /**
  * The options of {@link OpenRouterConfig.layer}.
@@ -378,7 +379,6 @@ const parseJson = (text: string): unknown => {
   }
 }
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`

@@ -4,6 +4,7 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type * as S from "../Schema.js"
+import { isRecord } from "./json.js"
 
 interface ToolCallAcc {
   index: number
@@ -35,7 +36,6 @@ const append = (acc: string | undefined, piece: unknown): string | undefined =>
 
 type Loose = Record<string, unknown>
 
-const isRecord = (u: unknown): u is Loose => typeof u === "object" && u !== null && !Array.isArray(u)
 
 // Per-chunk logprobs hold the tokens of that chunk: the response's are their concatenation.
 const mergeLogprobs = (acc: unknown, next: Loose): Loose => {

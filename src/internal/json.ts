@@ -1,0 +1,5 @@
+/** Small helpers for values that came out of `JSON.parse`. */
+
+/** A plain object (not null, not an array). */
+export const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
