@@ -1,20 +1,18 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { createParser } from "eventsource-parser"
 import * as Http from "node:http"
 import * as TestServer from "../src/TestServer.js"
 import * as Testing from "../src/Testing.js"
+import { parseSse, readBody, type Wire } from "./support/wire.js"
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["undici", NodeHttpClient.layerUndici],
@@ -29,35 +27,6 @@ const post = (
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     client.execute(HttpClientRequest.post(server.url + path).pipe(HttpClientRequest.bodyUnsafeJson(body))))
 
-// Parsed wire JSON is inspected loosely: the assertions are what check its shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Wire = any
-
-const decoder = new TextDecoder()
-
-const parseSse = (text: string) => {
-  const data: Array<string> = []
-  const comments: Array<string> = []
-  const parser = createParser({ onEvent: (event) => data.push(event.data), onComment: (c) => comments.push(c) })
-  parser.feed(text)
-  return { data, comments, chunks: data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d) as Wire) }
-}
-
-const readBody = (response: HttpClientResponse.HttpClientResponse) =>
-  Effect.gen(function*() {
-    const pieces: Array<Uint8Array> = []
-    const result = yield* response.stream.pipe(
-      Stream.runForEach((bytes) => Effect.sync(() => pieces.push(bytes))),
-      Effect.either
-    )
-    const total = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
-    let offset = 0
-    for (const p of pieces) {
-      total.set(p, offset)
-      offset += p.length
-    }
-    return { text: decoder.decode(total), error: Either.isLeft(result) ? result.left : undefined }
-  })
 
 describe("TestServer", () => {
   for (const [name, client] of clients) {

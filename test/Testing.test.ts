@@ -1,18 +1,18 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import { pipe } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { createParser } from "eventsource-parser"
 import * as Testing from "../src/Testing.js"
+import { parseSse, readBody, type Wire } from "./support/wire.js"
+
+const decoder = new TextDecoder()
 
 const URL_ = "https://openrouter.ai/api/v1/chat/completions"
 
@@ -20,43 +20,6 @@ const post = (body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyUnsafeJson(body))))
 
-// Parsed wire JSON is inspected loosely: the assertions are what check its shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Wire = any
-
-const decoder = new TextDecoder()
-
-interface Sse {
-  readonly data: ReadonlyArray<string>
-  readonly comments: ReadonlyArray<string>
-  /** The JSON chunks (everything but `[DONE]`). */
-  readonly chunks: ReadonlyArray<Wire>
-}
-
-const parseSse = (text: string): Sse => {
-  const data: Array<string> = []
-  const comments: Array<string> = []
-  const parser = createParser({ onEvent: (event) => data.push(event.data), onComment: (c) => comments.push(c) })
-  parser.feed(text)
-  return { data, comments, chunks: data.filter((d) => d !== "[DONE]").map((d) => JSON.parse(d)) }
-}
-
-/** Reads the whole body: the text received and the error that ended it, if any. */
-const readBody = (response: HttpClientResponse.HttpClientResponse) =>
-  Effect.gen(function*() {
-    const pieces: Array<Uint8Array> = []
-    const result = yield* response.stream.pipe(
-      Stream.runForEach((bytes) => Effect.sync(() => pieces.push(bytes))),
-      Effect.either
-    )
-    const total = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
-    let offset = 0
-    for (const p of pieces) {
-      total.set(p, offset)
-      offset += p.length
-    }
-    return { text: decoder.decode(total), pieces, error: Either.isLeft(result) ? result.left : undefined }
-  })
 
 const envelope = (chunk: Wire) => {
   expect(chunk.id).toMatch(/^gen-/)
