@@ -41,7 +41,7 @@ import { collectChunks } from "./internal/collect.js"
 import { makeSseParser } from "./internal/sse.js"
 import * as Retry from "./Retry.js"
 import * as S from "./Schema.js"
-import { isRecord } from "./internal/json.js"
+import { isRecord, parseJson } from "./internal/json.js"
 
 /**
  * A chat request as you write it: wire (snake_case) field names, as in OpenRouter's API reference.
@@ -323,12 +323,7 @@ const jsonInsteadOfStream = (
   Effect.flatMap(
     Effect.mapError(response.text, (e) => Client.connectionError(e, "ResponseFailed")),
     (text): Effect.Effect<never, Errors.SendError> => {
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        json = undefined
-      }
+      const json = parseJson(text)
       if (isRecord(json) && json.error !== undefined && json.error !== null) {
         return Effect.flip(Client.statusError(response.status, response.headers, text))
       }

@@ -24,7 +24,7 @@ import * as Errors from "./Errors.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
 import * as S from "./Schema.js"
-import { isRecord } from "./internal/json.js"
+import { isRecord, parseJson } from "./internal/json.js"
 
 /**
  * The options of {@link OpenRouterConfig.layer}.
@@ -370,15 +370,6 @@ export const connectionError = (
 
 /** The most of a non-JSON error body an error keeps. */
 const RAW_BODY_LIMIT = 16 * 1024
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
