@@ -8,6 +8,7 @@
 import * as Duration from "effect/Duration"
 import type * as Testing from "../../Testing.js"
 import * as Wire from "./wire.js"
+import { parseJson } from "../json.js"
 
 /** @internal */
 export const lazy = <A>(generate: () => Iterator<A>): Iterable<A> => ({ [Symbol.iterator]: generate })
@@ -378,14 +379,7 @@ export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
   })
 
 /** Parses a request body as JSON, `undefined` when empty or not JSON. @internal */
-export const parseBody = (text: string): unknown => {
-  if (text.length === 0) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
+export const parseBody = (text: string): unknown => parseJson(text)
 
 /** @internal */
 export const isChatRoute = (method: string, path: string): boolean =>
