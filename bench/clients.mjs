@@ -11,7 +11,8 @@
 export const CLIENTS = [
   {
     name: "effect-openrouter-undici",
-    description: "this library's `Chat.send` / `Chat.stream` (built `dist/`, decoded chunks, default retry and timeouts) on `NodeHttpClient.layerUndici`",
+    description:
+      "this library's `Chat.send` / `Chat.stream` (built `dist/`, decoded chunks, default retry and timeouts) on `NodeHttpClient.layerUndici`",
     label: "effect-openrouter (undici)",
     role: "ours",
     imports: ["effect", "@effect/platform-node/NodeHttpClient", "../dist/index.js"],
@@ -35,7 +36,8 @@ export const CLIENTS = [
   },
   {
     name: "raw-fetch",
-    description: "built-in `fetch`, the same splitter, `JSON.parse`; import time is the first touch of `globalThis.fetch`",
+    description:
+      "built-in `fetch`, the same splitter, `JSON.parse`; import time is the first touch of `globalThis.fetch`",
     label: "raw fetch",
     role: "floor",
     imports: [],
@@ -43,10 +45,16 @@ export const CLIENTS = [
   },
   {
     name: "effect-floor",
-    description: "the Effect floor: `@effect/platform` HttpClient on the undici layer, `Stream.decodeText` + `Stream.splitLines` + `JSON.parse`, no schema",
+    description:
+      "the Effect floor: `@effect/platform` HttpClient on the undici layer, `Stream.decodeText` + `Stream.splitLines` + `JSON.parse`, no schema",
     label: "Effect HttpClient (floor)",
     role: "effect-floor",
-    imports: ["effect", "@effect/platform/HttpClient", "@effect/platform/HttpBody", "@effect/platform-node/NodeHttpClient"],
+    imports: [
+      "effect",
+      "@effect/platform/HttpClient",
+      "@effect/platform/HttpBody",
+      "@effect/platform-node/NodeHttpClient"
+    ],
     packages: ["effect", "@effect/platform", "@effect/platform-node"]
   },
   {
@@ -67,7 +75,8 @@ export const CLIENTS = [
   },
   {
     name: "effect-ai-openrouter",
-    description: "the Effect team's provider package through its `OpenRouterClient` service (`createChatCompletion`, `createChatCompletionStream`: schema-decoded chunks), undici layer",
+    description:
+      "the Effect team's provider package through its `OpenRouterClient` service (`createChatCompletion`, `createChatCompletionStream`: schema-decoded chunks), undici layer",
     label: "@effect/ai-openrouter",
     role: "peer",
     imports: ["effect", "@effect/platform-node/NodeHttpClient", "@effect/ai-openrouter"],

@@ -8,8 +8,8 @@
 // and any other with a completion (Testing.completion). Prints
 // {"scenarios": {"<chunks>/<writeSize>": {"url", "bytes"}}}; exits when stdin closes.
 import * as Http from "node:http"
-import * as TestServer from "../dist/TestServer.js"
 import * as Testing from "../dist/Testing.js"
+import * as TestServer from "../dist/TestServer.js"
 import { COMPLETION_CONTENT, word } from "./payload.mjs"
 
 const SHAPE = {
@@ -23,7 +23,9 @@ const SHAPE = {
 const CACHE_LIMIT = 20_000
 
 const render = (reply) =>
-  Buffer.concat([...reply.body].filter((p) => typeof p === "string" || p instanceof Uint8Array).map((p) => Buffer.from(p)))
+  Buffer.concat(
+    [...reply.body].filter((p) => typeof p === "string" || p instanceof Uint8Array).map((p) => Buffer.from(p))
+  )
 
 const bodyBytes = (reply) => {
   let bytes = 0

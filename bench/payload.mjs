@@ -11,15 +11,43 @@ const FINGERPRINT = "fp_34a54ae93c"
 
 // Token-sized deltas, a few multi-byte ones so that 64-byte writes split UTF-8 sequences.
 const WORDS = [
-  " The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog", ".",
-  " Café", " naïve", " résumé", " 日本", "語", " 😀", " emoji", ",", " and", " then",
-  " \"quoted\"", " back\\slash", " new\nline", " tab\there", " streaming", " tokens", " arrive", " one", " by", " one"
+  " The",
+  " quick",
+  " brown",
+  " fox",
+  " jumps",
+  " over",
+  " the",
+  " lazy",
+  " dog",
+  ".",
+  " Café",
+  " naïve",
+  " résumé",
+  " 日本",
+  "語",
+  " 😀",
+  " emoji",
+  ",",
+  " and",
+  " then",
+  " \"quoted\"",
+  " back\\slash",
+  " new\nline",
+  " tab\there",
+  " streaming",
+  " tokens",
+  " arrive",
+  " one",
+  " by",
+  " one"
 ]
 
 /** The content of the i-th delta. */
 export const word = (i) => WORDS[i % WORDS.length]
 
-const PREFIX = `data: {"id":"${ID}","object":"chat.completion.chunk","created":${CREATED},"model":"${MODEL}","provider":"${PROVIDER}","system_fingerprint":"${FINGERPRINT}","choices":[{"index":0,"delta":{"role":"assistant","content":`
+const PREFIX =
+  `data: {"id":"${ID}","object":"chat.completion.chunk","created":${CREATED},"model":"${MODEL}","provider":"${PROVIDER}","system_fingerprint":"${FINGERPRINT}","choices":[{"index":0,"delta":{"role":"assistant","content":`
 const SUFFIX = `},"finish_reason":null,"native_finish_reason":null,"logprobs":null}]}\n\n`
 const ENCODED_WORDS = WORDS.map((w) => PREFIX + JSON.stringify(w) + SUFFIX)
 
@@ -32,7 +60,9 @@ export const deltaEvent = (i) => ENCODED_WORDS[i % WORDS.length]
 /** The SSE text after the last delta: finish chunk, usage chunk, [DONE]. */
 export const streamTail = (n) =>
   `data: {"id":"${ID}","object":"chat.completion.chunk","created":${CREATED},"model":"${MODEL}","provider":"${PROVIDER}","system_fingerprint":"${FINGERPRINT}","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":"stop","native_finish_reason":"stop","logprobs":null}]}\n\n` +
-  `data: {"id":"${ID}","object":"chat.completion.chunk","created":${CREATED},"model":"${MODEL}","provider":"${PROVIDER}","system_fingerprint":"${FINGERPRINT}","choices":[],"usage":{"prompt_tokens":14,"completion_tokens":${n},"total_tokens":${n + 14},"cost":0.0001,"is_byok":false,"prompt_tokens_details":{"cached_tokens":0},"cost_details":{"upstream_inference_cost":null,"upstream_inference_prompt_cost":0.00002,"upstream_inference_completions_cost":0.00008},"completion_tokens_details":{"reasoning_tokens":0}}}\n\n` +
+  `data: {"id":"${ID}","object":"chat.completion.chunk","created":${CREATED},"model":"${MODEL}","provider":"${PROVIDER}","system_fingerprint":"${FINGERPRINT}","choices":[],"usage":{"prompt_tokens":14,"completion_tokens":${n},"total_tokens":${
+    n + 14
+  },"cost":0.0001,"is_byok":false,"prompt_tokens_details":{"cached_tokens":0},"cost_details":{"upstream_inference_cost":null,"upstream_inference_prompt_cost":0.00002,"upstream_inference_completions_cost":0.00008},"completion_tokens_details":{"reasoning_tokens":0}}}\n\n` +
   "data: [DONE]\n\n"
 
 /**

@@ -54,8 +54,8 @@ if (flag("--list") || flag("--help")) {
 for (const n of only ?? []) if (!CLIENTS.some((c) => c.name === n)) throw new Error(`unknown client ${n} (try --list)`)
 for (const m of onlyMetrics ?? []) if (!ALL_METRICS.includes(m)) throw new Error(`unknown metric ${m} (try --list)`)
 
-const emulatorKind =
-  option("--emulator") ?? (Fs.existsSync(Path.join(ROOT, "dist", "TestServer.js")) ? "project" : "bench")
+const emulatorKind = option("--emulator") ??
+  (Fs.existsSync(Path.join(ROOT, "dist", "TestServer.js")) ? "project" : "bench")
 if (emulatorKind !== "project" && emulatorKind !== "bench") throw new Error("--emulator is project or bench")
 
 const roundsOption = option("--rounds")
@@ -67,21 +67,21 @@ const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "r
 
 const PARAMS = quick
   ? {
-      send: { warmup: 20, calls: 100, runs: 2 },
-      stream: { chunks: 1000, warmup: 1, runs: 2, budgetMs: 1000 },
-      memory: { chunks: 5000, warmupChunks: 1000, runs: 1, budgetMs: 0 },
-      import: { runs: 2 },
-      rounds: ROUNDS,
-      timeoutMs: 60_000
-    }
+    send: { warmup: 20, calls: 100, runs: 2 },
+    stream: { chunks: 1000, warmup: 1, runs: 2, budgetMs: 1000 },
+    memory: { chunks: 5000, warmupChunks: 1000, runs: 1, budgetMs: 0 },
+    import: { runs: 2 },
+    rounds: ROUNDS,
+    timeoutMs: 60_000
+  }
   : {
-      send: { warmup: 200, calls: 2000, runs: 5 },
-      stream: { chunks: 10_000, warmup: 3, runs: 7, budgetMs: 15_000 },
-      memory: { chunks: 200_000, warmupChunks: 10_000, runs: 3, budgetMs: 30_000 },
-      import: { runs: 10 },
-      rounds: ROUNDS,
-      timeoutMs: 300_000
-    }
+    send: { warmup: 200, calls: 2000, runs: 5 },
+    stream: { chunks: 10_000, warmup: 3, runs: 7, budgetMs: 15_000 },
+    memory: { chunks: 200_000, warmupChunks: 10_000, runs: 3, budgetMs: 30_000 },
+    import: { runs: 10 },
+    rounds: ROUNDS,
+    timeoutMs: 300_000
+  }
 
 const selected = CLIENTS.filter((c) => only === undefined || only.includes(c.name))
 const wants = (metric) => onlyMetrics === undefined || onlyMetrics.includes(metric)
@@ -191,7 +191,13 @@ const measureImport = async (client) => {
     if (r.ms === undefined) return r
     times.push(r.ms)
   }
-  return { ms: median(times), min: Math.min(...times), max: Math.max(...times), times, builtin: client.imports.length === 0 }
+  return {
+    ms: median(times),
+    min: Math.min(...times),
+    max: Math.max(...times),
+    times,
+    builtin: client.imports.length === 0
+  }
 }
 
 // A program that uses the client the way an application would: print the completion, then write
@@ -199,22 +205,27 @@ const measureImport = async (client) => {
 const program = (client, kind) => {
   const names = kind === "both" ? "setup, send, stream" : `setup, ${kind}`
   const send = "console.log((await send(ctx)).choices[0].message.content)"
-  const stream = 'await stream(ctx, (chunk) => process.stdout.write(chunk.choices[0]?.delta?.content ?? ""))'
+  const stream = "await stream(ctx, (chunk) => process.stdout.write(chunk.choices[0]?.delta?.content ?? \"\"))"
   return [
     `import { ${names} } from "./clients/${client.name}.mjs"`,
-    'const ctx = await setup(process.env.OPENROUTER_BASE_URL ?? "https://openrouter.ai/api/v1")',
+    "const ctx = await setup(process.env.OPENROUTER_BASE_URL ?? \"https://openrouter.ai/api/v1\")",
     ...(kind === "stream" ? [stream] : kind === "send" ? [send] : [send, stream]),
-    'process.stdout.write("", () => process.exit(0))',
+    "process.stdout.write(\"\", () => process.exit(0))",
     ""
   ].join("\n")
 }
-const REQUIRE_BANNER = 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);'
+const REQUIRE_BANNER = "import { createRequire as __cr } from \"node:module\"; const require = __cr(import.meta.url);"
 
 let esbuild
 const bundleOne = async (client, kind) => {
   esbuild ??= await import("esbuild")
   const out = await esbuild.build({
-    stdin: { contents: program(client, kind), resolveDir: BENCH, sourcefile: `${client.name}-${kind}.mjs`, loader: "js" },
+    stdin: {
+      contents: program(client, kind),
+      resolveDir: BENCH,
+      sourcefile: `${client.name}-${kind}.mjs`,
+      loader: "js"
+    },
     banner: { js: REQUIRE_BANNER },
     bundle: true,
     minify: true,
@@ -250,7 +261,8 @@ const runBundle = (client, code, urls) =>
     child.on("close", (code) => {
       clearTimeout(timer)
       if (code === 0 && stdout === expected) return resolve(undefined)
-      const why = stderr.split("\n").find((l) => /Error/.test(l)) ?? `exit ${code}, ${stdout.length} of ${expected.length} characters`
+      const why = stderr.split("\n").find((l) => /Error/.test(l)) ??
+        `exit ${code}, ${stdout.length} of ${expected.length} characters`
       resolve(`the bundled program does not work: ${why.slice(0, 200)}`)
     })
   })
@@ -323,7 +335,9 @@ const packageVersion = (name) => {
 const environment = () => {
   const distIndex = Path.join(ROOT, "dist", "index.js")
   const ours = Fs.existsSync(distIndex)
-    ? `${JSON.parse(Fs.readFileSync(Path.join(ROOT, "package.json"), "utf8")).version} (dist/ built ${Fs.statSync(distIndex).mtime.toISOString().slice(0, 16)})`
+    ? `${JSON.parse(Fs.readFileSync(Path.join(ROOT, "package.json"), "utf8")).version} (dist/ built ${
+      Fs.statSync(distIndex).mtime.toISOString().slice(0, 16)
+    })`
     : "dist/ not built"
   const pkgs = [...new Set(["undici", ...CLIENTS.flatMap((c) => c.packages)])]
   return {
@@ -361,7 +375,11 @@ const main = async () => {
   const results = {}
   const record = (metric, client, r, t0) => {
     ;(results[metric] ??= {})[client.name] = r
-    console.log(`  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`)
+    console.log(
+      `  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${
+        ((Date.now() - t0) / 1000).toFixed(1)
+      } s]`
+    )
   }
   const throughput = [
     ["send", (c) => c.role !== "reference", (c) => worker(c, "send", urls, PARAMS.send)],
@@ -385,7 +403,9 @@ const main = async () => {
         // A client that failed or was missing in an earlier round is not run again.
         const clients = selected
           .filter(applies)
-          .filter((c) => (perRound[metric]?.[c.name] ?? []).every((r) => r.error === undefined && r.unavailable === undefined))
+          .filter((c) =>
+            (perRound[metric]?.[c.name] ?? []).every((r) => r.error === undefined && r.unavailable === undefined)
+          )
         const order = rotate(clients, round)
         ;(orders[metric] ??= []).push(order.map((c) => c.name))
         console.log(`round ${round + 1}/${PARAMS.rounds} ${metric}: ${order.map((c) => c.name).join(" ")}`)
@@ -395,7 +415,11 @@ const main = async () => {
           const run = throughput.find(([m]) => m === metric)[2]
           const r = { ...(await run(client)), round, position }
           ;((perRound[metric] ??= {})[client.name] ??= []).push(r)
-          console.log(`  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${((Date.now() - t0) / 1000).toFixed(1)} s]`)
+          console.log(
+            `  ${metric.padEnd(10)} ${client.name.padEnd(26)} ${summary(metric, r)}  [${
+              ((Date.now() - t0) / 1000).toFixed(1)
+            } s]`
+          )
         }
       }
     }
@@ -421,13 +445,20 @@ const main = async () => {
     emulator.stop()
   }
   const elapsedMs = Date.now() - started
-  const report = { results, env: {
+  const report = {
+    results,
+    env: {
       ...environment(),
       emulator: emulatorKind,
       loadBefore,
       loadAfter: Os.loadavg()[0].toFixed(2),
       distRebuilt: distAtStart !== undefined && distStamp() !== distAtStart
-    }, params: PARAMS, orders, elapsedMs, mode }
+    },
+    params: PARAMS,
+    orders,
+    elapsedMs,
+    mode
+  }
   Fs.mkdirSync(outDir, { recursive: true })
   Fs.mkdirSync(Path.join(BENCH, "results"), { recursive: true })
   Fs.writeFileSync(Path.join(BENCH, "results", `${mode.replace(/^--/, "")}.json`), JSON.stringify(report, null, 2))
@@ -437,7 +468,11 @@ const main = async () => {
   for (const [variant, target, verdict, detail] of targets(results)) {
     console.log(`  ${verdict.padEnd(4)} ${variant}: ${target} (${detail})`)
   }
-  console.log(`\nwrote ${Path.relative(process.cwd(), Path.join(outDir, "RESULTS.md"))} and chart.svg in ${(elapsedMs / 1000).toFixed(0)} s`)
+  console.log(
+    `\nwrote ${Path.relative(process.cwd(), Path.join(outDir, "RESULTS.md"))} and chart.svg in ${
+      (elapsedMs / 1000).toFixed(0)
+    } s`
+  )
   const failed = Object.entries(results).flatMap(([m, byClient]) =>
     Object.entries(byClient).filter(([, r]) => r.error !== undefined).map(([c, r]) => `${m}/${c}: ${r.error}`)
   )

@@ -65,7 +65,9 @@ const measure = (candidates: ReadonlyArray<Candidate>) => {
   const parse = best[0]!
   candidates.forEach((c, j) => {
     const ns = best[j]!
-    console.log(`  ${c.label.padEnd(48)} ${ns.toFixed(0).padStart(6)} ns/op  ${(ns / parse).toFixed(2).padStart(6)} x JSON.parse`)
+    console.log(
+      `  ${c.label.padEnd(48)} ${ns.toFixed(0).padStart(6)} ns/op  ${(ns / parse).toFixed(2).padStart(6)} x JSON.parse`
+    )
   })
 }
 
@@ -99,7 +101,12 @@ const toolCallChunk = (i: number) => ({
     delta: {
       role: "assistant",
       content: null,
-      tool_calls: [{ index: 0, id: `call_${i}`, type: "function", function: { name: "get_weather", arguments: `{"ci` } }]
+      tool_calls: [{
+        index: 0,
+        id: `call_${i}`,
+        type: "function",
+        function: { name: "get_weather", arguments: `{"ci` }
+      }]
     },
     finish_reason: null,
     native_finish_reason: null,
@@ -210,7 +217,11 @@ const shape = (
     { label: "(a0) Schema.decodeUnknownEither, default options", inputs: parsed, run: decodeDefault },
     { label: "(b)  Schema.is, then the input", inputs: parsed, run: (u) => (is(u) ? u : undefined) },
     ...(handWritten
-      ? [{ label: "(c)  hand-written check (partial)", inputs: parsed, run: (u: unknown) => (handWritten(u) ? u : undefined) }]
+      ? [{
+        label: "(c)  hand-written check (partial)",
+        inputs: parsed,
+        run: (u: unknown) => (handWritten(u) ? u : undefined)
+      }]
       : []),
     { label: "(d)  compiled guard (fast path)", inputs: parsed, run: fast },
     { label: "JSON.parse + (d)", inputs: json, run: (s) => fast(JSON.parse(s as string)) }
@@ -223,6 +234,11 @@ shape("content chunk", contentChunk, chunkSchema, S.decodeChatStreamChunk, handW
 shape("tool-call delta chunk", toolCallChunk, chunkSchema, S.decodeChatStreamChunk)
 shape("reasoning chunk", reasoningChunk, chunkSchema, S.decodeChatStreamChunk)
 shape("usage chunk", usageChunk, chunkSchema, S.decodeChatStreamChunk)
-shape("non-streaming response", response, S.ChatResponse as unknown as Schema.Schema<unknown, unknown>, S.decodeChatResponse)
+shape(
+  "non-streaming response",
+  response,
+  S.ChatResponse as unknown as Schema.Schema<unknown, unknown>,
+  S.decodeChatResponse
+)
 
 if (sink === 0) console.log("(nothing decoded)")

@@ -49,10 +49,10 @@
  * events/s in an A/B run; no change elsewhere).
  */
 import * as Sse from "@effect/experimental/Sse"
-import { execFileSync } from "node:child_process"
 import { Chunk, Effect, Stream } from "effect"
 import { createParser } from "eventsource-parser"
-import { makeSseParser, type SseEvent, type SseParser, sseEvents } from "../src/internal/sse.js"
+import { execFileSync } from "node:child_process"
+import { makeSseParser, type SseEvent, sseEvents, type SseParser } from "../src/internal/sse.js"
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -445,10 +445,14 @@ const measure = (kind: string, a: number, b: number): number => {
 }
 
 const child = (kind: string, a: number, b: number): number => {
-  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!, "--measure", kind, `${a}`, `${b}`], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"]
-  })
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, "--measure", kind, `${a}`, `${b}`],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"]
+    }
+  )
   return Number(out.trim())
 }
 

@@ -135,8 +135,9 @@ const metrics = {
       warmTotal += warmMs
       if (job.budgetMs && warmTotal > job.budgetMs / 5) break
     }
-    const runs =
-      job.budgetMs && warmMs > 0 ? Math.min(job.runs, Math.max(3, Math.floor(job.budgetMs / warmMs))) : job.runs
+    const runs = job.budgetMs && warmMs > 0
+      ? Math.min(job.runs, Math.max(3, Math.floor(job.budgetMs / warmMs)))
+      : job.runs
     const times = []
     const cpu = []
     let bytes = 0

@@ -7,8 +7,8 @@
  * Against OpenRouter when OPENROUTER_API_KEY is set (model: OPENROUTER_MODEL, default openrouter/auto),
  * else against the embedded emulator.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { Console, Effect, Layer } from "effect"
 import { Chat } from "../src/index.js"
 import * as Format from "./support/format.js"

@@ -27,7 +27,9 @@ const checks = [
       const summary = yield* summarize(text)
       assert.equal(summary, "Effect makes TypeScript programs typed and testable.")
     }).pipe(
-      Effect.provide(testLayer(Testing.completion({ content: "  Effect makes TypeScript programs typed and testable.\n" })))
+      Effect.provide(
+        testLayer(Testing.completion({ content: "  Effect makes TypeScript programs typed and testable.\n" }))
+      )
     )
   ],
   [

@@ -8,8 +8,8 @@
  * request gets a stream of N content chunks (for benchmarks), re-split into `--write-size`
  * byte writes if given. Stops on SIGINT/SIGTERM.
  */
-import * as TestServer from "../src/TestServer.js"
 import * as Testing from "../src/Testing.js"
+import * as TestServer from "../src/TestServer.js"
 
 const flag = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`)

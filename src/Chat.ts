@@ -26,8 +26,8 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Channel from "effect/Channel"
-import type * as Clock from "effect/Clock"
 import * as Chunk from "effect/Chunk"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -38,10 +38,10 @@ import * as Stream from "effect/Stream"
 import * as Client from "./Client.js"
 import * as Errors from "./Errors.js"
 import { collectChunks } from "./internal/collect.js"
+import { isRecord, parseJson } from "./internal/json.js"
 import { makeSseParser } from "./internal/sse.js"
 import * as Retry from "./Retry.js"
 import * as S from "./Schema.js"
-import { isRecord, parseJson } from "./internal/json.js"
 
 /**
  * A chat request as you write it: wire (snake_case) field names, as in OpenRouter's API reference.
@@ -109,7 +109,6 @@ export const send = (
 // ---------------------------------------------------------------------------
 // Streaming
 // ---------------------------------------------------------------------------
-
 
 const nonEmpty = (u: unknown): boolean =>
   u !== undefined && u !== null && u !== "" && !(Array.isArray(u) && u.length === 0)
@@ -267,7 +266,8 @@ const decodeEvents = (
       onDone: () => {
         const error = handle(parser.flush()) ?? (done ? undefined : new Errors.ConnectionError({
           reason: "StreamCutOff",
-          message: `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
+          message:
+            `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
         }))
         return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
       }
@@ -282,7 +282,9 @@ const decodeEvents = (
 
     return response.stream.pipe(
       Stream.mapError((e) =>
-        idle.timedOut ? timeoutError("idle", idle.limit, "Waiting for the next stream event") : Client.connectionError(e, "ResponseFailed")
+        idle.timedOut
+          ? timeoutError("idle", idle.limit, "Waiting for the next stream event")
+          : Client.connectionError(e, "ResponseFailed")
       ),
       Stream.pipeThroughChannel(awaitInput)
     )

@@ -21,10 +21,10 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
 import * as Errors from "./Errors.js"
+import { isRecord, parseJson } from "./internal/json.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
 import * as S from "./Schema.js"
-import { isRecord, parseJson } from "./internal/json.js"
 
 /**
  * The options of {@link OpenRouterConfig.layer}.
@@ -128,7 +128,7 @@ export const defaultIdleTimeout: Duration.Duration = Duration.minutes(5)
 
 const lowerCaseKeys = (headers: Readonly<Record<string, string>> | undefined): Record<string, string> => {
   const out: Record<string, string> = {}
-  if (headers) for (const name in headers) out[name.toLowerCase()] = headers[name]!
+  if (headers) { for (const name in headers) out[name.toLowerCase()] = headers[name]! }
   return out
 }
 
@@ -361,9 +361,9 @@ export const connectionError = (
   const detail = cause instanceof Error ? cause.message : cause === undefined ? error.reason : String(cause)
   return new Errors.ConnectionError({
     reason,
-    message: `${reason === "RequestFailed" ? "Request failed" : "Reading the response failed"}: ${detail} (${
-      error.request.method
-    } ${error.request.url})`,
+    message: `${
+      reason === "RequestFailed" ? "Request failed" : "Reading the response failed"
+    }: ${detail} (${error.request.method} ${error.request.url})`,
     cause
   })
 }
@@ -427,7 +427,9 @@ export const statusError = (
 ): Effect.Effect<Errors.StatusError> =>
   Effect.map(Clock.currentTimeMillis, (now) => {
     const json = parseJson(text)
-    const parsed = isRecord(json) && isRecord(json.error) ? Either.getOrUndefined(S.decodeErrorResponse(json)) : undefined
+    const parsed = isRecord(json) && isRecord(json.error)
+      ? Either.getOrUndefined(S.decodeErrorResponse(json))
+      : undefined
     const error = parsed?.error
     const code = error?.code ?? undefined
     // A 200 carrying an error object takes its class from `error.code`.

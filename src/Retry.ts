@@ -217,10 +217,13 @@ export const retry: {
   const schedule = toSchedule(policy)
   return Effect.suspend(() => {
     let attempts = 0
-    return Effect.retry(Effect.suspend(() => {
-      attempts++
-      return self
-    }), schedule as Schedule.Schedule<unknown, E>).pipe(
+    return Effect.retry(
+      Effect.suspend(() => {
+        attempts++
+        return self
+      }),
+      schedule as Schedule.Schedule<unknown, E>
+    ).pipe(
       Effect.mapError((error) => withAttempts(error, attempts))
     )
   })

@@ -146,7 +146,12 @@ describe("ChatStreamChunk", () => {
   it("decodes an error reported inside a choice, as older traffic does", () => {
     const error = {
       ...chunk(),
-      choices: [{ index: 0, delta: { content: "" }, finish_reason: "error", error: { code: "server", message: "Boom" } }]
+      choices: [{
+        index: 0,
+        delta: { content: "" },
+        finish_reason: "error",
+        error: { code: "server", message: "Boom" }
+      }]
     }
     expect(getRight(S.decodeChatStreamChunk(error)).choices[0]!.error?.code).toBe("server")
   })
@@ -322,7 +327,10 @@ describe("ChatRequest", () => {
   it("accepts the full set of message kinds, tools, plugins and routing preferences", () => {
     const full = request({
       messages: [
-        { role: "system", content: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral", ttl: "1h" } }] },
+        {
+          role: "system",
+          content: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral", ttl: "1h" } }]
+        },
         { role: "developer", content: "No emojis." },
         {
           role: "user",
@@ -480,7 +488,10 @@ describe("request pass-through for tools and plugins added later", () => {
       messages: [{ role: "user", content: "hi" }],
       tools: [{ type: "openrouter:future_tool", parameters: { x: 1 } }]
     })
-    expect(Either.isRight(result) && result.right.tools).toEqual([{ type: "openrouter:future_tool", parameters: { x: 1 } }])
+    expect(Either.isRight(result) && result.right.tools).toEqual([{
+      type: "openrouter:future_tool",
+      parameters: { x: 1 }
+    }])
   })
 
   it("still validates a known plugin fully", () => {

@@ -1,7 +1,7 @@
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { assert, describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
@@ -10,8 +10,8 @@ import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
-import * as TestServer from "../src/TestServer.js"
 import * as Testing from "../src/Testing.js"
+import * as TestServer from "../src/TestServer.js"
 import { parseSse, readBody, type Wire } from "./support/wire.js"
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
@@ -24,9 +24,10 @@ const post = (
   body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] },
   path = "/chat/completions"
 ) =>
-  Effect.flatMap(HttpClient.HttpClient, (client) =>
-    client.execute(HttpClientRequest.post(server.url + path).pipe(HttpClientRequest.bodyUnsafeJson(body))))
-
+  Effect.flatMap(
+    HttpClient.HttpClient,
+    (client) => client.execute(HttpClientRequest.post(server.url + path).pipe(HttpClientRequest.bodyUnsafeJson(body)))
+  )
 
 describe("TestServer", () => {
   for (const [name, client] of clients) {
@@ -262,7 +263,10 @@ describe("TestServer", () => {
 describe("TestServer flushEachWrite", () => {
   const countReads = (url: string, body: string) =>
     new Promise<{ reads: number; text: string }>((resolve, reject) => {
-      const req = Http.request(`${url}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+      const req = Http.request(`${url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" }
+      }, (res) => {
         let reads = 0
         let text = ""
         res.setEncoding("utf8")

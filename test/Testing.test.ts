@@ -17,9 +17,10 @@ const decoder = new TextDecoder()
 const URL_ = "https://openrouter.ai/api/v1/chat/completions"
 
 const post = (body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }, url = URL_) =>
-  Effect.flatMap(HttpClient.HttpClient, (client) =>
-    client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyUnsafeJson(body))))
-
+  Effect.flatMap(
+    HttpClient.HttpClient,
+    (client) => client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyUnsafeJson(body)))
+  )
 
 const envelope = (chunk: Wire) => {
   expect(chunk.id).toMatch(/^gen-/)
@@ -80,11 +81,19 @@ describe("Testing.completion", () => {
       expect(body.choices[0].finish_reason).toBe("tool_calls")
       expect(body.choices[0].message.content).toBeNull()
       expect(body.choices[0].message.tool_calls).toEqual([
-        { index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" } },
+        {
+          index: 0,
+          id: "call_1",
+          type: "function",
+          function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" }
+        },
         { index: 1, id: expect.stringMatching(/^call_/), type: "function", function: { name: "noop", arguments: "{}" } }
       ])
     }).pipe(Effect.provide(Testing.layer(Testing.completion({
-      toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Paris" } }, { name: "noop", arguments: "{}" }]
+      toolCalls: [{ id: "call_1", name: "get_weather", arguments: { city: "Paris" } }, {
+        name: "noop",
+        arguments: "{}"
+      }]
     })))))
 
   it.effect("merges extra fields into the body and omits usage when asked", () =>
@@ -555,7 +564,10 @@ describe("Testing.emulator", () => {
   it.effect("answers a completion that names the emulator and echoes the last user message", () =>
     Effect.gen(function*() {
       const body = (yield* Effect.flatMap(
-        post({ model: "openai/gpt-4o", messages: [{ role: "user", content: "old" }, { role: "user", content: "What is 2+2?" }] }),
+        post({
+          model: "openai/gpt-4o",
+          messages: [{ role: "user", content: "old" }, { role: "user", content: "What is 2+2?" }]
+        }),
         (r) => r.json
       )) as Wire
       expect(body.model).toBe("openai/gpt-4o")
@@ -568,7 +580,10 @@ describe("Testing.emulator", () => {
 
   it.effect("answers a stream when the request asks for one, defaulting the model to openrouter/auto", () =>
     Effect.gen(function*() {
-      const response = yield* post({ stream: true, messages: [{ role: "user", content: [{ type: "text", text: "Hi!" }] }] })
+      const response = yield* post({
+        stream: true,
+        messages: [{ role: "user", content: [{ type: "text", text: "Hi!" }] }]
+      })
       const sse = parseSse((yield* readBody(response)).text)
       expect(sse.data.at(-1)).toBe("[DONE]")
       const content = sse.chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")

@@ -53,7 +53,8 @@ class Session {
     return new Promise((resolve, reject) => {
       const guard = setTimeout(() => done(new Error(`no ${pattern} (x${count}) in:\n${this.text}`)), HANG_GUARD)
       const check = () => matched() && done()
-      const onExit = () => setImmediate(() => done(matched() ? undefined : new Error(`exited without ${pattern}:\n${this.text}`)))
+      const onExit = () =>
+        setImmediate(() => done(matched() ? undefined : new Error(`exited without ${pattern}:\n${this.text}`)))
       const done = (error?: Error) => {
         clearTimeout(guard)
         this.child.stdout.off("data", check)
@@ -79,7 +80,9 @@ afterEach(() => {
 })
 
 const demo = (args: ReadonlyArray<string> = [], extraEnv: Record<string, string> = {}) =>
-  new Session(spawn(process.execPath, ["--import", "tsx", "examples/demo.ts", ...args], { cwd: root, env: env(extraEnv) }))
+  new Session(
+    spawn(process.execPath, ["--import", "tsx", "examples/demo.ts", ...args], { cwd: root, env: env(extraEnv) })
+  )
 
 /** The demo in a pseudo-terminal, through util-linux `script` (`-e`: its exit code is the demo's). */
 const demoInTerminal = () =>
@@ -92,7 +95,8 @@ const demoInTerminal = () =>
 
 const hasScript = spawnSync("script", ["--version"]).status === 0
 
-const statsLine = /^ {2}openrouter\/auto via Emulator · (\d+) → (\d+) tokens · \$0\.\d+ · first token \d+ ms · [\d.]+ s$/m
+const statsLine =
+  /^ {2}openrouter\/auto via Emulator · (\d+) → (\d+) tokens · \$0\.\d+ · first token \d+ ms · [\d.]+ s$/m
 
 /** Every stats line (one per completed reply). */
 const statsLines = (text: string) => [...text.matchAll(new RegExp(statsLine.source, "gm"))]

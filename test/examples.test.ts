@@ -61,7 +61,9 @@ describe.concurrent("examples against the embedded emulator", () => {
     it(`${name} prints the answer, model, provider, usage and cost`, async () => {
       const { lines } = succeeded(await run(`examples/${name}.ts`))
       expect(lines[0]).toMatch(emulatorLine)
-      expect(lines).toContainEqual(expect.stringMatching(/^Answer: +This answer comes from the local OpenRouter emulator/))
+      expect(lines).toContainEqual(
+        expect.stringMatching(/^Answer: +This answer comes from the local OpenRouter emulator/)
+      )
       expect(lines).toContain("Model:    openrouter/auto")
       expect(lines).toContain("Provider: Emulator")
       expect(lines).toContainEqual(expect.stringMatching(/^Usage: +\d+ prompt \+ \d+ completion = \d+ tokens$/))
@@ -72,7 +74,9 @@ describe.concurrent("examples against the embedded emulator", () => {
   it("streaming prints the streamed text, then the chunk count, usage and cost", async () => {
     const { lines } = succeeded(await run("examples/streaming.ts"))
     expect(lines[0]).toMatch(emulatorLine)
-    expect(lines[1]).toMatch(/^This answer comes from the local OpenRouter emulator.*"Write a haiku about streams of tokens\."$/)
+    expect(lines[1]).toMatch(
+      /^This answer comes from the local OpenRouter emulator.*"Write a haiku about streams of tokens\."$/
+    )
     expect(lines[2]).toMatch(/^Streamed \d+ chunks from openrouter\/auto via Emulator\.$/)
     expect(lines[3]).toMatch(/^Usage: \d+ prompt \+ \d+ completion = \d+ tokens$/)
     expect(lines[4]).toMatch(/^Cost: +\$0\.\d{6}$/)
@@ -88,7 +92,9 @@ describe.concurrent("examples against the embedded emulator", () => {
     expect(line("502 (HTML): ")).toMatch(/non-JSON page.*\[BadGatewayResponseError\]$/)
     expect(lines).toContain("Once upon a ")
     expect(lines).toContainEqual(
-      expect.stringMatching(/→ The stream failed after it had started \(the partial answer is above\).*\[MidStreamError\]$/)
+      expect.stringMatching(
+        /→ The stream failed after it had started \(the partial answer is above\).*\[MidStreamError\]$/
+      )
     )
     expect(lines).toContainEqual(expect.stringMatching(/→ The stream was cut off .*\[ConnectionError\]$/))
     expect(line("invalid request: ")).toMatch(/nothing was sent: temperature \(.*\) \[InvalidRequestError\]$/)
@@ -164,8 +170,7 @@ describe("summarize, tested with Testing.layer", () => {
         max_tokens: 100,
         temperature: 0
       })
-    }).pipe(Effect.provide(testLayer(Testing.completion())))
-  )
+    }).pipe(Effect.provide(testLayer(Testing.completion()))))
 
   it.effect("fails with PaymentRequiredResponseError when the account is out of credits", () =>
     Effect.gen(function*() {

@@ -58,7 +58,11 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
       expect(yield* requestCount).toBe(3)
       const response = yield* Fiber.join(fiber)
       expect(response.choices[0]!.message!.content).toBe("ok")
-    }).pipe(Effect.provide(inProcess([Testing.error(500), Testing.error(502), Testing.completion({ content: "ok" })], noJitter))))
+    }).pipe(
+      Effect.provide(
+        inProcess([Testing.error(500), Testing.error(502), Testing.completion({ content: "ok" })], noJitter)
+      )
+    ))
 
   it.effect("caps the delay at maxDelay", () =>
     Effect.gen(function*() {
@@ -91,11 +95,13 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
       yield* Fiber.interrupt(fiber)
     }).pipe(Effect.provide(inProcess(Testing.error(503), Retry.make({ baseDelay: "1 second", jitter: 0.5 })))))
 
-  for (const [label, reply, millis] of [
-    ["Retry-After in seconds", Testing.error(429, { retryAfter: 3 }), 3000],
-    ["Retry-After as an HTTP date", Testing.error(429, { retryAfter: "Thu, 01 Jan 1970 00:00:04 GMT" }), 4000],
-    ["retry-after-ms", Testing.error(503, { headers: { "retry-after-ms": "1500" } }), 1500]
-  ] as const) {
+  for (
+    const [label, reply, millis] of [
+      ["Retry-After in seconds", Testing.error(429, { retryAfter: 3 }), 3000],
+      ["Retry-After as an HTTP date", Testing.error(429, { retryAfter: "Thu, 01 Jan 1970 00:00:04 GMT" }), 4000],
+      ["retry-after-ms", Testing.error(503, { headers: { "retry-after-ms": "1500" } }), 1500]
+    ] as const
+  ) {
     it.effect(`waits the server's ${label}`, () =>
       Effect.gen(function*() {
         const fiber = yield* Effect.fork(Chat.send(request))
@@ -193,7 +199,15 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
       expect(error.message).toBe("overloaded for the third time")
       expect(error.stack).toContain("ProviderOverloadedResponseError")
       expect(yield* requestCount).toBe(3)
-    }).pipe(Effect.provide(inProcess([Testing.error(502), Testing.error(503), Testing.error(529, { message: "overloaded for the third time" })], noJitter))))
+    }).pipe(
+      Effect.provide(
+        inProcess([
+          Testing.error(502),
+          Testing.error(503),
+          Testing.error(529, { message: "overloaded for the third time" })
+        ], noJitter)
+      )
+    ))
 
   it.effect("ends at once when interrupted while sleeping between attempts", () =>
     Effect.gen(function*() {
@@ -240,20 +254,30 @@ describe.each(httpClients)("Retry over a real socket (%s)", (_name, http) => {
   const fast = Retry.make({ baseDelay: "10 millis", jitter: 0 })
 
   it.scopedLive("succeeds after two 503s", () =>
-    withServer(http, [Testing.error(503), Testing.error(503), Testing.completion({ content: "third time" })], (server) =>
-      Effect.gen(function*() {
-        const response = yield* Chat.send(request)
-        expect(response.choices[0]!.message!.content).toBe("third time")
-        expect(yield* server.requests).toHaveLength(3)
-      }), { retry: fast }))
+    withServer(
+      http,
+      [Testing.error(503), Testing.error(503), Testing.completion({ content: "third time" })],
+      (server) =>
+        Effect.gen(function*() {
+          const response = yield* Chat.send(request)
+          expect(response.choices[0]!.message!.content).toBe("third time")
+          expect(yield* server.requests).toHaveLength(3)
+        }),
+      { retry: fast }
+    ))
 
   it.scopedLive("succeeds after a connection reset", () =>
-    withServer(http, [Testing.reset({ after: 0 }), Testing.completion({ content: "recovered" })], (server) =>
-      Effect.gen(function*() {
-        const response = yield* Chat.send(request)
-        expect(response.choices[0]!.message!.content).toBe("recovered")
-        expect(yield* server.requests).toHaveLength(2)
-      }), { retry: fast }))
+    withServer(
+      http,
+      [Testing.reset({ after: 0 }), Testing.completion({ content: "recovered" })],
+      (server) =>
+        Effect.gen(function*() {
+          const response = yield* Chat.send(request)
+          expect(response.choices[0]!.message!.content).toBe("recovered")
+          expect(yield* server.requests).toHaveLength(2)
+        }),
+      { retry: fast }
+    ))
 
   it.scopedLive("retries a stream that fails with an overloaded provider before any content", () =>
     withServer(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import { inspect } from "node:util"
 import * as Redacted from "effect/Redacted"
+import { inspect } from "node:util"
 import { Chat, Errors, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
@@ -63,7 +63,10 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
   it.scopedLive("fails an HTML error page with the status class, carrying the raw text", () =>
     withServer(
       http,
-      Testing.error(502, { body: "<html><body>502 Bad Gateway</body></html>", headers: { "content-type": "text/html" } }),
+      Testing.error(502, {
+        body: "<html><body>502 Bad Gateway</body></html>",
+        headers: { "content-type": "text/html" }
+      }),
       () =>
         Effect.gen(function*() {
           const error = yield* Effect.flip(Chat.send(request))
@@ -239,7 +242,11 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
         Effect.gen(function*() {
           const error = yield* Effect.flip(Chat.send(request))
           if (error._tag !== "ForbiddenResponseError") throw new Error(error._tag)
-          expect(error.metadata).toMatchObject({ reasons: ["violence"], flagged_input: "some text", model_slug: "gpt-4o" })
+          expect(error.metadata).toMatchObject({
+            reasons: ["violence"],
+            flagged_input: "some text",
+            model_slug: "gpt-4o"
+          })
         })
     ))
 
@@ -312,7 +319,9 @@ describe("Chat.send transport failures", () => {
         Effect.flip,
         Effect.provide(http),
         // Port 9 (discard) on loopback: nothing listens there, the connection is refused.
-        Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl: "http://127.0.0.1:9/api/v1", retry: false })),
+        Effect.provide(
+          OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl: "http://127.0.0.1:9/api/v1", retry: false })
+        ),
         Effect.map((error) => {
           expect(error._tag).toBe("ConnectionError")
           if (error._tag === "ConnectionError") expect(error.reason).toBe("RequestFailed")

@@ -133,6 +133,8 @@ describe("spec: the comparison itself", () => {
       }
     }
     const findings = compare(changed, changed.components.schemas["ChatRequest"]!, S.ChatRequest, "ChatRequest")
-    expect(findings.map((f) => `${f.path}: ${f.problem}`)).toContain(`ChatRequest.plugins[]: no member with id: "future"`)
+    expect(findings.map((f) => `${f.path}: ${f.problem}`)).toContain(
+      `ChatRequest.plugins[]: no member with id: "future"`
+    )
   })
 })

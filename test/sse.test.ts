@@ -157,7 +157,11 @@ describe("fields", () => {
   })
 
   it("keeps the last event id for later events, as the format says", () => {
-    expect(events(["id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n"])).toEqual([ev("a", "message", "1"), ev("b", "message", "1"), ev("c", "message", "")])
+    expect(events(["id: 1\ndata: a\n\ndata: b\n\nid\ndata: c\n\n"])).toEqual([
+      ev("a", "message", "1"),
+      ev("b", "message", "1"),
+      ev("c", "message", "")
+    ])
   })
 
   it("takes an id from a block without data", () => {
@@ -165,7 +169,10 @@ describe("fields", () => {
   })
 
   it("ignores an id containing NUL", () => {
-    expect(events(["id: 1\ndata: a\n\nid: 2\u00003\ndata: b\n\n"])).toEqual([ev("a", "message", "1"), ev("b", "message", "1")])
+    expect(events(["id: 1\ndata: a\n\nid: 2\u00003\ndata: b\n\n"])).toEqual([
+      ev("a", "message", "1"),
+      ev("b", "message", "1")
+    ])
   })
 
   it("sets the reconnection time from a retry field of digits", () => {
@@ -220,7 +227,8 @@ describe("UTF-8 split between reads", () => {
   })
 
   it("decodes large non-ASCII blocks with invalid bytes like a whole-stream decode", () => {
-    const big = (tail: Array<number>) => new Uint8Array([...bytes(`data: ${"€".repeat(1000)}`), ...tail, ...bytes("\n")])
+    const big = (tail: Array<number>) =>
+      new Uint8Array([...bytes(`data: ${"€".repeat(1000)}`), ...tail, ...bytes("\n")])
     const reads = [bytes("data: é\n"), big([0xe2, 0x82]), big([0xff, 0x41]), big([0xf0, 0x9f]), bytes("\n")]
     const expected = reference(concat(reads)).events
     expect([expected.length, expected[0]!.data.includes("\uFFFDA")]).toEqual([1, true])
@@ -283,7 +291,14 @@ const fieldLine = (name: string, value: string, style: number): string =>
 
 const streamArb = fc.record({
   bom: fc.boolean(),
-  specs: fc.array(fc.record({ spec: specArb, comment: fc.option(anyText, { nil: undefined }), styles: fc.array(fc.nat(2), { minLength: 6, maxLength: 6 }) }), { maxLength: 8 }),
+  specs: fc.array(
+    fc.record({
+      spec: specArb,
+      comment: fc.option(anyText, { nil: undefined }),
+      styles: fc.array(fc.nat(2), { minLength: 6, maxLength: 6 })
+    }),
+    { maxLength: 8 }
+  ),
   eols: fc.array(eolArb, { minLength: 64, maxLength: 64 }),
   ending: fc.constantFrom("blank", "eol", "none"),
   splits: fc.array(fc.nat(), { maxLength: 12 })
@@ -338,7 +353,22 @@ describe("property", () => {
 // with the reference implementation above.
 
 const fragmentArb = fc.oneof(
-  fc.constantFrom("data", "data:", "data: ", "event:", "id:", "retry:", ":", " ", "x", "é", "€", "😀", "\u0000", "\uFEFF")
+  fc.constantFrom(
+    "data",
+    "data:",
+    "data: ",
+    "event:",
+    "id:",
+    "retry:",
+    ":",
+    " ",
+    "x",
+    "é",
+    "€",
+    "😀",
+    "\u0000",
+    "\uFEFF"
+  )
     .map(bytes),
   fc.constantFrom("\n", "\r", "\r\n", "\n\n", "\r\r").map(bytes),
   fc.constant(bytes("€".repeat(800))), // a block over the size where non-ASCII decoding switches
@@ -379,7 +409,10 @@ describe("sseEvents", () => {
       const stream = sseEvents(Stream.fromIterable([bytes("data: a\n\nid: 1\ndata: b")]))
       const first = yield* Stream.runCollect(stream)
       const second = yield* Stream.runCollect(stream)
-      expect([Chunk.toArray(first), Chunk.toArray(second)]).toEqual([[ev("a"), ev("b", "message", "1")], [ev("a"), ev("b", "message", "1")]])
+      expect([Chunk.toArray(first), Chunk.toArray(second)]).toEqual([[ev("a"), ev("b", "message", "1")], [
+        ev("a"),
+        ev("b", "message", "1")
+      ]])
     }))
 
   it.effect("fails with the stream's error without emitting the pending event", () =>

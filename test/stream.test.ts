@@ -37,20 +37,32 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       })))
 
   it.scopedLive("skips keep-alive comments", () =>
-    withServer(http, Testing.stream({ deltas: ["a", "b"], keepAlive: 3 }), () =>
-      Effect.map(run(), (chunks) => expect(text(chunks)).toBe("ab"))))
+    withServer(
+      http,
+      Testing.stream({ deltas: ["a", "b"], keepAlive: 3 }),
+      () => Effect.map(run(), (chunks) => expect(text(chunks)).toBe("ab"))
+    ))
 
   it.scopedLive("parses CRLF line endings", () =>
-    withServer(http, Testing.stream({ deltas: ["a", "b", "c"], lineEnding: "\r\n" }), () =>
-      Effect.map(run(), (chunks) => expect(text(chunks)).toBe("abc"))))
+    withServer(
+      http,
+      Testing.stream({ deltas: ["a", "b", "c"], lineEnding: "\r\n" }),
+      () => Effect.map(run(), (chunks) => expect(text(chunks)).toBe("abc"))
+    ))
 
   it.scopedLive("parses CR line endings", () =>
-    withServer(http, Testing.stream({ deltas: ["a", "b", "c"], lineEnding: "\r" }), () =>
-      Effect.map(run(), (chunks) => expect(text(chunks)).toBe("abc"))))
+    withServer(
+      http,
+      Testing.stream({ deltas: ["a", "b", "c"], lineEnding: "\r" }),
+      () => Effect.map(run(), (chunks) => expect(text(chunks)).toBe("abc"))
+    ))
 
   it.scopedLive("parses a stream written one byte at a time", () =>
-    withServer(http, Testing.stream({ deltas: ["héllo ", "wörld ", "€ 😀"], writeSize: 1, flushEachWrite: true }), () =>
-      Effect.map(run(), (chunks) => expect(text(chunks)).toBe("héllo wörld € 😀"))))
+    withServer(
+      http,
+      Testing.stream({ deltas: ["héllo ", "wörld ", "€ 😀"], writeSize: 1, flushEachWrite: true }),
+      () => Effect.map(run(), (chunks) => expect(text(chunks)).toBe("héllo wörld € 😀"))
+    ))
 
   it.scopedLive("joins multi-line data fields with a newline", () =>
     withServer(
@@ -87,11 +99,15 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
     ))
 
   it.scopedLive("emits the usage chunk", () =>
-    withServer(http, Testing.stream({ deltas: ["a"], usage: { prompt_tokens: 3, completion_tokens: 1, cost: 0.5 } }), () =>
-      Effect.map(run(), (chunks) => {
-        const usage = chunks.find((c) => c.usage)?.usage
-        expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1, cost: 0.5 })
-      })))
+    withServer(
+      http,
+      Testing.stream({ deltas: ["a"], usage: { prompt_tokens: 3, completion_tokens: 1, cost: 0.5 } }),
+      () =>
+        Effect.map(run(), (chunks) => {
+          const usage = chunks.find((c) => c.usage)?.usage
+          expect(usage).toMatchObject({ prompt_tokens: 3, completion_tokens: 1, cost: 0.5 })
+        })
+    ))
 
   it.scopedLive("fails a top-level mid-stream error with MidStreamError after the chunks before it", () =>
     withServer(
@@ -115,14 +131,18 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
     ))
 
   it.scopedLive("fails the older choices[].error form with MidStreamError", () =>
-    withServer(http, Testing.midStreamError({ after: 1, form: "choice", code: "server_error", message: "boom" }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(run())
-        expect(error._tag).toBe("MidStreamError")
-        if (error._tag !== "MidStreamError") return
-        expect(error.code).toBe("server_error")
-        expect(error.message).toBe("boom")
-      })))
+    withServer(
+      http,
+      Testing.midStreamError({ after: 1, form: "choice", code: "server_error", message: "boom" }),
+      () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(run())
+          expect(error._tag).toBe("MidStreamError")
+          if (error._tag !== "MidStreamError") return
+          expect(error.code).toBe("server_error")
+          expect(error.message).toBe("boom")
+        })
+    ))
 
   it.scopedLive("fails a stream cut off before [DONE] with ConnectionError after emitting what came", () =>
     withServer(http, Testing.truncated({ after: 3 }), () =>
@@ -168,12 +188,16 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
     ))
 
   it.scopedLive("fails a chunk that does not decode with ResponseDecodeError holding the event text", () =>
-    withServer(http, Testing.sse([chunk("a"), "data: {\"choices\": 42}"], { done: true }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(run())
-        expect(error._tag).toBe("ResponseDecodeError")
-        if (error._tag === "ResponseDecodeError") expect(error.excerpt).toBe("{\"choices\": 42}")
-      })))
+    withServer(
+      http,
+      Testing.sse([chunk("a"), "data: {\"choices\": 42}"], { done: true }),
+      () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(run())
+          expect(error._tag).toBe("ResponseDecodeError")
+          if (error._tag === "ResponseDecodeError") expect(error.excerpt).toBe("{\"choices\": 42}")
+        })
+    ))
 
   it.scopedLive("merges tool-call deltas through Chat.collect", () =>
     withServer(
@@ -224,13 +248,21 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       })))
 
   it.scopedLive("closes the connection when the consumer stops early", () =>
-    withServer(http, Testing.stream({ deltas: Testing.pieces(10_000), chunkDelay: "5 millis" }), (server) =>
-      Effect.gen(function*() {
-        const taken = yield* Chat.stream(request).pipe(Stream.filter(Chat.hasContent), Stream.take(3), Stream.runCollect)
-        expect(taken.length).toBe(3)
-        yield* server.awaitClientClose
-        expect(yield* server.clientClosed).toBe(1)
-      })))
+    withServer(
+      http,
+      Testing.stream({ deltas: Testing.pieces(10_000), chunkDelay: "5 millis" }),
+      (server) =>
+        Effect.gen(function*() {
+          const taken = yield* Chat.stream(request).pipe(
+            Stream.filter(Chat.hasContent),
+            Stream.take(3),
+            Stream.runCollect
+          )
+          expect(taken.length).toBe(3)
+          yield* server.awaitClientClose
+          expect(yield* server.clientClosed).toBe(1)
+        })
+    ))
 
   it.scopedLive("closes the connection when the consuming fiber is interrupted", () =>
     withServer(http, Testing.hang({ after: 2 }), (server) =>

@@ -92,11 +92,15 @@ describe("Testing through Chat", () => {
       yield* TestClock.adjust("1 second")
       const response = yield* Fiber.join(fiber)
       expect(response.choices[0]!.message!.content).toBe("late")
-    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.delay(Testing.completion({ content: "late" }), "5 seconds")))))
+    }).pipe(
+      Effect.provide(Testing.layerWithConfig(Testing.delay(Testing.completion({ content: "late" }), "5 seconds")))
+    ))
 
   it.effect("idle timeout: fails exactly when no data event came for idleTimeout, keep-alives notwithstanding", () =>
     Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.flip(Stream.runDrain(Chat.stream(request, { idleTimeout: "30 seconds" }))))
+      const fiber = yield* Effect.fork(
+        Effect.flip(Stream.runDrain(Chat.stream(request, { idleTimeout: "30 seconds" })))
+      )
       yield* TestClock.adjust("29 seconds")
       expect(fiber.unsafePoll()).toBeNull()
       yield* TestClock.adjust("1 second")
@@ -104,7 +108,9 @@ describe("Testing through Chat", () => {
       expect(error._tag).toBe("TimeoutError")
       if (error._tag === "TimeoutError") expect(error.limit).toBe("idle")
       yield* Testing.awaitAbort
-    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.hang({ after: 1, keepAliveEvery: "1 second" }), { retry: false }))))
+    }).pipe(
+      Effect.provide(Testing.layerWithConfig(Testing.hang({ after: 1, keepAliveEvery: "1 second" }), { retry: false }))
+    ))
 
   it.effect("idle timeout: a data event resets the deadline", () =>
     Effect.gen(function*() {

@@ -8,7 +8,11 @@ const HEADERS = { authorization: "Bearer k", "content-type": "application/json" 
 export const setup = async (baseUrl) => ({ url: `${baseUrl}/chat/completions` })
 
 export const send = async (ctx) => {
-  const { statusCode, body } = await request(ctx.url, { method: "POST", headers: HEADERS, body: JSON.stringify(REQUEST) })
+  const { statusCode, body } = await request(ctx.url, {
+    method: "POST",
+    headers: HEADERS,
+    body: JSON.stringify(REQUEST)
+  })
   if (statusCode !== 200) throw new Error(`status ${statusCode}`)
   let bytes = 0
   for await (const b of body) bytes += b.length

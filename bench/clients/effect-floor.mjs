@@ -1,8 +1,8 @@
 // The Effect floor: @effect/platform's HttpClient on the undici layer, the body stream split with
 // Stream.decodeText + Stream.splitLines and each line JSON.parse'd. No schema, no retries.
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, ManagedRuntime, Stream } from "effect"
 import { REQUEST } from "../request.mjs"
 

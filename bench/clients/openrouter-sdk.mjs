@@ -2,8 +2,7 @@
 import { OpenRouter } from "@openrouter/sdk"
 import { REQUEST } from "../request.mjs"
 
-export const setup = async (baseUrl) =>
-  new OpenRouter({ apiKey: "k", serverURL: baseUrl })
+export const setup = async (baseUrl) => new OpenRouter({ apiKey: "k", serverURL: baseUrl })
 
 export const send = (client) => client.chat.send({ chatRequest: REQUEST })
 

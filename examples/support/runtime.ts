@@ -48,7 +48,9 @@ export const layer = (options: Options = {}): Layer.Layer<OpenRouterConfig | Bac
       return Layer.merge(
         OpenRouterConfig.layerConfig(options.config).pipe(
           Layer.tap((context) =>
-            Console.log(`Using OpenRouter at ${Context.get(context, OpenRouterConfig).baseUrl} (OPENROUTER_API_KEY is set).`)
+            Console.log(
+              `Using OpenRouter at ${Context.get(context, OpenRouterConfig).baseUrl} (OPENROUTER_API_KEY is set).`
+            )
           )
         ),
         Layer.succeed(Backend, { _tag: "OpenRouter" })

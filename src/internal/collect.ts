@@ -36,7 +36,6 @@ const append = (acc: string | undefined, piece: unknown): string | undefined =>
 
 type Loose = Record<string, unknown>
 
-
 // Per-chunk logprobs hold the tokens of that chunk: the response's are their concatenation.
 const mergeLogprobs = (acc: unknown, next: Loose): Loose => {
   if (!isRecord(acc)) return { ...next }

@@ -13,7 +13,7 @@ const isPlainObject = (u: unknown): u is Record<string, unknown> =>
 const paths = (u: unknown, prefix: Path = [], out: Array<Path> = []): Array<Path> => {
   out.push(prefix)
   if (Array.isArray(u)) u.forEach((item, i) => paths(item, [...prefix, i], out))
-  else if (isPlainObject(u)) for (const key of Object.keys(u)) paths(u[key], [...prefix, key], out)
+  else if (isPlainObject(u)) { for (const key of Object.keys(u)) paths(u[key], [...prefix, key], out) }
   return out
 }
 

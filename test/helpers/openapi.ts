@@ -140,7 +140,12 @@ export const examplesOf = (node: { readonly example?: unknown; readonly examples
 }
 
 /** Walks a spec schema against our schema; returns every difference found. */
-export const compare = (doc: OpenApiDocument, spec: SpecSchema, ours: Schema.Schema.All, root: string): Array<Finding> => {
+export const compare = (
+  doc: OpenApiDocument,
+  spec: SpecSchema,
+  ours: Schema.Schema.All,
+  root: string
+): Array<Finding> => {
   const findings: Array<Finding> = []
   const walk = (specNodes: ReadonlyArray<SpecSchema>, ourAsts: ReadonlyArray<AST.AST>, path: string, depth: number) => {
     if (depth > MAX_DEPTH) throw new Error(`${path}: nested too deep (recursive schema?)`)

@@ -177,5 +177,3 @@ Match.type<Errors.StreamError>().pipe(
     InvalidRequestError: () => ""
   })
 )
-
-

@@ -3,7 +3,7 @@
  * (Not run: the examples in examples/ run in CI.)
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { it, expect } from "@effect/vitest"
+import { expect, it } from "@effect/vitest"
 import { Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
 import { Chat, type Errors, OpenRouterConfig, Retry, Testing } from "../../src/index.js"
 
@@ -60,14 +60,15 @@ export const streaming = () => {
   return [tokens, response] as const
 }
 
-export const retries = (apiKey: Redacted.Redacted<string>) => [
-  OpenRouterConfig.layer({ apiKey, retry: Retry.make({ retries: 5, maxDelay: "30 seconds" }), timeout: "2 minutes" }),
-  Chat.send(request, { retry: false, timeout: "30 seconds" }),
-  Chat.stream(request, { idleTimeout: "45 seconds" }),
-  Chat.send(request, {
-    retry: Retry.fromSchedule(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(3))))
-  })
-] as const
+export const retries = (apiKey: Redacted.Redacted<string>) =>
+  [
+    OpenRouterConfig.layer({ apiKey, retry: Retry.make({ retries: 5, maxDelay: "30 seconds" }), timeout: "2 minutes" }),
+    Chat.send(request, { retry: false, timeout: "30 seconds" }),
+    Chat.stream(request, { idleTimeout: "45 seconds" }),
+    Chat.send(request, {
+      retry: Retry.fromSchedule(Schedule.spaced("1 second").pipe(Schedule.intersect(Schedule.recurs(3))))
+    })
+  ] as const
 
 export const testing = () => {
   const TestLayer = (script: Testing.Script) =>

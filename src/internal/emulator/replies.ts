@@ -7,8 +7,8 @@
  */
 import * as Duration from "effect/Duration"
 import type * as Testing from "../../Testing.js"
-import * as Wire from "./wire.js"
 import { parseJson } from "../json.js"
+import * as Wire from "./wire.js"
 
 /** @internal */
 export const lazy = <A>(generate: () => Iterator<A>): Iterable<A> => ({ [Symbol.iterator]: generate })
@@ -374,7 +374,8 @@ const isReplyArray = (script: Testing.Script): script is ReadonlyArray<Testing.R
 /** @internal */
 export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
   error(404, {
-    message: `Not Found: the OpenRouter emulator only serves POST .../chat/completions, not ${request.method} ${request.path}`,
+    message:
+      `Not Found: the OpenRouter emulator only serves POST .../chat/completions, not ${request.method} ${request.path}`,
     metadata: { error_type: "not_found" }
   })
 
