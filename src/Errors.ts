@@ -242,22 +242,55 @@ export type StatusError =
  */
 export type StatusErrorFields = Omit<Schema.Struct.Constructor<typeof responseErrorFields>, "status">
 
-const statusClasses = {
-  400: BadRequestResponseError,
-  401: UnauthorizedResponseError,
-  402: PaymentRequiredResponseError,
-  403: ForbiddenResponseError,
-  404: NotFoundResponseError,
-  408: RequestTimeoutResponseError,
-  413: PayloadTooLargeResponseError,
-  422: UnprocessableEntityResponseError,
-  429: TooManyRequestsResponseError,
-  500: InternalServerResponseError,
-  502: BadGatewayResponseError,
-  503: ServiceUnavailableResponseError,
-  524: EdgeNetworkTimeoutResponseError,
-  529: ProviderOverloadedResponseError
+// The one table of statuses: each documented status with its class, what it means, and whether a
+// retry may succeed. Everything else (the classes by status, the transient check, the default
+// message of an error without a body) reads it.
+const statusTable = {
+  400: { Class: BadRequestResponseError, description: "Bad request", transient: false },
+  401: { Class: UnauthorizedResponseError, description: "Unauthorized", transient: false },
+  402: { Class: PaymentRequiredResponseError, description: "Payment required", transient: false },
+  403: { Class: ForbiddenResponseError, description: "Forbidden", transient: false },
+  404: { Class: NotFoundResponseError, description: "Not found", transient: false },
+  408: { Class: RequestTimeoutResponseError, description: "Request timeout", transient: true },
+  413: { Class: PayloadTooLargeResponseError, description: "Payload too large", transient: false },
+  422: { Class: UnprocessableEntityResponseError, description: "Unprocessable entity", transient: false },
+  429: { Class: TooManyRequestsResponseError, description: "Too many requests", transient: true },
+  500: { Class: InternalServerResponseError, description: "Internal server error", transient: true },
+  502: { Class: BadGatewayResponseError, description: "Bad gateway", transient: true },
+  503: { Class: ServiceUnavailableResponseError, description: "Service unavailable", transient: true },
+  524: { Class: EdgeNetworkTimeoutResponseError, description: "Edge network timeout", transient: true },
+  529: { Class: ProviderOverloadedResponseError, description: "Provider overloaded", transient: true }
 } as const
+
+interface StatusEntry {
+  readonly Class: new(fields: StatusErrorFields & { status: number }) => StatusError
+  readonly description: string
+  readonly transient: boolean
+}
+
+const statusEntry = (status: number): StatusEntry | undefined =>
+  (statusTable as Readonly<Record<number, StatusEntry>>)[status]
+
+/**
+ * A short description of an HTTP status (`"Too many requests"`), `"HTTP <status>"` for one without a
+ * class of its own.
+ *
+ * @since 0.2.0
+ * @category status errors
+ */
+export const describeStatus = (status: number): string => statusEntry(status)?.description ?? `HTTP ${status}`
+
+/**
+ * Whether a status says "try again later": 408, 429, 500, 502, 503, 524, 529, and for statuses without
+ * a class of their own, 409 (conflict) and every 5xx.
+ *
+ * @since 0.2.0
+ * @category status errors
+ */
+export const isRetryableStatus = (status: number): boolean => {
+  const entry = statusEntry(status)
+  return entry === undefined ? status === 409 || status >= 500 : entry.transient
+}
 
 /**
  * The statuses that have an error class of their own.
@@ -265,7 +298,7 @@ const statusClasses = {
  * @since 0.1.0
  * @category status errors
  */
-export type KnownStatus = keyof typeof statusClasses
+export type KnownStatus = keyof typeof statusTable
 
 /**
  * Builds the error class for an HTTP status: the class of its own for the statuses OpenRouter documents,
@@ -275,10 +308,8 @@ export type KnownStatus = keyof typeof statusClasses
  * @category constructors
  */
 export const fromStatus = (status: number, fields: StatusErrorFields): StatusError => {
-  const Class = (statusClasses as Record<number, new(fields: StatusErrorFields & { status: number }) => StatusError>)[
-    status
-  ]
-  return Class ? new Class({ ...fields, status }) : new OpenRouterDefaultError({ ...fields, status })
+  const entry = statusEntry(status)
+  return entry ? new entry.Class({ ...fields, status }) : new OpenRouterDefaultError({ ...fields, status })
 }
 
 // ---------------------------------------------------------------------------
@@ -320,19 +351,6 @@ export class TimeoutError extends Schema.TaggedError<TimeoutError>()("TimeoutErr
   /** How many attempts were made before this error was returned (set by the retry policy). */
   attempts: Schema.optional(Schema.Number)
 }) {}
-
-/** The longest excerpt of a raw body that an error keeps. */
-const EXCERPT_LIMIT = 2048
-
-/**
- * Cuts a raw body down to a bounded excerpt for an error.
- *
- * @internal
- * @since 0.1.0
- * @category utils
- */
-export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string =>
-  text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`
 
 /**
  * The response (or one stream chunk) is not JSON, or not a chat completion. `excerpt` holds a bounded
@@ -440,7 +458,7 @@ export type SendError = StatusError | ConnectionError | TimeoutError | ResponseD
 export type StreamError = SendError | MidStreamError
 
 const statusErrorTags: ReadonlySet<string> = new Set([
-  ...Object.values(statusClasses).map((Class) => Class._tag),
+  ...Object.values(statusTable).map((entry) => entry.Class._tag),
   OpenRouterDefaultError._tag
 ])
 
@@ -453,9 +471,6 @@ const statusErrorTags: ReadonlySet<string> = new Set([
 export const isStatusError = (u: unknown): u is StatusError =>
   Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && statusErrorTags.has(u._tag)
 
-/** Statuses that say "try again later". */
-const transientStatuses: ReadonlySet<number> = new Set([408, 409, 429, 500, 502, 503, 504, 524, 529])
-
 /** `error_type` values of mid-stream errors that a retry can fix. */
 const transientErrorTypes: ReadonlySet<string> = new Set([
   "rate_limit_exceeded",
@@ -466,11 +481,12 @@ const transientErrorTypes: ReadonlySet<string> = new Set([
 ])
 
 /**
- * Whether a failure is transient, so that trying the same request again may succeed:
- * 408, 429, 500, 502, 503, 524, 529 (and 409 and other 5xx statuses without a class of their own),
- * connection errors, timeouts, and mid-stream errors of a transient kind (overloaded, unavailable,
- * rate limited). Never 400, 401, 402, 403, 404, 413, 422, an invalid request or an undecodable
- * response. An availability error whose body says `retryable: false` is not transient.
+ * Whether a failure is transient, so that trying the same request again may succeed (the default
+ * `while` of every retry policy): 408, 429, 500, 502, 503, 524, 529 (and 409 and other 5xx statuses
+ * without a class of their own), connection errors, timeouts, and mid-stream errors of a transient kind
+ * (overloaded, unavailable, rate limited, or a transient code). Never 400, 401, 402, 403, 404, 413,
+ * 422, an invalid request or an undecodable response. An availability error whose body says
+ * `retryable: false` is not transient.
  *
  * @since 0.1.0
  * @category guards
@@ -485,10 +501,10 @@ export const isRetryable = (error: StreamError): boolean => {
       return false
     case "MidStreamError":
       return (error.errorType !== undefined && transientErrorTypes.has(error.errorType)) ||
-        (typeof error.code === "number" && transientStatuses.has(error.code))
+        (typeof error.code === "number" && isRetryableStatus(error.code))
     default:
       if (error.availability?.retryable === false) return false
-      return transientStatuses.has(error.status) || (error._tag === "OpenRouterDefaultError" && error.status >= 500)
+      return isRetryableStatus(error.status)
   }
 }
 

@@ -26,6 +26,7 @@ import { dual } from "effect/Function"
 import type * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import * as Errors from "./Errors.js"
+import { withAttempts } from "./internal/retry.js"
 
 /**
  * A retry policy: how many retries, the backoff, which failures to retry, and the longest
@@ -73,13 +74,14 @@ export interface PolicyOptions {
   readonly jitter?: number | undefined
   /** The longest `Retry-After` honoured. Default 60 seconds. */
   readonly maxRetryAfter?: Duration.DurationInput | undefined
-  /** Which failures are retried. Default {@link isTransient}. */
+  /** Which failures are retried. Default `Errors.isRetryable`. */
   readonly while?: Predicate.Predicate<Errors.StreamError> | undefined
 }
 
 /**
- * Which failures are transient: see `Errors.isRetryable`.
+ * Which failures are transient.
  *
+ * @deprecated Use `Errors.isRetryable` (the same function): one name for one predicate.
  * @since 0.1.0
  * @category predicates
  */
@@ -110,7 +112,7 @@ export const make = (options: PolicyOptions = {}): Policy => {
     maxDelay: Duration.decode(options.maxDelay ?? Duration.seconds(8)),
     jitter,
     maxRetryAfter: Duration.decode(options.maxRetryAfter ?? Duration.seconds(60)),
-    while: options.while ?? isTransient,
+    while: options.while ?? Errors.isRetryable,
     schedule: undefined
   }
 }
@@ -182,24 +184,6 @@ const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.Stream
     Schedule.whileInput((error: Errors.StreamError) => policy.while(error) && !exceedsMaxRetryAfter(policy, error)),
     Schedule.modifyDelay(([error], delay) => Errors.retryAfter(error) ?? delay)
   )
-}
-
-/**
- * Returns a copy of the error that records how many attempts were made.
- *
- * @internal
- * @since 0.1.0
- * @category utils
- */
-export const withAttempts = <E extends Errors.StreamError>(error: E, attempts: number): E => {
-  if (error._tag === "InvalidRequestError") return error
-  // Copy every own property with its descriptor: `message` and `stack` are non-enumerable on errors.
-  const copy = Object.create(Object.getPrototypeOf(error)) as E
-  for (const key of Reflect.ownKeys(error)) {
-    Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(error, key)!)
-  }
-  Object.defineProperty(copy, "attempts", { value: attempts, enumerable: true, writable: false, configurable: true })
-  return copy
 }
 
 /**

@@ -1,8 +1,6 @@
 /**
- * Folding stream chunks into the response a non-streaming call returns (`Chat.collect`).
+ * Folding stream chunks into the response a non-streaming call returns (`Chat.collect`). Effect-free.
  */
-import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
 import type * as S from "../Schema.js"
 import { isRecord } from "./json.js"
 
@@ -154,18 +152,3 @@ export class Collector {
     return response as unknown as S.ChatResponse
   }
 }
-
-/** `Chat.collect`. */
-export const collectChunks = <E, R>(
-  self: Stream.Stream<S.ChatStreamChunk, E, R>
-): Effect.Effect<S.ChatResponse, E, R> =>
-  Effect.suspend(() => {
-    const collector = new Collector()
-    return Effect.as(
-      Stream.runForEachChunk(self, (chunk) =>
-        Effect.sync(() => {
-          for (const c of chunk) collector.add(c)
-        })),
-      undefined
-    ).pipe(Effect.map(() => collector.result()))
-  })

@@ -7,7 +7,7 @@
  */
 import * as Duration from "effect/Duration"
 import type * as Testing from "../../Testing.js"
-import { parseJson } from "../json.js"
+import { NotJson, parseJson } from "../json.js"
 import * as Wire from "./wire.js"
 
 /** @internal */
@@ -380,7 +380,10 @@ export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
   })
 
 /** Parses a request body as JSON, `undefined` when empty or not JSON. @internal */
-export const parseBody = (text: string): unknown => parseJson(text)
+export const parseBody = (text: string): unknown => {
+  const json = parseJson(text)
+  return json instanceof NotJson ? undefined : json
+}
 
 /** @internal */
 export const isChatRoute = (method: string, path: string): boolean =>

@@ -1,0 +1,207 @@
+/**
+ * The response side of a call: every way a response, or a failure to get one, becomes a value or a
+ * typed error. `Chat.send`, `Chat.stream` (its status check, a JSON answer instead of a stream, and
+ * mid-stream errors) all read OpenRouter's error body through {@link statusError} / {@link midStreamError}.
+ */
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Errors from "../Errors.js"
+import * as S from "../Schema.js"
+import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
+
+/** The longest excerpt of a raw body that an error keeps. */
+const EXCERPT_LIMIT = 2048
+
+/** The most of a non-JSON error body an error keeps. */
+const RAW_BODY_LIMIT = 16 * 1024
+
+/** Cuts a raw body down to a bounded excerpt for an error. */
+export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string =>
+  text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`
+
+/**
+ * Maps a transport failure of `@effect/platform`'s `HttpClient` to a {@link Errors.ConnectionError}
+ * (without the request object, whose headers hold the key).
+ */
+export const connectionError = (
+  error: HttpClientError.HttpClientError,
+  reason: "RequestFailed" | "ResponseFailed" = error._tag === "RequestError" ? "RequestFailed" : "ResponseFailed"
+): Errors.ConnectionError => {
+  const cause = error.cause
+  const detail = cause instanceof Error ? cause.message : cause === undefined ? error.reason : String(cause)
+  return new Errors.ConnectionError({
+    reason,
+    message: `${
+      reason === "RequestFailed" ? "Request failed" : "Reading the response failed"
+    }: ${detail} (${error.request.method} ${error.request.url})`,
+    cause
+  })
+}
+
+/** Reads a whole body as text; a transport failure becomes a {@link Errors.ConnectionError}. */
+export const readText = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, Errors.ConnectionError> =>
+  Effect.mapError(response.text, (e) => connectionError(e, "ResponseFailed"))
+
+/**
+ * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
+ * (seconds, or an HTTP date relative to `now`).
+ */
+export const parseRetryAfter = (
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number
+): Duration.Duration | undefined => {
+  const ms = headers["retry-after-ms"]
+  if (ms !== undefined && ms.trim() !== "") {
+    const n = Number(ms)
+    if (Number.isFinite(n) && n >= 0) return Duration.millis(n)
+  }
+  const value = headers["retry-after"]?.trim()
+  if (value === undefined || value === "") return undefined
+  if (/^\d+(\.\d+)?$/.test(value)) return Duration.seconds(Number(value))
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - now))
+}
+
+/**
+ * Builds the typed error for an error response from its status, headers and body text. The body may
+ * be OpenRouter's JSON error, an HTML page from a proxy, or empty: the class always follows the status,
+ * except that a 2xx carrying an error object takes its class from `error.code`.
+ */
+export const statusError = (
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  text: string
+): Effect.Effect<Errors.StatusError> =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    const parsed = parseJson(text)
+    const json = parsed instanceof NotJson ? undefined : parsed
+    const error = isRecord(errorMember(json)) ? Either.getOrUndefined(S.decodeErrorResponse(json))?.error : undefined
+    const code = error?.code ?? undefined
+    const effective = status >= 200 && status < 300 && typeof code === "number" && code >= 400 ? code : status
+    const trimmed = text.trim()
+    const message = error?.message ??
+      `${Errors.describeStatus(effective)}${
+        trimmed === "" ? " (empty body)" : json === undefined ? `: ${excerpt(trimmed, 200)}` : ""
+      }`
+    const fields: Errors.StatusErrorFields = {
+      message,
+      code,
+      errorType: error?.error_type ?? stringField(error?.metadata, "error_type"),
+      metadata: error?.metadata ?? undefined,
+      availability: error?.availability ?? undefined,
+      headers,
+      generationId: headers["x-generation-id"],
+      retryAfter: parseRetryAfter(headers, now),
+      body: json === undefined ? excerpt(text, RAW_BODY_LIMIT) : json
+    }
+    return Errors.fromStatus(effective, fields)
+  })
+
+const stringField = (record: unknown, key: string): string | undefined => {
+  if (!isRecord(record)) return undefined
+  const value = record[key]
+  return typeof value === "string" ? value : undefined
+}
+
+/** Reads the body of an error status and fails with its {@link Errors.StatusError}. */
+export const failWithStatus = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<never, Errors.StatusError | Errors.ConnectionError> =>
+  Effect.flatMap(readText(response), (text) => Effect.flip(statusError(response.status, response.headers, text)))
+
+/** Builds a {@link Errors.ResponseDecodeError} holding a bounded excerpt of the raw text. */
+export const decodeError = (
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  text: string,
+  issue: string
+): Errors.ResponseDecodeError =>
+  new Errors.ResponseDecodeError({
+    message: text.trim() === "" ?
+      `The response body is empty (status ${status})` :
+      `The response is not a chat completion (status ${status}): ${issue.split("\n")[0]}`,
+    status,
+    excerpt: excerpt(text),
+    issue,
+    generationId: headers["x-generation-id"]
+  })
+
+/**
+ * Reads a complete response: a 2xx JSON chat completion is decoded with `Schema.ChatResponse`;
+ * an error status, or a 2xx whose body is an error object (without `choices`), becomes its typed
+ * status error; a body that is not JSON or not a chat completion becomes a
+ * {@link Errors.ResponseDecodeError} with an excerpt.
+ */
+export const readCompletion = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<S.ChatResponse, Errors.SendError> =>
+  Effect.flatMap(readText(response), (text): Effect.Effect<S.ChatResponse, Errors.SendError> => {
+    const status = response.status
+    if (status < 200 || status >= 300) return Effect.flip(statusError(status, response.headers, text))
+    const json = parseJson(text)
+    if (json instanceof NotJson) {
+      return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`))
+    }
+    if (errorMember(json) !== undefined && (json as { readonly choices?: unknown }).choices === undefined) {
+      return Effect.flip(statusError(status, response.headers, text))
+    }
+    const decoded = S.decodeChatResponse(json)
+    return Either.isRight(decoded)
+      ? Effect.succeed(decoded.right)
+      : Effect.fail(decodeError(status, response.headers, text, decoded.left.message))
+  })
+
+/**
+ * A JSON body on a 2xx answer to a stream request (some gateways): an error object becomes its status
+ * error, anything else a {@link Errors.ResponseDecodeError}.
+ */
+export const jsonInsteadOfStream = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<never, Errors.SendError> =>
+  Effect.flatMap(readText(response), (text): Effect.Effect<never, Errors.SendError> => {
+    const json = parseJson(text)
+    if (errorMember(json) !== undefined) return Effect.flip(statusError(response.status, response.headers, text))
+    return Effect.fail(
+      decodeError(
+        response.status,
+        response.headers,
+        text,
+        `expected text/event-stream, got ${response.headers["content-type"] ?? "no content type"}`
+      )
+    )
+  })
+
+/** The {@link Errors.MidStreamError} of an error object in a stream chunk (top level or in a choice). */
+export const midStreamError = (
+  error: unknown,
+  chunk: Record<string, unknown>,
+  contentEmitted: boolean
+): Errors.MidStreamError => {
+  const e = isRecord(error) ? error : {}
+  const metadata = isRecord(e.metadata) ? e.metadata : undefined
+  const code = typeof e.code === "number" || typeof e.code === "string" ? e.code : undefined
+  return new Errors.MidStreamError({
+    code,
+    message: typeof e.message === "string" ? e.message : "The stream reported an error",
+    errorType: typeof metadata?.error_type === "string" ? metadata.error_type : undefined,
+    providerName: typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined,
+    metadata: metadata as Errors.MidStreamError["metadata"],
+    contentEmitted,
+    generationId: typeof chunk.id === "string" ? chunk.id : undefined
+  })
+}
+
+/** Builds the {@link Errors.TimeoutError} for a limit that was hit. */
+export const timeoutError = (
+  limit: "request" | "idle",
+  duration: Duration.Duration,
+  what: string
+): Errors.TimeoutError =>
+  new Errors.TimeoutError({ limit, duration, message: `${what} took longer than ${Duration.format(duration)}` })

@@ -1,0 +1,297 @@
+/**
+ * `Chat.stream` and `Chat.collect`: from a `text/event-stream` body to a `Stream` of parsed chunks
+ * (SSE, JSON, the chunk guard), the hold-back of contentless chunks while a retry is possible, the idle
+ * watch, and the stream's retry.
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Channel from "effect/Channel"
+import * as Chunk from "effect/Chunk"
+import type * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { CallOptions } from "../Client.js"
+import { OpenRouterConfig } from "../Client.js"
+import * as Errors from "../Errors.js"
+import * as Retry from "../Retry.js"
+import * as S from "../Schema.js"
+import { Collector } from "./collect.js"
+import { hasContent } from "./content.js"
+import { errorMember, NotJson, parseJson } from "./json.js"
+import { idleTimeout, prepare, requestTimeout, retryPolicy } from "./request.js"
+import {
+  connectionError,
+  decodeError,
+  failWithStatus,
+  jsonInsteadOfStream,
+  midStreamError,
+  timeoutError
+} from "./response.js"
+import { withAttempts } from "./retry.js"
+import { makeSseParser } from "./sse.js"
+
+/**
+ * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
+ * reached the consumer, and the chunks without content held back until it does (so that a retried
+ * attempt never shows the consumer a second opening chunk).
+ */
+interface Attempt {
+  readonly hold: boolean
+  contentEmitted: boolean
+  held: Array<S.ChatStreamChunk>
+}
+
+/**
+ * Parses a `text/event-stream` body into chunks: one SSE parser per body, `[DONE]` ends the stream,
+ * an error chunk fails it with `MidStreamError` after the chunks before it, a body that ends without
+ * `[DONE]` fails with `ConnectionError`. Output chunks follow network reads; a read with only
+ * keep-alive comments emits nothing and is no progress for the idle watch.
+ */
+const decodeEvents = (
+  response: HttpClientResponse.HttpClientResponse,
+  attempt: Attempt,
+  idle: IdleWatch
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+  Stream.suspend(() => {
+    const parser = makeSseParser()
+    const status = response.status
+    let done = false
+    let out: Array<S.ChatStreamChunk> = []
+
+    const accept = (chunk: S.ChatStreamChunk) => {
+      if (attempt.contentEmitted || !attempt.hold) {
+        if (!attempt.contentEmitted && hasContent(chunk)) attempt.contentEmitted = true
+        out.push(chunk)
+      } else if (hasContent(chunk)) {
+        attempt.contentEmitted = true
+        for (const held of attempt.held) out.push(held)
+        attempt.held = []
+        out.push(chunk)
+      } else {
+        attempt.held.push(chunk)
+      }
+    }
+
+    const handle = (events: ReadonlyArray<{ readonly data: string }>): Errors.StreamError | undefined => {
+      for (let i = 0; i < events.length; i++) {
+        const data = events[i]!.data
+        if (data === "[DONE]") {
+          done = true
+          return undefined
+        }
+        const json = parseJson(data)
+        if (json instanceof NotJson) {
+          return decodeError(status, response.headers, data, `stream chunk is not JSON: ${json.message}`)
+        }
+        const error = errorMember(json)
+        if (error !== undefined) return midStreamError(error, json as Record<string, unknown>, attempt.contentEmitted)
+        const decoded = S.decodeChatStreamChunk(json)
+        if (Either.isLeft(decoded)) {
+          return decodeError(status, response.headers, data, decoded.left.message)
+        }
+        const chunk = decoded.right
+        for (const choice of chunk.choices) {
+          const choiceError = (choice as { readonly error?: unknown }).error
+          if (choiceError !== undefined && choiceError !== null) {
+            return midStreamError(choiceError, json as Record<string, unknown>, attempt.contentEmitted)
+          }
+        }
+        accept(chunk)
+      }
+      return undefined
+    }
+
+    const emit = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      if (out.length === 0) return Channel.void
+      const chunk = Chunk.unsafeFromArray(out)
+      out = []
+      return Channel.write(chunk)
+    }
+
+    const end = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      for (const held of attempt.held) out.push(held)
+      attempt.held = []
+      return emit()
+    }
+
+    const loop: Channel.Channel<
+      Chunk.Chunk<S.ChatStreamChunk>,
+      Chunk.Chunk<Uint8Array>,
+      Errors.StreamError,
+      Errors.StreamError,
+      void,
+      unknown
+    > = Channel.readWithCause({
+      onInput: (input: Chunk.Chunk<Uint8Array>) => {
+        let error: Errors.StreamError | undefined
+        let progress = false
+        for (const bytes of input) {
+          const events = parser.feed(bytes)
+          if (events.length > 0) progress = true
+          error = handle(events)
+          if (error !== undefined || done) break
+        }
+        if (error !== undefined) return Channel.zipRight(emit(), Channel.fail(error))
+        if (done) return end()
+        if (!progress) return loop
+        idle.waiting = false
+        return Channel.zipRight(emit(), awaitInput)
+      },
+      onFailure: (cause) => Channel.zipRight(emit(), Channel.failCause(cause)),
+      onDone: () => {
+        const error = handle(parser.flush()) ?? (done ? undefined : new Errors.ConnectionError({
+          reason: "StreamCutOff",
+          message:
+            `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
+        }))
+        return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
+      }
+    })
+
+    // Runs when the consumer asks for more: from now on the socket's silence counts.
+    const awaitInput = Channel.suspend(() => {
+      idle.waiting = true
+      idle.waitingSince = idle.clock.unsafeCurrentTimeMillis()
+      return loop
+    })
+
+    return response.stream.pipe(
+      Stream.mapError((e) =>
+        idle.timedOut
+          ? timeoutError("idle", idle.limit, "Waiting for the next stream event")
+          : connectionError(e, "ResponseFailed")
+      ),
+      Stream.pipeThroughChannel(awaitInput)
+    )
+  })
+
+/**
+ * The idle timeout of one stream attempt. The parser notes when it starts waiting for the socket
+ * (only when the consumer asks for more, so a slow consumer is never timed out) and when a data event
+ * arrives; keep-alive comments are no progress. A watchdog fiber sleeps until the deadline; when it
+ * passes, it aborts the request, and the body's failure becomes a `TimeoutError`. One fiber per
+ * stream, rather than a race per read (`Stream.timeoutFail`) or a merge per read
+ * (`Stream.interruptWhen`), which cost 10 to 30 % of the throughput.
+ */
+interface IdleWatch {
+  readonly limit: Duration.Duration
+  readonly clock: Clock.Clock
+  waiting: boolean
+  waitingSince: number
+  timedOut: boolean
+}
+
+const watchIdle = (idle: IdleWatch, abort: Effect.Effect<void>): Effect.Effect<void> => {
+  const limit = Duration.toMillis(idle.limit)
+  const loop: Effect.Effect<void> = Effect.suspend(() => {
+    if (!idle.waiting) return Effect.zipRight(Effect.sleep(idle.limit), loop)
+    const remaining = idle.waitingSince + limit - idle.clock.unsafeCurrentTimeMillis()
+    if (remaining > 0) return Effect.zipRight(Effect.sleep(Duration.millis(remaining)), loop)
+    idle.timedOut = true
+    return abort
+  })
+  return loop
+}
+
+/**
+ * One attempt: sends the request, checks the status, and streams the chunks of the body. The request
+ * lives in a scope of its own (`HttpClient.withScope`), closed when the stream ends, stops early or is
+ * interrupted, or when the idle watchdog fires: closing it aborts the request, so the server sees the
+ * connection close.
+ */
+const openAttempt = (
+  client: HttpClient.HttpClient,
+  request: Parameters<HttpClient.HttpClient["execute"]>[0],
+  timeout: Duration.Duration,
+  idleLimit: Duration.Duration,
+  attempt: Attempt
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const requestScope = yield* Scope.make()
+    const abort = Scope.close(requestScope, Exit.void)
+    yield* Effect.addFinalizer(() => abort)
+    const response = yield* HttpClient.withScope(client).execute(request).pipe(
+      Effect.provideService(Scope.Scope, requestScope),
+      Effect.mapError((e) => connectionError(e)),
+      Effect.timeoutFail({
+        duration: timeout,
+        onTimeout: () => timeoutError("request", timeout, "Waiting for the stream's response headers")
+      })
+    )
+    if (response.status < 200 || response.status >= 300) return yield* failWithStatus(response)
+    const contentType = response.headers["content-type"] ?? ""
+    if (!contentType.includes("text/event-stream")) return yield* jsonInsteadOfStream(response)
+    const idle: IdleWatch = {
+      limit: idleLimit,
+      clock: yield* Effect.clock,
+      waiting: false,
+      waitingSince: 0,
+      timedOut: false
+    }
+    yield* Effect.forkScoped(watchIdle(idle, abort))
+    return decodeEvents(response, attempt, idle)
+  }))
+
+/**
+ * Retries a stream while no content has reached the consumer: each attempt holds back its chunks
+ * without content until its first content chunk, so a failed attempt leaves no trace; once content
+ * was emitted, a failure ends the stream. On giving up, the attempt's held chunks are emitted before
+ * the failure, which carries the number of attempts.
+ */
+const retryUntilContent = (
+  open: (attempt: Attempt) => Stream.Stream<S.ChatStreamChunk, Errors.StreamError>,
+  policy: Retry.Policy
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+  Stream.unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
+    let attempts = 0
+    const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
+      Stream.suspend(() => {
+        attempts++
+        const attempt: Attempt = { hold: true, contentEmitted: false, held: [] }
+        return Stream.catchAll(open(attempt), (error) => {
+          const failed = Stream.fail(withAttempts(error, attempts))
+          if (attempt.contentEmitted) return failed
+          const giveUp = Stream.concat(Stream.fromIterable(attempt.held), failed)
+          return Stream.unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
+        })
+      })
+    return next()
+  }))
+
+/** `Chat.stream`. */
+export const stream = (
+  request: S.ChatRequest,
+  options?: CallOptions
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const config = yield* OpenRouterConfig
+      const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
+      if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
+      const client = yield* HttpClient.HttpClient
+      const timeout = requestTimeout(config, options)
+      const idle = idleTimeout(config, options)
+      const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
+      const policy = retryPolicy(config, options)
+      if (policy === false) return open({ hold: false, contentEmitted: false, held: [] })
+      return retryUntilContent(open, policy)
+    })
+  )
+
+/** `Chat.collect`: the fold of `./collect.ts` over a chunk stream. */
+export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>
+  Effect.suspend(() => {
+    const collector = new Collector()
+    return Effect.map(
+      Stream.runForEachChunk(self, (chunk) =>
+        Effect.sync(() => {
+          for (const c of chunk) collector.add(c)
+        })),
+      () => collector.result()
+    )
+  })
