@@ -393,7 +393,7 @@ export const RequestIssue = Schema.Struct({
  * @since 0.1.0
  * @category models
  */
-export type RequestIssue = typeof RequestIssue.Type
+export interface RequestIssue extends Schema.Schema.Type<typeof RequestIssue> {}
 
 /**
  * The request failed validation (a field out of range, a missing `tool_call_id`, a header value with a
