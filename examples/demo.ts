@@ -212,7 +212,7 @@ const turn = (
     const messages = [...(yield* Ref.get(history)), { role: "user", content: question } as const]
     const partial = yield* Ref.make("")
     const closedBefore = yield* Backend.Backend.pipe(
-      Effect.flatMap((b) => b._tag === "Emulator" ? b.server.clientClosed : Effect.succeed(0))
+      Effect.flatMap((b) => b._tag === "Emulator" ? b.server.aborted : Effect.succeed(0))
     )
     const result = yield* reply(model, messages, partial).pipe(
       Effect.raceFirst(Effect.as(input.ctrlC, { _tag: "Interrupted" } as const)),
@@ -228,7 +228,7 @@ const turn = (
       if (text !== "") yield* Ref.set(history, [...messages, { role: "assistant", content: text }])
       yield* Console.log("⏹ Interrupted.")
       yield* Backend.whenEmulator((server) =>
-        server.awaitClientCloses(closedBefore + 1).pipe(
+        server.awaitAborts(closedBefore + 1).pipe(
           Effect.timeout("2 seconds"),
           Effect.match({
             onSuccess: () => dim("  (the emulator saw the connection close)"),

@@ -29,14 +29,24 @@ import * as Errors from "./Errors.js"
 import { withAttempts } from "./internal/retry.js"
 
 /**
- * A retry policy: how many retries, the backoff, which failures to retry, and the longest
- * `Retry-After` the client is willing to honour.
+ * A retry policy: either {@link Backoff} (the built-in exponential backoff, from {@link make}) or
+ * {@link FromSchedule} (your own `Schedule`, from {@link fromSchedule}). Both say which failures are
+ * retried and the longest server-requested delay they honour.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Policy {
-  readonly _tag: "RetryPolicy"
+export type Policy = Backoff | FromSchedule
+
+/**
+ * The built-in policy: at most `retries` retries, exponential backoff with jitter, `Retry-After`
+ * honoured up to `maxRetryAfter`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Backoff {
+  readonly _tag: "Backoff"
   /** The most retries after the first attempt. */
   readonly retries: number
   /** The delay before the first retry. */
@@ -51,8 +61,23 @@ export interface Policy {
   readonly maxRetryAfter: Duration.Duration
   /** Which failures are retried. */
   readonly while: Predicate.Predicate<Errors.StreamError>
-  /** A user's own schedule, which replaces `retries` and the backoff when set. */
-  readonly schedule: Schedule.Schedule<unknown, Errors.StreamError> | undefined
+}
+
+/**
+ * A policy driven by your own `Schedule` (its input is the failure): the schedule decides how often and
+ * how long to wait.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FromSchedule {
+  readonly _tag: "FromSchedule"
+  /** Your schedule. */
+  readonly schedule: Schedule.Schedule<unknown, Errors.StreamError>
+  /** The longest server-requested delay that is honoured; a longer one ends the retries at once. */
+  readonly maxRetryAfter: Duration.Duration
+  /** Which failures are retried. */
+  readonly while: Predicate.Predicate<Errors.StreamError>
 }
 
 /**
@@ -87,6 +112,8 @@ export interface PolicyOptions {
  */
 export const isTransient: Predicate.Predicate<Errors.StreamError> = Errors.isRetryable
 
+const defaultMaxRetryAfter = Duration.seconds(60)
+
 const nonNegativeInt = (n: number, name: string): number => {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`Retry.${name} must be a whole number >= 0, got ${n}`)
   return n
@@ -99,21 +126,20 @@ const nonNegativeInt = (n: number, name: string): number => {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: PolicyOptions = {}): Policy => {
+export const make = (options: PolicyOptions = {}): Backoff => {
   const jitter = options.jitter ?? 0.25
   if (!(jitter >= 0 && jitter <= 1)) throw new RangeError(`Retry.jitter must be in [0, 1], got ${jitter}`)
   const factor = options.factor ?? 2
   if (!(factor >= 1)) throw new RangeError(`Retry.factor must be >= 1, got ${factor}`)
   return {
-    _tag: "RetryPolicy",
+    _tag: "Backoff",
     retries: nonNegativeInt(options.retries ?? 2, "retries"),
     baseDelay: Duration.decode(options.baseDelay ?? Duration.millis(500)),
     factor,
     maxDelay: Duration.decode(options.maxDelay ?? Duration.seconds(8)),
     jitter,
-    maxRetryAfter: Duration.decode(options.maxRetryAfter ?? Duration.seconds(60)),
-    while: options.while ?? Errors.isRetryable,
-    schedule: undefined
+    maxRetryAfter: Duration.decode(options.maxRetryAfter ?? defaultMaxRetryAfter),
+    while: options.while ?? Errors.isRetryable
   }
 }
 
@@ -123,7 +149,7 @@ export const make = (options: PolicyOptions = {}): Policy => {
  * @since 0.1.0
  * @category constructors
  */
-export const defaultPolicy: Policy = make()
+export const defaultPolicy: Backoff = make()
 
 /**
  * A policy from your own `Schedule` (its input is the failure). The schedule decides how often and how
@@ -136,7 +162,12 @@ export const defaultPolicy: Policy = make()
 export const fromSchedule = (
   schedule: Schedule.Schedule<unknown, Errors.StreamError>,
   options: Pick<PolicyOptions, "maxRetryAfter" | "while"> = {}
-): Policy => ({ ...make(options), schedule })
+): FromSchedule => ({
+  _tag: "FromSchedule",
+  schedule,
+  maxRetryAfter: Duration.decode(options.maxRetryAfter ?? defaultMaxRetryAfter),
+  while: options.while ?? Errors.isRetryable
+})
 
 /**
  * The computed delay before retry number `retry` (0 for the first), before jitter:
@@ -145,7 +176,7 @@ export const fromSchedule = (
  * @since 0.1.0
  * @category utils
  */
-export const backoff = (policy: Policy, retry: number): Duration.Duration =>
+export const backoff = (policy: Backoff, retry: number): Duration.Duration =>
   Duration.min(Duration.times(policy.baseDelay, Math.pow(policy.factor, retry)), policy.maxDelay)
 
 const exceedsMaxRetryAfter = (policy: Policy, error: Errors.StreamError): boolean => {
@@ -173,7 +204,8 @@ export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.St
 const schedules = new WeakMap<Policy, Schedule.Schedule<unknown, Errors.StreamError>>()
 
 const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
-  const base: Schedule.Schedule<unknown, Errors.StreamError> = policy.schedule ??
+  const base: Schedule.Schedule<unknown, Errors.StreamError> = policy._tag === "FromSchedule" ?
+    policy.schedule :
     Schedule.exponential(policy.baseDelay, policy.factor).pipe(
       Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay)),
       policy.jitter > 0 ? Schedule.jitteredWith({ min: 1 - policy.jitter, max: 1 }) : (s) => s,

@@ -28,13 +28,19 @@ export interface TestServer {
   /** Every request received so far, in order (any route). */
   readonly requests: Effect.Effect<ReadonlyArray<Testing.RecordedRequest>>
   /**
-   * How many responses the client closed the connection of before their body ended (the
-   * server's own `reset` endings do not count).
+   * How many responses the client aborted (closed the connection of) before their body ended (the
+   * server's own `reset` endings do not count). The same word as `Testing.aborted`.
    */
+  readonly aborted: Effect.Effect<number>
+  /** Completes once at least one abort has been observed (immediately if one was). */
+  readonly awaitAbort: Effect.Effect<void>
+  /** Completes once at least `count` aborts have been observed. */
+  readonly awaitAborts: (count: number) => Effect.Effect<void>
+  /** @deprecated Use {@link TestServer.aborted} (the same count). */
   readonly clientClosed: Effect.Effect<number>
-  /** Completes once at least one client close has been observed (immediately if one was). */
+  /** @deprecated Use {@link TestServer.awaitAbort}. */
   readonly awaitClientClose: Effect.Effect<void>
-  /** Completes once at least `count` client closes have been observed. */
+  /** @deprecated Use {@link TestServer.awaitAborts}. */
   readonly awaitClientCloses: (count: number) => Effect.Effect<void>
   /** Answers later requests from another script (the request index keeps counting). */
   readonly setScript: (script: Testing.Script) => Effect.Effect<void>
@@ -64,9 +70,13 @@ export interface Listening {
   readonly port: number
   /** Every request received so far, in order. */
   readonly requests: () => ReadonlyArray<Testing.RecordedRequest>
-  /** How many responses the client closed before their body ended. */
+  /** How many responses the client aborted before their body ended. */
+  readonly aborted: () => number
+  /** Resolves once at least `count` (default 1) aborts have been observed. */
+  readonly awaitAbort: (count?: number) => Promise<void>
+  /** @deprecated Use {@link Listening.aborted}. */
   readonly clientClosed: () => number
-  /** Resolves once at least `count` (default 1) client closes have been observed. */
+  /** @deprecated Use {@link Listening.awaitAbort}. */
   readonly awaitClientClose: (count?: number) => Promise<void>
   /** Answers later requests from another script. */
   readonly setScript: (script: Testing.Script) => void
@@ -87,15 +97,23 @@ export const make = (script: Testing.Script, options?: Options): Effect.Effect<T
       Effect.promise(() => Server.listen(script, options)),
       (server) => Effect.promise(() => server.close())
     ),
-    (server): TestServer => ({
-      url: server.url,
-      port: server.port,
-      requests: Effect.sync(server.requests),
-      clientClosed: Effect.sync(server.clientClosed),
-      awaitClientClose: Effect.promise(() => server.whenClientClosed(1)),
-      awaitClientCloses: (count) => Effect.promise(() => server.whenClientClosed(count)),
-      setScript: (next) => Effect.sync(() => server.setScript(next))
-    })
+    (server): TestServer => {
+      const aborted = Effect.sync(server.clientClosed)
+      const awaitAbort = Effect.promise(() => server.whenClientClosed(1))
+      const awaitAborts = (count: number) => Effect.promise(() => server.whenClientClosed(count))
+      return {
+        url: server.url,
+        port: server.port,
+        requests: Effect.sync(server.requests),
+        aborted,
+        awaitAbort,
+        awaitAborts,
+        clientClosed: aborted,
+        awaitClientClose: awaitAbort,
+        awaitClientCloses: awaitAborts,
+        setScript: (next) => Effect.sync(() => server.setScript(next))
+      }
+    }
   )
 
 /**
@@ -111,6 +129,8 @@ export const listen = async (script: Testing.Script, options?: Options): Promise
     url: server.url,
     port: server.port,
     requests: server.requests,
+    aborted: server.clientClosed,
+    awaitAbort: (count = 1) => server.whenClientClosed(count),
     clientClosed: server.clientClosed,
     awaitClientClose: (count = 1) => server.whenClientClosed(count),
     setScript: server.setScript,

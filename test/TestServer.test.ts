@@ -59,7 +59,7 @@ describe("TestServer", () => {
         assert(error !== undefined)
         expect(error._tag).toBe("ResponseError")
         expect(parseSse(text).data).toHaveLength(5)
-        expect(yield* server.clientClosed).toBe(0)
+        expect(yield* server.aborted).toBe(0)
       }).pipe(Effect.provide(client)))
 
     it.scopedLive(`observes a client that abandons a hanging response (${name})`, () =>
@@ -71,10 +71,10 @@ describe("TestServer", () => {
           response.stream.pipe(Stream.tap(() => Deferred.succeed(firstChunk, undefined)), Stream.runDrain)
         )
         yield* Deferred.await(firstChunk)
-        expect(yield* server.clientClosed).toBe(0)
+        expect(yield* server.aborted).toBe(0)
         yield* Fiber.interrupt(fiber)
-        yield* server.awaitClientClose
-        expect(yield* server.clientClosed).toBe(1)
+        yield* server.awaitAbort
+        expect(yield* server.aborted).toBe(1)
       }).pipe(Effect.provide(client)))
   }
 
@@ -130,7 +130,7 @@ describe("TestServer", () => {
         Stream.runLast
       )
       expect(text._tag === "Some" && text.value.startsWith(Testing.keepAliveComment.repeat(2))).toBe(true)
-      yield* server.awaitClientClose
+      yield* server.awaitAbort
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.scopedLive("waits out Pause pieces and headersDelay, then sends the whole body", () =>
@@ -176,7 +176,7 @@ describe("TestServer", () => {
       const server = yield* TestServer.make(Testing.stream({ deltas: ["a"] }))
       yield* readBody(yield* post(server))
       yield* readBody(yield* post(server))
-      expect(yield* server.clientClosed).toBe(0)
+      expect(yield* server.aborted).toBe(0)
     }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("closing the scope ends a hanging response with a transport error for the client", () =>
@@ -227,8 +227,8 @@ describe("TestServer", () => {
       }
       expect(pulled).toBeLessThan(total)
       request.destroy()
-      yield* Effect.promise(() => server.awaitClientClose())
-      expect(server.clientClosed()).toBe(1)
+      yield* Effect.promise(() => server.awaitAbort())
+      expect(server.aborted()).toBe(1)
     }).pipe(Effect.scoped))
 
   it.live("listen gives Promise code a server to use and close", () =>

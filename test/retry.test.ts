@@ -327,6 +327,6 @@ describe.each(httpClients)("Retry over a real socket (%s)", (_name, http) => {
       Effect.gen(function*() {
         const error = yield* Effect.flip(Chat.send(request, { timeout: "200 millis" }))
         expect(error._tag).toBe("TimeoutError")
-        yield* server.awaitClientClose
+        yield* server.awaitAbort
       }), { retry: false }))
 })

@@ -234,7 +234,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         if (error._tag !== "TimeoutError") return
         expect(error.limit).toBe("idle")
         expect(Duration.toMillis(error.duration)).toBe(300)
-        yield* server.awaitClientClose
+        yield* server.awaitAbort
       })))
 
   it.scopedLive("never times out a consumer that is slower than idleTimeout", () =>
@@ -259,8 +259,8 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
             Stream.runCollect
           )
           expect(taken.length).toBe(3)
-          yield* server.awaitClientClose
-          expect(yield* server.clientClosed).toBe(1)
+          yield* server.awaitAbort
+          expect(yield* server.aborted).toBe(1)
         })
     ))
 
@@ -270,6 +270,6 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         const fiber = yield* Effect.fork(run())
         yield* Effect.sleep("100 millis")
         yield* Fiber.interrupt(fiber)
-        yield* server.awaitClientClose
+        yield* server.awaitAbort
       })))
 })
