@@ -52,7 +52,8 @@ import * as Sse from "@effect/experimental/Sse"
 import { Chunk, Effect, Stream } from "effect"
 import { createParser } from "eventsource-parser"
 import { execFileSync } from "node:child_process"
-import { makeSseParser, type SseEvent, sseEvents, type SseParser } from "../src/internal/sse.js"
+import { makeSseParser, type SseEvent, type SseParser } from "../src/internal/sse.js"
+import { sseEvents } from "../src/internal/sseStream.js"
 
 // ---------------------------------------------------------------------------------------------
 // Input

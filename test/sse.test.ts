@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import * as fc from "fast-check"
-import { makeSseParser, type SseEvent, sseEvents } from "../src/internal/sse.js"
+import { makeSseParser, type SseEvent } from "../src/internal/sse.js"
+import { sseEvents } from "../src/internal/sseStream.js"
 
 const utf8 = new TextEncoder()
 const bytes = (s: string): Uint8Array => utf8.encode(s)

@@ -6,7 +6,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { compileGuard } from "../src/internal/decode.js"
 import * as S from "../src/Schema.js"
-import { mutated } from "./helpers/mutate.js"
+import { mutated } from "./support/mutate.js"
 
 const getRight = <A>(result: Either.Either<A, ParseResult.ParseError>): A => {
   if (Either.isLeft(result)) throw new Error(ParseResult.TreeFormatter.formatErrorSync(result.left))
