@@ -20,16 +20,8 @@ tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -n 1)"
 echo "packed $(basename "$tarball") ($(du -h "$tarball" | cut -f1))"
 
 # The README's install lines, as a user would copy them.
-mapfile -t install_lines < <(node -e '
-const lines = require("node:fs").readFileSync("README.md", "utf8").split("\n")
-const start = lines.findIndex((l) => /^##\s+Install\b/.test(l))
-if (start < 0) { console.error("README.md has no \"## Install\" section"); process.exit(1) }
-const open = lines.findIndex((l, i) => i > start && /^```(sh|bash|shell)\s*$/.test(l))
-const close = lines.findIndex((l, i) => i > open && /^```\s*$/.test(l))
-const found = lines.slice(open + 1, close).map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => /^npm install /.test(l))
-if (open < 0 || close < 0 || found.length === 0) { console.error("no npm install line in the README Install block"); process.exit(1) }
-for (const l of found) console.log(l)
-')
+mapfile -t install_lines < <(node scripts/readme-install.mjs)
+[ "${#install_lines[@]}" -gt 0 ] || { echo "pack check failed: no install line in the README"; exit 1; }
 
 mkdir "$work/consumer"
 cd "$work/consumer"
