@@ -171,6 +171,42 @@ const cli = (label, command, commandArgs, client, options) => ({
 
 const denoEnv = { ...process.env, DENO_DIR: join(work, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }
 
+// Deno with `npm:` specifiers and no node_modules: effect and @effect/platform come from Deno's own
+// npm resolution at the README's version ranges; the package itself (not on the registry while
+// unpublished) is the packed tarball, unpacked, its subpaths mapped by an import map.
+const denoNpm = {
+  label: "deno-npm",
+  client: "fetch",
+  version: () => version(bin("deno"), ["--version"]),
+  run: (url) => {
+    const dir = join(work, "deno-npm")
+    mkdirSync(join(dir, "effect-openrouter"), { recursive: true })
+    execFileSync("tar", ["xzf", tarball, "-C", join(dir, "effect-openrouter"), "--strip-components=1"])
+    const ranges = Object.fromEntries(
+      readmeInstallLines(join(root, "README.md")).flatMap((line) => line.split(/\s+/).slice(2))
+        .filter((spec) => spec !== "effect-openrouter")
+        .map((spec) => [spec.slice(0, spec.lastIndexOf("@")), spec])
+    )
+    const exportsMap = JSON.parse(readFileSync(join(dir, "effect-openrouter", "package.json"), "utf8")).exports
+    const imports = {}
+    for (const [subpath, target] of Object.entries(exportsMap)) {
+      if (typeof target === "string") continue
+      imports["effect-openrouter" + subpath.slice(1)] = "./effect-openrouter/" + target.import.default.slice(2)
+    }
+    for (const [name, spec] of Object.entries(ranges)) {
+      imports[name] = `npm:${spec}`
+      imports[`${name}/`] = `npm:/${spec}/`
+    }
+    writeFileSync(join(dir, "deno.json"), JSON.stringify({ imports, nodeModulesDir: "none" }, null, 2))
+    for (const file of ["program.mjs", "entry-cli.mjs"]) copyFileSync(join(here, file), join(dir, file))
+    return runProcess(
+      bin("deno"),
+      ["run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", "entry-cli.mjs", "deno-npm", url, "fetch"],
+      { cwd: dir, env: denoEnv }
+    )
+  }
+}
+
 const chromium = {
   label: "chromium",
   client: "FetchHttpClient",
@@ -285,6 +321,7 @@ const runtimes = [
   cli("node-fetch", process.execPath, [], "fetch"),
   cli("bun", bin("bun"), [], "fetch"),
   cli("deno", bin("deno"), ["run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env"], "fetch", { env: denoEnv }),
+  denoNpm,
   chromium,
   workerd
 ].filter((runtime) => only === undefined || only.includes(runtime.label))
@@ -323,6 +360,7 @@ for (const runtime of runtimes) {
   const ok = !line.includes("FAIL") && line.split(" ").slice(2).every((part) => part.endsWith("=ok"))
   if (!ok) failed++
   console.log(line)
+  log(`${runtime.label}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
   rows.push({
     runtime: runtime.label,
     version: runtimeVersion,
