@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import { Effect, Layer, Redacted, TestClock, TestContext } from "effect"
+ * import { Effect, Fiber, Layer, Redacted, TestClock, TestContext } from "effect"
  * import { Chat, OpenRouterConfig } from "effect-openrouter"
  * import * as Testing from "effect-openrouter/Testing"
  *
@@ -27,14 +27,10 @@
  * Effect.gen(function*() {
  *   const fiber = yield* Effect.fork(program)
  *   yield* TestClock.adjust("2 seconds") // the Retry-After wait, on the test clock
- *   const response = yield* fiber.await
- *   const requests = yield* Testing.requests
- *   return { response, requests }
+ *   const response = yield* Fiber.join(fiber)
+ *   assert.strictEqual(response.choices[0]?.message?.content, "Hello")
+ *   assert.strictEqual((yield* Testing.requests).length, 2)
  * }).pipe(Effect.provide(TestLayer), Effect.provide(TestContext.TestContext), Effect.runPromise)
- *   .then(({ requests, response }) => {
- *     assert.strictEqual(requests.length, 2)
- *     assert.deepStrictEqual(response._tag === "Success" && response.value.choices[0]?.message?.content, "Hello")
- *   })
  * ```
  *
  * @since 0.1.0
