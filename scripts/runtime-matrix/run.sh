@@ -11,7 +11,7 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "[matrix] installing chromium (apt)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  apt-get install -y -qq chromium >/dev/null
 fi
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 [ -f "$root/dist/index.js" ] || (cd "$root" && npm run build)
