@@ -1,12 +1,12 @@
 /**
  * Runs the OpenRouter emulator on its own and prints its base URL on the first line of stdout.
  *
- *   node --import tsx scripts/emulator.ts [--port 8787] [--host 127.0.0.1]
+ *   node --import tsx scripts/emulator.ts [--port 8787] [--host 127.0.0.1] [--cors]
  *                                         [--chunks N [--write-size N] [--chunk-delay MS]]
  *
  * Without `--chunks` it answers like the demo (`Testing.emulator`). With `--chunks N` every
  * request gets a stream of N content chunks (for benchmarks), re-split into `--write-size`
- * byte writes if given. Stops on SIGINT/SIGTERM.
+ * byte writes if given. `--cors` lets browser pages on any origin call it. Stops on SIGINT/SIGTERM.
  */
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
@@ -42,7 +42,8 @@ const port = numberFlag("port")
 const host = flag("host")
 const server = await TestServer.listen(script, {
   ...(port === undefined ? {} : { port }),
-  ...(host === undefined ? {} : { host })
+  ...(host === undefined ? {} : { host }),
+  ...(process.argv.includes("--cors") ? { cors: true } : {})
 })
 process.stdout.write(server.url + "\n")
 

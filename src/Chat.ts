@@ -2,23 +2,28 @@
  * Chat completions: `send` for one response, `stream` for a `Stream` of chunks, `collect` to fold a
  * stream back into the response a non-streaming call would have returned.
  *
+ * @example
  * ```ts
  * import { NodeHttpClient } from "@effect/platform-node"
- * import { Console, Effect, Layer } from "effect"
- * import { Chat, OpenRouterConfig } from "effect-openrouter"
+ * import { Effect, Layer } from "effect"
+ * import { Chat, OpenRouterConfig, Testing } from "effect-openrouter"
  *
  * const program = Effect.gen(function*() {
  *   const response = yield* Chat.send({
  *     model: "openai/gpt-4o-mini",
  *     messages: [{ role: "user", content: "Say hello" }]
  *   })
- *   yield* Console.log(response.choices[0]?.message?.content)
+ *   return response.choices[0]?.message?.content
  * })
  *
- * program.pipe(
- *   Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici)),
- *   Effect.runPromise
+ * // for real: the key from OPENROUTER_API_KEY, undici as the HttpClient
+ * export const main = program.pipe(
+ *   Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici))
  * )
+ *
+ * // in a test: the same program against the scripted emulator
+ * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.completion({ content: "Hello!" })))))
+ *   .then((content) => assert.strictEqual(content, "Hello!"))
  * ```
  *
  * @since 0.1.0

@@ -181,6 +181,7 @@ export const fromEnv: Config.Config<OpenRouterConfigOptions> = Config.all({
  * The configuration service: API key, base URL, attribution headers and the defaults (timeouts, retry)
  * that every `Chat` call reads from the context.
  *
+ * @example
  * ```ts
  * import { Redacted } from "effect"
  * import { OpenRouterConfig } from "effect-openrouter"

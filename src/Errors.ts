@@ -2,19 +2,26 @@
  * Every way a call to OpenRouter can fail, as tagged errors.
  *
  * `Chat.send` fails with {@link SendError}; `Chat.stream` with {@link StreamError}. Both are closed
- * unions, so `Effect.catchTags` or `Match.tagsExhaustive` over them is checked by the compiler:
+ * unions of tagged errors. `Effect.catchTags` handles the tags you name and leaves the others, still
+ * typed, in the error channel; `Match.tagsExhaustive` is the one that checks you handled every tag
+ * (leave one out and it does not compile; the README's quick start has the full match).
  *
+ * @example
  * ```ts
  * import { Effect } from "effect"
- * import { Chat } from "effect-openrouter"
+ * import { Chat, Testing } from "effect-openrouter"
  *
- * Chat.send({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ * const reply = Chat.send({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Effect.map((response) => String(response.choices[0]?.message?.content)),
  *   Effect.catchTags({
- *     TooManyRequestsResponseError: (e) => Effect.succeed(`slow down (retry after ${e.retryAfter})`),
- *     PaymentRequiredResponseError: () => Effect.succeed("out of credits"),
- *     // ... every other tag, or the compiler complains
+ *     TooManyRequestsResponseError: (e) => Effect.succeed(`slow down (${e.status})`),
+ *     PaymentRequiredResponseError: () => Effect.succeed("out of credits")
  *   })
  * )
+ * // the tags not handled remain: Effect<string, Exclude<Errors.SendError, ...>, ...>
+ *
+ * Effect.runPromise(reply.pipe(Effect.provide(Testing.layerWithConfig(Testing.error(429), { retry: false }))))
+ *   .then((text) => assert.strictEqual(text, "slow down (429)"))
  * ```
  *
  * @since 0.1.0

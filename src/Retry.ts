@@ -6,9 +6,12 @@
  * 25 % jitter), and honours the server's `retry-after-ms` / `Retry-After` up to 60 s. A longer requested
  * wait is not slept: the call fails at once with the error, whose `retryAfter` says how long to wait.
  *
+ * @example
  * ```ts
  * import { Schedule } from "effect"
  * import { Chat, Retry } from "effect-openrouter"
+ *
+ * const request = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "Hi" }] }
  *
  * // more patience for a batch job
  * Chat.send(request, { retry: Retry.make({ retries: 5, maxDelay: "30 seconds" }) })

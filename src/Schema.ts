@@ -68,6 +68,8 @@ export const CacheControl = Obj("CacheControl", {
   ttl: Schema.optional(Schema.Literal("5m", "1h"))
 })
 /**
+ * The type that {@link CacheControl} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -83,6 +85,8 @@ export const PromptCacheBreakpoint = Obj("PromptCacheBreakpoint", {
   mode: Schema.Literal("explicit")
 })
 /**
+ * The type that {@link PromptCacheBreakpoint} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -101,6 +105,8 @@ export const TextPart = Obj("TextPart", {
   prompt_cache_breakpoint: nullish(PromptCacheBreakpoint)
 })
 /**
+ * The type that {@link TextPart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -120,6 +126,8 @@ export const ImagePart = Obj("ImagePart", {
   })
 })
 /**
+ * The type that {@link ImagePart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -136,6 +144,8 @@ export const AudioPart = Obj("AudioPart", {
   input_audio: Obj("InputAudio", { data: Schema.String, format: Schema.String })
 })
 /**
+ * The type that {@link AudioPart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -154,6 +164,8 @@ export const VideoPart = Obj("VideoPart", {
   video_url: VideoUrl
 })
 /**
+ * The type that {@link VideoPart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -170,6 +182,8 @@ export const LegacyVideoPart = Obj("LegacyVideoPart", {
   video_url: VideoUrl
 })
 /**
+ * The type that {@link LegacyVideoPart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -190,6 +204,8 @@ export const FilePart = Obj("FilePart", {
   })
 })
 /**
+ * The type that {@link FilePart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -203,6 +219,8 @@ export interface FilePart extends Schema.Schema.Type<typeof FilePart> {}
  */
 export const ContentPart = Schema.Union(TextPart, ImagePart, AudioPart, VideoPart, LegacyVideoPart, FilePart)
 /**
+ * The type that {@link ContentPart} decodes to.
+ *
  * @since 0.1.0
  * @category content parts
  */
@@ -240,6 +258,8 @@ export const ReasoningDetailSummary = Obj("ReasoningDetailSummary", {
   ...reasoningDetailFields
 })
 /**
+ * The type that {@link ReasoningDetailSummary} decodes to.
+ *
  * @since 0.1.0
  * @category reasoning
  */
@@ -257,6 +277,8 @@ export const ReasoningDetailEncrypted = Obj("ReasoningDetailEncrypted", {
   ...reasoningDetailFields
 })
 /**
+ * The type that {@link ReasoningDetailEncrypted} decodes to.
+ *
  * @since 0.1.0
  * @category reasoning
  */
@@ -275,6 +297,8 @@ export const ReasoningDetailText = Obj("ReasoningDetailText", {
   ...reasoningDetailFields
 })
 /**
+ * The type that {@link ReasoningDetailText} decodes to.
+ *
  * @since 0.1.0
  * @category reasoning
  */
@@ -295,6 +319,8 @@ export const ReasoningDetailServerToolCall = Obj("ReasoningDetailServerToolCall"
   ...reasoningDetailFields
 })
 /**
+ * The type that {@link ReasoningDetailServerToolCall} decodes to.
+ *
  * @since 0.1.0
  * @category reasoning
  */
@@ -318,6 +344,8 @@ export const ReasoningDetailOther = Obj("ReasoningDetailOther", {
   ...reasoningDetailFields
 })
 /**
+ * The type that {@link ReasoningDetailOther} decodes to.
+ *
  * @since 0.1.0
  * @category reasoning
  */
@@ -339,6 +367,8 @@ export const ReasoningDetail = Schema.Union(
   ReasoningDetailOther
 )
 /**
+ * The type that {@link ReasoningDetail} decodes to.
+ *
  * @since 0.1.0
  * @category reasoning
  */
@@ -356,6 +386,8 @@ export const GeneratedImage = Obj("GeneratedImage", {
   index: nullish(Schema.Number)
 })
 /**
+ * The type that {@link GeneratedImage} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -374,6 +406,8 @@ export const AudioOutput = Obj("AudioOutput", {
   transcript: nullish(Schema.String)
 })
 /**
+ * The type that {@link AudioOutput} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -398,6 +432,8 @@ export const SystemMessage = Obj("SystemMessage", {
   name: Schema.optional(Schema.String)
 })
 /**
+ * The type that {@link SystemMessage} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -415,6 +451,8 @@ export const DeveloperMessage = Obj("DeveloperMessage", {
   name: Schema.optional(Schema.String)
 })
 /**
+ * The type that {@link DeveloperMessage} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -432,6 +470,8 @@ export const UserMessage = Obj("UserMessage", {
   name: Schema.optional(Schema.String)
 })
 /**
+ * The type that {@link UserMessage} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -449,6 +489,8 @@ export const ToolCall = Obj("ToolCall", {
   function: Obj("ToolCallFunction", { name: Schema.String, arguments: Schema.String })
 })
 /**
+ * The type that {@link ToolCall} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -475,6 +517,8 @@ export const AssistantMessage = Obj("AssistantMessage", {
   audio: Schema.optional(AudioOutput)
 })
 /**
+ * The type that {@link AssistantMessage} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -492,6 +536,8 @@ export const ToolMessage = Obj("ToolMessage", {
   tool_call_id: Schema.String
 })
 /**
+ * The type that {@link ToolMessage} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -505,6 +551,8 @@ export interface ToolMessage extends Schema.Schema.Type<typeof ToolMessage> {}
  */
 export const Message = Schema.Union(SystemMessage, DeveloperMessage, UserMessage, AssistantMessage, ToolMessage)
 /**
+ * The type that {@link Message} decodes to.
+ *
  * @since 0.1.0
  * @category messages
  */
@@ -531,6 +579,8 @@ export const FunctionTool = Obj("FunctionTool", {
   cache_control: Schema.optional(CacheControl)
 })
 /**
+ * The type that {@link FunctionTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -570,6 +620,8 @@ export const AdvisorServerTool = Obj("AdvisorServerTool", {
   }))
 })
 /**
+ * The type that {@link AdvisorServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -596,6 +648,8 @@ export const BashServerTool = Obj("BashServerTool", {
   }))
 })
 /**
+ * The type that {@link BashServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -612,6 +666,8 @@ export const DatetimeServerTool = Obj("DatetimeServerTool", {
   parameters: Schema.optional(Obj("DatetimeServerToolConfig", { timezone: Schema.optional(Schema.String) }))
 })
 /**
+ * The type that {@link DatetimeServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -628,6 +684,8 @@ export const FilesServerTool = Obj("FilesServerTool", {
   parameters: Schema.optional(JsonObject)
 })
 /**
+ * The type that {@link FilesServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -653,6 +711,8 @@ export const FusionServerTool = Obj("FusionServerTool", {
   }))
 })
 /**
+ * The type that {@link FusionServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -677,6 +737,8 @@ export const ImageGenerationServerTool = Obj("ImageGenerationServerTool", {
   )
 })
 /**
+ * The type that {@link ImageGenerationServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -693,6 +755,8 @@ export const SearchModelsServerTool = Obj("SearchModelsServerTool", {
   parameters: Schema.optional(Obj("SearchModelsServerToolConfig", { max_results: Schema.optional(Schema.Int) }))
 })
 /**
+ * The type that {@link SearchModelsServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -720,6 +784,8 @@ export const SubagentServerTool = Obj("SubagentServerTool", {
   }))
 })
 /**
+ * The type that {@link SubagentServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -742,6 +808,8 @@ export const WebFetchServerTool = Obj("WebFetchServerTool", {
   }))
 })
 /**
+ * The type that {@link WebFetchServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -775,6 +843,8 @@ export const WebSearchUserLocation = Obj("WebSearchUserLocation", {
   timezone: nullableString
 })
 /**
+ * The type that {@link WebSearchUserLocation} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -801,6 +871,8 @@ const webSearchConfigFields = {
  */
 export const WebSearchConfig = Obj("WebSearchConfig", webSearchConfigFields)
 /**
+ * The type that {@link WebSearchConfig} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -817,6 +889,8 @@ export const WebSearchServerTool = Obj("WebSearchServerTool", {
   parameters: Schema.optional(WebSearchConfig)
 })
 /**
+ * The type that {@link WebSearchServerTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -835,6 +909,8 @@ export const WebSearchShorthandTool = Obj("WebSearchShorthandTool", {
   ...webSearchConfigFields
 })
 /**
+ * The type that {@link WebSearchShorthandTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -867,6 +943,8 @@ const knownToolTypes = knownTools.flatMap((member) => member.fields.type.literal
  */
 export const OtherTool = Obj("OtherTool", { type: otherTag(knownToolTypes) })
 /**
+ * The type that {@link OtherTool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -882,6 +960,8 @@ export interface OtherTool extends Schema.Schema.Type<typeof OtherTool> {}
  */
 export const Tool = Schema.Union(...knownTools, OtherTool)
 /**
+ * The type that {@link Tool} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -898,6 +978,8 @@ export const NamedToolChoice = Obj("NamedToolChoice", {
   function: Obj("NamedToolChoiceFunction", { name: Schema.String })
 })
 /**
+ * The type that {@link NamedToolChoice} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -911,6 +993,8 @@ export interface NamedToolChoice extends Schema.Schema.Type<typeof NamedToolChoi
  */
 export const ServerToolChoice = Obj("ServerToolChoice", { type: Schema.String })
 /**
+ * The type that {@link ServerToolChoice} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -925,6 +1009,8 @@ export interface ServerToolChoice extends Schema.Schema.Type<typeof ServerToolCh
  */
 export const ToolChoice = Schema.Union(Schema.Literal("none", "auto", "required"), NamedToolChoice, ServerToolChoice)
 /**
+ * The type that {@link ToolChoice} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -947,6 +1033,8 @@ export const StopServerToolsCondition = Schema.Union(
   stopCondition("finish_reason_is", { reason: Schema.String.pipe(Schema.minLength(1)) })
 )
 /**
+ * The type that {@link StopServerToolsCondition} decodes to.
+ *
  * @since 0.1.0
  * @category tools
  */
@@ -978,6 +1066,8 @@ export const AutoRouterPlugin = Obj("AutoRouterPlugin", {
   pin_model: Schema.optional(Schema.Boolean)
 })
 /**
+ * The type that {@link AutoRouterPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -994,6 +1084,8 @@ export const AutoBetaRouterPlugin = Obj("AutoBetaRouterPlugin", {
   ...autoRouterFields
 })
 /**
+ * The type that {@link AutoBetaRouterPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1007,6 +1099,8 @@ export interface AutoBetaRouterPlugin extends Schema.Schema.Type<typeof AutoBeta
  */
 export const ModerationPlugin = Obj("ModerationPlugin", { id: Schema.Literal("moderation") })
 /**
+ * The type that {@link ModerationPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1031,6 +1125,8 @@ export const WebSearchPlugin = Obj("WebSearchPlugin", {
   user_location: nullish(WebSearchUserLocation)
 })
 /**
+ * The type that {@link WebSearchPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1050,6 +1146,8 @@ export const WebFetchPlugin = Obj("WebFetchPlugin", {
   max_uses: Schema.optional(Schema.Int)
 })
 /**
+ * The type that {@link WebFetchPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1069,6 +1167,8 @@ export const FileParserPlugin = Obj("FileParserPlugin", {
   }))
 })
 /**
+ * The type that {@link FileParserPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1085,6 +1185,8 @@ export const ResponseHealingPlugin = Obj("ResponseHealingPlugin", {
   enabled: Schema.optional(Schema.Boolean)
 })
 /**
+ * The type that {@link ResponseHealingPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1102,6 +1204,8 @@ export const ContextCompressionPlugin = Obj("ContextCompressionPlugin", {
   engine: Schema.optional(Schema.Literal("middle-out"))
 })
 /**
+ * The type that {@link ContextCompressionPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1121,6 +1225,8 @@ export const ParetoRouterPlugin = Obj("ParetoRouterPlugin", {
   price_source: Schema.optional(Schema.Literal("prompt", "weighted_avg"))
 })
 /**
+ * The type that {@link ParetoRouterPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1142,6 +1248,8 @@ export const FusionPlugin = Obj("FusionPlugin", {
   tools: Schema.optional(Schema.Array(NestedServerTool).pipe(Schema.maxItems(8)))
 })
 /**
+ * The type that {@link FusionPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1171,6 +1279,8 @@ const knownPluginIds = knownPlugins.flatMap((member) => member.fields.id.literal
  */
 export const OtherPlugin = Obj("OtherPlugin", { id: otherTag(knownPluginIds) })
 /**
+ * The type that {@link OtherPlugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1185,6 +1295,8 @@ export interface OtherPlugin extends Schema.Schema.Type<typeof OtherPlugin> {}
  */
 export const Plugin = Schema.Union(...knownPlugins, OtherPlugin)
 /**
+ * The type that {@link Plugin} decodes to.
+ *
  * @since 0.1.0
  * @category plugins
  */
@@ -1207,6 +1319,8 @@ export const PercentileCutoffs = Obj("PercentileCutoffs", {
   p99: nullish(Schema.Number)
 })
 /**
+ * The type that {@link PercentileCutoffs} decodes to.
+ *
  * @since 0.1.0
  * @category routing
  */
@@ -1225,6 +1339,8 @@ export const ProviderSortConfig = Obj("ProviderSortConfig", {
   partition: nullish(Schema.Literal("model", "none"))
 })
 /**
+ * The type that {@link ProviderSortConfig} decodes to.
+ *
  * @since 0.1.0
  * @category routing
  */
@@ -1245,6 +1361,8 @@ export const MaxPrice = Obj("MaxPrice", {
   request: Schema.optional(Schema.Union(Schema.Number, Schema.String))
 })
 /**
+ * The type that {@link MaxPrice} decodes to.
+ *
  * @since 0.1.0
  * @category routing
  */
@@ -1286,6 +1404,8 @@ export const ProviderPreferences = Obj("ProviderPreferences", {
   preferred_min_throughput: nullish(Schema.Union(Schema.Number, PercentileCutoffs))
 })
 /**
+ * The type that {@link ProviderPreferences} decodes to.
+ *
  * @since 0.1.0
  * @category routing
  */
@@ -1308,6 +1428,8 @@ export const JsonSchemaConfig = Obj("JsonSchemaConfig", {
   strict: nullish(Schema.Boolean)
 })
 /**
+ * The type that {@link JsonSchemaConfig} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1327,6 +1449,8 @@ export const ResponseFormat = Schema.Union(
   Obj("ResponseFormatPython", { type: Schema.Literal("python") })
 )
 /**
+ * The type that {@link ResponseFormat} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1348,6 +1472,8 @@ export const Reasoning = Obj("Reasoning", {
   enabled: nullish(Schema.Boolean)
 })
 /**
+ * The type that {@link Reasoning} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1367,6 +1493,8 @@ export const Prediction = Obj("Prediction", {
   )
 })
 /**
+ * The type that {@link Prediction} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1386,6 +1514,8 @@ export const TraceConfig = Obj("TraceConfig", {
   parent_span_id: Schema.optional(Schema.String)
 })
 /**
+ * The type that {@link TraceConfig} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1411,6 +1541,8 @@ export const RequestMetadata = Schema.Record({
   Schema.annotations({ identifier: "RequestMetadata" })
 )
 /**
+ * The type that {@link RequestMetadata} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1474,6 +1606,8 @@ export const ChatRequest = Obj("ChatRequest", {
   debug: Schema.optional(Obj("DebugOptions", { echo_upstream_body: Schema.optional(Schema.Boolean) }))
 })
 /**
+ * The type that {@link ChatRequest} decodes to.
+ *
  * @since 0.1.0
  * @category request
  */
@@ -1497,6 +1631,8 @@ export const PreviousError = Obj("PreviousError", {
   status: nullish(Schema.Number)
 })
 /**
+ * The type that {@link PreviousError} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1523,6 +1659,8 @@ export const ErrorMetadata = Obj("ErrorMetadata", {
   previous_errors: nullish(Schema.Array(PreviousError))
 })
 /**
+ * The type that {@link ErrorMetadata} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1540,6 +1678,8 @@ export const ProviderErrorMetadata = Obj("ProviderErrorMetadata", {
   raw: Schema.optional(Schema.Unknown)
 })
 /**
+ * The type that {@link ProviderErrorMetadata} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1559,6 +1699,8 @@ export const ModerationErrorMetadata = Obj("ModerationErrorMetadata", {
   model_slug: nullish(Schema.String)
 })
 /**
+ * The type that {@link ModerationErrorMetadata} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1574,6 +1716,8 @@ export const GuardrailErrorMetadata = Obj("GuardrailErrorMetadata", {
   patterns: Schema.Array(Schema.String)
 })
 /**
+ * The type that {@link GuardrailErrorMetadata} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1610,6 +1754,8 @@ export const Availability = Obj("Availability", {
   docs_url: nullish(Schema.String)
 })
 /**
+ * The type that {@link Availability} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1631,6 +1777,8 @@ export const ErrorDetail = Obj("ErrorDetail", {
   availability: nullish(Availability)
 })
 /**
+ * The type that {@link ErrorDetail} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1656,6 +1804,8 @@ export const PipelineStage = Obj("PipelineStage", {
   data: nullish(JsonObject)
 })
 /**
+ * The type that {@link PipelineStage} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1706,6 +1856,8 @@ export const OpenRouterMetadata = Obj("OpenRouterMetadata", {
   pipeline: nullish(Schema.Array(PipelineStage))
 })
 /**
+ * The type that {@link OpenRouterMetadata} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1724,6 +1876,8 @@ export const ErrorResponse = Obj("ErrorResponse", {
   user_id: nullish(Schema.String)
 })
 /**
+ * The type that {@link ErrorResponse} decodes to.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -1742,6 +1896,8 @@ export interface ErrorResponse extends Schema.Schema.Type<typeof ErrorResponse> 
  */
 export const FinishReason = openEnum("stop", "length", "tool_calls", "content_filter", "error")
 /**
+ * The type that {@link FinishReason} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1764,6 +1920,8 @@ export const TokenLogprob = Obj("TokenLogprob", {
   top_logprobs: nullish(Schema.Array(Obj("TopLogprob", tokenCounts)))
 })
 /**
+ * The type that {@link TokenLogprob} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1780,6 +1938,8 @@ export const Logprobs = Obj("Logprobs", {
   refusal: nullish(Schema.Array(TokenLogprob))
 })
 /**
+ * The type that {@link Logprobs} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1803,6 +1963,8 @@ export const Annotation = Obj("Annotation", {
   file: Schema.optional(Schema.Unknown)
 })
 /**
+ * The type that {@link Annotation} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1824,6 +1986,8 @@ export const ResponseToolCall = Obj("ResponseToolCall", {
   index: nullish(Schema.Number)
 })
 /**
+ * The type that {@link ResponseToolCall} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1840,6 +2004,8 @@ const knownContentPartTypes = ["text", "image_url", "input_audio", "video_url", 
  */
 export const OtherContentPart = Obj("OtherContentPart", { type: otherTag(knownContentPartTypes) })
 /**
+ * The type that {@link OtherContentPart} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1854,6 +2020,8 @@ export interface OtherContentPart extends Schema.Schema.Type<typeof OtherContent
  */
 export const ResponseContentPart = Schema.Union(...ContentPart.members, OtherContentPart)
 /**
+ * The type that {@link ResponseContentPart} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1884,6 +2052,8 @@ export const ChatMessage = Obj("ChatMessage", {
   model: nullish(Schema.String)
 })
 /**
+ * The type that {@link ChatMessage} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1904,6 +2074,8 @@ export const ChatChoice = Obj("ChatChoice", {
   error: nullish(ErrorDetail)
 })
 /**
+ * The type that {@link ChatChoice} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -1948,6 +2120,8 @@ export const Usage = Obj("Usage", {
   }))
 })
 /**
+ * The type that {@link Usage} decodes to.
+ *
  * @since 0.1.0
  * @category usage
  */
@@ -1977,6 +2151,8 @@ export const ChatResponse = Obj("ChatResponse", {
   choices: Schema.Array(ChatChoice)
 })
 /**
+ * The type that {@link ChatResponse} decodes to.
+ *
  * @since 0.1.0
  * @category response
  */
@@ -2004,6 +2180,8 @@ export const ToolCallDelta = Obj("ToolCallDelta", {
   }))
 })
 /**
+ * The type that {@link ToolCallDelta} decodes to.
+ *
  * @since 0.1.0
  * @category streaming
  */
@@ -2021,6 +2199,8 @@ export const Delta = Obj("Delta", {
   tool_calls: nullish(Schema.Array(ToolCallDelta))
 })
 /**
+ * The type that {@link Delta} decodes to.
+ *
  * @since 0.1.0
  * @category streaming
  */
@@ -2042,6 +2222,8 @@ export const StreamChoice = Obj("StreamChoice", {
   error: nullish(ErrorDetail)
 })
 /**
+ * The type that {@link StreamChoice} decodes to.
+ *
  * @since 0.1.0
  * @category streaming
  */
@@ -2062,6 +2244,8 @@ export const ChatStreamChunk = Obj("ChatStreamChunk", {
   debug: Schema.optional(Schema.Unknown)
 })
 /**
+ * The type that {@link ChatStreamChunk} decodes to.
+ *
  * @since 0.1.0
  * @category streaming
  */

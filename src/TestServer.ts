@@ -47,7 +47,8 @@ export interface TestServer {
 }
 
 /**
- * Where to listen: port 0 (any free port) and host 127.0.0.1 by default.
+ * Where to listen: port 0 (any free port) and host 127.0.0.1 by default; and whether a browser page
+ * from another origin may call the server (`cors`, off by default).
  *
  * @since 0.1.0
  * @category models
@@ -55,6 +56,18 @@ export interface TestServer {
 export interface Options {
   readonly port?: number
   readonly host?: string
+  /**
+   * Lets a browser page on another origin (a dev server, a test runner's page) call the emulator.
+   * `true` allows any origin; `{ allowedOrigins }` only those (an exact `Origin` value, e.g.
+   * `"http://localhost:5173"`). The server then answers CORS preflights itself (they are not
+   * recorded in `requests` and do not consume the script) and adds `Access-Control-Allow-Origin`
+   * and `Access-Control-Expose-Headers: *` to every response, so the page reads the status, the
+   * body and headers such as `Retry-After`. A request from an origin not allowed gets no CORS
+   * headers, so the browser refuses it, as it would with the real API from a disallowed page.
+   *
+   * @since 0.2.0
+   */
+  readonly cors?: boolean | { readonly allowedOrigins: ReadonlyArray<string> }
 }
 
 /**

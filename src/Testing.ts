@@ -12,13 +12,25 @@
  *
  * @example
  * ```ts
+ * import { Effect, Fiber, Layer, Redacted, TestClock, TestContext } from "effect"
+ * import { Chat, OpenRouterConfig } from "effect-openrouter"
  * import * as Testing from "effect-openrouter/Testing"
+ *
+ * const program = Chat.collect(Chat.stream({ messages: [{ role: "user", content: "Hi" }] }))
  *
  * const script = [
  *   Testing.error(429, { retryAfter: "2 seconds" }),
  *   Testing.stream({ deltas: ["Hel", "lo"] })
  * ]
- * program.pipe(Effect.provide(Testing.layer(script)))
+ * const TestLayer = Layer.merge(Testing.layer(script), OpenRouterConfig.layer({ apiKey: Redacted.make("test") }))
+ *
+ * Effect.gen(function*() {
+ *   const fiber = yield* Effect.fork(program)
+ *   yield* TestClock.adjust("2 seconds") // the Retry-After wait, on the test clock
+ *   const response = yield* Fiber.join(fiber)
+ *   assert.strictEqual(response.choices[0]?.message?.content, "Hello")
+ *   assert.strictEqual((yield* Testing.requests).length, 2)
+ * }).pipe(Effect.provide(TestLayer), Effect.provide(TestContext.TestContext), Effect.runPromise)
  * ```
  *
  * @since 0.1.0
@@ -562,6 +574,8 @@ export const emulator: (request: RecordedRequest, index: number) => Reply = Repl
 export class Recorder extends Context.Tag("effect-openrouter/Testing/Recorder")<Recorder, Recorder.Service>() {}
 
 /**
+ * The types that go with {@link Recorder}.
+ *
  * @since 0.1.0
  * @category in-process
  */
@@ -608,8 +622,16 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
  * {@link layer} plus an `OpenRouterConfig` pointed at it, with a test key: everything `Chat.send` and
  * `Chat.stream` need, in one layer. `options` override the config (e.g. `retry: false`, `timeout`).
  *
+ * @example
  * ```ts
- * program.pipe(Effect.provide(Testing.layerWithConfig([Testing.error(503), Testing.completion()])))
+ * import { Effect } from "effect"
+ * import { Chat, Testing } from "effect-openrouter"
+ *
+ * const program = Chat.send({ messages: [{ role: "user", content: "Hi" }] })
+ *
+ * // no retry: the 503 is the answer
+ * Effect.runPromise(Effect.flip(program).pipe(Effect.provide(Testing.layerWithConfig(Testing.error(503), { retry: false }))))
+ *   .then((error) => assert.strictEqual(error._tag, "ServiceUnavailableResponseError"))
  * ```
  *
  * @since 0.1.0

@@ -39,12 +39,15 @@ export * as Retry from "./Retry.js"
  */
 export * as Schema from "./Schema.js"
 
-/**
- * The configuration service (also `Client.OpenRouterConfig`).
- *
- * @since 0.1.0
- */
-export { OpenRouterConfig } from "./Client.js"
+export {
+  /**
+   * The configuration service (also `Client.OpenRouterConfig`).
+   *
+   * @since 0.1.0
+   * @category services
+   */
+  OpenRouterConfig
+} from "./Client.js"
 
 /**
  * The test kit: script what OpenRouter answers and serve it as an in-process `HttpClient` layer

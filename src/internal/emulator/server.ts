@@ -7,6 +7,7 @@
 import * as Http from "node:http"
 import type * as Net from "node:net"
 import type * as Testing from "../../Testing.js"
+import * as Cors from "./cors.js"
 import * as Render from "./render.js"
 import * as Replies from "./replies.js"
 
@@ -17,6 +18,7 @@ export const BASE_PATH = "/api/v1"
 export interface ListenOptions {
   readonly port?: number
   readonly host?: string
+  readonly cors?: Cors.Options
 }
 
 /** @internal */
@@ -154,7 +156,14 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
       res.socket?.destroy()
     }
     try {
-      res.writeHead(reply.status, { ...reply.headers })
+      const allowed = Cors.allowOrigin(options.cors, req.headers.origin)
+      res.writeHead(
+        reply.status,
+        allowed === undefined ? { ...reply.headers } : {
+          ...reply.headers,
+          ...Cors.responseHeaders(allowed)
+        }
+      )
       res.flushHeaders()
       if (!(await Render.writeBody(reply, sink))) return
       switch (reply.ending ?? "end") {
@@ -181,6 +190,22 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
   }
 
   const server = Http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => {
+    const requestMethod = req.headers["access-control-request-method"]
+    if (
+      req.method === "OPTIONS" && requestMethod !== undefined && options.cors !== undefined && options.cors !== false
+    ) {
+      // A CORS preflight: answered by the server itself, not recorded, not taken from the script.
+      const allowed = Cors.allowOrigin(options.cors, req.headers.origin)
+      req.resume()
+      res.writeHead(
+        204,
+        allowed === undefined
+          ? { "content-length": "0" }
+          : Cors.preflightHeaders(allowed, requestMethod, req.headers["access-control-request-headers"])
+      )
+      res.end()
+      return
+    }
     const address = server.address() as Net.AddressInfo
     respond(req, res, `http://${hostForUrl(address.address)}:${address.port}`).catch(() => {
       res.destroy()
