@@ -1504,7 +1504,8 @@ export interface PreviousError extends Schema.Schema.Type<typeof PreviousError> 
 
 /**
  * `error.metadata`: free-form, with the fields documented for provider,
- * moderation, guardrail, availability and mid-stream errors typed. Use
+ * moderation, guardrail, availability, limit and mid-stream errors typed
+ * (`limit_source`, `remedy_hint`, `resets_at`, `available_providers` since 0.2.0). Use
  * {@link ModerationErrorMetadata}, {@link GuardrailErrorMetadata} and
  * {@link ProviderErrorMetadata} to tell the kinds apart.
  *
@@ -1520,7 +1521,19 @@ export const ErrorMetadata = Obj("ErrorMetadata", {
   flagged_input: nullish(Schema.String),
   model_slug: nullish(Schema.String),
   patterns: nullish(Schema.Array(Schema.String)),
-  previous_errors: nullish(Schema.Array(PreviousError))
+  previous_errors: nullish(Schema.Array(PreviousError)),
+  /** Whether the request used the caller's own provider key. */
+  is_byok: nullish(Schema.Boolean),
+  /** Which limit was hit (e.g. an in-flight spending budget, or a provider's shared pool). */
+  limit_source: nullish(Schema.String),
+  /** What the caller can do about it, in OpenRouter's words. */
+  remedy_hint: nullish(Schema.String),
+  /** When the limit resets (as sent: a timestamp string or a number). */
+  resets_at: nullish(Schema.Union(Schema.String, Schema.Number)),
+  /** The providers that could serve the model (routing errors). */
+  available_providers: nullish(Schema.Array(Schema.String)),
+  /** The providers the request allowed (routing errors). */
+  requested_providers: nullish(Schema.Array(Schema.String))
 })
 /**
  * @since 0.1.0

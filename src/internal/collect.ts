@@ -10,7 +10,9 @@ interface ToolCallAcc {
   type?: string
   name?: string
   arguments: string
+  // Fields of the call and of its `function` other than the ones merged above (first non-empty value).
   extra: Record<string, unknown>
+  functionExtra: Record<string, unknown>
 }
 
 interface ChoiceAcc {
@@ -27,6 +29,46 @@ interface ChoiceAcc {
   finishReason: unknown
   nativeFinishReason: unknown
   logprobs: unknown
+  // Delta fields the schema does not know (`reasoning_content`, ...): strings and arrays concatenated.
+  messageExtra: Record<string, unknown>
+  // Choice fields the schema does not know (`content_filter_results`, ...): the last non-null value.
+  choiceExtra: Record<string, unknown>
+}
+
+/** A value that says nothing: absent, null, an empty string, or 0 for `created` (a placeholder chunk). */
+const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === ""
+
+// Handled on their own: never copied to the top level of the folded response.
+const notEnvelope: ReadonlySet<string> = new Set(["choices", "usage", "object", "error"])
+const knownDelta: ReadonlySet<string> = new Set([
+  "role",
+  "content",
+  "reasoning",
+  "refusal",
+  "reasoning_details",
+  "images",
+  "annotations",
+  "audio",
+  "tool_calls"
+])
+const knownChoice: ReadonlySet<string> = new Set([
+  "index",
+  "delta",
+  "message",
+  "finish_reason",
+  "native_finish_reason",
+  "logprobs",
+  "error"
+])
+const knownToolCall: ReadonlySet<string> = new Set(["index", "id", "type", "function"])
+const knownFunction: ReadonlySet<string> = new Set(["name", "arguments"])
+
+const keepFirst = (into: Record<string, unknown>, from: Record<string, unknown>, known: ReadonlySet<string>) => {
+  for (const key in from) {
+    if (known.has(key)) continue
+    const value = from[key]
+    if (!isEmpty(value) && isEmpty(into[key])) into[key] = value
+  }
 }
 
 const append = (acc: string | undefined, piece: unknown): string | undefined =>
@@ -54,9 +96,14 @@ export class Collector {
 
   add(chunk: S.ChatStreamChunk): void {
     const c = chunk as unknown as Loose
-    for (const key of ["id", "created", "model", "provider", "system_fingerprint", "openrouter_metadata"]) {
+    // Every envelope field, first non-empty value: a placeholder first chunk (Azure: id "", model "",
+    // created 0) does not hide the values of the chunks after it.
+    for (const key in c) {
+      if (notEnvelope.has(key)) continue
       const value = c[key]
-      if (value !== undefined && value !== null && this.top[key] === undefined) this.top[key] = value
+      if (isEmpty(value) || (key === "created" && value === 0)) continue
+      const had = this.top[key]
+      if (had === undefined || (key === "created" && had === 0)) this.top[key] = value
     }
     if (c.usage !== undefined && c.usage !== null) this.usage = c.usage
     const choices = c.choices
@@ -79,7 +126,9 @@ export class Collector {
           audio: undefined,
           finishReason: undefined,
           nativeFinishReason: undefined,
-          logprobs: undefined
+          logprobs: undefined,
+          messageExtra: {},
+          choiceExtra: {}
         }
         this.choices.set(index, acc)
       }
@@ -88,8 +137,21 @@ export class Collector {
         acc.nativeFinishReason = raw.native_finish_reason
       }
       if (isRecord(raw.logprobs)) acc.logprobs = mergeLogprobs(acc.logprobs, raw.logprobs)
+      for (const key in raw) {
+        if (knownChoice.has(key)) continue
+        const value = raw[key]
+        if (value !== undefined && value !== null) acc.choiceExtra[key] = value
+      }
       const delta = raw.delta
       if (!isRecord(delta)) continue
+      for (const key in delta) {
+        if (knownDelta.has(key)) continue
+        const value = delta[key]
+        const had = acc.messageExtra[key]
+        if (typeof value === "string") acc.messageExtra[key] = typeof had === "string" ? had + value : value
+        else if (Array.isArray(value)) acc.messageExtra[key] = Array.isArray(had) ? [...had, ...value] : value
+        else if (value !== undefined && value !== null) acc.messageExtra[key] = value
+      }
       if (typeof delta.role === "string") acc.role ??= delta.role
       acc.content = append(acc.content, delta.content)
       acc.reasoning = append(acc.reasoning, delta.reasoning)
@@ -104,13 +166,16 @@ export class Collector {
           const tcIndex = typeof tc.index === "number" ? tc.index : acc.toolCalls.size
           let call = acc.toolCalls.get(tcIndex)
           if (call === undefined) {
-            call = { index: tcIndex, arguments: "", extra: {} }
+            call = { index: tcIndex, arguments: "", extra: {}, functionExtra: {} }
             acc.toolCalls.set(tcIndex, call)
           }
-          if (typeof tc.id === "string" && call.id === undefined) call.id = tc.id
-          if (typeof tc.type === "string" && call.type === undefined) call.type = tc.type
+          // Later deltas may repeat `id: ""` or `name: ""` (Alibaba, Mistral): never erase a value.
+          if (typeof tc.id === "string" && tc.id !== "" && call.id === undefined) call.id = tc.id
+          if (typeof tc.type === "string" && tc.type !== "" && call.type === undefined) call.type = tc.type
+          keepFirst(call.extra, tc, knownToolCall)
           const fn = tc.function
           if (isRecord(fn)) {
+            keepFirst(call.functionExtra, fn, knownFunction)
             if (typeof fn.name === "string" && fn.name !== "" && call.name === undefined) call.name = fn.name
             if (typeof fn.arguments === "string") call.arguments += fn.arguments
           }
@@ -122,6 +187,7 @@ export class Collector {
   result(): S.ChatResponse {
     const choices = [...this.choices.values()].sort((a, b) => a.index - b.index).map((acc) => {
       const message: Loose = {
+        ...acc.messageExtra,
         role: acc.role ?? "assistant",
         content: acc.content ?? null
       }
@@ -133,12 +199,14 @@ export class Collector {
       if (acc.audio !== undefined) message.audio = acc.audio
       if (acc.toolCalls.size > 0) {
         message.tool_calls = [...acc.toolCalls.values()].sort((a, b) => a.index - b.index).map((call) => ({
+          ...call.extra,
           id: call.id ?? "",
           type: call.type ?? "function",
-          function: { name: call.name ?? "", arguments: call.arguments }
+          function: { ...call.functionExtra, name: call.name ?? "", arguments: call.arguments }
         }))
       }
       const choice: Loose = {
+        ...acc.choiceExtra,
         index: acc.index,
         message,
         finish_reason: acc.finishReason ?? null,

@@ -29,7 +29,8 @@ export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string =>
  */
 export const connectionError = (
   error: HttpClientError.HttpClientError,
-  reason: "RequestFailed" | "ResponseFailed" = error._tag === "RequestError" ? "RequestFailed" : "ResponseFailed"
+  reason: "RequestFailed" | "ResponseFailed" = error._tag === "RequestError" ? "RequestFailed" : "ResponseFailed",
+  generationId?: string
 ): Errors.ConnectionError => {
   const cause = error.cause
   const detail = cause instanceof Error ? cause.message : cause === undefined ? error.reason : String(cause)
@@ -38,7 +39,8 @@ export const connectionError = (
     message: `${
       reason === "RequestFailed" ? "Request failed" : "Reading the response failed"
     }: ${detail} (${error.request.method} ${error.request.url})`,
-    cause
+    cause,
+    generationId
   })
 }
 
@@ -98,11 +100,57 @@ export const statusError = (
       availability: error?.availability ?? undefined,
       headers,
       generationId: headers["x-generation-id"],
+      ...providerDetails(error?.metadata),
       retryAfter: parseRetryAfter(headers, now),
       body: json === undefined ? excerpt(text, RAW_BODY_LIMIT) : json
     }
     return Errors.fromStatus(effective, fields)
   })
+
+/** The provider fields of an error: its name, and its own error from `metadata.raw`. */
+export interface ProviderDetails {
+  readonly providerName?: string
+  readonly providerMessage?: string
+  readonly providerError?: unknown
+}
+
+const upstreamMessage = (error: unknown): string | undefined => {
+  if (typeof error === "string") return error.trim() === "" ? undefined : excerpt(error.trim())
+  if (!isRecord(error)) return undefined
+  const inner = isRecord(error.error) ? error.error : error
+  if (typeof inner.message === "string" && inner.message !== "") return excerpt(inner.message)
+  if (typeof error.error === "string" && error.error !== "") return excerpt(error.error)
+  if (typeof inner.detail === "string" && inner.detail !== "") return excerpt(inner.detail)
+  return undefined
+}
+
+/**
+ * Unpacks `error.metadata`: the provider's name, and `raw` (often the upstream's JSON error as a
+ * string) parsed when it is JSON, the text otherwise, bounded; the upstream's own message from it.
+ */
+export const providerDetails = (metadata: unknown): ProviderDetails => {
+  if (!isRecord(metadata)) return {}
+  const out: { -readonly [K in keyof ProviderDetails]: ProviderDetails[K] } = {}
+  if (typeof metadata.provider_name === "string" && metadata.provider_name !== "") {
+    out.providerName = metadata.provider_name
+  }
+  const raw = metadata.raw
+  if (typeof raw === "string" && raw.trim() !== "") {
+    const trimmed = raw.trim()
+    const parsed = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJson(trimmed) : undefined
+    // A parsed value is only kept when its text was small enough: an error must stay bounded.
+    out.providerError = parsed !== undefined && !(parsed instanceof NotJson) && trimmed.length <= RAW_BODY_LIMIT
+      ? parsed
+      : excerpt(trimmed)
+  } else if (raw !== undefined && raw !== null && typeof raw !== "string") {
+    out.providerError = raw
+  }
+  if (out.providerError !== undefined) {
+    const message = upstreamMessage(out.providerError)
+    if (message !== undefined) out.providerMessage = message
+  }
+  return out
+}
 
 const stringField = (record: unknown, key: string): string | undefined => {
   if (!isRecord(record)) return undefined
@@ -182,7 +230,8 @@ export const jsonInsteadOfStream = (
 export const midStreamError = (
   error: unknown,
   chunk: Record<string, unknown>,
-  contentEmitted: boolean
+  contentEmitted: boolean,
+  generationId?: string
 ): Errors.MidStreamError => {
   const e = isRecord(error) ? error : {}
   const metadata = isRecord(e.metadata) ? e.metadata : undefined
@@ -191,10 +240,10 @@ export const midStreamError = (
     code,
     message: typeof e.message === "string" ? e.message : "The stream reported an error",
     errorType: typeof metadata?.error_type === "string" ? metadata.error_type : undefined,
-    providerName: typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined,
+    ...providerDetails(metadata),
     metadata: metadata as Errors.MidStreamError["metadata"],
     contentEmitted,
-    generationId: typeof chunk.id === "string" ? chunk.id : undefined
+    generationId: typeof chunk.id === "string" && chunk.id !== "" ? chunk.id : generationId
   })
 }
 
