@@ -9,6 +9,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Errors from "../Errors.js"
 import * as S from "../Schema.js"
 import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
@@ -169,12 +170,13 @@ export const decodeError = (
   status: number,
   headers: Readonly<Record<string, string>>,
   text: string,
-  issue: string
+  issue: string,
+  what: string = "a chat completion"
 ): Errors.ResponseDecodeError =>
   new Errors.ResponseDecodeError({
     message: text.trim() === "" ?
       `The response body is empty (status ${status})` :
-      `The response is not a chat completion (status ${status}): ${issue.split("\n")[0]}`,
+      `The response is not ${what} (status ${status}): ${issue.split("\n")[0]}`,
     status,
     excerpt: excerpt(text),
     issue,
@@ -190,20 +192,33 @@ export const decodeError = (
 export const readCompletion = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<S.ChatResponse, Errors.SendError> =>
-  Effect.flatMap(readText(response), (text): Effect.Effect<S.ChatResponse, Errors.SendError> => {
+  readJson(response, S.decodeChatResponse, "choices", "a chat completion")
+
+/**
+ * Reads a complete JSON response with `decode`: an error status, or a 2xx whose body is an error
+ * object (without the body's own `member`), becomes its typed status error; a body that is not JSON
+ * or does not decode becomes a {@link Errors.ResponseDecodeError} naming `what` was expected.
+ */
+export const readJson = <A>(
+  response: HttpClientResponse.HttpClientResponse,
+  decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
+  member: string,
+  what: string
+): Effect.Effect<A, Errors.SendError> =>
+  Effect.flatMap(readText(response), (text): Effect.Effect<A, Errors.SendError> => {
     const status = response.status
     if (status < 200 || status >= 300) return Effect.flip(statusError(status, response.headers, text))
     const json = parseJson(text)
     if (json instanceof NotJson) {
-      return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`))
+      return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`, what))
     }
-    if (errorMember(json) !== undefined && (json as { readonly choices?: unknown }).choices === undefined) {
+    if (errorMember(json) !== undefined && (json as Record<string, unknown>)[member] === undefined) {
       return Effect.flip(statusError(status, response.headers, text))
     }
-    const decoded = S.decodeChatResponse(json)
+    const decoded = decode(json)
     return Either.isRight(decoded)
       ? Effect.succeed(decoded.right)
-      : Effect.fail(decodeError(status, response.headers, text, decoded.left.message))
+      : Effect.fail(decodeError(status, response.headers, text, decoded.left.message, what))
   })
 
 /**

@@ -342,6 +342,17 @@ export const sse = (
 }
 
 /** @internal */
+export const streamOf = (body: Readonly<Record<string, unknown>>, options: Testing.StreamOfOptions = {}): Testing.Reply =>
+  sse(Wire.streamChunks(body, options.pieceLength), {
+    ...options,
+    headers: mergeHeaders(
+      typeof body.id === "string" && body.id !== "" ? { "x-generation-id": body.id } : {},
+      options.headers
+    ),
+    done: true
+  })
+
+/** @internal */
 export const scriptError = (message: string): Testing.Reply =>
   error(500, { message, metadata: { error_type: "server", emulator: true } })
 
