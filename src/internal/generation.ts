@@ -21,12 +21,22 @@ export interface GetOptions extends Pick<CallOptions, "headers" | "timeout" | "r
   readonly wait?: Duration.DurationInput | undefined
 }
 
-/** How often a lookup that answered 404 is tried again while waiting for the stats. */
-const waitSchedule = (wait: Duration.Duration) =>
-  Schedule.exponential("250 millis", 2).pipe(
-    Schedule.union(Schedule.spaced("2 seconds")),
-    Schedule.upTo(wait)
-  )
+/**
+ * When a lookup that answered 404 is tried again while waiting for the stats: after 250 ms, doubling
+ * up to every 2 s, as long as the waits add up to at most `wait`.
+ */
+const waitSchedule = (wait: Duration.Duration): Schedule.Schedule<unknown> | undefined => {
+  const limit = Duration.toMillis(wait)
+  if (limit === Infinity) return Schedule.exponential("250 millis").pipe(Schedule.union(Schedule.spaced("2 seconds")))
+  const delays: Array<Duration.Duration> = []
+  let total = 0
+  for (let next = 250; total + next <= limit; next = Math.min(next * 2, 2000)) {
+    total += next
+    delays.push(Duration.millis(next))
+  }
+  const [first, ...rest] = delays
+  return first === undefined ? undefined : Schedule.fromDelays(first, ...rest)
+}
 
 const readGeneration = (response: Parameters<typeof readJson>[0]) =>
   Effect.map(
@@ -51,11 +61,8 @@ export const get = (
         executeWithin(client, prepared.right, timeout, "The generation lookup", readGeneration),
         retryPolicy(config, options as CallOptions | undefined)
       )
-      if (options?.wait === undefined) return lookup
-      const wait = Duration.decode(options.wait)
-      return Effect.retry(lookup, {
-        schedule: waitSchedule(wait),
-        while: (error) => error._tag === "NotFoundResponseError"
-      })
+      const schedule = options?.wait === undefined ? undefined : waitSchedule(Duration.decode(options.wait))
+      if (schedule === undefined) return lookup
+      return Effect.retry(lookup, { schedule, while: (error) => error._tag === "NotFoundResponseError" })
     })
   })
