@@ -346,7 +346,8 @@ export const streamOf = (body: Readonly<Record<string, unknown>>, options: Testi
   sse(Wire.streamChunks(body, options.pieceLength), {
     ...options,
     headers: mergeHeaders(
-      typeof body.id === "string" && body.id !== "" ? { "x-generation-id": body.id } : {},
+      // Only an id a header can carry (printable ASCII) is repeated as X-Generation-Id.
+      typeof body.id === "string" && /^[\x21-\x7e]+$/.test(body.id) ? { "x-generation-id": body.id } : {},
       options.headers
     ),
     done: true
