@@ -569,6 +569,8 @@ function printed(this: ProviderFields): string {
     : `${head} (${who}: ${this.providerMessage})`
 }
 
-for (const Class of [...Object.values(statusTable).map((entry) => entry.Class), OpenRouterDefaultError, MidStreamError]) {
+for (
+  const Class of [...Object.values(statusTable).map((entry) => entry.Class), OpenRouterDefaultError, MidStreamError]
+) {
   Object.defineProperty(Class.prototype, "toString", { value: printed, writable: true, configurable: true })
 }

@@ -107,17 +107,24 @@ describe("Chat.collect equals Chat.send", () => {
 
   describe.each(httpClients)("over %s", (_name, http) => {
     it.scopedLive("for a handful of generated completions over a real socket", () =>
-      Effect.forEach(fc.sample(completion, 10), (body) =>
-        withServer(http, bothForms(body, 5), () =>
-          Effect.gen(function*() {
-            const sent = yield* Chat.send(request)
-            expect(yield* Chat.collect(Chat.stream(request))).toEqual(sent)
-          })).pipe(Effect.scoped)))
+      Effect.forEach(
+        fc.sample(completion, 10),
+        (body) =>
+          withServer(http, bothForms(body, 5), () =>
+            Effect.gen(function*() {
+              const sent = yield* Chat.send(request)
+              expect(yield* Chat.collect(Chat.stream(request))).toEqual(sent)
+            })).pipe(Effect.scoped)
+      ))
   })
 })
 
 describe("Chat.collect envelope", () => {
-  const chunk = (fields: object, delta: object = {}) => ({ object: "chat.completion.chunk", ...fields, choices: [{ index: 0, delta }] })
+  const chunk = (fields: object, delta: object = {}) => ({
+    object: "chat.completion.chunk",
+    ...fields,
+    choices: [{ index: 0, delta }]
+  })
 
   it.effect("takes id, model and created from the first chunk that has them non-empty (Azure's placeholder)", () =>
     Effect.gen(function*() {
@@ -158,7 +165,9 @@ describe("Chat.collect envelope", () => {
     }).pipe(Effect.provide(Testing.layerWithConfig(
       Testing.sse([
         chunk({ id: "g" }, { tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "f" } }] }),
-        chunk({ id: "g" }, { tool_calls: [{ index: 0, id: "", type: "function", function: { name: "", arguments: "{\"a\":" } }] }),
+        chunk({ id: "g" }, {
+          tool_calls: [{ index: 0, id: "", type: "function", function: { name: "", arguments: "{\"a\":" } }]
+        }),
         chunk({ id: "g" }, { tool_calls: [{ index: 0, function: { arguments: "1}" } }] })
       ], { done: true }),
       { retry: false }

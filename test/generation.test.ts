@@ -1,6 +1,6 @@
-import { describe, expect, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -16,20 +16,24 @@ const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "
 
 describe.each(httpClients)("Generation.get over %s", (_name, http) => {
   it.scopedLive("returns the stats of a completion the emulator served", () =>
-    withServer(http, Testing.completion({ content: "Hello", usage: { prompt_tokens: 12, completion_tokens: 7 } }), () =>
-      Effect.gen(function*() {
-        const response = yield* Chat.send(request)
-        const stats = yield* Generation.get(response.id!)
-        expect(stats.id).toBe(response.id)
-        expect(stats.model).toBe(response.model)
-        expect(stats.provider_name).toBe("Emulator")
-        expect(stats.streamed).toBe(false)
-        expect(stats.cancelled).toBe(false)
-        expect(stats.finish_reason).toBe("stop")
-        expect(stats.tokens_prompt).toBe(12)
-        expect(stats.tokens_completion).toBe(7)
-        expect(stats.total_cost).toBe(response.usage!.cost)
-      })))
+    withServer(
+      http,
+      Testing.completion({ content: "Hello", usage: { prompt_tokens: 12, completion_tokens: 7 } }),
+      () =>
+        Effect.gen(function*() {
+          const response = yield* Chat.send(request)
+          const stats = yield* Generation.get(response.id!)
+          expect(stats.id).toBe(response.id)
+          expect(stats.model).toBe(response.model)
+          expect(stats.provider_name).toBe("Emulator")
+          expect(stats.streamed).toBe(false)
+          expect(stats.cancelled).toBe(false)
+          expect(stats.finish_reason).toBe("stop")
+          expect(stats.tokens_prompt).toBe(12)
+          expect(stats.tokens_completion).toBe(7)
+          expect(stats.total_cost).toBe(response.usage!.cost)
+        })
+    ))
 
   it.scopedLive("sends GET {baseUrl}/generation?id= with the key and no body", () =>
     withServer(http, Testing.completion({ id: "gen-shape-1" }), (server) =>
@@ -47,25 +51,33 @@ describe.each(httpClients)("Generation.get over %s", (_name, http) => {
       })))
 
   it.scopedLive("returns the stats of a stream, with its usage", () =>
-    withServer(http, Testing.stream({ deltas: ["a", "b"], usage: { prompt_tokens: 3, completion_tokens: 2 } }), () =>
-      Effect.gen(function*() {
-        const response = yield* Chat.collect(Chat.stream(request))
-        const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
-        expect(stats.streamed).toBe(true)
-        expect(stats.cancelled).toBe(false)
-        expect(stats.tokens_completion).toBe(2)
-        expect(stats.total_cost).toBe(response.usage!.cost)
-      })))
+    withServer(
+      http,
+      Testing.stream({ deltas: ["a", "b"], usage: { prompt_tokens: 3, completion_tokens: 2 } }),
+      () =>
+        Effect.gen(function*() {
+          const response = yield* Chat.collect(Chat.stream(request))
+          const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
+          expect(stats.streamed).toBe(true)
+          expect(stats.cancelled).toBe(false)
+          expect(stats.tokens_completion).toBe(2)
+          expect(stats.total_cost).toBe(response.usage!.cost)
+        })
+    ))
 
   it.scopedLive("marks a stream the consumer stopped early as cancelled", () =>
-    withServer(http, Testing.stream({ deltas: Testing.pieces(50), chunkDelay: "20 millis" }), () =>
-      Effect.gen(function*() {
-        const chunks = yield* Stream.runCollect(Stream.take(Chat.stream(request), 2))
-        const id = [...chunks][0]!.id!
-        const stats = yield* Generation.get(id, { wait: "10 seconds" })
-        expect(stats.cancelled).toBe(true)
-        expect(stats.streamed).toBe(true)
-      })))
+    withServer(
+      http,
+      Testing.stream({ deltas: Testing.pieces(50), chunkDelay: "20 millis" }),
+      () =>
+        Effect.gen(function*() {
+          const chunks = yield* Stream.runCollect(Stream.take(Chat.stream(request), 2))
+          const id = [...chunks][0]!.id!
+          const stats = yield* Generation.get(id, { wait: "10 seconds" })
+          expect(stats.cancelled).toBe(true)
+          expect(stats.streamed).toBe(true)
+        })
+    ))
 
   it.scopedLive("looks up the generation a MidStreamError names", () =>
     withServer(http, Testing.midStreamError({ after: 2 }), () =>

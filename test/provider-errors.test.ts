@@ -186,7 +186,9 @@ describe("402 with a temporary limit", () => {
       expect(Errors.isRetryable(withoutRetryAfter)).toBe(false)
       expect(Errors.isRetryable(outOfCredits)).toBe(false)
       expect(Duration.toSeconds(Errors.retryAfter(withBoth)!)).toBe(3)
-    }).pipe(Effect.provide(inProcess([temporaryLimit(3), temporaryLimit(), Testing.error(402, { retryAfter: 3 })], false))))
+    }).pipe(
+      Effect.provide(inProcess([temporaryLimit(3), temporaryLimit(), Testing.error(402, { retryAfter: 3 })], false))
+    ))
 
   it.effect("fails an out-of-credits 402 at once under the default policy", () =>
     Effect.gen(function*() {

@@ -71,7 +71,7 @@ const tagOf: Readonly<Record<number, string>> = {
 }
 
 /** Every chunk a stream emits, and how it ended. */
-const drain = (stream: Stream.Stream<S.ChatStreamChunk, Errors.StreamError, any>) =>
+const drain = <R>(stream: Stream.Stream<S.ChatStreamChunk, Errors.StreamError, R>) =>
   Effect.gen(function*() {
     const chunks: Array<S.ChatStreamChunk> = []
     const result = yield* Stream.runForEach(stream, (chunk) => Effect.sync(() => chunks.push(chunk))).pipe(
@@ -92,7 +92,9 @@ const expectedFold = (chunks: ReadonlyArray<Wire>) => {
   const usage = chunks.map((c) => c.usage).filter((u) => u !== undefined && u !== null).at(-1)
   const indexes = [...new Set(chunks.flatMap((c) => (c.choices as Array<Wire>).map((ch) => ch.index ?? 0)))]
   const choices = indexes.map((index) => {
-    const mine: Array<Wire> = chunks.flatMap((c) => (c.choices as Array<Wire>).filter((ch) => (ch.index ?? 0) === index))
+    const mine: Array<Wire> = chunks.flatMap((c) =>
+      (c.choices as Array<Wire>).filter((ch) => (ch.index ?? 0) === index)
+    )
     const deltas: Array<Wire> = mine.map((ch) => ch.delta).filter((d) => d !== undefined && d !== null)
     const text = (key: string) => {
       const pieces = deltas.map((d) => d[key]).filter((v) => typeof v === "string")
@@ -153,11 +155,15 @@ describe.skipIf(recordedDir === undefined)("replay of recorded traffic", () => {
       const body = JSON.parse(text) as Wire
 
       it.scopedLive("Chat.send returns the body unchanged", () =>
-        withServer(http, Testing.raw({ headers: { "content-type": "application/json" }, body: text }), () =>
-          Effect.gen(function*() {
-            const response = yield* Chat.send(request)
-            expect(response).toEqual(body)
-          })))
+        withServer(
+          http,
+          Testing.raw({ headers: { "content-type": "application/json" }, body: text }),
+          () =>
+            Effect.gen(function*() {
+              const response = yield* Chat.send(request)
+              expect(response).toEqual(body)
+            })
+        ))
 
       it.scopedLive("Chat.collect over the body streamed equals what Chat.send returns", () =>
         withServer(

@@ -342,7 +342,10 @@ export const sse = (
 }
 
 /** @internal */
-export const streamOf = (body: Readonly<Record<string, unknown>>, options: Testing.StreamOfOptions = {}): Testing.Reply =>
+export const streamOf = (
+  body: Readonly<Record<string, unknown>>,
+  options: Testing.StreamOfOptions = {}
+): Testing.Reply =>
   sse(Wire.streamChunks(body, options.pieceLength), {
     ...options,
     headers: mergeHeaders(
