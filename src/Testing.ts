@@ -123,7 +123,9 @@ export interface RecordedRequest {
  * with reply N and any request past its end with a 500 JSON error saying
  * `no scripted answer for request #N` (1-based); a function computes the Reply from the request
  * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message).
- * Only `POST .../chat/completions` requests consume the script; any other route gets a 404.
+ * Only `POST .../chat/completions` requests consume the script; `GET .../generation?id=` answers with
+ * the stats of a completion this emulator served (404 until its response has ended, as on OpenRouter);
+ * any other route gets a 404.
  *
  * @since 0.1.0
  * @category models
