@@ -23,6 +23,7 @@ cat > check.mjs <<'JS'
 import * as Root from "effect-openrouter"
 import * as Chat from "effect-openrouter/Chat"
 import * as Errors from "effect-openrouter/Errors"
+import * as Generation from "effect-openrouter/Generation"
 import * as Schema from "effect-openrouter/Schema"
 import * as Retry from "effect-openrouter/Retry"
 import * as Testing from "effect-openrouter/Testing"
@@ -35,6 +36,7 @@ expect(typeof Root.OpenRouterConfig.layer === "function", "OpenRouterConfig.laye
 expect(Root.Errors.BadRequestResponseError === Errors.BadRequestResponseError, "Errors subpath")
 expect(Root.Schema.ChatRequest === Schema.ChatRequest, "Schema subpath")
 expect(typeof Retry.make === "function", "Retry subpath")
+expect(Root.Generation.get === Generation.get, "Generation subpath")
 
 // One real call against the packed emulator, through the packed client.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))
@@ -46,8 +48,16 @@ const response = await Chat.send({ messages: [{ role: "user", content: "hi" }] }
   )),
   Effect.runPromise
 )
+const stats = await Generation.get(response.id).pipe(
+  Effect.provide(Layer.merge(
+    FetchHttpClient.layer,
+    Root.OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: server.url })
+  )),
+  Effect.runPromise
+)
 await server.close()
 expect(response.choices[0].message.content === "packed ok", "a completion through the packed package")
+expect(stats.id === response.id, "its generation looked up through the packed package")
 console.log("pack check ok: root, subpaths and a completion through the packed package")
 JS
 node check.mjs

@@ -110,6 +110,22 @@ describe.each(httpClients)("provider errors over %s", (_name, http) => {
         expect(error.generationId).toBe("gen-cut-1")
       })))
 
+  it.scopedLive("names the generation (X-Generation-Id) of a completion whose body was cut off", () =>
+    withServer(
+      http,
+      Testing.raw({
+        headers: { "content-type": "application/json", "x-generation-id": "gen-send-cut" },
+        body: "{\"id\": \"gen-send-cut\", \"choi",
+        ending: "reset"
+      }),
+      () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(Chat.send(request))
+          if (error._tag !== "ConnectionError") throw new Error(error._tag)
+          expect(error.generationId).toBe("gen-send-cut")
+        })
+    ))
+
   it.scopedLive("names the generation of a stream whose connection is reset", () =>
     withServer(http, Testing.reset({ after: 3, id: "gen-reset-1" }), () =>
       Effect.gen(function*() {

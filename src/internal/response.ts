@@ -49,7 +49,7 @@ export const connectionError = (
 export const readText = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<string, Errors.ConnectionError> =>
-  Effect.mapError(response.text, (e) => connectionError(e, "ResponseFailed"))
+  Effect.mapError(response.text, (e) => connectionError(e, "ResponseFailed", response.headers["x-generation-id"]))
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
