@@ -5,6 +5,7 @@
  * of an error (`MidStreamError`, `ConnectionError`, a status error), so the cost of a stream that was
  * stopped early or failed can be looked up too.
  *
+ * @example
  * ```ts
  * import { Effect } from "effect"
  * import { Chat, Generation } from "effect-openrouter"

@@ -8,7 +8,8 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { inspect } from "node:util"
-import { Chat, Errors, Generation, OpenRouterConfig, Retry } from "../src/index.js"
+import * as Either from "effect/Either"
+import { Chat, Errors, Generation, OpenRouterConfig, Retry, Schema as S } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
 
@@ -223,4 +224,68 @@ describe("Generation.get in-process (Testing.layer)", () => {
       expect(found.id).toBe(response.id)
       expect(found.streamed).toBe(false)
     }).pipe(Effect.provide(Testing.layerWithConfig(Testing.completion(), { retry: false }))))
+})
+
+describe("Schema.GenerationResponse", () => {
+  // The example of `GenerationResponse` in OpenRouter's OpenAPI document (getGeneration).
+  const specExample = {
+    data: {
+      api_type: "completions",
+      app_id: 12345,
+      cache_discount: null,
+      cancelled: false,
+      created_at: "2024-07-15T23:33:19.433273+00:00",
+      data_region: "global",
+      external_user: "user-123",
+      finish_reason: "stop",
+      generation_time: 1200,
+      http_referer: "https://openrouter.ai/",
+      id: "gen-3bhGkxlo4XFrqiabUM7NDtwDzWwG",
+      is_byok: false,
+      latency: 1250,
+      model: "sao10k/l3-stheno-8b",
+      moderation_latency: 50,
+      native_finish_reason: "stop",
+      native_tokens_cached: 3,
+      native_tokens_completion: 25,
+      native_tokens_completion_images: 0,
+      native_tokens_prompt: 10,
+      native_tokens_reasoning: 5,
+      num_fetches: 0,
+      num_input_audio_prompt: 0,
+      num_media_completion: 0,
+      num_media_prompt: 1,
+      num_search_results: 5,
+      origin: "https://openrouter.ai/",
+      preset_id: "a9e8d400-592a-494f-908c-375efa66cafd",
+      provider_name: "Infermatic",
+      provider_responses: null,
+      request_id: "req-1727282430-aBcDeFgHiJkLmNoPqRsT",
+      router: "openrouter/auto",
+      service_tier: "priority",
+      session_id: null,
+      streamed: true,
+      tokens_completion: 25,
+      tokens_prompt: 10,
+      total_cost: 0.0015,
+      upstream_id: "chatcmpl-791bcf62-080e-4568-87d0-94c72e3b4946",
+      upstream_inference_cost: 0.0012,
+      usage: 0.0015,
+      user_agent: "Mozilla/5.0",
+      web_search_engine: "exa"
+    }
+  }
+
+  it("decodes the spec's example unchanged, and every field it shows is typed", () => {
+    expect(Either.getOrThrow(S.decodeGenerationResponse(specExample))).toEqual(specExample)
+    const typed = Object.keys(S.Generation.fields)
+    for (const key of Object.keys(specExample.data)) expect(typed).toContain(key)
+  })
+
+  it("is tolerant: only id is required, nulls and unknown values are kept", () => {
+    const sparse = { data: { id: "gen-1", total_cost: null, api_type: "something_new", extra: { a: 1 } } }
+    expect(Either.getOrThrow(S.decodeGenerationResponse(sparse))).toEqual(sparse)
+    expect(Either.isLeft(S.decodeGenerationResponse({ data: { total_cost: 1 } }))).toBe(true)
+    expect(Either.isLeft(S.decodeGenerationResponse({ data: { id: "gen-1", total_cost: "1" } }))).toBe(true)
+  })
 })

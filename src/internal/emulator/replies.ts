@@ -390,7 +390,7 @@ const isReplyArray = (script: Testing.Script): script is ReadonlyArray<Testing.R
 export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
   error(404, {
     message:
-      `Not Found: the OpenRouter emulator only serves POST .../chat/completions, not ${request.method} ${request.path}`,
+      `Not Found: the OpenRouter emulator only serves POST .../chat/completions and GET .../generation, not ${request.method} ${request.path}`,
     metadata: { error_type: "not_found" }
   })
 
