@@ -138,11 +138,11 @@ export const providerDetails = (metadata: unknown): ProviderDetails => {
   const raw = metadata.raw
   if (typeof raw === "string" && raw.trim() !== "") {
     const trimmed = raw.trim()
-    const parsed = trimmed.startsWith("{") || trimmed.startsWith("[") ? parseJson(trimmed) : undefined
-    // A parsed value is only kept when its text was small enough: an error must stay bounded.
-    out.providerError = parsed !== undefined && !(parsed instanceof NotJson) && trimmed.length <= RAW_BODY_LIMIT
-      ? parsed
-      : excerpt(trimmed)
+    // Only a small enough text is parsed: an error must stay bounded.
+    const parsed = trimmed.length <= RAW_BODY_LIMIT && (trimmed.startsWith("{") || trimmed.startsWith("["))
+      ? parseJson(trimmed)
+      : undefined
+    out.providerError = parsed !== undefined && !(parsed instanceof NotJson) ? parsed : excerpt(trimmed)
   } else if (raw !== undefined && raw !== null && typeof raw !== "string") {
     out.providerError = raw
   }
