@@ -49,6 +49,7 @@ cat > check.mjs <<'JS'
 import * as Root from "effect-openrouter"
 import * as Chat from "effect-openrouter/Chat"
 import * as Errors from "effect-openrouter/Errors"
+import * as Generation from "effect-openrouter/Generation"
 import * as Schema from "effect-openrouter/Schema"
 import * as Retry from "effect-openrouter/Retry"
 import * as Testing from "effect-openrouter/Testing"
@@ -64,18 +65,22 @@ expect(Root.Errors.BadRequestResponseError === Errors.BadRequestResponseError, "
 expect(Root.Schema.ChatRequest === Schema.ChatRequest, "Schema subpath")
 expect(typeof Retry.make === "function", "Retry subpath")
 for (const subpath of process.argv.slice(2)) await import(subpath)
+expect(Root.Generation.get === Generation.get, "Generation subpath")
 
 // Real calls against the packed emulator, through the packed client, with both HttpClients.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))
 for (const http of [FetchHttpClient.layer, NodeHttpClient.layerUndici]) {
+  const config = Root.OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: server.url })
   const response = await Chat.send({ messages: [{ role: "user", content: "hi" }] }).pipe(
-    Effect.provide(Layer.merge(http, Root.OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: server.url }))),
+    Effect.provide(Layer.merge(http, config)),
     Effect.runPromise
   )
   expect(response.choices[0].message.content === "packed ok", "a completion through the packed package")
+  const stats = await Generation.get(response.id).pipe(Effect.provide(Layer.merge(http, config)), Effect.runPromise)
+  expect(stats.id === response.id, "its generation looked up through the packed package")
 }
 await server.close()
-console.log("pack check ok: ESM import of every subpath and completions through the packed package")
+console.log("pack check ok: ESM import of every subpath, completions and their generations through the packed package")
 JS
 node check.mjs $subpaths
 

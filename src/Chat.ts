@@ -93,11 +93,14 @@ export const stream: (
   internalStream.stream
 
 /**
- * Folds a chunk stream into the response a non-streaming call would have returned: content and
- * reasoning concatenated per choice, `reasoning_details` gathered, tool calls merged by `index` (id, type
- * and name from the first delta, `arguments` concatenated), `finish_reason` and `native_finish_reason`
- * from the last chunk that has them, `usage` from the usage chunk, and `id`, `model`, `provider`,
- * `created` from the chunks.
+ * Folds a chunk stream into exactly the response a non-streaming call would have returned: content and
+ * reasoning concatenated per choice (and any other text field of the deltas, e.g. `reasoning_content`),
+ * `reasoning_details`, images and annotations gathered, tool calls merged by `index` (id, type and name
+ * the first non-empty value, `arguments` concatenated), `finish_reason` and `native_finish_reason` from
+ * the last chunk that has them, `usage` from the usage chunk, and every top-level field (`id`, `model`,
+ * `created`, `provider`, `service_tier`, `citations`, ...) from the first chunk where it is non-empty, so
+ * a placeholder first chunk (`id: ""`, `created: 0`) hides nothing. The result's `id` is the generation
+ * id (see `Generation.get`).
  *
  * @since 0.1.0
  * @category streaming

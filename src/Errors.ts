@@ -52,6 +52,15 @@ const responseErrorFields = {
   headers: Schema.Record({ key: Schema.String, value: Schema.String }),
   /** The generation id (`X-Generation-Id`), when the response names one. */
   generationId: Schema.optional(Schema.String),
+  /** `error.metadata.provider_name`: the upstream provider that failed, when OpenRouter names it. @since 0.2.0 */
+  providerName: Schema.optional(Schema.String),
+  /**
+   * The upstream provider's own message: from `error.metadata.raw` (its `error.message` or `message`
+   * when `raw` is JSON, else the raw text), bounded. `message` stays OpenRouter's text. @since 0.2.0
+   */
+  providerMessage: Schema.optional(Schema.String),
+  /** `error.metadata.raw` parsed as JSON when it is JSON text, else the text (bounded). @since 0.2.0 */
+  providerError: Schema.optional(Schema.Unknown),
   /** How long the server asked to wait (`retry-after-ms`, then `Retry-After`), when it said. */
   retryAfter: Schema.optional(Schema.DurationFromSelf),
   /** The parsed JSON body, or the raw text (bounded) when the body is not JSON. */
@@ -83,7 +92,8 @@ export class UnauthorizedResponseError
 {}
 
 /**
- * 402: the account or key is out of credits.
+ * 402: the account or key is out of credits, or (with `metadata.limit_source` and `retryAfter`) a
+ * temporary spending limit was hit, which {@link isRetryable} treats as transient.
  *
  * @since 0.1.0
  * @category status errors
@@ -337,6 +347,11 @@ export class ConnectionError extends Schema.TaggedError<ConnectionError>()("Conn
   message: Schema.String,
   /** The underlying transport error, when there is one. */
   cause: Schema.optional(Schema.Unknown),
+  /**
+   * The generation id, when known: the id of the chunks a cut-off stream delivered, else the
+   * `X-Generation-Id` header; look up what the generation cost with `Generation.get`. @since 0.2.0
+   */
+  generationId: Schema.optional(Schema.String),
   /** How many attempts were made before this error was returned (set by the retry policy). */
   attempts: Schema.optional(Schema.Number)
 }) {}
@@ -434,6 +449,10 @@ export class MidStreamError extends Schema.TaggedError<MidStreamError>()("MidStr
   errorType: Schema.optional(Schema.String),
   /** `error.metadata.provider_name`, when present. */
   providerName: Schema.optional(Schema.String),
+  /** The upstream provider's own message, from `error.metadata.raw` (see the status errors). @since 0.2.0 */
+  providerMessage: Schema.optional(Schema.String),
+  /** `error.metadata.raw` parsed as JSON when it is JSON text, else the text (bounded). @since 0.2.0 */
+  providerError: Schema.optional(Schema.Unknown),
   /** `error.metadata` as sent. */
   metadata: Schema.optional(S.ErrorMetadata),
   /** Whether any content (text, reasoning, tool call, ...) had been emitted before the error. */
@@ -490,9 +509,10 @@ const transientErrorTypes: ReadonlySet<string> = new Set([
 /**
  * Whether a failure is transient, so that trying the same request again may succeed (the default
  * `while` of every retry policy): 408, 429, 500, 502, 503, 524, 529 (and 409 and other 5xx statuses
- * without a class of their own), connection errors, timeouts, and mid-stream errors of a transient kind
- * (overloaded, unavailable, rate limited, or a transient code). Never 400, 401, 402, 403, 404, 413,
- * 422, an invalid request or an undecodable response. An availability error whose body says
+ * without a class of their own), connection errors, timeouts, mid-stream errors of a transient kind
+ * (overloaded, unavailable, rate limited, or a transient code), and a 402 that marks a temporary limit
+ * (`metadata.limit_source` with a `Retry-After`). Never 400, 401, 403, 404, 413, 422, any other 402,
+ * an invalid request or an undecodable response. An availability error whose body says
  * `retryable: false` is not transient.
  *
  * @since 0.1.0
@@ -511,9 +531,19 @@ export const isRetryable = (error: StreamError): boolean => {
         (typeof error.code === "number" && isRetryableStatus(error.code))
     default:
       if (error.availability?.retryable === false) return false
+      if (error.status === 402) return isTemporaryLimit(error)
       return isRetryableStatus(error.status)
   }
 }
+
+/**
+ * Whether a 402 is a temporary limit rather than an empty account: its metadata names the limit
+ * (`limit_source`, e.g. an exhausted in-flight spending budget) and the response says when to retry
+ * (`Retry-After`). Other 402s are final.
+ */
+const isTemporaryLimit = (error: StatusError): boolean =>
+  error.retryAfter !== undefined && typeof error.metadata?.limit_source === "string" &&
+  error.metadata.limit_source !== ""
 
 /**
  * The delay the server asked for, if the failure carries one.
@@ -523,3 +553,31 @@ export const isRetryable = (error: StreamError): boolean => {
  */
 export const retryAfter = (error: StreamError): Duration.Duration | undefined =>
   isStatusError(error) ? error.retryAfter : undefined
+
+// ---------------------------------------------------------------------------
+// The printed form
+// ---------------------------------------------------------------------------
+
+interface ProviderFields {
+  readonly _tag: string
+  readonly message: string
+  readonly providerName?: string | undefined
+  readonly providerMessage?: string | undefined
+}
+
+// `String(error)` and `console.log(error)` show the upstream provider and its own message after
+// OpenRouter's (which is often only "Provider returned error"); `message` stays OpenRouter's text.
+function printed(this: ProviderFields): string {
+  const head = `${this._tag}: ${this.message}`
+  if (this.providerName === undefined && this.providerMessage === undefined) return head
+  const who = this.providerName === undefined ? "provider" : `provider ${this.providerName}`
+  return this.providerMessage === undefined || this.providerMessage === this.message
+    ? `${head} (${who})`
+    : `${head} (${who}: ${this.providerMessage})`
+}
+
+for (
+  const Class of [...Object.values(statusTable).map((entry) => entry.Class), OpenRouterDefaultError, MidStreamError]
+) {
+  Object.defineProperty(Class.prototype, "toString", { value: printed, writable: true, configurable: true })
+}

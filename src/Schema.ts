@@ -1640,7 +1640,8 @@ export interface PreviousError extends Schema.Schema.Type<typeof PreviousError> 
 
 /**
  * `error.metadata`: free-form, with the fields documented for provider,
- * moderation, guardrail, availability and mid-stream errors typed. Use
+ * moderation, guardrail, availability, limit and mid-stream errors typed
+ * (`limit_source`, `remedy_hint`, `resets_at`, `available_providers` since 0.2.0). Use
  * {@link ModerationErrorMetadata}, {@link GuardrailErrorMetadata} and
  * {@link ProviderErrorMetadata} to tell the kinds apart.
  *
@@ -1656,7 +1657,19 @@ export const ErrorMetadata = Obj("ErrorMetadata", {
   flagged_input: nullish(Schema.String),
   model_slug: nullish(Schema.String),
   patterns: nullish(Schema.Array(Schema.String)),
-  previous_errors: nullish(Schema.Array(PreviousError))
+  previous_errors: nullish(Schema.Array(PreviousError)),
+  /** Whether the request used the caller's own provider key. */
+  is_byok: nullish(Schema.Boolean),
+  /** Which limit was hit (e.g. an in-flight spending budget, or a provider's shared pool). */
+  limit_source: nullish(Schema.String),
+  /** What the caller can do about it, in OpenRouter's words. */
+  remedy_hint: nullish(Schema.String),
+  /** When the limit resets (as sent: a timestamp string or a number). */
+  resets_at: nullish(Schema.Union(Schema.String, Schema.Number)),
+  /** The providers that could serve the model (routing errors). */
+  available_providers: nullish(Schema.Array(Schema.String)),
+  /** The providers the request allowed (routing errors). */
+  requested_providers: nullish(Schema.Array(Schema.String))
 })
 /**
  * The type that {@link ErrorMetadata} decodes to.
@@ -2252,6 +2265,95 @@ export const ChatStreamChunk = Obj("ChatStreamChunk", {
 export interface ChatStreamChunk extends Schema.Schema.Type<typeof ChatStreamChunk> {}
 
 // ---------------------------------------------------------------------------
+// generations (`GET /generation?id=`)
+// ---------------------------------------------------------------------------
+
+const nullableInt = nullish(Schema.Number)
+const nullableText = nullish(Schema.String)
+
+/**
+ * What OpenRouter recorded about one generation (`GET /generation?id=`, the spec's
+ * `GenerationResponse.data`): exact cost, native token counts, timings, whether it was streamed or
+ * cancelled. Decoded tolerantly: only `id` is required, every other field may be missing or `null`,
+ * open enums keep unknown values, unknown fields are kept.
+ *
+ * @since 0.2.0
+ * @category generations
+ */
+export const Generation = Obj("Generation", {
+  id: Schema.String,
+  upstream_id: nullableText,
+  /** The total cost in credits (USD). */
+  total_cost: nullableNumber,
+  cache_discount: nullableNumber,
+  upstream_inference_cost: nullableNumber,
+  /** ISO 8601 timestamp. */
+  created_at: nullableText,
+  model: nullableText,
+  app_id: nullableInt,
+  streamed: nullish(Schema.Boolean),
+  /** Whether the caller stopped the generation early (a stream closed before its end). */
+  cancelled: nullish(Schema.Boolean),
+  provider_name: nullableText,
+  /** Milliseconds to the first token. */
+  latency: nullableNumber,
+  moderation_latency: nullableNumber,
+  /** Milliseconds the generation took. */
+  generation_time: nullableNumber,
+  finish_reason: nullableText,
+  native_finish_reason: nullableText,
+  service_tier: nullableText,
+  tokens_prompt: nullableInt,
+  tokens_completion: nullableInt,
+  native_tokens_prompt: nullableInt,
+  native_tokens_completion: nullableInt,
+  native_tokens_completion_images: nullableInt,
+  native_tokens_reasoning: nullableInt,
+  native_tokens_cached: nullableInt,
+  num_media_prompt: nullableInt,
+  num_input_audio_prompt: nullableInt,
+  num_media_completion: nullableInt,
+  num_search_results: nullableInt,
+  num_fetches: nullableInt,
+  web_search_engine: nullableText,
+  origin: nullableText,
+  usage: nullableNumber,
+  is_byok: nullish(Schema.Boolean),
+  external_user: nullableText,
+  api_type: nullish(openEnum("completions", "embeddings", "rerank", "tts", "stt", "video", "image")),
+  preset_id: nullableText,
+  router: nullableText,
+  provider_responses: nullish(Schema.Array(Schema.Unknown)),
+  user_agent: nullableText,
+  http_referer: nullableText,
+  data_region: nullish(openEnum("global", "europe", "us")),
+  workspace_id: nullableText,
+  request_id: nullableText,
+  response_cache_source_id: nullableText,
+  session_id: nullableText
+})
+/**
+ * @since 0.2.0
+ * @category generations
+ */
+export interface Generation extends Schema.Schema.Type<typeof Generation> {}
+
+/**
+ * The body of `GET /generation?id=`: `{data: Generation}`.
+ *
+ * @since 0.2.0
+ * @category generations
+ */
+export const GenerationResponse = Obj("GenerationResponse", {
+  data: Generation
+})
+/**
+ * @since 0.2.0
+ * @category generations
+ */
+export interface GenerationResponse extends Schema.Schema.Type<typeof GenerationResponse> {}
+
+// ---------------------------------------------------------------------------
 // decoding
 // ---------------------------------------------------------------------------
 
@@ -2295,3 +2397,12 @@ export const decodeErrorResponse: (u: unknown) => Either.Either<ErrorResponse, P
  */
 export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseResult.ParseError> = Decode
   .fastDecoder(ChatRequest)
+
+/**
+ * Decodes the body of `GET /generation?id=`; same fast path as {@link decodeChatResponse}.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeGenerationResponse: (u: unknown) => Either.Either<GenerationResponse, ParseResult.ParseError> =
+  Decode.fastDecoder(GenerationResponse)

@@ -3,7 +3,8 @@
  * that answers `POST /api/v1/chat/completions` from a `Testing.Script`, for integration tests,
  * demos and benchmarks. It renders the same `Testing.Reply` model as the in-process
  * `Testing.layer`, with real timers, respecting backpressure and streaming lazy bodies without
- * buffering them. Any other route gets a 404 JSON error.
+ * buffering them. `GET /api/v1/generation?id=` answers with the stats of a completion it served
+ * (`Generation.get`); any other route gets a 404 JSON error.
  *
  * Run it on its own: `node --import tsx scripts/emulator.ts --port 8787`.
  *

@@ -135,7 +135,9 @@ export interface RecordedRequest {
  * with reply N and any request past its end with a 500 JSON error saying
  * `no scripted answer for request #N` (1-based); a function computes the Reply from the request
  * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message).
- * Only `POST .../chat/completions` requests consume the script; any other route gets a 404.
+ * Only `POST .../chat/completions` requests consume the script; `GET .../generation?id=` answers with
+ * the stats of a completion this emulator served (404 until its response has ended, as on OpenRouter);
+ * any other route gets a 404.
  *
  * @since 0.1.0
  * @category models
@@ -420,6 +422,17 @@ export interface SseOptions extends ReplyOptions {
   readonly done?: boolean
 }
 
+/**
+ * Options of {@link streamOf}.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export interface StreamOfOptions extends Omit<SseOptions, "done"> {
+  /** The length of the pieces text fields are split into; default 16 characters. */
+  readonly pieceLength?: number
+}
+
 // ---------------------------------------------------------------------------------------------
 // Answer constructors
 // ---------------------------------------------------------------------------------------------
@@ -512,6 +525,19 @@ export const raw: (options?: RawOptions) => Reply = Replies.raw
  * @category constructors
  */
 export const sse: (events: Iterable<string | object>, options?: SseOptions) => Reply = Replies.sse
+
+/**
+ * A `chat.completion` body (any shape, e.g. a recorded one) as the stream OpenRouter would send for
+ * it, ending with `data: [DONE]`: the body's envelope on every chunk, each message field as deltas
+ * (text in pieces, lists one element at a time), tool calls by `index` with their arguments in
+ * pieces, a last chunk per choice with `finish_reason` and the choice's other fields, and a usage
+ * chunk. `Chat.collect` over it gives back the body, so one body can answer `Chat.send` (with
+ * `Testing.raw` or a JSON reply) and `Chat.stream` alike.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const streamOf: (body: Readonly<Record<string, unknown>>, options?: StreamOfOptions) => Reply = Replies.streamOf
 
 /**
  * `count` content pieces, `"piece-1 "`, `"piece-2 "`, ... (or `text(i)` for 0-based `i`), as a

@@ -215,9 +215,15 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
           const response = yield* Chat.collect(Chat.stream(request))
           const message = response.choices[0]!.message!
           expect(message.content).toBe("Let me check.")
+          // `index` is kept, as in OpenRouter's non-streaming tool calls (collect equals send).
           expect(message.tool_calls).toEqual([
-            { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" } },
-            { id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } }
+            {
+              index: 0,
+              id: "call_1",
+              type: "function",
+              function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" }
+            },
+            { index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } }
           ])
           expect(response.choices[0]!.finish_reason).toBe("tool_calls")
           expect(response.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 5 })

@@ -1,38 +1,70 @@
 /**
  * Folding stream chunks into the response a non-streaming call returns (`Chat.collect`). Effect-free.
+ *
+ * The fold is the inverse of how OpenRouter streams a completion, field by field, so that
+ * `collect(stream(x))` equals `send(x)`:
+ * - envelope fields (`id`, `model`, `created`, `provider`, `system_fingerprint`, `service_tier`,
+ *   `citations`, any other): the first non-empty value (a placeholder first chunk with `id: ""`,
+ *   `model: ""`, `created: 0` hides nothing), else the first value sent (`null` stays `null`);
+ *   `usage`: the last non-null value; `object` becomes `"chat.completion"`;
+ * - delta fields, known or not: strings concatenated (`content`, `reasoning`, `refusal`,
+ *   `reasoning_content`, ...), arrays concatenated (`reasoning_details`, `images`, `annotations`),
+ *   other values the last one sent; a field only ever sent as `null` stays `null`; `role`: the first;
+ * - tool calls merged by `index`: `id`, `type`, `name` and any other field the first non-empty value,
+ *   `arguments` concatenated;
+ * - choice fields: `finish_reason`, `native_finish_reason` and any other field the last non-null value,
+ *   `logprobs` concatenated; a field never sent stays absent (except `finish_reason`, always there).
  */
 import type * as S from "../Schema.js"
 import { isRecord } from "./json.js"
 
+type Loose = Record<string, unknown>
+
 interface ToolCallAcc {
-  index: number
-  id?: string
-  type?: string
-  name?: string
-  arguments: string
-  extra: Record<string, unknown>
+  readonly index: number
+  readonly call: Loose
+  readonly fn: Loose
 }
 
 interface ChoiceAcc {
-  index: number
-  role: string | undefined
-  content: string | undefined
-  reasoning: string | undefined
-  refusal: string | undefined
-  reasoningDetails: Array<unknown>
-  toolCalls: Map<number, ToolCallAcc>
-  images: Array<unknown>
-  annotations: Array<unknown>
-  audio: unknown
-  finishReason: unknown
-  nativeFinishReason: unknown
-  logprobs: unknown
+  readonly index: number
+  role: unknown
+  readonly message: Loose
+  readonly toolCalls: Map<number, ToolCallAcc>
+  readonly choice: Loose
 }
 
-const append = (acc: string | undefined, piece: unknown): string | undefined =>
-  typeof piece === "string" ? (acc ?? "") + piece : acc
+/** A value that says nothing: absent, null or an empty string. */
+const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === ""
 
-type Loose = Record<string, unknown>
+const hasOwn = (record: Loose, key: string): boolean => Object.prototype.hasOwnProperty.call(record, key)
+
+/** The first non-empty value, else the first value sent. */
+const keepFirst = (into: Loose, key: string, value: unknown, empty: (value: unknown) => boolean = isEmpty): void => {
+  if (value === undefined) return
+  if (!hasOwn(into, key) || (empty(into[key]) && !empty(value))) into[key] = value
+}
+
+/** Strings and arrays concatenated, other values the last non-null one; `null` only if nothing else came. */
+const merge = (into: Loose, key: string, value: unknown): void => {
+  if (value === undefined) return
+  if (value === null) {
+    if (!hasOwn(into, key)) into[key] = null
+    return
+  }
+  const had = into[key]
+  if (typeof value === "string") into[key] = typeof had === "string" ? had + value : value
+  else if (Array.isArray(value)) into[key] = Array.isArray(had) ? [...had, ...value] : [...value]
+  else into[key] = value
+}
+
+/** The last non-null value; `null` only if nothing else came. */
+const keepLast = (into: Loose, key: string, value: unknown): void => {
+  if (value === undefined) return
+  if (value !== null || !hasOwn(into, key)) into[key] = value
+}
+
+const emptyCreated = (value: unknown): boolean => isEmpty(value) || value === 0
 
 // Per-chunk logprobs hold the tokens of that chunk: the response's are their concatenation.
 const mergeLogprobs = (acc: unknown, next: Loose): Loose => {
@@ -50,105 +82,110 @@ const mergeLogprobs = (acc: unknown, next: Loose): Loose => {
 export class Collector {
   private readonly top: Loose = {}
   private readonly choices = new Map<number, ChoiceAcc>()
-  private usage: unknown = undefined
 
   add(chunk: S.ChatStreamChunk): void {
     const c = chunk as unknown as Loose
-    for (const key of ["id", "created", "model", "provider", "system_fingerprint", "openrouter_metadata"]) {
-      const value = c[key]
-      if (value !== undefined && value !== null && this.top[key] === undefined) this.top[key] = value
+    for (const key in c) {
+      switch (key) {
+        case "choices":
+        case "object":
+        case "error":
+          break
+        case "usage":
+          keepLast(this.top, key, c[key])
+          break
+        case "created":
+          keepFirst(this.top, key, c[key], emptyCreated)
+          break
+        default:
+          keepFirst(this.top, key, c[key])
+      }
     }
-    if (c.usage !== undefined && c.usage !== null) this.usage = c.usage
     const choices = c.choices
     if (!Array.isArray(choices)) return
     for (const raw of choices) {
-      if (!isRecord(raw)) continue
-      const index = typeof raw.index === "number" ? raw.index : 0
-      let acc = this.choices.get(index)
-      if (acc === undefined) {
-        acc = {
-          index,
-          role: undefined,
-          content: undefined,
-          reasoning: undefined,
-          refusal: undefined,
-          reasoningDetails: [],
-          toolCalls: new Map(),
-          images: [],
-          annotations: [],
-          audio: undefined,
-          finishReason: undefined,
-          nativeFinishReason: undefined,
-          logprobs: undefined
-        }
-        this.choices.set(index, acc)
+      if (isRecord(raw)) this.addChoice(raw)
+    }
+  }
+
+  private addChoice(raw: Loose): void {
+    const index = typeof raw.index === "number" ? raw.index : 0
+    let acc = this.choices.get(index)
+    if (acc === undefined) {
+      acc = { index, role: undefined, message: {}, toolCalls: new Map(), choice: {} }
+      this.choices.set(index, acc)
+    }
+    for (const key in raw) {
+      const value = raw[key]
+      switch (key) {
+        case "index":
+        case "delta":
+        case "error":
+          break
+        case "logprobs":
+          if (isRecord(value)) acc.choice.logprobs = mergeLogprobs(acc.choice.logprobs, value)
+          else keepLast(acc.choice, key, value)
+          break
+        default:
+          keepLast(acc.choice, key, value)
       }
-      if (raw.finish_reason !== undefined && raw.finish_reason !== null) acc.finishReason = raw.finish_reason
-      if (raw.native_finish_reason !== undefined && raw.native_finish_reason !== null) {
-        acc.nativeFinishReason = raw.native_finish_reason
-      }
-      if (isRecord(raw.logprobs)) acc.logprobs = mergeLogprobs(acc.logprobs, raw.logprobs)
-      const delta = raw.delta
-      if (!isRecord(delta)) continue
-      if (typeof delta.role === "string") acc.role ??= delta.role
-      acc.content = append(acc.content, delta.content)
-      acc.reasoning = append(acc.reasoning, delta.reasoning)
-      acc.refusal = append(acc.refusal, delta.refusal)
-      if (Array.isArray(delta.reasoning_details)) acc.reasoningDetails.push(...delta.reasoning_details)
-      if (Array.isArray(delta.images)) acc.images.push(...delta.images)
-      if (Array.isArray(delta.annotations)) acc.annotations.push(...delta.annotations)
-      if (delta.audio !== undefined && delta.audio !== null) acc.audio = delta.audio
-      if (Array.isArray(delta.tool_calls)) {
-        for (const tc of delta.tool_calls) {
-          if (!isRecord(tc)) continue
-          const tcIndex = typeof tc.index === "number" ? tc.index : acc.toolCalls.size
-          let call = acc.toolCalls.get(tcIndex)
-          if (call === undefined) {
-            call = { index: tcIndex, arguments: "", extra: {} }
-            acc.toolCalls.set(tcIndex, call)
-          }
-          if (typeof tc.id === "string" && call.id === undefined) call.id = tc.id
-          if (typeof tc.type === "string" && call.type === undefined) call.type = tc.type
-          const fn = tc.function
-          if (isRecord(fn)) {
-            if (typeof fn.name === "string" && fn.name !== "" && call.name === undefined) call.name = fn.name
-            if (typeof fn.arguments === "string") call.arguments += fn.arguments
-          }
+    }
+    const delta = raw.delta
+    if (!isRecord(delta)) return
+    for (const key in delta) {
+      const value = delta[key]
+      if (key === "role") {
+        if (typeof value === "string" && value !== "") acc.role ??= value
+      } else if (key === "tool_calls") {
+        if (Array.isArray(value)) {
+          // An empty list stays an empty list; calls replace it in `result`.
+          if (!hasOwn(acc.message, key) || acc.message[key] === null) acc.message[key] = []
+          this.addToolCalls(acc, value)
+        } else {
+          merge(acc.message, key, value)
         }
+      } else {
+        merge(acc.message, key, value)
+      }
+    }
+  }
+
+  private addToolCalls(acc: ChoiceAcc, deltas: ReadonlyArray<unknown>): void {
+    for (const tc of deltas) {
+      if (!isRecord(tc)) continue
+      const index = typeof tc.index === "number" ? tc.index : acc.toolCalls.size
+      let call = acc.toolCalls.get(index)
+      if (call === undefined) {
+        call = { index, call: {}, fn: {} }
+        acc.toolCalls.set(index, call)
+      }
+      // Later deltas may repeat `id: ""` or `name: ""` (Alibaba, Mistral): they never erase a value.
+      for (const key in tc) {
+        if (key !== "index" && key !== "function") keepFirst(call.call, key, tc[key])
+      }
+      const fn = tc.function
+      if (!isRecord(fn)) continue
+      for (const key in fn) {
+        if (key === "arguments") merge(call.fn, key, fn[key])
+        else keepFirst(call.fn, key, fn[key])
       }
     }
   }
 
   result(): S.ChatResponse {
     const choices = [...this.choices.values()].sort((a, b) => a.index - b.index).map((acc) => {
-      const message: Loose = {
-        role: acc.role ?? "assistant",
-        content: acc.content ?? null
-      }
-      if (acc.reasoning !== undefined) message.reasoning = acc.reasoning
-      if (acc.refusal !== undefined) message.refusal = acc.refusal
-      if (acc.reasoningDetails.length > 0) message.reasoning_details = acc.reasoningDetails
-      if (acc.images.length > 0) message.images = acc.images
-      if (acc.annotations.length > 0) message.annotations = acc.annotations
-      if (acc.audio !== undefined) message.audio = acc.audio
+      const message: Loose = { role: acc.role ?? "assistant", content: null, ...acc.message }
       if (acc.toolCalls.size > 0) {
-        message.tool_calls = [...acc.toolCalls.values()].sort((a, b) => a.index - b.index).map((call) => ({
-          id: call.id ?? "",
-          type: call.type ?? "function",
-          function: { name: call.name ?? "", arguments: call.arguments }
+        message.tool_calls = [...acc.toolCalls.values()].sort((a, b) => a.index - b.index).map((tc) => ({
+          index: tc.index,
+          ...tc.call,
+          id: typeof tc.call.id === "string" ? tc.call.id : "",
+          type: typeof tc.call.type === "string" && tc.call.type !== "" ? tc.call.type : "function",
+          function: { ...tc.fn, name: typeof tc.fn.name === "string" ? tc.fn.name : "" }
         }))
       }
-      const choice: Loose = {
-        index: acc.index,
-        message,
-        finish_reason: acc.finishReason ?? null,
-        native_finish_reason: acc.nativeFinishReason ?? null
-      }
-      if (acc.logprobs !== undefined) choice.logprobs = acc.logprobs
-      return choice
+      return { ...acc.choice, index: acc.index, message, finish_reason: acc.choice.finish_reason ?? null }
     })
-    const response: Loose = { ...this.top, object: "chat.completion", choices }
-    if (this.usage !== undefined) response.usage = this.usage
-    return response as unknown as S.ChatResponse
+    return { ...this.top, object: "chat.completion", choices } as unknown as S.ChatResponse
   }
 }

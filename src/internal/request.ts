@@ -56,6 +56,25 @@ export const prepare = (
   return Either.right(HttpClientRequest.bodyText(request, JSON.stringify(validated.right), "application/json"))
 }
 
+/**
+ * Builds a `GET {baseUrl}{path}?{query}` request with the same headers as a chat call (`Authorization`,
+ * attribution, `User-Agent`, configured and per-call headers; no body, so no `Content-Type`). Fails
+ * with {@link Errors.InvalidRequestError} and sends nothing when a header is invalid.
+ */
+export const prepareGet = (
+  config: OpenRouterConfigService,
+  path: string,
+  query: Readonly<Record<string, string>>,
+  options: { readonly headers?: Readonly<Record<string, string>> | undefined } | undefined
+): Either.Either<HttpClientRequest.HttpClientRequest, Errors.InvalidRequestError> => {
+  const base = baseRequest(config, "application/json", false, path)
+  const extra = options?.headers === undefined ? undefined : lowerCaseKeys(options.headers)
+  const issues = extra === undefined ? base.issues : [...base.issues, ...headerIssues(extra)]
+  if (issues.length > 0) return Either.left(invalid(issues))
+  const request = extra === undefined ? base.request : HttpClientRequest.setHeaders(base.request, extra)
+  return Either.right(HttpClientRequest.setUrlParams(request, query))
+}
+
 const headerIssues = (headers: Readonly<Record<string, string>>): Array<Errors.RequestIssue> => {
   const issues: Array<Errors.RequestIssue> = []
   for (const name in headers) {
@@ -76,16 +95,24 @@ interface BaseRequest {
 // per configuration and accept type.
 const baseRequests = new WeakMap<OpenRouterConfigService, Record<string, BaseRequest>>()
 
-const baseRequest = (config: OpenRouterConfigService, accept: string, metadata: boolean): BaseRequest => {
+// `getPath`: a GET of `{baseUrl}{getPath}` (no body) instead of the chat completions POST.
+const baseRequest = (
+  config: OpenRouterConfigService,
+  accept: string,
+  metadata: boolean,
+  getPath?: string
+): BaseRequest => {
   let byKind = baseRequests.get(config)
   if (byKind === undefined) {
     byKind = {}
     baseRequests.set(config, byKind)
   }
-  const kind = `${accept}|${metadata}`
+  const kind = getPath === undefined ? `${accept}|${metadata}` : `GET ${getPath}|${accept}`
   let base = byKind[kind]
   if (base === undefined) {
-    const headers: Record<string, string> = { ...config.headers, "content-type": "application/json", accept }
+    const headers: Record<string, string> = getPath === undefined
+      ? { ...config.headers, "content-type": "application/json", accept }
+      : { ...config.headers, accept }
     if (metadata) headers["x-openrouter-metadata"] = "enabled"
     const issues = headerIssues(headers)
     const apiKey = Redacted.value(config.apiKey)
@@ -94,7 +121,10 @@ const baseRequest = (config: OpenRouterConfigService, accept: string, metadata: 
       issues.push({ path: "apiKey", message: "the API key is empty or contains a line break" })
     }
     headers["authorization"] = `Bearer ${apiKey}`
-    base = { request: HttpClientRequest.post(config.completionsUrl, { headers }), issues }
+    const request = getPath === undefined
+      ? HttpClientRequest.post(config.completionsUrl, { headers })
+      : HttpClientRequest.get(config.baseUrl + getPath, { headers })
+    base = { request, issues }
     byKind[kind] = base
   }
   return base

@@ -9,6 +9,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as ParseResult from "effect/ParseResult"
 import * as Errors from "../Errors.js"
 import * as S from "../Schema.js"
 import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
@@ -29,7 +30,8 @@ export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string =>
  */
 export const connectionError = (
   error: HttpClientError.HttpClientError,
-  reason: "RequestFailed" | "ResponseFailed" = error._tag === "RequestError" ? "RequestFailed" : "ResponseFailed"
+  reason: "RequestFailed" | "ResponseFailed" = error._tag === "RequestError" ? "RequestFailed" : "ResponseFailed",
+  generationId?: string
 ): Errors.ConnectionError => {
   const cause = error.cause
   const detail = cause instanceof Error ? cause.message : cause === undefined ? error.reason : String(cause)
@@ -38,7 +40,8 @@ export const connectionError = (
     message: `${
       reason === "RequestFailed" ? "Request failed" : "Reading the response failed"
     }: ${detail} (${error.request.method} ${error.request.url})`,
-    cause
+    cause,
+    generationId
   })
 }
 
@@ -46,7 +49,7 @@ export const connectionError = (
 export const readText = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<string, Errors.ConnectionError> =>
-  Effect.mapError(response.text, (e) => connectionError(e, "ResponseFailed"))
+  Effect.mapError(response.text, (e) => connectionError(e, "ResponseFailed", response.headers["x-generation-id"]))
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
@@ -98,11 +101,57 @@ export const statusError = (
       availability: error?.availability ?? undefined,
       headers,
       generationId: headers["x-generation-id"],
+      ...providerDetails(error?.metadata),
       retryAfter: parseRetryAfter(headers, now),
       body: json === undefined ? excerpt(text, RAW_BODY_LIMIT) : json
     }
     return Errors.fromStatus(effective, fields)
   })
+
+/** The provider fields of an error: its name, and its own error from `metadata.raw`. */
+export interface ProviderDetails {
+  readonly providerName?: string
+  readonly providerMessage?: string
+  readonly providerError?: unknown
+}
+
+const upstreamMessage = (error: unknown): string | undefined => {
+  if (typeof error === "string") return error.trim() === "" ? undefined : excerpt(error.trim())
+  if (!isRecord(error)) return undefined
+  const inner = isRecord(error.error) ? error.error : error
+  if (typeof inner.message === "string" && inner.message !== "") return excerpt(inner.message)
+  if (typeof error.error === "string" && error.error !== "") return excerpt(error.error)
+  if (typeof inner.detail === "string" && inner.detail !== "") return excerpt(inner.detail)
+  return undefined
+}
+
+/**
+ * Unpacks `error.metadata`: the provider's name, and `raw` (often the upstream's JSON error as a
+ * string) parsed when it is JSON, the text otherwise, bounded; the upstream's own message from it.
+ */
+export const providerDetails = (metadata: unknown): ProviderDetails => {
+  if (!isRecord(metadata)) return {}
+  const out: { -readonly [K in keyof ProviderDetails]: ProviderDetails[K] } = {}
+  if (typeof metadata.provider_name === "string" && metadata.provider_name !== "") {
+    out.providerName = metadata.provider_name
+  }
+  const raw = metadata.raw
+  if (typeof raw === "string" && raw.trim() !== "") {
+    const trimmed = raw.trim()
+    // Only a small enough text is parsed: an error must stay bounded.
+    const parsed = trimmed.length <= RAW_BODY_LIMIT && (trimmed.startsWith("{") || trimmed.startsWith("["))
+      ? parseJson(trimmed)
+      : undefined
+    out.providerError = parsed !== undefined && !(parsed instanceof NotJson) ? parsed : excerpt(trimmed)
+  } else if (raw !== undefined && raw !== null && typeof raw !== "string") {
+    out.providerError = raw
+  }
+  if (out.providerError !== undefined) {
+    const message = upstreamMessage(out.providerError)
+    if (message !== undefined) out.providerMessage = message
+  }
+  return out
+}
 
 const stringField = (record: unknown, key: string): string | undefined => {
   if (!isRecord(record)) return undefined
@@ -121,12 +170,13 @@ export const decodeError = (
   status: number,
   headers: Readonly<Record<string, string>>,
   text: string,
-  issue: string
+  issue: string,
+  what: string = "a chat completion"
 ): Errors.ResponseDecodeError =>
   new Errors.ResponseDecodeError({
     message: text.trim() === "" ?
       `The response body is empty (status ${status})` :
-      `The response is not a chat completion (status ${status}): ${issue.split("\n")[0]}`,
+      `The response is not ${what} (status ${status}): ${issue.split("\n")[0]}`,
     status,
     excerpt: excerpt(text),
     issue,
@@ -142,20 +192,33 @@ export const decodeError = (
 export const readCompletion = (
   response: HttpClientResponse.HttpClientResponse
 ): Effect.Effect<S.ChatResponse, Errors.SendError> =>
-  Effect.flatMap(readText(response), (text): Effect.Effect<S.ChatResponse, Errors.SendError> => {
+  readJson(response, S.decodeChatResponse, "choices", "a chat completion")
+
+/**
+ * Reads a complete JSON response with `decode`: an error status, or a 2xx whose body is an error
+ * object (without the body's own `member`), becomes its typed status error; a body that is not JSON
+ * or does not decode becomes a {@link Errors.ResponseDecodeError} naming `what` was expected.
+ */
+export const readJson = <A>(
+  response: HttpClientResponse.HttpClientResponse,
+  decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>,
+  member: string,
+  what: string
+): Effect.Effect<A, Errors.SendError> =>
+  Effect.flatMap(readText(response), (text): Effect.Effect<A, Errors.SendError> => {
     const status = response.status
     if (status < 200 || status >= 300) return Effect.flip(statusError(status, response.headers, text))
     const json = parseJson(text)
     if (json instanceof NotJson) {
-      return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`))
+      return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`, what))
     }
-    if (errorMember(json) !== undefined && (json as { readonly choices?: unknown }).choices === undefined) {
+    if (errorMember(json) !== undefined && (json as Record<string, unknown>)[member] === undefined) {
       return Effect.flip(statusError(status, response.headers, text))
     }
-    const decoded = S.decodeChatResponse(json)
+    const decoded = decode(json)
     return Either.isRight(decoded)
       ? Effect.succeed(decoded.right)
-      : Effect.fail(decodeError(status, response.headers, text, decoded.left.message))
+      : Effect.fail(decodeError(status, response.headers, text, decoded.left.message, what))
   })
 
 /**
@@ -182,7 +245,8 @@ export const jsonInsteadOfStream = (
 export const midStreamError = (
   error: unknown,
   chunk: Record<string, unknown>,
-  contentEmitted: boolean
+  contentEmitted: boolean,
+  generationId?: string
 ): Errors.MidStreamError => {
   const e = isRecord(error) ? error : {}
   const metadata = isRecord(e.metadata) ? e.metadata : undefined
@@ -191,10 +255,10 @@ export const midStreamError = (
     code,
     message: typeof e.message === "string" ? e.message : "The stream reported an error",
     errorType: typeof metadata?.error_type === "string" ? metadata.error_type : undefined,
-    providerName: typeof metadata?.provider_name === "string" ? metadata.provider_name : undefined,
+    ...providerDetails(metadata),
     metadata: metadata as Errors.MidStreamError["metadata"],
     contentEmitted,
-    generationId: typeof chunk.id === "string" ? chunk.id : undefined
+    generationId: typeof chunk.id === "string" && chunk.id !== "" ? chunk.id : generationId
   })
 }
 

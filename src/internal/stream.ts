@@ -62,6 +62,8 @@ const decodeEvents = (
     const status = response.status
     let done = false
     let out: Array<S.ChatStreamChunk> = []
+    // The generation this stream belongs to, for the errors that end it (a Generation.get lookup).
+    let generationId: string | undefined = response.headers["x-generation-id"] || undefined
 
     const accept = (chunk: S.ChatStreamChunk) => {
       if (attempt.contentEmitted || !attempt.hold) {
@@ -89,16 +91,19 @@ const decodeEvents = (
           return decodeError(status, response.headers, data, `stream chunk is not JSON: ${json.message}`)
         }
         const error = errorMember(json)
-        if (error !== undefined) return midStreamError(error, json as Record<string, unknown>, attempt.contentEmitted)
+        if (error !== undefined) {
+          return midStreamError(error, json as Record<string, unknown>, attempt.contentEmitted, generationId)
+        }
         const decoded = S.decodeChatStreamChunk(json)
         if (Either.isLeft(decoded)) {
           return decodeError(status, response.headers, data, decoded.left.message)
         }
         const chunk = decoded.right
+        if (generationId === undefined && typeof chunk.id === "string" && chunk.id !== "") generationId = chunk.id
         for (const choice of chunk.choices) {
           const choiceError = (choice as { readonly error?: unknown }).error
           if (choiceError !== undefined && choiceError !== null) {
-            return midStreamError(choiceError, json as Record<string, unknown>, attempt.contentEmitted)
+            return midStreamError(choiceError, json as Record<string, unknown>, attempt.contentEmitted, generationId)
           }
         }
         accept(chunk)
@@ -147,7 +152,8 @@ const decodeEvents = (
         const error = handle(parser.flush()) ?? (done ? undefined : new Errors.ConnectionError({
           reason: "StreamCutOff",
           message:
-            `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
+            `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`,
+          generationId
         }))
         return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
       }
@@ -164,7 +170,7 @@ const decodeEvents = (
       Stream.mapError((e) =>
         idle.timedOut
           ? timeoutError("idle", idle.limit, "Waiting for the next stream event")
-          : connectionError(e, "ResponseFailed")
+          : connectionError(e, "ResponseFailed", generationId)
       ),
       Stream.pipeThroughChannel(awaitInput)
     )

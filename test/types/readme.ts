@@ -5,7 +5,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { expect, it } from "@effect/vitest"
 import { Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
-import { Chat, type Errors, OpenRouterConfig, Retry, Testing } from "../../src/index.js"
+import { Chat, type Errors, Generation, OpenRouterConfig, Retry, Testing } from "../../src/index.js"
 
 export const quickStart = () => {
   const program = Effect.gen(function*() {
@@ -85,3 +85,12 @@ export const testing = () => {
       Testing.completion({ content: "hello" })
     ]))))
 }
+
+export const generationGet = () =>
+  Effect.gen(function*() {
+    // Stop after 10 chunks: OpenRouter stops generating, and bills what was generated.
+    const chunks = yield* Stream.runCollect(Stream.take(Chat.stream(request), 10))
+    const id = [...chunks][0]?.id ?? ""
+    const stats = yield* Generation.get(id, { wait: "10 seconds" })
+    return { cost: stats.total_cost, tokens: stats.native_tokens_completion, cancelled: stats.cancelled }
+  })

@@ -17,6 +17,7 @@ import * as FiberId from "effect/FiberId"
 import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import type * as Testing from "../../Testing.js"
+import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
 import * as Render from "./render.js"
 import * as Replies from "./replies.js"
 
@@ -27,6 +28,7 @@ export interface State {
   routed: number
   aborted: number
   readonly waiters: Set<{ readonly count: number; readonly resume: () => void }>
+  readonly generations: GenerationLog
 }
 
 /** @internal */
@@ -35,7 +37,8 @@ export const makeState = (script: Testing.Script): State => ({
   requests: [],
   routed: 0,
   aborted: 0,
-  waiters: new Set()
+  waiters: new Set(),
+  generations: new GenerationLog()
 })
 
 const noteAbort = (state: State): void => {
@@ -111,7 +114,8 @@ const webBody = (
   reply: Testing.Reply,
   runtime: Runtime.Runtime<never>,
   signal: AbortSignal,
-  onGone: () => void
+  onGone: () => void,
+  watch: Watch | undefined
 ): ReadableStream<Uint8Array> => {
   let controller!: ReadableStreamDefaultController<Uint8Array>
   let gone = false
@@ -157,6 +161,7 @@ const webBody = (
     encode: (text) => encoder.encode(text),
     write: (chunk) => {
       if (gone) return undefined
+      watch?.write(chunk)
       controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk)
       return (controller.desiredSize ?? 0) > 0 ? undefined : nextPull()
     },
@@ -198,6 +203,9 @@ const webBody = (
       if (gone || finished) return
       finish()
       controller.error(cause)
+    } finally {
+      // The generation's stats appear now; `cancelled` when the client went away before the end.
+      watch?.end(gone)
     }
   }
   return new ReadableStream<Uint8Array>({
@@ -227,13 +235,14 @@ const toWebResponse = (
   reply: Testing.Reply,
   runtime: Runtime.Runtime<never>,
   signal: AbortSignal,
-  state: State
+  state: State,
+  watch: Watch | undefined
 ): Effect.Effect<Response, HttpClientError.RequestError> =>
   Effect.try({
     try: () => {
       const body = NULL_BODY_STATUSES.has(reply.status)
         ? null
-        : webBody(reply, runtime, signal, () => noteAbort(state))
+        : webBody(reply, runtime, signal, () => noteAbort(state), watch)
       return new Response(body, { status: reply.status, headers: { ...reply.headers } })
     },
     catch: (cause) =>
@@ -261,8 +270,11 @@ export const makeClient = (state: State): HttpClient.HttpClient =>
         text
       }
       state.requests.push(recorded)
-      const reply = Replies.isChatRoute(request.method, url.pathname)
+      const isChat = Replies.isChatRoute(request.method, url.pathname)
+      const reply = isChat
         ? Replies.replyTo(state.script, recorded, state.routed++)
+        : isGenerationRoute(request.method, url.pathname)
+        ? state.generations.reply(recorded)
         : Replies.notFound(recorded)
       const runtime = yield* Effect.runtime<never>()
       if (reply.headersDelay !== undefined) {
@@ -270,7 +282,8 @@ export const makeClient = (state: State): HttpClient.HttpClient =>
           Effect.onInterrupt(() => Effect.sync(() => noteAbort(state)))
         )
       }
-      const response = yield* toWebResponse(request, reply, runtime, signal, state)
+      const watch = isChat ? state.generations.watch(reply, recorded) : undefined
+      const response = yield* toWebResponse(request, reply, runtime, signal, state, watch)
       return HttpClientResponse.fromWeb(request, response)
     })
   )

@@ -342,6 +342,21 @@ export const sse = (
 }
 
 /** @internal */
+export const streamOf = (
+  body: Readonly<Record<string, unknown>>,
+  options: Testing.StreamOfOptions = {}
+): Testing.Reply =>
+  sse(Wire.streamChunks(body, options.pieceLength), {
+    ...options,
+    headers: mergeHeaders(
+      // Only an id a header can carry (printable ASCII) is repeated as X-Generation-Id.
+      typeof body.id === "string" && /^[\x21-\x7e]+$/.test(body.id) ? { "x-generation-id": body.id } : {},
+      options.headers
+    ),
+    done: true
+  })
+
+/** @internal */
 export const scriptError = (message: string): Testing.Reply =>
   error(500, { message, metadata: { error_type: "server", emulator: true } })
 
@@ -375,7 +390,7 @@ const isReplyArray = (script: Testing.Script): script is ReadonlyArray<Testing.R
 export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
   error(404, {
     message:
-      `Not Found: the OpenRouter emulator only serves POST .../chat/completions, not ${request.method} ${request.path}`,
+      `Not Found: the OpenRouter emulator only serves POST .../chat/completions and GET .../generation, not ${request.method} ${request.path}`,
     metadata: { error_type: "not_found" }
   })
 

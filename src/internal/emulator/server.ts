@@ -8,6 +8,7 @@ import * as Http from "node:http"
 import type * as Net from "node:net"
 import type * as Testing from "../../Testing.js"
 import * as Cors from "./cors.js"
+import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
 import * as Render from "./render.js"
 import * as Replies from "./replies.js"
 
@@ -66,6 +67,7 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
   const waiters = new Set<{ readonly count: number; readonly resolve: () => void }>()
   const sockets = new Set<Net.Socket>()
   const host = options.host ?? "127.0.0.1"
+  const generations = new GenerationLog()
 
   const noteClientClose = (): void => {
     closed++
@@ -101,10 +103,12 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
     res.on("error", () => {})
 
     let flushEachWrite = false
+    let watch: Watch | undefined
     const sink: Render.Sink = {
       encode,
       write: (chunk) => {
         if (gone) return undefined
+        watch?.write(chunk)
         if (flushEachWrite) {
           // Wait until the write has left, then give the event loop a turn: one read per write.
           return new Promise<void>((resolve) => {
@@ -142,8 +146,11 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
       text
     }
     requests.push(recorded)
-    const reply = recorded.method === "POST" && url.pathname === BASE_PATH + "/chat/completions"
+    const isChat = recorded.method === "POST" && url.pathname === BASE_PATH + "/chat/completions"
+    const reply = isChat
       ? Replies.replyTo(script, recorded, routed++)
+      : isGenerationRoute(recorded.method, url.pathname) && url.pathname === BASE_PATH + "/generation"
+      ? generations.reply(recorded)
       : Replies.notFound(recorded)
 
     flushEachWrite = reply.flushEachWrite === true
@@ -155,6 +162,7 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
       serverEnded = true
       res.socket?.destroy()
     }
+    if (isChat) watch = generations.watch(reply, recorded)
     try {
       const allowed = Cors.allowOrigin(options.cors, req.headers.origin)
       res.writeHead(
@@ -186,6 +194,9 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
     } catch {
       // A header the Reply cannot carry, or a body iterable that threw: drop the connection.
       if (!gone) dropConnection()
+    } finally {
+      // The generation's stats appear now; `cancelled` when the client went away before the end.
+      watch?.end(gone && !serverEnded)
     }
   }
 

@@ -335,3 +335,74 @@ export const errorBody = (status: number, options: Testing.ErrorOptions): Json =
   if (options.userId !== undefined) body.user_id = options.userId
   return options.extra === undefined ? body : { ...body, ...options.extra }
 }
+
+const split = (text: string, size: number): Array<string> => {
+  if (text.length <= size) return [text]
+  const out: Array<string> = []
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
+  return out
+}
+
+/**
+ * The `chat.completion.chunk` objects OpenRouter would stream for a `chat.completion` body: the
+ * envelope (every top-level field but `choices` and `usage`) on every chunk; per choice, the role,
+ * then each message field as deltas (strings in pieces of `pieceLength` characters, arrays one
+ * element per delta, other values whole), tool calls by `index` (the call without its arguments,
+ * then the arguments in pieces), and a last chunk with the choice's other fields (`finish_reason`,
+ * `native_finish_reason`, `logprobs`, ...); then a usage chunk with `choices: []`. `Chat.collect`
+ * folds these back into the body.
+ *
+ * @internal
+ */
+export const streamChunks = (body: Json, pieceLength = 16): Array<Json> => {
+  const size = Math.max(1, Math.floor(pieceLength))
+  const envelope: Json = {}
+  for (const key in body) {
+    if (key !== "choices" && key !== "usage") envelope[key] = body[key]
+  }
+  envelope.object = "chat.completion.chunk"
+  const out: Array<Json> = []
+  const emit = (choice: Json) => out.push({ ...envelope, choices: [choice] })
+  const choices = Array.isArray(body.choices) ? body.choices as ReadonlyArray<unknown> : []
+  choices.forEach((raw, position) => {
+    if (typeof raw !== "object" || raw === null) return
+    const choice = raw as Json
+    const index = typeof choice.index === "number" ? choice.index : position
+    const message = typeof choice.message === "object" && choice.message !== null ? choice.message as Json : {}
+    const delta = (d: Json) => emit({ index, delta: d })
+    if (message.role !== undefined) delta({ role: message.role })
+    for (const key in message) {
+      const value = message[key]
+      if (key === "role" || value === undefined) continue
+      if (key === "tool_calls" && Array.isArray(value) && value.length > 0) {
+        value.forEach((call: unknown, i: number) => {
+          const tc = typeof call === "object" && call !== null ? call as Json : {}
+          const tcIndex = typeof tc.index === "number" ? tc.index : i
+          const fn = typeof tc.function === "object" && tc.function !== null ? tc.function as Json : {}
+          const { arguments: args, ...head } = fn
+          delta({ tool_calls: [{ ...tc, index: tcIndex, function: head }] })
+          if (typeof args === "string") {
+            for (const piece of split(args, size)) {
+              delta({ tool_calls: [{ index: tcIndex, function: { arguments: piece } }] })
+            }
+          } else if (args !== undefined) {
+            delta({ tool_calls: [{ index: tcIndex, function: { arguments: args } }] })
+          }
+        })
+      } else if (typeof value === "string") {
+        for (const piece of split(value, size)) delta({ [key]: piece })
+      } else if (Array.isArray(value) && value.length > 0) {
+        for (const element of value) delta({ [key]: [element] })
+      } else {
+        delta({ [key]: value })
+      }
+    }
+    const last: Json = { index, delta: {} }
+    for (const key in choice) {
+      if (key !== "index" && key !== "message") last[key] = choice[key]
+    }
+    emit(last)
+  })
+  if (body.usage !== undefined) out.push({ ...envelope, choices: [], usage: body.usage })
+  return out
+}
