@@ -1,0 +1,400 @@
+/**
+ * effect-openrouter as an `@effect/ai` provider: a `LanguageModel` built on `Chat.send` and
+ * `Chat.stream`, so programs written against `@effect/ai` (`generateText`, `streamText`,
+ * `generateObject`, toolkits with handlers) run on OpenRouter with this package's typed errors,
+ * retries and timeouts. It reads `OpenRouterConfig` and `HttpClient` from the context, like `Chat`.
+ *
+ * Needs `@effect/ai` (an optional peer dependency); no other module of this package imports it.
+ *
+ * ```ts
+ * import { LanguageModel } from "@effect/ai"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Effect, Layer } from "effect"
+ * import { OpenRouterConfig } from "effect-openrouter"
+ * import * as OpenRouterLanguageModel from "effect-openrouter/OpenRouterLanguageModel"
+ *
+ * const program = LanguageModel.generateText({ prompt: "Say hello" })
+ *
+ * program.pipe(
+ *   Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o-mini" })),
+ *   Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici)),
+ *   Effect.runPromise
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ */
+import type * as AiError from "@effect/ai/AiError"
+import * as LanguageModel from "@effect/ai/LanguageModel"
+import * as AiModel from "@effect/ai/Model"
+import * as Prompt from "@effect/ai/Prompt"
+import type * as Response from "@effect/ai/Response"
+import { addGenAIAnnotations } from "@effect/ai/Telemetry"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import type { Span } from "effect/Tracer"
+import type { Simplify } from "effect/Types"
+import * as Chat from "./Chat.js"
+import { OpenRouterConfig } from "./Client.js"
+import * as Internal from "./internal/aiLanguageModel.js"
+import type * as S from "./Schema.js"
+
+// ---------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------
+
+/**
+ * Request fields for the calls of a model: set them when building it (`model(name, config)`) or for
+ * a part of a program (`withConfigOverride`). OpenRouter's own fields are typed: `provider` routing,
+ * `models` fallbacks, `plugins`, `reasoning`, `transforms`, and every other chat request field.
+ *
+ * @since 0.2.0
+ * @category context
+ */
+export class Config extends Context.Tag("effect-openrouter/OpenRouterLanguageModel/Config")<
+  Config,
+  Config.Service
+>() {
+  /**
+   * The config in the context, if any.
+   *
+   * @since 0.2.0
+   */
+  static readonly getOrUndefined: Effect.Effect<Config.Service | undefined> = Effect.map(
+    Effect.context<never>(),
+    (context) => context.unsafeMap.get(Config.key) as Config.Service | undefined
+  )
+}
+
+/**
+ * @since 0.2.0
+ */
+export declare namespace Config {
+  /**
+   * The request fields a model sends with every call (wire names). `messages`, `tool_choice`,
+   * `response_format` and `stream` come from the `@effect/ai` call; `tools` listed here (e.g.
+   * OpenRouter's server tools) are sent after the toolkit's functions.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  export interface Service extends
+    Simplify<
+      Partial<Omit<S.ChatRequest, "messages" | "tool_choice" | "response_format" | "stream">>
+    >
+  {
+    /** Prompt transforms, e.g. `["middle-out"]` (accepted by OpenRouter, not in its OpenAPI document). */
+    readonly transforms?: ReadonlyArray<string> | undefined
+    /**
+     * `strict` of the `json_schema` response format of `generateObject`. By default it is `true` when
+     * strict mode accepts the schema (every object field required, no additional properties), else
+     * it is `false` and the answer is still checked against the schema by `@effect/ai`.
+     */
+    readonly strictJsonSchema?: boolean | undefined
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Provider options and metadata
+// ---------------------------------------------------------------------------
+
+/**
+ * The OpenRouter options a prompt message or part may carry (`options: { openrouter: ... }`).
+ *
+ * @since 0.2.0
+ * @category provider options
+ */
+export interface PartOptions {
+  /** Anthropic-style cache breakpoint for this part (or, on a message, for its text). */
+  readonly cacheControl?: S.CacheControl | undefined
+}
+
+declare module "@effect/ai/Prompt" {
+  export interface SystemMessageOptions extends ProviderOptions {
+    readonly openrouter?: PartOptions | undefined
+  }
+  export interface UserMessageOptions extends ProviderOptions {
+    readonly openrouter?: PartOptions | undefined
+  }
+  export interface TextPartOptions extends ProviderOptions {
+    readonly openrouter?: PartOptions | undefined
+  }
+  export interface ReasoningPartOptions extends ProviderOptions {
+    readonly openrouter?: {
+      /** The `reasoning_details` this reasoning came with; sent back unchanged. */
+      readonly reasoningDetails?: ReadonlyArray<S.ReasoningDetail> | undefined
+    } | undefined
+  }
+  export interface FilePartOptions extends ProviderOptions {
+    readonly openrouter?:
+      | PartOptions & {
+        /** `image_url.detail` for an image. */
+        readonly imageDetail?: "auto" | "low" | "high" | "original" | undefined
+        /** The file name sent with a file (default: the part's `fileName`). */
+        readonly fileName?: string | undefined
+      }
+      | undefined
+  }
+}
+
+declare module "@effect/ai/Response" {
+  export interface ReasoningPartMetadata extends ProviderMetadata {
+    readonly openrouter?: {
+      /** The message's `reasoning_details`, as received. */
+      readonly reasoningDetails?: ReadonlyArray<S.ReasoningDetail> | undefined
+    } | undefined
+  }
+  export interface ReasoningEndPartMetadata extends ProviderMetadata {
+    readonly openrouter?: {
+      /** The `reasoning_details` of the stream's deltas for this reasoning part, as received. */
+      readonly reasoningDetails?: ReadonlyArray<S.ReasoningDetail> | undefined
+    } | undefined
+  }
+  export interface TextPartMetadata extends ProviderMetadata {
+    readonly openrouter?: {
+      /** The model's refusal, when it refused. */
+      readonly refusal?: string | undefined
+    } | undefined
+  }
+  export interface UrlSourcePartMetadata extends ProviderMetadata {
+    readonly openrouter?: {
+      readonly content?: string | undefined
+      readonly startIndex?: number | undefined
+      readonly endIndex?: number | undefined
+    } | undefined
+  }
+  export interface ResponseMetadataPartMetadata extends ProviderMetadata {
+    readonly openrouter?: {
+      /** The provider that served the request. */
+      readonly provider?: string | undefined
+      /** The generation id (for cost look-ups). */
+      readonly generationId?: string | undefined
+    } | undefined
+  }
+  export interface FinishPartMetadata extends ProviderMetadata {
+    readonly openrouter?: {
+      /** The generation id (for cost look-ups). */
+      readonly generationId?: string | undefined
+      /** The provider that served the request. */
+      readonly provider?: string | undefined
+      /** The model that answered (after routing and fallbacks). */
+      readonly model?: string | undefined
+      /** The cost of the call in credits (USD). */
+      readonly cost?: number | undefined
+      /** OpenRouter's `usage` object, as received. */
+      readonly usage?: S.Usage | undefined
+      /** OpenRouter's `finish_reason`, as received. */
+      readonly finishReason?: string | undefined
+      /** The provider's own finish reason. */
+      readonly nativeFinishReason?: string | undefined
+    } | undefined
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Constructors
+// ---------------------------------------------------------------------------
+
+/**
+ * What the language model needs from the context: the HTTP client and the configuration, as for
+ * `Chat.send`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Requirements = HttpClient.HttpClient | OpenRouterConfig
+
+const annotateRequest = (span: Span, request: Record<string, unknown>): void => {
+  addGenAIAnnotations(span, {
+    system: "openrouter",
+    operation: { name: "chat" },
+    request: {
+      model: request.model as string | undefined,
+      temperature: request.temperature as number | undefined,
+      topP: request.top_p as number | undefined,
+      maxTokens: request.max_tokens as number | undefined
+    }
+  })
+}
+
+const annotatePart = (span: Span, part: Response.StreamPartEncoded | Response.PartEncoded): void => {
+  if (part.type === "response-metadata") {
+    addGenAIAnnotations(span, { response: { id: part.id, model: part.modelId } })
+  } else if (part.type === "finish") {
+    addGenAIAnnotations(span, {
+      response: { finishReasons: [part.reason] },
+      usage: { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens }
+    })
+  }
+}
+
+/**
+ * Builds the `LanguageModel` service for a model, reading `HttpClient` and `OpenRouterConfig` once.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (options: {
+  readonly model: string
+  readonly config?: Omit<Config.Service, "model"> | undefined
+}): Effect.Effect<LanguageModel.Service, never, Requirements> =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<Requirements>()
+    const url = Context.get(context, OpenRouterConfig).completionsUrl
+
+    const makeRequest = (
+      providerOptions: LanguageModel.ProviderOptions,
+      override: Config.Service | undefined
+    ): Either.Either<Chat.ChatRequest, AiError.MalformedInput> => {
+      const { strictJsonSchema, tools: extraTools, ...fields } = {
+        model: options.model,
+        ...options.config,
+        ...override
+      }
+      const messages = Internal.prepareMessages(providerOptions.prompt)
+      if (Either.isLeft(messages)) return Either.left(messages.left)
+      const tools = Internal.prepareTools(providerOptions)
+      if (Either.isLeft(tools)) return Either.left(tools.left)
+      const request: Record<string, unknown> = {
+        ...fields,
+        messages: messages.right,
+        ...tools.right,
+        ...Internal.prepareResponseFormat(providerOptions, strictJsonSchema)
+      }
+      if (extraTools !== undefined && extraTools.length > 0) {
+        request.tools = [...(request.tools as ReadonlyArray<unknown> | undefined ?? []), ...extraTools]
+      }
+      return Either.right(request as unknown as Chat.ChatRequest)
+    }
+
+    return yield* LanguageModel.make({
+      generateText: (providerOptions) =>
+        Effect.flatMap(Config.getOrUndefined, (override) => {
+          const request = makeRequest(providerOptions, override)
+          if (Either.isLeft(request)) return Effect.fail(request.left)
+          annotateRequest(providerOptions.span, request.right as Record<string, unknown>)
+          return Chat.send(request.right).pipe(
+            Effect.provide(context),
+            Effect.mapError((error) => Internal.toAiError(error, "generateText", url)),
+            Effect.flatMap((response) => {
+              const parts = Internal.responseParts(response)
+              if (Either.isRight(parts)) { for (const part of parts.right) annotatePart(providerOptions.span, part) }
+              return parts
+            })
+          )
+        }),
+      streamText: (providerOptions) =>
+        Stream.unwrap(Effect.map(Config.getOrUndefined, (override) => {
+          const request = makeRequest(providerOptions, override)
+          if (Either.isLeft(request)) return Stream.fail(request.left)
+          annotateRequest(providerOptions.span, request.right as Record<string, unknown>)
+          const span = providerOptions.span
+          const mapper = new Internal.StreamMapper()
+          const emit = (out: Array<Response.StreamPartEncoded>) => {
+            for (const part of out) {
+              if (part.type === "response-metadata" || part.type === "finish") annotatePart(span, part)
+            }
+            return Chunk.unsafeFromArray(out)
+          }
+          const parts = Chat.stream(request.right).pipe(
+            Stream.provideContext(context),
+            Stream.mapError((error): AiError.AiError => Internal.toAiError(error, "streamText", url)),
+            Stream.mapChunksEffect((chunks) => {
+              const out: Array<Response.StreamPartEncoded> = []
+              for (const chunk of chunks) {
+                const error = mapper.add(chunk, out)
+                if (error !== undefined) return Effect.fail(error)
+              }
+              return Effect.succeed(emit(out))
+            })
+          )
+          const end = Stream.suspend(() => {
+            const out: Array<Response.StreamPartEncoded> = []
+            const error = mapper.end(out)
+            return error === undefined ? Stream.fromChunk(emit(out)) : Stream.fail(error)
+          })
+          return Stream.concat(parts, end)
+        }))
+    })
+  })
+
+/**
+ * A layer that provides `LanguageModel` for a model.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: {
+  readonly model: string
+  readonly config?: Omit<Config.Service, "model"> | undefined
+}): Layer.Layer<LanguageModel.LanguageModel, never, Requirements> =>
+  Layer.effect(LanguageModel.LanguageModel, make(options))
+
+/**
+ * A model for `@effect/ai`'s `Model` combinators (provide it, or switch between providers).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export const model = (
+  model: string,
+  config?: Omit<Config.Service, "model">
+): AiModel.Model<"openrouter", LanguageModel.LanguageModel, Requirements> =>
+  AiModel.make("openrouter", layer({ model, config }))
+
+/**
+ * Runs an effect with request fields that override the model's for its calls.
+ *
+ * @since 0.2.0
+ * @category configuration
+ */
+export const withConfigOverride: {
+  (overrides: Config.Service): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R> =>
+    Effect.flatMap(
+      Config.getOrUndefined,
+      (config) => Effect.provideService(self, Config, { ...config, ...overrides })
+    )
+)
+
+/**
+ * Like `Prompt.fromResponseParts`, but keeps the `reasoning_details` of reasoning parts (which
+ * `@effect/ai` 0.37 drops), so that the next turn sends them back unchanged, as models that sign or
+ * encrypt their reasoning (Anthropic, Gemini, OpenAI) require when tools are used.
+ *
+ * @since 0.2.0
+ * @category prompt
+ */
+export const fromResponseParts = (parts: ReadonlyArray<Response.AnyPart>): Prompt.Prompt => {
+  const prompt = Prompt.fromResponseParts(parts)
+  const details: Array<ReadonlyArray<S.ReasoningDetail> | undefined> = []
+  for (const part of parts) {
+    if (part.type === "reasoning" || part.type === "reasoning-end") {
+      details.push(part.metadata.openrouter?.reasoningDetails as ReadonlyArray<S.ReasoningDetail> | undefined)
+    }
+  }
+  if (details.every((d) => d === undefined)) return prompt
+  let next = 0
+  return Prompt.fromMessages(prompt.content.map((message) => {
+    if (message.role !== "assistant") return message
+    return Prompt.makeMessage("assistant", {
+      content: message.content.map((part) => {
+        if (part.type !== "reasoning") return part
+        const reasoningDetails = details[next++]
+        return reasoningDetails === undefined
+          ? part
+          : Prompt.makePart("reasoning", { text: part.text, options: { openrouter: { reasoningDetails } } })
+      }),
+      options: message.options
+    })
+  }))
+}
