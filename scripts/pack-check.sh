@@ -65,3 +65,6 @@ cat > tsconfig.json <<'JSON'
 JSON
 "$root/node_modules/.bin/tsc" -p tsconfig.json
 echo "pack check ok: types resolve for the root export"
+
+# --- issue 16: the @effect/ai provider subpath (its own script; see scripts/pack-check-ai.sh) ---
+bash "$root/scripts/pack-check-ai.sh" "$work/$tarball"
