@@ -96,9 +96,10 @@ const byCall = (parts: ReadonlyArray<Record<string, unknown>>) => {
 
 const program = (answer: Answer, streaming: boolean) => {
   const toolkit = answer.toolCalls === undefined ? {} : { toolkit: Tools }
-  const parts: Effect.Effect<ReadonlyArray<Part>, unknown, LanguageModel.LanguageModel> = streaming
-    ? Effect.map(Stream.runCollect(LanguageModel.streamText({ prompt: "Hi", ...toolkit })), Chunk.toArray)
-    : Effect.map(LanguageModel.generateText({ prompt: "Hi", ...toolkit }), (r) => r.content)
+  const parts: Effect.Effect<ReadonlyArray<Part>, unknown, LanguageModel.LanguageModel | Tool.Handler<"get_weather">> =
+    streaming
+      ? Effect.map(Stream.runCollect(LanguageModel.streamText({ prompt: "Hi", ...toolkit })), Chunk.toArray)
+      : Effect.map(LanguageModel.generateText({ prompt: "Hi", ...toolkit }), (r) => r.content)
   return Effect.provide(Effect.map(parts, (ps) => ps.map(normalize)), handlers)
 }
 

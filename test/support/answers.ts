@@ -258,5 +258,8 @@ export const responsesServer = (
         resume(Effect.succeed({ url: `http://127.0.0.1:${port}/v1`, bodies, server }))
       })
     }),
-    ({ server }) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+      })
   )
