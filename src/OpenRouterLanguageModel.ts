@@ -6,6 +6,7 @@
  *
  * Needs `@effect/ai` (an optional peer dependency); no other module of this package imports it.
  *
+ * @example
  * ```ts
  * import { LanguageModel } from "@effect/ai"
  * import { NodeHttpClient } from "@effect/platform-node"
@@ -65,6 +66,7 @@ export class Config extends Context.Tag("effect-openrouter/OpenRouterLanguageMod
    * The config in the context, if any.
    *
    * @since 0.2.0
+   * @category context
    */
   static readonly getOrUndefined: Effect.Effect<Config.Service | undefined> = Effect.map(
     Effect.context<never>(),
@@ -74,6 +76,7 @@ export class Config extends Context.Tag("effect-openrouter/OpenRouterLanguageMod
 
 /**
  * @since 0.2.0
+ * @category context
  */
 export declare namespace Config {
   /**
