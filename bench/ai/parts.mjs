@@ -42,8 +42,13 @@ const calls = [
 ]
 const answers = [
   ["text", { deltas: ["Hel", "lo", " there"] }, { content: "Hello there" }],
-  ["reasoning and text", { reasoning: ["Let me ", "think."], deltas: ["Four", "."] }, { reasoning: "Let me think.", content: "Four." }],
-  ["parallel tool calls", { toolCalls: calls }, { toolCalls: calls.map((c) => ({ ...c, arguments: c.arguments.join("") })) }]
+  ["reasoning and text", { reasoning: ["Let me ", "think."], deltas: ["Four", "."] }, {
+    reasoning: "Let me think.",
+    content: "Four."
+  }],
+  ["parallel tool calls", { toolCalls: calls }, {
+    toolCalls: calls.map((c) => ({ ...c, arguments: c.arguments.join("") }))
+  }]
 ]
 
 // Differences that are improvements of ours, by a key computed from the two part lists.
@@ -57,15 +62,26 @@ const DOCUMENTED = {
 const normalize = (part) => {
   const { type } = part
   switch (type) {
-    case "text": case "reasoning": return { type, text: part.text }
-    case "text-delta": case "reasoning-delta": return { type, delta: part.delta }
-    case "tool-params-start": return { type, id: part.id, name: part.name }
-    case "tool-params-delta": return { type, id: part.id, delta: part.delta }
-    case "tool-params-end": return { type, id: part.id }
-    case "tool-call": return { type, id: part.id, name: part.name, params: part.params }
-    case "tool-result": return { type, id: part.id, result: part.result }
-    case "finish": return { type, reason: part.reason, input: part.usage.inputTokens, output: part.usage.outputTokens }
-    default: return { type }
+    case "text":
+    case "reasoning":
+      return { type, text: part.text }
+    case "text-delta":
+    case "reasoning-delta":
+      return { type, delta: part.delta }
+    case "tool-params-start":
+      return { type, id: part.id, name: part.name }
+    case "tool-params-delta":
+      return { type, id: part.id, delta: part.delta }
+    case "tool-params-end":
+      return { type, id: part.id }
+    case "tool-call":
+      return { type, id: part.id, name: part.name, params: part.params }
+    case "tool-result":
+      return { type, id: part.id, result: part.result }
+    case "finish":
+      return { type, reason: part.reason, input: part.usage.inputTokens, output: part.usage.outputTokens }
+    default:
+      return { type }
   }
 }
 
@@ -127,16 +143,24 @@ for (const [label, streamOptions, completionOptions] of answers) {
     const server = await TestServer.listen(reply)
     const http = NodeHttpClient.layerUndici
     const tools = label.includes("tool")
-    const ours = await Effect.runPromise(program(ai37, tools ? makeToolkit(ai37) : undefined, streaming).pipe(
-      Effect.provide(OurModel.layer({ model: "openai/gpt-4o" })),
-      Effect.provide(Layer.merge(OpenRouterConfig.layer({ apiKey: Redacted.make("k"), baseUrl: server.url, retry: false }), http))
-    ))
-    const theirs = await Effect.runPromise(program(ai35, tools ? makeToolkit(ai35) : undefined, streaming).pipe(
-      Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o" }).pipe(
-        Layer.provide(OpenRouterClient.layer({ apiKey: Redacted.make("k"), apiUrl: server.url })),
-        Layer.provide(http)
-      ))
-    ))
+    const ours = await Effect.runPromise(
+      program(ai37, tools ? makeToolkit(ai37) : undefined, streaming).pipe(
+        Effect.provide(OurModel.layer({ model: "openai/gpt-4o" })),
+        Effect.provide(
+          Layer.merge(OpenRouterConfig.layer({ apiKey: Redacted.make("k"), baseUrl: server.url, retry: false }), http)
+        )
+      )
+    )
+    const theirs = await Effect.runPromise(
+      program(ai35, tools ? makeToolkit(ai35) : undefined, streaming).pipe(
+        Effect.provide(
+          OpenRouterLanguageModel.layer({ model: "openai/gpt-4o" }).pipe(
+            Layer.provide(OpenRouterClient.layer({ apiKey: Redacted.make("k"), apiUrl: server.url })),
+            Layer.provide(http)
+          )
+        )
+      )
+    )
     await server.close()
     const name = `${streaming ? "streamText" : "generateText"}: ${label}`
     const found = explain(ours, theirs)
