@@ -25,7 +25,7 @@
  *
  * @since 0.2.0
  */
-import type * as AiError from "@effect/ai/AiError"
+import * as AiError from "@effect/ai/AiError"
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as AiModel from "@effect/ai/Model"
 import * as Prompt from "@effect/ai/Prompt"
@@ -252,6 +252,25 @@ export const make = (options: {
     const url = Context.get(context, OpenRouterConfig).completionsUrl
 
     const makeRequest = (
+      providerOptions: LanguageModel.ProviderOptions,
+      override: Config.Service | undefined
+    ): Either.Either<Chat.ChatRequest, AiError.MalformedInput> => {
+      try {
+        return buildRequest(providerOptions, override)
+      } catch (cause) {
+        // a value JSON cannot carry (a BigInt, a cycle) or a schema with no JSON Schema form
+        return Either.left(
+          new AiError.MalformedInput({
+            module: "OpenRouterLanguageModel",
+            method: "prepareRequest",
+            description: `The prompt, tools or schema cannot be sent as JSON: ${String(cause)}`,
+            cause
+          })
+        )
+      }
+    }
+
+    const buildRequest = (
       providerOptions: LanguageModel.ProviderOptions,
       override: Config.Service | undefined
     ): Either.Either<Chat.ChatRequest, AiError.MalformedInput> => {

@@ -525,10 +525,37 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
           provider: { order: ["anthropic"], allow_fallbacks: false },
           plugins: [{ id: "web" }],
           transforms: ["middle-out"],
-          reasoning: { max_tokens: 2000 }
+          reasoning: { max_tokens: 2000 },
+          tools: [{ type: "openrouter:web_search" }]
         }
       }
     ))
+
+  it.scopedLive("OpenRouter's server tools from the config are sent after the toolkit's functions", () =>
+    withModel(
+      http,
+      Testing.completion(),
+      (server) =>
+        Effect.gen(function*() {
+          yield* LanguageModel.generateText({ prompt: "Hi", toolkit: Tools }).pipe(Effect.provide(handlers))
+          const [sent] = yield* bodies(server)
+          expect(sent.tools.map((t: Wire) => t.type)).toEqual(["function", "function", "openrouter:web_search"])
+        }),
+      { config: { tools: [{ type: "openrouter:web_search" }] } }
+    ))
+
+  it.scopedLive("a prompt JSON cannot carry is MalformedInput, not a defect, and nothing is sent", () =>
+    withModel(http, Testing.completion(), (server) =>
+      Effect.gen(function*() {
+        const prompt = Prompt.fromMessages([
+          Prompt.makeMessage("assistant", {
+            content: [Prompt.makePart("tool-call", { id: "c", name: "f", params: { n: 1n }, providerExecuted: false })]
+          })
+        ])
+        const error = yield* Effect.flip(LanguageModel.generateText({ prompt }))
+        expect(error._tag).toBe("MalformedInput")
+        expect((yield* server.requests).length).toBe(0)
+      })))
 
   it.scopedLive("user content: images, files and audio become OpenRouter content parts", () =>
     withModel(http, Testing.completion(), (server) =>
