@@ -3,7 +3,7 @@
  * to a chat request; a chat response, or a stream of chunks, to `@effect/ai` response parts; our
  * tagged errors to `AiError`s that carry them as `cause`.
  *
- * Only this module and `OpenRouterLanguageModel.ts` import `@effect/ai`.
+ * Only this module, `aiProvider.ts` and `OpenRouterLanguageModel.ts` import `@effect/ai`.
  */
 import * as AiError from "@effect/ai/AiError"
 import type * as LanguageModel from "@effect/ai/LanguageModel"
