@@ -17,6 +17,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import { Errors, type OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
@@ -467,6 +468,32 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
 })
 
 describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, http) => {
+  it.scopedLive("annotates @effect/ai's span with GenAI attributes, and never the key", () =>
+    withModel(
+      http,
+      Testing.completion({ id: "gen-span", model: MODEL, usage: { prompt_tokens: 4, completion_tokens: 2 } }),
+      () =>
+        Effect.gen(function*() {
+          const spans: Array<Tracer.Span> = []
+          const native = yield* Effect.tracer
+          const recording = Tracer.make({
+            span: (...args) => {
+              const span = native.span(...args)
+              spans.push(span)
+              return span
+            },
+            context: native.context
+          })
+          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.withTracer(recording))
+          const span = spans.find((s) => s.name === "LanguageModel.generateText")!
+          expect(span.attributes.get("gen_ai.system")).toBe("openrouter")
+          expect(span.attributes.get("gen_ai.request.model")).toBe(MODEL)
+          expect(span.attributes.get("gen_ai.response.id")).toBe("gen-span")
+          expect(span.attributes.get("gen_ai.usage.input_tokens")).toBe(4)
+          expect(JSON.stringify([...span.attributes.values()])).not.toContain(SECRET)
+        })
+    ))
+
   it.scopedLive("an invalid request is MalformedInput with InvalidRequestError as cause, and nothing is sent", () =>
     withModel(
       http,
