@@ -87,6 +87,12 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city": "Paris"\}\)$
   '^tool → \{"city":"Paris","temperature_c":18,"conditions":"light rain"\}$' \
   '^assistant: It is 18 °C in Paris, with light rain\.' '^\(finish_reason: stop, '
 
+run ai-language-model 0 npx tsx examples/ai-language-model.ts
+expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$' \
+  '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
+  '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
+  '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+
 run testing 0 npx tsx examples/testing.ts
 expect '^ok 1 - ' '^ok 4 - ' '^4 checks passed$'
 expect_count 0 '^not ok'

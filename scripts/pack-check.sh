@@ -161,3 +161,6 @@ if output="$(npm install --dry-run "$tarball" effect@^4 2>&1)"; then
 fi
 grep -q ERESOLVE <<<"$output" || { echo "$output"; echo "pack check failed: expected ERESOLVE next to effect 4"; exit 1; }
 echo "pack check ok: npm refuses to install it next to effect 4 (ERESOLVE)"
+
+# --- issue 16: the @effect/ai provider subpath (its own script; see scripts/pack-check-ai.sh) ---
+bash "$root/scripts/pack-check-ai.sh" "$tarball"

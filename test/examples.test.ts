@@ -126,6 +126,19 @@ describe.concurrent("examples against the embedded emulator", () => {
     ])
   }, TIMEOUT)
 
+  it("ai-language-model runs a tool-using @effect/ai program through the provider", async () => {
+    const { lines } = succeeded(await run("examples/ai-language-model.ts"))
+    expect(lines.slice(1, 7)).toEqual([
+      "user: What's the weather in Paris and in Oslo right now?",
+      "assistant → tool call get_weather({\"city\":\"Paris\"})",
+      "assistant → tool call get_weather({\"city\":\"Oslo\"})",
+      "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
+      "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
+      "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
+    ])
+    expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
+  }, TIMEOUT)
+
   it("testing runs its checks and prints an ok line for each", async () => {
     const { lines } = succeeded(await run("examples/testing.ts"))
     expect(lines.filter((l) => /^ok \d+ - /.test(l))).toHaveLength(4)
@@ -141,7 +154,9 @@ describe.concurrent("examples against the embedded emulator", () => {
     const result = await run("scripts/example.ts", ["no-such-example"])
     expect(result.code).toBe(1)
     expect(result.stderr).toContain("Unknown example: no-such-example")
-    for (const name of ["basic", "fetch", "streaming", "errors", "retry", "tools", "testing", "demo"]) {
+    for (
+      const name of ["basic", "fetch", "streaming", "errors", "retry", "tools", "ai-language-model", "testing", "demo"]
+    ) {
       expect(result.stderr).toMatch(new RegExp(`^  ${name} `, "m"))
     }
   }, TIMEOUT)

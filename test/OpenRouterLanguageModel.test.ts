@@ -1,0 +1,627 @@
+/**
+ * The @effect/ai provider, driven through @effect/ai's own LanguageModel functions against the
+ * emulator over real sockets, with both HTTP clients.
+ */
+import * as AiError from "@effect/ai/AiError"
+import * as LanguageModel from "@effect/ai/LanguageModel"
+import * as Prompt from "@effect/ai/Prompt"
+import type * as Response from "@effect/ai/Response"
+import * as Tool from "@effect/ai/Tool"
+import * as Toolkit from "@effect/ai/Toolkit"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import type * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import { Errors, type OpenRouterConfig, Retry } from "../src/index.js"
+import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
+import * as Testing from "../src/Testing.js"
+import type * as TestServer from "../src/TestServer.js"
+import { httpClients, SECRET, withServer } from "./support/harness.js"
+import type { Wire } from "./support/wire.js"
+
+const MODEL = "anthropic/claude-sonnet-4"
+
+/** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
+const withModel = <A, E>(
+  http: Layer.Layer<HttpClient.HttpClient>,
+  script: Testing.Script,
+  body: (server: TestServer.TestServer) => Effect.Effect<A, E, LanguageModel.LanguageModel>,
+  options: {
+    readonly config?: OpenRouterLanguageModel.Config.Service
+    readonly client?: Parameters<typeof withServer>[3]
+  } = {}
+) =>
+  withServer(
+    http,
+    script,
+    (server): Effect.Effect<A, E, HttpClient.HttpClient | OpenRouterConfig> =>
+      Effect.provide(body(server), OpenRouterLanguageModel.layer({ model: MODEL, config: options.config })),
+    options.client
+  )
+
+const bodies = (server: TestServer.TestServer) =>
+  Effect.map(server.requests, (requests) => requests.map((r) => r.body as Wire))
+
+const json = (body: unknown): Testing.Reply =>
+  Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+
+const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  id: "gen-stream-1",
+  object: "chat.completion.chunk",
+  created: 1700000000,
+  model: MODEL,
+  provider: "Anthropic",
+  choices: [{ index: 0, delta, finish_reason: null }],
+  ...extra
+})
+
+const finishChunk = (reason: string) => ({
+  ...chunk({}),
+  choices: [{ index: 0, delta: {}, finish_reason: reason, native_finish_reason: reason }]
+})
+
+const usageChunk = {
+  ...chunk({}),
+  choices: [],
+  usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cost: 0.00042 }
+}
+
+const GetWeather = Tool.make("get_weather", {
+  description: "The weather in a city",
+  parameters: { city: Schema.String },
+  success: Schema.Struct({ city: Schema.String, temperature_c: Schema.Number })
+})
+
+const Explode = Tool.make("explode", {
+  description: "Always fails",
+  parameters: { reason: Schema.String },
+  success: Schema.String,
+  failure: Schema.Struct({ error: Schema.String }),
+  failureMode: "return"
+})
+
+const Tools = Toolkit.make(GetWeather, Explode)
+
+const handlers = Tools.toLayer({
+  get_weather: ({ city }) => Effect.succeed({ city, temperature_c: city === "Paris" ? 18 : 9 }),
+  explode: ({ reason }) => Effect.fail({ error: `boom: ${reason}` })
+})
+
+const types = (parts: ReadonlyArray<{ readonly type: string }>) => parts.map((p) => p.type)
+
+describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
+  it.scopedLive("generateText: text, response metadata, finish with usage, cost, provider and generation id", () =>
+    withModel(
+      http,
+      Testing.completion({
+        content: "Hello there",
+        id: "gen-abc",
+        provider: "Anthropic",
+        model: MODEL,
+        created: 1700000000,
+        usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 13, cost: 0.0001 }
+      }),
+      (server) =>
+        Effect.gen(function*() {
+          const response = yield* LanguageModel.generateText({
+            prompt: [
+              { role: "system", content: "Be brief" },
+              { role: "user", content: [{ type: "text", text: "Hi" }] }
+            ]
+          })
+          expect(response.text).toBe("Hello there")
+          expect(types(response.content)).toEqual(["response-metadata", "text", "finish"])
+          const meta = response.content[0] as Response.ResponseMetadataPart
+          expect(meta.id).toEqual(Option.some("gen-abc"))
+          expect(meta.modelId).toEqual(Option.some(MODEL))
+          expect(meta.metadata.openrouter).toEqual({ provider: "Anthropic", generationId: "gen-abc" })
+          expect(response.finishReason).toBe("stop")
+          expect(response.usage.inputTokens).toBe(10)
+          expect(response.usage.outputTokens).toBe(3)
+          const finish = response.content.at(-1) as Response.FinishPart
+          expect(finish.metadata.openrouter?.cost).toBe(0.0001)
+          expect(finish.metadata.openrouter?.provider).toBe("Anthropic")
+          expect(finish.metadata.openrouter?.generationId).toBe("gen-abc")
+          const [sent] = yield* bodies(server)
+          expect(sent.model).toBe(MODEL)
+          expect(sent.messages).toEqual([{ role: "system", content: "Be brief" }, { role: "user", content: "Hi" }])
+          expect(sent.tools).toBeUndefined()
+          expect(sent.tool_choice).toBeUndefined()
+        })
+    ))
+
+  it.scopedLive("streamText: parts in @effect/ai's order, finish last with the usage chunk's usage and cost", () =>
+    withModel(
+      http,
+      Testing.sse([
+        chunk({ role: "assistant", content: "" }),
+        chunk({ content: "Hel" }),
+        chunk({ content: "lo" }),
+        finishChunk("stop"),
+        usageChunk
+      ], { done: true }),
+      () =>
+        Effect.gen(function*() {
+          const parts = Chunk.toArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" })))
+          expect(types(parts)).toEqual([
+            "response-metadata",
+            "text-start",
+            "text-delta",
+            "text-delta",
+            "text-end",
+            "finish"
+          ])
+          const finish = parts.at(-1) as Response.FinishPart
+          expect(finish.reason).toBe("stop")
+          expect(finish.usage.totalTokens).toBe(19)
+          expect(finish.metadata.openrouter?.cost).toBe(0.00042)
+          expect(finish.metadata.openrouter?.generationId).toBe("gen-stream-1")
+        })
+    ))
+
+  it.scopedLive("reasoning round trip: reasoning_details come back unchanged on the next turn", () => {
+    const details = [
+      {
+        type: "reasoning.text",
+        text: "The user wants the weather.",
+        signature: "sig-123",
+        format: "anthropic-claude-v1",
+        index: 0
+      },
+      { type: "reasoning.encrypted", data: "ENCRYPTED==", format: "anthropic-claude-v1", index: 1 }
+    ]
+    const first = json({
+      id: "gen-r1",
+      object: "chat.completion",
+      created: 1700000000,
+      model: MODEL,
+      provider: "Anthropic",
+      choices: [{
+        index: 0,
+        finish_reason: "tool_calls",
+        message: {
+          role: "assistant",
+          content: null,
+          reasoning: "The user wants the weather.",
+          reasoning_details: details,
+          tool_calls: [{
+            id: "call_1",
+            type: "function",
+            function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" }
+          }]
+        }
+      }],
+      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10, cost: 0.1 }
+    })
+    return withModel(
+      http,
+      [first, Testing.completion({ content: "18 °C in Paris" })],
+      (server) =>
+        Effect.gen(function*() {
+          const turn1 = yield* LanguageModel.generateText({ prompt: "Weather in Paris?", toolkit: Tools })
+          const reasoning = turn1.content.find((p) => p.type === "reasoning") as Response.ReasoningPart
+          expect(reasoning.text).toBe("The user wants the weather.")
+          expect(reasoning.metadata.openrouter?.reasoningDetails).toEqual(details)
+          expect(turn1.toolResults[0]?.result).toEqual({ city: "Paris", temperature_c: 18 })
+          const prompt = Prompt.merge(
+            Prompt.make("Weather in Paris?"),
+            OpenRouterLanguageModel.fromResponseParts(turn1.content)
+          )
+          const turn2 = yield* LanguageModel.generateText({ prompt, toolkit: Tools })
+          expect(turn2.text).toBe("18 °C in Paris")
+          const [, sent] = yield* bodies(server)
+          const assistant = sent.messages[1]
+          expect(assistant.role).toBe("assistant")
+          expect(assistant.reasoning_details).toEqual(details)
+          expect(assistant.tool_calls).toEqual([
+            { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" } }
+          ])
+          expect(sent.messages[2]).toEqual({
+            role: "tool",
+            tool_call_id: "call_1",
+            content: "{\"city\":\"Paris\",\"temperature_c\":18}"
+          })
+        }).pipe(Effect.provide(handlers))
+    )
+  })
+
+  it.scopedLive("reasoning round trip over a stream: the deltas' reasoning_details ride on reasoning-end", () => {
+    const d1 = { type: "reasoning.text", text: "Think", index: 0, format: "anthropic-claude-v1" }
+    const d2 = { type: "reasoning.text", text: "ing.", signature: "sig-9", index: 0, format: "anthropic-claude-v1" }
+    return withModel(
+      http,
+      [
+        Testing.sse([
+          chunk({ role: "assistant", content: "", reasoning: "Think", reasoning_details: [d1] }),
+          chunk({ reasoning: "ing.", reasoning_details: [d2] }),
+          chunk({ content: "Answer" }),
+          finishChunk("stop"),
+          usageChunk
+        ], { done: true }),
+        Testing.completion({ content: "ok" })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          const parts = Chunk.toArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Q" })))
+          expect(types(parts)).toEqual([
+            "response-metadata",
+            "reasoning-start",
+            "reasoning-delta",
+            "reasoning-delta",
+            "reasoning-end",
+            "text-start",
+            "text-delta",
+            "text-end",
+            "finish"
+          ])
+          const end = parts[4] as Response.ReasoningEndPart
+          expect(end.metadata.openrouter?.reasoningDetails).toEqual([d1, d2])
+          const prompt = Prompt.merge(Prompt.make("Q"), OpenRouterLanguageModel.fromResponseParts(parts))
+          yield* LanguageModel.generateText({ prompt })
+          const [, sent] = yield* bodies(server)
+          expect(sent.messages[1]).toEqual({ role: "assistant", content: "Answer", reasoning_details: [d1, d2] })
+        })
+    )
+  })
+
+  it.scopedLive("parallel tool calls: both handlers run, tools and tool_choice are sent from the toolkit", () =>
+    withModel(
+      http,
+      Testing.sse([
+        chunk({ role: "assistant", content: "" }),
+        chunk({
+          tool_calls: [
+            { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
+            { index: 1, id: "call_b", type: "function", function: { name: "get_weather", arguments: "{\"ci" } }
+          ]
+        }),
+        chunk({ tool_calls: [{ index: 0, function: { arguments: "{\"city\":\"Paris\"}" } }] }),
+        chunk({ tool_calls: [{ index: 1, function: { arguments: "ty\":\"Oslo\"}" } }] }),
+        finishChunk("tool_calls"),
+        usageChunk
+      ], { done: true }),
+      (server) =>
+        Effect.gen(function*() {
+          const parts = Chunk.toArray(
+            yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Paris and Oslo?", toolkit: Tools }))
+          )
+          expect(types(parts)).toEqual([
+            "response-metadata",
+            "tool-params-start",
+            "tool-params-start",
+            "tool-params-delta",
+            "tool-params-delta",
+            "tool-params-delta",
+            "tool-params-end",
+            "tool-call",
+            "tool-params-end",
+            "tool-call",
+            "tool-result",
+            "tool-result",
+            "finish"
+          ])
+          const deltas = parts.filter((p): p is Response.ToolParamsDeltaPart => p.type === "tool-params-delta")
+          expect(deltas.filter((d) => d.id === "call_b").map((d) => d.delta).join("")).toBe("{\"city\":\"Oslo\"}")
+          const results = parts.filter((p) => p.type === "tool-result") as Array<
+            Response.ToolResultPart<string, unknown, unknown>
+          >
+          expect(results.map((r) => [r.id, r.result])).toEqual([
+            ["call_a", { city: "Paris", temperature_c: 18 }],
+            ["call_b", { city: "Oslo", temperature_c: 9 }]
+          ])
+          expect((parts.at(-1) as Response.FinishPart).reason).toBe("tool-calls")
+          const [sent] = yield* bodies(server)
+          expect(sent.tool_choice).toBe("auto")
+          expect(sent.tools.map((t: Wire) => t.function.name)).toEqual(["get_weather", "explode"])
+          expect(sent.tools[0]).toEqual({
+            type: "function",
+            function: {
+              name: "get_weather",
+              description: "The weather in a city",
+              strict: true,
+              parameters: {
+                type: "object",
+                required: ["city"],
+                properties: { city: { type: "string" } },
+                additionalProperties: false
+              }
+            }
+          })
+        }).pipe(Effect.provide(handlers))
+    ))
+
+  it.scopedLive("a tool that fails: the failure is a tool result, sent back to the model as the tool message", () =>
+    withModel(
+      http,
+      [
+        Testing.completion({ toolCalls: [{ id: "call_x", name: "explode", arguments: { reason: "test" } }] }),
+        Testing.completion({ content: "It failed" })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          const turn1 = yield* LanguageModel.generateText({
+            prompt: "Blow up",
+            toolkit: Tools,
+            toolChoice: { tool: "explode" }
+          })
+          const result = turn1.toolResults[0]!
+          expect(result.isFailure).toBe(true)
+          expect(result.result).toEqual({ error: "boom: test" })
+          yield* LanguageModel.generateText({
+            prompt: Prompt.merge(Prompt.make("Blow up"), Prompt.fromResponseParts(turn1.content)),
+            toolkit: Tools
+          })
+          const [first, second] = yield* bodies(server)
+          expect(first.tool_choice).toEqual({ type: "function", function: { name: "explode" } })
+          expect(second.messages.at(-1)).toEqual({
+            role: "tool",
+            tool_call_id: "call_x",
+            content: "{\"error\":\"boom: test\"}"
+          })
+        }).pipe(Effect.provide(handlers))
+    ))
+
+  it.scopedLive("generateObject: response_format json_schema, strict when the schema allows it", () => {
+    const Event = Schema.Struct({ title: Schema.String, year: Schema.Number })
+    const Loose = Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) })
+    return withModel(
+      http,
+      [
+        Testing.completion({ content: "{\"title\":\"Effect Days\",\"year\":2026}" }),
+        Testing.completion({ content: "{\"title\":\"x\"}" })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          const response = yield* LanguageModel.generateObject({
+            prompt: "Extract",
+            schema: Event,
+            objectName: "event"
+          })
+          expect(response.value).toEqual({ title: "Effect Days", year: 2026 })
+          const loose = yield* LanguageModel.generateObject({ prompt: "Extract", schema: Loose, objectName: "loose" })
+          expect(loose.value).toEqual({ title: "x" })
+          const [first, second] = yield* bodies(server)
+          expect(first.response_format).toEqual({
+            type: "json_schema",
+            json_schema: {
+              name: "event",
+              strict: true,
+              schema: {
+                type: "object",
+                required: ["title", "year"],
+                properties: { title: { type: "string" }, year: { type: "number" } },
+                additionalProperties: false
+              }
+            }
+          })
+          expect(second.response_format.json_schema.strict).toBe(false)
+        })
+    )
+  })
+
+  it.scopedLive("a mid-stream error fails the stream with HttpResponseError carrying the MidStreamError", () =>
+    withModel(
+      http,
+      Testing.midStreamError({ after: 2, deltas: ["Once ", "upon"], code: 502, message: "Upstream died" }),
+      () =>
+        Effect.gen(function*() {
+          const seen: Array<string> = []
+          const error = yield* LanguageModel.streamText({ prompt: "Story" }).pipe(
+            Stream.runForEach((part) =>
+              Effect.sync(() => seen.push(part.type === "text-delta" ? part.delta : part.type))
+            ),
+            Effect.flip
+          )
+          expect(seen).toEqual(["response-metadata", "text-start", "Once ", "upon"])
+          expect(error._tag).toBe("HttpResponseError")
+          if (error._tag !== "HttpResponseError") return
+          expect(error.response.status).toBe(502)
+          expect(error.cause).toBeInstanceOf(Errors.MidStreamError)
+          expect((error.cause as Errors.MidStreamError).message).toBe("Upstream died")
+          expect((error.cause as Errors.MidStreamError).contentEmitted).toBe(true)
+        })
+    ))
+
+  it.scopedLive("retries a 429 under the configured policy, then answers", () =>
+    withModel(
+      http,
+      [Testing.error(429, { retryAfter: 0 }), Testing.completion({ content: "after the wait" })],
+      (server) =>
+        Effect.gen(function*() {
+          const response = yield* LanguageModel.generateText({ prompt: "Hi" })
+          expect(response.text).toBe("after the wait")
+          expect((yield* server.requests).length).toBe(2)
+        }),
+      { client: { retry: Retry.make({ baseDelay: "5 millis", jitter: 0 }) } }
+    ))
+
+  it.scopedLive("a 429 that is not retried is HttpResponseError with the TooManyRequestsResponseError as cause", () =>
+    withModel(http, Testing.error(429, { retryAfter: 7 }), () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi" }))
+        expect(AiError.isAiError(error)).toBe(true)
+        expect(error._tag).toBe("HttpResponseError")
+        if (error._tag !== "HttpResponseError") return
+        expect(error.reason).toBe("StatusCode")
+        expect(error.response.status).toBe(429)
+        expect(error.cause).toBeInstanceOf(Errors.TooManyRequestsResponseError)
+        expect((error.cause as Errors.TooManyRequestsResponseError).retryAfter).toBeDefined()
+        expect(JSON.stringify(error)).not.toContain(SECRET)
+        expect(error.message).not.toContain(SECRET)
+      })))
+
+  it.scopedLive("interrupting streamText closes the connection", () =>
+    withModel(http, Testing.hang({ after: 2 }), (server) =>
+      Effect.gen(function*() {
+        const fiber = yield* Effect.fork(Stream.runDrain(LanguageModel.streamText({ prompt: "Hi" })))
+        yield* Effect.sleep("100 millis")
+        yield* Fiber.interrupt(fiber)
+        yield* server.awaitClientClose
+        expect(yield* server.clientClosed).toBe(1)
+      })))
+})
+
+describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, http) => {
+  it.scopedLive("annotates @effect/ai's span with GenAI attributes, and never the key", () =>
+    withModel(
+      http,
+      Testing.completion({ id: "gen-span", model: MODEL, usage: { prompt_tokens: 4, completion_tokens: 2 } }),
+      () =>
+        Effect.gen(function*() {
+          const spans: Array<Tracer.Span> = []
+          const native = yield* Effect.tracer
+          const recording = Tracer.make({
+            span: (...args) => {
+              const span = native.span(...args)
+              spans.push(span)
+              return span
+            },
+            context: native.context
+          })
+          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.withTracer(recording))
+          const span = spans.find((s) => s.name === "LanguageModel.generateText")!
+          expect(span.attributes.get("gen_ai.system")).toBe("openrouter")
+          expect(span.attributes.get("gen_ai.request.model")).toBe(MODEL)
+          expect(span.attributes.get("gen_ai.response.id")).toBe("gen-span")
+          expect(span.attributes.get("gen_ai.usage.input_tokens")).toBe(4)
+          expect(JSON.stringify([...span.attributes.values()])).not.toContain(SECRET)
+        })
+    ))
+
+  it.scopedLive("an invalid request is MalformedInput with InvalidRequestError as cause, and nothing is sent", () =>
+    withModel(
+      http,
+      Testing.completion(),
+      (server) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi" }))
+          expect(error._tag).toBe("MalformedInput")
+          expect((error as AiError.MalformedInput).cause).toBeInstanceOf(Errors.InvalidRequestError)
+          expect((yield* server.requests).length).toBe(0)
+        }),
+      { config: { temperature: 5 } }
+    ))
+
+  it.scopedLive("a refused connection is HttpRequestError (Transport) with ConnectionError as cause", () =>
+    withModel(
+      http,
+      Testing.completion(),
+      () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi" }))
+          expect(error._tag).toBe("HttpRequestError")
+          if (error._tag !== "HttpRequestError") return
+          expect(error.reason).toBe("Transport")
+          expect(error.cause).toBeInstanceOf(Errors.ConnectionError)
+          expect(JSON.stringify(error.request)).not.toContain(SECRET)
+        }),
+      { client: { baseUrl: "http://127.0.0.1:9/api/v1" } }
+    ))
+
+  it.scopedLive("OpenRouter fields from the config and withConfigOverride reach the request", () =>
+    withModel(
+      http,
+      [Testing.completion(), Testing.completion()],
+      (server) =>
+        Effect.gen(function*() {
+          yield* LanguageModel.generateText({ prompt: "Hi" })
+          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(
+            OpenRouterLanguageModel.withConfigOverride({ model: "openai/gpt-4o", reasoning: { effort: "high" } })
+          )
+          const [first, second] = yield* bodies(server)
+          expect(first).toMatchObject({
+            model: MODEL,
+            models: ["openai/gpt-4o-mini"],
+            provider: { order: ["anthropic"], allow_fallbacks: false },
+            plugins: [{ id: "web" }],
+            transforms: ["middle-out"],
+            reasoning: { max_tokens: 2000 }
+          })
+          expect(second.model).toBe("openai/gpt-4o")
+          expect(second.reasoning).toEqual({ effort: "high" })
+        }),
+      {
+        config: {
+          models: ["openai/gpt-4o-mini"],
+          provider: { order: ["anthropic"], allow_fallbacks: false },
+          plugins: [{ id: "web" }],
+          transforms: ["middle-out"],
+          reasoning: { max_tokens: 2000 },
+          tools: [{ type: "openrouter:web_search" }]
+        }
+      }
+    ))
+
+  it.scopedLive("OpenRouter's server tools from the config are sent after the toolkit's functions", () =>
+    withModel(
+      http,
+      Testing.completion(),
+      (server) =>
+        Effect.gen(function*() {
+          yield* LanguageModel.generateText({ prompt: "Hi", toolkit: Tools }).pipe(Effect.provide(handlers))
+          const [sent] = yield* bodies(server)
+          expect(sent.tools.map((t: Wire) => t.type)).toEqual(["function", "function", "openrouter:web_search"])
+        }),
+      { config: { tools: [{ type: "openrouter:web_search" }] } }
+    ))
+
+  it.scopedLive("a prompt JSON cannot carry is MalformedInput, not a defect, and nothing is sent", () =>
+    withModel(http, Testing.completion(), (server) =>
+      Effect.gen(function*() {
+        const prompt = Prompt.fromMessages([
+          Prompt.makeMessage("assistant", {
+            content: [Prompt.makePart("tool-call", { id: "c", name: "f", params: { n: 1n }, providerExecuted: false })]
+          })
+        ])
+        const error = yield* Effect.flip(LanguageModel.generateText({ prompt }))
+        expect(error._tag).toBe("MalformedInput")
+        expect((yield* server.requests).length).toBe(0)
+      })))
+
+  it.scopedLive("user content: images, files and audio become OpenRouter content parts", () =>
+    withModel(http, Testing.completion(), (server) =>
+      Effect.gen(function*() {
+        yield* LanguageModel.generateText({
+          prompt: Prompt.fromMessages([
+            Prompt.makeMessage("user", {
+              content: [
+                Prompt.makePart("text", { text: "Look" }),
+                Prompt.makePart("file", { mediaType: "image/png", data: new URL("https://example.com/a.png") }),
+                Prompt.makePart("file", {
+                  mediaType: "image/jpeg",
+                  data: new Uint8Array([1, 2, 3]),
+                  options: { openrouter: { imageDetail: "low" } }
+                }),
+                Prompt.makePart("file", { mediaType: "application/pdf", fileName: "doc.pdf", data: "JVBERi0=" }),
+                Prompt.makePart("file", { mediaType: "audio/wav", data: new Uint8Array([4, 5]) })
+              ]
+            })
+          ])
+        })
+        const [sent] = yield* bodies(server)
+        expect(sent.messages[0].content).toEqual([
+          { type: "text", text: "Look" },
+          { type: "image_url", image_url: { url: "https://example.com/a.png" } },
+          { type: "image_url", image_url: { url: "data:image/jpeg;base64,AQID", detail: "low" } },
+          { type: "file", file: { filename: "doc.pdf", file_data: "data:application/pdf;base64,JVBERi0=" } },
+          { type: "input_audio", input_audio: { data: "BAU=", format: "wav" } }
+        ])
+      })))
+
+  it.scopedLive("a tool call whose arguments are not JSON is MalformedOutput", () =>
+    withModel(
+      http,
+      Testing.completion({ toolCalls: [{ id: "c", name: "get_weather", arguments: "{not json" }] }),
+      () =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi", toolkit: Tools }))
+          expect(error._tag).toBe("MalformedOutput")
+        }).pipe(Effect.provide(handlers))
+    ))
+})
