@@ -23,7 +23,7 @@ import * as S from "../Schema.js"
 import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
-import { idleTimeout, prepare, requestTimeout, retryPolicy } from "./request.js"
+import { prepare } from "./request.js"
 import {
   connectionError,
   decodeError,
@@ -271,13 +271,12 @@ export const stream = (
   Stream.unwrap(
     Effect.gen(function*() {
       const config = yield* OpenRouterConfig
-      const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
+      const prepared = prepare(config, request, options, "stream")
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
       const client = yield* HttpClient.HttpClient
-      const timeout = requestTimeout(config, options)
-      const idle = idleTimeout(config, options)
-      const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
-      const policy = retryPolicy(config, options)
+      const call = prepared.right
+      const open = (attempt: Attempt) => openAttempt(client, call.request, call.timeout, call.idleTimeout, attempt)
+      const policy = call.retry
       if (policy === false) return open({ hold: false, contentEmitted: false, held: [] })
       return retryUntilContent(open, policy)
     })
