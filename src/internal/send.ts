@@ -9,6 +9,7 @@ import { OpenRouterConfig } from "../Client.js"
 import type * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import type * as S from "../Schema.js"
+import { redactingClient } from "./platformSpan.js"
 import { prepare } from "./request.js"
 import { readCompletion } from "./response.js"
 import { executeWithin } from "./timeout.js"
@@ -24,7 +25,13 @@ export const send = (
     const call = prepared.right
     return Effect.flatMap(HttpClient.HttpClient, (client) =>
       Retry.retry(
-        executeWithin(client, call.request, call.timeout, "The chat completion request", readCompletion),
+        executeWithin(
+          redactingClient(client),
+          call.request,
+          call.timeout,
+          "The chat completion request",
+          readCompletion
+        ),
         call.retry
       ))
   })

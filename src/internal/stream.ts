@@ -23,6 +23,7 @@ import * as S from "../Schema.js"
 import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
+import { redactingClient } from "./platformSpan.js"
 import { prepare } from "./request.js"
 import {
   connectionError,
@@ -273,7 +274,7 @@ export const stream = (
       const config = yield* OpenRouterConfig
       const prepared = prepare(config, request, options, "stream")
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
-      const client = yield* HttpClient.HttpClient
+      const client = redactingClient(yield* HttpClient.HttpClient)
       const call = prepared.right
       const open = (attempt: Attempt) => openAttempt(client, call.request, call.timeout, call.idleTimeout, attempt)
       const policy = call.retry
