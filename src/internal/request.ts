@@ -11,6 +11,7 @@ import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
+import * as Bounded from "./bounded.js"
 import { isRecord } from "./json.js"
 import * as Options from "./options.js"
 import { snapshot, Unrepresentable } from "./snapshot.js"
@@ -27,8 +28,9 @@ const pathToString = (path: ReadonlyArray<PropertyKey>): string => path.map(Stri
 /** Turns a schema failure into the issues of an {@link Errors.InvalidRequestError}, one per bad field. */
 export const requestIssues = (error: ParseResult.ParseError): ReadonlyArray<Errors.RequestIssue> =>
   ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-    path: issue.path.length === 0 ? "(request)" : pathToString(issue.path),
-    message: issue.message
+    path: issue.path.length === 0 ? "(request)" : Bounded.excerpt(pathToString(issue.path), 512),
+    // A message may show the offending value: bounded, so an error never holds a large request part.
+    message: Bounded.boundedLines(issue.message, 512, 2048)
   }))
 
 /** A call ready to send: the HTTP request and the limits and policy of the call. */

@@ -20,6 +20,7 @@ import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
+import { settleStack } from "./bounded.js"
 import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
@@ -145,11 +146,13 @@ const decodeEvents = (
       },
       onFailure: (cause) => Channel.zipRight(emit(), Channel.failCause(cause)),
       onDone: () => {
-        const error = handle(parser.flush()) ?? (done ? undefined : new Errors.ConnectionError({
-          reason: "StreamCutOff",
-          message:
-            `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
-        }))
+        const error = handle(parser.flush()) ?? (done ? undefined : settleStack(
+          new Errors.ConnectionError({
+            reason: "StreamCutOff",
+            message:
+              `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`
+          })
+        ))
         return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
       }
     })
