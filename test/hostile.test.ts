@@ -86,6 +86,12 @@ const deep = (depth: number) => {
   return value
 }
 
+const holey = () => {
+  const array: Array<number> = [1]
+  array[2] = 3
+  return array
+}
+
 const throwing = (key: string, base: Record<string, unknown>) =>
   Object.defineProperty({ ...base }, key, {
     enumerable: true,
@@ -132,7 +138,7 @@ const invalidRequests: ReadonlyArray<readonly [string, () => unknown, string]> =
   ["a Map in an unknown field", () => ({ model, messages, x: new Map([["a", 1]]) }), "x"],
   ["a Set in an unknown field", () => ({ model, messages, x: new Set([1]) }), "x"],
   ["a Date in an unknown field", () => ({ model, messages, x: new Date(0) }), "x"],
-  ["an array hole", () => ({ model, messages, x: [1, , 3] }), "x.1"],
+  ["an array hole", () => ({ model, messages, x: holey() }), "x.1"],
   ["undefined in an array", () => ({ model, messages, x: [undefined] }), "x.0"],
   ["a class instance as a message", () => ({
     model,
