@@ -140,6 +140,9 @@ const redactingTracer = (tracer: Tracer.Tracer): Tracer.Tracer => {
   return wrapped
 }
 
+// The tracer of Effect's default services (the native tracer).
+const defaultTracer: Tracer.Tracer = Effect.runSync(Effect.tracer)
+
 const redactingClients = new WeakMap<HttpClient.HttpClient, HttpClient.HttpClient>()
 
 /**
@@ -151,7 +154,12 @@ export const redactingClient = (client: HttpClient.HttpClient): HttpClient.HttpC
   if (wrapped === undefined) {
     wrapped = HttpClient.transform(
       client,
-      (effect) => Effect.tracerWith((tracer) => Effect.withTracer(effect, redactingTracer(tracer)))
+      (effect) =>
+        Effect.tracerWith((tracer) =>
+          // The default tracer's spans are seen by no one (no exporter reads them, and nothing keeps
+          // them once the request is done), so they are left as they are: no cost without a tracer.
+          tracer === defaultTracer ? effect : Effect.withTracer(effect, redactingTracer(tracer))
+        )
     )
     redactingClients.set(client, wrapped)
   }
