@@ -10,6 +10,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
 import type * as Errors from "../Errors.js"
 import type * as Retry from "../Retry.js"
+import { excerpt } from "./bounded.js"
 import { headerProblem, isValidApiKey } from "./headers.js"
 import { describeThrown } from "./snapshot.js"
 
@@ -118,7 +119,7 @@ export const checkHeaders = (
       const lower = name.toLowerCase()
       const problem = headerProblem(lower, value)
       if (problem === undefined) into[lower] = value as string
-      else issues.push({ path: `headers.${lower}`, message: problem })
+      else issues.push({ path: `headers.${excerpt(lower, 256)}`, message: problem })
     }
   } catch (e) {
     issues.push({ path: "headers", message: `reading the headers threw: ${describeThrown(e)}` })
