@@ -4,9 +4,14 @@
 // of it (e.g. a checkout of main, built), both loaded in this one process and measured in
 // interleaved rounds; each round's ratio is this build's CPU time per call over the base's.
 //
+// With --http, both talk to the emulator in a child process over loopback through NodeHttpClient
+// (undici) instead: the CPU time measured is still this process's, the client's alone.
+//
 //   npm run build && node bench/overhead.mjs
-//   node bench/overhead.mjs --base /path/to/other/checkout/dist --rounds 15
+//   node bench/overhead.mjs --base /path/to/other/checkout/dist --rounds 15 [--http]
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
+import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import { pathToFileURL } from "node:url"
 
@@ -19,13 +24,29 @@ const ROUNDS = Number(option("--rounds") ?? 9)
 const here = Path.resolve(import.meta.dirname, "..", "dist")
 const base = option("--base")
 
+const http = args.includes("--http")
+
+// The emulator in a child process (this build's dist/TestServer.js), answering every request.
+const startEmulator = () =>
+  new Promise((resolve, reject) => {
+    const code = `const T = await import(${JSON.stringify(pathToFileURL(Path.join(here, "TestServer.js")).href)});
+      const S = await import(${JSON.stringify(pathToFileURL(Path.join(here, "Testing.js")).href)});
+      const server = await T.listen(S.emulator); console.log(server.url)`
+    const child = spawn(process.execPath, ["--input-type=module", "-e", code], { stdio: ["ignore", "pipe", "inherit"] })
+    child.stdout.once("data", (data) => resolve({ url: String(data).trim(), child }))
+    child.once("error", reject)
+  })
+const emulator = http ? await startEmulator() : undefined
+
 const load = async (dir) => {
   const lib = await import(pathToFileURL(Path.join(dir, "index.js")).href)
+  const config = lib.OpenRouterConfig.layer({
+    apiKey: Redacted.make("sk-or-bench"),
+    retry: false,
+    ...(emulator ? { baseUrl: emulator.url } : {})
+  })
   const runtime = ManagedRuntime.make(
-    Layer.merge(
-      lib.Testing.layer(lib.Testing.emulator),
-      lib.OpenRouterConfig.layer({ apiKey: Redacted.make("sk-or-bench"), retry: false })
-    )
+    Layer.merge(emulator ? NodeHttpClient.layerUndici : lib.Testing.layer(lib.Testing.emulator), config)
   )
   await runtime.runPromise(Effect.void)
   return { lib, runtime }
@@ -107,3 +128,4 @@ for (const [name, run, n] of scenarios) {
 
 await ours.runtime.dispose()
 if (other) await other.runtime.dispose()
+emulator?.child.kill()
