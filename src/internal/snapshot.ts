@@ -15,7 +15,7 @@
  *   absent); symbol keys and non-enumerable properties are not data and are not read;
  * - an array is read by index up to its `length`; a hole or `undefined` item is refused (JSON would
  *   turn it into `null`);
- * - numbers must be finite; `BigInt`, functions, symbols, and objects of any other class (`Date`,
+ * - numbers must be finite (`-0` is kept, and JSON writes it as `0`); `BigInt`, functions, symbols, and objects of any other class (`Date`,
  *   `Map`, `Set`, typed arrays, class instances, boxed primitives) are refused;
  * - nesting deeper than {@link MAX_DEPTH} is refused (the cost of a request stays linear and no
  *   stack overflows), as is a cycle;
