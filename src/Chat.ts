@@ -40,7 +40,8 @@ import type * as S from "./Schema.js"
 
 /**
  * A chat request as you write it: wire (snake_case) field names, as in OpenRouter's API reference.
- * Fields the schema does not know are sent unchanged.
+ * Fields the schema does not know are sent unchanged (values JSON cannot represent as they are are
+ * refused, not changed).
  *
  * @since 0.1.0
  * @category models
@@ -58,7 +59,10 @@ export type Options = Client.CallOptions
 /**
  * Sends a chat completion request and returns the response.
  *
- * The request is validated first (an invalid one fails with `InvalidRequestError` and nothing is sent);
+ * The request is read once, into a plain JSON copy that is validated and then sent as is: a value JSON
+ * cannot represent as it is (a cycle, a `BigInt`, `NaN`, a function, a `Map`, nesting deeper than 128, a
+ * getter that throws, ...), an invalid field, option or configuration fails with `InvalidRequestError`
+ * naming the path, and nothing is sent;
  * transient failures are retried under the policy (`options.retry`, else the configured one, else
  * `Retry.defaultPolicy`); every failure is one of the tagged errors of `Errors.SendError`.
  *

@@ -6,14 +6,15 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
-import { lowerCaseKeys } from "./internal/headers.js"
+import type * as Errors from "./Errors.js"
+import * as Options from "./internal/options.js"
 import * as Response from "./internal/response.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
@@ -121,33 +122,72 @@ export const defaultIdleTimeout: Duration.Duration = Duration.minutes(5)
 /**
  * Resolves {@link OpenRouterConfigOptions} into the service value.
  *
+ * Never throws: an invalid option (a base URL that is not http/https or holds credentials, a header
+ * that cannot be sent, an API key that is not visible ASCII, a malformed duration or retry policy) is
+ * remembered, and every call made with the configuration fails with an `InvalidRequestError` naming
+ * the option, without sending anything.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const makeConfig = (options: OpenRouterConfigOptions): OpenRouterConfigService => {
-  const baseUrl = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, "")
+  const issues: Array<Errors.RequestIssue> = []
+  const read = (key: string) => Options.readField(options, key, key, issues)
+  if (options === null || typeof options !== "object") {
+    issues.push({ path: "(options)", message: "expected the configuration options as an object" })
+  }
+  const apiKey = read("apiKey") as Redacted.Redacted<string>
+  Options.checkApiKey(apiKey, "apiKey", issues)
+  const rawBaseUrl = read("baseUrl") ?? defaultBaseUrl
+  const baseUrl = typeof rawBaseUrl === "string" ? rawBaseUrl.replace(/\/+$/, "") : ""
+  Options.checkBaseUrl(typeof rawBaseUrl === "string" ? baseUrl : rawBaseUrl, "baseUrl", issues)
   const headers: Record<string, string> = {
     "user-agent": `effect-openrouter/${version}`
   }
-  if (options.httpReferer !== undefined) headers["http-referer"] = options.httpReferer
-  if (options.appTitle !== undefined) {
-    headers["x-openrouter-title"] = options.appTitle
-    headers["x-title"] = options.appTitle
+  const httpReferer = read("httpReferer")
+  if (httpReferer !== undefined) Options.checkHeaders({ "http-referer": httpReferer }, issues, headers)
+  const appTitle = read("appTitle")
+  if (appTitle !== undefined) {
+    Options.checkHeaders({ "x-openrouter-title": appTitle, "x-title": appTitle }, issues, headers)
   }
-  if (options.appCategories !== undefined && options.appCategories.length > 0) {
-    headers["x-openrouter-categories"] = options.appCategories.join(",")
+  const appCategories = read("appCategories")
+  if (appCategories !== undefined) {
+    const joined = joinCategories(appCategories)
+    if (joined === undefined) issues.push({ path: "appCategories", message: "expected an array of strings" })
+    else if (joined !== "") Options.checkHeaders({ "x-openrouter-categories": joined }, issues, headers)
   }
-  Object.assign(headers, lowerCaseKeys(options.headers))
-  return {
-    apiKey: options.apiKey,
+  Options.checkHeaders(read("headers"), issues, headers)
+  const service: OpenRouterConfigService = {
+    apiKey,
     baseUrl,
     completionsUrl: `${baseUrl}/chat/completions`,
     headers,
-    metadata: options.metadata ?? false,
-    timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
-    idleTimeout: options.idleTimeout === undefined ? defaultIdleTimeout : Duration.decode(options.idleTimeout),
-    retry: options.retry
+    metadata: Options.checkBoolean(read("metadata"), "metadata", issues) ?? false,
+    timeout: Options.checkDuration(read("timeout"), "timeout", issues) ?? defaultTimeout,
+    idleTimeout: Options.checkDuration(read("idleTimeout"), "idleTimeout", issues) ?? defaultIdleTimeout,
+    retry: Options.checkPolicy(read("retry"), "retry", issues)
   }
+  Options.configIssues.set(service, issues)
+  return service
+}
+
+const joinCategories = (u: unknown): string | undefined => {
+  try {
+    if (!Array.isArray(u) || !u.every((c) => typeof c === "string")) return undefined
+    return u.join(",")
+  } catch {
+    return undefined
+  }
+}
+
+// The environment variable behind each option that layerConfig reads from it.
+const envName: Readonly<Record<string, string>> = {
+  apiKey: "OPENROUTER_API_KEY",
+  baseUrl: "OPENROUTER_BASE_URL",
+  "headers.http-referer": "OPENROUTER_HTTP_REFERER",
+  "headers.x-openrouter-title": "OPENROUTER_APP_TITLE",
+  "headers.x-title": "OPENROUTER_APP_TITLE",
+  "headers.x-openrouter-categories": "OPENROUTER_APP_CATEGORIES"
 }
 
 const splitCategories = (value: string): ReadonlyArray<string> =>
@@ -199,7 +239,8 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
   OpenRouterConfigService
 >() {
   /**
-   * A layer from explicit options.
+   * A layer from explicit options. It cannot fail: invalid options (see {@link makeConfig}) make every
+   * call fail with an `InvalidRequestError` naming the option, and nothing is sent.
    *
    * @since 0.1.0
    */
@@ -210,7 +251,10 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
    * A layer from `Config` (by default the environment: `OPENROUTER_API_KEY`, `OPENROUTER_BASE_URL`,
    * `OPENROUTER_HTTP_REFERER`, `OPENROUTER_APP_TITLE`, `OPENROUTER_APP_CATEGORIES`). `defaults` supply
    * what the environment does not set (timeouts, retry, headers, ...); a value set in the environment wins.
-   * A missing key fails layer construction with a `ConfigError` naming `OPENROUTER_API_KEY`.
+   * A missing key fails layer construction with a `ConfigError` naming `OPENROUTER_API_KEY`; an invalid
+   * value (a base URL that is not http/https or holds credentials, a key that is not visible ASCII, a
+   * header value that cannot be sent, a malformed duration) fails it with a `ConfigError` naming the
+   * variable or option.
    *
    * @since 0.1.0
    */
@@ -219,15 +263,30 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
   ): Layer.Layer<OpenRouterConfig, ConfigError.ConfigError> =>
     Layer.effect(
       OpenRouterConfig,
-      Effect.map(fromEnv, (env) => {
+      Effect.flatMap(fromEnv, (env) => {
         const merged: OpenRouterConfigOptions = { ...defaults, apiKey: env.apiKey }
-        return makeConfig({
+        const config = makeConfig({
           ...merged,
           baseUrl: env.baseUrl ?? defaults.baseUrl,
           httpReferer: env.httpReferer ?? defaults.httpReferer,
           appTitle: env.appTitle ?? defaults.appTitle,
           appCategories: env.appCategories ?? defaults.appCategories
         })
+        const issues = Options.configIssues.get(config) ?? []
+        if (issues.length === 0) return Effect.succeed(config)
+        const set: Record<string, boolean> = {
+          OPENROUTER_API_KEY: true,
+          OPENROUTER_BASE_URL: env.baseUrl !== undefined,
+          OPENROUTER_HTTP_REFERER: env.httpReferer !== undefined,
+          OPENROUTER_APP_TITLE: env.appTitle !== undefined,
+          OPENROUTER_APP_CATEGORIES: env.appCategories !== undefined
+        }
+        const name = (path: string) => {
+          const variable = envName[path]
+          return variable !== undefined && set[variable] ? variable : path
+        }
+        const errors = issues.map((issue) => ConfigError.InvalidData([name(issue.path)], issue.message))
+        return Effect.fail(errors.reduce((a, b) => ConfigError.And(a, b)))
       })
     )
 }

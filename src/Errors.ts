@@ -44,7 +44,10 @@ const responseErrorFields = {
   code: Schema.optional(Schema.Union(Schema.Number, Schema.String)),
   /** `error.error_type` or `error.metadata.error_type` (e.g. `rate_limit_exceeded`). */
   errorType: Schema.optional(Schema.String),
-  /** `error.metadata`, decoded where OpenRouter documents it (provider, moderation, guardrail, availability). */
+  /**
+   * `error.metadata`, decoded where OpenRouter documents it (provider, moderation, guardrail, availability);
+   * left out when its JSON is larger than 16 KB.
+   */
   metadata: Schema.optional(S.ErrorMetadata),
   /** `error.availability` on availability errors (no endpoints, capacity exhausted, ...). */
   availability: Schema.optional(S.Availability),
@@ -63,7 +66,10 @@ const responseErrorFields = {
   providerError: Schema.optional(Schema.Unknown),
   /** How long the server asked to wait (`retry-after-ms`, then `Retry-After`), when it said. */
   retryAfter: Schema.optional(Schema.DurationFromSelf),
-  /** The parsed JSON body, or the raw text (bounded) when the body is not JSON. */
+  /**
+   * The parsed JSON body, or a bounded excerpt of the raw text (16 KB) when the body is not JSON or is
+   * larger than that.
+   */
   body: Schema.Unknown,
   /** How many attempts were made before this error was returned (set by the retry policy). */
   attempts: Schema.optional(Schema.Number)
@@ -386,9 +392,12 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
   message: Schema.String,
   /** The HTTP status of the response. */
   status: Schema.Number,
-  /** A bounded excerpt of the raw text that failed to decode. */
+  /** A bounded excerpt (2 KB, a copy) of the raw text that failed to decode. */
   excerpt: Schema.String,
-  /** What did not match: the JSON parser's message or the schema's issues. */
+  /**
+   * What did not match: the JSON parser's message or the schema's issues (the path and the expected type,
+   * then a bounded excerpt of the value; 4 KB at most).
+   */
   issue: Schema.String,
   /** The generation id, when the response names one. */
   generationId: Schema.optional(Schema.String),
@@ -419,7 +428,8 @@ export interface RequestIssue extends Schema.Schema.Type<typeof RequestIssue> {}
 
 /**
  * The request failed validation (a field out of range, a missing `tool_call_id`, a header value with a
- * line break, ...). Nothing was sent. `issues` names the path of every bad field.
+ * line break, a value JSON cannot represent, an invalid option or configuration, ...). Nothing was sent,
+ * and it is never retried. `issues` names the path of every bad field or option.
  *
  * @since 0.1.0
  * @category client errors
@@ -453,7 +463,7 @@ export class MidStreamError extends Schema.TaggedError<MidStreamError>()("MidStr
   providerMessage: Schema.optional(Schema.String),
   /** `error.metadata.raw` parsed as JSON when it is JSON text, else the text (bounded). @since 0.2.0 */
   providerError: Schema.optional(Schema.Unknown),
-  /** `error.metadata` as sent. */
+  /** `error.metadata` as sent; left out when its JSON is larger than 16 KB. */
   metadata: Schema.optional(S.ErrorMetadata),
   /** Whether any content (text, reasoning, tool call, ...) had been emitted before the error. */
   contentEmitted: Schema.Boolean,

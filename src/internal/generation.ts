@@ -12,7 +12,8 @@ import { OpenRouterConfig } from "../Client.js"
 import type * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
-import { invalid, prepareGet, requestTimeout, retryPolicy } from "./request.js"
+import { redactingClient } from "./platformSpan.js"
+import { invalid, prepareGet } from "./request.js"
 import { readJson } from "./response.js"
 import { executeWithin } from "./timeout.js"
 
@@ -55,11 +56,11 @@ export const get = (
     }
     const prepared = prepareGet(config, "/generation", { id }, options)
     if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-    const timeout = requestTimeout(config, options as CallOptions | undefined)
+    const call = prepared.right
     return Effect.flatMap(HttpClient.HttpClient, (client) => {
       const lookup = Retry.retry(
-        executeWithin(client, prepared.right, timeout, "The generation lookup", readGeneration),
-        retryPolicy(config, options as CallOptions | undefined)
+        executeWithin(redactingClient(client), call.request, call.timeout, "The generation lookup", readGeneration),
+        call.retry
       )
       const schedule = options?.wait === undefined ? undefined : waitSchedule(Duration.decode(options.wait))
       if (schedule === undefined) return lookup

@@ -3,7 +3,7 @@
  * with every header from the configuration (built once per configuration, since calls are a hot path).
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -11,7 +11,10 @@ import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
-import { lowerCaseKeys } from "./headers.js"
+import * as Bounded from "./bounded.js"
+import { isRecord } from "./json.js"
+import * as Options from "./options.js"
+import { snapshot, Unrepresentable } from "./snapshot.js"
 
 /** An {@link Errors.InvalidRequestError} naming every issue. */
 export const invalid = (issues: ReadonlyArray<Errors.RequestIssue>): Errors.InvalidRequestError =>
@@ -20,70 +23,136 @@ export const invalid = (issues: ReadonlyArray<Errors.RequestIssue>): Errors.Inva
     issues
   })
 
-// RFC 7230 token characters for a header name.
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-// Line breaks and NUL would split or corrupt the header block (request smuggling).
-const badHeaderValue = /[\r\n\0]/
-
 const pathToString = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join(".")
 
 /** Turns a schema failure into the issues of an {@link Errors.InvalidRequestError}, one per bad field. */
 export const requestIssues = (error: ParseResult.ParseError): ReadonlyArray<Errors.RequestIssue> =>
   ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-    path: issue.path.length === 0 ? "(request)" : pathToString(issue.path),
-    message: issue.message
+    path: issue.path.length === 0 ? "(request)" : Bounded.excerpt(pathToString(issue.path), 512),
+    // A message may show the offending value: bounded, so an error never holds a large request part.
+    message: Bounded.boundedLines(issue.message, 512, 2048)
   }))
 
+/** A call ready to send: the HTTP request and the limits and policy of the call. */
+export interface Prepared {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly timeout: Duration.Duration
+  readonly idleTimeout: Duration.Duration
+  readonly retry: Retry.Policy | false
+}
+
+const streamInSend: Errors.RequestIssue = { path: "stream", message: "Chat.send does not stream; use Chat.stream" }
+
 /**
- * Validates a request body against `Schema.ChatRequest` (unknown fields are kept as they are) and
+ * Reads the request body once into a plain JSON value (`./snapshot.ts`), validates that value against
+ * `Schema.ChatRequest` (unknown fields are kept as they are), reads the per-call options once, and
  * builds the HTTP request with every header: `Authorization`, attribution, metadata opt-in,
- * `User-Agent`, content negotiation, configured and per-call headers (per-call win). Fails with
- * {@link Errors.InvalidRequestError} and sends nothing when the body or a header is invalid.
+ * `User-Agent`, content negotiation, configured and per-call headers (per-call win). The body sent is
+ * the serialisation of the validated snapshot, so what was checked is what is sent. Fails with
+ * {@link Errors.InvalidRequestError}, naming every problem of the body, the options and the
+ * configuration, and sends nothing when any is invalid. Never throws.
  */
 export const prepare = (
   config: OpenRouterConfigService,
   body: unknown,
   options: CallOptions | undefined,
-  accept: "application/json" | "text/event-stream"
-): Either.Either<HttpClientRequest.HttpClientRequest, Errors.InvalidRequestError> => {
-  const validated = S.validateRequest(body)
-  if (Either.isLeft(validated)) return Either.left(invalid(requestIssues(validated.left)))
-  const base = baseRequest(config, accept, options?.metadata ?? config.metadata)
-  const extra = options?.headers === undefined ? undefined : lowerCaseKeys(options.headers)
-  const issues = extra === undefined ? base.issues : [...base.issues, ...headerIssues(extra)]
+  mode: "send" | "stream"
+): Either.Either<Prepared, Errors.InvalidRequestError> => {
+  const issues: Array<Errors.RequestIssue> = []
+  const snap = snapshot(body)
+  if (snap instanceof Unrepresentable) {
+    issues.push({ path: snap.path, message: snap.message })
+  } else if (mode === "stream" && isRecord(snap)) {
+    snap.stream = true
+  } else if (mode === "send" && isRecord(snap) && snap.stream === true) {
+    return Either.left(
+      new Errors.InvalidRequestError({
+        message: "Invalid request: stream: true is not for Chat.send; use Chat.stream",
+        issues: [streamInSend]
+      })
+    )
+  }
+  if (issues.length === 0) {
+    const validated = S.validateRequest(snap)
+    if (Either.isLeft(validated)) issues.push(...requestIssues(validated.left))
+  }
+  const call = readCallOptions(options, issues)
+  const base = baseRequest(config, mode === "stream" ? "text/event-stream" : "application/json", call.metadata)
+  if (base.issues.length > 0) issues.push(...base.issues)
   if (issues.length > 0) return Either.left(invalid(issues))
-  const request = extra === undefined ? base.request : HttpClientRequest.setHeaders(base.request, extra)
-  return Either.right(HttpClientRequest.bodyText(request, JSON.stringify(validated.right), "application/json"))
+  const request = call.headers === undefined ? base.request : HttpClientRequest.setHeaders(base.request, call.headers)
+  return Either.right({
+    request: HttpClientRequest.bodyText(request, JSON.stringify(snap), "application/json"),
+    timeout: call.timeout ?? config.timeout,
+    idleTimeout: call.idleTimeout ?? config.idleTimeout,
+    retry: call.retry ?? config.retry ?? Retry.defaultPolicy
+  })
+}
+
+/** A GET ready to send: the HTTP request, its timeout and retry policy. */
+export interface PreparedGet {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly timeout: Duration.Duration
+  readonly retry: Retry.Policy | false
 }
 
 /**
  * Builds a `GET {baseUrl}{path}?{query}` request with the same headers as a chat call (`Authorization`,
- * attribution, `User-Agent`, configured and per-call headers; no body, so no `Content-Type`). Fails
- * with {@link Errors.InvalidRequestError} and sends nothing when a header is invalid.
+ * attribution, `User-Agent`, configured and per-call headers; no body, so no `Content-Type`), reading
+ * and checking the per-call options once like {@link prepare}. Fails with
+ * {@link Errors.InvalidRequestError} and sends nothing when an option or the configuration is invalid.
  */
 export const prepareGet = (
   config: OpenRouterConfigService,
   path: string,
   query: Readonly<Record<string, string>>,
-  options: { readonly headers?: Readonly<Record<string, string>> | undefined } | undefined
-): Either.Either<HttpClientRequest.HttpClientRequest, Errors.InvalidRequestError> => {
+  options: Pick<CallOptions, "headers" | "timeout" | "retry"> | undefined
+): Either.Either<PreparedGet, Errors.InvalidRequestError> => {
+  const issues: Array<Errors.RequestIssue> = []
+  const call = readCallOptions(options, issues)
   const base = baseRequest(config, "application/json", false, path)
-  const extra = options?.headers === undefined ? undefined : lowerCaseKeys(options.headers)
-  const issues = extra === undefined ? base.issues : [...base.issues, ...headerIssues(extra)]
+  if (base.issues.length > 0) issues.push(...base.issues)
   if (issues.length > 0) return Either.left(invalid(issues))
-  const request = extra === undefined ? base.request : HttpClientRequest.setHeaders(base.request, extra)
-  return Either.right(HttpClientRequest.setUrlParams(request, query))
+  const request = call.headers === undefined ? base.request : HttpClientRequest.setHeaders(base.request, call.headers)
+  return Either.right({
+    request: HttpClientRequest.setUrlParams(request, query),
+    timeout: call.timeout ?? config.timeout,
+    retry: call.retry ?? config.retry ?? Retry.defaultPolicy
+  })
 }
 
-const headerIssues = (headers: Readonly<Record<string, string>>): Array<Errors.RequestIssue> => {
-  const issues: Array<Errors.RequestIssue> = []
-  for (const name in headers) {
-    if (!headerName.test(name)) issues.push({ path: `headers.${name}`, message: "not a valid header name" })
-    else if (badHeaderValue.test(headers[name]!)) {
-      issues.push({ path: `headers.${name}`, message: "header values must not contain CR, LF or NUL" })
-    }
+interface CallSettings {
+  readonly headers: Record<string, string> | undefined
+  readonly metadata: boolean | undefined
+  readonly timeout: Duration.Duration | undefined
+  readonly idleTimeout: Duration.Duration | undefined
+  readonly retry: Retry.Policy | false | undefined
+}
+
+const noOptions: CallSettings = {
+  headers: undefined,
+  metadata: undefined,
+  timeout: undefined,
+  idleTimeout: undefined,
+  retry: undefined
+}
+
+/** Reads each per-call option once (an options object may have getters), checking it. */
+const readCallOptions = (options: unknown, issues: Array<Errors.RequestIssue>): CallSettings => {
+  if (options === undefined) return noOptions
+  if (options === null || typeof options !== "object") {
+    issues.push({ path: "(options)", message: "expected the call options as an object" })
+    return noOptions
   }
-  return issues
+  const read = (key: string) => Options.readField(options, key, key, issues)
+  const headers = read("headers")
+  return {
+    headers: headers === undefined ? undefined : Options.checkHeaders(headers, issues),
+    metadata: Options.checkBoolean(read("metadata"), "metadata", issues),
+    timeout: Options.checkDuration(read("timeout"), "timeout", issues),
+    idleTimeout: Options.checkDuration(read("idleTimeout"), "idleTimeout", issues),
+    retry: Options.checkPolicy(read("retry"), "retry", issues)
+  }
 }
 
 interface BaseRequest {
@@ -99,7 +168,7 @@ const baseRequests = new WeakMap<OpenRouterConfigService, Record<string, BaseReq
 const baseRequest = (
   config: OpenRouterConfigService,
   accept: string,
-  metadata: boolean,
+  callMetadata: boolean | undefined,
   getPath?: string
 ): BaseRequest => {
   let byKind = baseRequests.get(config)
@@ -107,37 +176,26 @@ const baseRequest = (
     byKind = {}
     baseRequests.set(config, byKind)
   }
+  const metadata = callMetadata ?? config.metadata
   const kind = getPath === undefined ? `${accept}|${metadata}` : `GET ${getPath}|${accept}`
   let base = byKind[kind]
   if (base === undefined) {
-    const headers: Record<string, string> = getPath === undefined
-      ? { ...config.headers, "content-type": "application/json", accept }
-      : { ...config.headers, accept }
-    if (metadata) headers["x-openrouter-metadata"] = "enabled"
-    const issues = headerIssues(headers)
-    const apiKey = Redacted.value(config.apiKey)
-    if (apiKey.length === 0 || badHeaderValue.test(apiKey)) {
-      // Never echo the key itself.
-      issues.push({ path: "apiKey", message: "the API key is empty or contains a line break" })
+    const issues = Options.serviceIssues(config)
+    if (issues.length > 0) {
+      // Nothing is built from an invalid configuration.
+      base = { request: HttpClientRequest.post("http://invalid.invalid/"), issues }
+    } else {
+      const headers: Record<string, string> = getPath === undefined
+        ? { ...config.headers, "content-type": "application/json", accept }
+        : { ...config.headers, accept }
+      if (metadata) headers["x-openrouter-metadata"] = "enabled"
+      headers["authorization"] = `Bearer ${Redacted.value(config.apiKey)}`
+      const request = getPath === undefined
+        ? HttpClientRequest.post(config.completionsUrl, { headers })
+        : HttpClientRequest.get(config.baseUrl + getPath, { headers })
+      base = { request, issues }
     }
-    headers["authorization"] = `Bearer ${apiKey}`
-    const request = getPath === undefined
-      ? HttpClientRequest.post(config.completionsUrl, { headers })
-      : HttpClientRequest.get(config.baseUrl + getPath, { headers })
-    base = { request, issues }
     byKind[kind] = base
   }
   return base
 }
-
-/** The retry policy of a call: per-call, else configured, else the default. */
-export const retryPolicy = (config: OpenRouterConfigService, options: CallOptions | undefined): Retry.Policy | false =>
-  options?.retry ?? config.retry ?? Retry.defaultPolicy
-
-/** The request timeout of a call. */
-export const requestTimeout = (config: OpenRouterConfigService, options: CallOptions | undefined): Duration.Duration =>
-  options?.timeout === undefined ? config.timeout : Duration.decode(options.timeout)
-
-/** The idle timeout between stream events of a call. */
-export const idleTimeout = (config: OpenRouterConfigService, options: CallOptions | undefined): Duration.Duration =>
-  options?.idleTimeout === undefined ? config.idleTimeout : Duration.decode(options.idleTimeout)

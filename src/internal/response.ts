@@ -12,6 +12,7 @@ import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Errors from "../Errors.js"
 import * as S from "../Schema.js"
+import * as Bounded from "./bounded.js"
 import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
 
 /** The longest excerpt of a raw body that an error keeps. */
@@ -20,9 +21,19 @@ const EXCERPT_LIMIT = 2048
 /** The most of a non-JSON error body an error keeps. */
 const RAW_BODY_LIMIT = 16 * 1024
 
-/** Cuts a raw body down to a bounded excerpt for an error. */
-export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string =>
-  text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`
+/** The longest string field (a message, a code, an error type) an error keeps. */
+const FIELD_LIMIT = 2048
+
+/** The longest line, and the most in all, of a schema failure an error keeps as its `issue`. */
+const ISSUE_LINE_LIMIT = 512
+const ISSUE_LIMIT = 4096
+
+/** Cuts a raw body down to a bounded excerpt for an error: a flat copy, never a slice of the body. */
+export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string => Bounded.excerpt(text, limit)
+
+const field = (s: string | undefined): string | undefined => s === undefined ? undefined : excerpt(s, FIELD_LIMIT)
+
+const fieldOrCode = <A>(code: A): A => (typeof code === "string" ? excerpt(code, FIELD_LIMIT) as A : code)
 
 /**
  * Maps a transport failure of `@effect/platform`'s `HttpClient` to a {@link Errors.ConnectionError}
@@ -34,15 +45,20 @@ export const connectionError = (
   generationId?: string
 ): Errors.ConnectionError => {
   const cause = error.cause
-  const detail = cause instanceof Error ? cause.message : cause === undefined ? error.reason : String(cause)
-  return new Errors.ConnectionError({
-    reason,
-    message: `${
-      reason === "RequestFailed" ? "Request failed" : "Reading the response failed"
-    }: ${detail} (${error.request.method} ${error.request.url})`,
-    cause,
-    generationId
-  })
+  const detail = excerpt(
+    cause instanceof Error ? cause.message : cause === undefined ? error.reason : String(cause),
+    FIELD_LIMIT
+  )
+  return Bounded.settleStack(
+    new Errors.ConnectionError({
+      reason,
+      message: `${
+        reason === "RequestFailed" ? "Request failed" : "Reading the response failed"
+      }: ${detail} (${error.request.method} ${error.request.url})`,
+      cause,
+      generationId
+    })
+  )
 }
 
 /** Reads a whole body as text; a transport failure becomes a {@link Errors.ConnectionError}. */
@@ -86,26 +102,27 @@ export const statusError = (
     const parsed = parseJson(text)
     const json = parsed instanceof NotJson ? undefined : parsed
     const error = isRecord(errorMember(json)) ? Either.getOrUndefined(S.decodeErrorResponse(json))?.error : undefined
-    const code = error?.code ?? undefined
+    const code = fieldOrCode(error?.code ?? undefined)
     const effective = status >= 200 && status < 300 && typeof code === "number" && code >= 400 ? code : status
     const trimmed = text.trim()
-    const message = error?.message ??
+    const message = field(error?.message) ??
       `${Errors.describeStatus(effective)}${
         trimmed === "" ? " (empty body)" : json === undefined ? `: ${excerpt(trimmed, 200)}` : ""
       }`
     const fields: Errors.StatusErrorFields = {
       message,
       code,
-      errorType: error?.error_type ?? stringField(error?.metadata, "error_type"),
-      metadata: error?.metadata ?? undefined,
-      availability: error?.availability ?? undefined,
+      errorType: field(error?.error_type ?? stringField(error?.metadata, "error_type")),
+      metadata: Bounded.boundedJson(error?.metadata ?? undefined, RAW_BODY_LIMIT),
+      availability: Bounded.boundedJson(error?.availability ?? undefined, RAW_BODY_LIMIT),
       headers,
       generationId: headers["x-generation-id"],
       ...providerDetails(error?.metadata),
       retryAfter: parseRetryAfter(headers, now),
-      body: json === undefined ? excerpt(text, RAW_BODY_LIMIT) : json
+      // A JSON body larger than the bound is kept as a bounded excerpt of its text.
+      body: json === undefined || text.length > RAW_BODY_LIMIT ? excerpt(text, RAW_BODY_LIMIT) : json
     }
-    return Errors.fromStatus(effective, fields)
+    return Bounded.settleStack(Errors.fromStatus(effective, fields))
   })
 
 /** The provider fields of an error: its name, and its own error from `metadata.raw`. */
@@ -133,7 +150,7 @@ export const providerDetails = (metadata: unknown): ProviderDetails => {
   if (!isRecord(metadata)) return {}
   const out: { -readonly [K in keyof ProviderDetails]: ProviderDetails[K] } = {}
   if (typeof metadata.provider_name === "string" && metadata.provider_name !== "") {
-    out.providerName = metadata.provider_name
+    out.providerName = excerpt(metadata.provider_name, FIELD_LIMIT)
   }
   const raw = metadata.raw
   if (typeof raw === "string" && raw.trim() !== "") {
@@ -144,7 +161,7 @@ export const providerDetails = (metadata: unknown): ProviderDetails => {
       : undefined
     out.providerError = parsed !== undefined && !(parsed instanceof NotJson) ? parsed : excerpt(trimmed)
   } else if (raw !== undefined && raw !== null && typeof raw !== "string") {
-    out.providerError = raw
+    out.providerError = Bounded.boundedJson(raw, RAW_BODY_LIMIT)
   }
   if (out.providerError !== undefined) {
     const message = upstreamMessage(out.providerError)
@@ -165,23 +182,31 @@ export const failWithStatus = (
 ): Effect.Effect<never, Errors.StatusError | Errors.ConnectionError> =>
   Effect.flatMap(readText(response), (text) => Effect.flip(statusError(response.status, response.headers, text)))
 
-/** Builds a {@link Errors.ResponseDecodeError} holding a bounded excerpt of the raw text. */
+/**
+ * Builds a {@link Errors.ResponseDecodeError} holding a bounded excerpt of the raw text and a bounded
+ * copy of the issue (a schema failure names the path and the expected type first, then the value).
+ */
 export const decodeError = (
   status: number,
   headers: Readonly<Record<string, string>>,
   text: string,
   issue: string,
   what: string = "a chat completion"
-): Errors.ResponseDecodeError =>
-  new Errors.ResponseDecodeError({
-    message: text.trim() === "" ?
-      `The response body is empty (status ${status})` :
-      `The response is not ${what} (status ${status}): ${issue.split("\n")[0]}`,
-    status,
-    excerpt: excerpt(text),
-    issue,
-    generationId: headers["x-generation-id"]
-  })
+): Errors.ResponseDecodeError => {
+  const bounded = Bounded.boundedLines(issue, ISSUE_LINE_LIMIT, ISSUE_LIMIT)
+  const firstLine = bounded.indexOf("\n") === -1 ? bounded : bounded.slice(0, bounded.indexOf("\n"))
+  return Bounded.settleStack(
+    new Errors.ResponseDecodeError({
+      message: text.trim() === "" ?
+        `The response body is empty (status ${status})` :
+        Bounded.copyString(`The response is not ${what} (status ${status}): ${firstLine}`),
+      status,
+      excerpt: excerpt(text),
+      issue: bounded,
+      generationId: headers["x-generation-id"]
+    })
+  )
+}
 
 /**
  * Reads a complete response: a 2xx JSON chat completion is decoded with `Schema.ChatResponse`;
@@ -250,16 +275,18 @@ export const midStreamError = (
 ): Errors.MidStreamError => {
   const e = isRecord(error) ? error : {}
   const metadata = isRecord(e.metadata) ? e.metadata : undefined
-  const code = typeof e.code === "number" || typeof e.code === "string" ? e.code : undefined
-  return new Errors.MidStreamError({
-    code,
-    message: typeof e.message === "string" ? e.message : "The stream reported an error",
-    errorType: typeof metadata?.error_type === "string" ? metadata.error_type : undefined,
-    ...providerDetails(metadata),
-    metadata: metadata as Errors.MidStreamError["metadata"],
-    contentEmitted,
-    generationId: typeof chunk.id === "string" && chunk.id !== "" ? chunk.id : generationId
-  })
+  const code = typeof e.code === "number" || typeof e.code === "string" ? fieldOrCode(e.code) : undefined
+  return Bounded.settleStack(
+    new Errors.MidStreamError({
+      code,
+      message: typeof e.message === "string" ? excerpt(e.message, FIELD_LIMIT) : "The stream reported an error",
+      errorType: typeof metadata?.error_type === "string" ? field(metadata.error_type) : undefined,
+      ...providerDetails(metadata),
+      metadata: Bounded.boundedJson(metadata, RAW_BODY_LIMIT) as Errors.MidStreamError["metadata"],
+      contentEmitted,
+      generationId: typeof chunk.id === "string" && chunk.id !== "" ? field(chunk.id) : generationId
+    })
+  )
 }
 
 /** Builds the {@link Errors.TimeoutError} for a limit that was hit. */
@@ -268,4 +295,6 @@ export const timeoutError = (
   duration: Duration.Duration,
   what: string
 ): Errors.TimeoutError =>
-  new Errors.TimeoutError({ limit, duration, message: `${what} took longer than ${Duration.format(duration)}` })
+  Bounded.settleStack(
+    new Errors.TimeoutError({ limit, duration, message: `${what} took longer than ${Duration.format(duration)}` })
+  )

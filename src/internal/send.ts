@@ -6,18 +6,13 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { CallOptions } from "../Client.js"
 import { OpenRouterConfig } from "../Client.js"
-import * as Errors from "../Errors.js"
+import type * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import type * as S from "../Schema.js"
-import { prepare, requestTimeout, retryPolicy } from "./request.js"
+import { redactingClient } from "./platformSpan.js"
+import { prepare } from "./request.js"
 import { readCompletion } from "./response.js"
 import { executeWithin } from "./timeout.js"
-
-const streamInSend = () =>
-  new Errors.InvalidRequestError({
-    message: "Invalid request: stream: true is not for Chat.send; use Chat.stream",
-    issues: [{ path: "stream", message: "Chat.send does not stream; use Chat.stream" }]
-  })
 
 /** `Chat.send`. */
 export const send = (
@@ -25,13 +20,18 @@ export const send = (
   options?: CallOptions
 ): Effect.Effect<S.ChatResponse, Errors.SendError, HttpClient.HttpClient | OpenRouterConfig> =>
   Effect.flatMap(OpenRouterConfig, (config) => {
-    if ((request as { readonly stream?: unknown }).stream === true) return Effect.fail(streamInSend())
-    const prepared = prepare(config, request, options, "application/json")
+    const prepared = prepare(config, request, options, "send")
     if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-    const timeout = requestTimeout(config, options)
+    const call = prepared.right
     return Effect.flatMap(HttpClient.HttpClient, (client) =>
       Retry.retry(
-        executeWithin(client, prepared.right, timeout, "The chat completion request", readCompletion),
-        retryPolicy(config, options)
+        executeWithin(
+          redactingClient(client),
+          call.request,
+          call.timeout,
+          "The chat completion request",
+          readCompletion
+        ),
+        call.retry
       ))
   })

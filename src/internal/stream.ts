@@ -20,10 +20,12 @@ import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
+import { settleStack } from "./bounded.js"
 import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
-import { idleTimeout, prepare, requestTimeout, retryPolicy } from "./request.js"
+import { redactingClient } from "./platformSpan.js"
+import { prepare } from "./request.js"
 import {
   connectionError,
   decodeError,
@@ -149,12 +151,14 @@ const decodeEvents = (
       },
       onFailure: (cause) => Channel.zipRight(emit(), Channel.failCause(cause)),
       onDone: () => {
-        const error = handle(parser.flush()) ?? (done ? undefined : new Errors.ConnectionError({
-          reason: "StreamCutOff",
-          message:
-            `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`,
-          generationId
-        }))
+        const error = handle(parser.flush()) ?? (done ? undefined : settleStack(
+          new Errors.ConnectionError({
+            reason: "StreamCutOff",
+            message:
+              `The stream was cut off: the body ended without data: [DONE] (${response.request.method} ${response.request.url})`,
+            generationId
+          })
+        ))
         return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
       }
     })
@@ -277,13 +281,12 @@ export const stream = (
   Stream.unwrap(
     Effect.gen(function*() {
       const config = yield* OpenRouterConfig
-      const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
+      const prepared = prepare(config, request, options, "stream")
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
-      const client = yield* HttpClient.HttpClient
-      const timeout = requestTimeout(config, options)
-      const idle = idleTimeout(config, options)
-      const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
-      const policy = retryPolicy(config, options)
+      const client = redactingClient(yield* HttpClient.HttpClient)
+      const call = prepared.right
+      const open = (attempt: Attempt) => openAttempt(client, call.request, call.timeout, call.idleTimeout, attempt)
+      const policy = call.retry
       if (policy === false) return open({ hold: false, contentEmitted: false, held: [] })
       return retryUntilContent(open, policy)
     })
