@@ -28,6 +28,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import type { PartialField, PartialPlan } from "./partialPlan.js"
 
 /** A JSON Schema node, as plain JSON. */
 export interface JsonSchema {
@@ -59,30 +60,6 @@ export class StrictJsonSchemaError extends Error {
   constructor(readonly path: string, readonly reason: string) {
     super(`The Schema cannot be used as a strict-mode JSON Schema${path === "" ? "" : ` at ${path}`}: ${reason}`)
   }
-}
-
-// ---------------------------------------------------------------------------
-// Partial plan: how the strict form differs from the encoded form, for values still arriving
-// ---------------------------------------------------------------------------
-
-/**
- * What the streaming side needs to turn a partial strict-form value into the encoded shape without
- * a Schema decode: where a `null` means "absent", where an entries array is a record, and whether
- * the root is wrapped. A plan is a small tree that mirrors the objects, arrays and records of the
- * Schema; `undefined` means "nothing to change below".
- */
-export type PartialPlan =
-  | undefined
-  | { readonly _tag: "Object"; readonly fields: ReadonlyMap<string, PartialField> }
-  | { readonly _tag: "Array"; readonly item: PartialPlan }
-  | { readonly _tag: "Record"; readonly value: PartialPlan }
-  | { readonly _tag: "Union"; readonly members: ReadonlyArray<PartialPlan> }
-  | { readonly _tag: "Wrapped"; readonly value: PartialPlan }
-  | { readonly _tag: "Lazy"; readonly get: () => PartialPlan }
-
-interface PartialField {
-  readonly nullMeansAbsent: boolean
-  readonly plan: PartialPlan
 }
 
 // ---------------------------------------------------------------------------
