@@ -177,7 +177,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
           }
           text += decoded
           escape = undefined
-          dirty = true
+          if (mode === Mode.String) dirty = true
           continue
         }
         // \uXXXX, possibly split across pushes
@@ -193,7 +193,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
         }
         text += String.fromCharCode(parseInt(hex, 16))
         escape = undefined
-        dirty = true
+        if (mode === Mode.String) dirty = true
         continue
       }
       // The fast path: copy the run up to the next quote or backslash in one slice.
@@ -209,7 +209,8 @@ export const makePartialJsonParser = (): PartialJsonParser => {
       }
       if (j > i) {
         text += input.slice(i, j)
-        dirty = true
+        // A key shows nothing until its value starts.
+        if (mode === Mode.String) dirty = true
       }
       if (j === n) return -1
       if (input.charCodeAt(j) === 0x22) return j + 1

@@ -113,3 +113,26 @@ export const toEncoded = (value: unknown, plan: PartialPlan, memo: WeakMap<objec
   memo.set(value, out)
   return out
 }
+
+/**
+ * Whether two partial values are equal. Completed parts are shared between snapshots (the same
+ * object), so the walk stops at them: the cost is the size of the containers still open.
+ */
+export const samePartial = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return Object.is(a, b)
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!samePartial(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (const key of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false
+    if (!samePartial((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false
+  }
+  return true
+}
