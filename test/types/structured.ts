@@ -32,7 +32,7 @@ const Person = Schema.Struct({
 })
 
 // The decoded value is exactly the Schema's Type; the response is the plain ChatResponse.
-const sent = Structured.send(Person, request)
+export const sent = Structured.send(Person, request)
 type Sent = Effect.Effect.Success<typeof sent>
 assertType<Equals<Sent["value"], typeof Person.Type>>(true)
 assertType<Equals<Sent["response"], S.ChatResponse>>(true)
@@ -44,13 +44,13 @@ assertType<Equals<Structured.SendError, Errors.SendError | StructuredError.Outpu
 assertType<Equals<Structured.StreamError, Errors.StreamError | StructuredError.OutputError>>(true)
 
 // Chat.send's union is unchanged: no output error in it.
-const plain = Chat.send(request)
+export const plain = Chat.send(request)
 assertType<Equals<Effect.Effect.Error<typeof plain>, Errors.SendError>>(true)
 assertType<Equals<Extract<Errors.SendError, { readonly _tag: "RefusalError" }>, never>>(true)
 assertType<Equals<Extract<Errors.StreamError, StructuredError.OutputError>, never>>(true)
 
 // Streaming: partial values are deep partials of the encoded side; the final value is the Type.
-const streamed = Structured.stream(Person, request)
+export const streamed = Structured.stream(Person, request)
 type Event = Stream.Stream.Success<typeof streamed>
 type PartialValue = Extract<Event, { readonly _tag: "Partial" }>["value"]
 type FinalValue = Extract<Event, { readonly _tag: "Final" }>["value"]
@@ -74,7 +74,7 @@ const Checked = Schema.String.pipe(
     encode: (s) => Effect.succeed(s)
   })
 )
-const needsLookup = Structured.send(Schema.Struct({ a: Checked }), request)
+export const needsLookup = Structured.send(Schema.Struct({ a: Checked }), request)
 assertType<Equals<Effect.Effect.Context<typeof needsLookup>, HttpClient.HttpClient | OpenRouterConfig | Lookup>>(
   true
 )
