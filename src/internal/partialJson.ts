@@ -15,6 +15,7 @@
  *
  * No Effect imports: this file is reused as it is by other editions.
  */
+import { force, type PartialField, type PartialPlan, pickArray, pickObject } from "./partialPlan.js"
 
 /** Where the parser is, between two characters. */
 const enum Mode {
@@ -42,19 +43,84 @@ const enum Mode {
   Failed
 }
 
+/**
+ * An open object. With a plan, `fields` says which `null`s mean "absent" and the plans of the
+ * values; for an object in a union, the member is picked from the keys read so far.
+ */
 interface ObjectFrame {
   readonly kind: "object"
   readonly value: Record<string, unknown>
   /** The key whose value is being read, if any. */
   key: string | undefined
+  fields: ReadonlyMap<string, PartialField> | undefined
+  readonly union: ReadonlyArray<PartialPlan> | undefined
+  /** The root travels as `{ value }`: show what is under `value`. */
+  readonly unwrap: boolean
 }
 
 interface ArrayFrame {
   readonly kind: "array"
   readonly value: Array<unknown>
+  readonly item: PartialPlan
 }
 
-type Frame = ObjectFrame | ArrayFrame
+/** An array of `{ key, value }` entries on the wire, shown as the record it stands for. */
+interface RecordFrame {
+  readonly kind: "record"
+  readonly value: Record<string, unknown>
+  readonly item: PartialPlan
+}
+
+/** One `{ key, value }` entry of a record, as read so far. */
+interface EntryFrame {
+  readonly kind: "entry"
+  readonly value: { key?: unknown; value?: unknown }
+  key: string | undefined
+  readonly item: PartialPlan
+}
+
+type Frame = ObjectFrame | ArrayFrame | RecordFrame | EntryFrame
+
+/** What the next value inside a frame is: its plan, or an entry of a record. */
+type Slot = PartialPlan | "entry"
+
+const objectFrame = (slot: Slot, root: boolean): ObjectFrame | EntryFrame => {
+  if (slot === "entry") return { kind: "entry", value: {}, key: undefined, item: undefined }
+  const plan = force(slot)
+  if (plan?._tag === "Wrapped" && root) {
+    return {
+      kind: "object",
+      value: {},
+      key: undefined,
+      fields: new Map([["value", { nullMeansAbsent: false, plan: plan.value }]]),
+      union: undefined,
+      unwrap: true
+    }
+  }
+  return {
+    kind: "object",
+    value: {},
+    key: undefined,
+    fields: plan?._tag === "Object" ? plan.fields : undefined,
+    union: plan?._tag === "Union" ? plan.members : undefined,
+    unwrap: false
+  }
+}
+
+const arrayFrame = (slot: Slot): ArrayFrame | RecordFrame => {
+  let plan = slot === "entry" ? undefined : force(slot)
+  if (plan?._tag === "Union") plan = pickArray(plan.members)
+  if (plan?._tag === "Record") return { kind: "record", value: {}, item: plan.value }
+  return { kind: "array", value: [], item: plan?._tag === "Array" ? plan.item : undefined }
+}
+
+/** The plan of the value under `key` in an object frame (picking a union's member by the keys so far). */
+const fieldOf = (frame: ObjectFrame, key: string): PartialField | undefined => {
+  if (frame.union !== undefined && (frame.fields === undefined || !frame.fields.has(key))) {
+    frame.fields = pickObject(frame.union, Object.keys(frame.value), key)
+  }
+  return frame.fields?.get(key)
+}
 
 const isWhitespace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
@@ -96,8 +162,12 @@ export interface PartialJsonParser {
   readonly examined: () => number
 }
 
-/** Makes a parser for one JSON document. */
-export const makePartialJsonParser = (): PartialJsonParser => {
+/**
+ * Makes a parser for one JSON document. With a plan (see `partialPlan.ts`), partial values take the
+ * shape of the Schema's encoded side as they are built: a `null` that stands for an absent field is
+ * left out, `{ key, value }` entries become a record, a wrapped root is unwrapped.
+ */
+export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => {
   const stack: Array<Frame> = []
   let mode: Mode = Mode.Value
   let root: unknown = undefined
@@ -117,32 +187,76 @@ export const makePartialJsonParser = (): PartialJsonParser => {
     return false
   }
 
+  /** What the next value of the innermost frame is. */
+  const slot = (): Slot => {
+    const top = stack[stack.length - 1]
+    if (top === undefined) return plan
+    switch (top.kind) {
+      case "object":
+        return top.key === undefined ? undefined : fieldOf(top, top.key)?.plan
+      case "array":
+        return top.item
+      case "record":
+        return "entry"
+      case "entry":
+        return top.key === "value" ? top.item : undefined
+    }
+  }
+
   /** Puts a completed value where it belongs. */
   const complete = (value: unknown): void => {
-    dirty = true
     const top = stack[stack.length - 1]
     if (top === undefined) {
       root = value
       hasRoot = true
+      dirty = true
       mode = Mode.Done
       return
     }
-    if (top.kind === "object") {
-      setKey(top.value, top.key!, value)
-      top.key = undefined
-    } else {
-      top.value.push(value)
-    }
     mode = Mode.AfterValue
+    switch (top.kind) {
+      case "object": {
+        const key = top.key!
+        top.key = undefined
+        // An optional field sent as null: absent, and nothing to show.
+        if (value === null && fieldOf(top, key)?.nullMeansAbsent === true) return
+        setKey(top.value, key, value)
+        dirty = true
+        return
+      }
+      case "array":
+        top.value.push(value)
+        dirty = true
+        return
+      case "record": {
+        const entry = value as { key?: unknown; value?: unknown }
+        if (typeof entry.key === "string" && "value" in entry) {
+          setKey(top.value, entry.key, entry.value)
+          dirty = true
+        }
+        return
+      }
+      case "entry": {
+        const key = top.key!
+        top.key = undefined
+        if (key === "key" || key === "value") top.value[key] = value
+        if (typeof top.value.key === "string" && "value" in top.value) dirty = true
+        return
+      }
+    }
   }
 
   const open = (frame: Frame): void => {
-    dirty = true
+    if (frame.kind !== "entry" && stack[stack.length - 1]?.kind !== "entry") dirty = true
     stack.push(frame)
   }
 
   const close = (): void => {
     const frame = stack.pop()!
+    if (frame.kind === "object" && frame.unwrap) {
+      complete(frame.value.value)
+      return
+    }
     complete(frame.value)
   }
 
@@ -159,6 +273,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
 
   /** Reads string characters from `input` at `i`; returns the index after the closing quote, or -1 if not closed. */
   const readString = (input: string, start: number): number => {
+    const shows = mode === Mode.String && showsPending()
     let i = start
     const n = input.length
     while (i < n) {
@@ -177,7 +292,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
           }
           text += decoded
           escape = undefined
-          if (mode === Mode.String) dirty = true
+          if (mode === Mode.String && shows) dirty = true
           continue
         }
         // \uXXXX, possibly split across pushes
@@ -193,7 +308,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
         }
         text += String.fromCharCode(parseInt(hex, 16))
         escape = undefined
-        if (mode === Mode.String) dirty = true
+        if (mode === Mode.String && shows) dirty = true
         continue
       }
       // The fast path: copy the run up to the next quote or backslash in one slice.
@@ -210,7 +325,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
       if (j > i) {
         text += input.slice(i, j)
         // A key shows nothing until its value starts.
-        if (mode === Mode.String) dirty = true
+        if (mode === Mode.String && shows) dirty = true
       }
       if (j === n) return -1
       if (input.charCodeAt(j) === 0x22) return j + 1
@@ -236,7 +351,7 @@ export const makePartialJsonParser = (): PartialJsonParser => {
           const value = text
           text = ""
           if (mode === Mode.KeyString) {
-            ;(stack[stack.length - 1] as ObjectFrame).key = value
+            ;(stack[stack.length - 1] as ObjectFrame | EntryFrame).key = value
             mode = Mode.Colon
           } else {
             complete(value)
@@ -275,15 +390,15 @@ export const makePartialJsonParser = (): PartialJsonParser => {
             continue
           }
           if (c === 0x7b) {
-            open({ kind: "object", value: {}, key: undefined })
+            open(objectFrame(slot(), stack.length === 0))
             mode = Mode.KeyOrEnd
           } else if (c === 0x5b) {
-            open({ kind: "array", value: [] })
+            open(arrayFrame(slot()))
             mode = Mode.ValueOrEnd
           } else if (c === 0x22) {
             mode = Mode.String
             text = ""
-            dirty = true
+            if (showsPending()) dirty = true
           } else if (c === 0x2d || (c >= 0x30 && c <= 0x39) || c === 0x74 || c === 0x66 || c === 0x6e) {
             mode = Mode.Atom
             atom = String.fromCharCode(c)
@@ -310,9 +425,10 @@ export const makePartialJsonParser = (): PartialJsonParser => {
         }
         case Mode.AfterValue: {
           const top = stack[stack.length - 1]!
+          const isObject = top.kind === "object" || top.kind === "entry"
           if (c === 0x2c) {
-            mode = top.kind === "object" ? Mode.Key : Mode.Value
-          } else if ((c === 0x7d && top.kind === "object") || (c === 0x5d && top.kind === "array")) {
+            mode = isObject ? Mode.Key : Mode.Value
+          } else if ((c === 0x7d && isObject) || (c === 0x5d && !isObject)) {
             close()
           } else {
             return fail(`expected ',' or a closing bracket, got ${JSON.stringify(String.fromCharCode(c))}`)
@@ -331,27 +447,57 @@ export const makePartialJsonParser = (): PartialJsonParser => {
     return true
   }
 
-  /** The value being read in the innermost open position: a string's prefix, if it has one. */
-  const pending = (): { readonly has: boolean; readonly value?: unknown } =>
-    mode === Mode.String ? { has: true, value: text } : { has: false }
+  /** Whether a string being read as a value shows in the partial value (not a record entry's key). */
+  const showsPending = (): boolean => {
+    const top = stack[stack.length - 1]
+    return top === undefined || top.kind !== "entry" || top.key === "value"
+  }
 
   const snapshot = (): unknown => {
     dirty = false
     if (hasRoot) return root
-    let inner = pending()
+    let has = mode === Mode.String && showsPending()
+    let inner: unknown = has ? text : undefined
     for (let k = stack.length - 1; k >= 0; k--) {
       const frame = stack[k]!
-      if (frame.kind === "object") {
-        const copy: Record<string, unknown> = { ...frame.value }
-        if (inner.has && frame.key !== undefined) setKey(copy, frame.key, inner.value)
-        inner = { has: true, value: copy }
-      } else {
-        const copy = frame.value.slice()
-        if (inner.has) copy.push(inner.value)
-        inner = { has: true, value: copy }
+      switch (frame.kind) {
+        case "object": {
+          const copy: Record<string, unknown> = { ...frame.value }
+          if (has && frame.key !== undefined) setKey(copy, frame.key, inner)
+          if (frame.unwrap) {
+            has = "value" in copy
+            inner = copy.value
+          } else {
+            has = true
+            inner = copy
+          }
+          break
+        }
+        case "array": {
+          const copy = frame.value.slice()
+          if (has) copy.push(inner)
+          has = true
+          inner = copy
+          break
+        }
+        case "record": {
+          const copy: Record<string, unknown> = { ...frame.value }
+          const entry = inner as { key?: unknown; value?: unknown } | undefined
+          if (has && typeof entry?.key === "string" && "value" in entry) setKey(copy, entry.key, entry.value)
+          has = true
+          inner = copy
+          break
+        }
+        case "entry": {
+          const copy: { key?: unknown; value?: unknown } = { ...frame.value }
+          if (has && frame.key === "value") copy.value = inner
+          has = true
+          inner = copy
+          break
+        }
       }
     }
-    return inner.has ? inner.value : undefined
+    return has ? inner : undefined
   }
 
   return {

@@ -2,7 +2,7 @@
  * How a value in the strict-mode wire form (see `jsonSchema.ts`) differs from the Schema's encoded
  * form, for values still arriving: where a `null` means "absent", where an array of `{ key, value }`
  * entries is a record, and whether the root travels wrapped as `{ value }`. The streaming side uses
- * it to show partial values in the shape of the Schema without decoding them.
+ * it (through `partialJson.ts`) to show partial values in the shape of the Schema without decoding them.
  *
  * No Effect imports: this file is reused as it is by other editions.
  */
@@ -24,94 +24,40 @@ export interface PartialField {
   readonly plan: PartialPlan
 }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
-const force = (plan: PartialPlan): PartialPlan => {
+export const force = (plan: PartialPlan): PartialPlan => {
   let p = plan
   while (p !== undefined && p._tag === "Lazy") p = p.get()
   return p
 }
 
-/** The member of a union plan that fits a value: the first object plan that knows all of its keys, else the first that fits its kind. */
-const pick = (members: ReadonlyArray<PartialPlan>, value: unknown): PartialPlan => {
-  let fallback: PartialPlan = undefined
+/** The first object member of a union that knows every key read so far and `key`. */
+export const pickObject = (
+  members: ReadonlyArray<PartialPlan>,
+  keys: ReadonlyArray<string>,
+  key: string
+): ReadonlyMap<string, PartialField> | undefined => {
   for (const member of members) {
     const m = force(member)
-    if (m === undefined) continue
-    if (isObject(value) && m._tag === "Object") {
-      let fits = true
-      for (const key in value) {
-        if (!m.fields.has(key)) {
-          fits = false
-          break
-        }
-      }
-      if (fits) return m
-    } else if (Array.isArray(value) && (m._tag === "Array" || m._tag === "Record")) {
-      fallback ??= m
-    } else if (m._tag === "Union") {
-      const inner = pick(m.members, value)
+    if (m?._tag === "Object" && m.fields.has(key) && keys.every((k) => m.fields.has(k))) return m.fields
+    if (m?._tag === "Union") {
+      const inner = pickObject(m.members, keys, key)
       if (inner !== undefined) return inner
     }
   }
-  return fallback
+  return undefined
 }
 
-/**
- * Maps a (partial) wire value to the encoded shape. `memo` caches the result for objects and
- * arrays, which a streaming parser shares between its snapshots once complete, so that a snapshot
- * costs the size of what changed rather than the size of the whole value.
- */
-export const toEncoded = (value: unknown, plan: PartialPlan, memo: WeakMap<object, unknown>): unknown => {
-  const p = force(plan)
-  if (p === undefined || typeof value !== "object" || value === null) return value
-  const cached = memo.get(value)
-  if (cached !== undefined) return cached
-  let out: unknown = value
-  switch (p._tag) {
-    case "Wrapped":
-      return isObject(value) ? toEncoded(value.value, p.value, memo) : undefined
-    case "Union":
-      out = toEncoded(value, pick(p.members, value), memo)
-      break
-    case "Array":
-      if (Array.isArray(value)) out = value.map((item) => toEncoded(item, p.item, memo))
-      break
-    case "Record":
-      if (Array.isArray(value)) {
-        const record: Record<string, unknown> = {}
-        for (const entry of value) {
-          if (!isObject(entry) || typeof entry.key !== "string" || !("value" in entry)) continue
-          Object.defineProperty(record, entry.key, {
-            value: toEncoded(entry.value, p.value, memo),
-            enumerable: true,
-            writable: true,
-            configurable: true
-          })
-        }
-        out = record
-      }
-      break
-    case "Object":
-      if (isObject(value)) {
-        const object: Record<string, unknown> = {}
-        for (const key of Object.keys(value)) {
-          const field = p.fields.get(key)
-          const v = value[key]
-          if (field !== undefined && field.nullMeansAbsent && v === null) continue
-          Object.defineProperty(object, key, {
-            value: field === undefined ? v : toEncoded(v, field.plan, memo),
-            enumerable: true,
-            writable: true,
-            configurable: true
-          })
-        }
-        out = object
-      }
-      break
+/** The first array or record member of a union. */
+export const pickArray = (members: ReadonlyArray<PartialPlan>): PartialPlan => {
+  for (const member of members) {
+    const m = force(member)
+    if (m?._tag === "Array" || m?._tag === "Record") return m
+    if (m?._tag === "Union") {
+      const inner = pickArray(m.members)
+      if (inner !== undefined) return inner
+    }
   }
-  memo.set(value, out)
-  return out
+  return undefined
 }
 
 /**

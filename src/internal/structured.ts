@@ -17,7 +17,7 @@ import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
 import { type StrictJsonSchema, strictJsonSchema, StrictJsonSchemaError } from "./jsonSchema.js"
 import { makePartialJsonParser } from "./partialJson.js"
-import { samePartial, toEncoded } from "./partialPlan.js"
+import { samePartial } from "./partialPlan.js"
 
 const DEFAULT_NAME = "response"
 
@@ -271,8 +271,7 @@ export const stream = <A, I, R>(
       attempts: number
     ): Stream.Stream<Structured.Event<A, I>, Structured.StreamError, Env | R> =>
       Stream.suspend(() => {
-        const parser = makePartialJsonParser()
-        const memo = new WeakMap<object, unknown>()
+        const parser = makePartialJsonParser(strict.partial)
         const chunks: Array<S.ChatStreamChunk> = []
         let parsing = true
         let previous: unknown = undefined
@@ -288,9 +287,7 @@ export const stream = <A, I, R>(
               continue
             }
             if (!parser.changed()) continue
-            const snapshot = parser.snapshot()
-            if (snapshot === undefined) continue
-            const value = toEncoded(snapshot, strict.partial, memo)
+            const value = parser.snapshot()
             if (value === undefined || samePartial(value, previous)) continue
             previous = value
             out.push({ _tag: "Partial", value: value as Structured.DeepPartial<I> })

@@ -1,0 +1,334 @@
+/*
+ * Structured output benchmark: `npx tsx bench/structured.ts [--rounds N]` (a few minutes).
+ * Needs the parser candidates: `(cd bench && npm install)`.
+ *
+ * 1. Incremental JSON parsers, for partial values while a JSON answer streams. Input: a JSON answer
+ *    (an object with a list of items, ~6 characters per chunk like model tokens) fed chunk by chunk;
+ *    after every chunk each candidate produces the partial value so far, as an immutable value the
+ *    consumer may keep. Time for the whole answer at 1,000 and 10,000 chunks: a linear parser
+ *    takes ~10x longer for 10x the chunks, a quadratic one ~100x.
+ *      - hand (shipped): src/internal/partialJson.ts, incremental, snapshots share completed values;
+ *      - partial-json 0.1.7 and best-effort-json-parser 1.5.1: re-parse the whole text so far per chunk;
+ *      - @streamparser/json 0.0.26: incremental, but builds one mutable value, so a snapshot is a
+ *        structuredClone of it (also shown without snapshots, as the parse-only floor);
+ *      - JSON.parse once at the end (no partial values): the floor.
+ * 2. Structured.stream against Chat.stream on the same 10,000-chunk JSON answer (in-process test
+ *    kit): time per chunk, and the per-round ratio. Target: at most 2x.
+ * 3. Structured.send against Chat.send on a typical answer (a Weather with 24 hourly entries,
+ *    optional fields), sequential calls in-process, and the cost of one Schema decode of the content
+ *    (JSON.parse + Schema.decodeUnknown) in the same process. Target: the overhead per call is at
+ *    most one decode.
+ *
+ * Method: each measurement in a fresh process; rounds interleaved (the order rotated by one each
+ * round); medians over rounds, and medians of the per-round ratios.
+ */
+import { execFileSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+const self = fileURLToPath(import.meta.url)
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+const makeAnswer = (chunks: number) => {
+  const items: Array<unknown> = []
+  let text = ""
+  for (let i = 0; text.length < chunks * 6; i++) {
+    items.push({
+      id: `item-${i}`,
+      name: `Item number ${i} with a name`,
+      price: Math.round(i * 137.31) / 100,
+      tags: ["alpha", "beta"].slice(0, 1 + (i % 2)),
+      note: i % 3 === 0 ? null : `note ${i}`
+    })
+    text = JSON.stringify({ title: "A list of things", items })
+  }
+  const size = Math.ceil(text.length / chunks)
+  const pieces: Array<string> = []
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size))
+  return { text, pieces, value: JSON.parse(text) as unknown }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Case runners (each in its own process)
+
+const time = (f: () => void, passes: number): number => {
+  for (let i = 0; i < 2; i++) f()
+  const samples: Array<number> = []
+  for (let i = 0; i < passes; i++) {
+    const start = performance.now()
+    f()
+    samples.push(performance.now() - start)
+  }
+  samples.sort((a, b) => a - b)
+  return samples[Math.floor(samples.length / 2)]!
+}
+
+const parserCase = async (name: string, chunks: number): Promise<number> => {
+  const { pieces, value } = makeAnswer(chunks)
+  const check = (last: unknown) => {
+    if (JSON.stringify(last) !== JSON.stringify(value)) throw new Error(`${name}: wrong final value`)
+  }
+  const passes = chunks > 5000 && name !== "hand" && name !== "streamparser-no-snapshot" && name !== "json-parse"
+    ? 3
+    : 9
+  switch (name) {
+    case "hand": {
+      const { makePartialJsonParser } = await import("../src/internal/partialJson.js")
+      return time(() => {
+        const p = makePartialJsonParser()
+        let last: unknown
+        for (const piece of pieces) {
+          p.push(piece)
+          if (p.changed()) last = p.snapshot()
+        }
+        p.end()
+        check(p.snapshot() ?? last)
+      }, passes)
+    }
+    case "partial-json": {
+      const { Allow, parse } = await import("partial-json")
+      return time(() => {
+        let text = ""
+        let last: unknown
+        for (const piece of pieces) {
+          text += piece
+          try {
+            last = parse(text, Allow.ALL & ~Allow.NUM)
+          } catch {
+            // not enough text yet
+          }
+        }
+        check(last)
+      }, passes)
+    }
+    case "best-effort-json-parser": {
+      const { parse } = await import("best-effort-json-parser")
+      ;(parse as unknown as { onExtraToken?: unknown }).onExtraToken = () => undefined
+      return time(() => {
+        let text = ""
+        let last: unknown
+        for (const piece of pieces) {
+          text += piece
+          last = parse(text)
+        }
+        check(last)
+      }, passes)
+    }
+    case "streamparser-clone":
+    case "streamparser-no-snapshot": {
+      const { JSONParser } = await import("@streamparser/json")
+      const clone = name === "streamparser-clone"
+      return time(() => {
+        const p = new JSONParser({ emitPartialValues: true, emitPartialTokens: false, keepStack: true })
+        let root: unknown
+        let final: unknown
+        p.onValue = (info: { value: unknown; stack: ReadonlyArray<{ value: unknown }> }) => {
+          if (info.stack.length === 0) final = info.value
+          else if (root === undefined && info.stack[1] !== undefined) root = info.stack[1].value
+        }
+        let last: unknown
+        for (const piece of pieces) {
+          p.write(piece)
+          if (clone && final === undefined && root !== undefined) last = structuredClone(root)
+        }
+        void last
+        check(final)
+      }, passes)
+    }
+    case "json-parse": {
+      return time(() => {
+        let text = ""
+        for (const piece of pieces) text += piece
+        check(JSON.parse(text))
+      }, passes)
+    }
+  }
+  throw new Error(`unknown parser case ${name}`)
+}
+
+const streamCase = async (name: string): Promise<number> => {
+  const { Effect, Schema, Stream } = await import("effect")
+  const { Chat, Structured, Testing } = await import("../src/index.js")
+  const Answer = Schema.Struct({
+    title: Schema.String,
+    items: Schema.Array(Schema.Struct({
+      id: Schema.String,
+      name: Schema.String,
+      price: Schema.Number,
+      tags: Schema.Array(Schema.String),
+      note: Schema.optional(Schema.String)
+    }))
+  })
+  const { text } = makeAnswer(10_000)
+  const value = Schema.decodeUnknownSync(Answer)(JSON.parse(text.replace(/"note":null,?/g, "").replace(/,}/g, "}")))
+  const pieceSize = Math.ceil(text.length / 10_000)
+  const reply = Testing.jsonAnswer(Answer, value, { stream: true, pieceSize })
+  const request = { model: "m", messages: [{ role: "user" as const, content: "list" }] }
+  const layer = Testing.layerWithConfig(reply, { retry: false })
+  const chunks = await Effect.runPromise(
+    Stream.runCount(Chat.stream(request)).pipe(Effect.provide(layer))
+  )
+  const run = name === "chat-stream"
+    ? Stream.runDrain(Chat.stream(request))
+    : Stream.runDrain(Structured.stream(Answer, request))
+  const once = () => Effect.runPromise(run.pipe(Effect.provide(layer)))
+  for (let i = 0; i < 3; i++) await once()
+  const samples: Array<number> = []
+  for (let i = 0; i < 9; i++) {
+    const start = performance.now()
+    await once()
+    samples.push(performance.now() - start)
+  }
+  samples.sort((a, b) => a - b)
+  return (samples[4]! / chunks) * 1000 // µs per chunk
+}
+
+const sendCase = async (name: string): Promise<number> => {
+  const { Effect, Schema } = await import("effect")
+  const { Chat, Structured, Testing } = await import("../src/index.js")
+  const Weather = Schema.Struct({
+    city: Schema.String,
+    country: Schema.optional(Schema.String),
+    temperature_c: Schema.Number,
+    conditions: Schema.optional(Schema.String),
+    hourly: Schema.Array(Schema.Struct({
+      hour: Schema.Int,
+      temperature_c: Schema.Number,
+      rain_mm: Schema.optional(Schema.Number)
+    }))
+  }).annotations({ identifier: "Weather" })
+  const value: typeof Weather.Type = {
+    city: "Paris",
+    temperature_c: 18.5,
+    conditions: "light rain",
+    hourly: Array.from({ length: 24 }, (_, hour) => ({ hour, temperature_c: 12 + hour / 3, rain_mm: hour % 4 }))
+  }
+  const reply = Testing.jsonAnswer(Weather, value)
+  const request = { model: "m", messages: [{ role: "user" as const, content: "weather" }] }
+  const layer = Testing.layerWithConfig(reply, { retry: false })
+  const CALLS = 1000
+  if (name === "decode") {
+    const content = JSON.stringify(Schema.encodeSync(Weather)(value))
+    const decode = Schema.decodeUnknown(Weather)
+    const once = () => Effect.runSync(decode(JSON.parse(content)))
+    return time(() => {
+      for (let i = 0; i < CALLS; i++) once()
+    }, 9) / CALLS * 1000
+  }
+  const call = name === "chat-send" ? Chat.send(request) : Structured.send(Weather, request)
+  const program = Effect.provide(
+    Effect.forEach(Array.from({ length: CALLS }), () => call, { discard: true }),
+    layer
+  )
+  for (let i = 0; i < 2; i++) await Effect.runPromise(program)
+  const samples: Array<number> = []
+  for (let i = 0; i < 7; i++) {
+    const start = performance.now()
+    await Effect.runPromise(program)
+    samples.push(performance.now() - start)
+  }
+  samples.sort((a, b) => a - b)
+  return (samples[3]! / CALLS) * 1000 // µs per call
+}
+
+// ---------------------------------------------------------------------------------------------
+// The driver
+
+const runChild = (...args: Array<string>): number => {
+  const out = execFileSync(process.execPath, ["--import", "tsx", self, "--case", ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20
+  })
+  return Number(out.trim().split("\n").pop())
+}
+
+const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
+
+const fmt = (x: number, digits = 1) => x.toFixed(digits)
+
+const interleaved = (cases: ReadonlyArray<ReadonlyArray<string>>, rounds: number) => {
+  const results = new Map<string, Array<number>>()
+  for (let round = 0; round < rounds; round++) {
+    const order = cases.map((_, i) => cases[(i + round) % cases.length]!)
+    for (const args of order) {
+      const key = args.join(" ")
+      const value = runChild(...args)
+      results.set(key, [...(results.get(key) ?? []), value])
+      process.stderr.write(`  round ${round + 1}: ${key} ${fmt(value, 2)}\n`)
+    }
+  }
+  return results
+}
+
+const main = async () => {
+  const argv = process.argv.slice(2)
+  if (argv[0] === "--case") {
+    const [kind, name, arg] = argv.slice(1)
+    const value = kind === "parser"
+      ? await parserCase(name!, Number(arg))
+      : kind === "stream"
+      ? await streamCase(name!)
+      : await sendCase(name!)
+    process.stdout.write(`${value}\n`)
+    return
+  }
+  const roundsIndex = argv.indexOf("--rounds")
+  const rounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : 3
+
+  const parsers = [
+    "hand",
+    "partial-json",
+    "best-effort-json-parser",
+    "streamparser-clone",
+    "streamparser-no-snapshot",
+    "json-parse"
+  ]
+  console.log("1. Incremental JSON parsers: ms for the whole answer, a partial value after every chunk")
+  const parserResults = interleaved(
+    parsers.flatMap((p) => [["parser", p, "1000"], ["parser", p, "10000"]]),
+    rounds
+  )
+  console.log(`   ${"candidate".padEnd(28)} ${"1,000 chunks".padStart(13)} ${"10,000 chunks".padStart(14)}  10k/1k`)
+  for (const p of parsers) {
+    const small = median(parserResults.get(`parser ${p} 1000`)!)
+    const big = median(parserResults.get(`parser ${p} 10000`)!)
+    console.log(
+      `   ${p.padEnd(28)} ${fmt(small, 2).padStart(10)} ms ${fmt(big, 2).padStart(11)} ms  ${fmt(big / small)}x`
+    )
+  }
+
+  console.log("\n2. Structured.stream vs Chat.stream, 10,000-chunk JSON answer, µs per chunk")
+  const streamResults = interleaved([["stream", "chat-stream"], ["stream", "structured-stream"]], rounds)
+  const chat = streamResults.get("stream chat-stream")!
+  const structured = streamResults.get("stream structured-stream")!
+  const ratios = chat.map((c, i) => structured[i]! / c)
+  console.log(`   Chat.stream        ${fmt(median(chat), 2)} µs/chunk`)
+  console.log(`   Structured.stream  ${fmt(median(structured), 2)} µs/chunk`)
+  console.log(
+    `   ratio (median of per-round ratios) ${fmt(median(ratios), 2)}x  (rounds: ${
+      ratios.map((r) => fmt(r, 2)).join(", ")
+    })`
+  )
+
+  console.log("\n3. Structured.send vs Chat.send, µs per call; one decode of the content")
+  const sendResults = interleaved([["send", "chat-send"], ["send", "structured-send"], ["send", "decode"]], rounds)
+  const cs = sendResults.get("send chat-send")!
+  const ss = sendResults.get("send structured-send")!
+  const dd = sendResults.get("send decode")!
+  const overheads = cs.map((c, i) => ss[i]! - c)
+  const perDecode = overheads.map((o, i) => o / dd[i]!)
+  console.log(`   Chat.send          ${fmt(median(cs), 1)} µs/call`)
+  console.log(`   Structured.send    ${fmt(median(ss), 1)} µs/call`)
+  console.log(`   one decode         ${fmt(median(dd), 1)} µs (JSON.parse + Schema.decodeUnknown of the content)`)
+  console.log(
+    `   overhead ${fmt(median(overheads), 1)} µs/call = ${fmt(median(perDecode), 2)} decodes (per round: ${
+      perDecode.map((r) => fmt(r, 2)).join(", ")
+    })`
+  )
+}
+
+await main()
