@@ -187,17 +187,24 @@ export const decodeResponse = <A, R>(
       }, true)
     )
   }
-  return Effect.mapError(
-    ParseResult.decodeUnknown(strict.wire, { errors: "all" })(json),
-    (error) => {
-      const issues = issuesOf(error, strict.wrapped)
-      return new StructuredError.OutputDecodeError({
-        ...common,
-        text,
-        issues,
-        message: `The answer does not match the Schema: ${summarize(issues)}`
-      }, true)
-    }
+  // The first issue is enough to fail fast; every issue is collected only for the error.
+  return Effect.catchAll(
+    ParseResult.decodeUnknown(strict.wire)(json),
+    () =>
+      Effect.matchEffect(ParseResult.decodeUnknown(strict.wire, { errors: "all" })(json), {
+        onSuccess: Effect.succeed,
+        onFailure: (error) => {
+          const issues = issuesOf(error, strict.wrapped)
+          return Effect.fail(
+            new StructuredError.OutputDecodeError({
+              ...common,
+              text,
+              issues,
+              message: `The answer does not match the Schema: ${summarize(issues)}`
+            }, true)
+          )
+        }
+      })
   )
 }
 
