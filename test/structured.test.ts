@@ -209,6 +209,20 @@ describe.each(httpClients)("Structured.send over %s", (_name, http) => {
         expect(yield* server.requests).toHaveLength(0)
       })))
 
+  it.scopedLive("fails with InvalidRequestError for a request that is not an object, or bad options", () =>
+    withServer(http, Testing.jsonAnswer(Weather, paris), (server) =>
+      Effect.gen(function*() {
+        const notObject = yield* Effect.flip(Structured.send(Weather, null as unknown as Chat.ChatRequest))
+        const badRetries = yield* Effect.flip(Structured.send(Weather, request, { retries: -1 }))
+        const badName = yield* Effect.flip(Structured.send(Weather, request, { name: "not a name!" }))
+        expect([notObject._tag, badRetries._tag, badName._tag]).toEqual([
+          "InvalidRequestError",
+          "InvalidRequestError",
+          "InvalidRequestError"
+        ])
+        expect(yield* server.requests).toHaveLength(0)
+      })))
+
   it.scopedLive("decodes a root that is not an object, sent wrapped as { value }", () =>
     withServer(http, Testing.jsonAnswer(Schema.Array(Schema.String), ["a", "b"]), (server) =>
       Effect.gen(function*() {

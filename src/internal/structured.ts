@@ -70,6 +70,9 @@ const prepare = <A, I, R>(
   request: Chat.ChatRequest,
   options: Structured.Options | undefined
 ): Either.Either<Prepared<A, R>, Errors.InvalidRequestError> => {
+  if (typeof request !== "object" || request === null) {
+    return Either.left(invalid("request", "must be an object"))
+  }
   if (request.response_format !== undefined) {
     return Either.left(
       invalid("response_format", "is set from the Schema by Structured; leave it out of the request")
