@@ -333,6 +333,24 @@ describe("Structured.responseFormat and Structured.decode", () => {
     expect(Either.isLeft(format) && format.left._tag).toBe("InvalidRequestError")
   })
 
+  it.effect("decodes the union member the answer's tag names, a null kept where that member allows it", () =>
+    Effect.gen(function*() {
+      const schema = Schema.Union(
+        Schema.Struct({ kind: Schema.Literal("x"), a: Schema.optional(Schema.Int) }),
+        Schema.Struct({ kind: Schema.Literal("y"), a: Schema.optional(Schema.NullOr(Schema.String)) })
+      )
+      const answer = (content: string) => ({
+        choices: [{ index: 0, finish_reason: "stop", message: { content } }]
+      })
+      expect(yield* Structured.decode(schema, answer("{\"value\":{\"kind\":\"y\",\"a\":null}}"))).toStrictEqual({
+        kind: "y",
+        a: null
+      })
+      expect(yield* Structured.decode(schema, answer("{\"value\":{\"kind\":\"x\",\"a\":null}}"))).toStrictEqual({
+        kind: "x"
+      })
+    }))
+
   it.effect("decodes a response got with Chat.send the way Structured.send does", () =>
     Effect.gen(function*() {
       const response = { choices: [{ index: 0, finish_reason: "stop", message: { content: "{\"a\":null}" } }] }

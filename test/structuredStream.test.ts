@@ -44,9 +44,14 @@ const Order = Schema.Struct({
   total: Schema.Finite
 })
 
+// No field with the value undefined (it travels as null and comes back absent), no -0, and no
+// "__proto__" key (Effect's decoder copies a record key by assignment: see test/Schema.test.ts).
 const noUndefinedField = (u: unknown): boolean => {
   if (Array.isArray(u)) return u.every(noUndefinedField)
-  if (typeof u === "object" && u !== null) return Object.values(u).every((v) => v !== undefined && noUndefinedField(v))
+  if (typeof u === "object" && u !== null) {
+    if (Object.prototype.hasOwnProperty.call(u, "__proto__")) return false
+    return Object.values(u).every((v) => v !== undefined && noUndefinedField(v))
+  }
   return !Object.is(u, -0)
 }
 

@@ -50,6 +50,8 @@ export interface StrictJsonSchema<A, R = never> {
   readonly wrapped: boolean
   /** Decodes the model's JSON (strict form) to the Schema's `Type`; encodes a value to the strict form. */
   readonly wire: Schema.Schema<A, unknown, R>
+  /** The Schema itself. */
+  readonly source: Schema.Schema<A, unknown, R>
   /** The plan that maps a partial (still arriving) strict-form value to the Schema's encoded shape. */
   readonly partial: PartialPlan
 }
@@ -127,7 +129,31 @@ const withoutSurrogate = (annotations: AST.Annotations): AST.Annotations => {
 
 interface Rewritten {
   readonly ast: AST.AST
+  /** What changes on the wire below this node; `undefined` when nothing does. */
   readonly plan: PartialPlan
+  /** For an object: its fields and tags even when nothing changes, to tell union members apart. */
+  readonly shape?: PartialPlan
+}
+
+/** The literal values a property allows, when it allows only literals (a union's discriminator). */
+const literalsOf = (ast: AST.AST): ReadonlyArray<unknown> | undefined => {
+  switch (ast._tag) {
+    case "Literal":
+      return [ast.literal]
+    case "Union": {
+      const out: Array<unknown> = []
+      for (const member of ast.types) {
+        const values = literalsOf(member)
+        if (values === undefined) return undefined
+        out.push(...values)
+      }
+      return out
+    }
+    case "Refinement":
+      return literalsOf(ast.from)
+    default:
+      return undefined
+  }
 }
 
 class Rewriter {
@@ -151,24 +177,30 @@ class Rewriter {
       case "Union": {
         const members = ast.types.map((t) => this.rewrite(t, path))
         const changed = members.some((m, i) => m.ast !== ast.types[i])
-        const plans = members.map((m) => m.plan)
         return {
           ast: changed ? AST.Union.make(members.map((m) => m.ast), ast.annotations) : ast,
-          plan: plans.every((p) => p === undefined) ? undefined : { _tag: "Union", members: plans }
+          plan: members.every((m) => m.plan === undefined)
+            ? undefined
+            : { _tag: "Union", members: members.map((m) => m.plan ?? m.shape) }
         }
       }
       case "Refinement": {
         const from = this.rewrite(ast.from, path)
-        if (from.ast === ast.from) return { ast, plan: from.plan }
-        return { ast: new AST.Refinement(from.ast, ast.filter, withoutSurrogate(ast.annotations)), plan: from.plan }
+        if (from.ast === ast.from) return { ast, plan: from.plan, shape: from.shape }
+        return {
+          ast: new AST.Refinement(from.ast, ast.filter, withoutSurrogate(ast.annotations)),
+          plan: from.plan,
+          shape: from.shape
+        }
       }
       case "Transformation": {
         // The decoded side stays the user's; only the encoded side (`from`) travels.
         const from = this.rewrite(ast.from, path)
-        if (from.ast === ast.from) return { ast, plan: from.plan }
+        if (from.ast === ast.from) return { ast, plan: from.plan, shape: from.shape }
         return {
           ast: new AST.Transformation(from.ast, ast.to, ast.transformation, withoutSurrogate(ast.annotations)),
-          plan: from.plan
+          plan: from.plan,
+          shape: from.shape
         }
       }
       case "Suspend": {
@@ -235,6 +267,7 @@ class Rewriter {
       }
     }
     const fields = new Map<string, PartialField>()
+    const tags = new Map<string, ReadonlyArray<unknown>>()
     const from: Array<AST.PropertySignature> = []
     const to: Array<AST.PropertySignature> = []
     const nullable: Array<{ readonly key: string; readonly optional: boolean; readonly keepNull: boolean }> = []
@@ -244,6 +277,8 @@ class Rewriter {
         throw new StrictJsonSchemaError(pathString(path), `the key ${String(ps.name)} is not a string`)
       }
       const { hadUndefined, type } = withoutUndefined(ps.type)
+      const literals = literalsOf(type)
+      if (literals !== undefined) tags.set(ps.name, literals)
       const inner = this.rewrite(type, path.concat(ps.name))
       if (!ps.isOptional && !hadUndefined) {
         if (inner.ast !== ps.type) changed = true
@@ -265,13 +300,14 @@ class Rewriter {
     }
     const planChanged = nullable.some((n) => !n.keepNull) ||
       Array.from(fields.values()).some((f) => f.plan !== undefined)
-    const plan: PartialPlan = planChanged ? { _tag: "Object", fields } : undefined
-    if (!changed) return { ast, plan }
+    const shape: PartialPlan = { _tag: "Object", fields, tags }
+    const plan: PartialPlan = planChanged ? shape : undefined
+    if (!changed) return { ast, plan, shape }
     const { [AST.IdentifierAnnotationId]: _id, [AST.JSONIdentifierAnnotationId]: _jsonId, ...texts } = describing(ast)
     const fromAst = new AST.TypeLiteral(from, [], texts)
     if (nullable.length === 0) {
       // Only nested fields changed: the object itself travels as it is.
-      return { ast: new AST.TypeLiteral(from, [], ast.annotations), plan }
+      return { ast: new AST.TypeLiteral(from, [], ast.annotations), plan, shape }
     }
     return {
       ast: new AST.Transformation(
@@ -292,7 +328,8 @@ class Rewriter {
         ),
         describing(ast)
       ),
-      plan
+      plan,
+      shape
     }
   }
 
@@ -528,6 +565,7 @@ export const strictJsonSchema = <A, I, R>(schema: Schema.Schema<A, I, R>): Stric
     description: rootAnnotation(schema.ast, AST.getDescriptionAnnotation),
     wrapped,
     wire: Schema.make<A, unknown, R>(wireAst),
+    source: schema as Schema.Schema<A, unknown, R>,
     partial: wrapped ? { _tag: "Wrapped", value: rewritten.plan } : rewritten.plan
   }
   cache.set(schema.ast, out as StrictJsonSchema<unknown, unknown>)

@@ -117,7 +117,7 @@ const arrayFrame = (slot: Slot): ArrayFrame | RecordFrame => {
 /** The plan of the value under `key` in an object frame (picking a union's member by the keys so far). */
 const fieldOf = (frame: ObjectFrame, key: string): PartialField | undefined => {
   if (frame.union !== undefined && (frame.fields === undefined || !frame.fields.has(key))) {
-    frame.fields = pickObject(frame.union, Object.keys(frame.value), key)
+    frame.fields = pickObject(frame.union, frame.value, key)
   }
   return frame.fields?.get(key)
 }

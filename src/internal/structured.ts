@@ -17,7 +17,7 @@ import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
 import { type StrictJsonSchema, strictJsonSchema, StrictJsonSchemaError } from "./jsonSchema.js"
 import { makePartialJsonParser } from "./partialJson.js"
-import { samePartial } from "./partialPlan.js"
+import { Ambiguous, samePartial, shapeInPlace } from "./partialPlan.js"
 
 const DEFAULT_NAME = "response"
 
@@ -190,25 +190,41 @@ export const decodeResponse = <A, R>(
       }, true)
     )
   }
-  // The first issue is enough to fail fast; every issue is collected only for the error.
-  return Effect.catchAll(
-    ParseResult.decodeUnknown(strict.wire)(json),
-    () =>
-      Effect.matchEffect(ParseResult.decodeUnknown(strict.wire, { errors: "all" })(json), {
-        onSuccess: Effect.succeed,
-        onFailure: (error) => {
-          const issues = issuesOf(error, strict.wrapped)
-          return Effect.fail(
-            new StructuredError.OutputDecodeError({
-              ...common,
-              text,
-              issues,
-              message: `The answer does not match the Schema: ${summarize(issues)}`
-            }, true)
-          )
-        }
-      })
-  )
+  // Fast path: the JSON shaped in place (nulls of absent fields dropped, entries made records) and
+  // decoded with the Schema itself, one decode. The wire Schema is the authority when that fails.
+  let fast: unknown = json
+  if (strict.partial !== undefined) {
+    try {
+      fast = shapeInPlace(json, strict.partial)
+    } catch (e) {
+      if (!(e instanceof Ambiguous)) throw e
+      fast = Ambiguous
+    }
+  }
+  const viaWire = () => {
+    const wire = strict.partial === undefined ? json : JSON.parse(text)
+    return Effect.catchAll(
+      ParseResult.decodeUnknown(strict.wire)(wire),
+      () =>
+        Effect.matchEffect(ParseResult.decodeUnknown(strict.wire, { errors: "all" })(wire), {
+          onSuccess: Effect.succeed,
+          onFailure: (error) => {
+            const issues = issuesOf(error, strict.wrapped)
+            return Effect.fail(
+              new StructuredError.OutputDecodeError({
+                ...common,
+                text,
+                issues,
+                message: `The answer does not match the Schema: ${summarize(issues)}`
+              }, true)
+            )
+          }
+        })
+    )
+  }
+  return fast === Ambiguous
+    ? viaWire()
+    : Effect.catchAll(ParseResult.decodeUnknown(strict.source)(fast), viaWire)
 }
 
 const isRetryableOutput = (error: StructuredError.OutputError): boolean =>
