@@ -14,10 +14,11 @@
  *      - JSON.parse once at the end (no partial values): the floor.
  * 2. Structured.stream against Chat.stream on the same 10,000-chunk JSON answer (in-process test
  *    kit): time per chunk, and the per-round ratio. Target: at most 2x.
- * 3. Structured.send against Chat.send on a typical answer (a Weather with 24 hourly entries,
- *    optional fields), sequential calls in-process, and the cost of one Schema decode of the content
- *    (JSON.parse + Schema.decodeUnknown) in the same process. Target: the overhead per call is at
- *    most one decode.
+ * 3. Structured.send against Chat.send of the same request (response_format written out by hand)
+ *    on a typical answer (a Weather with 24 hourly entries, optional fields), in-process test kit,
+ *    the variants alternating in batches within each round's process; and the cost of one decode of
+ *    the content (JSON.parse + Schema.decodeUnknown). Target: Structured.send - Chat.send is at most
+ *    one decode.
  *
  * Method: each measurement in a fresh process; rounds interleaved (the order rotated by one each
  * round); medians over rounds, and medians of the per-round ratios.
@@ -207,7 +208,11 @@ const streamCase = async (name: string): Promise<number> => {
   return (samples[4]! / chunks) * 1000 // µs per chunk
 }
 
-const sendCase = async (name: string): Promise<number> => {
+/**
+ * One round of the send comparison, in one process: the variants alternate in batches so that drift
+ * hits them alike. Returns µs per call of each, as JSON.
+ */
+const sendRound = async (): Promise<string> => {
   const { Effect, Either, Schema } = await import("effect")
   const { Chat, Structured, Testing } = await import("../src/index.js")
   const Weather = Schema.Struct({
@@ -231,47 +236,47 @@ const sendCase = async (name: string): Promise<number> => {
   const reply = { ...rendered, body: Array.from(rendered.body) }
   const request = { model: "m", messages: [{ role: "user" as const, content: "weather" }] }
   const layer = Testing.layerWithConfig(reply, { retry: false })
-  const CALLS = 1000
-  if (name === "decode") {
-    const content = JSON.stringify(Schema.encodeSync(Weather)(value))
-    const decode = Schema.decodeUnknown(Weather)
-    const once = () => Effect.runSync(decode(JSON.parse(content)))
-    return time(() => {
-      for (let i = 0; i < CALLS; i++) once()
-    }, 9) / CALLS * 1000
-  }
   // The request a user would send by hand for the same answer: response_format written out.
   const format = Either.getOrThrow(Structured.responseFormat(Weather))
-  const call = name === "chat-send"
-    ? Chat.send({ ...request, response_format: format })
-    : name === "chat-send-plain"
-    ? Chat.send(request)
-    : Structured.send(Weather, request)
-  const program = Effect.provide(
-    Effect.forEach(Array.from({ length: CALLS }), () => call, { discard: true }),
-    layer
-  )
-  for (let i = 0; i < 2; i++) await Effect.runPromise(program)
-  const samples: Array<number> = []
-  for (let i = 0; i < 7; i++) {
-    const start = performance.now()
-    await Effect.runPromise(program)
-    samples.push(performance.now() - start)
+  const withFormat = { ...request, response_format: format }
+  const decode = Schema.decodeUnknown(Weather)
+  const content = JSON.stringify(Schema.encodeSync(Weather)(value))
+  const variants: Record<string, () => Promise<unknown>> = {
+    "Chat.send, no response_format": () => Effect.runPromise(Effect.provide(Chat.send(request), layer)),
+    "Chat.send": () => Effect.runPromise(Effect.provide(Chat.send(withFormat), layer)),
+    "Chat.send + decode (by hand)": () =>
+      Effect.runPromise(Effect.provide(
+        Effect.flatMap(Chat.send(withFormat), (r) => decode(JSON.parse(String(r.choices[0]?.message?.content)))),
+        layer
+      )),
+    "Structured.send": () => Effect.runPromise(Effect.provide(Structured.send(Weather, request), layer)),
+    "one decode": () => Promise.resolve(Effect.runSync(decode(JSON.parse(content))))
   }
-  samples.sort((a, b) => a - b)
-  return (samples[3]! / CALLS) * 1000 // µs per call
+  const CALLS = 200
+  const samples: Record<string, Array<number>> = {}
+  for (let batch = 0; batch < 12; batch++) {
+    for (const [name, run] of Object.entries(variants)) {
+      const start = performance.now()
+      for (let i = 0; i < CALLS; i++) await run()
+      const us = ((performance.now() - start) / CALLS) * 1000
+      if (batch >= 2) (samples[name] ??= []).push(us)
+    }
+  }
+  return JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)])))
 }
 
 // ---------------------------------------------------------------------------------------------
 // The driver
 
-const runChild = (...args: Array<string>): number => {
+const runChildText = (...args: Array<string>): string => {
   const out = execFileSync(process.execPath, ["--import", "tsx", self, "--case", ...args], {
     encoding: "utf8",
     maxBuffer: 1 << 20
   })
-  return Number(out.trim().split("\n").pop())
+  return out.trim().split("\n").pop()!
 }
+
+const runChild = (...args: Array<string>): number => Number(runChildText(...args))
 
 const median = (xs: ReadonlyArray<number>): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -302,7 +307,7 @@ const main = async () => {
       ? await parserCase(name!, Number(arg))
       : kind === "stream"
       ? await streamCase(name!)
-      : await sendCase(name!)
+      : await sendRound()
     process.stdout.write(`${value}\n`)
     return
   }
@@ -359,20 +364,30 @@ const main = async () => {
     })`
   )
 
-  console.log("\n3. Structured.send vs Chat.send, µs per call; one decode of the content")
-  const sendResults = interleaved([["send", "chat-send"], ["send", "structured-send"], ["send", "decode"]], rounds)
-  const cs = sendResults.get("send chat-send")!
-  const ss = sendResults.get("send structured-send")!
-  const dd = sendResults.get("send decode")!
-  const overheads = cs.map((c, i) => ss[i]! - c)
-  const perDecode = overheads.map((o, i) => o / dd[i]!)
-  console.log(`   Chat.send          ${fmt(median(cs), 1)} µs/call`)
-  console.log(`   Structured.send    ${fmt(median(ss), 1)} µs/call`)
-  console.log(`   one decode         ${fmt(median(dd), 1)} µs (JSON.parse + Schema.decodeUnknown of the content)`)
+  console.log("\n3. Structured.send vs Chat.send of the same request (response_format written out), µs per call")
+  const rounds3: Array<Record<string, number>> = []
+  for (let round = 0; round < rounds; round++) {
+    const result = JSON.parse(runChildText("send", "round")) as Record<string, number>
+    process.stderr.write(`  round ${round + 1}: send ${JSON.stringify(result)}\n`)
+    rounds3.push(result)
+  }
+  for (const name of Object.keys(rounds3[0]!)) {
+    console.log(`   ${name.padEnd(32)} ${fmt(median(rounds3.map((r) => r[name]!)), 1)} µs`)
+  }
+  // One decode as it costs inside a call (the by-hand variant minus Chat.send), and in a tight loop.
+  const inCall = rounds3.map((r) =>
+    (r["Structured.send"]! - r["Chat.send"]!) / (r["Chat.send + decode (by hand)"]! - r["Chat.send"]!)
+  )
+  const hot = rounds3.map((r) => (r["Structured.send"]! - r["Chat.send"]!) / r["one decode"]!)
+  const byHand = rounds3.map((r) => r["Structured.send"]! / r["Chat.send + decode (by hand)"]!)
+  const list = (xs: ReadonlyArray<number>) => xs.map((x) => fmt(x, 2)).join(", ")
   console.log(
-    `   overhead ${fmt(median(overheads), 1)} µs/call = ${fmt(median(perDecode), 2)} decodes (per round: ${
-      perDecode.map((r) => fmt(r, 2)).join(", ")
-    })`
+    `   Structured.send / (Chat.send + decode by hand) = ${fmt(median(byHand), 2)} (per round: ${list(byHand)})`
+  )
+  console.log(
+    `   Structured.send - Chat.send = ${fmt(median(inCall), 2)} decodes as a decode costs in a call (per round: ${
+      list(inCall)
+    }); ${fmt(median(hot), 2)} decodes of the tight loop (per round: ${list(hot)})`
   )
 }
 
