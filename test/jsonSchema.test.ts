@@ -164,7 +164,8 @@ const strictViolations = (root: JsonSchema): Array<string> => {
   return out
 }
 
-const ajv = new Ajv({ strict: true, allErrors: true })
+// Formats are hints to the model; the Schema checks the value when it is decoded.
+const ajv = new Ajv({ strict: true, allErrors: true, formats: { "date-time": true } })
 
 // JSON has no -0: the model cannot send it, and the Schema's equivalence tells 0 from -0.
 const jsonRoundTrip = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
@@ -360,6 +361,14 @@ describe("strictJsonSchema", () => {
     })
     expect((strict.schema.properties as Record<string, JsonSchema>).code?.minLength).toBeUndefined()
     expect(Either.isLeft(Schema.decodeUnknownEither(strict.wire)({ code: "AB", n: 2 }))).toBe(true)
+  })
+
+  it("tells the model that Schema.Date is a date-time string", () => {
+    const strict = strictJsonSchema(Schema.Struct({ when: Schema.Date }))
+    expect(strict.schema.properties).toMatchObject({ when: { type: "string", format: "date-time" } })
+    expect(Schema.decodeUnknownSync(strict.wire)({ when: "2024-01-01T00:00:00.000Z" })).toStrictEqual({
+      when: new Date("2024-01-01T00:00:00.000Z")
+    })
   })
 
   it("is derived once per Schema", () => {

@@ -9,7 +9,7 @@ import * as Effect from "effect/Effect"
 import * as FastCheck from "effect/FastCheck"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type Chat, Structured } from "../src/index.js"
+import { Chat, Structured } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Go" }] }
@@ -142,4 +142,43 @@ describe("Testing structured answers", () => {
         expect([sent._tag, streamed._tag]).toEqual([tag, tag])
       }
     }))
+})
+
+describe("the emulator (Testing.emulator) and a json_schema request", () => {
+  const schemas: ReadonlyArray<readonly [string, Schema.Schema.AnyNoContext]> = [
+    ["an object with optional fields", Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Int) })],
+    [
+      "nested arrays and unions",
+      Schema.Struct({
+        items: Schema.Array(Schema.Union(
+          Schema.Struct({ kind: Schema.Literal("x"), n: Schema.Number.pipe(Schema.between(5, 10)) }),
+          Schema.Struct({ kind: Schema.Literal("y") })
+        ))
+      })
+    ],
+    ["a recursive schema", Order],
+    [
+      "records, dates and a wrapped root",
+      Schema.Array(Schema.Struct({
+        when: Schema.Date,
+        scores: Schema.Record({ key: Schema.String, value: Schema.Int })
+      }))
+    ]
+  ]
+  for (const [name, schema] of schemas) {
+    it.effect(`answers ${name} with a value that decodes`, () =>
+      Effect.gen(function*() {
+        const sent = yield* Structured.send(schema, request)
+        const streamed = yield* Stream.runLast(Structured.stream(schema, request))
+        expect(streamed._tag === "Some" && streamed.value._tag === "Final" && streamed.value.value).toStrictEqual(
+          sent.value
+        )
+      }).pipe(Effect.provide(Testing.layerWithConfig(Testing.emulator, { retry: false }))))
+  }
+
+  it.effect("still answers a plain request with its usual text", () =>
+    Effect.gen(function*() {
+      const response = yield* Chat.send(request)
+      expect(response.choices[0]?.message?.content).toMatch(/^This answer comes from the local OpenRouter emulator/)
+    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.emulator, { retry: false }))))
 })

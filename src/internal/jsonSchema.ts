@@ -120,6 +120,11 @@ const describing = (ast: AST.Annotated): AST.Annotations => {
   return out
 }
 
+/** `Schema.Date` (a string decoded into a `Date`). */
+const isDateFromString = (ast: AST.Transformation): boolean =>
+  ast.from._tag === "StringKeyword" && AST.isDeclaration(ast.to) &&
+  Option.getOrUndefined(AST.getIdentifierAnnotation(ast.to)) === "DateFromSelf"
+
 /** effect/JSONSchema follows a surrogate (a Class's original struct), which would skip the rewrite. */
 const withoutSurrogate = (annotations: AST.Annotations): AST.Annotations => {
   if (annotations[AST.SurrogateAnnotationId] === undefined) return annotations
@@ -195,6 +200,11 @@ class Rewriter {
       }
       case "Transformation": {
         // The decoded side stays the user's; only the encoded side (`from`) travels.
+        if (isDateFromString(ast)) {
+          // `format: "date-time"` tells the model (and strict mode) what string to write.
+          const from = AST.annotations(ast.from, { [AST.JSONSchemaAnnotationId]: { format: "date-time" } })
+          return { ast: new AST.Transformation(from, ast.to, ast.transformation, ast.annotations), plan: undefined }
+        }
         const from = this.rewrite(ast.from, path)
         if (from.ast === ast.from) return { ast, plan: from.plan, shape: from.shape }
         return {
