@@ -27,6 +27,8 @@ import * as Schema from "effect-openrouter/Schema"
 import * as Retry from "effect-openrouter/Retry"
 import * as Testing from "effect-openrouter/Testing"
 import * as TestServer from "effect-openrouter/TestServer"
+import * as Structured from "effect-openrouter/Structured"
+import * as StructuredError from "effect-openrouter/StructuredError"
 import { Effect, Layer, Redacted } from "effect"
 
 const expect = (cond, what) => { if (!cond) { console.error("pack check failed:", what); process.exit(1) } }
@@ -35,6 +37,8 @@ expect(typeof Root.OpenRouterConfig.layer === "function", "OpenRouterConfig.laye
 expect(Root.Errors.BadRequestResponseError === Errors.BadRequestResponseError, "Errors subpath")
 expect(Root.Schema.ChatRequest === Schema.ChatRequest, "Schema subpath")
 expect(typeof Retry.make === "function", "Retry subpath")
+expect(Root.Structured.send === Structured.send, "Structured subpath")
+expect(Root.StructuredError.RefusalError === StructuredError.RefusalError, "StructuredError subpath")
 
 // One real call against the packed emulator, through the packed client.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))
