@@ -1,10 +1,17 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Ajv } from "ajv"
 import * as Arbitrary from "effect/Arbitrary"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { type JsonSchema, strictJsonSchema, StrictJsonSchemaError } from "../src/internal/jsonSchema.js"
+import {
+  decodeStrictJson,
+  type JsonSchema,
+  strictJsonSchema,
+  StrictJsonSchemaError
+} from "../src/internal/jsonSchema.js"
 import { Ambiguous, shapeInPlace } from "../src/internal/partialPlan.js"
 
 // ---------------------------------------------------------------------------
@@ -369,6 +376,21 @@ describe("strictJsonSchema", () => {
     expect(Schema.decodeUnknownSync(strict.wire)({ when: "2024-01-01T00:00:00.000Z" })).toStrictEqual({
       when: new Date("2024-01-01T00:00:00.000Z")
     })
+  })
+
+  it("decodeStrictJson decodes a model's JSON text, or says it is not JSON, or lists every mismatch", () => {
+    const strict = strictJsonSchema(Schema.Struct({ a: Schema.optional(Schema.String), n: Schema.Int, m: Schema.Int }))
+    const run = (text: string) => Effect.runSync(Effect.either(decodeStrictJson(strict, text)))
+    expect(run("{\"a\":null,\"n\":1,\"m\":2}")).toStrictEqual(Either.right({ n: 1, m: 2 }))
+    const notJson = run("{\"a\":")
+    expect(Either.isLeft(notJson) && notJson.left._tag).toBe("NotJson")
+    const mismatch = run("{\"a\":1,\"n\":1.5,\"m\":\"x\"}")
+    if (Either.isRight(mismatch) || mismatch.left._tag !== "Mismatch") throw new Error("expected a mismatch")
+    expect(ParseResult.ArrayFormatter.formatIssueSync(mismatch.left.issue).map((i) => i.path.join("."))).toEqual([
+      "a",
+      "n",
+      "m"
+    ])
   })
 
   it("is derived once per Schema", () => {

@@ -23,12 +23,13 @@
  * meanings on the wire: an absent value is sent as `null`, and `null` from the model decodes as
  * `null`.
  */
+import * as Effect from "effect/Effect"
 import * as JSONSchema from "effect/JSONSchema"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import type { PartialField, PartialPlan } from "./partialPlan.js"
+import { Ambiguous, type PartialField, type PartialPlan, shapeInPlace } from "./partialPlan.js"
 
 /** A JSON Schema node, as plain JSON. */
 export interface JsonSchema {
@@ -580,4 +581,51 @@ export const strictJsonSchema = <A, I, R>(schema: Schema.Schema<A, I, R>): Stric
   }
   cache.set(schema.ast, out as StrictJsonSchema<unknown, unknown>)
   return out
+}
+
+/** Why a model's JSON text did not decode: not JSON, or JSON that does not match (every issue). */
+export type StrictDecodeFailure =
+  | { readonly _tag: "NotJson"; readonly message: string }
+  | { readonly _tag: "Mismatch"; readonly issue: ParseResult.ParseIssue }
+
+/**
+ * Decodes JSON text a model wrote in the strict form (a structured answer, a strict tool's
+ * arguments) to the Schema's `Type`. Fast path: the parsed JSON is shaped in place by the plan
+ * (`null`s of absent fields dropped, entries made records, the root unwrapped) and decoded with the
+ * Schema itself, one decode. When that fails, or a union is ambiguous, the wire Schema decides, and
+ * a mismatch reports every issue.
+ */
+export const decodeStrictJson = <A, R>(
+  strict: StrictJsonSchema<A, R>,
+  text: string
+): Effect.Effect<A, StrictDecodeFailure, R> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    return Effect.fail({ _tag: "NotJson", message: e instanceof Error ? e.message : String(e) })
+  }
+  let fast: unknown = json
+  let ambiguous = false
+  if (strict.partial !== undefined) {
+    try {
+      fast = shapeInPlace(json, strict.partial)
+    } catch (e) {
+      if (!(e instanceof Ambiguous)) throw e
+      ambiguous = true
+    }
+  }
+  const viaWire = (): Effect.Effect<A, StrictDecodeFailure, R> => {
+    // Shaping changed the parsed value in place: the wire Schema reads a fresh parse.
+    const wire = strict.partial === undefined ? json : JSON.parse(text)
+    return Effect.catchAll(
+      ParseResult.decodeUnknown(strict.wire)(wire),
+      () =>
+        Effect.mapError(
+          ParseResult.decodeUnknown(strict.wire, { errors: "all" })(wire),
+          (issue): StrictDecodeFailure => ({ _tag: "Mismatch", issue })
+        )
+    )
+  }
+  return ambiguous ? viaWire() : Effect.catchAll(ParseResult.decodeUnknown(strict.source)(fast), viaWire)
 }

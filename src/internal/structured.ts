@@ -15,9 +15,9 @@ import * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
-import { type StrictJsonSchema, strictJsonSchema, StrictJsonSchemaError } from "./jsonSchema.js"
+import { decodeStrictJson, type StrictJsonSchema, strictJsonSchema, StrictJsonSchemaError } from "./jsonSchema.js"
 import { makePartialJsonParser } from "./partialJson.js"
-import { Ambiguous, samePartial, shapeInPlace } from "./partialPlan.js"
+import { samePartial } from "./partialPlan.js"
 
 const DEFAULT_NAME = "response"
 
@@ -176,55 +176,23 @@ export const decodeResponse = <A, R>(
       }, true)
     )
   }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    const issue = (e as Error).message
-    return Effect.fail(
-      new StructuredError.OutputNotJsonError({
+  return Effect.mapError(decodeStrictJson(strict, text), (failure): StructuredError.OutputError => {
+    if (failure._tag === "NotJson") {
+      return new StructuredError.OutputNotJsonError({
         ...common,
         text,
-        issue,
-        message: `The answer is not JSON: ${issue}`
+        issue: failure.message,
+        message: `The answer is not JSON: ${failure.message}`
       }, true)
-    )
-  }
-  // Fast path: the JSON shaped in place (nulls of absent fields dropped, entries made records) and
-  // decoded with the Schema itself, one decode. The wire Schema is the authority when that fails.
-  let fast: unknown = json
-  if (strict.partial !== undefined) {
-    try {
-      fast = shapeInPlace(json, strict.partial)
-    } catch (e) {
-      if (!(e instanceof Ambiguous)) throw e
-      fast = Ambiguous
     }
-  }
-  const viaWire = () => {
-    const wire = strict.partial === undefined ? json : JSON.parse(text)
-    return Effect.catchAll(
-      ParseResult.decodeUnknown(strict.wire)(wire),
-      () =>
-        Effect.matchEffect(ParseResult.decodeUnknown(strict.wire, { errors: "all" })(wire), {
-          onSuccess: Effect.succeed,
-          onFailure: (error) => {
-            const issues = issuesOf(error, strict.wrapped)
-            return Effect.fail(
-              new StructuredError.OutputDecodeError({
-                ...common,
-                text,
-                issues,
-                message: `The answer does not match the Schema: ${summarize(issues)}`
-              }, true)
-            )
-          }
-        })
-    )
-  }
-  return fast === Ambiguous
-    ? viaWire()
-    : Effect.catchAll(ParseResult.decodeUnknown(strict.source)(fast), viaWire)
+    const issues = issuesOf(failure.issue, strict.wrapped)
+    return new StructuredError.OutputDecodeError({
+      ...common,
+      text,
+      issues,
+      message: `The answer does not match the Schema: ${summarize(issues)}`
+    }, true)
+  })
 }
 
 const isRetryableOutput = (error: StructuredError.OutputError): boolean =>
