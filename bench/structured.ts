@@ -13,15 +13,18 @@
  *        structuredClone of it (also shown without snapshots, as the parse-only floor);
  *      - JSON.parse once at the end (no partial values): the floor.
  * 2. Structured.stream against Chat.stream on the same 10,000-chunk JSON answer (in-process test
- *    kit): time per chunk, and the per-round ratio. Target: at most 2x.
+ *    kit, the body rendered once), alternating within each round's process: time per chunk, and the
+ *    per-round ratio. Target: at most 2x.
  * 3. Structured.send against Chat.send of the same request (response_format written out by hand)
  *    on a typical answer (a Weather with 24 hourly entries, optional fields), in-process test kit,
  *    the variants alternating in batches within each round's process; and the cost of one decode of
  *    the content (JSON.parse + Schema.decodeUnknown). Target: Structured.send - Chat.send is at most
  *    one decode.
  *
- * Method: each measurement in a fresh process; rounds interleaved (the order rotated by one each
- * round); medians over rounds, and medians of the per-round ratios.
+ * Method: a fresh process per measurement (parsers) or per round (2, 3, where the variants alternate
+ * in batches inside the process, since this machine's load drifts by 2-3x between processes);
+ * rounds interleaved (the order rotated by one each round); medians over rounds, and medians of the
+ * per-round ratios. `--rounds N` (default 3), `--only parsers,stream,send`.
  */
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
@@ -169,7 +172,11 @@ const parserCase = async (name: string, chunks: number): Promise<number> => {
   throw new Error(`unknown parser case ${name}`)
 }
 
-const streamCase = async (name: string): Promise<number> => {
+/**
+ * One round of the stream comparison, in one process: Chat.stream and Structured.stream alternate
+ * so that drift hits both alike. Returns µs per chunk of each, as JSON.
+ */
+const streamRound = async (): Promise<string> => {
   const { Effect, Schema, Stream } = await import("effect")
   const { Chat, Structured, Testing } = await import("../src/index.js")
   const Answer = Schema.Struct({
@@ -190,22 +197,21 @@ const streamCase = async (name: string): Promise<number> => {
   const reply = { ...rendered, body: Array.from(rendered.body) }
   const request = { model: "m", messages: [{ role: "user" as const, content: "list" }] }
   const layer = Testing.layerWithConfig(reply, { retry: false })
-  const chunks = await Effect.runPromise(
-    Stream.runCount(Chat.stream(request)).pipe(Effect.provide(layer))
-  )
-  const run = name === "chat-stream"
-    ? Stream.runDrain(Chat.stream(request))
-    : Stream.runDrain(Structured.stream(Answer, request))
-  const once = () => Effect.runPromise(run.pipe(Effect.provide(layer)))
-  for (let i = 0; i < 3; i++) await once()
-  const samples: Array<number> = []
-  for (let i = 0; i < 9; i++) {
-    const start = performance.now()
-    await once()
-    samples.push(performance.now() - start)
+  const chunks = await Effect.runPromise(Stream.runCount(Chat.stream(request)).pipe(Effect.provide(layer)))
+  const variants: Record<string, Effect.Effect<void, unknown, never>> = {
+    "Chat.stream": Effect.provide(Stream.runDrain(Chat.stream(request)), layer),
+    "Structured.stream": Effect.provide(Stream.runDrain(Structured.stream(Answer, request)), layer)
   }
-  samples.sort((a, b) => a - b)
-  return (samples[4]! / chunks) * 1000 // µs per chunk
+  const samples: Record<string, Array<number>> = {}
+  for (let batch = 0; batch < 10; batch++) {
+    for (const [name, run] of Object.entries(variants)) {
+      const start = performance.now()
+      await Effect.runPromise(run)
+      const us = ((performance.now() - start) / chunks) * 1000
+      if (batch >= 2) (samples[name] ??= []).push(us)
+    }
+  }
+  return JSON.stringify(Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)])))
 }
 
 /**
@@ -302,21 +308,7 @@ const interleaved = (cases: ReadonlyArray<ReadonlyArray<string>>, rounds: number
   return results
 }
 
-const main = async () => {
-  const argv = process.argv.slice(2)
-  if (argv[0] === "--case") {
-    const [kind, name, arg] = argv.slice(1)
-    const value = kind === "parser"
-      ? await parserCase(name!, Number(arg))
-      : kind === "stream"
-      ? await streamCase(name!)
-      : await sendRound()
-    process.stdout.write(`${value}\n`)
-    return
-  }
-  const roundsIndex = argv.indexOf("--rounds")
-  const rounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : 3
-
+const runParsers = (rounds: number): void => {
   const parsers = [
     "hand",
     "partial-json",
@@ -353,20 +345,47 @@ const main = async () => {
       }  ${fmt(b / a)}x`
     )
   }
+}
 
-  console.log("\n2. Structured.stream vs Chat.stream, 10,000-chunk JSON answer, µs per chunk")
-  const streamResults = interleaved([["stream", "chat-stream"], ["stream", "structured-stream"]], rounds)
-  const chat = streamResults.get("stream chat-stream")!
-  const structured = streamResults.get("stream structured-stream")!
-  const ratios = chat.map((c, i) => structured[i]! / c)
-  console.log(`   Chat.stream        ${fmt(median(chat), 2)} µs/chunk`)
-  console.log(`   Structured.stream  ${fmt(median(structured), 2)} µs/chunk`)
-  console.log(
-    `   ratio (median of per-round ratios) ${fmt(median(ratios), 2)}x  (rounds: ${
-      ratios.map((r) => fmt(r, 2)).join(", ")
-    })`
-  )
+const main = async () => {
+  const argv = process.argv.slice(2)
+  if (argv[0] === "--case") {
+    const [kind, name, arg] = argv.slice(1)
+    const value = kind === "parser"
+      ? await parserCase(name!, Number(arg))
+      : kind === "stream"
+      ? await streamRound()
+      : await sendRound()
+    process.stdout.write(`${value}\n`)
+    return
+  }
+  const roundsIndex = argv.indexOf("--rounds")
+  const rounds = roundsIndex >= 0 ? Number(argv[roundsIndex + 1]) : 3
+  const onlyIndex = argv.indexOf("--only")
+  const only = new Set(onlyIndex >= 0 ? argv[onlyIndex + 1]!.split(",") : ["parsers", "stream", "send"])
 
+  if (only.has("parsers")) runParsers(rounds)
+
+  if (only.has("stream")) {
+    console.log("\n2. Structured.stream vs Chat.stream, 10,000-chunk JSON answer, µs per chunk")
+    const rounds2: Array<Record<string, number>> = []
+    for (let round = 0; round < rounds; round++) {
+      const result = JSON.parse(runChildText("stream", "round")) as Record<string, number>
+      process.stderr.write(`  round ${round + 1}: stream ${JSON.stringify(result)}\n`)
+      rounds2.push(result)
+    }
+    for (const name of Object.keys(rounds2[0]!)) {
+      console.log(`   ${name.padEnd(20)} ${fmt(median(rounds2.map((r) => r[name]!)), 2)} µs/chunk`)
+    }
+    const ratios = rounds2.map((r) => r["Structured.stream"]! / r["Chat.stream"]!)
+    console.log(
+      `   ratio (median of per-round ratios) ${fmt(median(ratios), 2)}x  (rounds: ${
+        ratios.map((r) => fmt(r, 2)).join(", ")
+      })`
+    )
+  }
+
+  if (!only.has("send")) return
   console.log("\n3. Structured.send vs Chat.send of the same request (response_format written out), µs per call")
   const rounds3: Array<Record<string, number>> = []
   for (let round = 0; round < rounds; round++) {
