@@ -294,6 +294,14 @@ describe.each(httpClients)("Structured.stream over %s", (_name, http) => {
         expect(error._tag).toBe("OutputTruncatedError")
       })))
 
+  it.scopedLive("fails with EmptyOutputError when the stream brings no content", () =>
+    withServer(http, Testing.stream({ deltas: [], finishReason: "content_filter" }), () =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Stream.runDrain(Structured.stream(Weather, request)))
+        if (error._tag !== "EmptyOutputError") throw new Error(`got ${error._tag}`)
+        expect(error.finishReason).toBe("content_filter")
+      })))
+
   it.scopedLive("keeps Chat.stream's errors: a mid-stream error is a MidStreamError", () =>
     withServer(http, Testing.midStreamError({ deltas: ["{\"city\": \"Pa"], after: 1 }), () =>
       Effect.gen(function*() {
