@@ -12,6 +12,7 @@ const examples: Readonly<Record<string, string>> = {
   retry: "retry policies: Retry.make, per-call retry: false and timeout, Retry.fromSchedule",
   tools: "a tool-calling round trip, collected with Chat.collect",
   "ai-language-model": "a tool-using @effect/ai program (LanguageModel, Chat, Toolkit) on OpenRouterLanguageModel",
+  structured: "a typed value from a Schema with Structured.send, partial values with Structured.stream",
   testing: "test code that calls OpenRouter with the in-process Testing layer",
   demo: "the interactive streaming chat (npm run demo)"
 }

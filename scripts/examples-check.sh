@@ -92,6 +92,10 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$'
   '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
   '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
   '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+run structured 0 npx tsx examples/structured.ts
+expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
+  '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
+  '^Streamed: [0-9]+ partial values \(up to 3 ingredients\), then Quick pancakes '
 
 run testing 0 npx tsx examples/testing.ts
 expect '^ok 1 - ' '^ok 4 - ' '^4 checks passed$'

@@ -56,6 +56,8 @@ import * as Testing from "effect-openrouter/Testing"
 import * as TestServer from "effect-openrouter/TestServer"
 import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
+import * as Structured from "effect-openrouter/Structured"
+import * as StructuredError from "effect-openrouter/StructuredError"
 import { Effect, Layer, Redacted } from "effect"
 
 const expect = (cond, what) => { if (!cond) { console.error("pack check failed:", what); process.exit(1) } }
@@ -66,6 +68,8 @@ expect(Root.Schema.ChatRequest === Schema.ChatRequest, "Schema subpath")
 expect(typeof Retry.make === "function", "Retry subpath")
 for (const subpath of process.argv.slice(2)) await import(subpath)
 expect(Root.Generation.get === Generation.get, "Generation subpath")
+expect(Root.Structured.send === Structured.send, "Structured subpath")
+expect(Root.StructuredError.RefusalError === StructuredError.RefusalError, "StructuredError subpath")
 
 // Real calls against the packed emulator, through the packed client, with both HttpClients.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))

@@ -42,10 +42,12 @@ import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import type * as Schema from "effect/Schema"
 import { OpenRouterConfig, type OpenRouterConfigOptions } from "./Client.js"
 import * as InProcess from "./internal/emulator/inProcess.js"
 import * as Render from "./internal/emulator/render.js"
 import * as Replies from "./internal/emulator/replies.js"
+import * as StructuredReplies from "./internal/emulator/structured.js"
 
 // ---------------------------------------------------------------------------------------------
 // The reply model
@@ -717,3 +719,64 @@ export const awaitAbort: Effect.Effect<void, never, Recorder> = Effect.flatMap(
  */
 export const setScript = (script: Script): Effect.Effect<void, never, Recorder> =>
   Effect.flatMap(Recorder, (recorder) => recorder.setScript(script))
+
+// ---------------------------------------------------------------------------------------------
+// Structured output answers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Options of the structured-output answers ({@link jsonAnswer}, {@link notJsonAnswer},
+ * {@link mismatchedAnswer}, {@link refusalAnswer}, {@link lengthCutAnswer}): those of
+ * {@link completion}, plus `stream: true` to answer a stream request (the content arrives in pieces
+ * of `pieceSize` characters, default 8).
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export interface AnswerOptions extends Omit<CompletionOptions, "content" | "toolCalls" | "finishReason"> {
+  readonly stream?: boolean
+  readonly pieceSize?: number
+}
+
+/**
+ * A structured answer that decodes to `value` with `schema`: the value encoded in the strict-mode
+ * form `Structured` asks for (optional fields as `null`, records as entries...). A value that does
+ * not encode gives the emulator's 500 error naming the problem.
+ *
+ * @since 0.2.0
+ * @category structured output
+ */
+export const jsonAnswer: <A, I, R>(schema: Schema.Schema<A, I, R>, value: A, options?: AnswerOptions) => Reply =
+  StructuredReplies.jsonAnswer
+
+/**
+ * A structured answer whose content is not JSON (default: prose around an unfinished object).
+ *
+ * @since 0.2.0
+ * @category structured output
+ */
+export const notJsonAnswer: (text?: string, options?: AnswerOptions) => Reply = StructuredReplies.notJsonAnswer
+
+/**
+ * A structured answer whose content is the given JSON, meant not to decode with the caller's Schema.
+ *
+ * @since 0.2.0
+ * @category structured output
+ */
+export const mismatchedAnswer: (json: unknown, options?: AnswerOptions) => Reply = StructuredReplies.mismatchedAnswer
+
+/**
+ * A refusal: `message.refusal` (or `delta.refusal` pieces) and no content.
+ *
+ * @since 0.2.0
+ * @category structured output
+ */
+export const refusalAnswer: (refusal?: string, options?: AnswerOptions) => Reply = StructuredReplies.refusalAnswer
+
+/**
+ * An answer cut by the token limit: `finish_reason: "length"` after the given start of a JSON value.
+ *
+ * @since 0.2.0
+ * @category structured output
+ */
+export const lengthCutAnswer: (text?: string, options?: AnswerOptions) => Reply = StructuredReplies.lengthCutAnswer

@@ -139,6 +139,25 @@ describe.concurrent("examples against the embedded emulator", () => {
     expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
   }, TIMEOUT)
 
+  it("structured prints the decoded recipe, usage and cost, then the streamed partial values", async () => {
+    const { lines } = succeeded(await run("examples/structured.ts"))
+    expect(lines[0]).toMatch(emulatorLine)
+    expect(lines.slice(1, 6)).toEqual([
+      "Recipe:   Quick pancakes (3 ingredients, 20 min, vegetarian)",
+      "  - 200 g flour",
+      "  - 300 ml milk",
+      "  - 2 eggs",
+      "Tip:      (none)"
+    ])
+    expect(lines).toContainEqual(expect.stringMatching(/^Usage: +\d+ prompt \+ \d+ completion = \d+ tokens$/))
+    expect(lines).toContainEqual(expect.stringMatching(/^Cost: +\$0\.\d{6}$/))
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^Streamed: \d+ partial values \(up to 3 ingredients\), then Quick pancakes \(3 ingredients, 20 min, vegetarian\)$/
+      )
+    )
+  }, TIMEOUT)
+
   it("testing runs its checks and prints an ok line for each", async () => {
     const { lines } = succeeded(await run("examples/testing.ts"))
     expect(lines.filter((l) => /^ok \d+ - /.test(l))).toHaveLength(4)
@@ -155,7 +174,18 @@ describe.concurrent("examples against the embedded emulator", () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain("Unknown example: no-such-example")
     for (
-      const name of ["basic", "fetch", "streaming", "errors", "retry", "tools", "ai-language-model", "testing", "demo"]
+      const name of [
+        "basic",
+        "fetch",
+        "streaming",
+        "errors",
+        "retry",
+        "tools",
+        "structured",
+        "ai-language-model",
+        "testing",
+        "demo"
+      ]
     ) {
       expect(result.stderr).toMatch(new RegExp(`^  ${name} `, "m"))
     }

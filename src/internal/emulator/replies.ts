@@ -8,6 +8,7 @@
 import * as Duration from "effect/Duration"
 import type * as Testing from "../../Testing.js"
 import { NotJson, parseJson } from "../json.js"
+import { exampleOf, requestedSchema } from "./example.js"
 import * as Wire from "./wire.js"
 
 /** @internal */
@@ -434,8 +435,12 @@ export const emulator = (request: Testing.RecordedRequest): Testing.Reply => {
     : {}
   const model = typeof body.model === "string" && body.model.length > 0 ? body.model : Wire.DEFAULT_MODEL
   const said = brief(lastUserText(request.body), 120)
-  const content = "This answer comes from the local OpenRouter emulator (no OPENROUTER_API_KEY is set), " +
-    (said.length > 0 ? `so no model read your message. You said: "${said}"` : "so no model read your request.")
+  // A json_schema request gets a value that fits the schema (structured output).
+  const schema = requestedSchema(request.body)
+  const content = schema !== undefined
+    ? JSON.stringify(exampleOf(schema))
+    : "This answer comes from the local OpenRouter emulator (no OPENROUTER_API_KEY is set), " +
+      (said.length > 0 ? `so no model read your message. You said: "${said}"` : "so no model read your request.")
   const prompt = Wire.estimateTokens(request.text)
   const completionTokens = Wire.estimateTokens(content)
   if (body.stream === true) {

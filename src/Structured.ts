@@ -1,0 +1,197 @@
+/**
+ * Structured output typed by a Schema: the JSON Schema of `response_format` is derived from an
+ * Effect `Schema` (in the strict form OpenAI-compatible providers require), and the answer comes back
+ * decoded to the Schema's `Type`, with the full response beside it.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Structured } from "effect-openrouter"
+ *
+ * const Weather = Schema.Struct({
+ *   city: Schema.String,
+ *   temperature_c: Schema.Number,
+ *   conditions: Schema.optional(Schema.String)
+ * }).annotations({ identifier: "Weather", description: "The weather in a city" })
+ *
+ * const program = Effect.gen(function*() {
+ *   const { response, value } = yield* Structured.send(Weather, {
+ *     model: "openai/gpt-4o-mini",
+ *     messages: [{ role: "user", content: "The weather in Paris?" }]
+ *   })
+ *   console.log(value.city, value.temperature_c, response.usage?.cost)
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import type * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import type * as Chat from "./Chat.js"
+import type * as Client from "./Client.js"
+import type * as Errors from "./Errors.js"
+import * as internal from "./internal/structured.js"
+import type * as S from "./Schema.js"
+import type * as StructuredError from "./StructuredError.js"
+
+/**
+ * How `response_format.json_schema` is filled in.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FormatOptions {
+  /**
+   * `json_schema.name` (`^[a-zA-Z0-9_-]{1,64}$`); default the Schema's `identifier` (else `title`)
+   * annotation, else `"response"`.
+   */
+  readonly name?: string | undefined
+  /** `json_schema.description`; default the Schema's `description` annotation. */
+  readonly description?: string | undefined
+  /** `json_schema.strict`; default `true`. */
+  readonly strict?: boolean | undefined
+}
+
+/**
+ * The options of {@link send} and {@link stream}: those of `Chat.send` / `Chat.stream`, plus how the
+ * answer is asked for.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options extends Chat.Options, FormatOptions {
+  /**
+   * Turn on OpenRouter's `response-healing` plugin, which repairs malformed JSON in the answer
+   * (adds `{ id: "response-healing" }` to `plugins`).
+   */
+  readonly healing?: boolean | undefined
+  /**
+   * When the answer is not JSON or does not decode with the Schema, ask again up to this many
+   * times, sending back the answer and what was wrong with it (default 0). Each re-ask is a new,
+   * billed generation.
+   */
+  readonly retries?: number | undefined
+}
+
+/**
+ * A decoded answer: the value, the response it came in (usage, cost, provider, id), and how many
+ * answers were asked for (1, plus the re-asks).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Result<A> {
+  readonly value: A
+  readonly response: S.ChatResponse
+  readonly attempts: number
+}
+
+/**
+ * A value with every field optional, all the way down: what a partial answer may hold.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type DeepPartial<T> = T extends string | number | boolean | bigint | symbol | null | undefined ? T
+  : T extends ReadonlyArray<infer E> ? ReadonlyArray<DeepPartial<E>>
+  : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> }
+  : T
+
+/**
+ * An element of {@link stream}: a `Partial` value each time more of the answer's JSON has arrived,
+ * then one `Final` value decoded with the Schema.
+ *
+ * A partial value has the shape of the Schema's encoded side (`Schema.Encoded`, which is its `Type`
+ * for Schemas without transformations or brands) and is not validated: strings show what has
+ * arrived so far, numbers and booleans only once complete, optional fields sent as `null` are
+ * left out. Every partial value is consistent with the final one.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Event<A, I> =
+  | { readonly _tag: "Partial"; readonly value: DeepPartial<I> }
+  | { readonly _tag: "Final"; readonly value: A; readonly response: S.ChatResponse; readonly attempts: number }
+
+/**
+ * Everything {@link send} can fail with: `Chat.send`'s errors plus the ways the answer can be
+ * unusable. A Schema that strict mode cannot express, or a request that sets its own
+ * `response_format`, is an `InvalidRequestError` (nothing is sent).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type SendError = Errors.SendError | StructuredError.OutputError
+
+/**
+ * Everything {@link stream} can fail with: `Chat.stream`'s errors plus the ways the answer can be
+ * unusable.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type StreamError = Errors.StreamError | StructuredError.OutputError
+
+/**
+ * Asks for an answer that matches a Schema and decodes it.
+ *
+ * The request gets `response_format: { type: "json_schema", json_schema: { name, strict: true,
+ * schema } }` with the JSON Schema derived from the Schema (every field required, optional fields
+ * as nullable, records as `{ key, value }` entries, a root that is not an object wrapped as
+ * `{ value }`); the answer is decoded back to the Schema's `Type`. Fails with `RefusalError`,
+ * `OutputTruncatedError` (`finish_reason: "length"`), `EmptyOutputError`, `OutputNotJsonError` or
+ * `OutputDecodeError` (see `StructuredError`), besides every error of `Chat.send`. With `retries`,
+ * an answer that is not JSON or does not decode is sent back with what was wrong, and asked again.
+ *
+ * @since 0.2.0
+ * @category requests
+ */
+export const send = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  request: Chat.ChatRequest,
+  options?: Options
+): Effect.Effect<Result<A>, SendError, HttpClient.HttpClient | Client.OpenRouterConfig | R> =>
+  internal.send(schema, request, options)
+
+/**
+ * Streams an answer that matches a Schema: a `Partial` value each time more of the JSON has
+ * arrived, then the `Final` value decoded with the Schema (see {@link Event}). Fails like
+ * {@link send}, and like `Chat.stream` (`MidStreamError`, a cut-off stream...). With `retries`, a
+ * re-ask starts a new answer and its partial values start again from the beginning.
+ *
+ * @since 0.2.0
+ * @category requests
+ */
+export const stream = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  request: Chat.ChatRequest,
+  options?: Options
+): Stream.Stream<Event<A, I>, StreamError, HttpClient.HttpClient | Client.OpenRouterConfig | R> =>
+  internal.stream(schema, request, options)
+
+/**
+ * Decodes a response you got yourself (e.g. from `Chat.send` with {@link responseFormat}) the way
+ * {@link send} does.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decode = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  response: S.ChatResponse
+): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> => internal.decode(schema, response)
+
+/**
+ * The `response_format` {@link send} puts in the request for a Schema, for building requests yourself.
+ * Fails with `InvalidRequestError` when strict mode cannot express the Schema.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const responseFormat: <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  options?: FormatOptions
+) => Either.Either<S.ResponseFormat, Errors.InvalidRequestError> = internal.responseFormat

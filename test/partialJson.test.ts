@@ -1,0 +1,143 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as FastCheck from "effect/FastCheck"
+import { makePartialJsonParser } from "../src/internal/partialJson.js"
+
+/**
+ * Whether a partial value is consistent with the final one: a string is a prefix of the final
+ * string, an array has at most the final elements (each consistent), an object has some of the
+ * final keys (each consistent), anything else is equal.
+ */
+const consistent = (partial: unknown, final: unknown): boolean => {
+  if (partial === undefined) return true
+  if (typeof partial === "string") return typeof final === "string" && final.startsWith(partial)
+  if (Array.isArray(partial)) {
+    return Array.isArray(final) && partial.length <= final.length &&
+      partial.every((item, i) => consistent(item, final[i]))
+  }
+  if (typeof partial === "object" && partial !== null) {
+    if (typeof final !== "object" || final === null || Array.isArray(final)) return false
+    return Object.keys(partial).every((key) =>
+      Object.prototype.hasOwnProperty.call(final, key) &&
+      consistent((partial as Record<string, unknown>)[key], (final as Record<string, unknown>)[key])
+    )
+  }
+  return Object.is(partial, final) || partial === final
+}
+
+/** Splits a text at the given cut points (sorted, deduplicated, inside the text). */
+const split = (text: string, cuts: ReadonlyArray<number>): Array<string> => {
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)
+  const out: Array<string> = []
+  let last = 0
+  for (const p of points) {
+    out.push(text.slice(last, p))
+    last = p
+  }
+  out.push(text.slice(last))
+  return out
+}
+
+// JSON values with strings full of escapes, unicode and quotes; no -0 (JSON.stringify writes it as 0).
+const json = FastCheck.jsonValue({ maxDepth: 4 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown)
+const documents = FastCheck.tuple(json, FastCheck.boolean()).map(([value, pretty]) => ({
+  value,
+  text: pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value)
+}))
+
+describe("makePartialJsonParser", () => {
+  it("yields, for every prefix of a JSON document, a partial value consistent with the final one", () => {
+    FastCheck.assert(
+      FastCheck.property(documents, ({ text, value }) => {
+        const parser = makePartialJsonParser()
+        for (let i = 0; i < text.length; i++) {
+          expect(parser.push(text[i]!)).toBe(true)
+          const partial = parser.snapshot()
+          if (!consistent(partial, value)) {
+            throw new Error(`prefix ${JSON.stringify(text.slice(0, i + 1))} gave ${JSON.stringify(partial)}`)
+          }
+        }
+        expect(parser.end()).toBe(true)
+        expect(parser.snapshot()).toStrictEqual(value)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("parses a document split anywhere to the value JSON.parse gives", () => {
+    FastCheck.assert(
+      FastCheck.property(documents, FastCheck.array(FastCheck.nat(), { maxLength: 20 }), ({ text }, cuts) => {
+        const parser = makePartialJsonParser()
+        for (const piece of split(text, cuts)) parser.push(piece)
+        expect(parser.end()).toBe(true)
+        expect(parser.snapshot()).toStrictEqual(JSON.parse(text))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it("examines each character once however the text is split (parsing is linear in its size)", () => {
+    FastCheck.assert(
+      FastCheck.property(documents, FastCheck.array(FastCheck.nat(), { maxLength: 50 }), ({ text }, cuts) => {
+        const parser = makePartialJsonParser()
+        for (const piece of split(text, cuts)) parser.push(piece)
+        parser.end()
+        expect(parser.examined()).toBe(text.length)
+      })
+    )
+  })
+
+  it("shares completed values between snapshots", () => {
+    const parser = makePartialJsonParser()
+    parser.push("{\"done\": {\"a\": [1, 2]}, \"next\": \"ab")
+    const first = parser.snapshot() as { done: unknown; next: string }
+    parser.push("c")
+    const second = parser.snapshot() as { done: unknown; next: string }
+    expect(second.done).toBe(first.done)
+    expect(first.next).toBe("ab")
+    expect(second.next).toBe("abc")
+  })
+
+  it("shows a number only once it is complete", () => {
+    const parser = makePartialJsonParser()
+    parser.push("{\"n\": 12")
+    expect(parser.snapshot()).toStrictEqual({})
+    parser.push("3,")
+    expect(parser.snapshot()).toStrictEqual({ n: 123 })
+  })
+
+  it("reads escapes split across pieces, \\u escapes included", () => {
+    const parser = makePartialJsonParser()
+    for (const piece of ["[\"a\\", "n\\u00", "e9\\ud83d", "\\ude00\"]"]) parser.push(piece)
+    expect(parser.end()).toBe(true)
+    expect(parser.snapshot()).toStrictEqual(["a\né😀"])
+  })
+
+  it("keeps a __proto__ key as an own property", () => {
+    const parser = makePartialJsonParser()
+    parser.push("{\"__proto__\": {\"x\": 1}}")
+    parser.end()
+    const value = parser.snapshot() as object
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
+    expect(Object.keys(value)).toEqual(["__proto__"])
+  })
+
+  it.each([
+    ["{\"a\" 1}"],
+    ["[1,]x"],
+    ["{\"a\": tru}"],
+    ["\"\\x\""],
+    ["[1] 2"],
+    ["{\"a\": 01}"]
+  ])("says %s is not JSON", (text) => {
+    const parser = makePartialJsonParser()
+    const ok = parser.push(text) && parser.end()
+    expect(ok).toBe(false)
+    expect(parser.error()).toBeTypeOf("string")
+  })
+
+  it("says an unfinished document is not complete", () => {
+    const parser = makePartialJsonParser()
+    parser.push("{\"a\": [1")
+    expect(parser.end()).toBe(false)
+  })
+})
