@@ -85,7 +85,7 @@ export interface Tool<
   /** Ask the provider to hold the model to the parameters' JSON Schema (`function.strict`). */
   readonly strict: boolean
   /** The services the handler needs. */
-  readonly dependencies: ReadonlyArray<Context.Tag<any, any>>
+  readonly dependencies: ReadonlyArray<AnyTag>
 }
 
 /**
@@ -97,13 +97,22 @@ export interface Tool<
 export type AnyFailureSchema = Schema.Schema.AnyNoContext | Schema.Schema<never, never, never>
 
 /**
+ * Any service tag (a tool's `dependencies`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Tag is invariant: any Tag fits only `any`
+export type AnyTag = Context.Tag<any, any>
+
+/**
  * Any tool.
  *
  * @since 0.2.0
  * @category models
  */
 export interface Any extends Pipeable {
-  readonly [TypeId]: { readonly _Requirements: Types.Covariant<any> }
+  readonly [TypeId]: { readonly _Requirements: Types.Covariant<unknown> }
   readonly name: string
   readonly description: string | undefined
   readonly parameters: Schema.Schema.AnyNoContext
@@ -111,7 +120,7 @@ export interface Any extends Pipeable {
   readonly failure: AnyFailureSchema
   readonly failureMode: FailureMode
   readonly strict: boolean
-  readonly dependencies: ReadonlyArray<Context.Tag<any, any>>
+  readonly dependencies: ReadonlyArray<AnyTag>
 }
 
 /**
@@ -128,7 +137,7 @@ export const NoParameters: Schema.Struct<{}> = Schema.Struct({})
  * @since 0.2.0
  * @category type-level
  */
-export type Name<T> = T extends Tool<infer N, any, any, any, any, any> ? N : never
+export type Name<T> = T extends { readonly name: infer N extends string } ? N : never
 
 /**
  * The decoded parameters of a tool (what its handler receives).
@@ -136,7 +145,9 @@ export type Name<T> = T extends Tool<infer N, any, any, any, any, any> ? N : nev
  * @since 0.2.0
  * @category type-level
  */
-export type Parameters<T> = T extends Tool<any, infer P, any, any, any, any> ? Schema.Schema.Type<P> : never
+export type Parameters<T> = T extends { readonly parameters: infer P extends Schema.Schema.AnyNoContext } ?
+  Schema.Schema.Type<P>
+  : never
 
 /**
  * What a tool's handler succeeds with.
@@ -144,7 +155,9 @@ export type Parameters<T> = T extends Tool<any, infer P, any, any, any, any> ? S
  * @since 0.2.0
  * @category type-level
  */
-export type Success<T> = T extends Tool<any, any, infer S, any, any, any> ? Schema.Schema.Type<S> : never
+export type Success<T> = T extends { readonly success: infer S extends Schema.Schema.AnyNoContext } ?
+  Schema.Schema.Type<S>
+  : never
 
 /**
  * What a tool's handler fails with.
@@ -152,7 +165,8 @@ export type Success<T> = T extends Tool<any, any, infer S, any, any, any> ? Sche
  * @since 0.2.0
  * @category type-level
  */
-export type Failure<T> = T extends Tool<any, any, any, infer F, any, any> ? Schema.Schema.Type<F> : never
+export type Failure<T> = T extends { readonly failure: infer F extends AnyFailureSchema } ? Schema.Schema.Type<F>
+  : never
 
 /**
  * The services a tool's handler needs.
@@ -160,7 +174,8 @@ export type Failure<T> = T extends Tool<any, any, any, infer F, any, any> ? Sche
  * @since 0.2.0
  * @category type-level
  */
-export type Requirements<T> = T extends Tool<any, any, any, any, any, infer R> ? R : never
+export type Requirements<T> = T extends { readonly [TypeId]: { readonly _Requirements: Types.Covariant<infer R> } } ? R
+  : never
 
 /**
  * The failures of a tool that a tool loop fails with: the handler's errors when its `failureMode` is
@@ -169,9 +184,7 @@ export type Requirements<T> = T extends Tool<any, any, any, any, any, infer R> ?
  * @since 0.2.0
  * @category type-level
  */
-export type LoopFailure<T> = T extends Tool<any, any, any, infer F, infer M, any> ?
-  M extends "error" ? Schema.Schema.Type<F> : never
-  : never
+export type LoopFailure<T> = T extends { readonly failureMode: "error" } ? Failure<T> : never
 
 /**
  * A call of one tool, decoded: the call's id, the tool's name (the discriminant) and the parameters
@@ -210,6 +223,7 @@ export type HandlersFor<Tools extends Record<string, Any>> = {
 
 const Proto = {
   pipe() {
+    // eslint-disable-next-line prefer-rest-params -- pipeArguments takes the arguments object, as in Effect
     return pipeArguments(this, arguments)
   }
 }
@@ -240,7 +254,7 @@ export const make = <
   Success extends Schema.Schema.AnyNoContext = typeof Schema.Unknown,
   Failure extends AnyFailureSchema = typeof Schema.Never,
   Mode extends FailureMode = "error",
-  Dependencies extends ReadonlyArray<Context.Tag<any, any>> = []
+  Dependencies extends ReadonlyArray<AnyTag> = []
 >(
   name: Name,
   options?: {

@@ -183,7 +183,7 @@ export type Requirements<Tools extends Record<string, Tool.Any>> =
 export const run: <Tools extends Record<string, Tool.Any>, Mode extends InvalidCallMode = "error">(
   request: Chat.ChatRequest,
   options: Options<Tools, Mode>
-) => Effect.Effect<Result<Tools>, Error<Tools, Mode>, Requirements<Tools>> = internal.run as any
+) => Effect.Effect<Result<Tools>, Error<Tools, Mode>, Requirements<Tools>> = internal.run as never
 
 /**
  * Runs the tool loop with `Chat.stream`: emits each chunk of each round as it arrives, a `Round`
@@ -195,4 +195,5 @@ export const run: <Tools extends Record<string, Tool.Any>, Mode extends InvalidC
 export const stream: <Tools extends Record<string, Tool.Any>, Mode extends InvalidCallMode = "error">(
   request: Chat.ChatRequest,
   options: Options<Tools, Mode>
-) => Stream.Stream<Event<Tools>, Error<Tools, Mode, Errors.StreamError>, Requirements<Tools>> = internal.stream as any
+) => Stream.Stream<Event<Tools>, Error<Tools, Mode, Errors.StreamError>, Requirements<Tools>> = internal
+  .stream as never

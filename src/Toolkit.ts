@@ -175,8 +175,7 @@ export const toLayer: {
   ): Layer.Layer<Tool.HandlersFor<Tools>, EX, Exclude<RX, Scope.Scope>>
 } = dual(
   2,
-  (self: Any, build: Record<string, (params: any) => Effect.Effect<any, any, any>> | Effect.Effect<any, any, any>) =>
-    internal.toLayer(self, build)
+  (self: Any, build: unknown) => internal.toLayer(self, build)
 )
 
 /**
@@ -197,8 +196,7 @@ export const decodeCall: {
   ): Either.Either<Call<Tools>, ToolError.CallError>
 } = dual(
   2,
-  (call: S.ResponseToolCall, toolkit: Any) =>
-    internal.decodeCall(toolkit, call, "call_0") as Either.Either<any, ToolError.CallError>
+  (call: S.ResponseToolCall, toolkit: Any) => internal.decodeCall(toolkit, call, "call_0")
 )
 
 /**
@@ -240,6 +238,6 @@ export const decodeCalls: {
   (response: S.ChatResponse, toolkit: Any) =>
     Either.match(internal.decodeCalls(toolkit, response), {
       onLeft: (e) => Effect.fail(e),
-      onRight: (calls) => Effect.succeed(calls as ReadonlyArray<any>)
+      onRight: (calls) => Effect.succeed(calls)
     })
 )

@@ -11,6 +11,7 @@ import * as Stream from "effect/Stream"
 import * as Chat from "../Chat.js"
 import * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
+import type * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import type * as Toolkit from "../Toolkit.js"
 import type * as ToolLoop from "../ToolLoop.js"
@@ -28,6 +29,17 @@ interface AnyRound {
   readonly response: S.ChatResponse
   readonly results: ReadonlyArray<AnyResult>
 }
+
+/** The options of the loop, untyped. */
+export interface AnyOptions {
+  readonly toolkit: Toolkit.Any
+  readonly maxRounds?: number | undefined
+  readonly concurrency?: number | "unbounded" | undefined
+  readonly invalidCalls?: ToolLoop.InvalidCallMode | undefined
+  readonly requestOptions?: Chat.Options | undefined
+}
+
+type AnyTools = Record<string, Tool.Any>
 
 interface Settings {
   readonly toolkit: Toolkit.Any
@@ -47,7 +59,7 @@ const invalidOption = (path: string, message: string) =>
   })
 
 /** Checks the options: a bad bound is a typed error, and nothing is sent. */
-const settings = (options: ToolLoop.Options<any, any>): Either.Either<Settings, Errors.InvalidRequestError> => {
+const settings = (options: AnyOptions): Either.Either<Settings, Errors.InvalidRequestError> => {
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS
   if (!Number.isInteger(maxRounds) || maxRounds < 1) {
     return Either.left(invalidOption("maxRounds", `must be a whole number of at least 1, got ${String(maxRounds)}`))
@@ -142,8 +154,8 @@ const finalMessage = (response: S.ChatResponse): S.AssistantMessage => Calls.ass
 /** `ToolLoop.run`. */
 export const run = (
   request: Chat.ChatRequest,
-  options: ToolLoop.Options<any, any>
-): Effect.Effect<ToolLoop.Result<any>, unknown, unknown> =>
+  options: AnyOptions
+): Effect.Effect<ToolLoop.Result<AnyTools>, unknown, unknown> =>
   Effect.gen(function*() {
     const s = settings(options)
     if (Either.isLeft(s)) return yield* Effect.fail(s.left)
@@ -154,7 +166,7 @@ export const run = (
       if (Calls.replyCalls(response).length === 0) {
         transcript.push(finalMessage(response))
         rounds.push({ index, response, results: [] })
-        return { response, transcript, rounds } as ToolLoop.Result<any>
+        return { response, transcript, rounds } as ToolLoop.Result<AnyTools>
       }
       if (index >= s.right.maxRounds) return yield* Effect.fail(maxRoundsError(s.right, transcript, response))
       const step = yield* runCalls(s.right, response, index)
@@ -166,20 +178,20 @@ export const run = (
 /** `ToolLoop.stream`. */
 export const stream = (
   request: Chat.ChatRequest,
-  options: ToolLoop.Options<any, any>
-): Stream.Stream<ToolLoop.Event<any>, unknown, unknown> =>
+  options: AnyOptions
+): Stream.Stream<ToolLoop.Event<AnyTools>, unknown, unknown> =>
   Stream.suspend(() => {
     const s = settings(options)
     if (Either.isLeft(s)) return Stream.fail(s.left)
     const transcript: Array<S.Message> = [...request.messages]
     const rounds: Array<AnyRound> = []
 
-    const round = (index: number): Stream.Stream<ToolLoop.Event<any>, unknown, unknown> => {
+    const round = (index: number): Stream.Stream<ToolLoop.Event<AnyTools>, unknown, unknown> => {
       const chunks: Array<S.ChatStreamChunk> = []
       const streamed = Chat.stream(roundRequest(request, s.right.toolkit, transcript), s.right.requestOptions).pipe(
         Stream.mapChunks((chunk) => {
           for (const c of chunk) chunks.push(c)
-          return Chunk.map(chunk, (c): ToolLoop.Event<any> => ({ _tag: "Chunk", round: index, chunk: c }))
+          return Chunk.map(chunk, (c): ToolLoop.Event<AnyTools> => ({ _tag: "Chunk", round: index, chunk: c }))
         })
       )
       const next = Stream.unwrap(Effect.gen(function*() {
@@ -188,9 +200,9 @@ export const stream = (
           transcript.push(finalMessage(response))
           const last: AnyRound = { index, response, results: [] }
           rounds.push(last)
-          const result = { response, transcript, rounds } as ToolLoop.Result<any>
-          return Stream.make<Array<ToolLoop.Event<any>>>(
-            { _tag: "Round", round: last } as ToolLoop.Event<any>,
+          const result = { response, transcript, rounds } as ToolLoop.Result<AnyTools>
+          return Stream.make<Array<ToolLoop.Event<AnyTools>>>(
+            { _tag: "Round", round: last } as ToolLoop.Event<AnyTools>,
             { _tag: "Done", result }
           )
         }
@@ -199,7 +211,10 @@ export const stream = (
         transcript.push(step.assistant, ...step.results.map((r) => r.message))
         const done: AnyRound = { index, response, results: step.results }
         rounds.push(done)
-        return Stream.concat(Stream.succeed({ _tag: "Round", round: done } as ToolLoop.Event<any>), round(index + 1))
+        return Stream.concat(
+          Stream.succeed({ _tag: "Round", round: done } as ToolLoop.Event<AnyTools>),
+          round(index + 1)
+        )
       }))
       return Stream.concat(streamed, next)
     }

@@ -8,7 +8,6 @@ import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import { pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
 import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
@@ -63,6 +62,7 @@ const byName = new WeakMap<Toolkit.Any, ReadonlyMap<string, Tool.Any>>()
 const Proto = {
   [TypeId]: TypeId,
   pipe() {
+    // eslint-disable-next-line prefer-rest-params -- pipeArguments takes the arguments object, as in Effect
     return pipeArguments(this, arguments)
   },
   get definitions(): ReadonlyArray<S.FunctionTool> {
@@ -218,14 +218,15 @@ export const run = (
 /** The handler services for a toolkit. */
 export const toContext = (
   toolkit: Toolkit.Any,
-  build: Record<string, (params: any) => Effect.Effect<any, any, any>> | Effect.Effect<any, any, any>
+  build: unknown
 ): Effect.Effect<Context.Context<never>, unknown, unknown> =>
   Effect.gen(function*() {
     const context = yield* Effect.context<never>()
-    const handlers = (Effect.isEffect(build) ? yield* build : build) as Record<
-      string,
-      (params: unknown) => Effect.Effect<unknown, unknown, unknown>
-    >
+    const handlers =
+      (Effect.isEffect(build) ? yield* (build as Effect.Effect<unknown, unknown, unknown>) : build) as Record<
+        string,
+        (params: unknown) => Effect.Effect<unknown, unknown, unknown>
+      >
     let out = Context.empty() as Context.Context<never>
     for (const name of Object.keys(toolkit.tools)) {
       const handler = handlers[name]
@@ -238,5 +239,5 @@ export const toContext = (
 /** The handler services for a toolkit, as a layer. */
 export const toLayer = (
   toolkit: Toolkit.Any,
-  build: Record<string, (params: any) => Effect.Effect<any, any, any>> | Effect.Effect<any, any, any>
-): Layer.Layer<never, unknown, Exclude<unknown, Scope.Scope>> => Layer.scopedContext(toContext(toolkit, build))
+  build: unknown
+): Layer.Layer<never, unknown, unknown> => Layer.scopedContext(toContext(toolkit, build))
