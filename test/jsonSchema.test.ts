@@ -1,0 +1,336 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Ajv } from "ajv"
+import * as Arbitrary from "effect/Arbitrary"
+import * as Either from "effect/Either"
+import * as FastCheck from "effect/FastCheck"
+import * as Schema from "effect/Schema"
+import { type JsonSchema, strictJsonSchema, StrictJsonSchemaError } from "../src/internal/jsonSchema.js"
+
+// ---------------------------------------------------------------------------
+// The Schemas under test
+// ---------------------------------------------------------------------------
+
+interface Category {
+  readonly name: string
+  readonly children: ReadonlyArray<Category>
+}
+const Category = Schema.Struct({
+  name: Schema.String,
+  children: Schema.Array(Schema.suspend((): Schema.Schema<Category> => Category))
+}).annotations({ identifier: "Category" })
+
+interface Expr {
+  readonly op: "+" | "*"
+  readonly args: ReadonlyArray<Expr | number>
+}
+// Recursive without an identifier: one is made up for the `$ref`.
+const Expr: Schema.Schema<Expr> = Schema.Struct({
+  op: Schema.Literal("+", "*"),
+  args: Schema.Array(Schema.Union(Schema.Finite, Schema.suspend(() => Expr)))
+})
+
+class Person extends Schema.Class<Person>("Person")({
+  name: Schema.String,
+  age: Schema.optional(Schema.Int)
+}, { description: "A person" }) {}
+
+const UserId = Schema.String.pipe(Schema.pattern(/^u[0-9]+$/), Schema.brand("UserId"))
+
+enum Color {
+  Red = "red",
+  Green = "green"
+}
+
+const cases: ReadonlyArray<readonly [string, Schema.Schema.AnyNoContext]> = [
+  [
+    "nested structs",
+    Schema.Struct({
+      title: Schema.String,
+      author: Schema.Struct({ name: Schema.String, address: Schema.Struct({ city: Schema.String }) })
+    })
+  ],
+  [
+    "optional fields",
+    Schema.Struct({
+      a: Schema.optional(Schema.String),
+      b: Schema.optionalWith(Schema.Finite, { exact: true }),
+      c: Schema.UndefinedOr(Schema.Boolean),
+      nested: Schema.optional(Schema.Struct({ d: Schema.optional(Schema.Int) }))
+    })
+  ],
+  [
+    "unions",
+    Schema.Struct({
+      shape: Schema.Union(
+        Schema.Struct({ kind: Schema.Literal("circle"), radius: Schema.Finite }),
+        Schema.Struct({ kind: Schema.Literal("square"), side: Schema.Finite, label: Schema.optional(Schema.String) })
+      ),
+      scalar: Schema.Union(Schema.String, Schema.Finite, Schema.Null)
+    })
+  ],
+  [
+    "literals and enums",
+    Schema.Struct({ level: Schema.Literal("low", "high", 3, true), color: Schema.Enums(Color), none: Schema.Null })
+  ],
+  [
+    "arrays",
+    Schema.Struct({ tags: Schema.Array(Schema.String), matrix: Schema.Array(Schema.Array(Schema.Int)) })
+  ],
+  ["non-empty arrays", Schema.Struct({ items: Schema.NonEmptyArray(Schema.String) })],
+  [
+    "records",
+    Schema.Struct({
+      scores: Schema.Record({ key: Schema.String, value: Schema.Finite }),
+      nested: Schema.Record({ key: Schema.String, value: Schema.Struct({ x: Schema.optional(Schema.Int) }) })
+    })
+  ],
+  ["recursive via suspend, with an identifier", Category],
+  ["recursive via suspend, without an identifier", Expr],
+  ["branded types", Schema.Struct({ id: UserId, count: Schema.Int.pipe(Schema.brand("Count")) })],
+  [
+    "refinements",
+    Schema.Struct({
+      name: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(20)),
+      age: Schema.Int.pipe(Schema.between(0, 150)),
+      list: Schema.Array(Schema.String).pipe(Schema.minItems(1), Schema.maxItems(3))
+    }).pipe(Schema.filter((s) => s.name !== "nobody"))
+  ],
+  ["classes", Schema.Struct({ owner: Person })],
+  ["a Class at the root", Person],
+  ["transformations", Schema.Struct({ when: Schema.Date, n: Schema.NumberFromString })],
+  ["an array root", Schema.Array(Schema.Struct({ x: Schema.optional(Schema.String) }))],
+  ["a union root", Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Int }))],
+  ["a primitive root", Schema.String],
+  ["a record root", Schema.Record({ key: Schema.String, value: Schema.Boolean })],
+  ["an empty struct", Schema.Struct({ meta: Schema.Struct({}) })]
+]
+
+// ---------------------------------------------------------------------------
+// What strict mode asks of a JSON Schema (OpenAI structured outputs, as OpenRouter forwards it)
+// ---------------------------------------------------------------------------
+
+const strictKeywords = new Set([
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "items",
+  "anyOf",
+  "enum",
+  "const",
+  "$ref",
+  "$defs",
+  "description",
+  "pattern",
+  "format",
+  "multipleOf",
+  "maximum",
+  "exclusiveMaximum",
+  "minimum",
+  "exclusiveMinimum",
+  "minItems",
+  "maxItems"
+])
+
+/** Lists every way a JSON Schema breaks the strict-mode rules. */
+const strictViolations = (root: JsonSchema): Array<string> => {
+  const out: Array<string> = []
+  if (root.type !== "object") out.push("root: not an object")
+  const visit = (node: unknown, path: string, isRoot: boolean) => {
+    if (typeof node !== "object" || node === null) return void out.push(`${path}: not an object`)
+    const n = node as Record<string, unknown>
+    for (const key of Object.keys(n)) {
+      if (!strictKeywords.has(key)) out.push(`${path}: keyword ${key}`)
+      if (key === "$defs" && !isRoot) out.push(`${path}: $defs below the root`)
+    }
+    if (typeof n.$ref === "string" && Object.keys(n).length > 1) out.push(`${path}: $ref with siblings`)
+    if (n.type === "object") {
+      const properties = (n.properties ?? {}) as Record<string, unknown>
+      if (n.additionalProperties !== false) out.push(`${path}: additionalProperties is not false`)
+      const required = n.required as ReadonlyArray<string> | undefined
+      if (!Array.isArray(required) || required.length !== Object.keys(properties).length) {
+        out.push(`${path}: not every property is required`)
+      }
+      for (const [k, v] of Object.entries(properties)) visit(v, `${path}.${k}`, false)
+    }
+    if (n.items !== undefined) visit(n.items, `${path}[]`, false)
+    if (Array.isArray(n.anyOf)) n.anyOf.forEach((m, i) => visit(m, `${path}|${i}`, false))
+    if (n.$defs !== undefined) {
+      for (const [k, v] of Object.entries(n.$defs as Record<string, unknown>)) visit(v, `$defs.${k}`, false)
+    }
+  }
+  visit(root, "#", true)
+  return out
+}
+
+const ajv = new Ajv({ strict: true, allErrors: true })
+
+// JSON has no -0: the model cannot send it, and the Schema's equivalence tells 0 from -0.
+const jsonRoundTrip = (u: unknown): unknown => JSON.parse(JSON.stringify(u))
+const noNegativeZero = (u: unknown): boolean =>
+  !JSON.stringify(u, (_, v) => (Object.is(v, -0) ? "NEGATIVE_ZERO" : v)).includes("NEGATIVE_ZERO")
+// Nor a field that is there with the value undefined: it travels as null and comes back absent.
+const noUndefinedField = (u: unknown): boolean => {
+  if (Array.isArray(u)) return u.every(noUndefinedField)
+  if (typeof u === "object" && u !== null && !(u instanceof Date)) {
+    return Object.values(u).every((v) => v !== undefined && noUndefinedField(v))
+  }
+  return true
+}
+
+describe("strictJsonSchema", () => {
+  describe.each(cases)("%s", (_, schema) => {
+    const strict = strictJsonSchema(schema)
+
+    it("is a JSON Schema the validator library compiles", () => {
+      expect(() => ajv.compile(strict.schema)).not.toThrow()
+    })
+
+    it("follows the strict-mode rules", () => {
+      expect(strictViolations(strict.schema)).toEqual([])
+    })
+
+    it("validates every value the Schema encodes, which decodes back to itself", () => {
+      const validate = ajv.compile(strict.schema)
+      const decode = Schema.decodeUnknownEither(strict.wire)
+      const encode = Schema.encodeEither(strict.wire)
+      FastCheck.assert(
+        FastCheck.property(Arbitrary.make(schema).filter((u) => noNegativeZero(u) && noUndefinedField(u)), (value) => {
+          const encoded = encode(value)
+          if (Either.isLeft(encoded)) throw new Error(String(encoded.left))
+          const wire = jsonRoundTrip(encoded.right)
+          if (!validate(wire)) throw new Error(JSON.stringify({ wire, errors: validate.errors }))
+          const decoded = decode(wire)
+          if (Either.isLeft(decoded)) throw new Error(String(decoded.left))
+          expect(decoded.right).toStrictEqual(value)
+        }),
+        { numRuns: 60 }
+      )
+    })
+  })
+
+  it("sends an optional field as a required nullable one and decodes null back to absent", () => {
+    const strict = strictJsonSchema(Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Number) }))
+    expect(strict.schema).toEqual({
+      type: "object",
+      properties: { a: { type: "string" }, b: { anyOf: [{ type: "number" }, { type: "null" }] } },
+      required: ["a", "b"],
+      additionalProperties: false
+    })
+    const decoded = Schema.decodeUnknownSync(strict.wire)({ a: "x", b: null })
+    expect(decoded).toStrictEqual({ a: "x" })
+    expect("b" in decoded).toBe(false)
+    expect(Schema.encodeSync(strict.wire)({ a: "x" })).toStrictEqual({ a: "x", b: null })
+  })
+
+  it("accepts an optional field the model left out (outside strict mode)", () => {
+    const strict = strictJsonSchema(Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Number) }))
+    expect(Schema.decodeUnknownSync(strict.wire)({ a: "x" })).toStrictEqual({ a: "x" })
+  })
+
+  it("keeps null for a field that is optional and nullable", () => {
+    const strict = strictJsonSchema(Schema.Struct({ a: Schema.optional(Schema.NullOr(Schema.String)) }))
+    expect(strict.schema.properties).toEqual({ a: { anyOf: [{ type: "string" }, { type: "null" }] } })
+    expect(Schema.decodeUnknownSync(strict.wire)({ a: null })).toStrictEqual({ a: null })
+    expect(Schema.encodeSync(strict.wire)({})).toStrictEqual({ a: null })
+  })
+
+  it("decodes a required field that allows undefined from null to undefined", () => {
+    const strict = strictJsonSchema(Schema.Struct({ a: Schema.UndefinedOr(Schema.String) }))
+    expect(Schema.decodeUnknownSync(strict.wire)({ a: null })).toStrictEqual({ a: undefined })
+  })
+
+  it("sends a record as an array of key/value entries", () => {
+    const strict = strictJsonSchema(Schema.Struct({ m: Schema.Record({ key: Schema.String, value: Schema.Number }) }))
+    expect(strict.schema.properties).toEqual({
+      m: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: { key: { type: "string" }, value: { type: "number" } },
+          required: ["key", "value"],
+          additionalProperties: false
+        }
+      }
+    })
+    expect(Schema.decodeUnknownSync(strict.wire)({ m: [{ key: "a", value: 1 }, { key: "b", value: 2 }] }))
+      .toStrictEqual({ m: { a: 1, b: 2 } })
+  })
+
+  it("wraps a root that is not an object as { value }", () => {
+    const strict = strictJsonSchema(Schema.Array(Schema.String))
+    expect(strict.wrapped).toBe(true)
+    expect(strict.schema).toEqual({
+      type: "object",
+      properties: { value: { type: "array", items: { type: "string" } } },
+      required: ["value"],
+      additionalProperties: false
+    })
+    expect(Schema.decodeUnknownSync(strict.wire)({ value: ["a"] })).toStrictEqual(["a"])
+  })
+
+  it("keeps recursion as $ref into $defs at the root", () => {
+    const strict = strictJsonSchema(Category)
+    expect(strict.schema.$defs).toEqual({ Category: expect.objectContaining({ type: "object" }) })
+    expect(strict.schema.properties).toEqual({
+      name: { type: "string" },
+      children: { type: "array", items: { $ref: "#/$defs/Category" } }
+    })
+    expect(strictJsonSchema(Expr).schema.$defs).toEqual({ Recursive1: expect.objectContaining({ type: "object" }) })
+  })
+
+  it("inlines a reference that carries a description", () => {
+    const Point = Schema.Struct({ x: Schema.Number }).annotations({ identifier: "Point" })
+    const strict = strictJsonSchema(Schema.Struct({ at: Point.annotations({ description: "where" }) }))
+    expect(strict.schema.properties).toEqual({
+      at: {
+        type: "object",
+        properties: { x: { type: "number" } },
+        required: ["x"],
+        additionalProperties: false,
+        description: "where"
+      }
+    })
+  })
+
+  it("takes name and description from the Schema's annotations", () => {
+    const named = strictJsonSchema(
+      Schema.Struct({ a: Schema.String }).annotations({ identifier: "Weather Report", description: "Today's weather" })
+    )
+    expect(named.name).toBe("Weather_Report")
+    expect(named.description).toBe("Today's weather")
+    expect(strictJsonSchema(Schema.Struct({ a: Schema.String }).annotations({ title: "report" })).name).toBe("report")
+    expect(strictJsonSchema(Person).name).toBe("Person")
+    expect(strictJsonSchema(Person).description).toBe("A person")
+    expect(strictJsonSchema(Schema.Struct({ b: Schema.String })).name).toBeUndefined()
+  })
+
+  it("keeps the constraints strict mode knows and leaves the others to the decoder", () => {
+    const strict = strictJsonSchema(Schema.Struct({
+      code: Schema.String.pipe(Schema.pattern(/^[A-Z]{3}$/), Schema.minLength(3)),
+      n: Schema.Number.pipe(Schema.greaterThanOrEqualTo(1), Schema.lessThan(10))
+    }))
+    expect(strict.schema.properties).toMatchObject({
+      code: { type: "string", pattern: "^[A-Z]{3}$" },
+      n: { type: "number", minimum: 1, exclusiveMaximum: 10 }
+    })
+    expect((strict.schema.properties as Record<string, JsonSchema>).code?.minLength).toBeUndefined()
+    expect(Either.isLeft(Schema.decodeUnknownEither(strict.wire)({ code: "AB", n: 2 }))).toBe(true)
+  })
+
+  it("is derived once per Schema", () => {
+    const schema = Schema.Struct({ a: Schema.String })
+    expect(strictJsonSchema(schema)).toBe(strictJsonSchema(schema))
+  })
+
+  it.each([
+    ["unknown", Schema.Struct({ a: Schema.Unknown })],
+    ["any", Schema.Struct({ a: Schema.Any })],
+    ["a fixed tuple", Schema.Struct({ a: Schema.Tuple(Schema.String, Schema.Number) })],
+    ["a bigint", Schema.Struct({ a: Schema.BigIntFromSelf })],
+    ["a declaration", Schema.Struct({ a: Schema.DateFromSelf })],
+    ["fields and a record together", Schema.Struct({ a: Schema.String }, { key: Schema.String, value: Schema.String })]
+  ])("fails with StrictJsonSchemaError for %s", (_, schema) => {
+    expect(() => strictJsonSchema(schema)).toThrow(StrictJsonSchemaError)
+  })
+})
