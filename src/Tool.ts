@@ -26,10 +26,12 @@
  * @since 0.2.0
  */
 import type * as Context from "effect/Context"
+import * as Either from "effect/Either"
 import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
-import { strictJsonSchema } from "./internal/toolSchema.js"
+import * as Errors from "./Errors.js"
+import { toolSchema } from "./internal/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**
@@ -290,17 +292,30 @@ export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== n
 
 /**
  * The tool as an entry of the request's `tools` array: `{type: "function", function: {name,
- * description, parameters, strict}}`, the parameters as a JSON Schema derived from the Schema.
+ * description, parameters, strict}}`, the parameters as a JSON Schema derived from the Schema (for a
+ * `strict` tool, in the strict form: every property required, optional ones nullable). Fails with
+ * `InvalidRequestError` when the Schema has a part JSON Schema cannot state.
  *
  * @since 0.2.0
  * @category conversions
  */
-export const definition = (tool: Any): S.FunctionTool => ({
-  type: "function",
-  function: {
-    name: tool.name,
-    ...(tool.description === undefined ? {} : { description: tool.description }),
-    parameters: strictJsonSchema(tool.parameters),
-    ...(tool.strict ? { strict: true } : {})
-  }
-})
+export const definition = (tool: Any): Either.Either<S.FunctionTool, Errors.InvalidRequestError> =>
+  Either.match(toolSchema(tool.parameters, tool.strict), {
+    onLeft: (reason) =>
+      Either.left(
+        new Errors.InvalidRequestError({
+          message: `Invalid request: the parameters of tool ${tool.name} cannot be stated as a JSON Schema: ${reason}`,
+          issues: [{ path: `tools.${tool.name}.parameters`, message: reason }]
+        })
+      ),
+    onRight: ({ parameters }) =>
+      Either.right({
+        type: "function" as const,
+        function: {
+          name: tool.name,
+          ...(tool.description === undefined ? {} : { description: tool.description }),
+          parameters,
+          ...(tool.strict ? { strict: true } : {})
+        }
+      })
+  })

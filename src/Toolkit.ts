@@ -31,6 +31,7 @@ import { dual } from "effect/Function"
 import type * as Layer from "effect/Layer"
 import type { Pipeable } from "effect/Pipeable"
 import type * as Scope from "effect/Scope"
+import type * as Errors from "./Errors.js"
 import * as internal from "./internal/toolkit.js"
 import type * as S from "./Schema.js"
 import type * as Tool from "./Tool.js"
@@ -58,8 +59,6 @@ export interface Toolkit<in out Tools extends Record<string, Tool.Any>> extends 
   readonly [TypeId]: TypeId
   /** The tools, by name. */
   readonly tools: Tools
-  /** The request's `tools` array: one `function` entry per tool, parameters as JSON Schema. */
-  readonly definitions: ReadonlyArray<S.FunctionTool>
 }
 
 /**
@@ -71,7 +70,6 @@ export interface Toolkit<in out Tools extends Record<string, Tool.Any>> extends 
 export interface Any {
   readonly [TypeId]: TypeId
   readonly tools: Record<string, Tool.Any>
-  readonly definitions: ReadonlyArray<S.FunctionTool>
 }
 
 /**
@@ -146,6 +144,18 @@ export const make = <const Tools extends ReadonlyArray<Tool.Any>>(...tools: Tool
   internal.make(tools) as unknown as Toolkit<ToolsByName<Tools>>
 
 /**
+ * The request's `tools` array: one `function` entry per tool (see `Tool.definition`), derived once per
+ * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema.
+ * An `Either`, so `yield*` works in `Effect.gen`.
+ *
+ * @since 0.2.0
+ * @category conversions
+ */
+export const definitions: (
+  toolkit: Any
+) => Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> = internal.definitions
+
+/**
  * Types a record of handlers against a toolkit (an identity function, for handlers written apart
  * from `toLayer`).
  *
@@ -212,14 +222,15 @@ export const decodeCall: {
  *
  * const Tools = Toolkit.make(Tool.make("add", { parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }) }))
  *
- * export const program = Chat.send({
- *   model: "openai/gpt-4o-mini",
- *   messages: [{ role: "user", content: "What is 2 + 3?" }],
- *   tools: [...Tools.definitions]
- * }).pipe(
- *   Effect.flatMap(Toolkit.decodeCalls(Tools)),
- *   Effect.map((calls) => calls.map((call) => call.params.a + call.params.b))
- * )
+ * export const program = Effect.gen(function*() {
+ *   const response = yield* Chat.send({
+ *     model: "openai/gpt-4o-mini",
+ *     messages: [{ role: "user", content: "What is 2 + 3?" }],
+ *     tools: yield* Toolkit.definitions(Tools)
+ *   })
+ *   const calls = yield* Toolkit.decodeCalls(response, Tools)
+ *   return calls.map((call) => call.params.a + call.params.b)
+ * })
  * ```
  *
  * @since 0.2.0

@@ -43,6 +43,7 @@ type AnyTools = Record<string, Tool.Any>
 
 interface Settings {
   readonly toolkit: Toolkit.Any
+  readonly definitions: ReadonlyArray<S.FunctionTool>
   readonly maxRounds: number
   readonly concurrency: number | "unbounded"
   readonly invalidCalls: "error" | "return"
@@ -74,8 +75,11 @@ const settings = (options: AnyOptions): Either.Either<Settings, Errors.InvalidRe
   if (invalidCalls !== "error" && invalidCalls !== "return") {
     return Either.left(invalidOption("invalidCalls", `must be "error" or "return", got ${String(invalidCalls)}`))
   }
+  const definitions = Kit.definitions(options.toolkit)
+  if (Either.isLeft(definitions)) return Either.left(definitions.left)
   return Either.right({
     toolkit: options.toolkit,
+    definitions: definitions.right,
     maxRounds,
     concurrency,
     invalidCalls,
@@ -86,10 +90,9 @@ const settings = (options: AnyOptions): Either.Either<Settings, Errors.InvalidRe
 /** The request of a round: the toolkit's tools after the request's own (same-named ones replaced). */
 const roundRequest = (
   request: Chat.ChatRequest,
-  toolkit: Toolkit.Any,
+  definitions: ReadonlyArray<S.FunctionTool>,
   transcript: ReadonlyArray<S.Message>
 ): Chat.ChatRequest => {
-  const definitions = toolkit.definitions
   const names = new Set(definitions.map((d) => d.function.name))
   const own = (request.tools ?? []).filter((tool) => {
     const fn = tool as { readonly type?: unknown; readonly function?: { readonly name?: unknown } }
@@ -162,7 +165,7 @@ export const run = (
     const transcript: Array<S.Message> = [...request.messages]
     const rounds: Array<AnyRound> = []
     for (let index = 1;; index++) {
-      const response = yield* Chat.send(roundRequest(request, s.right.toolkit, transcript), s.right.requestOptions)
+      const response = yield* Chat.send(roundRequest(request, s.right.definitions, transcript), s.right.requestOptions)
       if (Calls.replyCalls(response).length === 0) {
         transcript.push(finalMessage(response))
         rounds.push({ index, response, results: [] })
@@ -188,7 +191,7 @@ export const stream = (
 
     const round = (index: number): Stream.Stream<ToolLoop.Event<AnyTools>, unknown, unknown> => {
       const chunks: Array<S.ChatStreamChunk> = []
-      const streamed = Chat.stream(roundRequest(request, s.right.toolkit, transcript), s.right.requestOptions).pipe(
+      const streamed = Chat.stream(roundRequest(request, s.right.definitions, transcript), s.right.requestOptions).pipe(
         Stream.mapChunks((chunk) => {
           for (const c of chunk) chunks.push(c)
           return Chunk.map(chunk, (c): ToolLoop.Event<AnyTools> => ({ _tag: "Chunk", round: index, chunk: c }))

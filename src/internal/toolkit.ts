@@ -8,11 +8,13 @@ import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import { pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
+import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import type * as Toolkit from "../Toolkit.js"
 import * as Calls from "./toolCalls.js"
+import { toolSchema } from "./toolSchema.js"
 
 /** What `Toolkit.toLayer` provides for one tool: the handler and the context it was built in. */
 export interface HandlerService {
@@ -44,8 +46,9 @@ const codecsCache = new WeakMap<Tool.Any, Codecs>()
 const codecs = (tool: Tool.Any): Codecs => {
   let c = codecsCache.get(tool)
   if (c === undefined) {
+    const derived = toolSchema(tool.parameters, tool.strict)
     c = {
-      decodeParameters: Schema.decodeUnknownEither(tool.parameters),
+      decodeParameters: Either.isRight(derived) ? derived.right.decode : Schema.decodeUnknownEither(tool.parameters),
       encodeSuccess: Schema.encodeUnknownEither(tool.success),
       encodeFailure: Schema.encodeUnknownEither(tool.failure as Schema.Schema.AnyNoContext)
     }
@@ -65,19 +68,26 @@ const Proto = {
     // eslint-disable-next-line prefer-rest-params -- pipeArguments takes the arguments object, as in Effect
     return pipeArguments(this, arguments)
   },
-  get definitions(): ReadonlyArray<S.FunctionTool> {
-    const self = this as unknown as { tools: Record<string, Tool.Any>; _definitions?: ReadonlyArray<S.FunctionTool> }
-    if (self._definitions === undefined) {
-      Object.defineProperty(self, "_definitions", {
-        value: Object.values(self.tools).map(Tool.definition),
-        enumerable: false
-      })
-    }
-    return self._definitions!
-  },
   toJSON(this: Toolkit.Any) {
     return { _id: "Toolkit", tools: Object.keys(this.tools) }
   }
+}
+
+const definitionsCache = new WeakMap<
+  Toolkit.Any,
+  Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
+>()
+
+/** The request's `tools` entries of a toolkit, derived once. */
+export const definitions = (
+  toolkit: Toolkit.Any
+): Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
+  let cached = definitionsCache.get(toolkit)
+  if (cached === undefined) {
+    cached = Either.all(Object.values(toolkit.tools).map(Tool.definition))
+    definitionsCache.set(toolkit, cached)
+  }
+  return cached
 }
 
 /** Builds a toolkit. */
