@@ -620,8 +620,7 @@ export const answer: (content: string, options?: ToolReplyOptions) => (request: 
  * @since 0.2.0
  * @category tool loops
  */
-export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRequest) => Reply =
-  ToolReplies.rounds
+export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRequest) => Reply = ToolReplies.rounds
 
 /**
  * The round of a tool loop a request belongs to (see {@link rounds}).

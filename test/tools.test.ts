@@ -218,7 +218,9 @@ describe.skipIf(recordedDir === undefined)("recorded tool calls (shared/openrout
     Effect.gen(function*() {
       const collected = yield* replay("vercel-mistral-glm-incremental-tool-call.sse")
       const [raw] = collected.choices[0]?.message?.tool_calls ?? []
-      const Any = Tool.make(raw!.function!.name!, { parameters: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
+      const Any = Tool.make(raw!.function!.name!, {
+        parameters: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+      })
       const calls = yield* Toolkit.decodeCalls(collected, Toolkit.make(Any))
       expect(calls).toHaveLength(1)
       expect(typeof calls[0]!.params).toBe("object")
