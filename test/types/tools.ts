@@ -40,7 +40,7 @@ type Tools = Toolkit.Tools<typeof Tools>
 // Decoded calls: a union discriminated by name, params typed by each tool's Schema
 // ---------------------------------------------------------------------------
 
-declare const decoded: Either.Either.Right<ReturnType<typeof Toolkit.decodeCall<Tools>>>
+export declare const decoded: Either.Either.Right<ReturnType<typeof Toolkit.decodeCall<Tools>>>
 assertType<Equals<typeof decoded["name"], "get_weather" | "locate">>(true)
 export const paramsOf = (call: Toolkit.Call<Tools>) => {
   switch (call.name) {
@@ -126,7 +126,7 @@ assertType<
 >(true)
 
 // With invalidCalls: "return", the call errors leave the error channel.
-const lenient = ToolLoop.run(request, { toolkit: Tools, invalidCalls: "return" })
+export const lenient = ToolLoop.run(request, { toolkit: Tools, invalidCalls: "return" })
 assertType<
   Equals<
     Effect.Effect.Error<typeof lenient>,
@@ -135,14 +135,14 @@ assertType<
 >(true)
 
 // Providing the handlers and their services leaves what Chat.send needs.
-const provided = loop.pipe(
+export const provided = loop.pipe(
   Effect.provide(ToolsLive),
   Effect.provideService(Db, { lookup: () => 1 }),
   Effect.provideService(Geo, { where: () => "here" })
 )
 assertType<Equals<Effect.Effect.Context<typeof provided>, HttpClient.HttpClient | OpenRouterConfig>>(true)
 
-const streamed = ToolLoop.stream(request, { toolkit: Tools })
+export const streamed = ToolLoop.stream(request, { toolkit: Tools })
 assertType<
   Equals<
     Stream.Stream.Error<typeof streamed>,
