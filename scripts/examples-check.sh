@@ -87,6 +87,13 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city": "Paris"\}\)$
   '^tool → \{"city":"Paris","temperature_c":18,"conditions":"light rain"\}$' \
   '^assistant: It is 18 °C in Paris, with light rain\.' '^\(finish_reason: stop, '
 
+run agent 0 npx tsx examples/agent.ts
+expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
+  '^tool get_weather\(\{"city":"Atlantis"\}\) failed: \{"error":\{"city":"Atlantis","_tag":"CityNotFound"\}\}$' \
+  '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
+  '^assistant: In Paris it is 18 °C with light rain, and the local time is 14:30\. I could not find any weather for Atlantis\.$' \
+  '^\(2 rounds, 6 messages, finish_reason: stop\)$'
+
 run testing 0 npx tsx examples/testing.ts
 expect '^ok 1 - ' '^ok 4 - ' '^4 checks passed$'
 expect_count 0 '^not ok'
