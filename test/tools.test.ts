@@ -4,10 +4,12 @@
  * providers (read from the shared folder at test time).
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
-import { Chat, Testing, Tool, Toolkit } from "../src/index.js"
+import { Chat, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import type * as S from "../src/Schema.js"
 import { readRecorded, recordedDir, recordedMissing } from "./support/recorded.js"
 
@@ -127,8 +129,34 @@ describe("Toolkit.decodeCall", () => {
     expect(error._tag === "InvalidArgumentsError" && error.arguments).toEqual({ city: 42 })
   })
 
+  it("arguments that are JSON but not an object are an InvalidArgumentsError", () => {
+    for (const args of ["5", `"x"`, "[]", "null"]) {
+      const error = Either.flip(decode(call("now", args))).pipe(Either.getOrThrow)
+      expect(error._tag).toBe("InvalidArgumentsError")
+    }
+  })
+
   it("a call without an id gets the fallback id", () => {
     expect(Either.getOrThrow(decode(call("now", "", null))).id).toBe("call_0")
+  })
+})
+
+describe("Toolkit.toLayer", () => {
+  it.effect("takes an Effect that builds the handlers, with the services it needs", () => {
+    class Greeting extends Context.Tag("Greeting")<Greeting, string>() {}
+    const Hello = Tool.make("hello", { success: Schema.String })
+    const Kit = Toolkit.make(Hello)
+    const live = Toolkit.toLayer(Kit, Effect.map(Greeting, (greeting) => ({ hello: () => Effect.succeed(greeting) })))
+    return Effect.gen(function*() {
+      const result = yield* ToolLoop.run({ messages: [{ role: "user", content: "hi" }] }, { toolkit: Kit })
+      expect(result.transcript.at(-2)).toEqual({ role: "tool", tool_call_id: "c", content: "bonjour" })
+    }).pipe(
+      Effect.provide(live),
+      Effect.provide(Layer.succeed(Greeting, "bonjour")),
+      Effect.provide(Testing.layerWithConfig(
+        Testing.rounds([Testing.callTools([{ id: "c", name: "hello", arguments: "" }]), Testing.answer("ok")])
+      ))
+    )
   })
 })
 

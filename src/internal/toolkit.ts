@@ -13,6 +13,7 @@ import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import type * as Toolkit from "../Toolkit.js"
+import { isRecord } from "./json.js"
 import * as Calls from "./toolCalls.js"
 import { toolSchema } from "./toolSchema.js"
 
@@ -152,6 +153,18 @@ export const decodeCall = (
         call: raw,
         arguments: text,
         message: `The arguments of ${name} are not JSON: ${parsed.message}`
+      })
+    )
+  }
+  // A model's arguments are always a JSON object (a non-object root travels wrapped as {value}).
+  if (!isRecord(parsed.value)) {
+    return Either.left(
+      new ToolError.InvalidArgumentsError({
+        id,
+        name,
+        call: raw,
+        arguments: parsed.value,
+        message: `The arguments of ${name} are not a JSON object`
       })
     )
   }
