@@ -1,20 +1,20 @@
 /*
- * Tool-call decoding micro-benchmark: `npx tsx bench/tool-decode.ts [--rounds 7]` (about 30 s).
+ * Tool-call decoding micro-benchmark: `npx tsx bench/tool-decode.ts [--rounds 300]` (about 30 s).
  *
  * What decoding the tool calls of a reply costs over what `Chat.send` already does with it. Input:
- * 1,000 distinct reply bodies (JSON text, as they come off the socket) per shape, cycled; shapes with
- * 1 and 4 calls of a tool whose parameters are `{city, unit?, days?}`. Candidates, per reply:
+ * 1,000 distinct reply bodies (JSON text, as they come off the socket), cycled, each with 4 calls of
+ * a tool whose parameters are `{city, unit?, days?}`. Candidates:
  *
- *   send          JSON.parse + Schema.decodeChatResponse (what Chat.send does with the body)
- *   send+floor    send, then per call JSON.parse(arguments) + Schema.decodeUnknownEither(parameters),
- *                 the decoder built once: the floor of "one Schema decode per call"
- *   send+decode   send, then Toolkit.decodeCall on each call (lookup, parse, decode, the typed call);
- *                 Toolkit.decodeCalls is the same loop lifted into an Effect (ToolLoop uses the loop)
+ *   send        per reply: JSON.parse + Schema.decodeChatResponse (what Chat.send does with the body)
+ *   floor       per call: JSON.parse(arguments) + Schema.decodeUnknownEither(parameters), the decoder
+ *               built once: the floor of "one Schema decode per call"
+ *   decodeCall  per call: Toolkit.decodeCall (tool lookup, parse, object check, decode, the typed
+ *               call); Toolkit.decodeCalls and ToolLoop run the same code per call
  *
- * Passes of 20,000 replies alternate between the candidates in an order rotated each round (after 3
- * warm-up rounds), so drift of this shared machine hits all alike. The figure that matters is, per
- * round, (send+decode − send) ÷ (send+floor − send): the cost of Toolkit's decoding over the floor of
- * one parse and one Schema decode per call; the median over rounds is reported with the range.
+ * The machine is shared and its speed drifts by 2-3x within seconds, so each round runs a short pass
+ * (2,000 operations) of every candidate in an order rotated by one per round, and the figures are
+ * medians of per-round ratios: decodeCall ÷ floor, and (send + N × decodeCall) ÷ send for a reply
+ * with N calls. Absolute times are medians over rounds, for scale only.
  */
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -23,9 +23,8 @@ import * as Tool from "../src/Tool.js"
 import * as Toolkit from "../src/Toolkit.js"
 
 const args = process.argv.slice(2)
-const ROUNDS = Number(args[args.indexOf("--rounds") + 1]) || 7
-const WARMUP = 3
-const ITERATIONS = 20_000
+const ROUNDS = Number(args[args.indexOf("--rounds") + 1]) || 300
+const WARMUP = 20
 const VARIANTS = 1_000
 
 let sink = 0
@@ -84,45 +83,39 @@ const send = (text: string): S.ChatResponse => {
   return decoded.right
 }
 
-const callsOf = (response: S.ChatResponse) => response.choices[0]!.message!.tool_calls!
+const PASS = 2_000
+const inputs = Array.from({ length: VARIANTS }, (_, i) => body(i, 4))
+const calls = inputs.flatMap((text) => send(text).choices[0]!.message!.tool_calls!)
 
 interface Candidate {
   readonly label: string
-  readonly run: (text: string) => number
+  readonly run: (i: number) => boolean
 }
 
 const candidates: ReadonlyArray<Candidate> = [
-  { label: "send", run: (text) => send(text).choices.length },
+  { label: "send", run: (i) => send(inputs[i % inputs.length]!).choices.length === 1 },
   {
-    label: "send+floor",
-    run: (text) => {
-      let n = 0
-      for (const call of callsOf(send(text))) {
-        const decoded = floorDecode(JSON.parse(call.function!.arguments!))
-        if (Either.isRight(decoded)) n++
-      }
-      return n
-    }
+    label: "floor",
+    run: (i) => Either.isRight(floorDecode(JSON.parse(calls[i % calls.length]!.function!.arguments!)))
   },
   {
-    label: "send+decode",
-    run: (text) => {
-      let n = 0
-      for (const call of callsOf(send(text))) {
-        const decoded = Toolkit.decodeCall(call, Tools)
-        if (Either.isRight(decoded) && decoded.right.name === "get_weather") n++
-      }
-      return n
+    label: "decodeCall",
+    run: (i) => {
+      const decoded = Toolkit.decodeCall(calls[i % calls.length]!, Tools)
+      return Either.isRight(decoded) && decoded.right.name === "get_weather"
     }
   }
 ]
 
-const pass = (c: Candidate, inputs: ReadonlyArray<string>, calls: number): number => {
+let offset = 0
+const pass = (c: Candidate): number => {
   const start = process.hrtime.bigint()
-  for (let i = 0; i < ITERATIONS; i++) sink += c.run(inputs[i % inputs.length]!)
-  const ns = Number(process.hrtime.bigint() - start) / ITERATIONS
-  // A candidate that decodes nothing must not look fast.
-  if (c.label !== "send" && c.run(inputs[0]!) !== calls) throw new Error(`${c.label} decoded the wrong number of calls`)
+  for (let i = 0; i < PASS; i++) {
+    // A candidate that decodes nothing must not look fast.
+    if (c.run(offset + i)) sink++
+    else throw new Error(`${c.label} failed to decode`)
+  }
+  const ns = Number(process.hrtime.bigint() - start) / PASS
   return ns
 }
 
@@ -131,39 +124,42 @@ const median = (xs: ReadonlyArray<number>) => {
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
+const quantile = (xs: ReadonlyArray<number>, q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]!
 
-console.log(`Node ${process.version}; ${ROUNDS} rounds of ${ITERATIONS} replies per candidate (+${WARMUP} warm-up)`)
-for (const calls of [1, 4]) {
-  const inputs = Array.from({ length: VARIANTS }, (_, i) => body(i, calls))
-  const perRound: Array<Record<string, number>> = []
-  for (let round = 0; round < WARMUP + ROUNDS; round++) {
-    const times: Record<string, number> = {}
-    for (let k = 0; k < candidates.length; k++) {
-      const c = candidates[(k + round) % candidates.length]!
-      times[c.label] = pass(c, inputs, calls)
-    }
-    if (round >= WARMUP) perRound.push(times)
+const rounds: Array<Record<string, number>> = []
+for (let round = 0; round < WARMUP + ROUNDS; round++) {
+  const times: Record<string, number> = {}
+  for (let k = 0; k < candidates.length; k++) {
+    const c = candidates[(k + round) % candidates.length]!
+    times[c.label] = pass(c)
   }
-  console.log(`\n${calls} call${calls === 1 ? "" : "s"} per reply (${inputs[0]!.length} bytes)`)
-  for (const c of candidates) {
-    const values = perRound.map((t) => t[c.label]!)
-    const ratio = perRound.map((t) => t[c.label]! / t.send!)
-    console.log(
-      `  ${c.label.padEnd(12)} ${median(values).toFixed(0).padStart(6)} ns/reply  (${Math.min(...values).toFixed(0)}–${
-        Math.max(...values).toFixed(0)
-      })  ${median(ratio).toFixed(2)}× send`
-    )
-  }
-  const over = (label: string) => perRound.map((t) => (t[label]! - t.send!) / (t["send+floor"]! - t.send!))
-  const overDecode = over("send+decode")
-  const perCall = perRound.map((t) => (t["send+decode"]! - t.send!) / calls)
+  offset += PASS
+  if (round >= WARMUP) rounds.push(times)
+}
+
+const show = (label: string, xs: ReadonlyArray<number>, digits: number, unit: string) =>
   console.log(
-    `  Toolkit.decodeCall over send, per call: ${
-      median(perCall).toFixed(0)
-    } ns; ÷ the floor (one parse + one Schema decode per call): ` +
-      `${median(overDecode).toFixed(2)}× (rounds ${Math.min(...overDecode).toFixed(2)}–${
-        Math.max(...overDecode).toFixed(2)
-      })`
+    `  ${label.padEnd(44)} ${median(xs).toFixed(digits).padStart(7)}${unit}  (interquartile ${
+      quantile(xs, 0.25).toFixed(digits)
+    }–${quantile(xs, 0.75).toFixed(digits)})`
+  )
+
+console.log(
+  `Node ${process.version}; ${ROUNDS} rounds (+${WARMUP} warm-up) of ${PASS} operations per candidate; reply ${
+    inputs[0]!.length
+  } bytes with 4 calls`
+)
+show("send, per reply", rounds.map((t) => t.send!), 0, " ns")
+show("floor, per call", rounds.map((t) => t.floor!), 0, " ns")
+show("decodeCall, per call", rounds.map((t) => t.decodeCall!), 0, " ns")
+show("decodeCall ÷ floor (per-round ratio)", rounds.map((t) => t.decodeCall! / t.floor!), 2, "×")
+for (const n of [1, 4]) {
+  show(
+    `send + ${n} × decodeCall ÷ send (per-round ratio)`,
+    rounds.map((t) => (t.send! + n * t.decodeCall!) / t.send!),
+    2,
+    "×"
   )
 }
 if (sink === 0) console.log("(nothing decoded)")
