@@ -27,6 +27,10 @@ import * as Schema from "effect-openrouter/Schema"
 import * as Retry from "effect-openrouter/Retry"
 import * as Testing from "effect-openrouter/Testing"
 import * as TestServer from "effect-openrouter/TestServer"
+import * as Tool from "effect-openrouter/Tool"
+import * as Toolkit from "effect-openrouter/Toolkit"
+import * as ToolLoop from "effect-openrouter/ToolLoop"
+import * as ToolError from "effect-openrouter/ToolError"
 import { Effect, Layer, Redacted } from "effect"
 
 const expect = (cond, what) => { if (!cond) { console.error("pack check failed:", what); process.exit(1) } }
@@ -35,6 +39,8 @@ expect(typeof Root.OpenRouterConfig.layer === "function", "OpenRouterConfig.laye
 expect(Root.Errors.BadRequestResponseError === Errors.BadRequestResponseError, "Errors subpath")
 expect(Root.Schema.ChatRequest === Schema.ChatRequest, "Schema subpath")
 expect(typeof Retry.make === "function", "Retry subpath")
+expect(Root.Tool.make === Tool.make && Root.Toolkit.make === Toolkit.make, "Tool and Toolkit subpaths")
+expect(Root.ToolLoop.run === ToolLoop.run && Root.ToolError.MaxRoundsError === ToolError.MaxRoundsError, "ToolLoop and ToolError subpaths")
 
 // One real call against the packed emulator, through the packed client.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))
