@@ -1,5 +1,15 @@
 // Turns the runner's results into RESULTS.md (tables, ratios, targets) and chart.svg.
+import * as Fs from "node:fs"
 import { byName, CLIENTS, EFFECT_FLOOR, FLOOR, OURS, PEERS } from "./clients.mjs"
+
+/** The sections of hand-run micro-benchmarks (`bench/micro/*.md`), kept in RESULTS.md across full runs. */
+const microSections = () => {
+  const dir = new URL("./micro/", import.meta.url)
+  if (!Fs.existsSync(dir)) return []
+  return Fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort().map((f) =>
+    Fs.readFileSync(new URL(f, dir), "utf8").trim()
+  )
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -334,6 +344,7 @@ export const markdown = ({ results, env, params, elapsedMs, mode }) => {
     )
     lines.push(table(metric, results, names))
   }
+  for (const section of microSections()) lines.push("", section)
   lines.push(
     "",
     "## Clients",

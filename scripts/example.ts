@@ -13,6 +13,7 @@ const examples: Readonly<Record<string, string>> = {
   tools: "a tool-calling round trip, collected with Chat.collect",
   "ai-language-model": "a tool-using @effect/ai program (LanguageModel, Chat, Toolkit) on OpenRouterLanguageModel",
   structured: "a typed value from a Schema with Structured.send, partial values with Structured.stream",
+  agent: "a tool loop: tools typed by Schema, handlers as Effects, ToolLoop.stream (one tool fails)",
   testing: "test code that calls OpenRouter with the in-process Testing layer",
   demo: "the interactive streaming chat (npm run demo)"
 }

@@ -96,6 +96,12 @@ run structured 0 npx tsx examples/structured.ts
 expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
   '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
   '^Streamed: [0-9]+ partial values \(up to 3 ingredients\), then Quick pancakes '
+run agent 0 npx tsx examples/agent.ts
+expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
+  '^tool get_weather\(\{"city":"Atlantis"\}\) failed: \{"error":\{"city":"Atlantis","_tag":"CityNotFound"\}\}$' \
+  '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
+  '^assistant: In Paris it is 18 °C with light rain, and the local time is 14:30\. I could not find any weather for Atlantis\.$' \
+  '^\(2 rounds, 6 messages, finish_reason: stop\)$'
 
 run testing 0 npx tsx examples/testing.ts
 expect '^ok 1 - ' '^ok 4 - ' '^4 checks passed$'

@@ -58,6 +58,10 @@ import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import * as Structured from "effect-openrouter/Structured"
 import * as StructuredError from "effect-openrouter/StructuredError"
+import * as Tool from "effect-openrouter/Tool"
+import * as Toolkit from "effect-openrouter/Toolkit"
+import * as ToolLoop from "effect-openrouter/ToolLoop"
+import * as ToolError from "effect-openrouter/ToolError"
 import { Effect, Layer, Redacted } from "effect"
 
 const expect = (cond, what) => { if (!cond) { console.error("pack check failed:", what); process.exit(1) } }
@@ -70,6 +74,8 @@ for (const subpath of process.argv.slice(2)) await import(subpath)
 expect(Root.Generation.get === Generation.get, "Generation subpath")
 expect(Root.Structured.send === Structured.send, "Structured subpath")
 expect(Root.StructuredError.RefusalError === StructuredError.RefusalError, "StructuredError subpath")
+expect(Root.Tool.make === Tool.make && Root.Toolkit.make === Toolkit.make, "Tool and Toolkit subpaths")
+expect(Root.ToolLoop.run === ToolLoop.run && Root.ToolError.MaxRoundsError === ToolError.MaxRoundsError, "ToolLoop and ToolError subpaths")
 
 // Real calls against the packed emulator, through the packed client, with both HttpClients.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))

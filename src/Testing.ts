@@ -48,6 +48,7 @@ import * as InProcess from "./internal/emulator/inProcess.js"
 import * as Render from "./internal/emulator/render.js"
 import * as Replies from "./internal/emulator/replies.js"
 import * as StructuredReplies from "./internal/emulator/structured.js"
+import * as ToolReplies from "./internal/emulator/toolReplies.js"
 
 // ---------------------------------------------------------------------------------------------
 // The reply model
@@ -588,6 +589,86 @@ export const withHeaders: {
  * @category scripts
  */
 export const emulator: (request: RecordedRequest, index: number) => Reply = Replies.emulator
+
+// ---------------------------------------------------------------------------------------------
+// Tool loops
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Options of {@link callTools} and {@link answer}: the envelope of the reply (model, provider, id,
+ * usage, framing). `content` is text sent before the calls; `argumentsChunkSize` spreads each
+ * call's arguments over stream chunks of that many characters.
+ *
+ * @since 0.2.0
+ * @category tool loops
+ */
+export interface ToolReplyOptions extends Omit<StreamShapeOptions, "extra"> {
+  readonly content?: string
+  readonly usage?: UsageInput | false
+  readonly argumentsChunkSize?: number
+}
+
+/**
+ * The answer of one round of a tool loop in {@link rounds}: a Reply, or a function of the request
+ * and the 0-based round.
+ *
+ * @since 0.2.0
+ * @category tool loops
+ */
+export type RoundReply = Reply | ((request: RecordedRequest, round: number) => Reply)
+
+/**
+ * A model that calls tools: answers every request with these calls, as a stream of tool-call deltas
+ * when the request streams and as a completion otherwise. Several calls, a call to an unknown tool
+ * (`name: "no_such_tool"`) and arguments that are not JSON (`arguments: "{oops"`) are just calls;
+ * `arguments` as a list of pieces (or `argumentsChunkSize`) spreads them over many chunks. Used as
+ * the whole script, it is a model that never stops calling tools.
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "effect-openrouter"
+ *
+ * export const script = Testing.rounds([
+ *   Testing.callTools([{ name: "get_weather", arguments: { city: "Paris" } }, { name: "now", arguments: "" }]),
+ *   Testing.answer("It is 18 °C in Paris.")
+ * ])
+ * ```
+ *
+ * @since 0.2.0
+ * @category tool loops
+ */
+export const callTools: (
+  calls: ReadonlyArray<ToolCall>,
+  options?: ToolReplyOptions
+) => (request: RecordedRequest) => Reply = ToolReplies.callTools
+
+/**
+ * A model that answers with text: a stream of word pieces when the request streams, a completion
+ * otherwise.
+ *
+ * @since 0.2.0
+ * @category tool loops
+ */
+export const answer: (content: string, options?: ToolReplyOptions) => (request: RecordedRequest) => Reply =
+  ToolReplies.answer
+
+/**
+ * A script that answers by the round of a tool loop: round N (0-based) is the number of assistant
+ * messages after the request's last user message, so a retried request gets its round's answer
+ * again. A request past the last round gets a 500 JSON error saying `no scripted answer for round #N`.
+ *
+ * @since 0.2.0
+ * @category tool loops
+ */
+export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRequest) => Reply = ToolReplies.rounds
+
+/**
+ * The round of a tool loop a request belongs to (see {@link rounds}).
+ *
+ * @since 0.2.0
+ * @category tool loops
+ */
+export const roundOf: (request: RecordedRequest) => number = ToolReplies.roundOf
 
 // ---------------------------------------------------------------------------------------------
 // In-process transport

@@ -77,3 +77,32 @@ export * as Structured from "./Structured.js"
  * @since 0.2.0
  */
 export * as StructuredError from "./StructuredError.js"
+
+/**
+ * Tools typed by Schema: a name, a description, parameters, result and failure Schemas.
+ *
+ * @since 0.2.0
+ */
+export * as Tool from "./Tool.js"
+
+/**
+ * The failures of tool calls (unknown tool, arguments that are not JSON or do not decode) and of a
+ * tool loop (its bound).
+ *
+ * @since 0.2.0
+ */
+export * as ToolError from "./ToolError.js"
+
+/**
+ * A set of tools: the request's `tools` array, decoding of the model's calls, handlers as a layer.
+ *
+ * @since 0.2.0
+ */
+export * as Toolkit from "./Toolkit.js"
+
+/**
+ * A bounded tool loop over `Chat.send` / `Chat.stream`, with handlers as Effects.
+ *
+ * @since 0.2.0
+ */
+export * as ToolLoop from "./ToolLoop.js"

@@ -157,6 +157,22 @@ describe.concurrent("examples against the embedded emulator", () => {
       )
     )
   }, TIMEOUT)
+  it(
+    "agent runs two tools through ToolLoop.stream, one failing back to the model, and streams the answer",
+    async () => {
+      const { lines } = succeeded(await run("examples/agent.ts"))
+      expect(lines[0]).toMatch(emulatorLine)
+      expect(lines.slice(1, 7)).toEqual([
+        "user: What's the weather in Paris and in Atlantis, and what time is it in Paris?",
+        "tool get_weather({\"city\":\"Paris\"}) = {\"city\":\"Paris\",\"celsius\":18,\"conditions\":\"light rain\"}",
+        "tool get_weather({\"city\":\"Atlantis\"}) failed: {\"error\":{\"city\":\"Atlantis\",\"_tag\":\"CityNotFound\"}}",
+        "tool get_time({\"timezone\":\"Europe/Paris\"}) = 14:30",
+        "assistant: In Paris it is 18 °C with light rain, and the local time is 14:30. I could not find any weather for Atlantis.",
+        "(2 rounds, 6 messages, finish_reason: stop)"
+      ])
+    },
+    TIMEOUT
+  )
 
   it("testing runs its checks and prints an ok line for each", async () => {
     const { lines } = succeeded(await run("examples/testing.ts"))
@@ -181,6 +197,7 @@ describe.concurrent("examples against the embedded emulator", () => {
         "errors",
         "retry",
         "tools",
+        "agent",
         "structured",
         "ai-language-model",
         "testing",

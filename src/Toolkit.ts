@@ -1,0 +1,254 @@
+/**
+ * A toolkit: the tools a model may call. It gives the request's `tools` array ({@link Toolkit.definitions}),
+ * decodes the model's calls into a union discriminated by tool name with typed parameters
+ * ({@link decodeCalls}), and takes handlers as a layer ({@link toLayer}) that a tool loop
+ * (`ToolLoop.run`) runs.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Tool, Toolkit } from "effect-openrouter"
+ *
+ * const GetWeather = Tool.make("get_weather", {
+ *   parameters: Schema.Struct({ city: Schema.String }),
+ *   success: Schema.Struct({ celsius: Schema.Number })
+ * })
+ * const Now = Tool.make("now", { success: Schema.String })
+ *
+ * export const Tools = Toolkit.make(GetWeather, Now)
+ *
+ * export const ToolsLive = Toolkit.toLayer(Tools, {
+ *   get_weather: ({ city }) => Effect.succeed({ celsius: city.length }),
+ *   now: () => Effect.sync(() => new Date().toISOString())
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { dual } from "effect/Function"
+import type * as Layer from "effect/Layer"
+import type { Pipeable } from "effect/Pipeable"
+import type * as Scope from "effect/Scope"
+import type * as Errors from "./Errors.js"
+import * as internal from "./internal/toolkit.js"
+import type * as S from "./Schema.js"
+import type * as Tool from "./Tool.js"
+import type * as ToolError from "./ToolError.js"
+
+/**
+ * @since 0.2.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("effect-openrouter/Toolkit") as never
+
+/**
+ * @since 0.2.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * A set of tools, by name.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Toolkit<in out Tools extends Record<string, Tool.Any>> extends Pipeable {
+  readonly [TypeId]: TypeId
+  /** The tools, by name. */
+  readonly tools: Tools
+}
+
+/**
+ * Any toolkit.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Any {
+  readonly [TypeId]: TypeId
+  readonly tools: Record<string, Tool.Any>
+}
+
+/**
+ * The tools of a toolkit.
+ *
+ * @since 0.2.0
+ * @category type-level
+ */
+export type Tools<T> = T extends Toolkit<infer Tools> ? Tools : never
+
+/**
+ * A list of tools as a record by name.
+ *
+ * @since 0.2.0
+ * @category type-level
+ */
+export type ToolsByName<Tools extends ReadonlyArray<Tool.Any>> = {
+  readonly [T in Tools[number] as T["name"]]: T
+}
+
+/**
+ * A decoded call of any tool of the toolkit: a union discriminated by `name`, whose `params` have the
+ * type of that tool's parameters Schema.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Call<Tools extends Record<string, Tool.Any>> = {
+  [K in keyof Tools]: Tool.Call<Tools[K]>
+}[keyof Tools]
+
+/**
+ * The handlers of a toolkit: one function per tool, from its decoded parameters to an Effect that
+ * succeeds with the tool's `success` type, fails with its `failure` type and needs its `dependencies`.
+ *
+ * @since 0.2.0
+ * @category handlers
+ */
+export type HandlersFrom<Tools extends Record<string, Tool.Any>> = {
+  readonly [K in keyof Tools]: (
+    params: Tool.Parameters<Tools[K]>
+  ) => Effect.Effect<Tool.Success<Tools[K]>, Tool.Failure<Tools[K]>, Tool.Requirements<Tools[K]>>
+}
+
+/**
+ * The handler errors a tool loop over these tools fails with (tools whose `failureMode` is `"error"`).
+ *
+ * @since 0.2.0
+ * @category type-level
+ */
+export type Failure<Tools extends Record<string, Tool.Any>> = {
+  [K in keyof Tools]: Tool.LoopFailure<Tools[K]>
+}[keyof Tools]
+
+/**
+ * What running the handlers of these tools needs: their handler services and their dependencies.
+ *
+ * @since 0.2.0
+ * @category type-level
+ */
+export type Requirements<Tools extends Record<string, Tool.Any>> =
+  | Tool.HandlersFor<Tools>
+  | { [K in keyof Tools]: Tool.Requirements<Tools[K]> }[keyof Tools]
+
+/**
+ * Makes a toolkit of tools (their names must differ).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = <const Tools extends ReadonlyArray<Tool.Any>>(...tools: Tools): Toolkit<ToolsByName<Tools>> =>
+  internal.make(tools) as unknown as Toolkit<ToolsByName<Tools>>
+
+/**
+ * The request's `tools` array: one `function` entry per tool (see `Tool.definition`), derived once per
+ * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema.
+ * An `Either`, so `yield*` works in `Effect.gen`.
+ *
+ * @since 0.2.0
+ * @category conversions
+ */
+export const definitions: (
+  toolkit: Any
+) => Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> = internal.definitions
+
+/**
+ * Types a record of handlers against a toolkit (an identity function, for handlers written apart
+ * from `toLayer`).
+ *
+ * @since 0.2.0
+ * @category handlers
+ */
+export const handlers = <Tools extends Record<string, Tool.Any>>(
+  _toolkit: Toolkit<Tools>,
+  handlers: HandlersFrom<Tools>
+): HandlersFrom<Tools> => handlers
+
+/**
+ * A layer providing the handler of every tool of the toolkit. `build` is the handlers, or an Effect
+ * that builds them (its requirements become the layer's; a `Scope` is provided). Each handler runs
+ * with the context the layer was built in, under the context of the loop that calls it.
+ *
+ * @since 0.2.0
+ * @category handlers
+ */
+export const toLayer: {
+  <Tools extends Record<string, Tool.Any>, EX = never, RX = never>(
+    build: HandlersFrom<Tools> | Effect.Effect<HandlersFrom<Tools>, EX, RX>
+  ): (self: Toolkit<Tools>) => Layer.Layer<Tool.HandlersFor<Tools>, EX, Exclude<RX, Scope.Scope>>
+  <Tools extends Record<string, Tool.Any>, EX = never, RX = never>(
+    self: Toolkit<Tools>,
+    build: HandlersFrom<Tools> | Effect.Effect<HandlersFrom<Tools>, EX, RX>
+  ): Layer.Layer<Tool.HandlersFor<Tools>, EX, Exclude<RX, Scope.Scope>>
+} = dual(
+  2,
+  (self: Any, build: unknown) => internal.toLayer(self, build)
+)
+
+/**
+ * Decodes one call as the model sent it: the tool is looked up by name, the arguments parsed as JSON
+ * (`""` is `{}`) and decoded with the tool's parameters Schema (one Schema decode). A call without an
+ * id gets `"call_0"`.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeCall: {
+  <Tools extends Record<string, Tool.Any>>(
+    toolkit: Toolkit<Tools>
+  ): (call: S.ResponseToolCall) => Either.Either<Call<Tools>, ToolError.CallError>
+  <Tools extends Record<string, Tool.Any>>(
+    call: S.ResponseToolCall,
+    toolkit: Toolkit<Tools>
+  ): Either.Either<Call<Tools>, ToolError.CallError>
+} = dual(
+  2,
+  (call: S.ResponseToolCall, toolkit: Any) => internal.decodeCall(toolkit, call, "call_0")
+)
+
+/**
+ * Decodes the tool calls of a reply (from `Chat.send`, or a stream folded by `Chat.collect`): the
+ * first choice's `message.tool_calls`, in order, each with one JSON parse and one Schema decode; no
+ * calls gives `[]`. Fails with the first call that does not decode (use {@link decodeCall} to look at
+ * each). A call without an id gets `call_<response id>_<index>`.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Chat, Tool, Toolkit } from "effect-openrouter"
+ *
+ * const Tools = Toolkit.make(Tool.make("add", { parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }) }))
+ *
+ * export const program = Effect.gen(function*() {
+ *   const response = yield* Chat.send({
+ *     model: "openai/gpt-4o-mini",
+ *     messages: [{ role: "user", content: "What is 2 + 3?" }],
+ *     tools: yield* Toolkit.definitions(Tools)
+ *   })
+ *   const calls = yield* Toolkit.decodeCalls(response, Tools)
+ *   return calls.map((call) => call.params.a + call.params.b)
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const decodeCalls: {
+  <Tools extends Record<string, Tool.Any>>(
+    toolkit: Toolkit<Tools>
+  ): (response: S.ChatResponse) => Effect.Effect<ReadonlyArray<Call<Tools>>, ToolError.CallError>
+  <Tools extends Record<string, Tool.Any>>(
+    response: S.ChatResponse,
+    toolkit: Toolkit<Tools>
+  ): Effect.Effect<ReadonlyArray<Call<Tools>>, ToolError.CallError>
+} = dual(
+  2,
+  (response: S.ChatResponse, toolkit: Any) =>
+    Either.match(internal.decodeCalls(toolkit, response), {
+      onLeft: (e) => Effect.fail(e),
+      onRight: (calls) => Effect.succeed(calls)
+    })
+)

@@ -1,0 +1,88 @@
+/**
+ * Scripted replies for tool loops: a model that calls tools, a model that answers, and a script
+ * that answers by the round of the loop a request belongs to.
+ *
+ * @internal
+ */
+import type * as Testing from "../../Testing.js"
+import { isRecord } from "../json.js"
+import * as Replies from "./replies.js"
+import * as Wire from "./wire.js"
+
+const wantsStream = (request: Testing.RecordedRequest): boolean =>
+  isRecord(request.body) && request.body.stream === true
+
+/** Splits a text into pieces of `size` characters (at least one piece). */
+const split = (text: string, size: number): ReadonlyArray<string> => {
+  if (text.length <= size) return [text]
+  const out: Array<string> = []
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size))
+  return out
+}
+
+/** @internal */
+export const callTools = (
+  calls: ReadonlyArray<Testing.ToolCall>,
+  options: Testing.ToolReplyOptions = {}
+): (request: Testing.RecordedRequest) => Testing.Reply =>
+(request) => {
+  if (!wantsStream(request)) {
+    return Replies.completion({
+      ...options,
+      ...(options.content === undefined ? {} : { content: options.content }),
+      toolCalls: calls
+    })
+  }
+  const size = options.argumentsChunkSize
+  const streamed = size === undefined || !(size >= 1) ? calls : calls.map((call) => ({
+    ...call,
+    arguments: split(Wire.argumentsText(call.arguments).join(""), Math.floor(size))
+  }))
+  return Replies.stream({
+    ...options,
+    ...(options.content === undefined ? {} : { deltas: options.content.match(/\S+\s*|\s+/g) ?? [options.content] }),
+    toolCalls: streamed
+  })
+}
+
+/** @internal */
+export const answer = (
+  content: string,
+  options: Testing.ToolReplyOptions = {}
+): (request: Testing.RecordedRequest) => Testing.Reply =>
+(request) =>
+  wantsStream(request)
+    ? Replies.stream({ ...options, deltas: content.match(/\S+\s*|\s+/g) ?? [content] })
+    : Replies.completion({ ...options, content })
+
+/**
+ * The round of a tool loop a request belongs to: how many assistant messages follow its last user
+ * message (0 for the first request, 1 after one round of tool calls, ...). Retries of a request
+ * stay in its round.
+ *
+ * @internal
+ */
+export const roundOf = (request: Testing.RecordedRequest): number => {
+  const messages = isRecord(request.body) && Array.isArray(request.body.messages) ? request.body.messages : []
+  let round = 0
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message: unknown = messages[i]
+    const role = isRecord(message) ? message.role : undefined
+    if (role === "user") break
+    if (role === "assistant") round++
+  }
+  return round
+}
+
+/** @internal */
+export const rounds = (
+  script: ReadonlyArray<Testing.RoundReply>
+): (request: Testing.RecordedRequest) => Testing.Reply =>
+(request) => {
+  const round = roundOf(request)
+  const entry = script[round]
+  if (entry === undefined) {
+    return Replies.scriptError(`no scripted answer for round #${round + 1} (the script has ${script.length})`)
+  }
+  return typeof entry === "function" ? entry(request, round) : entry
+}
