@@ -17,6 +17,7 @@ import { lowerCaseKeys } from "./internal/headers.js"
 import * as Response from "./internal/response.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
+import type * as Telemetry from "./Telemetry.js"
 
 /**
  * The options of {@link OpenRouterConfig.layer}.
@@ -48,6 +49,13 @@ export interface OpenRouterConfigOptions {
   readonly idleTimeout?: Duration.DurationInput | undefined
   /** The default retry policy, or `false` for none. Default {@link Retry.defaultPolicy}. */
   readonly retry?: Retry.Policy | false | undefined
+  /**
+   * Spans and metrics of every call (see `Telemetry`): on by default, without message content;
+   * `false` turns both off.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry.Options | false | undefined
 }
 
 /**
@@ -92,6 +100,12 @@ export interface OpenRouterConfigService {
   readonly idleTimeout: Duration.Duration
   /** The default retry policy, or `false`. */
   readonly retry: Retry.Policy | false | undefined
+  /**
+   * The telemetry options (see `Telemetry`); absent means spans and metrics without content.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry.Options | false | undefined
 }
 
 /**
@@ -146,7 +160,8 @@ export const makeConfig = (options: OpenRouterConfigOptions): OpenRouterConfigSe
     metadata: options.metadata ?? false,
     timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
     idleTimeout: options.idleTimeout === undefined ? defaultIdleTimeout : Duration.decode(options.idleTimeout),
-    retry: options.retry
+    retry: options.retry,
+    telemetry: options.telemetry
   }
 }
 

@@ -4,13 +4,14 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type { CallOptions } from "../Client.js"
+import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import type * as S from "../Schema.js"
 import { prepare, requestTimeout, retryPolicy } from "./request.js"
 import { readCompletion } from "./response.js"
+import { traceSend } from "./telemetry.js"
 import { executeWithin } from "./timeout.js"
 
 const streamInSend = () =>
@@ -24,14 +25,20 @@ export const send = (
   request: S.ChatRequest,
   options?: CallOptions
 ): Effect.Effect<S.ChatResponse, Errors.SendError, HttpClient.HttpClient | OpenRouterConfig> =>
-  Effect.flatMap(OpenRouterConfig, (config) => {
-    if ((request as { readonly stream?: unknown }).stream === true) return Effect.fail(streamInSend())
-    const prepared = prepare(config, request, options, "application/json")
-    if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-    const timeout = requestTimeout(config, options)
-    return Effect.flatMap(HttpClient.HttpClient, (client) =>
-      Retry.retry(
-        executeWithin(client, prepared.right, timeout, "The chat completion request", readCompletion),
-        retryPolicy(config, options)
-      ))
-  })
+  Effect.flatMap(OpenRouterConfig, (config) => traceSend(config, request, sendWith(config, request, options)))
+
+const sendWith = (
+  config: OpenRouterConfigService,
+  request: S.ChatRequest,
+  options: CallOptions | undefined
+): Effect.Effect<S.ChatResponse, Errors.SendError, HttpClient.HttpClient> => {
+  if ((request as { readonly stream?: unknown }).stream === true) return Effect.fail(streamInSend())
+  const prepared = prepare(config, request, options, "application/json")
+  if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+  const timeout = requestTimeout(config, options)
+  return Effect.flatMap(HttpClient.HttpClient, (client) =>
+    Retry.retry(
+      executeWithin(client, prepared.right, timeout, "The chat completion request", readCompletion),
+      retryPolicy(config, options)
+    ))
+}

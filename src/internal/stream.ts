@@ -34,6 +34,8 @@ import {
 } from "./response.js"
 import { withAttempts } from "./retry.js"
 import { makeSseParser } from "./sse.js"
+import type { Call } from "./telemetry.js"
+import { traceStream, withCall } from "./telemetry.js"
 
 /**
  * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
@@ -44,6 +46,8 @@ interface Attempt {
   readonly hold: boolean
   contentEmitted: boolean
   held: Array<S.ChatStreamChunk>
+  /** The call's telemetry, which sees every batch handed to the consumer. */
+  readonly call: Call | undefined
 }
 
 /**
@@ -108,12 +112,15 @@ const decodeEvents = (
 
     const emit = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
       if (out.length === 0) return Channel.void
+      if (attempt.call !== undefined) attempt.call.emitted(out, attempt.contentEmitted)
       const chunk = Chunk.unsafeFromArray(out)
       out = []
       return Channel.write(chunk)
     }
 
+    // The stream reached `[DONE]`.
     const end = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      if (attempt.call !== undefined) attempt.call.completed = true
       for (const held of attempt.held) out.push(held)
       attempt.held = []
       return emit()
@@ -217,6 +224,7 @@ const openAttempt = (
     yield* Effect.addFinalizer(() => abort)
     const response = yield* HttpClient.withScope(client).execute(request).pipe(
       Effect.provideService(Scope.Scope, requestScope),
+      (effect) => withCall(effect, attempt.call),
       Effect.mapError((e) => connectionError(e)),
       Effect.timeoutFail({
         duration: timeout,
@@ -245,19 +253,25 @@ const openAttempt = (
  */
 const retryUntilContent = (
   open: (attempt: Attempt) => Stream.Stream<S.ChatStreamChunk, Errors.StreamError>,
-  policy: Retry.Policy
+  policy: Retry.Policy,
+  call: Call | undefined
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
   Stream.unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
     let attempts = 0
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
         attempts++
-        const attempt: Attempt = { hold: true, contentEmitted: false, held: [] }
+        const attempt: Attempt = { hold: true, contentEmitted: false, held: [], call }
         return Stream.catchAll(open(attempt), (error) => {
           const failed = Stream.fail(withAttempts(error, attempts))
           if (attempt.contentEmitted) return failed
-          const giveUp = Stream.concat(Stream.fromIterable(attempt.held), failed)
-          return Stream.unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
+          const giveUp = Stream.suspend(() => {
+            if (call !== undefined) call.emitted(attempt.held, false)
+            return Stream.concat(Stream.fromIterable(attempt.held), failed)
+          })
+          return Stream.unwrap(
+            Effect.match(withCall(driver.next(error), call), { onFailure: () => giveUp, onSuccess: next })
+          )
         })
       })
     return next()
@@ -268,9 +282,11 @@ export const stream = (
   request: S.ChatRequest,
   options?: CallOptions
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> =>
-  Stream.unwrap(
+  Stream.unwrapScoped(
     Effect.gen(function*() {
       const config = yield* OpenRouterConfig
+      // The span lives in the scope of the stream: it ends when the stream ends, fails or is stopped.
+      const call = yield* traceStream(config, request)
       const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
       const client = yield* HttpClient.HttpClient
@@ -278,8 +294,8 @@ export const stream = (
       const idle = idleTimeout(config, options)
       const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
       const policy = retryPolicy(config, options)
-      if (policy === false) return open({ hold: false, contentEmitted: false, held: [] })
-      return retryUntilContent(open, policy)
+      if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
+      return retryUntilContent(open, policy, call)
     })
   )
 
