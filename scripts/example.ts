@@ -11,6 +11,7 @@ const examples: Readonly<Record<string, string>> = {
   errors: "handle every failure exhaustively with Match.tagsExhaustive",
   retry: "retry policies: Retry.make, per-call retry: false and timeout, Retry.fromSchedule",
   tools: "a tool-calling round trip, collected with Chat.collect",
+  telemetry: "the spans and metrics of a streamed call, printed by the OpenTelemetry console exporters",
   testing: "test code that calls OpenRouter with the in-process Testing layer",
   demo: "the interactive streaming chat (npm run demo)"
 }

@@ -87,6 +87,14 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city": "Paris"\}\)$
   '^tool → \{"city":"Paris","temperature_c":18,"conditions":"light rain"\}$' \
   '^assistant: It is 18 °C in Paris, with light rain\.' '^\(finish_reason: stop, '
 
+run telemetry 0 npx tsx examples/telemetry.ts
+expect "$emulated" "^  name: 'chat openrouter/auto',$" "^  name: 'http.client POST',$" \
+  "'gen_ai.operation.name': 'chat'," "'gen_ai.provider.name': 'openrouter'," "'gen_ai.request.stream': true," \
+  "'gen_ai.usage.input_tokens': [0-9]+," "'gen_ai.response.time_to_first_chunk': [0-9.e-]+" \
+  "'openrouter.cost': [0-9.e-]+," "name: 'gen_ai.client.token.usage'," "name: 'gen_ai.client.operation.duration'," \
+  "name: 'gen_ai.client.operation.time_to_first_chunk'," "name: 'openrouter.client.cost',"
+expect_count 0 'gen_ai\.(input|output)\.messages'
+
 run testing 0 npx tsx examples/testing.ts
 expect '^ok 1 - ' '^ok 4 - ' '^4 checks passed$'
 expect_count 0 '^not ok'
