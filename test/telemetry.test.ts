@@ -8,7 +8,8 @@
  * the data points tagged with them.
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import type { DataPoint, Histogram, ResourceMetrics } from "@opentelemetry/sdk-metrics"
@@ -20,9 +21,12 @@ import {
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Chat, type Client, Retry } from "../src/index.js"
+import * as Tracer from "effect/Tracer"
+import { Chat, type Client, OpenRouterConfig, Retry } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
@@ -524,3 +528,42 @@ const only1 = <T>(items: ReadonlyArray<T>): T => {
   expect(items).toHaveLength(1)
   return items[0]!
 }
+
+describe("with no tracer installed", () => {
+  // An HttpClient that answers in-process and reports the name of its span's parent.
+  const parents: Array<string | undefined> = []
+  const client = HttpClient.make((request) =>
+    Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
+      const parent = Option.flatMap(span, (s) => s.parent)
+      parents.push(
+        Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" })
+      )
+      return HttpClientResponse.fromWeb(
+        request,
+        new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
+          headers: { "content-type": "application/json" }
+        })
+      )
+    })
+  )
+  const layer = Layer.merge(
+    Layer.succeed(HttpClient.HttpClient, client),
+    OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), retry: false })
+  )
+
+  it.effect("opens no span of its own under Effect's native tracer (nothing could export it)", () =>
+    Effect.gen(function*() {
+      parents.length = 0
+      yield* Chat.send(request("test/native"))
+      expect(parents).toEqual([undefined])
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("opens its span under any other tracer", () =>
+    Effect.gen(function*() {
+      parents.length = 0
+      const native = yield* Effect.tracer
+      const tracer = Tracer.make({ span: (...args) => native.span(...args), context: (f) => f() })
+      yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
+      expect(parents).toEqual(["chat test/custom"])
+    }).pipe(Effect.provide(layer)))
+})

@@ -3,11 +3,12 @@
  * each attempt is its child; each retry is an event on it), and the GenAI metrics, recorded with
  * Effect's `Metric` so that any exporter of Effect metrics (e.g. `@effect/opentelemetry`) sees them.
  *
- * Cost when nobody listens: one span of the installed tracer (Effect's native one by default), a few
- * attribute writes, and at most six metric updates per call through label sets built once per
- * (model, provider, error) and reused, so a metric update is a WeakMap hit (`Metric.tagged` would build
- * and hash a new metric key per call). A stream's chunks cost one check per emitted batch and a few
- * field reads per chunk.
+ * Cost when nobody listens: with Effect's native tracer (no tracer installed) no span is opened, since
+ * nothing could export it (a native span and making it the HTTP span's parent cost about 15 us a call,
+ * measured in bench/); what remains is at most six metric updates per call through label sets built
+ * once per (model, provider, error) and reused, so a metric update is a WeakMap hit (`Metric.tagged`
+ * would build and hash a new metric key per call). A stream's chunks cost one check per emitted batch
+ * and a few field reads per chunk.
  */
 import * as Cause from "effect/Cause"
 import type * as Clock from "effect/Clock"
@@ -303,6 +304,14 @@ const withTags = (labels: Labels, tags: ReadonlyArray<MetricLabel.MetricLabel>):
 
 const spanOptions = { kind: "client", captureStackTrace: false } as const
 
+// Effect's native tracer: the one in the default services, used when no tracer is installed. It keeps
+// spans in memory for nobody, so a call opens no span of its own under it.
+let nativeTracer: Tracer.Tracer | undefined
+const isNative = (tracer: Tracer.Tracer): boolean => {
+  if (nativeTracer === undefined) nativeTracer = Effect.runSync(Effect.tracer)
+  return tracer === nativeTracer
+}
+
 /**
  * Runs `Chat.send`'s effect as a traced call: in a client span named `chat {model}` (the parent of the
  * HTTP client's spans), recording the response's facts and the metrics at its end.
@@ -314,20 +323,24 @@ export const traceSend = <E, R>(
 ): Effect.Effect<S.ChatResponse, E, R> => {
   const settings = settingsOf(config)
   if (settings === false) return effect
-  return Effect.clockWith((clock) => {
-    const call = new Call(settings, request, false, clock, clock.unsafeCurrentTimeNanos())
-    const finish = (exit: Exit.Exit<S.ChatResponse, E>) =>
-      FiberRef.getWith(FiberRef.currentMetricLabels, (tags) =>
-        Effect.sync(() => {
-          if (Exit.isSuccess(exit)) call.facts.response(exit.value)
-          call.finish(exit, tags)
-        }))
-    if (!settings.spans) return Effect.onExit(effect, finish)
-    return Effect.useSpan(spanName(request), spanOptions, (span) => {
-      call.open(span)
-      return Effect.onExit(Effect.withParentSpan(effect, span), finish)
+  return Effect.tracerWith((tracer) =>
+    Effect.clockWith((clock) => {
+      const call = new Call(settings, request, false, clock, clock.unsafeCurrentTimeNanos())
+      const finish = (exit: Exit.Exit<S.ChatResponse, E>) =>
+        FiberRef.getWith(FiberRef.currentMetricLabels, (tags) =>
+          Effect.sync(() => {
+            if (Exit.isSuccess(exit)) call.facts.response(exit.value)
+            call.finish(exit, tags)
+          }))
+      if (!settings.spans || isNative(tracer)) {
+        return settings.metrics ? Effect.onExit(effect, finish) : effect
+      }
+      return Effect.useSpan(spanName(request), spanOptions, (span) => {
+        call.open(span)
+        return Effect.onExit(Effect.withParentSpan(effect, span), finish)
+      })
     })
-  })
+  )
 }
 
 /**
@@ -341,25 +354,29 @@ export const traceStream = (
 ): Effect.Effect<Call | undefined, never, Scope.Scope> => {
   const settings = settingsOf(config)
   if (settings === false) return Effect.succeed(undefined)
-  return Effect.clockWith((clock) => {
-    const call = new Call(settings, request, true, clock, clock.unsafeCurrentTimeNanos())
-    const open = settings.spans
-      ? Effect.map(Effect.makeSpan(spanName(request), spanOptions), (span) => call.open(span))
-      : Effect.void
-    return Effect.as(
-      Effect.zipRight(
-        open,
-        Effect.addFinalizer((exit) =>
-          FiberRef.getWith(FiberRef.currentMetricLabels, (tags) =>
-            Effect.sync(() => {
-              call.finish(exit, tags)
-              call.span?.end(clock.unsafeCurrentTimeNanos(), exit)
-            }))
-        )
-      ),
-      call
-    )
-  })
+  return Effect.tracerWith((tracer) =>
+    Effect.clockWith((clock) => {
+      const spans = settings.spans && !isNative(tracer)
+      if (!spans && !settings.metrics) return Effect.succeed(undefined)
+      const call = new Call(settings, request, true, clock, clock.unsafeCurrentTimeNanos())
+      const open = spans
+        ? Effect.map(Effect.makeSpan(spanName(request), spanOptions), (span) => call.open(span))
+        : Effect.void
+      return Effect.as(
+        Effect.zipRight(
+          open,
+          Effect.addFinalizer((exit) =>
+            FiberRef.getWith(FiberRef.currentMetricLabels, (tags) =>
+              Effect.sync(() => {
+                call.finish(exit, tags)
+                call.span?.end(clock.unsafeCurrentTimeNanos(), exit)
+              }))
+          )
+        ),
+        call
+      )
+    })
+  )
 }
 
 /** Runs an effect of a call (an HTTP attempt, a retry decision) with the call's span as its parent. */
