@@ -3,7 +3,7 @@
 // itself with the OpenTelemetry SDK installed, on the throughput metrics of run.mjs (send,
 // stream-big, stream-64), in interleaved rounds with per-round ratios.
 //
-//   node bench/ab.mjs [--rounds 5] [--quick] [--http undici,fetch] [--out bench/TELEMETRY.md]
+//   node bench/ab.mjs [--rounds 5] [--quick] [--http undici,fetch] [--out bench/results/ab.md]
 //
 // Each round runs every variant in a fresh worker process (worker.mjs), in an order rotated by one
 // per round; a variant's ratio in a round divides it by its reference measured in the same round,
@@ -30,7 +30,7 @@ const option = (name) => {
 const quick = args.includes("--quick")
 const ROUNDS = Number(option("--rounds") ?? (quick ? 2 : 5))
 const HTTP = (option("--http") ?? "undici,fetch").split(",")
-const OUT = option("--out") ?? Path.join(BENCH, "TELEMETRY.md")
+const OUT = option("--out") ?? Path.join(BENCH, "results", "ab.md")
 
 const PARAMS = quick
   ? { send: { warmup: 20, calls: 200, runs: 2 }, stream: { chunks: 1000, warmup: 1, runs: 3, budgetMs: 1000 } }
@@ -169,6 +169,7 @@ const main = async () => {
     }
   }
   lines.push("")
+  Fs.mkdirSync(Path.dirname(OUT), { recursive: true })
   Fs.writeFileSync(OUT, lines.join("\n"))
   console.log(`\n${lines.join("\n")}\nwrote ${Path.relative(process.cwd(), OUT)}`)
 }
