@@ -11,7 +11,8 @@
  * and a few field reads per chunk.
  */
 import * as Cause from "effect/Cause"
-import type * as Clock from "effect/Clock"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -187,7 +188,7 @@ export class Call {
   completed = false
   readonly facts = new ResponseFacts()
   readonly collector: Collector | undefined
-  readonly set: (key: string, value: unknown) => void
+  set: (key: string, value: unknown) => void = ignore
 
   constructor(
     readonly settings: Settings,
@@ -197,11 +198,11 @@ export class Call {
     readonly start: bigint
   ) {
     this.collector = stream && settings.recordContent ? new Collector() : undefined
-    this.set = (key, value) => this.span!.attribute(key, value)
   }
 
   open(span: Tracer.Span): void {
     this.span = span
+    this.set = (key, value) => span.attribute(key, value)
     calls.set(span, this)
     requestAttributes(this.request, this.stream, this.set)
     if (this.settings.server !== undefined) {
@@ -285,6 +286,8 @@ export class Call {
   }
 }
 
+const ignore = (): void => {}
+
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9
 
 const tagOf = (error: unknown): string =>
@@ -323,24 +326,24 @@ export const traceSend = <E, R>(
 ): Effect.Effect<S.ChatResponse, E, R> => {
   const settings = settingsOf(config)
   if (settings === false) return effect
-  return Effect.tracerWith((tracer) =>
-    Effect.clockWith((clock) => {
-      const call = new Call(settings, request, false, clock, clock.unsafeCurrentTimeNanos())
-      const finish = (exit: Exit.Exit<S.ChatResponse, E>) =>
-        FiberRef.getWith(FiberRef.currentMetricLabels, (tags) =>
-          Effect.sync(() => {
-            if (Exit.isSuccess(exit)) call.facts.response(exit.value)
-            call.finish(exit, tags)
-          }))
-      if (!settings.spans || isNative(tracer)) {
-        return settings.metrics ? Effect.onExit(effect, finish) : effect
-      }
-      return Effect.useSpan(spanName(request), spanOptions, (span) => {
-        call.open(span)
-        return Effect.onExit(Effect.withParentSpan(effect, span), finish)
+  // One fiber read for the tracer and the clock, one for the metric labels: this runs on every call.
+  return Effect.withFiberRuntime((fiber) => {
+    const spans = settings.spans && !isNative(fiber.currentTracer)
+    if (!spans && !settings.metrics) return effect
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    const call = new Call(settings, request, false, clock, clock.unsafeCurrentTimeNanos())
+    const finish = (exit: Exit.Exit<S.ChatResponse, E>) =>
+      Effect.withFiberRuntime<void>((fiber) => {
+        if (Exit.isSuccess(exit)) call.facts.response(exit.value)
+        call.finish(exit, fiber.getFiberRef(FiberRef.currentMetricLabels))
+        return Effect.void
       })
+    if (!spans) return Effect.onExit(effect, finish)
+    return Effect.useSpan(spanName(request), spanOptions, (span) => {
+      call.open(span)
+      return Effect.onExit(Effect.withParentSpan(effect, span), finish)
     })
-  )
+  })
 }
 
 /**
