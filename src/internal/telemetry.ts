@@ -126,13 +126,29 @@ const makeLabels = (
   }
 }
 
+// The last label set used, per configuration: calls mostly repeat the model and provider of the one
+// before, and four string comparisons are cheaper than building and hashing the cache key.
+interface LastLabels {
+  reqModel: string | undefined
+  resModel: string | undefined
+  provider: string | undefined
+  errorType: string | undefined
+  labels: Labels | undefined
+}
+
 const labelsFor = (
-  server: Settings["server"],
+  settings: Settings,
   reqModel: string | undefined,
   resModel: string | undefined,
   provider: string | undefined,
   errorType: string | undefined
 ): Labels => {
+  const last = settings.last
+  if (
+    last.labels !== undefined && last.reqModel === reqModel && last.resModel === resModel &&
+    last.provider === provider && last.errorType === errorType
+  ) return last.labels
+  const server = settings.server
   const key = `${server?.address}:${server?.port}\u0000${reqModel}\u0000${resModel}\u0000${provider}\u0000${errorType}`
   let labels = labelCache.get(key)
   if (labels === undefined) {
@@ -140,6 +156,11 @@ const labelsFor = (
     if (labelCache.size >= labelCacheLimit) labelCache.clear()
     labelCache.set(key, labels)
   }
+  last.reqModel = reqModel
+  last.resModel = resModel
+  last.provider = provider
+  last.errorType = errorType
+  last.labels = labels
   return labels
 }
 
@@ -152,6 +173,7 @@ interface Settings {
   readonly metrics: boolean
   readonly recordContent: boolean
   readonly server: { readonly address: string; readonly port: number } | undefined
+  readonly last: LastLabels
 }
 
 const settingsCache = new WeakMap<OpenRouterConfigService, Settings | false>()
@@ -166,7 +188,8 @@ const settingsOf = (config: OpenRouterConfigService): Settings | false => {
       spans,
       metrics,
       recordContent: options.recordContent === true,
-      server: serverAttributes(config.baseUrl)
+      server: serverAttributes(config.baseUrl),
+      last: { reqModel: undefined, resModel: undefined, provider: undefined, errorType: undefined, labels: undefined }
     }
     settingsCache.set(config, settings)
   }
@@ -270,7 +293,7 @@ export class Call {
       }
     }
     if (!this.settings.metrics) return
-    let labels = labelsFor(this.settings.server, requestModel(this.request), facts.model, facts.provider, errorType)
+    let labels = labelsFor(this.settings, requestModel(this.request), facts.model, facts.provider, errorType)
     if (metricTags.length > 0) labels = withTags(labels, metricTags)
     operationDuration.unsafeUpdate(seconds(this.start, end), labels.duration)
     if (errorType !== undefined) failures.unsafeUpdate(1, labels.failures)
