@@ -25,6 +25,7 @@ import * as Chat from "effect-openrouter/Chat"
 import * as Errors from "effect-openrouter/Errors"
 import * as Schema from "effect-openrouter/Schema"
 import * as Retry from "effect-openrouter/Retry"
+import * as Telemetry from "effect-openrouter/Telemetry"
 import * as Testing from "effect-openrouter/Testing"
 import * as TestServer from "effect-openrouter/TestServer"
 import { Effect, Layer, Redacted } from "effect"
@@ -35,6 +36,7 @@ expect(typeof Root.OpenRouterConfig.layer === "function", "OpenRouterConfig.laye
 expect(Root.Errors.BadRequestResponseError === Errors.BadRequestResponseError, "Errors subpath")
 expect(Root.Schema.ChatRequest === Schema.ChatRequest, "Schema subpath")
 expect(typeof Retry.make === "function", "Retry subpath")
+expect(Root.Telemetry.tokenUsage === Telemetry.tokenUsage, "Telemetry subpath")
 
 // One real call against the packed emulator, through the packed client.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))

@@ -21,6 +21,7 @@ import {
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -352,6 +353,39 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
       expect(chat.attributes["error.type"]).toBe("InvalidRequestError")
       expect(chat.attributes["gen_ai.request.temperature"]).toBe(7)
       expect(httpSpans(spans)).toHaveLength(0)
+    }))
+
+  it.live("an invalid stream request ends its span at once with error.type InvalidRequestError", () =>
+    Effect.gen(function*() {
+      const model = uniqueModel("invalid-stream")
+      const { spans } = yield* traced(
+        http,
+        Testing.stream(),
+        () => Effect.flip(Stream.runDrain(Chat.stream(request(model, { top_p: 3 }))))
+      )
+      const chat = only(chatSpans(spans))
+      expect(chat.attributes["gen_ai.request.stream"]).toBe(true)
+      expect(chat.attributes["error.type"]).toBe("InvalidRequestError")
+      expect(chat.status.code).toBe(SpanStatusCode.ERROR)
+      expect(httpSpans(spans)).toHaveLength(0)
+    }))
+
+  it.live("an interrupted stream ends its span, marked cancelled", () =>
+    Effect.gen(function*() {
+      const model = uniqueModel("interrupted")
+      const { spans } = yield* traced(
+        http,
+        Testing.stream({ deltas: Testing.pieces(100), model, chunkDelay: "5 millis" }),
+        () =>
+          Effect.gen(function*() {
+            const fiber = yield* Effect.fork(Stream.runDrain(Chat.stream(request(model))))
+            yield* Effect.sleep("60 millis")
+            yield* Fiber.interrupt(fiber)
+          })
+      )
+      const chat = only(chatSpans(spans))
+      expect(chat.attributes["openrouter.cancelled"]).toBe(true)
+      expect(chat.attributes["error.type"]).toBeUndefined()
     }))
 
   it.live("records the GenAI metrics: token usage by type, duration, time to first chunk, cost, failures", () =>

@@ -35,7 +35,7 @@ import {
 import { withAttempts } from "./retry.js"
 import { makeSseParser } from "./sse.js"
 import type { Call } from "./telemetry.js"
-import { traceStream, withCall } from "./telemetry.js"
+import { endStream, traceStream, withCall } from "./telemetry.js"
 
 /**
  * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
@@ -282,21 +282,27 @@ export const stream = (
   request: S.ChatRequest,
   options?: CallOptions
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> =>
-  Stream.unwrapScoped(
-    Effect.gen(function*() {
-      const config = yield* OpenRouterConfig
-      // The span lives in the scope of the stream: it ends when the stream ends, fails or is stopped.
-      const call = yield* traceStream(config, request)
-      const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
-      if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
-      const client = yield* HttpClient.HttpClient
-      const timeout = requestTimeout(config, options)
-      const idle = idleTimeout(config, options)
-      const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
-      const policy = retryPolicy(config, options)
-      if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
-      return retryUntilContent(open, policy, call)
-    })
+  Stream.unwrap(
+    Effect.flatMap(OpenRouterConfig, (config) =>
+      Effect.flatMap(traceStream(config, request), (call) => {
+        const chunks = Effect.gen(function*() {
+          const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
+          if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
+          const client = yield* HttpClient.HttpClient
+          const timeout = requestTimeout(config, options)
+          const idle = idleTimeout(config, options)
+          const open = (attempt: Attempt) => openAttempt(client, prepared.right, timeout, idle, attempt)
+          const policy = retryPolicy(config, options)
+          if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
+          return retryUntilContent(open, policy, call)
+        })
+        if (call === undefined) return chunks
+        // The call's span ends with the stream (however it ends), or at once if the stream never starts.
+        return chunks.pipe(
+          Effect.map(Stream.ensuringWith((exit) => endStream(call, exit))),
+          Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : endStream(call, exit))
+        )
+      }))
   )
 
 /** `Chat.collect`: the fold of `./collect.ts` over a chunk stream. */
