@@ -3,7 +3,17 @@ import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tmp/**", "bench/node_modules/**", "bench/results/**", "**/*.d.ts"] },
+  {
+    ignores: [
+      "dist/**",
+      "dist-baseline/**",
+      "node_modules/**",
+      ".tmp/**",
+      "bench/node_modules/**",
+      "bench/results/**",
+      "**/*.d.ts"
+    ]
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

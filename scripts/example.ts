@@ -14,6 +14,7 @@ const examples: Readonly<Record<string, string>> = {
   "ai-language-model": "a tool-using @effect/ai program (LanguageModel, Chat, Toolkit) on OpenRouterLanguageModel",
   structured: "a typed value from a Schema with Structured.send, partial values with Structured.stream",
   agent: "a tool loop: tools typed by Schema, handlers as Effects, ToolLoop.stream (one tool fails)",
+  telemetry: "the spans and metrics of a streamed call, printed by the OpenTelemetry console exporters",
   testing: "test code that calls OpenRouter with the in-process Testing layer",
   demo: "the interactive streaming chat (npm run demo)"
 }

@@ -102,6 +102,13 @@ expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","
   '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
   '^assistant: In Paris it is 18 °C with light rain, and the local time is 14:30\. I could not find any weather for Atlantis\.$' \
   '^\(2 rounds, 6 messages, finish_reason: stop\)$'
+run telemetry 0 npx tsx examples/telemetry.ts
+expect "$emulated" "^  name: 'chat openrouter/auto',$" "^  name: 'http.client POST',$" \
+  "'gen_ai.operation.name': 'chat'," "'gen_ai.provider.name': 'openrouter'," "'gen_ai.request.stream': true," \
+  "'gen_ai.usage.input_tokens': [0-9]+," "'gen_ai.response.time_to_first_chunk': [0-9.e-]+" \
+  "'openrouter.cost': [0-9.e-]+," "name: 'gen_ai.client.token.usage'," "name: 'gen_ai.client.operation.duration'," \
+  "name: 'gen_ai.client.operation.time_to_first_chunk'," "name: 'openrouter.client.cost',"
+expect_count 0 'gen_ai\.(input|output)\.messages'
 
 run testing 0 npx tsx examples/testing.ts
 expect '^ok 1 - ' '^ok 4 - ' '^4 checks passed$'

@@ -52,6 +52,7 @@ import * as Errors from "effect-openrouter/Errors"
 import * as Generation from "effect-openrouter/Generation"
 import * as Schema from "effect-openrouter/Schema"
 import * as Retry from "effect-openrouter/Retry"
+import * as Telemetry from "effect-openrouter/Telemetry"
 import * as Testing from "effect-openrouter/Testing"
 import * as TestServer from "effect-openrouter/TestServer"
 import { FetchHttpClient } from "@effect/platform"
@@ -76,6 +77,7 @@ expect(Root.Structured.send === Structured.send, "Structured subpath")
 expect(Root.StructuredError.RefusalError === StructuredError.RefusalError, "StructuredError subpath")
 expect(Root.Tool.make === Tool.make && Root.Toolkit.make === Toolkit.make, "Tool and Toolkit subpaths")
 expect(Root.ToolLoop.run === ToolLoop.run && Root.ToolError.MaxRoundsError === ToolError.MaxRoundsError, "ToolLoop and ToolError subpaths")
+expect(Root.Telemetry.tokenUsage === Telemetry.tokenUsage, "Telemetry subpath")
 
 // Real calls against the packed emulator, through the packed client, with both HttpClients.
 const server = await TestServer.listen(Testing.completion({ content: "packed ok" }))

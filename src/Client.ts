@@ -18,6 +18,7 @@ import * as Options from "./internal/options.js"
 import * as Response from "./internal/response.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
+import type * as Telemetry from "./Telemetry.js"
 
 /**
  * The options of {@link OpenRouterConfig.layer}.
@@ -49,6 +50,13 @@ export interface OpenRouterConfigOptions {
   readonly idleTimeout?: Duration.DurationInput | undefined
   /** The default retry policy, or `false` for none. Default {@link Retry.defaultPolicy}. */
   readonly retry?: Retry.Policy | false | undefined
+  /**
+   * Spans and metrics of every call (see `Telemetry`): on by default, without message content;
+   * `false` turns both off.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry.Options | false | undefined
 }
 
 /**
@@ -93,6 +101,12 @@ export interface OpenRouterConfigService {
   readonly idleTimeout: Duration.Duration
   /** The default retry policy, or `false`. */
   readonly retry: Retry.Policy | false | undefined
+  /**
+   * The telemetry options (see `Telemetry`); absent means spans and metrics without content.
+   *
+   * @since 0.2.0
+   */
+  readonly telemetry?: Telemetry.Options | false | undefined
 }
 
 /**
@@ -165,7 +179,8 @@ export const makeConfig = (options: OpenRouterConfigOptions): OpenRouterConfigSe
     metadata: Options.checkBoolean(read("metadata"), "metadata", issues) ?? false,
     timeout: Options.checkDuration(read("timeout"), "timeout", issues) ?? defaultTimeout,
     idleTimeout: Options.checkDuration(read("idleTimeout"), "idleTimeout", issues) ?? defaultIdleTimeout,
-    retry: Options.checkPolicy(read("retry"), "retry", issues)
+    retry: Options.checkPolicy(read("retry"), "retry", issues),
+    telemetry: Options.checkTelemetry(read("telemetry"), "telemetry", issues)
   }
   Options.configIssues.set(service, issues)
   return service

@@ -30,6 +30,7 @@ import type * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import * as Errors from "./Errors.js"
 import { withAttempts } from "./internal/retry.js"
+import { onRetry } from "./internal/telemetry.js"
 
 /**
  * A retry policy: either {@link Backoff} (the built-in exponential backoff, from {@link make}) or
@@ -217,7 +218,9 @@ const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.Stream
   return Schedule.identity<Errors.StreamError>().pipe(
     Schedule.intersect(base),
     Schedule.whileInput((error: Errors.StreamError) => policy.while(error) && !exceedsMaxRetryAfter(policy, error)),
-    Schedule.modifyDelay(([error], delay) => Errors.retryAfter(error) ?? delay)
+    Schedule.modifyDelay(([error], delay) => Errors.retryAfter(error) ?? delay),
+    // Each retry becomes an event on the call's span (only runs when a retry is decided).
+    Schedule.modifyDelayEffect(([error], delay) => onRetry(error, delay))
   )
 }
 

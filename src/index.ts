@@ -57,6 +57,13 @@ export {
 } from "./Client.js"
 
 /**
+ * Telemetry: GenAI spans and metrics of every call, and their options.
+ *
+ * @since 0.2.0
+ */
+export * as Telemetry from "./Telemetry.js"
+
+/**
  * The test kit: script what OpenRouter answers and serve it as an in-process `HttpClient` layer
  * (the loopback server for Node is `effect-openrouter/TestServer`).
  *

@@ -173,6 +173,37 @@ describe.concurrent("examples against the embedded emulator", () => {
     },
     TIMEOUT
   )
+  it("telemetry prints the chat span, the HTTP span beneath it and the GenAI metrics", async () => {
+    const { lines, stdout } = succeeded(await run("examples/telemetry.ts"))
+    expect(lines[0]).toMatch(emulatorLine)
+    // The console exporter prints each span as an object: the chat span is the HTTP span's parent.
+    const chatId = stdout.match(/name: 'chat openrouter\/auto',\n {2}id: '([0-9a-f]+)'/)?.[1]
+    expect(chatId).toBeDefined()
+    const httpParent = stdout.match(/spanId: '([0-9a-f]+)'[^]*?name: 'http\.client POST'/)?.[1]
+    expect(httpParent).toBe(chatId)
+    for (
+      const attribute of [
+        "'gen_ai.operation.name': 'chat'",
+        "'gen_ai.provider.name': 'openrouter'",
+        "'gen_ai.request.model': 'openrouter/auto'",
+        "'openrouter.provider': 'Emulator'",
+        "'openrouter.attempts': 1"
+      ]
+    ) expect(stdout).toContain(attribute)
+    expect(stdout).toMatch(/'gen_ai\.usage\.output_tokens': \d+/)
+    expect(stdout).toMatch(/'gen_ai\.response\.time_to_first_chunk': [\d.e-]+/)
+    for (
+      const metric of [
+        "gen_ai.client.token.usage",
+        "gen_ai.client.operation.duration",
+        "gen_ai.client.operation.time_to_first_chunk",
+        "openrouter.client.cost"
+      ]
+    ) expect(stdout).toContain(`name: '${metric}'`)
+    // Content is not recorded by default.
+    expect(stdout).not.toContain("gen_ai.input.messages")
+    expect(stdout).not.toContain("gen_ai.output.messages")
+  }, TIMEOUT)
 
   it("testing runs its checks and prints an ok line for each", async () => {
     const { lines } = succeeded(await run("examples/testing.ts"))
@@ -200,6 +231,7 @@ describe.concurrent("examples against the embedded emulator", () => {
         "agent",
         "structured",
         "ai-language-model",
+        "telemetry",
         "testing",
         "demo"
       ]

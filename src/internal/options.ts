@@ -100,6 +100,28 @@ export const checkBoolean = (u: unknown, path: string, issues: Issues): boolean 
 }
 
 /**
+ * The telemetry option: `false`, or an object whose `spans`, `metrics` and `recordContent` are booleans
+ * when present; read once into a plain copy (an options object may have getters).
+ */
+export const checkTelemetry = (
+  u: unknown,
+  path: string,
+  issues: Issues
+): { spans?: boolean; metrics?: boolean; recordContent?: boolean } | false | undefined => {
+  if (u === undefined || u === false) return u
+  if (u === null || typeof u !== "object") {
+    issues.push({ path, message: `expected false or telemetry options, got ${describeValue(u)}` })
+    return undefined
+  }
+  const out: { spans?: boolean; metrics?: boolean; recordContent?: boolean } = {}
+  for (const key of ["spans", "metrics", "recordContent"] as const) {
+    const value = checkBoolean(readField(u, key, `${path}.${key}`, issues), `${path}.${key}`, issues)
+    if (value !== undefined) out[key] = value
+  }
+  return out
+}
+
+/**
  * A header record option (names lower-cased; later names win). Each value must be a valid header
  * value, and connection and framing headers are refused (see `headerProblem`).
  */

@@ -16,6 +16,9 @@ import { isRecord } from "./json.js"
 import * as Options from "./options.js"
 import { snapshot, Unrepresentable } from "./snapshot.js"
 
+/** What telemetry may read of a body read by {@link readBody}: the JSON value, or nothing. */
+export const traceable = (snap: unknown): unknown => (snap instanceof Unrepresentable ? undefined : snap)
+
 /** An {@link Errors.InvalidRequestError} naming every issue. */
 export const invalid = (issues: ReadonlyArray<Errors.RequestIssue>): Errors.InvalidRequestError =>
   new Errors.InvalidRequestError({
@@ -44,7 +47,13 @@ export interface Prepared {
 const streamInSend: Errors.RequestIssue = { path: "stream", message: "Chat.send does not stream; use Chat.stream" }
 
 /**
- * Reads the request body once into a plain JSON value (`./snapshot.ts`), validates that value against
+ * Reads a request body once into a plain JSON value (`./snapshot.ts`): what {@link prepare} validates
+ * and sends, and what telemetry reads (never the caller's object, which may throw when read).
+ */
+export const readBody = (body: unknown): unknown => snapshot(body)
+
+/**
+ * Takes the request body as read once by {@link readBody} (a plain JSON value), validates that value against
  * `Schema.ChatRequest` (unknown fields are kept as they are), reads the per-call options once, and
  * builds the HTTP request with every header: `Authorization`, attribution, metadata opt-in,
  * `User-Agent`, content negotiation, configured and per-call headers (per-call win). The body sent is
@@ -54,12 +63,11 @@ const streamInSend: Errors.RequestIssue = { path: "stream", message: "Chat.send 
  */
 export const prepare = (
   config: OpenRouterConfigService,
-  body: unknown,
+  snap: unknown,
   options: CallOptions | undefined,
   mode: "send" | "stream"
 ): Either.Either<Prepared, Errors.InvalidRequestError> => {
   const issues: Array<Errors.RequestIssue> = []
-  const snap = snapshot(body)
   if (snap instanceof Unrepresentable) {
     issues.push({ path: snap.path, message: snap.message })
   } else if (mode === "stream" && isRecord(snap)) {

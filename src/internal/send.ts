@@ -10,8 +10,9 @@ import type * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import type * as S from "../Schema.js"
 import { redactingClient } from "./platformSpan.js"
-import { prepare } from "./request.js"
+import { prepare, readBody, traceable } from "./request.js"
 import { readCompletion } from "./response.js"
+import { traceSend } from "./telemetry.js"
 import { executeWithin } from "./timeout.js"
 
 /** `Chat.send`. */
@@ -20,18 +21,23 @@ export const send = (
   options?: CallOptions
 ): Effect.Effect<S.ChatResponse, Errors.SendError, HttpClient.HttpClient | OpenRouterConfig> =>
   Effect.flatMap(OpenRouterConfig, (config) => {
-    const prepared = prepare(config, request, options, "send")
-    if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+    const body = readBody(request)
+    const prepared = prepare(config, body, options, "send")
+    if (Either.isLeft(prepared)) return traceSend(config, traceable(body), Effect.fail(prepared.left))
     const call = prepared.right
-    return Effect.flatMap(HttpClient.HttpClient, (client) =>
-      Retry.retry(
-        executeWithin(
-          redactingClient(client),
-          call.request,
-          call.timeout,
-          "The chat completion request",
-          readCompletion
-        ),
-        call.retry
-      ))
+    return traceSend(
+      config,
+      body,
+      Effect.flatMap(HttpClient.HttpClient, (client) =>
+        Retry.retry(
+          executeWithin(
+            redactingClient(client),
+            call.request,
+            call.timeout,
+            "The chat completion request",
+            readCompletion
+          ),
+          call.retry
+        ))
+    )
   })

@@ -25,7 +25,7 @@ import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
 import { redactingClient } from "./platformSpan.js"
-import { prepare } from "./request.js"
+import { prepare, readBody, traceable } from "./request.js"
 import {
   connectionError,
   decodeError,
@@ -36,6 +36,8 @@ import {
 } from "./response.js"
 import { withAttempts } from "./retry.js"
 import { makeSseParser } from "./sse.js"
+import type { Call } from "./telemetry.js"
+import { endStream, traceStream, withCall } from "./telemetry.js"
 
 /**
  * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
@@ -46,6 +48,8 @@ interface Attempt {
   readonly hold: boolean
   contentEmitted: boolean
   held: Array<S.ChatStreamChunk>
+  /** The call's telemetry, which sees every batch handed to the consumer. */
+  readonly call: Call | undefined
 }
 
 /**
@@ -115,12 +119,15 @@ const decodeEvents = (
 
     const emit = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
       if (out.length === 0) return Channel.void
+      if (attempt.call !== undefined) attempt.call.emitted(out, attempt.contentEmitted)
       const chunk = Chunk.unsafeFromArray(out)
       out = []
       return Channel.write(chunk)
     }
 
+    // The stream reached `[DONE]`.
     const end = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      if (attempt.call !== undefined) attempt.call.completed = true
       for (const held of attempt.held) out.push(held)
       attempt.held = []
       return emit()
@@ -227,6 +234,7 @@ const openAttempt = (
     yield* Effect.addFinalizer(() => abort)
     const response = yield* HttpClient.withScope(client).execute(request).pipe(
       Effect.provideService(Scope.Scope, requestScope),
+      (effect) => withCall(effect, attempt.call),
       Effect.mapError((e) => connectionError(e)),
       Effect.timeoutFail({
         duration: timeout,
@@ -255,19 +263,25 @@ const openAttempt = (
  */
 const retryUntilContent = (
   open: (attempt: Attempt) => Stream.Stream<S.ChatStreamChunk, Errors.StreamError>,
-  policy: Retry.Policy
+  policy: Retry.Policy,
+  call: Call | undefined
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
   Stream.unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
     let attempts = 0
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
         attempts++
-        const attempt: Attempt = { hold: true, contentEmitted: false, held: [] }
+        const attempt: Attempt = { hold: true, contentEmitted: false, held: [], call }
         return Stream.catchAll(open(attempt), (error) => {
           const failed = Stream.fail(withAttempts(error, attempts))
           if (attempt.contentEmitted) return failed
-          const giveUp = Stream.concat(Stream.fromIterable(attempt.held), failed)
-          return Stream.unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
+          const giveUp = Stream.suspend(() => {
+            if (call !== undefined) call.emitted(attempt.held, false)
+            return Stream.concat(Stream.fromIterable(attempt.held), failed)
+          })
+          return Stream.unwrap(
+            Effect.match(withCall(driver.next(error), call), { onFailure: () => giveUp, onSuccess: next })
+          )
         })
       })
     return next()
@@ -279,16 +293,27 @@ export const stream = (
   options?: CallOptions
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> =>
   Stream.unwrap(
-    Effect.gen(function*() {
-      const config = yield* OpenRouterConfig
-      const prepared = prepare(config, request, options, "stream")
-      if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
-      const client = redactingClient(yield* HttpClient.HttpClient)
-      const call = prepared.right
-      const open = (attempt: Attempt) => openAttempt(client, call.request, call.timeout, call.idleTimeout, attempt)
-      const policy = call.retry
-      if (policy === false) return open({ hold: false, contentEmitted: false, held: [] })
-      return retryUntilContent(open, policy)
+    Effect.flatMap(OpenRouterConfig, (config) => {
+      const body = readBody(request)
+      const prepared = prepare(config, body, options, "stream")
+      // Telemetry reads the body as read once, never the caller's object (which may throw when read).
+      return Effect.flatMap(traceStream(config, traceable(body)), (call) => {
+        const chunks = Effect.gen(function*() {
+          if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
+          const client = redactingClient(yield* HttpClient.HttpClient)
+          const prep = prepared.right
+          const open = (attempt: Attempt) => openAttempt(client, prep.request, prep.timeout, prep.idleTimeout, attempt)
+          const policy = prep.retry
+          if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
+          return retryUntilContent(open, policy, call)
+        })
+        if (call === undefined) return chunks
+        // The call's span ends with the stream (however it ends), or at once if the stream never starts.
+        return chunks.pipe(
+          Effect.map(Stream.ensuringWith((exit) => endStream(call, exit))),
+          Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : endStream(call, exit))
+        )
+      })
     })
   )
 

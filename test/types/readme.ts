@@ -2,10 +2,14 @@
  * The README's code, typechecked by `npm run typecheck` so the documentation cannot drift from the API.
  * (Not run: the examples in examples/ run in CI.)
  */
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type { HttpClient } from "@effect/platform/HttpClient"
 import { expect, it } from "@effect/vitest"
+import { ConsoleMetricExporter, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
+import { BatchSpanProcessor, ConsoleSpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
-import { Chat, type Errors, Generation, OpenRouterConfig, Retry, Testing } from "../../src/index.js"
+import { Chat, type Errors, Generation, OpenRouterConfig, Retry, type Telemetry, Testing } from "../../src/index.js"
 
 export const quickStart = () => {
   const program = Effect.gen(function*() {
@@ -94,3 +98,18 @@ export const generationGet = () =>
     const stats = yield* Generation.get(id, { wait: "10 seconds" })
     return { cost: stats.total_cost, tokens: stats.native_tokens_completion, cancelled: stats.cancelled }
   })
+export const telemetry = (program: Effect.Effect<void, Errors.SendError, HttpClient | OpenRouterConfig>) => {
+  // In production, the OTLP exporters (@opentelemetry/exporter-trace-otlp-http, ...) instead of the console.
+  const Otel = NodeSdk.layer(() => ({
+    resource: { serviceName: "my-app" },
+    spanProcessor: new BatchSpanProcessor(new ConsoleSpanExporter()),
+    metricReader: new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter() })
+  }))
+  const config = OpenRouterConfig.layerConfig({ telemetry: { recordContent: false } })
+  const options: Telemetry.Options = { spans: true, metrics: true, recordContent: false }
+  return [
+    program.pipe(Effect.provide(Layer.mergeAll(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici, Otel))),
+    config,
+    options
+  ] as const
+}
