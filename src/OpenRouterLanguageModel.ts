@@ -11,16 +11,22 @@
  * import { LanguageModel } from "@effect/ai"
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
- * import { OpenRouterConfig } from "effect-openrouter"
+ * import { OpenRouterConfig, Testing } from "effect-openrouter"
  * import * as OpenRouterLanguageModel from "effect-openrouter/OpenRouterLanguageModel"
  *
- * const program = LanguageModel.generateText({ prompt: "Say hello" })
- *
- * program.pipe(
- *   Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o-mini" })),
- *   Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici)),
- *   Effect.runPromise
+ * const program = LanguageModel.generateText({ prompt: "Say hello" }).pipe(
+ *   Effect.map((response) => response.text),
+ *   Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o-mini" }))
  * )
+ *
+ * // for real: the key from OPENROUTER_API_KEY, undici as the HttpClient
+ * export const main = program.pipe(
+ *   Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici))
+ * )
+ *
+ * // in a test: the same program against the scripted emulator
+ * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.completion({ content: "Hello!" })))))
+ *   .then((text) => assert.strictEqual(text, "Hello!"))
  * ```
  *
  * @since 0.2.0
@@ -68,6 +74,8 @@ export class Config extends Context.Tag("effect-openrouter/OpenRouterLanguageMod
 }
 
 /**
+ * The types of {@link Config}.
+ *
  * @since 0.2.0
  * @category context
  */

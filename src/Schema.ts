@@ -2333,6 +2333,8 @@ export const Generation = Obj("Generation", {
   session_id: nullableText
 })
 /**
+ * What OpenRouter recorded about one generation (see the schema of the same name).
+ *
  * @since 0.2.0
  * @category generations
  */
@@ -2348,6 +2350,8 @@ export const GenerationResponse = Obj("GenerationResponse", {
   data: Generation
 })
 /**
+ * The body of `GET /generation?id=` (see the schema of the same name).
+ *
  * @since 0.2.0
  * @category generations
  */

@@ -35,12 +35,16 @@ import { toolSchema } from "./internal/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**
+ * The unique identifier of a tool value.
+ *
  * @since 0.2.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("effect-openrouter/Tool")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.2.0
  * @category type ids
  */

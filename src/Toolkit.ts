@@ -38,12 +38,16 @@ import type * as Tool from "./Tool.js"
 import type * as ToolError from "./ToolError.js"
 
 /**
+ * The unique identifier of a toolkit value.
+ *
  * @since 0.2.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("effect-openrouter/Toolkit") as never
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.2.0
  * @category type ids
  */
