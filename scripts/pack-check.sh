@@ -43,7 +43,9 @@ node -e '
 for (const p of ["effect", "@effect/platform", "@effect/platform-node"]) {
   try { console.log(`  installed ${p}@${require(`${p}/package.json`).version}`) } catch {}
 }'
-subpaths="$(node -p 'Object.keys(require("effect-openrouter/package.json").exports).filter((k) => k !== "./package.json").map((k) => "effect-openrouter" + k.slice(1)).join(" ")')"
+# Every subpath but the @effect/ai provider, whose optional peers this consumer does not install
+# (pack-check-ai.sh checks it, with and without them).
+subpaths="$(node -p 'Object.keys(require("effect-openrouter/package.json").exports).filter((k) => k !== "./package.json" && k !== "./OpenRouterLanguageModel").map((k) => "effect-openrouter" + k.slice(1)).join(" ")')"
 
 cat > check.mjs <<'JS'
 import * as Root from "effect-openrouter"
