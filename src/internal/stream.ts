@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { CallOptions } from "../Client.js"
+import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
@@ -263,14 +263,23 @@ const retryUntilContent = (
     return next()
   }))
 
-/** `Chat.stream`. */
-export const stream = (
+/** `Chat.stream`: with `options.config`, the stream needs no `OpenRouterConfig` (no context lookup). */
+export function stream(
+  request: S.ChatRequest,
+  options: CallOptions & { readonly config: OpenRouterConfigService }
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient>
+export function stream(
   request: S.ChatRequest,
   options?: CallOptions
-): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> =>
-  Stream.unwrap(
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig>
+export function stream(
+  request: S.ChatRequest,
+  options?: CallOptions
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> {
+  return Stream.unwrap(
     Effect.gen(function*() {
-      const config = yield* OpenRouterConfig
+      // A configuration passed with the call (`options.config`) is used as it is: no context lookup.
+      const config = options?.config ?? (yield* OpenRouterConfig)
       const prepared = prepare(config, { ...request, stream: true }, options, "text/event-stream")
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
       const client = yield* HttpClient.HttpClient
@@ -282,6 +291,7 @@ export const stream = (
       return retryUntilContent(open, policy)
     })
   )
+}
 
 /** `Chat.collect`: the fold of `./collect.ts` over a chunk stream. */
 export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>
