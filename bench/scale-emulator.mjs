@@ -14,7 +14,7 @@
 //                                    performance.now(), comparable between processes).
 //   <url>/first/<ms>/api/v1          the keep-alive comment at once, one stamped delta <ms> later
 //                                    (the client is then waiting for it), then the tail
-// GET <url>/cpu answers this process's CPU time so far ({"cpuMs"}), so the runner can show a
+// GET <url>/cpu answers this process's CPU time so far and the connections it accepted ({"cpuMs", "connections"}), so the runner can show a
 // saturated server.
 import * as Http from "node:http"
 import { performance } from "node:perf_hooks"
@@ -72,7 +72,7 @@ const server = Http.createServer({ keepAliveTimeout: 120_000 }, async (req, res)
   try {
     if (req.method === "GET" && req.url === "/cpu") {
       const cpu = process.cpuUsage()
-      return res.end(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 }))
+      return res.end(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, connections }))
     }
     const m = /^\/(fast|slow|first)\/(\d+)(?:\/(\d+))?\/api\/v1\/chat\/completions$/.exec(req.url ?? "")
     if (req.method !== "POST" || m === null) {
@@ -98,6 +98,8 @@ const server = Http.createServer({ keepAliveTimeout: 120_000 }, async (req, res)
     fail(res, 500, String(e))
   }
 })
+let connections = 0
+server.on("connection", () => connections++)
 server.listen(0, "127.0.0.1", () => {
   process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${server.address().port}` }) + "\n")
 })

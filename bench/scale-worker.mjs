@@ -26,13 +26,20 @@ const cpuMs = () => {
 }
 const MB = 1024 * 1024
 
+// The connections the emulator accepted so far (updated by serverCpuMs).
+let serverConnections = 0
+
 // The emulator's own CPU time (node:http, so that no client library is loaded for it).
 const serverCpuMs = () =>
   new Promise((resolve, reject) => {
     Http.get(`${job.url}/cpu`, { agent: false }, (res) => {
       let s = ""
       res.on("data", (d) => (s += d))
-      res.on("end", () => resolve(JSON.parse(s).cpuMs))
+      res.on("end", () => {
+        const { connections, cpuMs } = JSON.parse(s)
+        serverConnections = connections
+        resolve(cpuMs)
+      })
     }).on("error", reject)
   })
 
@@ -96,7 +103,9 @@ const metrics = {
     const latencies = []
     let measuring = false
     let pausedUntil = 0
+    let delivered = 0
     const onStamp = (ms) => {
+      delivered++
       if (measuring && performance.now() > pausedUntil) latencies.push(ms)
     }
     const t0 = performance.now()
@@ -106,7 +115,7 @@ const metrics = {
     let mid
     const marks = (async () => {
       await sleep(Math.min(1000, duration / 4))
-      const start = { wall: performance.now(), cpu: cpuMs(), server: await serverCpuMs() }
+      const start = { wall: performance.now(), cpu: cpuMs(), delivered, server: await serverCpuMs() }
       measuring = true
       await sleep(Math.max(0, duration / 2 - (performance.now() - t0)))
       globalThis.gc()
@@ -116,8 +125,8 @@ const metrics = {
       pausedUntil = performance.now() + 2 * intervalMs
       await sleep(Math.max(0, duration - 500 - (performance.now() - t0)))
       measuring = false
-      const end = { wall: performance.now(), cpu: cpuMs(), server: await serverCpuMs() }
-      window = { start, end }
+      const end = { wall: performance.now(), cpu: cpuMs(), delivered, server: await serverCpuMs() }
+      window = { start, end, deltas: { start: start.delivered, end: end.delivered } }
     })()
     await Promise.all([all, marks])
     const wall = window.end.wall - window.start.wall
@@ -130,6 +139,8 @@ const metrics = {
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       samples: latencies.length,
+      // CPU per delivered delta in the window: steadier than CPU % on a loaded machine.
+      cpuUsPerChunk: (1000 * (window.end.cpu - window.start.cpu)) / (window.deltas.end - window.deltas.start),
       rssPerStreamKB: ((mid.rss - before.rss) / streams) / 1024,
       heapPerStreamKB: ((mid.heapUsed - before.heapUsed) / streams) / 1024,
       baselineRssMB: before.rss / MB,
@@ -148,10 +159,13 @@ const metrics = {
     const s0 = await serverCpuMs()
     const c0 = cpuMs()
     const t0 = performance.now()
+    const k0 = serverConnections
     await pool(calls, concurrency, async () => check(await client.send(ctx)))
     const ms = performance.now() - t0
     const cpu = cpuMs() - c0
     const server = (await serverCpuMs()) - s0
+    // Connections opened during the measured calls (the CPU probe's own are subtracted).
+    const connections = serverConnections - k0 - 1
     return {
       calls,
       concurrency,
@@ -159,6 +173,7 @@ const metrics = {
       cpuPct: (100 * cpu) / ms,
       serverCpuPct: (100 * server) / ms,
       cpuUsPerCall: (1000 * cpu) / calls,
+      connections,
       ms
     }
   },
@@ -195,6 +210,7 @@ const metrics = {
       chunks,
       chunksPerSec: (streams * chunks * 1000) / ms,
       cpuPct: (100 * cpu) / ms,
+      cpuUsPerChunk: (1000 * cpu) / (streams * chunks),
       serverCpuPct: (100 * server) / ms,
       ms
     }

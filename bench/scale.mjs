@@ -69,6 +69,7 @@ export const SCALE_METRICS = [
     better: "lower",
     format: fixed(1),
     extra: [
+      ["client CPU per delta", (r) => `${fixed(1)(r.cpuUsPerChunk)} µs`],
       ["p50 added latency", (r) => `${fixed(2)(r.p50Ms)} ms`],
       ["p99 added latency", (r) => `${fixed(1)(r.p99Ms)} ms`],
       ["RSS per stream", (r) => `${fixed(0)(r.rssPerStreamKB)} KB`],
@@ -97,7 +98,11 @@ export const SCALE_METRICS = [
     unit: "chunks/s",
     better: "higher",
     format: fixed(0),
-    extra: [["client CPU", (r) => `${fixed(0)(r.cpuPct)} %`], ["server CPU", (r) => `${fixed(0)(r.serverCpuPct)} %`]]
+    extra: [
+      ["client CPU", (r) => `${fixed(0)(r.cpuPct)} %`],
+      ["client CPU per delta", (r) => `${fixed(2)(r.cpuUsPerChunk)} µs`],
+      ["server CPU", (r) => `${fixed(0)(r.serverCpuPct)} %`]
+    ]
   },
   {
     key: "first",

@@ -199,10 +199,21 @@ const watchIdle = (idle: IdleWatch, abort: Effect.Effect<void>): Effect.Effect<v
 }
 
 /**
+ * `Stream.unwrap` without its per-element cost: `Stream.unwrap` is a `flatMap` over a one-element
+ * stream, whose `concatMap` machinery every later chunk passes through (about 0.45 us per read, three
+ * times over in a stream: `bench/pipeline-primitives.ts`); the channel's `unwrap` is plain sequencing.
+ */
+const unwrap = <A, E, E2, R, R2>(
+  effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
+): Stream.Stream<A, E | E2, R | R2> => Stream.fromChannel(Channel.unwrap(Effect.map(effect, Stream.toChannel)))
+
+/**
  * One attempt: sends the request, checks the status, and streams the chunks of the body. The request
  * lives in a scope of its own (`HttpClient.withScope`), closed when the stream ends, stops early or is
  * interrupted, or when the idle watchdog fires: closing it aborts the request, so the server sees the
- * connection close.
+ * connection close. The attempt's scope (the watchdog fiber, the request scope's finalizer) is acquired
+ * and released around the body's channel (`Channel.acquireUseRelease`), not through
+ * `Stream.unwrapScoped`, whose `concatMap` every read would pass through.
  */
 const openAttempt = (
   client: HttpClient.HttpClient,
@@ -211,7 +222,20 @@ const openAttempt = (
   idleLimit: Duration.Duration,
   attempt: Attempt
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+  Stream.fromChannel(Channel.acquireUseRelease(
+    Scope.make(),
+    (scope) => Channel.unwrap(Scope.extend(openAttemptIn(client, request, timeout, idleLimit, attempt), scope)),
+    (scope, exit) => Scope.close(scope, exit)
+  ))
+
+const openAttemptIn = (
+  client: HttpClient.HttpClient,
+  request: Parameters<HttpClient.HttpClient["execute"]>[0],
+  timeout: Duration.Duration,
+  idleLimit: Duration.Duration,
+  attempt: Attempt
+) =>
+  Effect.gen(function*() {
     const requestScope = yield* Scope.make()
     const abort = Scope.close(requestScope, Exit.void)
     yield* Effect.addFinalizer(() => abort)
@@ -234,8 +258,8 @@ const openAttempt = (
       timedOut: false
     }
     yield* Effect.forkScoped(watchIdle(idle, abort))
-    return decodeEvents(response, attempt, idle)
-  }))
+    return Stream.toChannel(decodeEvents(response, attempt, idle))
+  })
 
 /**
  * Retries a stream while no content has reached the consumer: each attempt holds back its chunks
@@ -247,7 +271,7 @@ const retryUntilContent = (
   open: (attempt: Attempt) => Stream.Stream<S.ChatStreamChunk, Errors.StreamError>,
   policy: Retry.Policy
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
-  Stream.unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
+  unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
     let attempts = 0
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
@@ -257,7 +281,7 @@ const retryUntilContent = (
           const failed = Stream.fail(withAttempts(error, attempts))
           if (attempt.contentEmitted) return failed
           const giveUp = Stream.concat(Stream.fromIterable(attempt.held), failed)
-          return Stream.unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
+          return unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
         })
       })
     return next()
@@ -276,7 +300,7 @@ export function stream(
   request: S.ChatRequest,
   options?: CallOptions
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> {
-  return Stream.unwrap(
+  return unwrap(
     Effect.gen(function*() {
       // A configuration passed with the call (`options.config`) is used as it is: no context lookup.
       const config = options?.config ?? (yield* OpenRouterConfig)
