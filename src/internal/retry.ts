@@ -14,7 +14,7 @@ export const withAttempts = <E extends Errors.StreamError>(error: E, attempts: n
   if (error._tag === "InvalidRequestError") return error
   // `message` and `cause` are own but not enumerable on errors: name every field.
   const fields: Record<string, unknown> = {}
-  for (const key of Object.keys(error)) fields[key] = (error as Record<string, unknown>)[key]
+  for (const key of Object.keys(error)) fields[key] = (error as unknown as Record<string, unknown>)[key]
   fields.message = error.message
   if ("cause" in error) fields.cause = error.cause
   delete fields._tag
