@@ -271,8 +271,17 @@ const retryUntilContent = (
   open: (attempt: Attempt) => Stream.Stream<S.ChatStreamChunk, Errors.StreamError>,
   policy: Retry.Policy
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
-  unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
+  Stream.suspend(() => {
     let attempts = 0
+    // The schedule's driver is made on the first failure, not for every stream (most never fail).
+    let driver: Schedule.ScheduleDriver<unknown, Errors.StreamError, never> | undefined
+    const getDriver = Effect.suspend(() =>
+      driver === undefined
+        ? Effect.tap(Schedule.driver(Retry.toSchedule(policy)), (made) => {
+          driver = made
+        })
+        : Effect.succeed(driver)
+    )
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
         attempts++
@@ -281,11 +290,13 @@ const retryUntilContent = (
           const failed = Stream.fail(withAttempts(error, attempts))
           if (attempt.contentEmitted) return failed
           const giveUp = Stream.concat(Stream.fromIterable(attempt.held), failed)
-          return unwrap(Effect.match(driver.next(error), { onFailure: () => giveUp, onSuccess: next }))
+          return unwrap(
+            Effect.flatMap(getDriver, (d) => Effect.match(d.next(error), { onFailure: () => giveUp, onSuccess: next }))
+          )
         })
       })
     return next()
-  }))
+  })
 
 /** `Chat.stream`: with `options.config`, the stream needs no `OpenRouterConfig` (no context lookup). */
 export function stream(
