@@ -100,47 +100,66 @@ const metrics = {
     globalThis.gc()
     globalThis.gc()
     const before = process.memoryUsage()
+    // The steady window opens two intervals after every stream has its first delta (RSS is sampled,
+    // after gc, one interval before it opens) and closes when the first stream has all its deltas.
     const latencies = []
     let measuring = false
-    let pausedUntil = 0
     let delivered = 0
-    const onStamp = (ms) => {
-      delivered++
-      if (measuring && performance.now() > pausedUntil) latencies.push(ms)
-    }
-    const t0 = performance.now()
-    const all = pool(streams, streams, () => pacedStream(ctx, chunks, onStamp))
-    const duration = chunks * intervalMs
-    let window
+    let opened = 0
     let mid
+    let start
+    let end
+    const t0 = performance.now()
+    const sample = async () => ({ wall: performance.now(), cpu: cpuMs(), delivered, server: await serverCpuMs() })
+    let openWindow
+    let closeWindow
+    const opening = new Promise((resolve) => (openWindow = resolve))
+    const closing = new Promise((resolve) => (closeWindow = resolve))
+    const one = async () => {
+      let first = true
+      await pacedStream(ctx, chunks, (ms) => {
+        delivered++
+        if (measuring) latencies.push(ms)
+        if (first) {
+          first = false
+          if (++opened === streams) openWindow()
+        }
+      })
+      if (end === undefined) {
+        measuring = false
+        end = "pending"
+        closeWindow()
+      }
+    }
+    const all = pool(streams, streams, one)
     const marks = (async () => {
-      await sleep(Math.min(1000, duration / 4))
-      const start = { wall: performance.now(), cpu: cpuMs(), delivered, server: await serverCpuMs() }
-      measuring = true
-      await sleep(Math.max(0, duration / 2 - (performance.now() - t0)))
+      await opening
+      await sleep(intervalMs)
       globalThis.gc()
       globalThis.gc()
       mid = process.memoryUsage()
-      // The forced gc pauses this process: deltas that arrive during it are not counted.
-      pausedUntil = performance.now() + 2 * intervalMs
-      await sleep(Math.max(0, duration - 500 - (performance.now() - t0)))
-      measuring = false
-      const end = { wall: performance.now(), cpu: cpuMs(), delivered, server: await serverCpuMs() }
-      window = { start, end, deltas: { start: start.delivered, end: end.delivered } }
+      await sleep(intervalMs)
+      if (end !== undefined) return
+      start = await sample()
+      measuring = true
+      await closing
+      end = await sample()
     })()
     await Promise.all([all, marks])
-    const wall = window.end.wall - window.start.wall
+    if (start === undefined || typeof end !== "object") throw new Error("the streams ended before the steady window")
+    const wall = end.wall - start.wall
     return {
       streams,
       chunks,
       intervalMs,
-      cpuPct: (100 * (window.end.cpu - window.start.cpu)) / wall,
-      serverCpuPct: (100 * (window.end.server - window.start.server)) / wall,
+      cpuPct: (100 * (end.cpu - start.cpu)) / wall,
+      // CPU per delivered delta in the window: steadier than CPU % on a loaded machine.
+      cpuUsPerChunk: (1000 * (end.cpu - start.cpu)) / (end.delivered - start.delivered),
+      serverCpuPct: (100 * (end.server - start.server)) / wall,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       samples: latencies.length,
-      // CPU per delivered delta in the window: steadier than CPU % on a loaded machine.
-      cpuUsPerChunk: (1000 * (window.end.cpu - window.start.cpu)) / (window.deltas.end - window.deltas.start),
+      windowMs: wall,
       rssPerStreamKB: ((mid.rss - before.rss) / streams) / 1024,
       heapPerStreamKB: ((mid.heapUsed - before.heapUsed) / streams) / 1024,
       baselineRssMB: before.rss / MB,

@@ -3,7 +3,8 @@
 // non-streaming calls, many concurrent fast streams, and the delay of a first chunk.
 //
 //   node bench/scale.mjs                full run: writes bench/SCALE.md and bench/scale-chart.svg
-//   node bench/scale.mjs --quick        smoke run (small sizes, one round): writes bench/results/
+//   node bench/scale.mjs --quick        smoke run (small sizes, one round, our adapters and the Effect
+//                                       floor; run by `run.mjs --quick`, so in CI): writes bench/results/
 //   node bench/scale.mjs --only effect-openrouter-undici,effect-floor --metrics slow,sends-50
 //   options: --rounds N (default 3; 1 with --quick), --out DIR, --list
 //
@@ -232,7 +233,18 @@ const onlyMetrics = list(option("--metrics"))
 const ROUNDS = Number(option("--rounds") ?? (quick ? 1 : 3))
 const mode = quick ? "quick" : only || onlyMetrics ? "partial" : "full"
 const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "results"))
-const clients = SCALE_CLIENTS.map(([c]) => c).filter((c) => only === undefined || only.includes(c))
+// The smoke run (CI) takes every adapter of ours and the Effect floor, not every peer.
+const QUICK_CLIENTS = [
+  "effect-openrouter-undici",
+  "effect-openrouter-undici-option",
+  "effect-openrouter-undici-provide",
+  "effect-openrouter-fetch",
+  "effect-openrouter-fetch-option",
+  "effect-floor"
+]
+const clients = SCALE_CLIENTS.map(([c]) => c).filter((c) =>
+  only !== undefined ? only.includes(c) : !quick || QUICK_CLIENTS.includes(c)
+)
 const metrics = SCALE_METRICS.filter((m) => onlyMetrics === undefined || onlyMetrics.includes(m.key))
 for (const c of only ?? []) if (!SCALE_CLIENTS.some(([n]) => n === c)) throw new Error(`unknown client ${c}`)
 for (const m of onlyMetrics ?? []) if (!SCALE_METRICS.some((x) => x.key === m)) throw new Error(`unknown metric ${m}`)

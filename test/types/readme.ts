@@ -3,9 +3,10 @@
  * (Not run: the examples in examples/ run in CI.)
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { expect, it } from "@effect/vitest"
 import { Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
-import { Chat, type Errors, OpenRouterConfig, Retry, Testing } from "../../src/index.js"
+import { Chat, Client, type Errors, OpenRouterConfig, Retry, type Schema, Testing } from "../../src/index.js"
 
 export const quickStart = () => {
   const program = Effect.gen(function*() {
@@ -84,4 +85,27 @@ export const testing = () => {
       Testing.error(429, { retryAfter: 0 }),
       Testing.completion({ content: "hello" })
     ]))))
+}
+
+export const perCallConfig = (
+  request: Chat.ChatRequest,
+  tenant: { id: string; apiKey: Redacted.Redacted<string> }
+) => {
+  const tenants = new Map<string, Client.OpenRouterConfigService>()
+  const configFor = (tenant: { id: string; apiKey: Redacted.Redacted<string> }) => {
+    let config = tenants.get(tenant.id)
+    if (config === undefined) {
+      config = Client.makeConfig({ apiKey: tenant.apiKey, appTitle: "My agent server" })
+      tenants.set(tenant.id, config)
+    }
+    return config
+  }
+
+  // Stream<ChatStreamChunk, StreamError, HttpClient>: no OpenRouterConfig required
+  const tokens = Chat.stream(request, { config: configFor(tenant), idleTimeout: "45 seconds" })
+  const typed: Stream.Stream<Schema.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient> = tokens
+  const sent: Effect.Effect<Schema.ChatResponse, Errors.SendError, HttpClient.HttpClient> = Chat.send(request, {
+    config: configFor(tenant)
+  })
+  return [typed, sent] as const
 }
