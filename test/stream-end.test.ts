@@ -1,8 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Chat } from "../src/index.js"
+import { Chat, OpenRouterConfig, type Schema } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, withServer } from "./support/harness.js"
 
@@ -19,13 +21,8 @@ const chunk = (content: string) =>
     })
   }\n\n`
 
-const text = (
-  chunks: Chunk.Chunk<
-    {
-      readonly choices: ReadonlyArray<{ readonly delta?: { readonly content?: string | null | undefined } | undefined }>
-    }
-  >
-) => Chunk.toArray(chunks).map((c) => c.choices[0]?.delta?.content ?? "").join("")
+const text = (chunks: Chunk.Chunk<Schema.ChatStreamChunk>) =>
+  Chunk.toArray(chunks).map((c) => c.choices[0]?.delta?.content ?? "").join("")
 
 describe.each(httpClients)("the end of a stream over %s", (_name, http) => {
   it.scopedLive("a body that ends soon after [DONE] finishes on its own: the request is not aborted", () =>
@@ -76,4 +73,31 @@ describe.each(httpClients)("the end of a stream over %s", (_name, http) => {
           yield* server.awaitAbort
         })
     ))
+})
+
+describe("the end of a stream (in-process test kit: every abort is counted)", () => {
+  const config = OpenRouterConfig.layer({ apiKey: Redacted.make("k"), retry: false })
+  it.live("a body that ends soon after [DONE] is read to its end, not aborted", () =>
+    Effect.gen(function*() {
+      expect(text(yield* Stream.runCollect(Chat.stream(request)))).toBe("ab")
+      expect(yield* Testing.aborted).toBe(0)
+    }).pipe(Effect.provide(Layer.merge(
+      Testing.layer(Testing.raw({
+        headers: { "content-type": "text/event-stream" },
+        body: [chunk("a"), chunk("b"), "data: [DONE]\n\n", Testing.pause("50 millis"), ": bye\n\n"]
+      })),
+      config
+    ))))
+
+  it.live("stopping before the body ended aborts the request", () =>
+    Effect.gen(function*() {
+      expect(text(yield* Stream.runCollect(Stream.take(Chat.stream(request), 1)))).toBe("a")
+      expect(yield* Testing.aborted).toBe(1)
+    }).pipe(Effect.provide(Layer.merge(
+      Testing.layer(Testing.raw({
+        headers: { "content-type": "text/event-stream" },
+        body: [chunk("a"), Testing.pause("30 seconds"), chunk("b"), "data: [DONE]\n\n"]
+      })),
+      config
+    ))))
 })
