@@ -18,11 +18,28 @@
  *      per element.
  *   4. `withAttempts` (internal/retry.ts): the error's own constructor (shipped) vs a property-descriptor
  *      copy (the code it replaced); runs once per call that gives up.
- *   5. `Retry.retry` on a call that succeeds: the schedule's driver made on the first failure (shipped)
- *      vs `Effect.retry(self, schedule)` (which makes it for every call), in process and end to end.
+ *   5. `Retry.retry` on a call that succeeds: `Effect.retry(self, schedule)` (shipped; it makes the
+ *      schedule's driver for every call) vs a hand loop that makes it on the first failure.
  *
- * Results, Node 20 on 2 shared cores, load average 15-25 (other engineers' tests), µs of CPU:
- * see bench/PRIMITIVES.md (written by this script) and the report of issue 17.
+ * Results, 2026-12-01, Node 20 on 2 shared cores under load (load average 18-20 from other
+ * engineers' tests and benchmarks), CPU µs per operation, median of 5 interleaved rounds:
+ *
+ *   1a. timeout, in process:   executeWithin 47.6   Effect.timeoutFail 74.5   no timeout 33.3
+ *   1b. timeout, end to end:   executeWithin 267    Effect.timeoutFail 320    no timeout 222
+ *       -> executeWithin saves 53 µs (17 %) of a call's CPU end to end: KEPT.
+ *   2.  idle watch, per read:  plain-field record 2.8   record in a Ref 5.8   Stream.timeoutFail 31.5
+ *       (channel alone 3.2, within noise of the record). A Ref adds 3.0 µs per read, 6 % of the
+ *       47.5 µs of client CPU per delta of 500 slow streams (bench/scale.mjs): the plain record
+ *       (written by the stream's fiber, read by the watchdog) is KEPT; Stream.timeoutFail would add 60 %.
+ *   3.  unwrap, per element:   Stream.unwrap x2 + unwrapScoped 3.62   Channel.unwrap x3 1.95   none 1.83
+ *       -> both are Effect primitives; the channel's (sequencing, no concatMap) is SHIPPED.
+ *   4.  withAttempts, per copy: the error's own constructor 20.0   property-descriptor copy 2.3
+ *       -> runs once per call that gives up (after a full round trip and a backoff): no gain end to
+ *       end, so the constructor (the primitive) is SHIPPED and the descriptor copy REMOVED.
+ *   5a. retry wrapper, in process:  Effect.retry 52.8   driver on first failure 45.4   none 47.7
+ *   5b. retry wrapper, end to end:  Effect.retry 259    driver on first failure 243   none 260
+ *       -> 7 µs a call in process, 3 % of a call end to end (5b is within its noise): Effect.retry
+ *       KEPT, the hand loop not shipped.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -214,21 +231,27 @@ const statusError = Errors.fromStatus(429, {
 const COPIES = 20_000
 
 // ---------------------------------------------------------------------------------------------
-// 5. Retry.retry: the code it replaced, Effect.retry with the attempt count
+// 5. Retry.retry (Effect.retry, shipped) against a hand loop that makes the driver on the first failure
 
-const effectRetry = <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Retry.Policy) =>
-  Effect.suspend(() => {
-    let attempts = 0
-    return Effect.retry(
-      Effect.suspend(() => {
-        attempts++
-        return self
-      }),
-      Retry.toSchedule(policy) as Schedule.Schedule<unknown, E>
-    ).pipe(Effect.mapError((error) => withAttempts(error, attempts)))
-  })
-const viaEffectRetry = (client: HttpClient.HttpClient, url: string) =>
-  effectRetry(callWith(client, url, "executeWithin"), Retry.defaultPolicy)
+const lazyDriverRetry = <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Retry.Policy) =>
+  Effect.catchAll(
+    self,
+    (first) =>
+      Effect.flatMap(Schedule.driver(Retry.toSchedule(policy) as Schedule.Schedule<unknown, E>), (driver) => {
+        let attempts = 1
+        const next = (error: E): Effect.Effect<A, E, R> =>
+          Effect.matchEffect(driver.next(error), {
+            onFailure: () => Effect.fail(withAttempts(error, attempts)),
+            onSuccess: () => {
+              attempts++
+              return Effect.catchAll(self, next)
+            }
+          })
+        return next(first)
+      })
+  )
+const viaLazyDriver = (client: HttpClient.HttpClient, url: string) =>
+  lazyDriverRetry(callWith(client, url, "executeWithin"), Retry.defaultPolicy)
 const viaRetry = (client: HttpClient.HttpClient, url: string) =>
   Retry.retry(callWith(client, url, "executeWithin"), Retry.defaultPolicy)
 
@@ -243,8 +266,8 @@ results.timeoutInProcess = await measure("1a. request timeout, in process (an Ht
 })
 
 results.retryInProcess = await measure("5a. retry wrapper on calls that succeed, in process", 5000, {
-  "Retry.retry: driver on first failure (shipped)": () => calls(viaRetry(instant, "http://x"), 5000, 1),
-  "Effect.retry(self, schedule) (before)": () => calls(viaEffectRetry(instant, "http://x"), 5000, 1),
+  "Retry.retry = Effect.retry (shipped)": () => calls(viaRetry(instant, "http://x"), 5000, 1),
+  "driver made on first failure (not shipped)": () => calls(viaLazyDriver(instant, "http://x"), 5000, 1),
   "no retry wrapper": () => calls(callWith(instant, "http://x", "executeWithin"), 5000, 1)
 })
 
@@ -263,8 +286,8 @@ try {
     }
   )
   results.retryEndToEnd = await measure(`5b. retry wrapper, end to end: ${E2E} calls, 50 concurrent (undici)`, E2E, {
-    "Retry.retry: driver on first failure (shipped)": () => calls(viaRetry(undici, server.url), E2E, 50),
-    "Effect.retry(self, schedule) (before)": () => calls(viaEffectRetry(undici, server.url), E2E, 50),
+    "Retry.retry = Effect.retry (shipped)": () => calls(viaRetry(undici, server.url), E2E, 50),
+    "driver made on first failure (not shipped)": () => calls(viaLazyDriver(undici, server.url), E2E, 50),
     "no retry wrapper": () => calls(callWith(undici, server.url, "executeWithin"), E2E, 50)
   })
   await runtime.dispose()

@@ -52,8 +52,8 @@ const P = quick
     first: { streams: 20, warmup: 5, delayMs: 20 }
   }
   : {
-    slow: { streams: 500, chunks: 40, intervalMs: 100 },
-    sends: { calls: 5000, warmup: 500 },
+    slow: { streams: 500, chunks: 100, intervalMs: 100 },
+    sends: { calls: 3000, warmup: 300 },
     fast: { streams: 500, chunks: 2000 },
     first: { streams: 200, warmup: 20, delayMs: 20 }
   }
