@@ -103,7 +103,8 @@ export const send: {
  *
  * As with {@link send}, `options.config` (since 0.2.0) gives the call its own configuration, and the
  * stream then requires only an `HttpClient`. Prefer it to `Stream.provideService(OpenRouterConfig, ...)`,
- * which runs every pull of the stream under a context update (a quarter more CPU per chunk).
+ * which runs every pull of the stream under a context update (1.5 times the CPU per chunk with 500
+ * concurrent slow streams, `bench/scale.mjs`).
  *
  * @since 0.1.0
  * @category requests
