@@ -483,3 +483,13 @@ const main = async () => {
 }
 
 await main()
+
+// The smoke run also runs the scale benchmark's (scale.mjs --quick), so CI exercises its scenarios.
+if (quick && only === undefined && onlyMetrics === undefined) {
+  console.log("\nscale benchmark, smoke run (node bench/scale.mjs --quick):")
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [Path.join(BENCH, "scale.mjs"), "--quick"], { cwd: BENCH, stdio: "inherit" })
+    child.on("close", (c) => resolve(c ?? 1))
+  })
+  if (code !== 0) process.exitCode = 1
+}

@@ -76,6 +76,16 @@ export interface CallOptions {
   readonly idleTimeout?: Duration.DurationInput | undefined
   /** The retry policy for this call, or `false` for no retry. */
   readonly retry?: Retry.Policy | false | undefined
+  /**
+   * The configuration of this call, used instead of the `OpenRouterConfig` service (which the call
+   * then does not require): how a multi-tenant server gives each call its own API key and settings.
+   * Make it once per tenant with {@link makeConfig} and reuse it: the request headers are built once
+   * per configuration value. Costs nothing per chunk, unlike `Stream.provideService`, which runs every
+   * pull of the stream under a context update.
+   *
+   * @since 0.2.0
+   */
+  readonly config?: OpenRouterConfigService | undefined
 }
 
 /**

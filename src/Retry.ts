@@ -237,6 +237,9 @@ export const retry: {
 } = dual(2, <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Policy | false) => {
   if (policy === false) return self
   const schedule = toSchedule(policy)
+  // `Effect.retry` makes the schedule's driver for every call, also one that succeeds at once; making it
+  // on the first failure instead saved about 7 us a call in process, under 5 % of a call end to end
+  // (bench/pipeline-primitives.ts, 5), so the primitive stays.
   return Effect.suspend(() => {
     let attempts = 0
     return Effect.retry(

@@ -6,13 +6,17 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import { Effect, ManagedRuntime, Stream } from "effect"
 import { REQUEST } from "../request.mjs"
 
-export const setup = async (baseUrl) => {
-  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+export const makeFloor = (httpLayer) => ({ send, setup: setupWith(httpLayer), stream })
+
+const setupWith = (httpLayer) => async (baseUrl) => {
+  const runtime = ManagedRuntime.make(httpLayer)
   const client = await runtime.runPromise(
     Effect.map(HttpClient.HttpClient, (client) => HttpClient.filterStatusOk(client))
   )
   return { runtime, client, url: `${baseUrl}/chat/completions` }
 }
+
+export const setup = setupWith(NodeHttpClient.layerUndici)
 
 const headers = { authorization: "Bearer k" }
 

@@ -129,6 +129,26 @@ export const prepareGet = (
   })
 }
 
+/**
+ * The configuration a call carries in `options.config`, read once: `undefined` when there is none
+ * (the call reads `OpenRouterConfig` from the context), an {@link Errors.InvalidRequestError} when the
+ * options or the field cannot be read or are not objects. The configuration's own fields are checked
+ * on first use, like any configuration service's.
+ */
+export const callConfig = (
+  options: unknown
+): OpenRouterConfigService | undefined | Errors.InvalidRequestError => {
+  if (options === undefined || options === null || typeof options !== "object") return undefined
+  const issues: Array<Errors.RequestIssue> = []
+  const config = Options.readField(options, "config", "config", issues)
+  if (issues.length > 0) return invalid(issues)
+  if (config === undefined) return undefined
+  if (config === null || typeof config !== "object") {
+    return invalid([{ path: "config", message: "expected a configuration (Client.makeConfig)" }])
+  }
+  return config as OpenRouterConfigService
+}
+
 interface CallSettings {
   readonly headers: Record<string, string> | undefined
   readonly metadata: boolean | undefined

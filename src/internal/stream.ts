@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { CallOptions } from "../Client.js"
+import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
@@ -25,7 +25,7 @@ import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
 import { redactingClient } from "./platformSpan.js"
-import { prepare, readBody, traceable } from "./request.js"
+import { callConfig, prepare, readBody, traceable } from "./request.js"
 import {
   connectionError,
   decodeError,
@@ -42,7 +42,8 @@ import { endStream, traceStream, withCall } from "./telemetry.js"
 /**
  * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
  * reached the consumer, and the chunks without content held back until it does (so that a retried
- * attempt never shows the consumer a second opening chunk).
+ * attempt never shows the consumer a second opening chunk). Owned by the stream's fiber: the parser and
+ * the retry loop's `catchAll` handler both run in it.
  */
 interface Attempt {
   readonly hold: boolean
@@ -151,13 +152,14 @@ const decodeEvents = (
           if (error !== undefined || done) break
         }
         if (error !== undefined) return Channel.zipRight(emit(), Channel.fail(error))
-        if (done) return end()
+        if (done) return Channel.zipRight(end(), afterDone())
         if (!progress) return loop
         idle.waiting = false
         return Channel.zipRight(emit(), awaitInput)
       },
       onFailure: (cause) => Channel.zipRight(emit(), Channel.failCause(cause)),
       onDone: () => {
+        idle.bodyEnded = true
         const error = handle(parser.flush()) ?? (done ? undefined : settleStack(
           new Errors.ConnectionError({
             reason: "StreamCutOff",
@@ -169,6 +171,38 @@ const decodeEvents = (
         return error === undefined ? end() : Channel.zipRight(emit(), Channel.fail(error))
       }
     })
+
+    // After `[DONE]` every chunk has been emitted; reading on to the end of the body (normally in the
+    // same network read) lets the request finish on its own. Ending the stream at `[DONE]` instead would
+    // abort a request whose body has not ended: the platform destroys the body and the request's signal
+    // is aborted, and each makes an error with a stack trace (undici's RequestAbortedError, a
+    // DOMException), about 5 % of the client CPU with 500 slow streams (bench/profile.mjs). A server that
+    // does not end the body within `DRAIN_AFTER_DONE_MS` is cut off (aborted) and the stream succeeds.
+    const afterDone = (): Channel.Channel<
+      Chunk.Chunk<S.ChatStreamChunk>,
+      Chunk.Chunk<Uint8Array>,
+      never,
+      Errors.StreamError,
+      void,
+      unknown
+    > => {
+      idle.waiting = false
+      const timer = setTimeout(() => Effect.runFork(idle.abort), DRAIN_AFTER_DONE_MS)
+      const stop = () => {
+        clearTimeout(timer)
+        return Channel.void
+      }
+      const drain: Channel.Channel<never, Chunk.Chunk<Uint8Array>, never, Errors.StreamError, void, unknown> = Channel
+        .readWithCause({
+          onInput: () => drain,
+          onFailure: stop,
+          onDone: () => {
+            idle.bodyEnded = true
+            return stop()
+          }
+        })
+      return drain
+    }
 
     // Runs when the consumer asks for more: from now on the socket's silence counts.
     const awaitInput = Channel.suspend(() => {
@@ -194,14 +228,27 @@ const decodeEvents = (
  * passes, it aborts the request, and the body's failure becomes a `TimeoutError`. One fiber per
  * stream, rather than a race per read (`Stream.timeoutFail`) or a merge per read
  * (`Stream.interruptWhen`), which cost 10 to 30 % of the throughput.
+ *
+ * The record is shared by two fibers: the stream's fiber writes `waiting`/`waitingSince`/`bodyEnded`,
+ * the watchdog reads them and writes `timedOut` (read by the stream's fiber after the abort it causes).
+ * Plain fields rather than a `Ref`, because a `Ref` costs an effect per read: 2.8 against 5.8 us per read,
+ * 6 % of the client CPU per delta of 500 slow streams; `Stream.timeoutFail` costs 31.5 us per read
+ * (bench/pipeline-primitives.ts, 2).
  */
 interface IdleWatch {
   readonly limit: Duration.Duration
   readonly clock: Clock.Clock
+  /** Aborts the request (closes its scope). */
+  readonly abort: Effect.Effect<void>
   waiting: boolean
   waitingSince: number
   timedOut: boolean
+  /** The body was read to its end: nothing to abort when the attempt ends. */
+  bodyEnded: boolean
 }
+
+/** How long a body may stay open after `[DONE]` before the request is aborted. */
+const DRAIN_AFTER_DONE_MS = 1000
 
 const watchIdle = (idle: IdleWatch, abort: Effect.Effect<void>): Effect.Effect<void> => {
   const limit = Duration.toMillis(idle.limit)
@@ -216,10 +263,21 @@ const watchIdle = (idle: IdleWatch, abort: Effect.Effect<void>): Effect.Effect<v
 }
 
 /**
+ * `Stream.unwrap` without its per-element cost: `Stream.unwrap` is a `flatMap` over a one-element
+ * stream, whose `concatMap` machinery every later chunk passes through (about 0.45 us per read, three
+ * times over in a stream: `bench/pipeline-primitives.ts`); the channel's `unwrap` is plain sequencing.
+ */
+const unwrap = <A, E, E2, R, R2>(
+  effect: Effect.Effect<Stream.Stream<A, E2, R2>, E, R>
+): Stream.Stream<A, E | E2, R | R2> => Stream.fromChannel(Channel.unwrap(Effect.map(effect, Stream.toChannel)))
+
+/**
  * One attempt: sends the request, checks the status, and streams the chunks of the body. The request
  * lives in a scope of its own (`HttpClient.withScope`), closed when the stream ends, stops early or is
  * interrupted, or when the idle watchdog fires: closing it aborts the request, so the server sees the
- * connection close.
+ * connection close. The attempt's scope (the watchdog fiber, the request scope's finalizer) is acquired
+ * and released around the body's channel (`Channel.acquireUseRelease`), not through
+ * `Stream.unwrapScoped`, whose `concatMap` every read would pass through.
  */
 const openAttempt = (
   client: HttpClient.HttpClient,
@@ -228,10 +286,34 @@ const openAttempt = (
   idleLimit: Duration.Duration,
   attempt: Attempt
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+  Stream.fromChannel(Channel.acquireUseRelease(
+    Scope.make(),
+    (scope) => Channel.unwrap(Scope.extend(openAttemptIn(client, request, timeout, idleLimit, attempt), scope)),
+    (scope, exit) => Scope.close(scope, exit)
+  ))
+
+const openAttemptIn = (
+  client: HttpClient.HttpClient,
+  request: Parameters<HttpClient.HttpClient["execute"]>[0],
+  timeout: Duration.Duration,
+  idleLimit: Duration.Duration,
+  attempt: Attempt
+) =>
+  Effect.gen(function*() {
     const requestScope = yield* Scope.make()
     const abort = Scope.close(requestScope, Exit.void)
-    yield* Effect.addFinalizer(() => abort)
+    const idle: IdleWatch = {
+      limit: idleLimit,
+      clock: yield* Effect.clock,
+      abort,
+      waiting: false,
+      waitingSince: 0,
+      timedOut: false,
+      bodyEnded: false
+    }
+    // A body read to its end needs no abort (an abort costs a DOMException): its scope is left to the
+    // garbage collector, as in `executeWithin`.
+    yield* Effect.addFinalizer(() => Effect.suspend(() => idle.bodyEnded ? Effect.void : abort))
     const response = yield* HttpClient.withScope(client).execute(request).pipe(
       Effect.provideService(Scope.Scope, requestScope),
       (effect) => withCall(effect, attempt.call),
@@ -244,16 +326,9 @@ const openAttempt = (
     if (response.status < 200 || response.status >= 300) return yield* failWithStatus(response)
     const contentType = response.headers["content-type"] ?? ""
     if (!contentType.includes("text/event-stream")) return yield* jsonInsteadOfStream(response)
-    const idle: IdleWatch = {
-      limit: idleLimit,
-      clock: yield* Effect.clock,
-      waiting: false,
-      waitingSince: 0,
-      timedOut: false
-    }
     yield* Effect.forkScoped(watchIdle(idle, abort))
-    return decodeEvents(response, attempt, idle)
-  }))
+    return Stream.toChannel(decodeEvents(response, attempt, idle))
+  })
 
 /**
  * Retries a stream while no content has reached the consumer: each attempt holds back its chunks
@@ -266,8 +341,17 @@ const retryUntilContent = (
   policy: Retry.Policy,
   call: Call | undefined
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
-  Stream.unwrap(Effect.map(Schedule.driver(Retry.toSchedule(policy)), (driver) => {
+  Stream.suspend(() => {
     let attempts = 0
+    // The schedule's driver is made on the first failure, not for every stream (most never fail).
+    let driver: Schedule.ScheduleDriver<unknown, Errors.StreamError, never> | undefined
+    const getDriver = Effect.suspend(() =>
+      driver === undefined
+        ? Effect.tap(Schedule.driver(Retry.toSchedule(policy)), (made) => {
+          driver = made
+        })
+        : Effect.succeed(driver)
+    )
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
         attempts++
@@ -279,43 +363,65 @@ const retryUntilContent = (
             if (call !== undefined) call.emitted(attempt.held, false)
             return Stream.concat(Stream.fromIterable(attempt.held), failed)
           })
-          return Stream.unwrap(
-            Effect.match(withCall(driver.next(error), call), { onFailure: () => giveUp, onSuccess: next })
+          return unwrap(
+            Effect.flatMap(
+              getDriver,
+              (d) => Effect.match(withCall(d.next(error), call), { onFailure: () => giveUp, onSuccess: next })
+            )
           )
         })
       })
     return next()
-  }))
+  })
 
-/** `Chat.stream`. */
-export const stream = (
+/** `Chat.stream`: with `options.config`, the stream needs no `OpenRouterConfig` (no context lookup). */
+export function stream(
+  request: S.ChatRequest,
+  options: CallOptions & { readonly config: OpenRouterConfigService }
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient>
+export function stream(
   request: S.ChatRequest,
   options?: CallOptions
-): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> =>
-  Stream.unwrap(
-    Effect.flatMap(OpenRouterConfig, (config) => {
-      const body = readBody(request)
-      const prepared = prepare(config, body, options, "stream")
-      // Telemetry reads the body as read once, never the caller's object (which may throw when read).
-      return Effect.flatMap(traceStream(config, traceable(body)), (call) => {
-        const chunks = Effect.gen(function*() {
-          if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
-          const client = redactingClient(yield* HttpClient.HttpClient)
-          const prep = prepared.right
-          const open = (attempt: Attempt) => openAttempt(client, prep.request, prep.timeout, prep.idleTimeout, attempt)
-          const policy = prep.retry
-          if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
-          return retryUntilContent(open, policy, call)
-        })
-        if (call === undefined) return chunks
-        // The call's span ends with the stream (however it ends), or at once if the stream never starts.
-        return chunks.pipe(
-          Effect.map(Stream.ensuringWith((exit) => endStream(call, exit))),
-          Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : endStream(call, exit))
-        )
-      })
-    })
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig>
+export function stream(
+  request: S.ChatRequest,
+  options?: CallOptions
+): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> {
+  const perCall = callConfig(options)
+  if (perCall instanceof Errors.InvalidRequestError) return Stream.fail(perCall)
+  return unwrap(
+    perCall === undefined
+      ? Effect.flatMap(OpenRouterConfig, (config) => streamWith(config, request, options))
+      : streamWith(perCall, request, options)
   )
+}
+
+const streamWith = (
+  config: OpenRouterConfigService,
+  request: S.ChatRequest,
+  options: CallOptions | undefined
+): Effect.Effect<Stream.Stream<S.ChatStreamChunk, Errors.StreamError>, Errors.StreamError, HttpClient.HttpClient> => {
+  const body = readBody(request)
+  const prepared = prepare(config, body, options, "stream")
+  // Telemetry reads the body as read once, never the caller's object (which may throw when read).
+  return Effect.flatMap(traceStream(config, traceable(body)), (call) => {
+    const chunks = Effect.gen(function*() {
+      if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
+      const client = redactingClient(yield* HttpClient.HttpClient)
+      const prep = prepared.right
+      const open = (attempt: Attempt) => openAttempt(client, prep.request, prep.timeout, prep.idleTimeout, attempt)
+      const policy = prep.retry
+      if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
+      return retryUntilContent(open, policy, call)
+    })
+    if (call === undefined) return chunks
+    // The call's span ends with the stream (however it ends), or at once if the stream never starts.
+    return chunks.pipe(
+      Effect.map(Stream.ensuringWith((exit) => endStream(call, exit))),
+      Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : endStream(call, exit))
+    )
+  })
+}
 
 /** `Chat.collect`: the fold of `./collect.ts` over a chunk stream. */
 export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>

@@ -4,12 +4,22 @@
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import type { HttpClient } from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import { expect, it } from "@effect/vitest"
 import { ConsoleMetricExporter, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import { BatchSpanProcessor, ConsoleSpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
-import { Chat, type Errors, Generation, OpenRouterConfig, Retry, type Telemetry, Testing } from "../../src/index.js"
+import {
+  Chat,
+  Client,
+  type Errors,
+  Generation,
+  OpenRouterConfig,
+  Retry,
+  type Schema,
+  type Telemetry,
+  Testing
+} from "../../src/index.js"
 
 export const quickStart = () => {
   const program = Effect.gen(function*() {
@@ -98,7 +108,7 @@ export const generationGet = () =>
     const stats = yield* Generation.get(id, { wait: "10 seconds" })
     return { cost: stats.total_cost, tokens: stats.native_tokens_completion, cancelled: stats.cancelled }
   })
-export const telemetry = (program: Effect.Effect<void, Errors.SendError, HttpClient | OpenRouterConfig>) => {
+export const telemetry = (program: Effect.Effect<void, Errors.SendError, HttpClient.HttpClient | OpenRouterConfig>) => {
   // In production, the OTLP exporters (@opentelemetry/exporter-trace-otlp-http, ...) instead of the console.
   const Otel = NodeSdk.layer(() => ({
     resource: { serviceName: "my-app" },
@@ -112,4 +122,27 @@ export const telemetry = (program: Effect.Effect<void, Errors.SendError, HttpCli
     config,
     options
   ] as const
+}
+
+export const perCallConfig = (
+  request: Chat.ChatRequest,
+  tenant: { id: string; apiKey: Redacted.Redacted<string> }
+) => {
+  const tenants = new Map<string, Client.OpenRouterConfigService>()
+  const configFor = (tenant: { id: string; apiKey: Redacted.Redacted<string> }) => {
+    let config = tenants.get(tenant.id)
+    if (config === undefined) {
+      config = Client.makeConfig({ apiKey: tenant.apiKey, appTitle: "My agent server" })
+      tenants.set(tenant.id, config)
+    }
+    return config
+  }
+
+  // Stream<ChatStreamChunk, StreamError, HttpClient>: no OpenRouterConfig required
+  const tokens = Chat.stream(request, { config: configFor(tenant), idleTimeout: "45 seconds" })
+  const typed: Stream.Stream<Schema.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient> = tokens
+  const sent: Effect.Effect<Schema.ChatResponse, Errors.SendError, HttpClient.HttpClient> = Chat.send(request, {
+    config: configFor(tenant)
+  })
+  return [typed, sent] as const
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Profiles one client on one scale metric: runs scale-worker.mjs under `node --cpu-prof` against
+// the scale emulator and prints where the client's CPU time goes, by package and by function
+// (self time), so a missed target comes with the profile that shows why.
+//
+//   node bench/profile.mjs <client> <metric> ['{"streams": 500, ...}'] [--top 25]
+//   metrics as in scale.mjs: slow, sends, fast, first (parameters default to scale.mjs's full run)
+import { spawn } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const BENCH = Path.dirname(fileURLToPath(import.meta.url))
+const [clientName, metric, params = "{}"] = process.argv.slice(2)
+const topIndex = process.argv.indexOf("--top")
+const TOP = topIndex === -1 ? 25 : Number(process.argv[topIndex + 1])
+const DEFAULTS = {
+  slow: { streams: 500, chunks: 40, intervalMs: 100 },
+  sends: { calls: 5000, warmup: 500, concurrency: 50 },
+  fast: { streams: 500, chunks: 2000 },
+  first: { streams: 200, warmup: 20, delayMs: 20 }
+}
+if (clientName === undefined || DEFAULTS[metric] === undefined) {
+  console.error("usage: node bench/profile.mjs <client> <slow|sends|fast|first> ['{json params}']")
+  process.exit(2)
+}
+
+const emulator = spawn(process.execPath, ["scale-emulator.mjs"], { cwd: BENCH, stdio: ["pipe", "pipe", "inherit"] })
+const url = await new Promise((resolve) => {
+  let buf = ""
+  emulator.stdout.on("data", (d) => {
+    buf += d
+    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))).url)
+  })
+})
+const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cpuprof-"))
+const job = { client: clientName, metric, url, ...DEFAULTS[metric], ...JSON.parse(params) }
+const out = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", "--cpu-prof", "--cpu-prof-dir", dir, "scale-worker.mjs", JSON.stringify(job)],
+    { cwd: BENCH, stdio: ["ignore", "pipe", "inherit"] }
+  )
+  let s = ""
+  child.stdout.on("data", (d) => (s += d))
+  child.on("close", () => resolve(s))
+})
+emulator.kill("SIGTERM")
+console.log(out.trim().split("\n").pop())
+
+const file = Fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))
+const profile = JSON.parse(Fs.readFileSync(Path.join(dir, file), "utf8"))
+const dt = new Map()
+for (let i = 0; i < profile.samples.length; i++) {
+  const id = profile.samples[i]
+  dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+}
+const where = (u) => {
+  if (u === "") return "(native/gc/idle)"
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)
+  if (m) return m[1]
+  if (u.includes("/dist/")) return "effect-openrouter (dist)"
+  if (u.startsWith("node:")) return "node core"
+  return Path.basename(u)
+}
+const byPkg = new Map()
+const byFn = new Map()
+let total = 0
+for (const node of profile.nodes) {
+  const t = dt.get(node.id) ?? 0
+  const f = node.callFrame
+  if (f.functionName === "(idle)" || f.functionName === "(program)") continue
+  total += t
+  const pkg = f.functionName === "(garbage collector)" ? "(gc)" : where(f.url)
+  byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + t)
+  const key = `${f.functionName || "(anonymous)"} ${where(f.url)}:${f.lineNumber + 1}`
+  byFn.set(key, (byFn.get(key) ?? 0) + t)
+}
+const show = (m, n) =>
+  [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) =>
+    `  ${(t / 1000).toFixed(0).padStart(7)} ms ${((100 * t) / total).toFixed(1).padStart(5)} %  ${k}`
+  ).join("\n")
+console.log(`busy ${(total / 1000).toFixed(0)} ms (idle excluded); by package (self time):\n${show(byPkg, 12)}`)
+console.log(`by function (self time):\n${show(byFn, TOP)}`)
+console.log(`profile: ${Path.join(dir, file)}`)
+
+// --callers NAME: who calls the functions named NAME (self time by caller chain, 6 frames up)
+const callersIndex = process.argv.indexOf("--callers")
+if (callersIndex !== -1) {
+  const name = process.argv[callersIndex + 1]
+  const parent = new Map()
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node)
+  const chains = new Map()
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== name) continue
+    const t = dt.get(node.id) ?? 0
+    const frames = []
+    for (let p = parent.get(node.id); p !== undefined && frames.length < 6; p = parent.get(p.id)) {
+      frames.push(`${p.callFrame.functionName || "(anon)"}@${where(p.callFrame.url)}:${p.callFrame.lineNumber + 1}`)
+    }
+    const key = frames.join(" < ")
+    chains.set(key, (chains.get(key) ?? 0) + t)
+  }
+  console.log(`callers of ${name}:\n${show(chains, 8)}`)
+}
