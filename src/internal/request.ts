@@ -4,10 +4,12 @@
  */
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import type { CallOptions, OpenRouterConfigService } from "../Client.js"
+import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
@@ -147,6 +149,20 @@ export const callConfig = (
     return invalid([{ path: "config", message: "expected a configuration (Client.makeConfig)" }])
   }
   return config as OpenRouterConfigService
+}
+
+/**
+ * Runs `use` with the call's configuration: `options.config` when the call carries one (no context
+ * lookup, nothing per chunk), else `OpenRouterConfig` from the context. An unreadable `options.config`
+ * fails with {@link Errors.InvalidRequestError}.
+ */
+export const withCallConfig = <A, E, R>(
+  options: unknown,
+  use: (config: OpenRouterConfigService) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | Errors.InvalidRequestError, R | OpenRouterConfig> => {
+  const perCall = callConfig(options)
+  if (perCall instanceof Errors.InvalidRequestError) return Effect.fail(perCall)
+  return perCall === undefined ? Effect.flatMap(OpenRouterConfig, use) : use(perCall)
 }
 
 interface CallSettings {

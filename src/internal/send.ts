@@ -10,7 +10,7 @@ import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import type * as S from "../Schema.js"
 import { redactingClient } from "./platformSpan.js"
-import { callConfig, prepare, readBody, traceable } from "./request.js"
+import { prepare, readBody, traceable, withCallConfig } from "./request.js"
 import { readCompletion } from "./response.js"
 import { traceSend } from "./telemetry.js"
 import { executeWithin } from "./timeout.js"
@@ -28,11 +28,7 @@ export function send(
   request: S.ChatRequest,
   options?: CallOptions
 ): Effect.Effect<S.ChatResponse, Errors.SendError, HttpClient.HttpClient | OpenRouterConfig> {
-  const perCall = callConfig(options)
-  if (perCall instanceof Errors.InvalidRequestError) return Effect.fail(perCall)
-  return perCall === undefined
-    ? Effect.flatMap(OpenRouterConfig, (config) => sendWith(config, request, options))
-    : sendWith(perCall, request, options)
+  return withCallConfig(options, (config) => sendWith(config, request, options))
 }
 
 const sendWith = (

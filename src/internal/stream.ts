@@ -25,7 +25,7 @@ import { Collector } from "./collect.js"
 import { hasContent } from "./content.js"
 import { errorMember, NotJson, parseJson } from "./json.js"
 import { redactingClient } from "./platformSpan.js"
-import { callConfig, prepare, readBody, traceable } from "./request.js"
+import { prepare, readBody, traceable, withCallConfig } from "./request.js"
 import {
   connectionError,
   decodeError,
@@ -387,13 +387,7 @@ export function stream(
   request: S.ChatRequest,
   options?: CallOptions
 ): Stream.Stream<S.ChatStreamChunk, Errors.StreamError, HttpClient.HttpClient | OpenRouterConfig> {
-  const perCall = callConfig(options)
-  if (perCall instanceof Errors.InvalidRequestError) return Stream.fail(perCall)
-  return unwrap(
-    perCall === undefined
-      ? Effect.flatMap(OpenRouterConfig, (config) => streamWith(config, request, options))
-      : streamWith(perCall, request, options)
-  )
+  return unwrap(withCallConfig(options, (config) => streamWith(config, request, options)))
 }
 
 const streamWith = (
