@@ -162,7 +162,8 @@ export const withCallConfig = <A, E, R>(
 ): Effect.Effect<A, E | Errors.InvalidRequestError, R | OpenRouterConfig> => {
   const perCall = callConfig(options)
   if (perCall instanceof Errors.InvalidRequestError) return Effect.fail(perCall)
-  return perCall === undefined ? Effect.flatMap(OpenRouterConfig, use) : use(perCall)
+  // Lazily in both cases: the request is read when the effect runs, on every run.
+  return perCall === undefined ? Effect.flatMap(OpenRouterConfig, use) : Effect.suspend(() => use(perCall))
 }
 
 interface CallSettings {
