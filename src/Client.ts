@@ -3,6 +3,23 @@
  * and the defaults (timeouts, retry) that every call reads from the context; its layers, and the
  * `Config` they read from the environment.
  *
+ * @example
+ * ```ts
+ * import * as assert from "node:assert"
+ * import { Effect, Redacted } from "effect"
+ * import { OpenRouterConfig } from "effect-openrouter"
+ *
+ * // explicit options
+ * const Live = OpenRouterConfig.layer({ apiKey: Redacted.make("sk-or-..."), appTitle: "My app" })
+ * // or from the environment (OPENROUTER_API_KEY, ...), with defaults for what it does not set:
+ * export const FromEnv = OpenRouterConfig.layerConfig({ timeout: "2 minutes" })
+ *
+ * Effect.runPromise(Effect.provide(OpenRouterConfig, Live)).then((config) => {
+ *   assert.strictEqual(config.completionsUrl, "https://openrouter.ai/api/v1/chat/completions")
+ *   assert.strictEqual(config.headers["x-openrouter-title"], "My app")
+ * })
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Config from "effect/Config"

@@ -66,6 +66,29 @@ describe.each(httpClients)("Generation.get over %s", (_name, http) => {
         })
     ))
 
+  it.scopedLive("returns the stats of a stream written as one large piece (only its head and tail are read)", () => {
+    const lazy = Testing.stream({
+      deltas: Array.from({ length: 3000 }, (_, i) => `word${i} `),
+      usage: { prompt_tokens: 5, completion_tokens: 3000 }
+    })
+    const encoder = new TextEncoder()
+    const pieces = [...lazy.body].filter((p): p is string | Uint8Array =>
+      typeof p === "string" || p instanceof Uint8Array
+    )
+    const whole = encoder.encode(pieces.map((p) => typeof p === "string" ? p : new TextDecoder().decode(p)).join(""))
+    expect(whole.length).toBeGreaterThan(64 * 1024)
+    return withServer(http, { ...lazy, body: [whole] }, () =>
+      Effect.gen(function*() {
+        const response = yield* Chat.collect(Chat.stream(request))
+        const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
+        expect(stats.id).toBe(response.id)
+        expect(stats.streamed).toBe(true)
+        expect(stats.finish_reason).toBe("stop")
+        expect(stats.tokens_completion).toBe(3000)
+        expect(stats.total_cost).toBe(response.usage!.cost)
+      }))
+  })
+
   it.scopedLive("marks a stream the consumer stopped early as cancelled", () =>
     withServer(
       http,

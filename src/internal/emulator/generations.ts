@@ -43,13 +43,31 @@ class Capture {
   private tailBytes = 0
   dropped = false
 
-  add(piece: Piece): void {
-    const n = size(piece)
+  add(whole: Piece): void {
+    let piece = whole
+    let n = size(piece)
     if (n === 0) return
     if (this.headBytes < HEAD) {
-      this.head.push(piece)
-      this.headBytes += n
-      return
+      const room = HEAD - this.headBytes
+      if (n <= room) {
+        this.head.push(piece)
+        this.headBytes += n
+        return
+      }
+      // A write larger than the head's room (a whole pre-rendered body, say) is cut: the head keeps
+      // its start, the tail its end; the summary never parses more than HEAD + TAIL bytes.
+      this.head.push(piece.slice(0, room))
+      this.headBytes = HEAD
+      piece = piece.slice(n - room > TAIL ? n - TAIL : room)
+      if (n - room > TAIL) this.dropped = true
+      n = size(piece)
+    } else if (n > TAIL) {
+      piece = piece.slice(n - TAIL)
+      n = TAIL
+      this.dropped = true
+      this.tail = []
+      this.tailStart = 0
+      this.tailBytes = 0
     }
     this.tail.push(piece)
     this.tailBytes += n
