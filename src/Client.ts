@@ -5,7 +5,6 @@
  *
  * @example
  * ```ts
- * import * as assert from "node:assert"
  * import { Effect, Redacted } from "effect"
  * import { OpenRouterConfig } from "effect-openrouter"
  *
