@@ -5,6 +5,7 @@
 // completion's content too, so a client cannot look fast by skipping work.
 import * as Http from "node:http"
 import { performance } from "node:perf_hooks"
+import { describe } from "./describe-error.mjs"
 import { COMPLETION_CONTENT, expectedStream } from "./payload.mjs"
 
 const job = JSON.parse(process.argv[2] ?? "{}")
@@ -42,18 +43,6 @@ const serverCpuMs = () =>
       })
     }).on("error", reject)
   })
-
-const describe = (e) => {
-  const parts = []
-  const next = (c) => {
-    const cause = c[Symbol.for("effect/Runtime/FiberFailure/Cause")]
-    return cause?.error ?? cause?.defect ?? c.cause
-  }
-  for (let c = e, depth = 0; c !== undefined && c !== null && depth < 5; c = next(c), depth++) {
-    parts.push((c instanceof Error ? `${c.name}: ${c.message}` : String(c)).split("\n")[0])
-  }
-  return parts.join(" <- ").slice(0, 500)
-}
 
 let client
 try {

@@ -5,6 +5,7 @@
 // Every call is checked (content of the completion; count and length of the streamed deltas), so
 // a client cannot look fast by skipping work; a mismatch fails the job.
 import { performance } from "node:perf_hooks"
+import { describe } from "./describe-error.mjs"
 import { COMPLETION_CONTENT, expectedStream } from "./payload.mjs"
 
 const job = JSON.parse(process.argv[2] ?? "{}")
@@ -28,19 +29,6 @@ const scenario = (chunks, writeSize) => {
   const s = job.scenarios?.[`${chunks}/${writeSize}`]
   if (s === undefined) throw new Error(`the emulator serves no scenario ${chunks}/${writeSize}`)
   return s
-}
-
-const describe = (e) => {
-  const parts = []
-  const next = (c) => {
-    // An Effect FiberFailure keeps its Cause under a symbol: follow it to the error.
-    const cause = c[Symbol.for("effect/Runtime/FiberFailure/Cause")]
-    return cause?.error ?? cause?.defect ?? c.cause
-  }
-  for (let c = e, depth = 0; c !== undefined && c !== null && depth < 5; c = next(c), depth++) {
-    parts.push((c instanceof Error ? `${c.name}: ${c.message}` : String(c)).split("\n")[0])
-  }
-  return parts.join(" <- ").slice(0, 500)
 }
 
 let client
