@@ -189,7 +189,11 @@ export const pathIssues = (issue: ParseResult.ParseIssue): ReadonlyArray<PathIss
     const first = group[0]!
     const sameValue = group.every((leaf) => "expected" in leaf && "expected" in first && leaf.actual === first.actual)
     const message = sameValue && "expected" in first
-      ? render({ path: first.path, expected: group.flatMap((leaf) => "expected" in leaf ? leaf.expected : []), actual: first.actual })
+      ? render({
+        path: first.path,
+        expected: group.flatMap((leaf) => "expected" in leaf ? leaf.expected : []),
+        actual: first.actual
+      })
       : [...new Set(group.map(render))].join("; ")
     return { path: paths.get(key)!, message }
   })
