@@ -8,7 +8,6 @@
  * kind and failed inside (a range, a missing field of the struct the value's `role` chose), only
  * what that member found is reported. Issues left at one path are then merged into one.
  */
-import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as AST from "effect/SchemaAST"
@@ -69,11 +68,16 @@ const describe = (ast: AST.AST): ReadonlyArray<string> => {
 const literal = (value: string | number | boolean | bigint): string =>
   typeof value === "bigint" ? `${value}n` : JSON.stringify(value)
 
-/** The value as shown in a message: bounded, since a request part may be large. */
+/** The value as shown in a message (as JSON: requests are plain JSON values), bounded. */
 const shown = (actual: unknown): string => {
-  const text = typeof actual === "string"
-    ? JSON.stringify(actual.length > 80 ? `${actual.slice(0, 80)}…` : actual)
-    : Inspectable.formatUnknown(actual)
+  let text: string
+  try {
+    text = typeof actual === "string"
+      ? JSON.stringify(actual.length > 80 ? `${actual.slice(0, 80)}…` : actual)
+      : JSON.stringify(actual) ?? String(actual)
+  } catch {
+    text = Array.isArray(actual) ? "an array" : typeof actual
+  }
   return text.length > 160 ? `${text.slice(0, 160)}…` : text
 }
 
