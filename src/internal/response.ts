@@ -91,6 +91,9 @@ export const parseRetryAfter = (
   return parseRateLimitReset(headers["x-ratelimit-reset"] ?? headerIn(bodyHeaders, "x-ratelimit-reset"), now)
 }
 
+/** The `headers` record an error body's `metadata` may carry (the upstream's rate-limit headers). */
+const metadataHeaders = (metadata: unknown): unknown => isRecord(metadata) ? metadata.headers : undefined
+
 /** A header of the `metadata.headers` record of an error body, by case-insensitive name. */
 const headerIn = (record: unknown, name: string): unknown => {
   if (!isRecord(record)) return undefined
@@ -152,7 +155,7 @@ export const statusError = (
       headers,
       generationId: headers["x-generation-id"],
       ...providerDetails(error?.metadata),
-      retryAfter: parseRetryAfter(headers, now, isRecord(error?.metadata) ? error.metadata.headers : undefined),
+      retryAfter: parseRetryAfter(headers, now, metadataHeaders(error?.metadata)),
       // A JSON body larger than the bound is kept as a bounded excerpt of its text.
       body: json === undefined || text.length > RAW_BODY_LIMIT ? excerpt(text, RAW_BODY_LIMIT) : json
     }
