@@ -6,7 +6,8 @@
  * - envelope fields (`id`, `model`, `created`, `provider`, `system_fingerprint`, `service_tier`,
  *   `citations`, any other): the first non-empty value (a placeholder first chunk with `id: ""`,
  *   `model: ""`, `created: 0` hides nothing), else the first value sent (`null` stays `null`);
- *   `usage`: the last non-null value; `object` becomes `"chat.completion"`;
+ *   `usage`: the last non-null value; `object` becomes `"chat.completion"`; `invalidFields` (the
+ *   fields decoding took out for their unexpected type) concatenated, a delta's path as the message's;
  * - delta fields, known or not: strings concatenated (`content`, `reasoning`, `refusal`,
  *   `reasoning_content`, ...), arrays concatenated (`images`, `annotations`), other values the last
  *   one sent; a field only ever sent as `null` stays `null`; `role`: the first;
@@ -148,6 +149,9 @@ export class Collector {
         case "usage":
           keepLast(this.top, key, c[key])
           break
+        case "invalidFields":
+          this.addInvalid(c[key])
+          break
         case "created":
           keepFirst(this.top, key, c[key], emptyCreated)
           break
@@ -159,6 +163,20 @@ export class Collector {
     if (!Array.isArray(choices)) return
     for (const raw of choices) {
       if (isRecord(raw)) this.addChoice(raw)
+    }
+  }
+
+  // A chunk's path `choices.N.delta.x` is `choices.N.message.x` in the response.
+  private addInvalid(fields: unknown): void {
+    if (!Array.isArray(fields)) return
+    const all = (this.top.invalidFields ??= []) as Array<unknown>
+    for (const field of fields) {
+      const path = isRecord(field) && Array.isArray(field.path) ? field.path : undefined
+      all.push(
+        path !== undefined && path[0] === "choices" && path[2] === "delta"
+          ? { ...field, path: ["choices", path[1], "message", ...path.slice(3)] }
+          : field
+      )
     }
   }
 
