@@ -273,13 +273,17 @@ describe("Chat.collect envelope", () => {
     ))))
 })
 
+/** `Chat.collect` of one chunk per delta, all of choice 0. */
+const collectDeltas = (deltas: ReadonlyArray<object>) =>
+  Chat.collect(Stream.fromIterable(deltas.map((delta) => ({
+    id: "g",
+    object: "chat.completion.chunk",
+    choices: [{ index: 0, delta }]
+  })) as unknown as ReadonlyArray<S.ChatStreamChunk>))
+
 describe("Chat.collect tool-call fragments", () => {
   const fold = (deltas: ReadonlyArray<ReadonlyArray<object>>) =>
-    Chat.collect(Stream.fromIterable(deltas.map((tool_calls) => ({
-      id: "g",
-      object: "chat.completion.chunk",
-      choices: [{ index: 0, delta: { tool_calls } }]
-    })) as unknown as ReadonlyArray<S.ChatStreamChunk>)).pipe(
+    collectDeltas(deltas.map((tool_calls) => ({ tool_calls }))).pipe(
       Effect.map((response) =>
         (response.choices[0]!.message!.tool_calls ?? []).map((call) => [
           call.index,
@@ -366,11 +370,7 @@ describe("Chat.collect tool-call fragments", () => {
 
 describe("Chat.collect reasoning_details", () => {
   const fold = (fragments: ReadonlyArray<object>) =>
-    Chat.collect(Stream.fromIterable(fragments.map((detail) => ({
-      id: "g",
-      object: "chat.completion.chunk",
-      choices: [{ index: 0, delta: { reasoning_details: [detail] } }]
-    })) as unknown as ReadonlyArray<S.ChatStreamChunk>)).pipe(
+    collectDeltas(fragments.map((detail) => ({ reasoning_details: [detail] }))).pipe(
       Effect.map((response) => response.choices[0]!.message!.reasoning_details)
     )
   const format = "anthropic-claude-v1"

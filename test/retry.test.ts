@@ -28,6 +28,20 @@ const settle = Effect.yieldNow().pipe(Effect.repeatN(20))
 
 const noJitter = Retry.make({ jitter: 0 })
 
+/** Sends, and checks that the retry goes out exactly `millis` after the first attempt, not a millisecond sooner. */
+const retriesAfter = (millis: number) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Chat.send(request))
+    yield* settle
+    yield* TestClock.adjust(Duration.millis(millis - 1))
+    yield* settle
+    expect(yield* requestCount).toBe(1)
+    yield* TestClock.adjust("1 millis")
+    yield* settle
+    expect(yield* requestCount).toBe(2)
+    yield* Fiber.join(fiber)
+  })
+
 describe("Retry policy (TestClock, swapped HttpClient)", () => {
   it("has the documented defaults", () => {
     const p = Retry.defaultPolicy
@@ -103,17 +117,7 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
     ] as const
   ) {
     it.effect(`waits the server's ${label}`, () =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.fork(Chat.send(request))
-        yield* settle
-        yield* TestClock.adjust(Duration.millis(millis - 1))
-        yield* settle
-        expect(yield* requestCount).toBe(1)
-        yield* TestClock.adjust("1 millis")
-        yield* settle
-        expect(yield* requestCount).toBe(2)
-        yield* Fiber.join(fiber)
-      }).pipe(Effect.provide(inProcess([reply, Testing.completion()], noJitter))))
+      retriesAfter(millis).pipe(Effect.provide(inProcess([reply, Testing.completion()], noJitter))))
   }
 
   describe("X-RateLimit-Reset when no retry-after-ms / Retry-After was sent", () => {
@@ -136,18 +140,9 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
       ] as const
     ) {
       it.effect(`waits until the reset from ${label}`, () =>
-        Effect.gen(function*() {
-          yield* TestClock.setTime(now)
-          const fiber = yield* Effect.fork(Chat.send(request))
-          yield* settle
-          yield* TestClock.adjust(Duration.millis(millis - 1))
-          yield* settle
-          expect(yield* requestCount).toBe(1)
-          yield* TestClock.adjust("1 millis")
-          yield* settle
-          expect(yield* requestCount).toBe(2)
-          yield* Fiber.join(fiber)
-        }).pipe(Effect.provide(inProcess([reply, Testing.completion()], noJitter))))
+        Effect.zipRight(TestClock.setTime(now), retriesAfter(millis)).pipe(
+          Effect.provide(inProcess([reply, Testing.completion()], noJitter))
+        ))
     }
 
     it.effect("fails at once when the reset is further away than maxRetryAfter", () =>
