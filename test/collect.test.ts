@@ -152,29 +152,33 @@ const fragmentedStream = (body: Json, pieceLength: number, dropToolIndex: boolea
   })
 
 describe("Chat.collect equals Chat.send", () => {
-  it("for generated completions whose stream fragments reasoning (and drops tool-call indexes) as real ones do", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        completion,
-        fc.integer({ min: 1, max: 9 }),
-        fc.boolean(),
-        (body, pieceLength, dropIndex) =>
-          Effect.gen(function*() {
-            const sent = yield* Chat.send(request)
-            const collected = yield* Chat.collect(Chat.stream(request))
-            expect(collected).toEqual(sent)
-            expect(sent).toEqual(body)
-          }).pipe(
-            Effect.provide(Testing.layerWithConfig([
-              Testing.raw({ headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-              Testing.sse(fragmentedStream(body, pieceLength, dropIndex), { done: true })
-            ], { retry: false })),
-            Effect.runPromise
-          )
-      ),
-      { numRuns: 150 }
-    )
-  })
+  it(
+    "for generated completions whose stream fragments reasoning (and drops tool-call indexes) as real ones do",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          completion,
+          fc.integer({ min: 1, max: 9 }),
+          fc.boolean(),
+          (body, pieceLength, dropIndex) =>
+            Effect.gen(function*() {
+              const sent = yield* Chat.send(request)
+              const collected = yield* Chat.collect(Chat.stream(request))
+              expect(collected).toEqual(sent)
+              expect(sent).toEqual(body)
+            }).pipe(
+              Effect.provide(Testing.layerWithConfig([
+                Testing.raw({ headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+                Testing.sse(fragmentedStream(body, pieceLength, dropIndex), { done: true })
+              ], { retry: false })),
+              Effect.runPromise
+            )
+        ),
+        { numRuns: 150 }
+      )
+    },
+    120_000
+  ) // 150 runs take 10 s alone, over 30 s on a busy machine
 
   it("for generated completions rendered both ways by the emulator (in-process)", async () => {
     await fc.assert(
@@ -190,7 +194,7 @@ describe("Chat.collect equals Chat.send", () => {
         )),
       { numRuns: 150 }
     )
-  })
+  }, 120_000) // 150 runs take 10 s alone, over 30 s on a busy machine
 
   describe.each(httpClients)("over %s", (_name, http) => {
     it.scopedLive("for a handful of generated completions over a real socket", () =>
