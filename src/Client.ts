@@ -370,7 +370,8 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
- * (seconds, or an HTTP date relative to `now`).
+ * (seconds, or an HTTP date relative to `now`), then the time until `X-RateLimit-Reset` (epoch
+ * milliseconds; a reset that has passed gives `undefined`).
  *
  * @deprecated The pipeline reads it for you (every status error carries `retryAfter`); it stays
  * exported only so that code written against 0.1 keeps compiling.

@@ -13,6 +13,7 @@ import * as Redacted from "effect/Redacted"
 import { readFileSync } from "node:fs"
 import { inspect } from "node:util"
 import { Chat, Client, type Errors, OpenRouterConfig, Testing } from "../src/index.js"
+import * as ResponseInternal from "../src/internal/response.js"
 import { version } from "../src/internal/version.js"
 import * as TestServer from "../src/TestServer.js"
 
@@ -315,6 +316,49 @@ describe("parseRetryAfter", () => {
     expect(Duration.toMillis(Client.parseRetryAfter({ "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" }, now)!)).toBe(
       7000
     )
+  })
+  describe("falls back to X-RateLimit-Reset", () => {
+    const ms = (d: Duration.Duration | undefined) => d === undefined ? undefined : Duration.toMillis(d)
+    const cases: ReadonlyArray<
+      readonly [string, Record<string, string>, unknown, number | undefined]
+    > = [
+      ["epoch ms in the header", { "x-ratelimit-reset": String(now + 2500) }, undefined, 2500],
+      ["epoch ms in metadata.headers", {}, { "X-RateLimit-Reset": String(now + 4000) }, 4000],
+      ["a JSON number in metadata.headers", {}, { "x-ratelimit-reset": now + 700 }, 700],
+      ["any case of the body's header name", {}, { "X-RATELIMIT-RESET": String(now + 800) }, 800],
+      ["the header before metadata.headers", { "x-ratelimit-reset": String(now + 1) }, {
+        "X-RateLimit-Reset": String(now + 9)
+      }, 1],
+      [
+        "epoch seconds (a number that cannot be milliseconds)",
+        { "x-ratelimit-reset": String(now / 1000 + 3) },
+        undefined,
+        3000
+      ],
+      ["a fraction of a millisecond rounds up", { "x-ratelimit-reset": String(now + 0.25) }, undefined, 1],
+      ["retry-after-ms first", { "retry-after-ms": "10", "x-ratelimit-reset": String(now + 5000) }, undefined, 10],
+      ["Retry-After first", { "retry-after": "2", "x-ratelimit-reset": String(now + 5000) }, undefined, 2000],
+      [
+        "after a malformed Retry-After",
+        { "retry-after": "soon", "x-ratelimit-reset": String(now + 5000) },
+        undefined,
+        5000
+      ],
+      ["a reset in the past: the policy's backoff", { "x-ratelimit-reset": String(now - 1000) }, undefined, undefined],
+      ["a reset right now: the policy's backoff", { "x-ratelimit-reset": String(now) }, undefined, undefined],
+      ["a past reset in seconds", { "x-ratelimit-reset": String(now / 1000 - 5) }, undefined, undefined],
+      ["a small count (no epoch)", { "x-ratelimit-reset": "60" }, undefined, undefined],
+      ["garbage", { "x-ratelimit-reset": "tomorrow" }, undefined, undefined],
+      ["a negative number", { "x-ratelimit-reset": String(-(now + 5000)) }, undefined, undefined],
+      ["an empty value", { "x-ratelimit-reset": "" }, undefined, undefined],
+      ["Infinity", { "x-ratelimit-reset": "Infinity" }, undefined, undefined],
+      ["a number with a unit", { "x-ratelimit-reset": `${now + 5000}ms` }, undefined, undefined],
+      ["metadata.headers that is not a record", {}, "X-RateLimit-Reset: 1", undefined],
+      ["a non-number in metadata.headers", {}, { "X-RateLimit-Reset": { at: now + 5000 } }, undefined]
+    ]
+    it.each(cases)("%s", (_label, headers, bodyHeaders, expected) => {
+      expect(ms(ResponseInternal.parseRetryAfter(headers, now, bodyHeaders))).toBe(expected)
+    })
   })
   it("ignores a malformed value", () => {
     expect(Client.parseRetryAfter({ "retry-after": "soon" }, now)).toBeUndefined()
