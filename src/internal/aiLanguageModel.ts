@@ -15,6 +15,7 @@ import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
+import { nestsDeeperThan, TOO_DEEP } from "./json.js"
 
 const MODULE = "OpenRouterLanguageModel"
 
@@ -363,6 +364,10 @@ const parseToolParams = (
   args: string
 ): Either.Either<unknown, AiError.MalformedOutput> => {
   if (args.trim() === "") return Either.right({})
+  // @effect/ai decodes the parameters with a Schema walk that recurses once per level.
+  if (nestsDeeperThan(args)) {
+    return Either.left(malformedOutput(method, `The model called tool ${name} with arguments ${TOO_DEEP}`))
+  }
   try {
     return Either.right(Tool.unsafeSecureJsonParse(args))
   } catch (cause) {
@@ -412,9 +417,14 @@ const messageText = (content: S.ChatMessage["content"]): string => {
   return text
 }
 
-/** The parts of a non-streaming response (its first choice). */
+/**
+ * The parts of a non-streaming response (its first choice). For `generateObject` (`json`), an answer
+ * nested deeper than `MAX_DEPTH` fails here: `@effect/ai` decodes the text with a Schema walk that
+ * recurses once per level, and would die of a stack overflow instead of failing.
+ */
 export const responseParts = (
-  response: S.ChatResponse
+  response: S.ChatResponse,
+  json: boolean = false
 ): Either.Either<Array<Response.PartEncoded>, AiError.MalformedOutput> => {
   const parts: Array<Response.PartEncoded> = [responseMetadata(response)]
   const choice = response.choices[0]
@@ -432,6 +442,9 @@ export const responseParts = (
       parts.push({ type: "reasoning", text: reasoning })
     }
     const text = messageText(message.content)
+    if (json && nestsDeeperThan(text)) {
+      return Either.left(malformedOutput("generateObject", `The answer is JSON ${TOO_DEEP}`))
+    }
     const refusal = message.refusal
     if (text.length > 0 || typeof refusal === "string") {
       parts.push(

@@ -108,7 +108,7 @@ export const make = (
             Effect.provide(context),
             Effect.mapError((error) => Internal.toAiError(error, "generateText", url)),
             Effect.flatMap((response) => {
-              const parts = Internal.responseParts(response)
+              const parts = Internal.responseParts(response, providerOptions.responseFormat.type === "json")
               if (Either.isRight(parts)) { for (const part of parts.right) annotatePart(providerOptions.span, part) }
               return parts
             })

@@ -15,6 +15,7 @@
  *
  * No Effect imports: this file is reused as it is by other editions.
  */
+import { MAX_DEPTH, TOO_DEEP } from "./json.js"
 import { force, type PartialField, type PartialPlan, pickArray, pickObject } from "./partialPlan.js"
 
 /** Where the parser is, between two characters. */
@@ -246,9 +247,13 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
     }
   }
 
-  const open = (frame: Frame): void => {
+  const open = (frame: Frame): boolean => {
+    // Past the bound the partial values stop (each snapshot and comparison walks the open path); the
+    // final decode refuses the answer with a typed error.
+    if (stack.length >= MAX_DEPTH) return fail(TOO_DEEP)
     if (frame.kind !== "entry" && stack[stack.length - 1]?.kind !== "entry") dirty = true
     stack.push(frame)
+    return true
   }
 
   const close = (): void => {
@@ -390,10 +395,10 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
             continue
           }
           if (c === 0x7b) {
-            open(objectFrame(slot(), stack.length === 0))
+            if (!open(objectFrame(slot(), stack.length === 0))) return false
             mode = Mode.KeyOrEnd
           } else if (c === 0x5b) {
-            open(arrayFrame(slot()))
+            if (!open(arrayFrame(slot()))) return false
             mode = Mode.ValueOrEnd
           } else if (c === 0x22) {
             mode = Mode.String

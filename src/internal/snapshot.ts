@@ -21,9 +21,10 @@
  *   stack overflows), as is a cycle;
  * - a read that throws (a getter, a `Proxy` trap) is refused with the thrown message.
  */
+import { MAX_DEPTH } from "./json.js"
 
-/** The deepest nesting of objects and arrays a request may have. */
-export const MAX_DEPTH = 128
+/** The deepest nesting of objects and arrays a request may have (the bound model output has too). */
+export { MAX_DEPTH }
 
 /** Why a value was refused, and where. */
 export class Unrepresentable {
