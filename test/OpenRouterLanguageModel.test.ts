@@ -367,6 +367,30 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
         }).pipe(Effect.provide(handlers))
     ))
 
+  it.scopedLive("a tool with no result Schema (void) goes back as the tool message \"null\", and the next turn is answered", () => {
+    const Ping = Tool.make("ping", { description: "Returns nothing", parameters: {} })
+    const PingTools = Toolkit.make(Ping)
+    return withModel(
+      http,
+      [
+        Testing.completion({ toolCalls: [{ id: "call_p", name: "ping", arguments: {} }] }),
+        Testing.completion({ content: "Pinged" })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          const turn1 = yield* LanguageModel.generateText({ prompt: "Ping", toolkit: PingTools })
+          expect(turn1.toolResults[0]!.result).toBeUndefined()
+          const turn2 = yield* LanguageModel.generateText({
+            prompt: Prompt.merge(Prompt.make("Ping"), Prompt.fromResponseParts(turn1.content)),
+            toolkit: PingTools
+          })
+          expect(turn2.text).toBe("Pinged")
+          const [, second] = yield* bodies(server)
+          expect(second.messages.at(-1)).toEqual({ role: "tool", tool_call_id: "call_p", content: "null" })
+        }).pipe(Effect.provide(PingTools.toLayer({ ping: () => Effect.void })))
+    )
+  })
+
   it.scopedLive("generateObject: response_format json_schema, strict when the schema allows it", () => {
     const Event = Schema.Struct({ title: Schema.String, year: Schema.Number })
     const Loose = Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) })

@@ -16,6 +16,7 @@ import * as Option from "effect/Option"
 import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import { nestsDeeperThan, TOO_DEEP } from "./json.js"
+import { resultContent } from "./toolCalls.js"
 
 const MODULE = "OpenRouterLanguageModel"
 
@@ -96,8 +97,6 @@ const filePart = (part: Prompt.FilePart, index: number): Either.Either<Loose, Ai
 const textContent = (text: string, options: PartOptions | undefined): string | ReadonlyArray<Loose> =>
   options?.cacheControl === undefined ? text : [{ type: "text", text, cache_control: options.cacheControl }]
 
-const toolResultContent = (result: unknown): string => typeof result === "string" ? result : JSON.stringify(result)
-
 /**
  * The prompt as chat messages. Reasoning parts go back as `reasoning_details` when they carry the
  * details they came with (unchanged), else as `reasoning` text.
@@ -176,7 +175,10 @@ export const prepareMessages = (prompt: Prompt.Prompt): Either.Either<Array<Loos
       }
       case "tool": {
         for (const part of message.content) {
-          messages.push({ role: "tool", tool_call_id: part.id, content: toolResultContent(part.result) })
+          // Always a string: a void result (a tool with no success Schema) goes as "null", as ToolLoop sends it.
+          const content = resultContent(part.result)
+          if (!content.ok) return Either.left(malformedInput(`The result of tool call ${part.id}: ${content.message}`))
+          messages.push({ role: "tool", tool_call_id: part.id, content: content.value })
         }
         break
       }

@@ -3,10 +3,13 @@
  * feed it text as it comes, and at any point read the partial value parsed so far.
  *
  * Rules of the partial value, so that every partial value is consistent with the final one:
- * - a string being read shows the characters read so far (a prefix of the final string);
+ * - a string being read shows the characters read so far (a prefix of the final string), less a
+ *   trailing high surrogate whose low half has not arrived yet;
  * - a number, `true`, `false` or `null` shows only once it is complete (`12` could still become `123`);
  * - an object shows a key once its value has started (a string, an object or an array) or is complete;
  * - an array shows its elements in the same way.
+ *
+ * - objects and arrays nest at most `MAX_DEPTH` levels: one more and the input is refused.
  *
  * Cost: every character is examined once (runs of plain string characters are copied with one
  * `slice`), so parsing is linear in the size of the input however it is split. A snapshot copies
@@ -134,6 +137,16 @@ const ESCAPES: Record<string, string> = {
   n: "\n",
   r: "\r",
   t: "\t"
+}
+
+/**
+ * A string being read, without a trailing high surrogate: the low half of the pair (`\ud83d` then
+ * `\ude00`, split across chunks) may still come, and a UI printing the lone half would show a
+ * replacement character. A string that ends with a lone high surrogate keeps it once complete.
+ */
+const withoutOpenPair = (text: string): string => {
+  const last = text.charCodeAt(text.length - 1)
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text
 }
 
 /** Sets a key as an own property, `__proto__` included (an assignment would set the prototype). */
@@ -462,7 +475,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
     dirty = false
     if (hasRoot) return root
     let has = mode === Mode.String && showsPending()
-    let inner: unknown = has ? text : undefined
+    let inner: unknown = has ? withoutOpenPair(text) : undefined
     for (let k = stack.length - 1; k >= 0; k--) {
       const frame = stack[k]!
       switch (frame.kind) {
