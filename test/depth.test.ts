@@ -49,7 +49,7 @@ const piecesOf = (text: string): Array<string> => {
 }
 
 /** Runs an effect and returns its exit: a defect shows as a failed exit with a `Die` cause. */
-const exitOf = <A, E>(effect: Effect.Effect<A, E>) => Effect.exit(effect)
+const exitOf = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.exit(effect)
 
 const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   if (Exit.isSuccess(exit)) throw new Error("expected a failure, got a success")
@@ -218,6 +218,7 @@ describe("OpenRouterLanguageModel", () => {
       Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o-mini" })),
       Effect.provide(Testing.layerWithConfig(script, { retry: false }))
     )
+  const NodeObject = Schema.Struct({ child: Schema.NullOr(Node) })
   const calls = (levels: number) => [{ id: "call_1", name: "nest", arguments: nested(levels) }]
 
   for (const levels of ACCEPTED) {
@@ -234,7 +235,7 @@ describe("OpenRouterLanguageModel", () => {
 
     it.effect(`generateObject decodes an answer ${levels} levels deep`, () =>
       Effect.gen(function*() {
-        const response = yield* AiLanguageModel.generateObject({ prompt: "Nest", schema: Node })
+        const response = yield* AiLanguageModel.generateObject({ prompt: "Nest", schema: NodeObject })
         expect(depthOf(response.value)).toBe(levels)
       }).pipe(provide(Testing.completion({ content: nested(levels) }))))
   }
@@ -252,7 +253,7 @@ describe("OpenRouterLanguageModel", () => {
 
     it.effect(`generateObject with an answer ${levels} levels deep is MalformedOutput, not a defect`, () =>
       Effect.gen(function*() {
-        const error = failureOf(yield* exitOf(AiLanguageModel.generateObject({ prompt: "Nest", schema: Node })))
+        const error = failureOf(yield* exitOf(AiLanguageModel.generateObject({ prompt: "Nest", schema: NodeObject })))
         expect(error._tag).toBe("MalformedOutput")
         expect(error.message).toContain(`nested deeper than ${MAX_DEPTH} levels`)
       }).pipe(provide(Testing.completion({ content: nested(levels) }))))
