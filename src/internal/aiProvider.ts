@@ -17,6 +17,7 @@ import * as Chat from "../Chat.js"
 import { OpenRouterConfig } from "../Client.js"
 import type { Config, Requirements } from "../OpenRouterLanguageModel.js"
 import * as Internal from "./aiLanguageModel.js"
+import { setAttribute } from "./telemetry.js"
 
 const annotateRequest = (span: Span, request: Record<string, unknown>): void => {
   addGenAIAnnotations(span, {
@@ -39,6 +40,8 @@ const annotatePart = (span: Span, part: Response.StreamPartEncoded | Response.Pa
       response: { finishReasons: [part.reason] },
       usage: { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens }
     })
+    // @effect/ai's list reaches an OpenTelemetry span as JSON text; set it again as an array
+    setAttribute(span, "gen_ai.response.finish_reasons", [part.reason])
   }
 }
 

@@ -297,7 +297,7 @@ export class Call {
 
   open(span: Tracer.Span): void {
     this.span = span
-    this.set = (key, value) => span.attribute(key, value)
+    this.set = (key, value) => setAttribute(span, key, value)
     calls.set(span, this)
     requestAttributes(this.request, this.stream, this.set)
     if (this.settings.server !== undefined) {
@@ -382,6 +382,39 @@ export class Call {
 }
 
 const ignore = (): void => {}
+
+// ---------------------------------------------------------------------------------------------
+// List attributes
+
+// `@effect/opentelemetry`'s span (its `OtelSpan`) is marked with this symbol and holds the
+// OpenTelemetry span as `span`; its `attribute` hands any non-scalar value to the SDK as JSON text
+// (0.64), while the GenAI conventions type list attributes as string arrays.
+const OtelSpanTypeId = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan")
+
+interface OtelApiSpan {
+  readonly setAttribute: (key: string, value: ReadonlyArray<string>) => unknown
+}
+
+const otelSpanOf = (span: Tracer.Span): OtelApiSpan | undefined => {
+  if (!(OtelSpanTypeId in span)) return undefined
+  const inner = (span as { readonly span?: unknown }).span
+  return typeof inner === "object" && inner !== null &&
+      typeof (inner as { readonly setAttribute?: unknown }).setAttribute === "function"
+    ? inner as OtelApiSpan
+    : undefined
+}
+
+/**
+ * Sets a span attribute. A list of strings reaches an OpenTelemetry span underneath as an array (the
+ * form the conventions give it), without a dependency on OpenTelemetry: the Effect span keeps the
+ * list as it is, and any other tracer sees it as before.
+ */
+export const setAttribute = (span: Tracer.Span, key: string, value: unknown): void => {
+  span.attribute(key, value)
+  if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+    otelSpanOf(span)?.setAttribute(key, value)
+  }
+}
 
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9
 
