@@ -649,3 +649,36 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
         }).pipe(Effect.provide(handlers))
     ))
 })
+
+// Every finish_reason OpenRouter sends, as @effect/ai's FinishReason; an unknown one is "other", none "unknown".
+const finishReasons: ReadonlyArray<readonly [wire: string | null, mapped: Response.FinishReason]> = [
+  ["stop", "stop"],
+  ["length", "length"],
+  ["tool_calls", "tool-calls"],
+  ["function_call", "tool-calls"],
+  ["content_filter", "content-filter"],
+  ["error", "error"],
+  ["something_new", "other"],
+  [null, "unknown"]
+]
+
+describe("OpenRouterLanguageModel finish reasons", () => {
+  it.effect.each(finishReasons)(
+    "finish_reason %s is %s, for generateText and streamText",
+    ([wire, mapped]) =>
+      Effect.gen(function*() {
+        const text = yield* LanguageModel.generateText({ prompt: "Hi" })
+        expect(text.finishReason).toBe(mapped)
+        const parts = Chunk.toArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" })))
+        expect((parts.at(-1) as Response.FinishPart).reason).toBe(mapped)
+      }).pipe(
+        Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
+        Effect.provide(
+          Testing.layerWithConfig((request) =>
+            (request.body as { readonly stream?: boolean }).stream === true
+              ? Testing.stream({ deltas: ["Hello"], finishReason: wire })
+              : Testing.completion({ content: "Hello", finishReason: wire }), { retry: false })
+        )
+      )
+  )
+})

@@ -34,7 +34,7 @@ const statuses: ReadonlyArray<readonly [status: number, tag: string, retryable: 
 const policy = Retry.make({ retries: 1, baseDelay: "1 millis", jitter: 0 })
 
 const calls = {
-  send: Chat.send(request, { retry: policy }),
+  send: Effect.asVoid(Chat.send(request, { retry: policy })),
   stream: Stream.runDrain(Chat.stream(request, { retry: policy }))
 }
 
