@@ -17,12 +17,11 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import { Errors, type OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import type { Wire } from "./support/wire.js"
 
 const MODEL = "anthropic/claude-sonnet-4"
@@ -498,17 +497,8 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
       Testing.completion({ id: "gen-span", model: MODEL, usage: { prompt_tokens: 4, completion_tokens: 2 } }),
       () =>
         Effect.gen(function*() {
-          const spans: Array<Tracer.Span> = []
-          const native = yield* Effect.tracer
-          const recording = Tracer.make({
-            span: (...args) => {
-              const span = native.span(...args)
-              spans.push(span)
-              return span
-            },
-            context: native.context
-          })
-          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.withTracer(recording))
+          const { spans, tracer } = yield* recordingTracer
+          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.withTracer(tracer))
           const span = spans.find((s) => s.name === "LanguageModel.generateText")!
           expect(span.attributes.get("gen_ai.system")).toBe("openrouter")
           expect(span.attributes.get("gen_ai.request.model")).toBe(MODEL)

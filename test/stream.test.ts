@@ -272,31 +272,27 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         })
     ))
 
-  it.scopedLive("closes the connection when the consuming fiber is interrupted", () =>
-    withServer(http, Testing.hang({ after: 2 }), (server) =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.fork(run())
-        yield* untilReceived(server)
-        const exit = yield* Fiber.interrupt(fiber)
-        expect(Exit.isInterrupted(exit)).toBe(true)
-        yield* server.awaitAbort
-        expect(yield* server.aborted).toBe(1)
-        expect((yield* server.requests).length).toBe(1)
-      })))
-
   // The server holds the response headers back: the stream is cancelled while the request is in flight.
   const headersLate = Testing.delay(Testing.stream({ deltas: ["late"] }), "1 hour")
 
-  it.scopedLive("a stream interrupted before its response headers aborts the request", () =>
-    withServer(http, headersLate, (server) =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.fork(run())
-        yield* untilReceived(server)
-        const exit = yield* Fiber.interrupt(fiber)
-        expect(Exit.isInterrupted(exit)).toBe(true)
-        yield* server.awaitAbort
-        expect(yield* server.aborted).toBe(1)
-      })))
+  for (
+    const [when, script] of [
+      ["while the body streams", Testing.hang({ after: 2 })],
+      ["before its response headers", headersLate]
+    ] as const
+  ) {
+    it.scopedLive(`closes the connection when the consuming fiber is interrupted ${when}`, () =>
+      withServer(http, script, (server) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(run())
+          yield* untilReceived(server)
+          const exit = yield* Fiber.interrupt(fiber)
+          expect(Exit.isInterrupted(exit)).toBe(true)
+          yield* server.awaitAbort
+          expect(yield* server.aborted).toBe(1)
+          expect((yield* server.requests).length).toBe(1)
+        })))
+  }
 
   it.scopedLive("a stream that times out before its response headers aborts the request", () =>
     withServer(http, headersLate, (server) =>

@@ -32,7 +32,7 @@ import { Chat, type Client, OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 
 /** Text that only the prompt holds, and text that only the completion holds. */
 const PROMPT = "PROMPT-CANARY-7f3a: what is my secret plan?"
@@ -205,19 +205,10 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
       )
       expect(only(chatSpans(spans)).attributes["gen_ai.request.stop_sequences"]).toEqual(["END"])
       // without @effect/opentelemetry: Effect's own span holds the list as it is
-      const recorded: Array<Tracer.Span> = []
-      const native = yield* Effect.tracer
-      const recording = Tracer.make({
-        span: (...args) => {
-          const span = native.span(...args)
-          recorded.push(span)
-          return span
-        },
-        context: native.context
-      })
+      const { spans: recorded, tracer } = yield* recordingTracer
       yield* Effect.scoped(
         withServer(http, Testing.completion({ content: ANSWER }), () => Chat.send(request(model, { stop: "END" })))
-      ).pipe(Effect.withTracer(recording))
+      ).pipe(Effect.withTracer(tracer))
       const chat = recorded.find((span) => span.name.startsWith("chat"))!
       expect(chat.attributes.get("gen_ai.request.stop_sequences")).toEqual(["END"])
       expect(chat.attributes.get("gen_ai.response.finish_reasons")).toEqual(["stop"])
