@@ -185,7 +185,9 @@ export const decodeResponse = <A, R>(
         message: `The answer is not JSON: ${failure.message}`
       }, true)
     }
-    const issues = issuesOf(failure.issue, strict.wrapped)
+    const issues = failure._tag === "TooDeep"
+      ? [{ path: "", message: failure.message }]
+      : issuesOf(failure.issue, strict.wrapped)
     return new StructuredError.OutputDecodeError({
       ...common,
       text,

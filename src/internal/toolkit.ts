@@ -152,7 +152,9 @@ export const decodeCall = (
         name,
         call: raw,
         arguments: text,
-        message: `The arguments of ${name} are not JSON: ${parsed.message}`
+        message: parsed.tooDeep === true
+          ? `The arguments of ${name} are ${parsed.message}`
+          : `The arguments of ${name} are not JSON: ${parsed.message}`
       })
     )
   }
