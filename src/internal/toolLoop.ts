@@ -67,8 +67,7 @@ export interface AnyOptions {
   readonly extract?: Structured.Extract | undefined
 }
 
-/** The name of the tool the model answers with under the `"tool"` output strategy. */
-export const FINAL_ANSWER = "final_answer"
+const FINAL_ANSWER = Calls.FINAL_ANSWER
 
 const FINAL_ANSWER_DESCRIPTION = "Give your final answer with this tool once you have everything you need: " +
   "its arguments are the answer. Call it once, on its own."
