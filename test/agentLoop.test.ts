@@ -5,8 +5,8 @@
  * they form, the `Restart` event of `ToolLoop.stream` and `Structured.stream`, and tools with
  * recursive parameters.
  */
-import { describe, expect, it } from "@effect/vitest"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -73,7 +73,11 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
   it.scopedLive("the \"responseFormat\" strategy: response_format on every round, the last reply's content decoded", () =>
     withServer(http, weatherThen(Testing.finalAnswer(Advice, advice)), (server) =>
       Effect.gen(function*() {
-        const result = yield* ToolLoop.run(request, { toolkit: Tools, output: Advice, outputStrategy: "responseFormat" })
+        const result = yield* ToolLoop.run(request, {
+          toolkit: Tools,
+          output: Advice,
+          outputStrategy: "responseFormat"
+        })
           .pipe(Effect.provide(ToolsLive))
         expect(result.output).toStrictEqual(advice)
         for (const sent of yield* server.requests) {
@@ -122,11 +126,17 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
 
   it.scopedLive("a reply without calls is read as the answer: JSON decodes, prose fails, and is asked again", () =>
     Effect.gen(function*() {
-      const json = yield* withServer(http, weatherThen(Testing.answer(JSON.stringify({ ...advice, note: null }))), () =>
-        ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive)))
+      const json = yield* withServer(
+        http,
+        weatherThen(Testing.answer(JSON.stringify({ ...advice, note: null }))),
+        () => ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive))
+      )
       expect(json.output).toStrictEqual(advice)
-      const prose = yield* withServer(http, weatherThen(Testing.answer("Wear a coat.")), () =>
-        Effect.flip(ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive))))
+      const prose = yield* withServer(
+        http,
+        weatherThen(Testing.answer("Wear a coat.")),
+        () => Effect.flip(ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive)))
+      )
       expect(prose._tag).toBe("OutputNotJsonError")
       const reasked = yield* withServer(
         http,
@@ -173,7 +183,10 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
           ToolLoop.run(request, { toolkit: Tools, output: Advice, outputStrategy: "grammar" as never }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, extract: "loose" as never }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, stopAfter: ["book"] }),
-          ToolLoop.run(request, { toolkit: Tools, output: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) }) }),
+          ToolLoop.run(request, {
+            toolkit: Tools,
+            output: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) })
+          }),
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["no_such_tool" as never] }),
           ToolLoop.run(request, { toolkit: Clash, output: Advice })
         ]
@@ -190,29 +203,33 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
       })))
 
   it.scopedLive("ToolLoop.stream ends with the output, its partial values consistent with it", () =>
-    withServer(http, weatherThen(Testing.finalAnswer(Advice, advice, { argumentsChunkSize: 3 })), () =>
-      Effect.gen(function*() {
-        const events = [
-          ...yield* ToolLoop.stream(request, { toolkit: Tools, output: Advice }).pipe(
-            Stream.runCollect,
-            Effect.provide(ToolsLive)
-          )
-        ]
-        const done = events.at(-1)
-        if (done?._tag !== "Done") return expect.unreachable()
-        expect(done.result.output).toStrictEqual(advice)
-        const partials = events.flatMap((e) => e._tag === "OutputPartial" ? [e] : [])
-        expect(partials.length).toBeGreaterThan(3)
-        expect(partials.every((p) => p.round === 2)).toBe(true)
-        for (const p of partials) {
-          const value = p.value as { city?: string; wear?: string }
-          expect(advice.city.startsWith(value.city ?? "")).toBe(true)
-          expect(advice.wear.startsWith(value.wear ?? "")).toBe(true)
-        }
-        expect(partials.at(-1)!.value).toStrictEqual(advice)
-        // The final_answer call's arguments show as the output, not as a CallPartial.
-        expect(events.some((e) => e._tag === "CallPartial" && e.name === "final_answer")).toBe(false)
-      })))
+    withServer(
+      http,
+      weatherThen(Testing.finalAnswer(Advice, advice, { argumentsChunkSize: 3 })),
+      () =>
+        Effect.gen(function*() {
+          const events = [
+            ...yield* ToolLoop.stream(request, { toolkit: Tools, output: Advice }).pipe(
+              Stream.runCollect,
+              Effect.provide(ToolsLive)
+            )
+          ]
+          const done = events.at(-1)
+          if (done?._tag !== "Done") return expect.unreachable()
+          expect(done.result.output).toStrictEqual(advice)
+          const partials = events.flatMap((e) => e._tag === "OutputPartial" ? [e] : [])
+          expect(partials.length).toBeGreaterThan(3)
+          expect(partials.every((p) => p.round === 2)).toBe(true)
+          for (const p of partials) {
+            const value = p.value as { city?: string; wear?: string }
+            expect(advice.city.startsWith(value.city ?? "")).toBe(true)
+            expect(advice.wear.startsWith(value.wear ?? "")).toBe(true)
+          }
+          expect(partials.at(-1)!.value).toStrictEqual(advice)
+          // The final_answer call's arguments show as the output, not as a CallPartial.
+          expect(events.some((e) => e._tag === "CallPartial" && e.name === "final_answer")).toBe(false)
+        })
+    ))
 
   it.scopedLive("ToolLoop.stream emits Restart before the partial values of an answer asked again", () =>
     withServer(
@@ -259,7 +276,12 @@ describe.each(httpClients)("ToolLoop forced tool choice and stopAfter over %s", 
   for (
     const [what, forced, options, expected] of [
       ["\"required\", once honoured, becomes \"auto\"", "required", {}, "auto"],
-      ["a named function, once called, becomes \"auto\"", { type: "function", function: { name: "get_weather" } }, {}, "auto"],
+      [
+        "a named function, once called, becomes \"auto\"",
+        { type: "function", function: { name: "get_weather" } },
+        {},
+        "auto"
+      ],
       ["\"required\" becomes toolChoiceAfterForced", "required", { toolChoiceAfterForced: "none" }, "none"]
     ] as const
   ) {
@@ -343,7 +365,8 @@ describe.each(httpClients)("ToolLoop handlers and streamed calls over %s", (_nam
         Effect.gen(function*() {
           const seen = yield* Ref.make<ReadonlyArray<Toolkit.CallContext>>([])
           const live = Toolkit.toLayer(Tools, {
-            get_weather: ({ city }, context) => Effect.as(Ref.update(seen, (s) => [...s, context]), { city, celsius: 1 }),
+            get_weather: ({ city }, context) =>
+              Effect.as(Ref.update(seen, (s) => [...s, context]), { city, celsius: 1 }),
             book: ({ city }, context) => Effect.as(Ref.update(seen, (s) => [...s, context]), city)
           })
           yield* ToolLoop.run(request, { toolkit: Tools }).pipe(Effect.provide(live))

@@ -17,8 +17,8 @@ import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
 import { candidates } from "./extractJson.js"
 import {
-  type StrictDecodeFailure,
   decodeStrictJson,
+  type StrictDecodeFailure,
   type StrictJsonSchema,
   strictJsonSchema,
   StrictJsonSchemaError
@@ -365,5 +365,7 @@ export const decode = <A, I, R>(
     const extract = checkExtract(options?.extract, "options.extract")
     if (extract !== undefined) return Effect.fail(extract)
     const strict = strictFor(schema)
-    return Either.isLeft(strict) ? Effect.fail(strict.left) : decodeResponse(strict.right, response, 1, options?.extract)
+    return Either.isLeft(strict)
+      ? Effect.fail(strict.left)
+      : decodeResponse(strict.right, response, 1, options?.extract)
   })

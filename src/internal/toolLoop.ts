@@ -285,7 +285,9 @@ const makeDriver = (
       const decoded = raws.map((raw, i): Either.Either<Kit.AnyCall | string, ToolError.CallError> => {
         const fallback = Calls.fallbackId(response, round, i)
         const fixed = answerFor(raw)
-        return fixed === undefined ? Kit.decodeCall(s.toolkit, raw, fallback) : Either.right(Calls.callId(raw, fallback))
+        return fixed === undefined
+          ? Kit.decodeCall(s.toolkit, raw, fallback)
+          : Either.right(Calls.callId(raw, fallback))
       })
       const wire: Array<S.ToolCall> = []
       for (let i = 0; i < raws.length; i++) {
@@ -534,7 +536,10 @@ export const stream = (
         Effect.flatMap(Chat.collect(Stream.fromIterable(chunks)), (response) => d.settle(index, response)),
         (next): Stream.Stream<AnyEvent, unknown, unknown> => {
           if (next._tag === "Done") {
-            return Stream.make<Array<AnyEvent>>({ _tag: "Round", round: next.round }, { _tag: "Done", result: next.result })
+            return Stream.make<Array<AnyEvent>>({ _tag: "Round", round: next.round }, {
+              _tag: "Done",
+              result: next.result
+            })
           }
           const ended = Stream.succeed<AnyEvent>({ _tag: "Round", round: next.round })
           const restart: Stream.Stream<AnyEvent> = next.restart === undefined

@@ -10,8 +10,8 @@
  *   `{ value: ... }`, through the strict derivation.
  */
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import * as JSONSchema from "effect/JSONSchema"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
@@ -68,13 +68,17 @@ const nameRecursion = (root: AST.AST): AST.AST => {
       case "TypeLiteral": {
         const props = ast.propertySignatures.map((p) => {
           const type = go(p.type)
-          return type === p.type ? p : new AST.PropertySignature(p.name, type, p.isOptional, p.isReadonly, p.annotations)
+          return type === p.type
+            ? p
+            : new AST.PropertySignature(p.name, type, p.isOptional, p.isReadonly, p.annotations)
         })
         const indexes = ast.indexSignatures.map((i) => {
           const type = go(i.type)
           return type === i.type ? i : new AST.IndexSignature(i.parameter, type, i.isReadonly)
         })
-        if (props.some((p, i) => p !== ast.propertySignatures[i]) || indexes.some((x, i) => x !== ast.indexSignatures[i])) {
+        if (
+          props.some((p, i) => p !== ast.propertySignatures[i]) || indexes.some((x, i) => x !== ast.indexSignatures[i])
+        ) {
           out = new AST.TypeLiteral(props, indexes, ast.annotations)
         }
         break
