@@ -67,6 +67,20 @@ export interface FormatOptions {
  * JSON that is broken (OpenRouter's plugin, server side); `retries` asks again, a new billed generation,
  * for answers neither can save.
  *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Structured } from "effect-openrouter"
+ *
+ * const Tags = Schema.Struct({ tags: Schema.Array(Schema.String) })
+ *
+ * // A model that answers "Sure! ```json {...} ```" still gives a value; a bad answer is asked once more.
+ * export const tags = Structured.send(Tags, {
+ *   model: "meta-llama/llama-3.1-8b-instruct",
+ *   messages: [{ role: "user", content: "Tag this post: 'Effect 4 is out'" }]
+ * }, { extract: "lenient", retries: 1 })
+ * ```
+ *
  * @since 0.3.0
  * @category models
  */
@@ -229,11 +243,13 @@ export const stream = <A, I, R>(
  * import { Structured } from "effect-openrouter"
  * import type { Schema as S } from "effect-openrouter"
  *
- * declare const response: S.ChatResponse // content: "Here you go:\n```json\n{\"ok\": true}\n```"
+ * const response: S.ChatResponse = {
+ *   id: "gen-1",
+ *   choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "Sure:\n```json\n{\"ok\": true}\n```" } }]
+ * }
  *
- * export const ok = Structured.decode(Schema.Struct({ ok: Schema.Boolean }), response, { extract: "lenient" }).pipe(
- *   Effect.map((value) => value.ok)
- * )
+ * Effect.runPromise(Structured.decode(Schema.Struct({ ok: Schema.Boolean }), response, { extract: "lenient" }))
+ *   .then((value) => assert.strictEqual(value.ok, true))
  * ```
  *
  * @since 0.2.0

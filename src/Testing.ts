@@ -690,7 +690,7 @@ export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRe
  */
 export const finalAnswer: <A, I, R>(
   schema: Schema.Schema<A, I, R>,
-  value: A,
+  value: NoInfer<A>,
   options?: ToolReplyOptions
 ) => (request: RecordedRequest) => Reply = StructuredReplies.finalAnswer
 

@@ -112,13 +112,31 @@ export interface Options<Tools extends Record<string, Tool.Any>, Mode extends In
  *   calling, and OpenRouter drops a parameter a provider does not support unless
  *   `provider.require_parameters` is set, so the answer may come back as prose).
  *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Tool, Toolkit, ToolLoop } from "effect-openrouter"
+ *
+ * const Tools = Toolkit.make(Tool.make("now", { success: Schema.String }))
+ * const Summary = Schema.Struct({ summary: Schema.String })
+ *
+ * // An OpenAI model takes response_format and tools together: the answer comes as the reply's content.
+ * export const summary = ToolLoop.run(
+ *   { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Summarise the day so far." }] },
+ *   { toolkit: Tools, output: Summary, outputStrategy: "responseFormat" }
+ * ).pipe(
+ *   Effect.map((result) => result.output.summary),
+ *   Effect.provide(Toolkit.toLayer(Tools, { now: () => Effect.succeed("12:00") }))
+ * )
+ * ```
+ *
  * @since 0.3.0
  * @category options
  */
 export type OutputStrategy = "tool" | "responseFormat"
 
 /**
- * The options that give a loop a typed output (see {@link run}).
+ * The options that give a loop a typed output (see {@link run}, whose example uses them).
  *
  * @since 0.3.0
  * @category options
@@ -203,6 +221,27 @@ export interface Result<Tools extends Record<string, Tool.Any>> {
  * Schema. Under the `"tool"` strategy the transcript ends with the assistant message that calls
  * `final_answer` and a tool message acknowledging it (other calls of that reply are not run: each is
  * answered "not run"), so the conversation can go on from it.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Tool, Toolkit, ToolLoop } from "effect-openrouter"
+ *
+ * const Tools = Toolkit.make(Tool.make("now", { success: Schema.String }))
+ * const Time = Schema.Struct({ hour: Schema.Int })
+ *
+ * export const followUp = Effect.gen(function*() {
+ *   const first: ToolLoop.OutputResult<Toolkit.Tools<typeof Tools>, { readonly hour: number }> = yield* ToolLoop.run(
+ *     { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "What hour is it?" }] },
+ *     { toolkit: Tools, output: Time }
+ *   )
+ *   // The transcript is a whole conversation: ask a follow-up on top of it.
+ *   return yield* ToolLoop.run(
+ *     { model: "openai/gpt-4o-mini", messages: [...first.transcript, { role: "user", content: "And in an hour?" }] },
+ *     { toolkit: Tools, output: Time }
+ *   )
+ * }).pipe(Effect.provide(Toolkit.toLayer(Tools, { now: () => Effect.succeed("12:00") })))
+ * ```
  *
  * @since 0.3.0
  * @category models
