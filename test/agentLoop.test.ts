@@ -188,6 +188,7 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
             output: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) })
           }),
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["no_such_tool" as never] }),
+          ToolLoop.run(request, { toolkit: Tools, toolChoiceAfterForced: 42 as never }),
           ToolLoop.run(request, { toolkit: Clash, output: Advice })
         ]
         const live = Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) }))

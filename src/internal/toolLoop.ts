@@ -13,13 +13,14 @@
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Chat from "../Chat.js"
 import * as Errors from "../Errors.js"
-import type * as S from "../Schema.js"
+import * as S from "../Schema.js"
 import type * as Structured from "../Structured.js"
 import type * as StructuredError from "../StructuredError.js"
+import type * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import type * as Toolkit from "../Toolkit.js"
 import type * as ToolLoop from "../ToolLoop.js"
@@ -92,6 +93,8 @@ interface Settings {
   readonly output: Output | undefined
 }
 
+const isToolChoice = Schema.is(S.ToolChoice)
+
 const DEFAULT_MAX_ROUNDS = 10
 const DEFAULT_CONCURRENCY = 4
 
@@ -131,13 +134,18 @@ const outputSettings = (
       invalidOption("toolkit", `has a tool named ${FINAL_ANSWER}, the name of the output tool`)
     )
   }
-  return Either.map(Structure.strictFor(options.output), (strict) => ({
-    strict,
-    strategy,
-    retries,
-    extract: options.extract,
-    format: Either.getOrThrow(Structure.responseFormat(options.output!))
-  }))
+  const schema = options.output
+  return Either.flatMap(
+    Structure.strictFor(schema),
+    (strict) =>
+      Either.map(Structure.responseFormat(schema), (format) => ({
+        strict,
+        strategy,
+        retries,
+        extract: options.extract,
+        format
+      }))
+  )
 }
 
 /** Checks the options: a bad bound is a typed error, and nothing is sent. */
@@ -158,6 +166,9 @@ const settings = (
   const invalidCalls = options.invalidCalls ?? "error"
   if (invalidCalls !== "error" && invalidCalls !== "return") {
     return Either.left(invalidOption("invalidCalls", `must be "error" or "return", got ${String(invalidCalls)}`))
+  }
+  if (options.toolChoiceAfterForced !== undefined && !isToolChoice(options.toolChoiceAfterForced)) {
+    return Either.left(invalidOption("toolChoiceAfterForced", "is not a tool_choice"))
   }
   const stopAfter = options.stopAfter ?? []
   if (!Array.isArray(stopAfter)) return Either.left(invalidOption("stopAfter", "must be an array of tool names"))
@@ -482,20 +493,11 @@ export const run = (
     }
   })
 
-type AnyEvent =
-  | { readonly _tag: "Chunk"; readonly round: number; readonly chunk: S.ChatStreamChunk }
-  | {
-    readonly _tag: "CallPartial"
-    readonly round: number
-    readonly index: number
-    readonly id: string | undefined
-    readonly name: string | undefined
-    readonly arguments: unknown
-  }
-  | { readonly _tag: "OutputPartial"; readonly round: number; readonly value: unknown }
-  | { readonly _tag: "Restart"; readonly round: number; readonly error: unknown }
-  | { readonly _tag: "Round"; readonly round: AnyRound }
-  | { readonly _tag: "Done"; readonly result: AnyLoopResult }
+/** An event, untyped (typed by the public module). */
+type AnyEvent = ToolLoop.Event<Record<string, Tool.Any>, unknown, unknown>
+
+const roundEvent = (round: AnyRound) => ({ _tag: "Round", round }) as AnyEvent
+const doneEvent = (result: AnyLoopResult) => ({ _tag: "Done", result }) as AnyEvent
 
 /** `ToolLoop.stream`: each reply from `Chat.stream`, its chunks passed on as they arrive, then folded. */
 export const stream = (
@@ -536,12 +538,9 @@ export const stream = (
         Effect.flatMap(Chat.collect(Stream.fromIterable(chunks)), (response) => d.settle(index, response)),
         (next): Stream.Stream<AnyEvent, unknown, unknown> => {
           if (next._tag === "Done") {
-            return Stream.make<Array<AnyEvent>>({ _tag: "Round", round: next.round }, {
-              _tag: "Done",
-              result: next.result
-            })
+            return Stream.make(roundEvent(next.round), doneEvent(next.result))
           }
-          const ended = Stream.succeed<AnyEvent>({ _tag: "Round", round: next.round })
+          const ended = Stream.succeed(roundEvent(next.round))
           const restart: Stream.Stream<AnyEvent> = next.restart === undefined
             ? Stream.empty
             : Stream.succeed({ _tag: "Restart", round: index + 1, error: next.restart })
