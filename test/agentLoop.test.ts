@@ -261,6 +261,45 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
         })
     ))
 
+  it.scopedLive("under \"responseFormat\", ToolLoop.stream shows the content as OutputPartial, and restarts a re-ask", () =>
+    withServer(
+      http,
+      weatherThen(
+        Testing.answer(JSON.stringify({ city: "Lyon", wear: "hat", note: null })),
+        Testing.finalAnswer(Advice, advice, { argumentsChunkSize: 4 })
+      ),
+      (server) =>
+        Effect.gen(function*() {
+          const events = [
+            ...yield* ToolLoop.stream(request, {
+              toolkit: Tools,
+              output: Advice,
+              outputStrategy: "responseFormat",
+              outputRetries: 1
+            }).pipe(Stream.runCollect, Effect.provide(ToolsLive))
+          ]
+          const done = events.at(-1)
+          if (done?._tag !== "Done") return expect.unreachable()
+          expect(done.result.output).toStrictEqual(advice)
+          const tags = events.flatMap((e) =>
+            e._tag === "OutputPartial" ? [`Partial${e.round}`] : e._tag === "Restart" ? [`Restart${e.round}`] : []
+          )
+          const restart = tags.indexOf("Restart3")
+          expect(restart).toBeGreaterThan(0)
+          expect(tags.slice(0, restart).every((t) => t === "Partial2")).toBe(true)
+          expect(tags.slice(restart + 1).length).toBeGreaterThan(1)
+          expect(tags.slice(restart + 1).every((t) => t === "Partial3")).toBe(true)
+          const last = events.filter((e) => e._tag === "OutputPartial").at(-1)
+          expect(last?._tag === "OutputPartial" && last.value).toStrictEqual(advice)
+          // The re-ask: the failed answer and what was wrong, then the answer asked again is the next round.
+          const third = (yield* server.requests)[2]!
+          expect(bodyOf(third).messages.slice(-2)).toMatchObject([
+            { role: "assistant" },
+            { role: "user", content: expect.stringContaining("does not match the schema") }
+          ])
+        })
+    ))
+
   it.scopedLive("without the output option, no final_answer tool and no response_format are sent", () =>
     withServer(http, weatherThen(Testing.answer("Wear a coat.")), (server) =>
       Effect.gen(function*() {
