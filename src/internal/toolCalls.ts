@@ -5,6 +5,9 @@
 import type * as S from "../Schema.js"
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "./json.js"
 
+/** The name of the tool a tool loop's model answers with under the `"tool"` output strategy. */
+export const FINAL_ANSWER = "final_answer"
+
 /** The id of a call, or the fallback when the model sent none (some providers do not). */
 export const callId = (raw: S.ResponseToolCall, fallback: string): string =>
   typeof raw.id === "string" && raw.id !== "" ? raw.id : fallback
