@@ -3,7 +3,8 @@
 # 1. a consumer WITHOUT @effect/ai installs the package, imports the root and every other subpath,
 #    and no file of the package but the provider's names @effect/ai;
 # 2. a consumer WITH @effect/ai 0.37 runs generateText and streamText through the packed provider
-#    against the packed emulator, and its TypeScript resolves the subpath's types.
+#    against the packed emulator, and its TypeScript resolves the subpath's types (ESM and CommonJS,
+#    module nodenext, node16 and bundler, skipLibCheck false).
 # Usage: bash scripts/pack-check-ai.sh path/to/effect-openrouter-x.y.z.tgz
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -95,8 +96,8 @@ const layer: Layer.Layer<LanguageModel.LanguageModel, never, OpenRouterLanguageM
   OpenRouterLanguageModel.layer({ model: "openai/gpt-4o-mini", config: { provider: { order: ["openai"] } } })
 void layer
 TS
-cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "strict": true, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": [] }, "files": ["check.ts"] }
-JSON
-"$root/node_modules/.bin/tsc" -p tsconfig.json
+# The provider's declarations augment @effect/ai's Prompt and Response interfaces: checked with
+# skipLibCheck false (an augmentation that does not fit @effect/ai's index signatures fails only then).
+bash "$root/scripts/typecheck-consumer.sh" "$root/node_modules/.bin/tsc" check.ts \
+  effect-openrouter effect-openrouter/OpenRouterLanguageModel
 echo "pack check (ai) ok: types resolve for effect-openrouter/OpenRouterLanguageModel"
