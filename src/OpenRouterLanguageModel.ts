@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { LanguageModel } from "@effect/ai"
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
@@ -26,7 +27,7 @@
  *
  * // in a test: the same program against the scripted emulator
  * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.completion({ content: "Hello!" })))))
- *   .then((text) => assert.strictEqual(text, "Hello!"))
+ *   .then((text) => strictEqual(text, "Hello!"))
  * ```
  *
  * @since 0.2.0

@@ -6,7 +6,32 @@
  * buffering them. `GET /api/v1/generation?id=` answers with the stats of a completion it served
  * (`Generation.get`); any other route gets a 404 JSON error.
  *
- * Run it on its own: `node --import tsx scripts/emulator.ts --port 8787`.
+ * To run it for any program (which then reads `OPENROUTER_BASE_URL`), one line from the folder where
+ * the package is installed:
+ *
+ * `node -e 'import("effect-openrouter/TestServer").then(async (T) => console.log((await T.listen((await import("effect-openrouter/Testing")).emulator, { port: 8787 })).url))'`
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Chat, OpenRouterConfig, Testing } from "effect-openrouter"
+ * import * as TestServer from "effect-openrouter/TestServer"
+ *
+ * // a real server on 127.0.0.1 (any free port), for the life of the scope
+ * const program = Effect.gen(function*() {
+ *   const server = yield* TestServer.make(Testing.completion({ content: "Hello over a socket" }))
+ *   const config = OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: server.url })
+ *   const response = yield* Chat.send({ messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *     Effect.provide(Layer.merge(config, FetchHttpClient.layer))
+ *   )
+ *   strictEqual((yield* server.requests).length, 1)
+ *   return response.choices[0]?.message?.content
+ * })
+ *
+ * Effect.runPromise(Effect.scoped(program)).then((content) => strictEqual(content, "Hello over a socket"))
+ * ```
  *
  * @since 0.1.0
  */
