@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config"
  * process (tsx) against the embedded emulator. `npm test` leaves them out (they took 2 of its 5.5
  * minutes on a 2-core machine); CI runs them with `npx vitest run -c vitest.e2e.config.ts`.
  */
-export const endToEnd = ["test/examples.test.ts", "test/demo.test.ts"]
+export const endToEnd = ["test/examples.test.ts", "test/demo.test.ts", "test/docs-site.test.ts"]
 
 export default defineConfig({
   test: {

@@ -11,7 +11,7 @@
 //    install it (the README's own install lines) and every module with the first sentence of its
 //    description, linked to its page.
 //
-// Usage: node scripts/docs-site.mjs (after docgen). Exports the two steps for test/docs.test.ts.
+// Usage: tsx scripts/docs-site.ts (after docgen). Exports the two steps for test/docs.test.ts.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -24,17 +24,18 @@ const root = fileURLToPath(new URL("..", import.meta.url))
  * the opening line as docgen and prettier leave it (`***` or `---`, after blank lines, with blank
  * lines before the keys). Throws when the page does not begin with front matter in any form.
  */
-export const repairFrontMatter = (page, name = "page") => {
+export const repairFrontMatter = (page: string, name = "page"): string => {
   const lines = page.split("\n")
   let i = 0
-  while (i < lines.length && lines[i].trim() === "") i++
+  while (i < lines.length && (lines[i] ?? "").trim() === "") i++
   if (!/^(---|\*\*\*)\s*$/.test(lines[i] ?? "")) throw new Error(`${name}: no front matter at the top`)
   i++
-  const fields = []
-  for (; i < lines.length && !/^---\s*$/.test(lines[i]); i++) {
-    if (lines[i].trim() === "") continue
-    if (!/^[A-Za-z_][\w-]*:( .*)?$/.test(lines[i])) throw new Error(`${name}: not a front matter line: ${lines[i]}`)
-    fields.push(lines[i])
+  const fields: Array<string> = []
+  for (; i < lines.length && !/^---\s*$/.test(lines[i] ?? ""); i++) {
+    const line = lines[i] ?? ""
+    if (line.trim() === "") continue
+    if (!/^[A-Za-z_][\w-]*:( .*)?$/.test(line)) throw new Error(`${name}: not a front matter line: ${line}`)
+    fields.push(line)
   }
   if (i === lines.length || fields.length === 0) throw new Error(`${name}: front matter without fields or end`)
   const rest = lines.slice(i + 1).join("\n").replace(/^\n+/, "")
@@ -42,15 +43,21 @@ export const repairFrontMatter = (page, name = "page") => {
 }
 
 /** The first sentence of the first paragraph of a source file's first doc comment (its module doc). */
-export const moduleSummary = (source) => {
+export const moduleSummary = (source: string): string => {
   const comment = source.match(/\/\*\*([\s\S]*?)\*\//)?.[1] ?? ""
-  const paragraph = comment.split("\n").map((l) => l.replace(/^\s*\* ?/, "")).join("\n").trim().split(/\n\s*\n/)[0] ?? ""
+  const paragraph = comment.split("\n").map((l) => l.replace(/^\s*\* ?/, "")).join("\n").trim().split(/\n\s*\n/)[0] ??
+    ""
   const text = paragraph.replace(/\s*\n\s*/g, " ").trim()
   return text.match(/^.*?\.(?=\s|$)/)?.[0] ?? text
 }
 
 /** The home page: front matter, what the library is, install, the modules. */
-export const homePage = ({ description, homepage, installLines, modules }) =>
+export const homePage = (site: {
+  readonly description: string
+  readonly homepage: string
+  readonly installLines: ReadonlyArray<string>
+  readonly modules: ReadonlyArray<{ readonly name: string; readonly summary: string }>
+}): string =>
   [
     "---",
     "title: Home",
@@ -59,21 +66,21 @@ export const homePage = ({ description, homepage, installLines, modules }) =>
     "",
     "# effect-openrouter",
     "",
-    description,
+    site.description,
     "",
-    `Guide, examples and benchmarks: [the README](${homepage}).`,
+    `Guide, examples and benchmarks: [the README](${site.homepage}).`,
     "",
     "## Install",
     "",
     "```sh",
-    ...installLines,
+    ...site.installLines,
     "```",
     "",
     "## Modules",
     "",
     "Each module is also a subpath export (`effect-openrouter/Chat`, ...).",
     "",
-    ...modules.map(({ name, summary }) => `- [${name}](modules/${name}.ts.html): ${summary}`),
+    ...site.modules.map(({ name, summary }) => `- [${name}](modules/${name}.ts.html): ${summary}`),
     ""
   ].join("\n")
 
