@@ -65,29 +65,63 @@ const main = async () => {
   const app = join(work, "app")
   const failures = []
   const fail = (block, what, detail = "") => {
-    failures.push(`README.md:${block.line} (block ${block.n}, under "${block.heading}"): ${what}${detail ? `\n${detail}` : ""}`)
+    failures.push(
+      `README.md:${block.line} (block ${block.n}, under "${block.heading}"): ${what}${detail ? `\n${detail}` : ""}`
+    )
   }
   let emulator
   try {
-    const npmEnv = { ...process.env, npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" }
-    const packed = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, env: npmEnv, encoding: "utf8" })
+    const npmEnv = {
+      ...process.env,
+      npm_config_fund: "false",
+      npm_config_audit: "false",
+      npm_config_update_notifier: "false"
+    }
+    const packed = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], {
+      cwd: root,
+      env: npmEnv,
+      encoding: "utf8"
+    })
     const tarball = join(work, packed.trim().split("\n").pop())
     execFileSync("mkdir", [app])
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "readme-app", version: "1.0.0", private: true, type: "module" }))
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "readme-app", version: "1.0.0", private: true, type: "module" })
+    )
     for (const line of lines) {
       console.log(`$ ${line}`)
       const argv = line.split(/\s+/).map((w) => (w === "effect-openrouter" ? tarball : w))
-      execFileSync(argv[0], [...argv.slice(1), "--no-audit", "--no-fund", "--loglevel=error"], { cwd: app, env: npmEnv, stdio: ["ignore", "inherit", "inherit"] })
+      execFileSync(argv[0], [...argv.slice(1), "--no-audit", "--no-fund", "--loglevel=error"], {
+        cwd: app,
+        env: npmEnv,
+        stdio: ["ignore", "inherit", "inherit"]
+      })
     }
-    if (!existsSync(join(app, "node_modules", "typescript"))) throw new Error("README.md: no install line installs typescript")
+    if (!existsSync(join(app, "node_modules", "typescript"))) {
+      throw new Error("README.md: no install line installs typescript")
+    }
 
     // Every block as a file, compiled together (each is a module of its own) with the app's tsc.
     const file = (b) => `block-${String(b.n).padStart(2, "0")}${runner(b.code) === "vitest" ? ".test" : ""}.ts`
     for (const b of tsBlocks) writeFileSync(join(app, file(b)), b.code + "\n")
-    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({
-      compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "ES2022", skipLibCheck: false, outDir: "out" },
-      files: tsBlocks.map(file)
-    }, null, 2))
+    writeFileSync(
+      join(app, "tsconfig.json"),
+      JSON.stringify(
+        {
+          compilerOptions: {
+            strict: true,
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            target: "ES2022",
+            skipLibCheck: false,
+            outDir: "out"
+          },
+          files: tsBlocks.map(file)
+        },
+        null,
+        2
+      )
+    )
     console.log(`\n$ tsc (strict, module nodenext, skipLibCheck false) over ${tsBlocks.length} README blocks`)
     const tsc = await run(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], { cwd: app })
     for (const b of tsBlocks) {
@@ -117,7 +151,9 @@ const main = async () => {
       const result = how === "vitest"
         ? await run(join(app, "node_modules", ".bin", "vitest"), ["run", file(b)], { cwd: app, env })
         : await run(process.execPath, [js], { cwd: app, env })
-      console.log(`\n--- block ${b.n} (README.md:${b.line}, ${b.heading}), run with ${how}: exit ${result.code}\n${result.output.trimEnd()}`)
+      console.log(
+        `\n--- block ${b.n} (README.md:${b.line}, ${b.heading}), run with ${how}: exit ${result.code}\n${result.output.trimEnd()}`
+      )
       if (result.code !== 0) fail(b, `exits with ${result.code}`, result.output)
       else if (result.stdout.trim() === "") fail(b, "runs but prints nothing")
     }

@@ -37,5 +37,5 @@ JSON
     echo "pack check failed: the package's declarations do not type-check with skipLibCheck false (module $setting; files: $files)"
     exit 1
   fi
-  echo "pack check ok: $i subpaths (ESM and CommonJS) type-check with skipLibCheck false, module $setting"
+  echo "pack check ok: $i entry points (ESM and CommonJS) type-check with skipLibCheck false, module $setting"
 done
