@@ -18,6 +18,8 @@ platform_version="$(version @effect/platform)"
 ai_version="$(version @effect/ai)"
 experimental_version="$(version @effect/experimental)"
 rpc_version="$(version @effect/rpc)"
+# With skipLibCheck off, @effect/ai's declarations reach msgpackr's (through @effect/experimental),
+# which need Node's types: the README's install lines include @types/node for that reason.
 
 # --- 1. without @effect/ai ----------------------------------------------------------------------
 mkdir "$work/plain"
@@ -52,7 +54,7 @@ cd "$work/ai"
 echo '{ "name": "ai", "version": "1.0.0", "private": true, "type": "module" }' > package.json
 npm install --no-audit --no-fund --loglevel=error "$tarball" "effect@$effect_version" \
   "@effect/platform@$platform_version" "@effect/ai@$ai_version" "@effect/experimental@$experimental_version" \
-  "@effect/rpc@$rpc_version"
+  "@effect/rpc@$rpc_version" "@types/node@$(version @types/node)"
 cat > check.mjs <<'JS'
 import { LanguageModel } from "@effect/ai"
 import { FetchHttpClient } from "@effect/platform"
