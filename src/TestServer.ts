@@ -6,10 +6,9 @@
  * buffering them. `GET /api/v1/generation?id=` answers with the stats of a completion it served
  * (`Generation.get`); any other route gets a 404 JSON error.
  *
- * To run it for any program (which then reads `OPENROUTER_BASE_URL`), one line from the folder where
- * the package is installed:
- *
- * `node -e 'import("effect-openrouter/TestServer").then(async (T) => console.log((await T.listen((await import("effect-openrouter/Testing")).emulator, { port: 8787 })).url))'`
+ * Run it on its own, for any program: `npx effect-openrouter-emulator` (prints the base URL, serves until
+ * stopped; `--port`, `--models`, `--script`, `--cors`: see `--help`). From code:
+ * `const server = await TestServer.listen(Testing.emulator)`, then use `server.url` as the base URL.
  *
  * @example
  * ```ts
