@@ -3,7 +3,8 @@
 # 1. a consumer WITHOUT @effect/ai installs the package, imports the root and every other subpath,
 #    and no file of the package but the provider's names @effect/ai;
 # 2. a consumer WITH @effect/ai 0.37 runs generateText and streamText through the packed provider
-#    against the packed emulator, and its TypeScript resolves the subpath's types.
+#    against the packed emulator, and its TypeScript resolves the subpath's types (ESM and CommonJS,
+#    module nodenext, node16 and bundler, skipLibCheck false).
 # Usage: bash scripts/pack-check-ai.sh path/to/effect-openrouter-x.y.z.tgz
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +18,8 @@ platform_version="$(version @effect/platform)"
 ai_version="$(version @effect/ai)"
 experimental_version="$(version @effect/experimental)"
 rpc_version="$(version @effect/rpc)"
+# With skipLibCheck off, @effect/ai's declarations reach msgpackr's (through @effect/experimental),
+# which need Node's types: the README's install lines include @types/node for that reason.
 
 # --- 1. without @effect/ai ----------------------------------------------------------------------
 mkdir "$work/plain"
@@ -51,7 +54,7 @@ cd "$work/ai"
 echo '{ "name": "ai", "version": "1.0.0", "private": true, "type": "module" }' > package.json
 npm install --no-audit --no-fund --loglevel=error "$tarball" "effect@$effect_version" \
   "@effect/platform@$platform_version" "@effect/ai@$ai_version" "@effect/experimental@$experimental_version" \
-  "@effect/rpc@$rpc_version"
+  "@effect/rpc@$rpc_version" "@types/node@$(version @types/node)"
 cat > check.mjs <<'JS'
 import { LanguageModel } from "@effect/ai"
 import { FetchHttpClient } from "@effect/platform"
@@ -95,8 +98,8 @@ const layer: Layer.Layer<LanguageModel.LanguageModel, never, OpenRouterLanguageM
   OpenRouterLanguageModel.layer({ model: "openai/gpt-4o-mini", config: { provider: { order: ["openai"] } } })
 void layer
 TS
-cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "strict": true, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": [] }, "files": ["check.ts"] }
-JSON
-"$root/node_modules/.bin/tsc" -p tsconfig.json
+# The provider's declarations augment @effect/ai's Prompt and Response interfaces: checked with
+# skipLibCheck false (an augmentation that does not fit @effect/ai's index signatures fails only then).
+bash "$root/scripts/typecheck-consumer.sh" "$root/node_modules/.bin/tsc" check.ts \
+  effect-openrouter effect-openrouter/OpenRouterLanguageModel
 echo "pack check (ai) ok: types resolve for effect-openrouter/OpenRouterLanguageModel"

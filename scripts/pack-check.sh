@@ -6,6 +6,8 @@
 # - requires every subpath (CommonJS, Node >= 20.19 loads the ES module itself);
 # - type-checks an ESM consumer (module NodeNext) and a CommonJS consumer (module NodeNext and
 #   Node16), and runs the CommonJS consumer tsc emitted;
+# - type-checks every subpath, ESM and CommonJS, under `module` nodenext, node16 and bundler with
+#   `skipLibCheck: false` (scripts/typecheck-consumer.sh);
 # - runs @arethetypeswrong/cli and publint on the tarball;
 # - shows that npm refuses to install the package next to effect 4.
 # Expects `npm run build` to have run. Set PACK_CHECK_KEEP=1 to keep the consumer folder.
@@ -121,11 +123,10 @@ const tag: string = e._tag
 const eff: Effect.Effect<unknown, Errors.SendError, unknown> = Chat.send({ messages: [] })
 void tag; void eff; void OpenRouterConfig
 TS
-cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "strict": true, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": [] }, "files": ["check.ts"] }
-JSON
-"$root/node_modules/.bin/tsc" -p tsconfig.json
-echo "pack check ok: an ESM consumer type-checks (module NodeNext)"
+# Every subpath imported from an ES module and from a CommonJS one (.cts), so that both the .d.ts and
+# the .d.cts declarations are read, with the libraries' declarations checked (`skipLibCheck: false`,
+# TypeScript's default, which a project that checks its dependencies keeps).
+bash "$root/scripts/typecheck-consumer.sh" "$root/node_modules/.bin/tsc" check.ts $subpaths
 
 # A CommonJS TypeScript project: type-checks, then runs what tsc emitted (require calls).
 mkdir cjs && cd cjs
@@ -152,7 +153,7 @@ Effect.runPromise(program).then((content) => {
 TS
 for module in NodeNext Node16; do
   cat > tsconfig.json <<JSON
-{ "compilerOptions": { "strict": true, "module": "$module", "moduleResolution": "$module", "target": "ES2022", "outDir": "out-$module", "skipLibCheck": true, "types": [] }, "files": ["main.ts"] }
+{ "compilerOptions": { "strict": true, "module": "$module", "moduleResolution": "$module", "target": "ES2022", "outDir": "out-$module", "skipLibCheck": false, "types": [] }, "files": ["main.ts"] }
 JSON
   "$root/node_modules/.bin/tsc" -p tsconfig.json
   grep -q 'require("effect-openrouter")' "out-$module/main.js" || { echo "pack check failed: tsc ($module) did not emit CommonJS"; exit 1; }

@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { LanguageModel } from "@effect/ai"
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
@@ -26,7 +27,7 @@
  *
  * // in a test: the same program against the scripted emulator
  * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.completion({ content: "Hello!" })))))
- *   .then((text) => assert.strictEqual(text, "Hello!"))
+ *   .then((text) => strictEqual(text, "Hello!"))
  * ```
  *
  * @since 0.2.0
@@ -108,13 +109,16 @@ export declare namespace Config {
 // Provider options and metadata
 // ---------------------------------------------------------------------------
 
+// A type literal, not an interface: `@effect/ai`'s `ProviderOptions` has a string index signature of
+// records, and only a type literal gets the implicit index signature that makes it fit (an interface
+// fails with TS2411 in every project that type-checks its libraries, `skipLibCheck: false`).
 /**
  * The OpenRouter options a prompt message or part may carry (`options: { openrouter: ... }`).
  *
  * @since 0.2.0
  * @category provider options
  */
-export interface PartOptions {
+export type PartOptions = {
   /** Anthropic-style cache breakpoint for this part (or, on a message, for its text). */
   readonly cacheControl?: S.CacheControl | undefined
 }

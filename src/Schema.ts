@@ -19,6 +19,28 @@
  *   `essentialChunkFields`: `choices`, the answer's text, its tool calls, an
  *   `error`) must match, or the call fails with `ResponseDecodeError`.
  *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert"
+ * import { Either, Schema } from "effect"
+ * import { Schema as OpenRouter } from "effect-openrouter"
+ *
+ * // A request is checked as Chat.send checks it, with the API's own (snake_case) field names.
+ * const ok = Schema.decodeUnknownEither(OpenRouter.ChatRequest)({
+ *   model: "openai/gpt-4o-mini",
+ *   messages: [{ role: "user", content: "Hi" }],
+ *   max_tokens: 100
+ * })
+ * strictEqual(Either.isRight(ok), true)
+ * const bad = Schema.decodeUnknownEither(OpenRouter.ChatRequest)({ messages: [], temperature: 3 })
+ * strictEqual(Either.isLeft(bad), true)
+ *
+ * // A response keeps the fields nobody documented yet, and only `choices` is required.
+ * const response = Schema.decodeUnknownSync(OpenRouter.ChatResponse)({ choices: [], new_field: { x: 1 } })
+ * deepStrictEqual(response.choices, [])
+ * deepStrictEqual((response as Record<string, unknown>)["new_field"], { x: 1 })
+ * ```
+ *
  * @since 0.1.0
  */
 import type * as Either from "effect/Either"

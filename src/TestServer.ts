@@ -10,6 +10,28 @@
  * stopped; `--port`, `--models`, `--script`, `--cors`: see `--help`). From code:
  * `const server = await TestServer.listen(Testing.emulator)`, then use `server.url` as the base URL.
  *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import { Chat, OpenRouterConfig, Testing } from "effect-openrouter"
+ * import * as TestServer from "effect-openrouter/TestServer"
+ *
+ * // a real server on 127.0.0.1 (any free port), for the life of the scope
+ * const program = Effect.gen(function*() {
+ *   const server = yield* TestServer.make(Testing.completion({ content: "Hello over a socket" }))
+ *   const config = OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: server.url })
+ *   const response = yield* Chat.send({ messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *     Effect.provide(Layer.merge(config, FetchHttpClient.layer))
+ *   )
+ *   strictEqual((yield* server.requests).length, 1)
+ *   return response.choices[0]?.message?.content
+ * })
+ *
+ * Effect.runPromise(Effect.scoped(program)).then((content) => strictEqual(content, "Hello over a socket"))
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"

@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect, Fiber, Layer, Redacted, TestClock, TestContext } from "effect"
  * import { Chat, OpenRouterConfig } from "effect-openrouter"
  * import * as Testing from "effect-openrouter/Testing"
@@ -28,8 +29,8 @@
  *   const fiber = yield* Effect.fork(program)
  *   yield* TestClock.adjust("2 seconds") // the Retry-After wait, on the test clock
  *   const response = yield* Fiber.join(fiber)
- *   assert.strictEqual(response.choices[0]?.message?.content, "Hello")
- *   assert.strictEqual((yield* Testing.requests).length, 2)
+ *   strictEqual(response.choices[0]?.message?.content, "Hello")
+ *   strictEqual((yield* Testing.requests).length, 2)
  * }).pipe(Effect.provide(TestLayer), Effect.provide(TestContext.TestContext), Effect.runPromise)
  * ```
  *
@@ -813,6 +814,7 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect } from "effect"
  * import { Chat, Testing } from "effect-openrouter"
  *
@@ -820,7 +822,7 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
  *
  * // no retry: the 503 is the answer
  * Effect.runPromise(Effect.flip(program).pipe(Effect.provide(Testing.layerWithConfig(Testing.error(503), { retry: false }))))
- *   .then((error) => assert.strictEqual(error._tag, "ServiceUnavailableResponseError"))
+ *   .then((error) => strictEqual(error._tag, "ServiceUnavailableResponseError"))
  * ```
  *
  * @since 0.1.0

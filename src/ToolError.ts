@@ -8,6 +8,29 @@
  * carry the raw call as the model sent it. Together they are {@link CallError}. A tool loop that is still
  * asked for tools after its last round fails with {@link MaxRoundsError}, carrying the transcript.
  *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert"
+ * import { Effect, Schema } from "effect"
+ * import { Testing, Tool, Toolkit, ToolLoop } from "effect-openrouter"
+ *
+ * const Now = Tool.make("now", { description: "The current time", success: Schema.String })
+ * const Tools = Toolkit.make(Now)
+ *
+ * const program = ToolLoop.run({ messages: [{ role: "user", content: "What time is it?" }] }, { toolkit: Tools, maxRounds: 2 }).pipe(
+ *   Effect.map((result) => result.response.choices[0]?.message?.content ?? ""),
+ *   Effect.catchTags({
+ *     MaxRoundsError: (e) => Effect.succeed(`gave up after ${e.maxRounds} rounds`),
+ *     UnknownToolError: (e) => Effect.succeed(`no tool named ${e.name}`)
+ *   }),
+ *   Effect.provide(Toolkit.toLayer(Tools, { now: () => Effect.succeed("12:00") }))
+ * )
+ *
+ * // a model that never stops calling tools
+ * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.callTools([{ name: "now", arguments: {} }])))))
+ *   .then((text) => strictEqual(text, "gave up after 2 rounds"))
+ * ```
+ *
  * @since 0.2.0
  */
 import * as Schema from "effect/Schema"

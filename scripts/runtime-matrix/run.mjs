@@ -184,7 +184,8 @@ const denoNpm = {
     execFileSync("tar", ["xzf", tarball, "-C", join(dir, "effect-openrouter"), "--strip-components=1"])
     const ranges = Object.fromEntries(
       readmeInstallLines(join(root, "README.md")).flatMap((line) => line.split(/\s+/).slice(2))
-        .filter((spec) => spec !== "effect-openrouter")
+        // the package itself comes from the tarball; flags (`-D`) are not packages
+        .filter((spec) => spec !== "effect-openrouter" && !spec.startsWith("-"))
         .map((spec) => [spec.slice(0, spec.lastIndexOf("@")), spec])
     )
     const exportsMap = JSON.parse(readFileSync(join(dir, "effect-openrouter", "package.json"), "utf8")).exports
