@@ -1,7 +1,7 @@
 /**
  * What the retry loops record on the error they give up with.
  */
-import type * as Errors from "../Errors.js"
+import type { TaggedErrorShape } from "./wireShapes.js"
 
 /**
  * Returns a copy of the error that records how many attempts were made: a new instance of the error's
@@ -10,7 +10,7 @@ import type * as Errors from "../Errors.js"
  * Runs once per call that gives up, never per chunk: `bench/pipeline-primitives.ts` measured the
  * property-descriptor copy this replaced at no gain end to end.
  */
-export const withAttempts = <E extends Errors.StreamError>(error: E, attempts: number): E => {
+export const withAttempts = <E extends TaggedErrorShape>(error: E, attempts: number): E => {
   if (error._tag === "InvalidRequestError") return error
   // `message` and `cause` are own but not enumerable on errors: name every field.
   const fields: Record<string, unknown> = {}
