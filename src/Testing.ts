@@ -44,6 +44,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import { OpenRouterConfig, type OpenRouterConfigOptions } from "./Client.js"
+import * as Durations from "./internal/emulator/durations.js"
 import * as InProcess from "./internal/emulator/inProcess.js"
 import * as Render from "./internal/emulator/render.js"
 import * as Replies from "./internal/emulator/replies.js"
@@ -164,7 +165,7 @@ export const keepAliveComment: string = Render.KEEP_ALIVE_TEXT
  * @since 0.1.0
  * @category constructors
  */
-export const pause: (duration: Duration.DurationInput) => Pause = Replies.pause
+export const pause: (duration: Duration.DurationInput) => Pause = Durations.pause
 
 /**
  * Picks the Reply a script gives to a request (the rule both transports use).
@@ -473,7 +474,8 @@ export const stream: (options?: StreamOptions) => Reply = Replies.stream
  * @since 0.1.0
  * @category constructors
  */
-export const error: (status: number, options?: ErrorOptions) => Reply = Replies.error
+export const error = (status: number, options?: ErrorOptions): Reply =>
+  Replies.error<Duration.DurationInput>(status, options, Durations.retryAfterHeader)
 
 /**
  * A 200 stream that sends `after` content chunks, then an error chunk (OpenRouter's way to

@@ -17,6 +17,7 @@ import * as FiberId from "effect/FiberId"
 import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import type * as Testing from "../../Testing.js"
+import * as Durations from "./durations.js"
 import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
 import * as Render from "./render.js"
 import * as Replies from "./replies.js"
@@ -159,6 +160,7 @@ const webBody = (
   }
   const sink: Render.Sink = {
     encode: (text) => encoder.encode(text),
+    millis: Durations.millis,
     write: (chunk) => {
       if (gone) return undefined
       watch?.write(chunk)
