@@ -3,20 +3,16 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
+import { httpClients } from "./support/harness.js"
 import { parseSse, readBody, type Wire } from "./support/wire.js"
 
-const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["node", NodeHttpClient.layerNodeHttp],
-  ["fetch", FetchHttpClient.layer]
-]
+const clients = httpClients
 
 const post = (
   server: TestServer.TestServer,
@@ -98,7 +94,7 @@ describe("TestServer", () => {
       expect(request.headers["http-referer"]).toBe("https://example.com")
       expect(request.body).toEqual({ model: "x/y", messages: [] })
       expect(request.text).toBe("{\"model\":\"x/y\",\"messages\":[]}")
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("answers a sequence in order and past its end with a 500 naming the request", () =>
     Effect.gen(function*() {
@@ -109,7 +105,7 @@ describe("TestServer", () => {
       expect([first.status, second.status, third.status]).toEqual([429, 200, 500])
       expect(first.headers["retry-after"]).toBe("1")
       expect(((yield* third.json) as Wire).error.message).toMatch(/no scripted answer for request #3/)
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("answers other routes with a 404 JSON error", () =>
     Effect.gen(function*() {
@@ -117,7 +113,7 @@ describe("TestServer", () => {
       const response = yield* post(server, {}, "/models")
       expect(response.status).toBe(404)
       expect(((yield* response.json) as Wire).error.code).toBe(404)
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("writes keep-alive comments while hanging", () =>
     Effect.gen(function*() {
@@ -131,7 +127,7 @@ describe("TestServer", () => {
       )
       expect(text._tag === "Some" && text.value.startsWith(Testing.keepAliveComment.repeat(2))).toBe(true)
       yield* server.awaitAbort
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("waits out Pause pieces and headersDelay, then sends the whole body", () =>
     Effect.gen(function*() {
@@ -139,7 +135,7 @@ describe("TestServer", () => {
         Testing.delay(Testing.raw({ body: ["a", Testing.pause("20 millis"), "b"] }), "20 millis")
       )
       expect((yield* readBody(yield* post(server))).text).toBe("ab")
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("renders a mid-stream error chunk and ends without [DONE]", () =>
     Effect.gen(function*() {
@@ -149,7 +145,7 @@ describe("TestServer", () => {
       expect(error).toBeUndefined()
       expect(sse.data).not.toContain("[DONE]")
       expect(sse.chunks.at(-1)).toMatchObject({ error: { code: 502 }, choices: [{ finish_reason: "error" }] })
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("streams a 20,000-chunk lazy body in 64-byte writes complete and in order", () =>
     Effect.gen(function*() {
@@ -160,7 +156,7 @@ describe("TestServer", () => {
       expect(sse.chunks.slice(0, 20_000).map((c) => c.choices[0].delta.content).join("")).toBe(
         [...Testing.pieces(20_000)].join("")
       )
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("setScript answers later requests from the new script", () =>
     Effect.gen(function*() {
@@ -169,7 +165,7 @@ describe("TestServer", () => {
       yield* server.setScript(Testing.error(401))
       const after = yield* post(server)
       expect([before.status, after.status]).toEqual([200, 401])
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("a body read to its end is not counted as a client close", () =>
     Effect.gen(function*() {
@@ -177,7 +173,7 @@ describe("TestServer", () => {
       yield* readBody(yield* post(server))
       yield* readBody(yield* post(server))
       expect(yield* server.aborted).toBe(0)
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("closing the scope ends a hanging response with a transport error for the client", () =>
     Effect.gen(function*() {
@@ -191,7 +187,7 @@ describe("TestServer", () => {
       )
       const { error } = yield* Fiber.join(server.reading)
       expect(error?.reason._tag).toBe("DecodeError")
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 
   it.live("holds a lazy body while the client stops reading (backpressure)", () =>
     Effect.gen(function*() {
@@ -257,7 +253,7 @@ describe("TestServer", () => {
       const contents = results.map(({ text }) => parseSse(text).chunks[0]!.choices[0].delta.content).sort()
       expect(contents).toEqual(["#0", "#1", "#2", "#3"])
       expect(yield* server.requests).toHaveLength(4)
-    }).pipe(Effect.provide(NodeHttpClient.layerNodeHttp)))
+    }).pipe(Effect.provide(NodeHttpClient.layerUndici)))
 })
 
 describe("TestServer flushEachWrite", () => {
