@@ -13,7 +13,7 @@
  * // or from the environment (OPENROUTER_API_KEY, ...), with defaults for what it does not set:
  * export const FromEnv = OpenRouterConfig.layerConfig({ timeout: "2 minutes" })
  *
- * Effect.runPromise(Effect.provide(OpenRouterConfig.asEffect(), Live)).then((config) => {
+ * Effect.runPromise(Effect.provide(Effect.service(OpenRouterConfig), Live)).then((config) => {
  *   assert.strictEqual(config.completionsUrl, "https://openrouter.ai/api/v1/chat/completions")
  *   assert.strictEqual(config.headers["x-openrouter-title"], "My app")
  * })
@@ -32,6 +32,7 @@ import * as SchemaIssue from "effect/SchemaIssue"
 import { headerProblem, isValidApiKey } from "../../src/internal/headers.js"
 import type * as Errors from "./Errors.js"
 import * as Options from "./internal/options.js"
+import * as Response from "./internal/response.js"
 import { version } from "./internal/version.js"
 import type * as Retry from "./Retry.js"
 import type * as Telemetry from "./Telemetry.js"
@@ -342,3 +343,17 @@ export class OpenRouterConfig extends Context.Service<OpenRouterConfig, OpenRout
       })
     )
 }
+
+/**
+ * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
+ * (seconds, or an HTTP date relative to `now`), then `X-RateLimit-Reset`.
+ *
+ * @deprecated The pipeline reads it for you (every status error carries `retryAfter`); it stays
+ * exported only so that code written against 0.1 keeps compiling.
+ * @since 0.1.0
+ * @category utils
+ */
+export const parseRetryAfter: (
+  headers: Readonly<Record<string, string | undefined>>,
+  now: number
+) => Duration.Duration | undefined = (headers, now) => Response.parseRetryAfter(headers, now)
