@@ -378,3 +378,16 @@ export interface AnswerOptions<D = unknown>
   readonly stream?: boolean
   readonly pieceSize?: number
 }
+
+/**
+ * Options of `Testing.emulatorWith`.
+ */
+export interface EmulatorOptions {
+  /**
+   * The models it serves. A request whose `model` is not one of them gets OpenRouter's 404 for a
+   * model it cannot route to (`"No endpoints found for <model>."`, availability code `no_endpoints`),
+   * so a test scripts a `NotFoundResponseError` by naming an unlisted model. A request without a
+   * `model` is answered (OpenRouter uses the account's default model). Default: every model.
+   */
+  readonly models?: ReadonlyArray<string> | undefined
+}
