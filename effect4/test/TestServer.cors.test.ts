@@ -7,7 +7,6 @@ import * as TestServer from "../src/TestServer.js"
 import { httpClients } from "./support/harness.js"
 import { parseSse, readBody, type Wire } from "./support/wire.js"
 
-
 const page = "http://localhost:5173"
 
 // What a browser sends before a cross-origin POST with an Authorization header and a JSON body.

@@ -64,7 +64,9 @@ export const jsonAnswer = <A, I, RD>(
     return Replies.scriptError(`Testing.jsonAnswer: ${e instanceof Error ? e.message : String(e)}`)
   }
   if (Result.isFailure(encoded)) {
-    return Replies.scriptError(`Testing.jsonAnswer: the value does not encode with the Schema: ${encoded.failure.message}`)
+    return Replies.scriptError(
+      `Testing.jsonAnswer: the value does not encode with the Schema: ${encoded.failure.message}`
+    )
   }
   return answer(JSON.stringify(encoded.success), options)
 }
