@@ -26,6 +26,13 @@ export * as Client from "./Client.js"
 export * as Errors from "./Errors.js"
 
 /**
+ * Generation lookups: what a generation cost, after the fact (`Generation.get`).
+ *
+ * @since 0.2.0
+ */
+export * as Generation from "./Generation.js"
+
+/**
  * Retry policies.
  *
  * @since 0.1.0

@@ -220,7 +220,7 @@ const checkApiKey = (fx: EffectChecks, u: unknown, path: string, issues: Issues)
 export const configIssues = new WeakMap<object, ReadonlyArray<Issue>>()
 
 /** The service fields a call reads, as a caller could have built them without `makeConfig`. */
-interface ServiceLike {
+export interface ServiceLike {
   readonly apiKey: unknown
   readonly completionsUrl: unknown
   readonly headers: unknown
