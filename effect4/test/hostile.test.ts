@@ -4,12 +4,12 @@
  * defect; an invalid one is an `InvalidRequestError` naming the path, is never retried, and the server
  * sees nothing; a valid one is sent exactly as it was read, once.
  */
-import type * as HttpClient from "effect/http/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Cause from "effect/Cause"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"

@@ -1,6 +1,6 @@
-import type * as HttpClient from "effect/http/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { Chat, Client, OpenRouterConfig, Retry, type Schema } from "../src/index.js"

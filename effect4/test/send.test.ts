@@ -3,9 +3,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import { inspect } from "node:util"
+import { statusTable } from "../../test/support/secret.js"
 import { Chat, Errors, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import { statusTable } from "../../test/support/secret.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
-import * as Errors from "../src/Errors.js"
 import { withAttempts } from "../../src/internal/retry.js"
+import * as Errors from "../src/Errors.js"
 
 describe("withAttempts (the error a retry loop gives up with)", () => {
   const cause = new Error("socket hang up")

@@ -11,10 +11,13 @@ export interface UsageShape {
   readonly prompt_tokens?: unknown
   readonly completion_tokens?: unknown
   readonly cost?: unknown
-  readonly prompt_tokens_details?: {
-    readonly cached_tokens?: unknown
-    readonly cache_write_tokens?: unknown
-  } | null | undefined
+  readonly prompt_tokens_details?:
+    | {
+      readonly cached_tokens?: unknown
+      readonly cache_write_tokens?: unknown
+    }
+    | null
+    | undefined
   readonly completion_tokens_details?: { readonly reasoning_tokens?: unknown } | null | undefined
 }
 

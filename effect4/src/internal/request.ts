@@ -36,7 +36,9 @@ const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
 /** Turns a schema failure into the issues of an {@link Errors.InvalidRequestError}, one per bad field. */
 export const requestIssues = (error: Schema.SchemaError): ReadonlyArray<Errors.RequestIssue> =>
   formatIssues(error.issue).issues.map((issue) => ({
-    path: (issue.path ?? []).length === 0 ? "(request)" : Bounded.excerpt(pathToString((issue.path ?? []).map((p) => typeof p === "object" ? p.key : p)), 512),
+    path: (issue.path ?? []).length === 0
+      ? "(request)"
+      : Bounded.excerpt(pathToString((issue.path ?? []).map((p) => typeof p === "object" ? p.key : p)), 512),
     // A message may show the offending value: bounded, so an error never holds a large request part.
     message: Bounded.boundedLines(issue.message, 512, 2048)
   }))

@@ -54,6 +54,7 @@ const sendWith = (
           readCompletion
         ),
         call.retry
-      ))
+      )
+    )
   )
 }
