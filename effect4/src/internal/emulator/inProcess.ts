@@ -7,7 +7,6 @@
  */
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import type * as Fiber from "effect/Fiber"
 import type * as HttpBody from "effect/http/HttpBody"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientError from "effect/http/HttpClientError"
@@ -15,9 +14,9 @@ import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Stream from "effect/Stream"
 import { GenerationLog, isGenerationRoute, type Watch } from "../../../../src/internal/emulator/generations.js"
-import * as Render from "../../../../src/internal/emulator/render.js"
 import * as Replies from "../../../../src/internal/emulator/replies.js"
 import type * as Types from "../../../../src/internal/emulator/types.js"
+import * as WebBody from "../../../../src/internal/emulator/webBody.js"
 import type * as Testing from "../../Testing.js"
 import { millis } from "./durations.js"
 
@@ -78,7 +77,6 @@ export const recorder = (state: State): Testing.Recorder["Service"] => ({
 })
 
 const decoder = new TextDecoder()
-const encoder = new TextEncoder()
 
 const bodyText = (body: HttpBody.HttpBody): Effect.Effect<string> => {
   switch (body._tag) {
@@ -107,134 +105,15 @@ const bodyText = (body: HttpBody.HttpBody): Effect.Effect<string> => {
   }
 }
 
-const HIGH_WATER_MARK = 64
-
-const connectionReset = (): Error =>
-  Object.assign(new Error("read ECONNRESET (the OpenRouter emulator reset the connection)"), {
-    code: "ECONNRESET"
-  })
-
-const webBody = (
-  reply: Types.Reply,
-  context: Context.Context<never>,
-  signal: AbortSignal,
-  onGone: () => void,
-  watch: Watch | undefined
-): ReadableStream<Uint8Array> => {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  let gone = false
-  let finished = false
-  let ready: (() => void) | undefined
-  const goneWaiters = new Set<() => void>()
-  const sleepers = new Set<Fiber.Fiber<void>>()
+/** Pauses on the Effect clock of the request's context, so `TestClock` drives them. */
+const effectTimer = (context: Context.Context<never>): WebBody.StartTimer => {
   const fork = Effect.runForkWith(context)
-  const wake = (): void => {
-    const resolve = ready
-    ready = undefined
-    resolve?.()
+  return (millis, wake) => {
+    const fiber = fork(Effect.sleep(millis))
+    fiber.addObserver(wake)
+    return () => fiber.interruptUnsafe()
   }
-  const nextPull = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      ready = resolve
-    })
-  const finish = (): void => {
-    finished = true
-    signal.removeEventListener("abort", onAbort)
-  }
-  // Like fetch: aborting the request errors a body that is still being read.
-  function onAbort(): void {
-    if (gone || finished) return
-    markGone()
-    try {
-      controller.error(new DOMException("This operation was aborted", "AbortError"))
-    } catch {
-      // the stream was already closed or errored
-    }
-  }
-  function markGone(): void {
-    if (gone || finished) return
-    gone = true
-    signal.removeEventListener("abort", onAbort)
-    onGone()
-    wake()
-    for (const resolve of goneWaiters) resolve()
-    goneWaiters.clear()
-    for (const fiber of sleepers) fiber.interruptUnsafe()
-    sleepers.clear()
-  }
-  const sink: Render.Sink = {
-    encode: (text) => encoder.encode(text),
-    millis,
-    write: (chunk) => {
-      if (gone) return undefined
-      watch?.write(chunk)
-      controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk)
-      return (controller.desiredSize ?? 0) > 0 ? undefined : nextPull()
-    },
-    sleep: (ms) =>
-      new Promise<void>((resolve) => {
-        if (gone) return resolve()
-        goneWaiters.add(resolve)
-        if (ms === Infinity) return
-        const fiber = fork(Effect.sleep(ms))
-        sleepers.add(fiber)
-        fiber.addObserver(() => {
-          sleepers.delete(fiber)
-          goneWaiters.delete(resolve)
-          resolve()
-        })
-      }),
-    gone: () => gone
-  }
-  const run = async (): Promise<void> => {
-    try {
-      if (!(await Render.writeBody(reply, sink))) return
-      switch (reply.ending ?? "end") {
-        case "end":
-          finish()
-          controller.close()
-          return
-        case "reset":
-          // controller.error() drops queued chunks: let the reader take everything written first.
-          while (!gone && (controller.desiredSize ?? 0) < HIGH_WATER_MARK) await nextPull()
-          if (gone) return
-          finish()
-          controller.error(connectionReset())
-          return
-        case "hang":
-          await Render.hold(reply, sink)
-          return
-      }
-    } catch (cause) {
-      if (gone || finished) return
-      finish()
-      controller.error(cause)
-    } finally {
-      // The generation's stats appear now; `cancelled` when the client went away before the end.
-      watch?.end(gone)
-    }
-  }
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c
-      if (signal.aborted) {
-        markGone()
-        return
-      }
-      signal.addEventListener("abort", onAbort)
-      void run()
-    },
-    pull() {
-      // Resume the writer in batches (when half the queue has been read), not after every read.
-      if ((controller.desiredSize ?? 0) >= HIGH_WATER_MARK / 2) wake()
-    },
-    cancel() {
-      markGone()
-    }
-  }, { highWaterMark: HIGH_WATER_MARK })
 }
-
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
 const toWebResponse = (
   request: HttpClientRequest.HttpClientRequest,
@@ -246,9 +125,13 @@ const toWebResponse = (
 ): Effect.Effect<Response, HttpClientError.HttpClientError> =>
   Effect.try({
     try: () => {
-      const body = NULL_BODY_STATUSES.has(reply.status)
-        ? null
-        : webBody(reply, context, signal, () => noteAbort(state), watch)
+      const body = WebBody.NULL_BODY_STATUSES.has(reply.status) ? null : WebBody.webBody(reply, {
+        signal,
+        onGone: () => noteAbort(state),
+        watch,
+        millis,
+        startTimer: effectTimer(context)
+      })
       return new Response(body, { status: reply.status, headers: { ...reply.headers } })
     },
     catch: (cause) =>
