@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect } from "effect"
  * import { Chat, Testing } from "effect-openrouter"
  *
@@ -21,7 +22,7 @@
  * // the tags not handled remain: Effect<string, Exclude<Errors.SendError, ...>, ...>
  *
  * Effect.runPromise(reply.pipe(Effect.provide(Testing.layerWithConfig(Testing.error(429), { retry: false }))))
- *   .then((text) => assert.strictEqual(text, "slow down (429)"))
+ *   .then((text) => strictEqual(text, "slow down (429)"))
  * ```
  *
  * @since 0.1.0

@@ -14,6 +14,28 @@
  *   enums such as `finish_reason` are open (an unknown value is kept), and
  *   only `choices` is required.
  *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, strictEqual } from "node:assert"
+ * import { Result, Schema } from "effect"
+ * import { Schema as OpenRouter } from "effect-openrouter"
+ *
+ * // A request is checked as Chat.send checks it, with the API's own (snake_case) field names.
+ * const ok = Schema.decodeUnknownResult(OpenRouter.ChatRequest)({
+ *   model: "openai/gpt-4o-mini",
+ *   messages: [{ role: "user", content: "Hi" }],
+ *   max_tokens: 100
+ * })
+ * strictEqual(Result.isSuccess(ok), true)
+ * const bad = Schema.decodeUnknownResult(OpenRouter.ChatRequest)({ messages: [], temperature: 3 })
+ * strictEqual(Result.isFailure(bad), true)
+ *
+ * // A response keeps the fields nobody documented yet, and only `choices` is required.
+ * const response = Schema.decodeUnknownSync(OpenRouter.ChatResponse)({ choices: [], new_field: { x: 1 } })
+ * deepStrictEqual(response.choices, [])
+ * deepStrictEqual(response["new_field"], { x: 1 })
+ * ```
+ *
  * @since 0.1.0
  */
 import type * as Result from "effect/Result"

@@ -75,7 +75,7 @@ export const failures: Metric.Counter<number> = Metric.counter(MetricName.failur
 type Attributes = Readonly<Record<string, string>>
 
 /** The attribute sets of one (server, model, provider, error) combination, one per metric. */
-interface Labels {
+interface LabelSets {
   readonly duration: Attributes
   readonly input: Attributes
   readonly output: Attributes
@@ -84,8 +84,83 @@ interface Labels {
   readonly failures: Attributes
 }
 
+/** The attribute sets a call records with (after the cardinality limit), and the ones it asked for. */
+export interface Labels extends LabelSets {
+  readonly wanted: LabelSets
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cardinality limit
+//
+// Every distinct attribute set of a metric is a series that Effect's metric registry keeps for the
+// life of the process, so a server passing user-chosen model names would grow without bound. As
+// OpenTelemetry SDKs do (the metrics SDK spec's cardinality limit, default 2,000 per metric), a metric
+// records at most `limit - 1` attribute sets; past that, a new set is folded into one overflow series
+// labelled `otel.metric.overflow: "true"`. The sets seen are kept per metric name, as the registry
+// keeps its series, so the bound holds across configurations; a configuration's limit says when it
+// may add a series.
+
+/** OpenTelemetry's default cardinality limit per metric. */
+export const DEFAULT_CARDINALITY_LIMIT = 2000
+
+/** The attribute that marks the overflow series (the OpenTelemetry SDKs' name). */
+export const metricOverflow = "otel.metric.overflow"
+
+const seriesByMetric = new Map<string, Set<string>>()
+
+const overflowSets = new Map<string, Attributes>()
+
+/** The one overflow set of a metric (with its unit, which exporters read from the attributes). */
+const overflowOf = (metric: string, attributes: Attributes): Attributes => {
+  const unit = attributes["unit"]
+  const key = `${metric}\u0000${unit}`
+  let overflow = overflowSets.get(key)
+  if (overflow === undefined) {
+    overflow = unit === undefined ? { [metricOverflow]: "true" } : { [metricOverflow]: "true", unit }
+    overflowSets.set(key, overflow)
+  }
+  return overflow
+}
+
+/** The set a metric records with: `attributes` while it has room for them, else its overflow set. */
+const admit = (metric: string, attributes: Attributes, limit: number): Attributes => {
+  let seen = seriesByMetric.get(metric)
+  if (seen === undefined) {
+    seen = new Set()
+    seriesByMetric.set(metric, seen)
+  }
+  let key = ""
+  for (const name in attributes) key += `${name}\u0000${attributes[name]}\u0001`
+  if (seen.has(key)) return attributes
+  if (seen.size < limit - 1) {
+    seen.add(key)
+    return attributes
+  }
+  return overflowOf(metric, attributes)
+}
+
+const admitAll = (wanted: LabelSets, limit: number): Labels => ({
+  duration: admit(MetricName.operationDuration, wanted.duration, limit),
+  input: admit(MetricName.tokenUsage, wanted.input, limit),
+  output: admit(MetricName.tokenUsage, wanted.output, limit),
+  firstChunk: admit(MetricName.timeToFirstChunk, wanted.firstChunk, limit),
+  cost: admit(MetricName.cost, wanted.cost, limit),
+  failures: admit(MetricName.failures, wanted.failures, limit),
+  wanted
+})
+
+/**
+ * The attribute sets of one combination: those it asks for, and, once a call records with them alone
+ * (no user attributes), those admitted under the limit. Admission is lazy so that a combination only
+ * ever recorded with user attributes takes no series of its own.
+ */
+interface Entry {
+  readonly wanted: LabelSets
+  admitted: Labels | undefined
+}
+
 // Attribute sets are reused: Effect keys a metric's series by the identity of the current set.
-const labelCache = new Map<string, Labels>()
+const labelCache = new Map<string, Entry>()
 // The bound keeps a pathological stream of distinct models from growing the cache without end.
 const labelCacheLimit = 1000
 
@@ -95,7 +170,7 @@ const makeLabels = (
   resModel: string | undefined,
   provider: string | undefined,
   errorType: string | undefined
-): Labels => {
+): LabelSets => {
   const base: Record<string, string> = {
     [Attr.operationName]: operationName,
     [Attr.providerName]: providerName
@@ -125,35 +200,49 @@ interface LastLabels {
   resModel: string | undefined
   provider: string | undefined
   errorType: string | undefined
-  labels: Labels | undefined
+  entry: Entry | undefined
 }
 
-const labelsFor = (
+const entryFor = (
+  settings: Settings,
+  reqModel: string | undefined,
+  resModel: string | undefined,
+  provider: string | undefined,
+  errorType: string | undefined
+): Entry => {
+  const last = settings.last
+  if (
+    last.entry !== undefined && last.reqModel === reqModel && last.resModel === resModel &&
+    last.provider === provider && last.errorType === errorType
+  ) return last.entry
+  const server = settings.server
+  const key =
+    `${server?.address}:${server?.port}\u0000${reqModel}\u0000${resModel}\u0000${provider}\u0000${errorType}\u0000${settings.cardinalityLimit}`
+  let entry = labelCache.get(key)
+  if (entry === undefined) {
+    entry = { wanted: makeLabels(server, reqModel, resModel, provider, errorType), admitted: undefined }
+    if (labelCache.size >= labelCacheLimit) labelCache.clear()
+    labelCache.set(key, entry)
+  }
+  last.reqModel = reqModel
+  last.resModel = resModel
+  last.provider = provider
+  last.errorType = errorType
+  last.entry = entry
+  return entry
+}
+
+/** The attribute sets a call of this combination records with, without user attributes. */
+export const labelsFor = (
   settings: Settings,
   reqModel: string | undefined,
   resModel: string | undefined,
   provider: string | undefined,
   errorType: string | undefined
 ): Labels => {
-  const last = settings.last
-  if (
-    last.labels !== undefined && last.reqModel === reqModel && last.resModel === resModel &&
-    last.provider === provider && last.errorType === errorType
-  ) return last.labels
-  const server = settings.server
-  const key = `${server?.address}:${server?.port}\u0000${reqModel}\u0000${resModel}\u0000${provider}\u0000${errorType}`
-  let labels = labelCache.get(key)
-  if (labels === undefined) {
-    labels = makeLabels(server, reqModel, resModel, provider, errorType)
-    if (labelCache.size >= labelCacheLimit) labelCache.clear()
-    labelCache.set(key, labels)
-  }
-  last.reqModel = reqModel
-  last.resModel = resModel
-  last.provider = provider
-  last.errorType = errorType
-  last.labels = labels
-  return labels
+  const entry = entryFor(settings, reqModel, resModel, provider, errorType)
+  // a set once admitted stays admitted, and one folded stays folded (the sets seen only grow)
+  return entry.admitted ??= admitAll(entry.wanted, settings.cardinalityLimit)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,6 +253,7 @@ export interface TelemetryOptions {
   readonly spans?: boolean | undefined
   readonly metrics?: boolean | undefined
   readonly recordContent?: boolean | undefined
+  readonly cardinalityLimit?: number | undefined
 }
 
 /** What telemetry reads of a configuration. */
@@ -173,17 +263,18 @@ export interface TelemetryConfig {
 }
 
 /** The resolved telemetry settings of a configuration. */
-interface Settings {
+export interface Settings {
   readonly spans: boolean
   readonly metrics: boolean
   readonly recordContent: boolean
+  readonly cardinalityLimit: number
   readonly server: { readonly address: string; readonly port: number } | undefined
   readonly last: LastLabels
 }
 
 const settingsCache = new WeakMap<TelemetryConfig, Settings | false>()
 
-const settingsOf = (config: TelemetryConfig): Settings | false => {
+export const settingsOf = (config: TelemetryConfig): Settings | false => {
   let settings = settingsCache.get(config)
   if (settings === undefined) {
     const options = config.telemetry === false ? { spans: false, metrics: false } : config.telemetry ?? {}
@@ -193,8 +284,9 @@ const settingsOf = (config: TelemetryConfig): Settings | false => {
       spans,
       metrics,
       recordContent: options.recordContent === true,
+      cardinalityLimit: options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
       server: serverAttributes(config.baseUrl),
-      last: { reqModel: undefined, resModel: undefined, provider: undefined, errorType: undefined, labels: undefined }
+      last: { reqModel: undefined, resModel: undefined, provider: undefined, errorType: undefined, entry: undefined }
     }
     settingsCache.set(config, settings)
   }
@@ -300,16 +392,27 @@ export class Call {
       }
     }
     if (!this.settings.metrics) return
-    const labels = labelsFor(this.settings, requestModel(this.request), facts.model, facts.provider, errorType)
-    const record = recorder(context)
-    record(operationDuration, seconds(this.start, end), labels.duration)
-    if (errorType !== undefined) record(failures, 1, labels.failures)
-    if (this.firstChunk !== undefined) record(timeToFirstChunk, seconds(this.start, this.firstChunk), labels.firstChunk)
+    const user = Context.get(context, Metric.CurrentMetricAttributes) as Attributes
+    const reqModel = requestModel(this.request)
+    const labels = Object.keys(user).length === 0
+      ? labelsFor(this.settings, reqModel, facts.model, facts.provider, errorType)
+      : withUserAttributes(
+        user,
+        entryFor(this.settings, reqModel, facts.model, facts.provider, errorType).wanted,
+        this.settings.cardinalityLimit
+      )
+    record(context, operationDuration, seconds(this.start, end), labels.duration)
+    if (errorType !== undefined) record(context, failures, 1, labels.failures)
+    if (this.firstChunk !== undefined) {
+      record(context, timeToFirstChunk, seconds(this.start, this.firstChunk), labels.firstChunk)
+    }
     const usage = facts.usage
     if (usage !== undefined) {
-      if (typeof usage.prompt_tokens === "number") record(tokenUsage, usage.prompt_tokens, labels.input)
-      if (typeof usage.completion_tokens === "number") record(tokenUsage, usage.completion_tokens, labels.output)
-      if (typeof usage.cost === "number" && usage.cost > 0) record(cost, usage.cost, labels.cost)
+      if (typeof usage.prompt_tokens === "number") record(context, tokenUsage, usage.prompt_tokens, labels.input)
+      if (typeof usage.completion_tokens === "number") {
+        record(context, tokenUsage, usage.completion_tokens, labels.output)
+      }
+      if (typeof usage.cost === "number" && usage.cost > 0) record(context, cost, usage.cost, labels.cost)
     }
   }
 }
@@ -323,12 +426,13 @@ const tagOf = (error: unknown): string =>
     ? (error as { _tag: string })._tag
     : "_OTHER"
 
-// The user's own metric attributes (`Metric.CurrentMetricAttributes`, e.g. through `Metric.withAttributes`
-// on the calling effect) come first, as `Metric.update` would merge them; merged sets are cached per
-// (user set, our set) so that a series keeps one attribute-set identity.
+// The user's own metric attributes (`Metric.CurrentMetricAttributes`, e.g. set with
+// `Metric.withAttributes` around the call) come first, as `Metric.update` would merge them; merged
+// sets are cached per (user set, our set) so that a series keeps one attribute-set identity, and they
+// count against the cardinality limit like ours.
 const merged = new WeakMap<Attributes, WeakMap<Attributes, Attributes>>()
 
-const withUserAttributes = (user: Attributes, ours: Attributes): Attributes => {
+const withUser = (user: Attributes, ours: Attributes): Attributes => {
   let byOurs = merged.get(user)
   if (byOurs === undefined) {
     byOurs = new WeakMap()
@@ -342,15 +446,19 @@ const withUserAttributes = (user: Attributes, ours: Attributes): Attributes => {
   return both
 }
 
-/** Updates a metric in the fiber's context (its registry) with the given attribute set. */
-const recorder = (context: Context.Context<never>) => {
-  const user = Context.get(context, Metric.CurrentMetricAttributes) as Attributes
-  const hasUser = Object.keys(user).length > 0
-  return (metric: Metric.Metric<number, unknown>, value: number, attributes: Attributes): void => {
-    const set = hasUser ? withUserAttributes(user, attributes) : attributes
-    metric.updateUnsafe(value, Context.add(context, Metric.CurrentMetricAttributes, set))
-  }
-}
+const withUserAttributes = (user: Attributes, wanted: LabelSets, limit: number): Labels =>
+  admitAll({
+    duration: withUser(user, wanted.duration),
+    input: withUser(user, wanted.input),
+    output: withUser(user, wanted.output),
+    firstChunk: withUser(user, wanted.firstChunk),
+    cost: withUser(user, wanted.cost),
+    failures: withUser(user, wanted.failures)
+  }, limit)
+
+/** Updates a metric in the fiber's context (its registry) under the given attribute set. */
+const record = (context: Context.Context<never>, metric: Metric.Metric<number, unknown>, value: number, set: Attributes) =>
+  metric.updateUnsafe(value, Context.add(context, Metric.CurrentMetricAttributes, set))
 
 const spanOptions = { kind: "client" } as const
 
