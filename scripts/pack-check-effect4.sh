@@ -100,6 +100,15 @@ import("effect-openrouter").then((esm) => {
 JS
 node check.cjs $subpaths
 
+# The same checks on Node 22 (effect4/ installs node@22 as a devDependency): with the system Node (20.20
+# here, the edition's floor is 20.19 for require(esm)) that makes two Node majors.
+node22="$root/effect4/node_modules/node/bin/node"
+if [ -x "$node22" ]; then
+  echo "on $("$node22" --version):"
+  "$node22" check.mjs $subpaths
+  "$node22" check.cjs $subpaths
+fi
+
 cat > check.ts <<'TS'
 import { Effect } from "effect"
 import type { HttpClient } from "effect/http"
