@@ -59,6 +59,8 @@ type Reason = HttpClientError.HttpClientError["reason"]
 const redactReason = (reason: Reason): Reason => {
   const fields: Record<string, unknown> = {}
   for (const key of Object.keys(reason)) fields[key] = (reason as unknown as Record<string, unknown>)[key]
+  // an error's `cause` is own but not enumerable
+  if ("cause" in reason && reason.cause !== undefined) fields.cause = reason.cause
   fields.request = redactRequest(reason.request)
   // The response holds the request too: only its status is kept.
   if ("response" in reason && reason.response !== undefined) fields.response = { status: reason.response.status }
