@@ -107,7 +107,12 @@ const shapes: ReadonlyArray<readonly [string, (i: number) => unknown, (u: unknow
       choices: [choice({
         role: "assistant",
         content: null,
-        tool_calls: [{ index: 0, id: `call_${i}`, type: "function", function: { name: "get_weather", arguments: `{"ci` } }]
+        tool_calls: [{
+          index: 0,
+          id: `call_${i}`,
+          type: "function",
+          function: { name: "get_weather", arguments: `{"ci` }
+        }]
       })]
     }),
     S.decodeChatStreamChunk,
@@ -125,7 +130,12 @@ const shapes: ReadonlyArray<readonly [string, (i: number) => unknown, (u: unknow
         logprobs: null,
         finish_reason: "stop",
         native_finish_reason: "stop",
-        message: { role: "assistant", content: `The capital of France is Paris. (${i})`, refusal: null, reasoning: null }
+        message: {
+          role: "assistant",
+          content: `The capital of France is Paris. (${i})`,
+          refusal: null,
+          reasoning: null
+        }
       }],
       usage: usage(i)
     }),

@@ -20,9 +20,9 @@
  *
  * @since 0.2.0
  */
-import type * as HttpClient from "effect/http/HttpClient"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
+import type * as HttpClient from "effect/http/HttpClient"
 import type * as Client from "./Client.js"
 import type * as Errors from "./Errors.js"
 import * as internal from "./internal/generation.js"

@@ -29,8 +29,8 @@ import { dual } from "effect/Function"
 import type * as Predicate from "effect/Predicate"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import * as Errors from "./Errors.js"
 import { withAttempts } from "../../src/internal/retry.js"
+import * as Errors from "./Errors.js"
 import { onRetry } from "./internal/telemetry.js"
 
 /**

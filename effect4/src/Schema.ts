@@ -621,7 +621,11 @@ const ToolReasoning = Obj("ToolReasoning", {
   max_tokens: Schema.optional(Schema.Int)
 })
 
-const ToolName = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(64), Schema.isPattern(/^[a-zA-Z0-9 _-]+$/))
+const ToolName = Schema.String.check(
+  Schema.isMinLength(1),
+  Schema.isMaxLength(64),
+  Schema.isPattern(/^[a-zA-Z0-9 _-]+$/)
+)
 
 const NestedServerTool = Obj("NestedServerTool", {
   type: Schema.String,
@@ -1032,7 +1036,11 @@ export interface ServerToolChoice extends Schema.Schema.Type<typeof ServerToolCh
  * @since 0.1.0
  * @category tools
  */
-export const ToolChoice = Schema.Union([Schema.Literals(["none", "auto", "required"]), NamedToolChoice, ServerToolChoice])
+export const ToolChoice = Schema.Union([
+  Schema.Literals(["none", "auto", "required"]),
+  NamedToolChoice,
+  ServerToolChoice
+])
 /**
  * The type that {@link ToolChoice} decodes to.
  *
@@ -1612,7 +1620,9 @@ export const ChatRequest = Obj("ChatRequest", {
   metadata: Schema.optional(RequestMetadata),
   prediction: nullish(Prediction),
   modalities: Schema.optional(Schema.Array(Schema.Literals(["text", "image", "audio"]))),
-  image_config: Schema.optional(Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Array(Schema.Unknown)]))),
+  image_config: Schema.optional(
+    Schema.Record(Schema.String, Schema.Union([Schema.String, Schema.Number, Schema.Array(Schema.Unknown)]))
+  ),
   service_tier: nullish(Schema.Literals(["auto", "default", "fast", "flex", "priority", "scale"])),
   cache_control: Schema.optional(CacheControl),
   prompt_cache_key: nullish(Schema.String),
@@ -2426,5 +2436,5 @@ export const validateRequest: (u: unknown) => Result.Result<ChatRequest, Schema.
  * @since 0.2.0
  * @category decoding
  */
-export const decodeGenerationResponse: (u: unknown) => Result.Result<GenerationResponse, Schema.SchemaError> =
-  Decode.fastDecoder(GenerationResponse)
+export const decodeGenerationResponse: (u: unknown) => Result.Result<GenerationResponse, Schema.SchemaError> = Decode
+  .fastDecoder(GenerationResponse)

@@ -12,7 +12,9 @@ const fields = (extra: Partial<Errors.StatusErrorFields> = {}): Errors.StatusErr
 })
 
 // The one status table, row by row: class, tag, description, transient.
-const table: ReadonlyArray<readonly [number, Function, string, string, boolean]> = [
+const table: ReadonlyArray<
+  readonly [number, abstract new(...args: never) => Errors.StatusError, string, string, boolean]
+> = [
   [400, Errors.BadRequestResponseError, "BadRequestResponseError", "Bad request", false],
   [401, Errors.UnauthorizedResponseError, "UnauthorizedResponseError", "Unauthorized", false],
   [402, Errors.PaymentRequiredResponseError, "PaymentRequiredResponseError", "Payment required", false],
@@ -30,17 +32,20 @@ const table: ReadonlyArray<readonly [number, Function, string, string, boolean]>
 ]
 
 describe("status errors", () => {
-  it.each(table)("%i builds its own class with its tag, description and retryability", (status, Class, tag, description, transient) => {
-    const error = Errors.fromStatus(status, fields())
-    expect(error).toBeInstanceOf(Class)
-    expect(error).toBeInstanceOf(Error)
-    expect(error._tag).toBe(tag)
-    expect(error.status).toBe(status)
-    expect(Errors.isStatusError(error)).toBe(true)
-    expect(Errors.describeStatus(status)).toBe(description)
-    expect(Errors.isRetryableStatus(status)).toBe(transient)
-    expect(Errors.isRetryable(error)).toBe(transient)
-  })
+  it.each(table)(
+    "%i builds its own class with its tag, description and retryability",
+    (status, Class, tag, description, transient) => {
+      const error = Errors.fromStatus(status, fields())
+      expect(error).toBeInstanceOf(Class)
+      expect(error).toBeInstanceOf(Error)
+      expect(error._tag).toBe(tag)
+      expect(error.status).toBe(status)
+      expect(Errors.isStatusError(error)).toBe(true)
+      expect(Errors.describeStatus(status)).toBe(description)
+      expect(Errors.isRetryableStatus(status)).toBe(transient)
+      expect(Errors.isRetryable(error)).toBe(transient)
+    }
+  )
 
   // statuses without a class of their own: 409 and every 5xx are transient, the rest final
   it.each([[409, true], [410, false], [418, false], [504, true], [520, true], [599, true], [451, false]] as const)(
@@ -64,13 +69,21 @@ describe("status errors", () => {
     expect(Errors.isRetryable(Errors.fromStatus(402, fields({ metadata: limit })))).toBe(false)
     expect(Errors.isRetryable(Errors.fromStatus(402, fields({ retryAfter: Duration.seconds(3) })))).toBe(false)
     expect(
-      Errors.isRetryable(Errors.fromStatus(402, fields({ metadata: { limit_source: "" }, retryAfter: Duration.seconds(3) })))
+      Errors.isRetryable(
+        Errors.fromStatus(402, fields({ metadata: { limit_source: "" }, retryAfter: Duration.seconds(3) }))
+      )
     ).toBe(false)
   })
 
   it("an availability error whose body says retryable: false is not retryable, whatever its status", () => {
-    expect(Errors.isRetryable(Errors.fromStatus(503, fields({ availability: { code: "no_endpoints", retryable: false } })))).toBe(false)
-    expect(Errors.isRetryable(Errors.fromStatus(503, fields({ availability: { code: "capacity_exhausted", retryable: true } })))).toBe(true)
+    expect(
+      Errors.isRetryable(Errors.fromStatus(503, fields({ availability: { code: "no_endpoints", retryable: false } })))
+    ).toBe(false)
+    expect(
+      Errors.isRetryable(
+        Errors.fromStatus(503, fields({ availability: { code: "capacity_exhausted", retryable: true } }))
+      )
+    ).toBe(true)
   })
 
   it("retryAfter reads the delay the server asked for, from status errors only", () => {
@@ -100,18 +113,20 @@ describe("client-side errors", () => {
     }
   )
 
-  it.each([
-    ["rate_limit_exceeded", undefined, true],
-    ["provider_overloaded", undefined, true],
-    ["provider_unavailable", undefined, true],
-    ["server", undefined, true],
-    ["timeout", undefined, true],
-    ["context_length_exceeded", undefined, false],
-    [undefined, 429, true],
-    [undefined, 502, true],
-    [undefined, 400, false],
-    [undefined, "server", false]
-  ] as const)("a MidStreamError with error_type %s and code %s is retryable: %s", (errorType, code, transient) => {
+  it.each(
+    [
+      ["rate_limit_exceeded", undefined, true],
+      ["provider_overloaded", undefined, true],
+      ["provider_unavailable", undefined, true],
+      ["server", undefined, true],
+      ["timeout", undefined, true],
+      ["context_length_exceeded", undefined, false],
+      [undefined, 429, true],
+      [undefined, 502, true],
+      [undefined, 400, false],
+      [undefined, "server", false]
+    ] as const
+  )("a MidStreamError with error_type %s and code %s is retryable: %s", (errorType, code, transient) => {
     const error = new Errors.MidStreamError({
       message: "m",
       contentEmitted: false,
@@ -124,11 +139,14 @@ describe("client-side errors", () => {
 
 describe("the printed form", () => {
   it("shows the provider and its own message after OpenRouter's", () => {
-    const error = Errors.fromStatus(502, fields({
-      message: "Provider returned error",
-      providerName: "Anthropic",
-      providerMessage: "Overloaded"
-    }))
+    const error = Errors.fromStatus(
+      502,
+      fields({
+        message: "Provider returned error",
+        providerName: "Anthropic",
+        providerMessage: "Overloaded"
+      })
+    )
     expect(String(error)).toBe("BadGatewayResponseError: Provider returned error (provider Anthropic: Overloaded)")
     expect(error.message).toBe("Provider returned error")
   })

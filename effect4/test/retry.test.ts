@@ -58,13 +58,15 @@ describe("Retry.make", () => {
     expect(Duration.toMillis(p.maxRetryAfter)).toBe(1500)
   })
 
-  it.each([
-    [{ retries: -1 }, /retries/],
-    [{ retries: 1.5 }, /retries/],
-    [{ jitter: 1.5 }, /jitter/],
-    [{ jitter: -0.1 }, /jitter/],
-    [{ factor: 0.5 }, /factor/]
-  ] as const)("refuses %j with a RangeError", (options, message) => {
+  it.each(
+    [
+      [{ retries: -1 }, /retries/],
+      [{ retries: 1.5 }, /retries/],
+      [{ jitter: 1.5 }, /jitter/],
+      [{ jitter: -0.1 }, /jitter/],
+      [{ factor: 0.5 }, /factor/]
+    ] as const
+  )("refuses %j with a RangeError", (options, message) => {
     expect(() => Retry.make(options)).toThrow(RangeError)
     expect(() => Retry.make(options)).toThrow(message)
   })

@@ -8,13 +8,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
-import {
-  examplesOf,
-  format,
-  type OpenApiDocument,
-  resolve,
-  type SpecSchema
-} from "../../test/support/openapi.js"
+import { examplesOf, format, type OpenApiDocument, resolve, type SpecSchema } from "../../test/support/openapi.js"
 import * as S from "../src/Schema.js"
 import { compare } from "./support/openapiEffect4.js"
 

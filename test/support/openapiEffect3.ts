@@ -42,5 +42,9 @@ const effect3: Adapter<AST.AST> = {
 }
 
 /** Walks a spec schema against an Effect 3 schema; returns every difference found. */
-export const compare = (doc: OpenApiDocument, spec: SpecSchema, ours: Schema.Schema.All, root: string): Array<Finding> =>
-  compareWith(effect3, doc, spec, ours.ast, root)
+export const compare = (
+  doc: OpenApiDocument,
+  spec: SpecSchema,
+  ours: Schema.Schema.All,
+  root: string
+): Array<Finding> => compareWith(effect3, doc, spec, ours.ast, root)

@@ -141,7 +141,9 @@ const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
 
 /** Members of nested unions without checks of their own join the outer union. */
 const flatten = (types: ReadonlyArray<AST.AST>): Array<AST.AST> =>
-  types.flatMap((t) => (t._tag === "Union" && t.checks === undefined && t.encoding === undefined ? flatten(t.types) : [t]))
+  types.flatMap((
+    t
+  ) => (t._tag === "Union" && t.checks === undefined && t.encoding === undefined ? flatten(t.types) : [t]))
 
 /** Never equal to an input: fills unused literal slots. */
 const NONE = {}

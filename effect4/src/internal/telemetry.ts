@@ -457,8 +457,12 @@ const withUserAttributes = (user: Attributes, wanted: LabelSets, limit: number):
   }, limit)
 
 /** Updates a metric in the fiber's context (its registry) under the given attribute set. */
-const record = (context: Context.Context<never>, metric: Metric.Metric<number, unknown>, value: number, set: Attributes) =>
-  metric.updateUnsafe(value, Context.add(context, Metric.CurrentMetricAttributes, set))
+const record = (
+  context: Context.Context<never>,
+  metric: Metric.Metric<number, unknown>,
+  value: number,
+  set: Attributes
+) => metric.updateUnsafe(value, Context.add(context, Metric.CurrentMetricAttributes, set))
 
 const spanOptions = { kind: "client" } as const
 

@@ -29,7 +29,8 @@ const decoders = new WeakMap<AST.AST, (u: unknown) => Result.Result<unknown, Sch
 
 const effect4: Adapter<AST.AST> = {
   alternatives,
-  fields: (ast) => ast._tag === "Objects" ? ast.propertySignatures.map((ps) => [String(ps.name), ps.type] as const) : [],
+  fields: (ast) =>
+    ast._tag === "Objects" ? ast.propertySignatures.map((ps) => [String(ps.name), ps.type] as const) : [],
   items: (ast) => ast._tag === "Arrays" ? [...ast.elements, ...ast.rest] : [],
   literal: (ast) => ast._tag === "Literal" ? { value: ast.literal } : undefined,
   rejects: (ast, value) => {
