@@ -75,6 +75,14 @@ describe("Testing on Effect 4's Duration", () => {
       }))))
   }
 
+  it.effect("a Reply whose headersDelay is not a duration fails the request with a transport error", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(post())
+      expect(error._tag).toBe("HttpClientError")
+      expect(error.reason._tag).toBe("TransportError")
+      expect(error.message).toMatch(/the OpenRouter emulator cannot read the Reply's headersDelay/)
+    }).pipe(Effect.provide(Testing.layer({ ...Testing.completion(), headersDelay: "soon" as Duration.Input }))))
+
   it.effect("keepAliveEvery in any form writes keep-alives while hanging", () =>
     Effect.gen(function*() {
       const response = yield* post()

@@ -134,14 +134,17 @@ const toWebResponse = (
       })
       return new Response(body, { status: reply.status, headers: { ...reply.headers } })
     },
-    catch: (cause) =>
-      new HttpClientError.HttpClientError({
-        reason: new HttpClientError.TransportError({
-          request,
-          cause,
-          description: `the OpenRouter emulator cannot render status ${reply.status} in-process`
-        })
-      })
+    catch: (cause) => emulatorError(request, cause, `cannot render status ${reply.status} in-process`)
+  })
+
+/** A Reply the in-process emulator cannot render fails the request as a transport error, not a defect. */
+const emulatorError = (
+  request: HttpClientRequest.HttpClientRequest,
+  cause: unknown,
+  what: string
+): HttpClientError.HttpClientError =>
+  new HttpClientError.HttpClientError({
+    reason: new HttpClientError.TransportError({ request, cause, description: `the OpenRouter emulator ${what}` })
   })
 
 /** The in-process `HttpClient` answering from `state.script`. @internal */
@@ -168,7 +171,12 @@ export const makeClient = (state: State): HttpClient.HttpClient =>
         : Replies.notFound(recorded)
       const context = yield* Effect.context<never>()
       if (reply.headersDelay !== undefined) {
-        yield* Effect.sleep(millis(reply.headersDelay)).pipe(
+        const headersDelay = reply.headersDelay
+        const delay = yield* Effect.try({
+          try: () => millis(headersDelay),
+          catch: (cause) => emulatorError(request, cause, "cannot read the Reply's headersDelay")
+        })
+        yield* Effect.sleep(delay).pipe(
           Effect.onInterrupt(() => Effect.sync(() => noteAbort(state)))
         )
       }
