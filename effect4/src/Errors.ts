@@ -590,8 +590,20 @@ function printed(this: ProviderFields): string {
     : `${head} (${who}: ${this.providerMessage})`
 }
 
+// Effect 4's errors show their fields as an object under `util.inspect` / `console.log`; these show the
+// printed line with the stack's frames instead (as Effect 3's errors do when `toString` is their own), so
+// the provider's message is what a log shows first.
+function inspected(this: ProviderFields & { readonly stack?: string | undefined }): string {
+  const head = printed.call(this)
+  const frames = this.stack?.split("\n").slice(1).join("\n")
+  return frames === undefined || frames === "" ? head : `${head}\n${frames}`
+}
+
+const nodeInspect = Symbol.for("nodejs.util.inspect.custom")
+
 for (
   const Class of [...Object.values(statusTable).map((entry) => entry.Class), OpenRouterDefaultError, MidStreamError]
 ) {
   Object.defineProperty(Class.prototype, "toString", { value: printed, writable: true, configurable: true })
+  Object.defineProperty(Class.prototype, nodeInspect, { value: inspected, writable: true, configurable: true })
 }

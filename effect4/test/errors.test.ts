@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { inspect } from "node:util"
 import { withAttempts } from "../../src/internal/retry.js"
 import * as Errors from "../src/Errors.js"
 
@@ -149,6 +150,18 @@ describe("the printed form", () => {
     )
     expect(String(error)).toBe("BadGatewayResponseError: Provider returned error (provider Anthropic: Overloaded)")
     expect(error.message).toBe("Provider returned error")
+  })
+
+  it("util.inspect shows the printed line first, then the stack's frames", () => {
+    const error = Errors.fromStatus(
+      400,
+      fields({ message: "Provider returned error", providerName: "OpenAI", providerMessage: "bad" })
+    )
+    const shown = inspect(error)
+    expect(shown.split("\n")[0]).toBe("BadRequestResponseError: Provider returned error (provider OpenAI: bad)")
+    expect(shown).toContain("errors.test.ts")
+    expect(inspect(new Errors.MidStreamError({ message: "boom", contentEmitted: true, providerName: "P" })))
+      .toMatch(/^MidStreamError: boom \(provider P\)/)
   })
 
   it("names only the provider when its message is OpenRouter's, and nothing more without one", () => {
