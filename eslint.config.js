@@ -7,6 +7,9 @@ export default tseslint.config(
     ignores: [
       "dist/**",
       "dist-baseline/**",
+      "effect4/dist/**",
+      "effect4/.build/**",
+      "effect4/.tmp/**",
       "node_modules/**",
       ".tmp/**",
       "bench/node_modules/**",

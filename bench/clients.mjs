@@ -58,6 +58,31 @@ export const CLIENTS = [
     packages: ["effect", "@effect/platform", "@effect/platform-node"]
   },
   {
+    name: "effect-floor-fetch",
+    description: "the Effect 3 floor on fetch: as effect-floor, with `@effect/platform`'s FetchHttpClient",
+    label: "Effect HttpClient (floor, fetch)",
+    role: "peer",
+    imports: [],
+    packages: []
+  },
+  {
+    name: "effect4-openrouter-fetch",
+    description: "effect-openrouter's Effect 4 edition (effect4/dist) on `effect/http`'s FetchHttpClient",
+    label: "effect-openrouter, Effect 4 edition (fetch)",
+    role: "peer",
+    imports: [],
+    packages: []
+  },
+  {
+    name: "effect4-floor-fetch",
+    description:
+      "the Effect 4 floor: `effect/http` HttpClient on fetch, `Stream.decodeText` + `Stream.splitLines` + `JSON.parse`, no schema",
+    label: "Effect 4 HttpClient (floor, fetch)",
+    role: "peer",
+    imports: [],
+    packages: []
+  },
+  {
     name: "openai",
     description: "the official OpenAI SDK with `baseURL` pointed at the emulator (declares node >= 22, runs on 20)",
     label: "openai SDK",

@@ -11,7 +11,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 
-const dist = new URL("../dist/", import.meta.url).pathname
+// The folder to complete: the Effect 3 edition's dist/ by default; effect4/scripts/build.mjs passes
+// the Effect 4 edition's.
+const dist = process.argv[2] ?? new URL("../dist/", import.meta.url).pathname
 
 const walk = (dir) =>
   readdirSync(dir).flatMap((name) => {

@@ -128,6 +128,15 @@ STDIN='First line\nSecond line\n' run "demo: piped stdin" 0 npx tsx examples/dem
 expect '^you › First line$' '^you › Second line$' 'You said: "First line"' 'You said: "Second line"'
 expect_count 2 '^  openrouter/auto via Emulator · '
 
+# The README's `npm run demo`: the Effect 4 edition's demo (effect4/examples/demo.ts).
+run "demo (Effect 4 edition, npm run demo): one question" 0 npm run --silent demo -- "What is Effect?"
+expect "$emulated" '^This answer comes from the local OpenRouter emulator.*You said: "What is Effect\?"' \
+  '^  openrouter/auto via Emulator · [0-9]+ → [0-9]+ tokens · \$0\.[0-9]+ · first token [0-9]+ ms · '
+
+STDIN='First line\nSecond line\n' run "demo (Effect 4 edition): piped stdin" 0 npm run --silent demo
+expect '^you › First line$' '^you › Second line$' 'You said: "First line"' 'You said: "Second line"'
+expect_count 2 '^  openrouter/auto via Emulator · '
+
 echo
 if [ "$failures" -gt 0 ]; then
   echo "examples-check: $failures failure(s)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs the library and installs it in a fresh consumer project with the README's own install lines
-# (the `npm install` lines of the first sh block under "## Install", with `effect-openrouter`
+# (the `npm install` lines of the Effect 3 section of the sh block under "## Install", with `effect-openrouter`
 # replaced by the tarball), so the README cannot drift from what installs. Then:
 # - imports every subpath (ESM) and makes real calls through the packed package;
 # - requires every subpath (CommonJS, Node >= 20.19 loads the ES module itself);
@@ -32,7 +32,7 @@ cat > package.json <<'JSON'
 JSON
 for line in "${install_lines[@]}"; do
   # shellcheck disable=SC2001
-  cmd="$(sed "s#\(^\| \)effect-openrouter\( \|$\)#\1$tarball\2#" <<<"$line")"
+  cmd="$(sed "s#\(^\| \)effect-openrouter\(@[^ ]*\)\{0,1\}\( \|$\)#\1$tarball\3#" <<<"$line")"
   echo "\$ $line"
   if ! output="$($cmd --no-audit --no-fund 2>&1)"; then
     echo "$output"; echo "pack check failed: the README line '$line' does not install"; exit 1

@@ -36,6 +36,7 @@
  */
 import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import { millis } from "./internal/emulator/durations.js"
 import * as Server from "./internal/emulator/server.js"
 import type * as Testing from "./Testing.js"
 
@@ -132,7 +133,7 @@ export interface Listening {
 export const make = (script: Testing.Script, options?: Options): Effect.Effect<TestServer, never, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
-      Effect.promise(() => Server.listen(script, options)),
+      Effect.promise(() => Server.listen(script, millis, options)),
       (server) => Effect.promise(() => server.close())
     ),
     (server): TestServer => {
@@ -162,7 +163,7 @@ export const make = (script: Testing.Script, options?: Options): Effect.Effect<T
  * @category constructors
  */
 export const listen = async (script: Testing.Script, options?: Options): Promise<Listening> => {
-  const server = await Server.listen(script, options)
+  const server = await Server.listen(script, millis, options)
   return {
     url: server.url,
     port: server.port,

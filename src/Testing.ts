@@ -45,11 +45,13 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import { OpenRouterConfig, type OpenRouterConfigOptions } from "./Client.js"
+import * as Durations from "./internal/emulator/durations.js"
 import * as InProcess from "./internal/emulator/inProcess.js"
 import * as Render from "./internal/emulator/render.js"
 import * as Replies from "./internal/emulator/replies.js"
 import * as StructuredReplies from "./internal/emulator/structured.js"
 import * as ToolReplies from "./internal/emulator/toolReplies.js"
+import type * as Types from "./internal/emulator/types.js"
 
 // ---------------------------------------------------------------------------------------------
 // The reply model
@@ -62,10 +64,7 @@ import * as ToolReplies from "./internal/emulator/toolReplies.js"
  * @since 0.1.0
  * @category models
  */
-export interface Pause {
-  readonly _tag: "Pause"
-  readonly duration: Duration.DurationInput
-}
+export interface Pause extends Types.Pause<Duration.DurationInput> {}
 
 /**
  * What the emulator sends for one request. Both transports render exactly this.
@@ -73,45 +72,7 @@ export interface Pause {
  * @since 0.1.0
  * @category models
  */
-export interface Reply {
-  /** The HTTP status. */
-  readonly status: number
-  /** Response headers (any case). */
-  readonly headers: Readonly<Record<string, string>>
-  /**
-   * Body pieces, each written as one write, in order; strings are UTF-8. A {@link Pause} piece
-   * waits. May be lazy: it is iterated once per request, so make it re-iterable (an array, or an
-   * object whose `[Symbol.iterator]` starts a new generator) if the Reply answers several requests.
-   */
-  readonly body: Iterable<string | Uint8Array | Pause>
-  /**
-   * Re-split the body into writes of exactly this many bytes (across piece boundaries, so one
-   * write can hold the end of one event and the start of the next); only the write before a
-   * pause and the last one may be shorter. `1` delivers the body byte by byte.
-   */
-  readonly writeSize?: number
-  /**
-   * Over a socket (`TestServer`), send each write on its own: wait until it has left before the
-   * next, so the client reads the pieces separately instead of Node batching them into one
-   * segment. Slow, for tests of reads split at awkward places (`writeSize: 1`). In-process every
-   * write is already a read of its own.
-   */
-  readonly flushEachWrite?: boolean
-  /** Wait this long before sending the status and headers. */
-  readonly headersDelay?: Duration.DurationInput
-  /**
-   * How the response ends after the body: `"end"` (default) normally; `"reset"` drops the
-   * connection mid-body (the client sees a transport error after receiving the whole body
-   * written so far); `"hang"` keeps the response open, writing nothing more, until the client
-   * goes away.
-   */
-  readonly ending?: "end" | "reset" | "hang"
-  /**
-   * While hanging or inside a {@link Pause}, write `": OPENROUTER PROCESSING\n\n"` at this
-   * interval, as OpenRouter does while the upstream provider is slow.
-   */
-  readonly keepAliveEvery?: Duration.DurationInput
-}
+export interface Reply extends Types.Reply<Duration.DurationInput> {}
 
 /**
  * A request as the emulator received it.
@@ -119,20 +80,7 @@ export interface Reply {
  * @since 0.1.0
  * @category models
  */
-export interface RecordedRequest {
-  /** The HTTP method, e.g. `"POST"`. */
-  readonly method: string
-  /** The URL path, e.g. `"/api/v1/chat/completions"`. */
-  readonly path: string
-  /** The full URL. */
-  readonly url: string
-  /** Request headers, names in lower case. */
-  readonly headers: Readonly<Record<string, string>>
-  /** The body parsed as JSON, or `undefined` when it is empty or not JSON. */
-  readonly body: unknown
-  /** The body as text. */
-  readonly text: string
-}
+export interface RecordedRequest extends Types.RecordedRequest {}
 
 /**
  * What to answer. A single Reply answers every request; an array answers request N (0-based)
@@ -146,10 +94,7 @@ export interface RecordedRequest {
  * @since 0.1.0
  * @category models
  */
-export type Script =
-  | Reply
-  | ReadonlyArray<Reply>
-  | ((request: RecordedRequest, index: number) => Reply)
+export type Script = Types.Script<Duration.DurationInput>
 
 /**
  * The keep-alive comment OpenRouter writes into a stream while it waits: `": OPENROUTER PROCESSING\n\n"`.
@@ -165,7 +110,7 @@ export const keepAliveComment: string = Render.KEEP_ALIVE_TEXT
  * @since 0.1.0
  * @category constructors
  */
-export const pause: (duration: Duration.DurationInput) => Pause = Replies.pause
+export const pause: (duration: Duration.DurationInput) => Pause = Durations.pause
 
 /**
  * Picks the Reply a script gives to a request (the rule both transports use).
@@ -186,14 +131,7 @@ export const replyTo: (script: Script, request: RecordedRequest, index: number) 
  * @since 0.1.0
  * @category options
  */
-export interface ReplyOptions {
-  readonly headers?: Readonly<Record<string, string>>
-  readonly writeSize?: number
-  readonly flushEachWrite?: boolean
-  readonly headersDelay?: Duration.DurationInput
-  readonly keepAliveEvery?: Duration.DurationInput
-  readonly ending?: "end" | "reset" | "hang"
-}
+export interface ReplyOptions extends Types.ReplyOptions<Duration.DurationInput> {}
 
 /**
  * Usage fields (wire names). Token counts given here replace the estimated ones and drive the
@@ -202,14 +140,7 @@ export interface ReplyOptions {
  * @since 0.1.0
  * @category options
  */
-export interface UsageInput {
-  readonly prompt_tokens?: number
-  readonly completion_tokens?: number
-  readonly total_tokens?: number
-  readonly cost?: number | null
-  readonly is_byok?: boolean
-  readonly [field: string]: unknown
-}
+export interface UsageInput extends Types.UsageInput {}
 
 /**
  * A tool call the model makes. `arguments` is the JSON text, an object (serialised), or, for
@@ -218,12 +149,7 @@ export interface UsageInput {
  * @since 0.1.0
  * @category options
  */
-export interface ToolCall {
-  /** Defaults to a fresh `call_emu...` id. */
-  readonly id?: string
-  readonly name: string
-  readonly arguments: string | object | ReadonlyArray<string>
-}
+export interface ToolCall extends Types.ToolCall {}
 
 /**
  * Options of {@link completion}.
@@ -231,31 +157,7 @@ export interface ToolCall {
  * @since 0.1.0
  * @category options
  */
-export interface CompletionOptions extends ReplyOptions {
-  /** `message.content`; default a greeting, or `null` when there are tool calls. */
-  readonly content?: string | null
-  /** `message.reasoning`. */
-  readonly reasoning?: string
-  readonly toolCalls?: ReadonlyArray<ToolCall>
-  /** Usage fields over computed defaults; `false` omits `usage`. */
-  readonly usage?: UsageInput | false
-  /** Default `"openrouter/auto"`. */
-  readonly model?: string
-  /** Default `"Emulator"`. */
-  readonly provider?: string
-  /** Default a fresh `gen-...` id; also sent as the `X-Generation-Id` header. */
-  readonly id?: string
-  /** Unix seconds; default now. */
-  readonly created?: number
-  /** Default `"fp_emulator"`. */
-  readonly systemFingerprint?: string | null
-  /** Default `"stop"`, or `"tool_calls"` with tool calls. */
-  readonly finishReason?: string | null
-  /** Default the `finishReason`. */
-  readonly nativeFinishReason?: string | null
-  /** Fields merged into the top level of the body (e.g. `openrouter_metadata`). */
-  readonly extra?: Readonly<Record<string, unknown>>
-}
+export interface CompletionOptions extends Types.CompletionOptions<Duration.DurationInput> {}
 
 /**
  * A stream delta given as an object (wire names); a plain string stands for `{content}`.
@@ -263,14 +165,7 @@ export interface CompletionOptions extends ReplyOptions {
  * @since 0.1.0
  * @category options
  */
-export interface StreamDelta {
-  readonly role?: string
-  readonly content?: string | null
-  readonly reasoning?: string | null
-  readonly refusal?: string | null
-  readonly tool_calls?: ReadonlyArray<unknown>
-  readonly [field: string]: unknown
-}
+export interface StreamDelta extends Types.StreamDelta {}
 
 /**
  * Options shared by every streaming constructor: the chunk envelope and the SSE framing.
@@ -278,26 +173,7 @@ export interface StreamDelta {
  * @since 0.1.0
  * @category options
  */
-export interface StreamShapeOptions extends ReplyOptions {
-  /** Default `"openrouter/auto"`. */
-  readonly model?: string
-  /** Default `"Emulator"`. */
-  readonly provider?: string
-  /** The id every chunk carries; default a fresh `gen-...` id per request. */
-  readonly id?: string
-  /** Unix seconds; default the time the stream starts. */
-  readonly created?: number
-  /** Default `"fp_emulator"`. */
-  readonly systemFingerprint?: string | null
-  /** Fields merged into the top level of every chunk. */
-  readonly extra?: Readonly<Record<string, unknown>>
-  /** Line ending of the SSE framing; default `"\n"`. */
-  readonly lineEnding?: "\n" | "\r\n" | "\r"
-  /** Write this many `: OPENROUTER PROCESSING` comments before every event; default 0. */
-  readonly keepAlive?: number
-  /** Pause between consecutive events. */
-  readonly chunkDelay?: Duration.DurationInput
-}
+export interface StreamShapeOptions extends Types.StreamShapeOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link stream}.
@@ -305,25 +181,7 @@ export interface StreamShapeOptions extends ReplyOptions {
  * @since 0.1.0
  * @category options
  */
-export interface StreamOptions extends StreamShapeOptions {
-  /**
-   * Content pieces (strings) or whole deltas, one chunk each, after the reasoning pieces and
-   * before the tool calls. May be lazy (a generator object is consumed by the first request).
-   */
-  readonly deltas?: Iterable<string | StreamDelta>
-  /** Reasoning pieces, one chunk each (`{content: "", reasoning}`), sent first. */
-  readonly reasoning?: string | ReadonlyArray<string>
-  /** Tool calls, streamed as deltas keyed by `index` after the content. */
-  readonly toolCalls?: ReadonlyArray<ToolCall>
-  /** Fields of the usage chunk over computed defaults; `false` sends no usage chunk. */
-  readonly usage?: UsageInput | false
-  /** End with `data: [DONE]`; default `true`. */
-  readonly done?: boolean
-  /** Of the final chunk; default `"stop"` (`"tool_calls"` with tool calls); `null` sends no final chunk. */
-  readonly finishReason?: string | null
-  /** Default the `finishReason`. */
-  readonly nativeFinishReason?: string | null
-}
+export interface StreamOptions extends Types.StreamOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link truncated}, {@link reset} and {@link hang}: `after` content chunks (the
@@ -332,12 +190,7 @@ export interface StreamOptions extends StreamShapeOptions {
  * @since 0.1.0
  * @category options
  */
-export interface CutOptions extends Omit<StreamShapeOptions, "ending"> {
-  /** How many content chunks to send first. */
-  readonly after: number
-  /** The chunks to send instead of `after` generated pieces. */
-  readonly deltas?: Iterable<string | StreamDelta>
-}
+export interface CutOptions extends Types.CutOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link midStreamError}.
@@ -345,25 +198,7 @@ export interface CutOptions extends Omit<StreamShapeOptions, "ending"> {
  * @since 0.1.0
  * @category options
  */
-export interface MidStreamErrorOptions extends CutOptions {
-  /** `error.code`; default 502. Usually an HTTP-like number, sometimes a string. */
-  readonly code?: number | string
-  /** Default `"Provider returned error: upstream connection lost"`. */
-  readonly message?: string
-  /** `error.metadata.error_type`; default `"provider_unavailable"`. */
-  readonly errorType?: string
-  /** `error.metadata.provider_name`; default the stream's provider. */
-  readonly providerName?: string
-  /** `error.metadata.provider_code`. */
-  readonly providerCode?: string
-  /** More `error.metadata` fields. */
-  readonly metadata?: Readonly<Record<string, unknown>>
-  /**
-   * `"top-level"` (default): `{error, choices: [{delta: {content: ""}, finish_reason: "error"}]}`;
-   * `"choice"`: the older form with the error inside `choices[0].error`.
-   */
-  readonly form?: "top-level" | "choice"
-}
+export interface MidStreamErrorOptions extends Types.MidStreamErrorOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link error}.
@@ -371,28 +206,7 @@ export interface MidStreamErrorOptions extends CutOptions {
  * @since 0.1.0
  * @category options
  */
-export interface ErrorOptions extends ReplyOptions {
-  /** `error.message`; default OpenRouter's wording for the status. */
-  readonly message?: string
-  /** `error.code`; default the status. */
-  readonly code?: number | string
-  /** `error.metadata`; default depends on the status; `null` omits it. */
-  readonly metadata?: Readonly<Record<string, unknown>> | null
-  /**
-   * Sent as the `Retry-After` header: a number is seconds as is, a Duration is rounded up to
-   * whole seconds, a string is sent verbatim (e.g. an HTTP date) unless it decodes as a
-   * Duration (`"2 seconds"`).
-   */
-  readonly retryAfter?: Duration.DurationInput | string
-  /** A raw body (HTML from a proxy, `""` for none) instead of the JSON error. */
-  readonly body?: string
-  /** `user_id` at the top level. */
-  readonly userId?: string
-  /** Fields merged into the top level of the body (e.g. `openrouter_metadata`). */
-  readonly extra?: Readonly<Record<string, unknown>>
-  /** Fields merged into the `error` object (e.g. `availability`). */
-  readonly errorExtra?: Readonly<Record<string, unknown>>
-}
+export interface ErrorOptions extends Types.ErrorOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link raw}.
@@ -400,12 +214,7 @@ export interface ErrorOptions extends ReplyOptions {
  * @since 0.1.0
  * @category options
  */
-export interface RawOptions extends ReplyOptions {
-  /** Default 200. */
-  readonly status?: number
-  /** A single piece or the pieces; default empty. */
-  readonly body?: string | Uint8Array | Iterable<string | Uint8Array | Pause>
-}
+export interface RawOptions extends Types.RawOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link sse}.
@@ -413,18 +222,7 @@ export interface RawOptions extends ReplyOptions {
  * @since 0.1.0
  * @category options
  */
-export interface SseOptions extends ReplyOptions {
-  /** Default 200. */
-  readonly status?: number
-  /** Default `"\n"`. */
-  readonly lineEnding?: "\n" | "\r\n" | "\r"
-  /** Comments before every event, as in {@link StreamShapeOptions}. */
-  readonly keepAlive?: number
-  /** Pause between consecutive events. */
-  readonly chunkDelay?: Duration.DurationInput
-  /** Append `data: [DONE]`; default `false`. */
-  readonly done?: boolean
-}
+export interface SseOptions extends Types.SseOptions<Duration.DurationInput> {}
 
 /**
  * Options of {@link streamOf}.
@@ -432,10 +230,7 @@ export interface SseOptions extends ReplyOptions {
  * @since 0.2.0
  * @category options
  */
-export interface StreamOfOptions extends Omit<SseOptions, "done"> {
-  /** The length of the pieces text fields are split into; default 16 characters. */
-  readonly pieceLength?: number
-}
+export interface StreamOfOptions extends Types.StreamOfOptions<Duration.DurationInput> {}
 
 // ---------------------------------------------------------------------------------------------
 // Answer constructors
@@ -474,7 +269,8 @@ export const stream: (options?: StreamOptions) => Reply = Replies.stream
  * @since 0.1.0
  * @category constructors
  */
-export const error: (status: number, options?: ErrorOptions) => Reply = Replies.error
+export const error = (status: number, options?: ErrorOptions): Reply =>
+  Replies.error<Duration.DurationInput>(status, options, Durations.retryAfterHeader)
 
 /**
  * A 200 stream that sends `after` content chunks, then an error chunk (OpenRouter's way to
@@ -651,11 +447,7 @@ export const emulatorWith: (options?: EmulatorOptions) => (request: RecordedRequ
  * @since 0.2.0
  * @category tool loops
  */
-export interface ToolReplyOptions extends Omit<StreamShapeOptions, "extra"> {
-  readonly content?: string
-  readonly usage?: UsageInput | false
-  readonly argumentsChunkSize?: number
-}
+export interface ToolReplyOptions extends Types.ToolReplyOptions<Duration.DurationInput> {}
 
 /**
  * The answer of one round of a tool loop in {@link rounds}: a Reply, or a function of the request
@@ -664,7 +456,7 @@ export interface ToolReplyOptions extends Omit<StreamShapeOptions, "extra"> {
  * @since 0.2.0
  * @category tool loops
  */
-export type RoundReply = Reply | ((request: RecordedRequest, round: number) => Reply)
+export type RoundReply = Types.RoundReply<Duration.DurationInput>
 
 /**
  * A model that calls tools: answers every request with these calls, as a stream of tool-call deltas
@@ -896,10 +688,7 @@ export const setScript = (script: Script): Effect.Effect<void, never, Recorder> 
  * @since 0.2.0
  * @category options
  */
-export interface AnswerOptions extends Omit<CompletionOptions, "content" | "toolCalls" | "finishReason"> {
-  readonly stream?: boolean
-  readonly pieceSize?: number
-}
+export interface AnswerOptions extends Types.AnswerOptions<Duration.DurationInput> {}
 
 /**
  * A structured answer that decodes to `value` with `schema`: the value encoded in the strict-mode

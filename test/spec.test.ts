@@ -1,140 +1,23 @@
 /**
- * Drift test: our schemas against OpenRouter's OpenAPI document (a verbatim copy in
- * spec/chat-completions.openapi.json). When the spec adds a property, an enum value, a union
- * member or an example our schemas do not accept, a test here fails and names it. Refresh the
- * copy from OpenRouter's published document to check a new version.
+ * Drift test of the Effect 3 edition's schemas against OpenRouter's OpenAPI document; the suite is
+ * shared with the Effect 4 edition (test/support/specSuite.ts).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
-import { readFileSync } from "node:fs"
 import * as S from "../src/Schema.js"
-import { compare, examplesOf, format, type OpenApiDocument, resolve, type SpecSchema } from "./support/openapi.js"
+import { compare } from "./support/openapiEffect3.js"
+import { specSuite } from "./support/specSuite.js"
 
-const doc = JSON.parse(
-  readFileSync(new URL("../spec/chat-completions.openapi.json", import.meta.url), "utf8")
-) as OpenApiDocument
-
-interface MediaType {
-  readonly schema: SpecSchema
-  readonly example?: unknown
-  readonly examples?: unknown
-}
-
-interface Operation {
-  readonly requestBody: { readonly content: Readonly<Record<string, MediaType>> }
-  readonly responses: Readonly<Record<string, { readonly content: Readonly<Record<string, MediaType>> }>>
-}
-
-const operation = doc.paths["/chat/completions"]!["post"] as Operation
-const requestMedia = operation.requestBody.content["application/json"]!
-const okJson = operation.responses["200"]!.content["application/json"]!
-const okStream = operation.responses["200"]!.content["text/event-stream"]!
-const errorStatuses = Object.keys(operation.responses).filter((status) => status !== "200")
-
-const component = (name: string): SpecSchema => {
-  const schema = doc.components.schemas[name]
-  if (schema === undefined) throw new Error(`the spec has no component ${name}`)
-  return schema
-}
-
-/** The spec wraps each event in `{data: <chunk>}`; the chunk schema is the `data` property. */
-const streamChunkSpec = resolve(doc, resolve(doc, okStream.schema).properties!["data"]!)
-
-describe("spec: the schemas cover the OpenAPI document", () => {
-  it("the request schema knows every property, enum value and union member of ChatRequest", () => {
-    expect(resolve(doc, requestMedia.schema)).toBe(component("ChatRequest"))
-    expect(format(compare(doc, requestMedia.schema, S.ChatRequest, "ChatRequest"))).toBe("")
-  })
-
-  it("the response schema knows every property of ChatResult", () => {
-    expect(resolve(doc, okJson.schema)).toBe(component("ChatResult"))
-    expect(format(compare(doc, okJson.schema, S.ChatResponse, "ChatResponse"))).toBe("")
-  })
-
-  it("the stream chunk schema knows every property of ChatStreamChunk", () => {
-    expect(streamChunkSpec).toBe(component("ChatStreamChunk"))
-    expect(format(compare(doc, streamChunkSpec, S.ChatStreamChunk, "ChatStreamChunk"))).toBe("")
-  })
-
-  it.each(errorStatuses)("the error schema knows every property of the %s error body", (status) => {
-    const media = operation.responses[status]!.content["application/json"]!
-    expect(format(compare(doc, media.schema, S.ErrorResponse, `ErrorResponse(${status})`))).toBe("")
-  })
-})
-
-describe("spec: the operation's examples decode", () => {
-  it("decodes the request example", () => {
-    const examples = examplesOf(requestMedia)
-    expect(examples.length).toBeGreaterThan(0)
-    for (const example of examples) expect(Either.isRight(S.validateRequest(example))).toBe(true)
-  })
-
-  it("decodes the JSON response example", () => {
-    const examples = examplesOf(okJson)
-    expect(examples.length).toBeGreaterThan(0)
-    for (const example of examples) expect(Either.isRight(S.decodeChatResponse(example))).toBe(true)
-  })
-
-  it("decodes the data of the event-stream example", () => {
-    const examples = examplesOf(okStream) as ReadonlyArray<{ readonly data: unknown }>
-    expect(examples.length).toBeGreaterThan(0)
-    for (const example of examples) expect(Either.isRight(S.decodeChatStreamChunk(example.data))).toBe(true)
-  })
-
-  it.each(errorStatuses)("decodes the %s error examples", (status) => {
-    const examples = examplesOf(operation.responses[status]!.content["application/json"]!)
-    expect(examples.length).toBeGreaterThan(0)
-    for (const example of examples) expect(Either.isRight(S.decodeErrorResponse(example))).toBe(true)
-  })
-})
-
-describe("spec: the comparison itself", () => {
-  const withDeltaProperty = (name: string): OpenApiDocument => {
-    const delta = component("ChatStreamDelta")
-    return {
-      ...doc,
-      components: {
-        schemas: {
-          ...doc.components.schemas,
-          ChatStreamDelta: { ...delta, properties: { ...delta.properties, [name]: { type: "string" } } }
-        }
-      }
-    }
+specSuite({
+  describe,
+  it,
+  expect,
+  compare,
+  schemas: S,
+  accepts: {
+    request: (u) => Either.isRight(S.validateRequest(u)),
+    response: (u) => Either.isRight(S.decodeChatResponse(u)),
+    chunk: (u) => Either.isRight(S.decodeChatStreamChunk(u)),
+    error: (u) => Either.isRight(S.decodeErrorResponse(u))
   }
-
-  it("names a property the spec adds to a nested schema", () => {
-    const changed = withDeltaProperty("future_field")
-    const findings = compare(changed, component("ChatStreamChunk"), S.ChatStreamChunk, "ChatStreamChunk")
-    expect(format(findings)).toBe(`ChatStreamChunk.choices[].delta: unknown property "future_field"`)
-  })
-
-  it("names a union member the spec adds", () => {
-    const plugins = component("ChatRequest").properties!["plugins"]!
-    const changed: OpenApiDocument = {
-      ...doc,
-      components: {
-        schemas: {
-          ...doc.components.schemas,
-          FuturePlugin: { type: "object", properties: { id: { type: "string", enum: ["future"] } } },
-          ChatRequest: {
-            ...component("ChatRequest"),
-            properties: {
-              ...component("ChatRequest").properties,
-              plugins: {
-                ...plugins,
-                items: {
-                  ...plugins.items,
-                  oneOf: [...plugins.items!.oneOf!, { $ref: "#/components/schemas/FuturePlugin" }]
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-    const findings = compare(changed, changed.components.schemas["ChatRequest"]!, S.ChatRequest, "ChatRequest")
-    expect(findings.map((f) => `${f.path}: ${f.problem}`)).toContain(
-      `ChatRequest.plugins[]: no member with id: "future"`
-    )
-  })
 })

@@ -17,7 +17,8 @@ import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import { foldReasoningDetails, ReasoningFold } from "./collect.js"
 import { nestsDeeperThan, TOO_DEEP } from "./json.js"
-import { CallFragments, resultContent } from "./toolCalls.js"
+import { CallFragments } from "./callFragments.js"
+import { resultContent } from "./toolCalls.js"
 
 const MODULE = "OpenRouterLanguageModel"
 

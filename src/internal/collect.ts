@@ -19,9 +19,9 @@
  * - choice fields: `finish_reason`, `native_finish_reason` and any other field the last non-null value,
  *   `logprobs` concatenated; a field never sent stays absent (except `finish_reason`, always there).
  */
-import type * as S from "../Schema.js"
 import { isRecord } from "./json.js"
-import { CallFragments } from "./toolCalls.js"
+import { CallFragments } from "./callFragments.js"
+import type { ChunkShape, ResponseShape } from "./wireShapes.js"
 
 type Loose = Record<string, unknown>
 
@@ -133,12 +133,15 @@ const mergeLogprobs = (acc: unknown, next: Loose): Loose => {
   return merged
 }
 
-/** The mutable accumulator behind `Chat.collect`. */
-export class Collector {
+/**
+ * The mutable accumulator behind `Chat.collect`; `Response` is the edition's `Schema.ChatResponse`
+ * (the fold builds it field by field from decoded chunks).
+ */
+export class Collector<Response extends ResponseShape = ResponseShape> {
   private readonly top: Loose = {}
   private readonly choices = new Map<number, ChoiceAcc>()
 
-  add(chunk: S.ChatStreamChunk): void {
+  add(chunk: ChunkShape): void {
     const c = chunk as unknown as Loose
     for (const key in c) {
       switch (key) {
@@ -256,7 +259,7 @@ export class Collector {
     }
   }
 
-  result(): S.ChatResponse {
+  result(): Response {
     const choices = [...this.choices.values()].sort((a, b) => a.index - b.index).map((acc) => {
       const message: Loose = { role: acc.role ?? "assistant", content: null, ...acc.message }
       if (acc.reasoning !== undefined) message.reasoning_details = [...acc.reasoning.blocks]
@@ -272,6 +275,6 @@ export class Collector {
       }
       return { ...acc.choice, index: acc.index, message, finish_reason: acc.choice.finish_reason ?? null }
     })
-    return { ...this.top, object: "chat.completion", choices } as unknown as S.ChatResponse
+    return { ...this.top, object: "chat.completion", choices } as unknown as Response
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What counts as content in a stream chunk. Effect-free.
  */
-import type * as S from "../Schema.js"
+import type { ChunkShape } from "./wireShapes.js"
 
 const nonEmpty = (u: unknown): boolean =>
   u !== undefined && u !== null && u !== "" && !(Array.isArray(u) && u.length === 0)
@@ -10,7 +10,7 @@ const nonEmpty = (u: unknown): boolean =>
  * Whether a chunk carries content for the consumer (text, reasoning, a tool call, a refusal, an image,
  * audio or annotations), as opposed to a role-only opening chunk, a usage chunk or a debug chunk.
  */
-export const hasContent = (chunk: S.ChatStreamChunk): boolean => {
+export const hasContent = (chunk: ChunkShape): boolean => {
   for (const choice of chunk.choices) {
     const delta = choice.delta
     if (

@@ -35,3 +35,10 @@ export const candidates = (text: string): ReadonlyArray<string> => {
   const span = embeddedSpan(text)
   return span === undefined ? [] : [span]
 }
+
+/**
+ * How the message that asks again for an unusable answer begins: `Testing.roundOf` knows a re-ask by
+ * it (a re-ask continues a tool loop's conversation, it does not start a new one). Here, Effect-free,
+ * so that the emulator shared by both editions can read it.
+ */
+export const REASK_PREFIX = "Your previous answer cannot be used: "

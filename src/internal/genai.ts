@@ -6,8 +6,8 @@
  * Names follow `@opentelemetry/semantic-conventions` 1.45 (incubating `gen_ai.*`); facts the
  * conventions have no name for are under `openrouter.`.
  */
-import type * as S from "../Schema.js"
 import { isRecord } from "./json.js"
+import type { ChunkShape, EnvelopeShape, ResponseShape, UsageShape } from "./wireShapes.js"
 
 /** Attribute names. */
 export const Attr = {
@@ -155,18 +155,18 @@ export class ResponseFacts {
   id: string | undefined = undefined
   model: string | undefined = undefined
   provider: string | undefined = undefined
-  usage: S.Usage | undefined = undefined
+  usage: UsageShape | undefined = undefined
   finishReasons: Array<string> | undefined = undefined
 
   /** Reads a whole response. */
-  response(response: S.ChatResponse): void {
+  response(response: ResponseShape): void {
     this.envelope(response)
     const choices = response.choices
     for (let i = 0; i < choices.length; i++) this.finish(i, choices[i]!.finish_reason)
   }
 
   /** Reads what a stream chunk adds: O(1) field reads, and one per choice. */
-  chunk(chunk: S.ChatStreamChunk): void {
+  chunk(chunk: ChunkShape): void {
     if (chunk.usage != null) this.usage = chunk.usage
     if (this.id === undefined && chunk.id != null) this.id = chunk.id
     if (this.model === undefined && chunk.model != null) this.model = chunk.model
@@ -178,7 +178,7 @@ export class ResponseFacts {
     }
   }
 
-  private envelope(e: S.ChatResponse | S.ChatStreamChunk): void {
+  private envelope(e: EnvelopeShape): void {
     if (e.id != null) this.id = e.id
     if (e.model != null) this.model = e.model
     if (e.provider != null) this.provider = e.provider
@@ -275,7 +275,7 @@ export const inputMessages = (request: unknown): string | undefined => {
 }
 
 /** `gen_ai.output.messages`: the response's choices as JSON in the conventions' format. */
-export const outputMessages = (response: S.ChatResponse): string => {
+export const outputMessages = (response: ResponseShape): string => {
   const messages: Array<Part> = []
   for (const choice of response.choices) {
     const message = (choice.message ?? {}) as Record<string, unknown>

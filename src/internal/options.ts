@@ -1,247 +1,30 @@
 /**
- * Checking what a caller configures: the options of `OpenRouterConfig.layer` / `makeConfig`, the
- * resolved configuration service, and the per-call options of `Chat.send` / `Chat.stream`. Every
- * value is read once, inside a `try` (an options object may be a `Proxy` or have throwing getters),
- * and every problem becomes a `RequestIssue` naming the option; nothing here throws.
+ * The option checks of `./optionChecks.ts` (shared by both editions), bound to Effect 3: what a
+ * `Duration`, a `Schedule` and a `Redacted` are.
  */
 import * as Duration from "effect/Duration"
-import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import type * as Errors from "../Errors.js"
 import type * as Retry from "../Retry.js"
-import { excerpt } from "./bounded.js"
-import { headerProblem, isValidApiKey } from "./headers.js"
-import { describeThrown } from "./snapshot.js"
+import { bind } from "./optionChecks.js"
 
-type Issues = Array<Errors.RequestIssue>
+export {
+  checkBaseUrl,
+  checkBoolean,
+  checkHeaderRecord,
+  checkHeaders,
+  checkTelemetry,
+  configIssues,
+  readField
+} from "./optionChecks.js"
 
-/** Reads `record[key]`, turning a throw into an issue (and `undefined`). */
-export const readField = (record: unknown, key: string, path: string, issues: Issues): unknown => {
-  if (record === undefined || record === null) return undefined
-  try {
-    return (record as Record<string, unknown>)[key]
-  } catch (e) {
-    issues.push({ path, message: `reading the option threw: ${describeThrown(e)}` })
-    return undefined
-  }
-}
-
-/**
- * A duration option: a `Duration`, a number of milliseconds (finite or `Infinity`, not negative, not
- * `NaN`), a `bigint` of nanoseconds, a `[seconds, nanos]` pair, or a string such as `"30 seconds"`.
- */
-export const checkDuration = (u: unknown, path: string, issues: Issues): Duration.Duration | undefined => {
-  if (u === undefined) return undefined
-  if (typeof u === "number" && (Number.isNaN(u) || u < 0)) {
-    issues.push({ path, message: `a duration must be a non-negative number of milliseconds, got ${u}` })
-    return undefined
-  }
-  try {
+export const { checkApiKey, checkDuration, checkPolicy, serviceIssues } = bind<Duration.Duration, Retry.Policy>({
+  decodeDuration: (u) => {
     const decoded = Duration.decodeUnknown(u)
-    if (decoded._tag === "Some") return decoded.value
-  } catch {
-    // a hostile value: reported below
-  }
-  issues.push({
-    path,
-    message: `not a duration (a Duration, a number of milliseconds, or a string such as "30 seconds"), got ${
-      describeValue(u)
-    }`
-  })
-  return undefined
-}
-
-const describeValue = (u: unknown): string => {
-  try {
-    if (typeof u === "string") return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u)
-    if (u === null) return "null"
-    if (Array.isArray(u)) return "an array"
-    return typeof u === "object" ? "an object" : typeof u
-  } catch {
-    return "an unreadable value"
-  }
-}
-
-const isNonNegative = (u: unknown): boolean => typeof u === "number" && u >= 0 && u !== Infinity
-
-/** A retry option: `false`, or a `Retry.Policy` (`Retry.backoff(...)` / `Retry.fromSchedule(...)`). */
-export const checkPolicy = (u: unknown, path: string, issues: Issues): Retry.Policy | false | undefined => {
-  if (u === undefined || u === false) return u
-  const problem = policyProblem(u)
-  if (problem === undefined) return u as Retry.Policy
-  issues.push({ path, message: problem })
-  return undefined
-}
-
-const policyProblem = (u: unknown): string | undefined => {
-  const expected = "expected false or a Retry.Policy (Retry.backoff(...) or Retry.fromSchedule(...))"
-  try {
-    if (typeof u !== "object" || u === null) return `${expected}, got ${describeValue(u)}`
-    const p = u as Record<string, unknown>
-    if (!Predicate.isFunction(p.while) || !Duration.isDuration(p.maxRetryAfter)) return expected
-    if (p._tag === "FromSchedule") return Schedule.isSchedule(p.schedule) ? undefined : expected
-    if (p._tag !== "Backoff") return expected
-    if (!Number.isInteger(p.retries) || !isNonNegative(p.retries)) return "retries must be a non-negative integer"
-    if (!Duration.isDuration(p.baseDelay) || !Duration.isDuration(p.maxDelay)) return expected
-    if (!isNonNegative(p.factor)) return "factor must be a non-negative finite number"
-    if (!isNonNegative(p.jitter) || (p.jitter as number) > 1) return "jitter must be between 0 and 1"
-    return undefined
-  } catch (e) {
-    return `reading the policy threw: ${describeThrown(e)}`
-  }
-}
-
-/** A boolean option. */
-export const checkBoolean = (u: unknown, path: string, issues: Issues): boolean | undefined => {
-  if (u === undefined || typeof u === "boolean") return u
-  issues.push({ path, message: `expected a boolean, got ${describeValue(u)}` })
-  return undefined
-}
-
-/**
- * The telemetry option: `false`, or an object whose `spans`, `metrics` and `recordContent` are booleans
- * and whose `cardinalityLimit` is a whole number, 1 or more, when present; read once into a plain copy
- * (an options object may have getters).
- */
-export const checkTelemetry = (
-  u: unknown,
-  path: string,
-  issues: Issues
-):
-  | { spans?: boolean; metrics?: boolean; recordContent?: boolean; cardinalityLimit?: number }
-  | false
-  | undefined =>
-{
-  if (u === undefined || u === false) return u
-  if (u === null || typeof u !== "object") {
-    issues.push({ path, message: `expected false or telemetry options, got ${describeValue(u)}` })
-    return undefined
-  }
-  const out: { spans?: boolean; metrics?: boolean; recordContent?: boolean; cardinalityLimit?: number } = {}
-  for (const key of ["spans", "metrics", "recordContent"] as const) {
-    const value = checkBoolean(readField(u, key, `${path}.${key}`, issues), `${path}.${key}`, issues)
-    if (value !== undefined) out[key] = value
-  }
-  const limitPath = `${path}.cardinalityLimit`
-  const limit = readField(u, "cardinalityLimit", limitPath, issues)
-  if (limit !== undefined) {
-    if (typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 1) out.cardinalityLimit = limit
-    else issues.push({ path: limitPath, message: `expected a whole number, 1 or more, got ${describeValue(limit)}` })
-  }
-  return out
-}
-
-/**
- * A header record option (names lower-cased; later names win). Each value must be a valid header
- * value, and connection and framing headers are refused (see `headerProblem`).
- */
-export const checkHeaders = (
-  u: unknown,
-  issues: Issues,
-  into: Record<string, string> = {}
-): Record<string, string> => {
-  if (u === undefined || u === null) return into
-  try {
-    if (typeof u !== "object" || Array.isArray(u)) {
-      issues.push({ path: "headers", message: `expected a record of header names to values, got ${describeValue(u)}` })
-      return into
-    }
-    for (const name of Object.keys(u)) {
-      const value = (u as Record<string, unknown>)[name]
-      const lower = name.toLowerCase()
-      const problem = headerProblem(lower, value)
-      if (problem === undefined) into[lower] = value as string
-      else issues.push({ path: `headers.${excerpt(lower, 256)}`, message: problem })
-    }
-  } catch (e) {
-    issues.push({ path: "headers", message: `reading the headers threw: ${describeThrown(e)}` })
-  }
-  return into
-}
-
-/** The headers of a configuration, checked as per-call headers are. */
-export const checkHeaderRecord = (headers: Readonly<Record<string, string>>, issues: Issues): void => {
-  checkHeaders(headers, issues)
-}
-
-/**
- * A base URL: an absolute `http:` or `https:` URL without credentials, query or fragment. The
- * messages never repeat the URL (it may hold a password).
- */
-export const checkBaseUrl = (u: unknown, path: string, issues: Issues): string | undefined => {
-  if (typeof u !== "string") {
-    issues.push({ path, message: `expected a URL string, got ${describeValue(u)}` })
-    return undefined
-  }
-  const url = URL.canParse(u) ? new URL(u) : undefined
-  if (url === undefined) {
-    issues.push({ path, message: "not an absolute URL" })
-  } else if (url.protocol !== "http:" && url.protocol !== "https:") {
-    issues.push({ path, message: `only http: and https: URLs are supported, got ${url.protocol}` })
-  } else if (url.username !== "" || url.password !== "") {
-    issues.push({ path, message: "must not contain credentials (user:password@); the API key is the credential" })
-  } else if (url.search !== "" || url.hash !== "") {
-    issues.push({ path, message: "must not have a query or a fragment" })
-  } else {
-    return u
-  }
-  return undefined
-}
-
-/** An API key: a `Redacted` non-empty string of visible ASCII. The message never shows the key. */
-export const checkApiKey = (u: unknown, path: string, issues: Issues): void => {
-  let key: unknown
-  try {
-    key = Redacted.isRedacted(u) ? Redacted.value(u) : undefined
-  } catch {
-    key = undefined
-  }
-  if (typeof key !== "string") {
-    issues.push({ path, message: "expected the key as a Redacted string (Redacted.make(key) or Config.redacted)" })
-  } else if (key.length === 0) {
-    issues.push({ path, message: "the API key is empty" })
-  } else if (!isValidApiKey(key)) {
-    issues.push({
-      path,
-      message: "the API key may only contain visible ASCII characters (no spaces, line breaks or other characters)"
-    })
-  }
-}
-
-/**
- * The problems of each configuration service: recorded by `makeConfig` for the options it was given,
- * or found by {@link serviceIssues} for a service built some other way.
- */
-export const configIssues = new WeakMap<object, ReadonlyArray<Errors.RequestIssue>>()
-
-/** The service fields a call reads, as a caller could have built them without `makeConfig`. */
-interface ServiceLike {
-  readonly apiKey: unknown
-  readonly completionsUrl: unknown
-  readonly headers: unknown
-  readonly metadata: unknown
-  readonly timeout: unknown
-  readonly idleTimeout: unknown
-  readonly retry: unknown
-}
-
-/** Checks a configuration service's fields (for a service that `makeConfig` did not build). */
-export const serviceIssues = (config: ServiceLike): ReadonlyArray<Errors.RequestIssue> => {
-  const recorded = configIssues.get(config)
-  if (recorded !== undefined) return recorded
-  const issues: Issues = []
-  const read = (key: string) => readField(config, key, key, issues)
-  checkApiKey(read("apiKey"), "apiKey", issues)
-  const url = read("completionsUrl")
-  checkBaseUrl(url, "baseUrl", issues)
-  checkHeaders(read("headers"), issues)
-  checkBoolean(read("metadata"), "metadata", issues)
-  const timeout = read("timeout")
-  if (!Duration.isDuration(timeout)) issues.push({ path: "timeout", message: "expected a Duration" })
-  const idle = read("idleTimeout")
-  if (!Duration.isDuration(idle)) issues.push({ path: "idleTimeout", message: "expected a Duration" })
-  checkPolicy(read("retry"), "retry", issues)
-  configIssues.set(config, issues)
-  return issues
-}
+    return decoded._tag === "Some" ? decoded.value : undefined
+  },
+  isDuration: Duration.isDuration,
+  isSchedule: Schedule.isSchedule,
+  isRedacted: Redacted.isRedacted,
+  redactedValue: (u) => Redacted.value(u as Redacted.Redacted<unknown>)
+})

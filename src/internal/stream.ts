@@ -432,7 +432,7 @@ const streamWith = (
 /** `Chat.collect`: the fold of `./collect.ts` over a chunk stream. */
 export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>
   Effect.suspend(() => {
-    const collector = new Collector()
+    const collector = new Collector<S.ChatResponse>()
     return Effect.map(
       Stream.runForEachChunk(self, (chunk) =>
         Effect.sync(() => {

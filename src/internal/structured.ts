@@ -24,6 +24,7 @@ import {
   StrictJsonSchemaError
 } from "./jsonSchema.js"
 import { PartialValues } from "./partialValues.js"
+import { REASK_PREFIX } from "./extractJson.js"
 
 const DEFAULT_NAME = "response"
 
@@ -258,11 +259,6 @@ export const whatWasWrong = (error: StructuredError.OutputNotJsonError | Structu
     ? `it is not valid JSON (${error.issue})`
     : `it does not match the schema (${summarize(error.issues)})`
 
-/**
- * How the message that asks again begins: `Testing.roundOf` knows a re-ask by it (a re-ask continues a
- * tool loop's conversation, it does not start a new one).
- */
-export const REASK_PREFIX = "Your previous answer cannot be used: "
 
 /** The failed answer and a request to correct it, to append to the conversation. */
 export const reaskMessages = (

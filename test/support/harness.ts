@@ -13,9 +13,9 @@ import * as Tracer from "effect/Tracer"
 import { type Client, OpenRouterConfig } from "../../src/index.js"
 import type * as Testing from "../../src/Testing.js"
 import * as TestServer from "../../src/TestServer.js"
+import { SECRET } from "./secret.js"
 
-/** A key that must never show up in an error, a log line or a printed value. */
-export const SECRET = "sk-or-v1-0f1e2d3c4b5a69788796a5b4c3d2e1f0-test-secret"
+export { SECRET }
 
 /** The HttpClient layers every integration test runs with. */
 export const httpClients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [

@@ -1,61 +1,9 @@
 /**
- * Mutations of JSON-like values for property tests: replace the value at some
- * path with junk, delete a key, or add an unknown key.
+ * Mutated values for the Effect 3 edition's property tests: the mutations of `mutations.ts`, drawn
+ * with Effect 3's fast-check.
  */
 import * as FastCheck from "effect/FastCheck"
-
-type Path = ReadonlyArray<string | number>
-
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
-/** Every path in the value, the root included. */
-const paths = (u: unknown, prefix: Path = [], out: Array<Path> = []): Array<Path> => {
-  out.push(prefix)
-  if (Array.isArray(u)) u.forEach((item, i) => paths(item, [...prefix, i], out))
-  else if (isPlainObject(u)) { for (const key of Object.keys(u)) paths(u[key], [...prefix, key], out) }
-  return out
-}
-
-const DELETE = Symbol("delete")
-
-/** A copy of `u` with the value at `path` replaced by `f(old)` (or removed). */
-const update = (u: unknown, path: Path, f: (old: unknown) => unknown): unknown => {
-  if (path.length === 0) return f(u)
-  const [head, ...rest] = path
-  if (Array.isArray(u)) {
-    const copy = u.slice()
-    copy[head as number] = update(u[head as number], rest, f)
-    return copy
-  }
-  const copy: Record<string, unknown> = { ...(u as Record<string, unknown>) }
-  const next = update(copy[head as string], rest, f)
-  if (next === DELETE) delete copy[head as string]
-  else copy[head as string] = next
-  return copy
-}
-
-const junk: ReadonlyArray<unknown> = [
-  null,
-  undefined,
-  0,
-  -1.5,
-  "",
-  "stop",
-  "x",
-  true,
-  [],
-  [1],
-  ["x"],
-  {},
-  { type: "x" },
-  { content: 1 }
-]
-
-type Mutation =
-  | { readonly _tag: "replace"; readonly value: unknown }
-  | { readonly _tag: "delete" }
-  | { readonly _tag: "addKey"; readonly value: unknown }
+import { applyMutations, junk, type Mutation } from "./mutations.js"
 
 const mutation: FastCheck.Arbitrary<Mutation> = FastCheck.oneof(
   FastCheck.constantFrom(...junk).map((value): Mutation => ({ _tag: "replace", value })),
@@ -63,23 +11,7 @@ const mutation: FastCheck.Arbitrary<Mutation> = FastCheck.oneof(
   FastCheck.constantFrom(...junk).map((value): Mutation => ({ _tag: "addKey", value }))
 )
 
-const apply = (u: unknown, path: Path, m: Mutation): unknown => {
-  switch (m._tag) {
-    case "replace":
-      return update(u, path, () => m.value)
-    case "delete":
-      return path.length === 0 ? u : update(u, path, () => DELETE)
-    case "addKey":
-      return update(u, path, (old) => (isPlainObject(old) ? { ...old, x_unknown_field: m.value } : old))
-  }
-}
-
 /** Values from `valid`, each changed by one to three random mutations at random paths. */
 export const mutated = <A>(valid: FastCheck.Arbitrary<A>): FastCheck.Arbitrary<unknown> =>
   FastCheck.tuple(valid, FastCheck.array(FastCheck.tuple(FastCheck.nat(), mutation), { minLength: 1, maxLength: 3 }))
-    .map(([value, changes]) =>
-      changes.reduce<unknown>((acc, [index, m]) => {
-        const all = paths(acc)
-        return apply(acc, all[index % all.length]!, m)
-      }, value)
-    )
+    .map(([value, changes]) => applyMutations(value, changes))

@@ -1,7 +1,9 @@
 /**
- * Compares an OpenAPI schema with an effect Schema, position by position.
+ * Compares an OpenAPI schema with one of our schemas, position by position. Effect-free: each
+ * edition reads its own Schema AST through an {@link Adapter} (`openapiEffect3.ts`,
+ * `effect4/test/support/openapiEffect4.ts`), and this walk is shared.
  *
- * Starting from a pair (spec schema, our AST), the walk follows `$ref`,
+ * Starting from a pair (spec schema, our node), the walk follows `$ref`,
  * `allOf`, `oneOf`, `anyOf`, `properties` and `items` on the spec side, and
  * unions, refinements and struct fields on ours. At every position it
  * reports:
@@ -10,11 +12,6 @@
  * - an `example` the spec gives that our schema rejects;
  * - an `enum` value, or `null` where the spec's `type` allows it, that our schema rejects.
  */
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import * as AST from "effect/SchemaAST"
-
 export interface SpecSchema {
   readonly $ref?: string
   readonly type?: string | ReadonlyArray<string>
@@ -59,67 +56,24 @@ const composition = (doc: OpenApiDocument, node: SpecSchema): Array<SpecSchema> 
   return [resolved, ...parts.flatMap((part) => composition(doc, part))]
 }
 
-/** Our alternatives at a position: unions flattened, refinements and suspensions unwrapped. */
-const alternatives = (ast: AST.AST): Array<AST.AST> => {
-  switch (ast._tag) {
-    case "Union":
-      return ast.types.flatMap(alternatives)
-    case "Refinement":
-      return alternatives(ast.from)
-    case "Suspend":
-      return alternatives(ast.f())
-    case "Transformation":
-      return alternatives(ast.to)
-    default:
-      return [ast]
-  }
-}
-
-const ourProperties = (asts: ReadonlyArray<AST.AST>): Map<string, Array<AST.AST>> => {
-  const out = new Map<string, Array<AST.AST>>()
-  for (const ast of asts.flatMap(alternatives)) {
-    if (ast._tag !== "TypeLiteral") continue
-    for (const ps of ast.propertySignatures) {
-      const name = String(ps.name)
-      out.set(name, [...(out.get(name) ?? []), ps.type])
-    }
-  }
-  return out
-}
-
-const ourItems = (asts: ReadonlyArray<AST.AST>): Array<AST.AST> =>
-  asts.flatMap(alternatives).flatMap((ast) =>
-    ast._tag === "TupleType" ? [...ast.elements.map((e) => e.type), ...ast.rest.map((r) => r.type)] : []
-  )
-
-/** The value of our literal field `key` on a struct alternative, if it has one. */
-const ourTag = (ast: AST.AST, key: string): ReadonlyArray<unknown> => {
-  if (ast._tag !== "TypeLiteral") return []
-  const ps = ast.propertySignatures.find((p) => p.name === key)
-  return ps === undefined ? [] : alternatives(ps.type).flatMap((t) => (t._tag === "Literal" ? [t.literal] : []))
+/** How the walk reads an edition's schema AST. */
+export interface Adapter<Node> {
+  /** Our alternatives at a position: unions flattened, refinements, suspensions and encodings unwrapped. */
+  readonly alternatives: (node: Node) => Array<Node>
+  /** The fields of a struct alternative (none for anything else). */
+  readonly fields: (node: Node) => ReadonlyArray<readonly [name: string, type: Node]>
+  /** The element and rest types of an array alternative (none for anything else). */
+  readonly items: (node: Node) => ReadonlyArray<Node>
+  /** The literal value of a literal alternative, if it is one. */
+  readonly literal: (node: Node) => { readonly value: unknown } | undefined
+  /** `undefined` when the schema at `node` decodes `value`, else the decoder's message. */
+  readonly rejects: (node: Node, value: unknown) => string | undefined
 }
 
 const specTag = (doc: OpenApiDocument, node: SpecSchema, key: string): unknown => {
   const property = resolve(doc, node).properties?.[key]
   const values = property === undefined ? undefined : resolve(doc, property).enum
   return values?.length === 1 ? values[0] : undefined
-}
-
-const decoders = new WeakMap<AST.AST, (u: unknown) => Either.Either<unknown, ParseResult.ParseError>>()
-
-const accepts = (asts: ReadonlyArray<AST.AST>, value: unknown): string | undefined => {
-  let message = "no schema at this position"
-  for (const ast of asts) {
-    let decode = decoders.get(ast)
-    if (decode === undefined) {
-      decode = Schema.decodeUnknownEither(Schema.make(ast), { onExcessProperty: "preserve" })
-      decoders.set(ast, decode)
-    }
-    const result = decode(value)
-    if (Either.isRight(result)) return undefined
-    message = ParseResult.TreeFormatter.formatErrorSync(result.left)
-  }
-  return message
 }
 
 const typeIncludesNull = (node: SpecSchema): boolean =>
@@ -140,14 +94,41 @@ export const examplesOf = (node: { readonly example?: unknown; readonly examples
 }
 
 /** Walks a spec schema against our schema; returns every difference found. */
-export const compare = (
+export const compareWith = <Node>(
+  adapter: Adapter<Node>,
   doc: OpenApiDocument,
   spec: SpecSchema,
-  ours: Schema.Schema.All,
+  ours: Node,
   root: string
 ): Array<Finding> => {
+  const alternatives = (node: Node): Array<Node> => adapter.alternatives(node)
+  const ourProperties = (nodes: ReadonlyArray<Node>): Map<string, Array<Node>> => {
+    const out = new Map<string, Array<Node>>()
+    for (const node of nodes.flatMap(alternatives)) {
+      for (const [name, type] of adapter.fields(node)) out.set(name, [...(out.get(name) ?? []), type])
+    }
+    return out
+  }
+  const ourItems = (nodes: ReadonlyArray<Node>): Array<Node> => nodes.flatMap(alternatives).flatMap(adapter.items)
+  /** The value of our literal field `key` on a struct alternative, if it has one. */
+  const ourTag = (node: Node, key: string): ReadonlyArray<unknown> => {
+    const field = adapter.fields(node).find(([name]) => name === key)
+    return field === undefined ? [] : alternatives(field[1]).flatMap((t) => {
+      const literal = adapter.literal(t)
+      return literal === undefined ? [] : [literal.value]
+    })
+  }
+  const accepts = (nodes: ReadonlyArray<Node>, value: unknown): string | undefined => {
+    let message = "no schema at this position"
+    for (const node of nodes) {
+      const rejected = adapter.rejects(node, value)
+      if (rejected === undefined) return undefined
+      message = rejected
+    }
+    return message
+  }
   const findings: Array<Finding> = []
-  const walk = (specNodes: ReadonlyArray<SpecSchema>, ourAsts: ReadonlyArray<AST.AST>, path: string, depth: number) => {
+  const walk = (specNodes: ReadonlyArray<SpecSchema>, ourAsts: ReadonlyArray<Node>, path: string, depth: number) => {
     if (depth > MAX_DEPTH) throw new Error(`${path}: nested too deep (recursive schema?)`)
     const parts = specNodes.flatMap((node) => composition(doc, node))
 
@@ -201,7 +182,7 @@ export const compare = (
       else walk(specItems, items, `${path}[]`, depth + 1)
     }
   }
-  walk([spec], [ours.ast], root, 0)
+  walk([spec], [ours], root, 0)
   return findings
 }
 

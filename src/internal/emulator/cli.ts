@@ -10,6 +10,7 @@ import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { parseArgs } from "node:util"
 import type * as Testing from "../../Testing.js"
+import { millis } from "./durations.js"
 import * as Replies from "./replies.js"
 import * as Server from "./server.js"
 
@@ -78,7 +79,7 @@ const main = async (): Promise<void> => {
   const script = options.script !== undefined
     ? await scriptFrom(options.script)
     : Replies.emulatorWith(models === undefined ? {} : { models })
-  const server = await Server.listen(script, {
+  const server = await Server.listen(script, millis, {
     port,
     host: options.host ?? "127.0.0.1",
     ...(options.cors === true ? { cors: true } : {})

@@ -10,10 +10,10 @@
  *
  * @internal
  */
-import type * as Testing from "../../Testing.js"
 import { isRecord, NotJson, parseJson } from "../json.js"
 import { makeSseParser } from "../sse.js"
 import * as Replies from "./replies.js"
+import type * as Testing from "./types.js"
 
 type Piece = string | Uint8Array
 
@@ -279,7 +279,7 @@ export class GenerationLog {
   }
 
   /** The answer to `GET /generation?id=`. */
-  reply(request: Testing.RecordedRequest): Testing.Reply {
+  reply(request: Testing.RecordedRequest): Testing.Reply<never> {
     const id = new URL(request.url).searchParams.get("id")
     if (id === null || id === "") {
       return Replies.error(400, { message: "Missing required query parameter: id", metadata: null })

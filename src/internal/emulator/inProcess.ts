@@ -12,14 +12,14 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 import * as Runtime from "effect/Runtime"
 import * as Stream from "effect/Stream"
 import type * as Testing from "../../Testing.js"
+import * as Durations from "./durations.js"
 import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
-import * as Render from "./render.js"
 import * as Replies from "./replies.js"
+import * as WebBody from "./webBody.js"
 
 /** Mutable state behind one `Testing.layer`. @internal */
 export interface State {
@@ -78,7 +78,6 @@ export const recorder = (state: State): Testing.Recorder.Service => ({
 })
 
 const decoder = new TextDecoder()
-const encoder = new TextEncoder()
 
 const bodyText = (body: HttpBody.HttpBody): Effect.Effect<string> => {
   switch (body._tag) {
@@ -103,132 +102,12 @@ const bodyText = (body: HttpBody.HttpBody): Effect.Effect<string> => {
   }
 }
 
-const HIGH_WATER_MARK = 64
-
-const connectionReset = (): Error =>
-  Object.assign(new Error("read ECONNRESET (the OpenRouter emulator reset the connection)"), {
-    code: "ECONNRESET"
-  })
-
-const webBody = (
-  reply: Testing.Reply,
-  runtime: Runtime.Runtime<never>,
-  signal: AbortSignal,
-  onGone: () => void,
-  watch: Watch | undefined
-): ReadableStream<Uint8Array> => {
-  let controller!: ReadableStreamDefaultController<Uint8Array>
-  let gone = false
-  let finished = false
-  let ready: (() => void) | undefined
-  const goneWaiters = new Set<() => void>()
-  const sleepers = new Set<Fiber.RuntimeFiber<void>>()
-  const wake = (): void => {
-    const resolve = ready
-    ready = undefined
-    resolve?.()
-  }
-  const nextPull = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      ready = resolve
-    })
-  const finish = (): void => {
-    finished = true
-    signal.removeEventListener("abort", onAbort)
-  }
-  // Like fetch: aborting the request errors a body that is still being read.
-  function onAbort(): void {
-    if (gone || finished) return
-    markGone()
-    try {
-      controller.error(new DOMException("This operation was aborted", "AbortError"))
-    } catch {
-      // the stream was already closed or errored
-    }
-  }
-  function markGone(): void {
-    if (gone || finished) return
-    gone = true
-    signal.removeEventListener("abort", onAbort)
-    onGone()
-    wake()
-    for (const resolve of goneWaiters) resolve()
-    goneWaiters.clear()
-    for (const fiber of sleepers) fiber.unsafeInterruptAsFork(FiberId.none)
-    sleepers.clear()
-  }
-  const sink: Render.Sink = {
-    encode: (text) => encoder.encode(text),
-    write: (chunk) => {
-      if (gone) return undefined
-      watch?.write(chunk)
-      controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk)
-      return (controller.desiredSize ?? 0) > 0 ? undefined : nextPull()
-    },
-    sleep: (millis) =>
-      new Promise<void>((resolve) => {
-        if (gone) return resolve()
-        goneWaiters.add(resolve)
-        if (millis === Infinity) return
-        const fiber = Runtime.runFork(runtime)(Effect.sleep(Duration.millis(millis)))
-        sleepers.add(fiber)
-        fiber.addObserver(() => {
-          sleepers.delete(fiber)
-          goneWaiters.delete(resolve)
-          resolve()
-        })
-      }),
-    gone: () => gone
-  }
-  const run = async (): Promise<void> => {
-    try {
-      if (!(await Render.writeBody(reply, sink))) return
-      switch (reply.ending ?? "end") {
-        case "end":
-          finish()
-          controller.close()
-          return
-        case "reset":
-          // controller.error() drops queued chunks: let the reader take everything written first.
-          while (!gone && (controller.desiredSize ?? 0) < HIGH_WATER_MARK) await nextPull()
-          if (gone) return
-          finish()
-          controller.error(connectionReset())
-          return
-        case "hang":
-          await Render.hold(reply, sink)
-          return
-      }
-    } catch (cause) {
-      if (gone || finished) return
-      finish()
-      controller.error(cause)
-    } finally {
-      // The generation's stats appear now; `cancelled` when the client went away before the end.
-      watch?.end(gone)
-    }
-  }
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c
-      if (signal.aborted) {
-        markGone()
-        return
-      }
-      signal.addEventListener("abort", onAbort)
-      void run()
-    },
-    pull() {
-      // Resume the writer in batches (when half the queue has been read), not after every read.
-      if ((controller.desiredSize ?? 0) >= HIGH_WATER_MARK / 2) wake()
-    },
-    cancel() {
-      markGone()
-    }
-  }, { highWaterMark: HIGH_WATER_MARK })
+/** Pauses on the Effect clock of the request's runtime, so `TestClock` drives them. */
+const effectTimer = (runtime: Runtime.Runtime<never>): WebBody.StartTimer => (millis, wake) => {
+  const fiber = Runtime.runFork(runtime)(Effect.sleep(Duration.millis(millis)))
+  fiber.addObserver(wake)
+  return () => fiber.unsafeInterruptAsFork(FiberId.none)
 }
-
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
 const toWebResponse = (
   request: HttpClientRequest.HttpClientRequest,
@@ -240,9 +119,13 @@ const toWebResponse = (
 ): Effect.Effect<Response, HttpClientError.RequestError> =>
   Effect.try({
     try: () => {
-      const body = NULL_BODY_STATUSES.has(reply.status)
-        ? null
-        : webBody(reply, runtime, signal, () => noteAbort(state), watch)
+      const body = WebBody.NULL_BODY_STATUSES.has(reply.status) ? null : WebBody.webBody(reply, {
+        signal,
+        onGone: () => noteAbort(state),
+        watch,
+        millis: Durations.millis,
+        startTimer: effectTimer(runtime)
+      })
       return new Response(body, { status: reply.status, headers: { ...reply.headers } })
     },
     catch: (cause) =>

@@ -3,11 +3,11 @@
  * re-splitting it into writes, pauses with keep-alives, and holding a hanging response open.
  * Each transport supplies a {@link Sink}: the Node server writes to a socket with real timers,
  * the in-process client enqueues into a web ReadableStream and sleeps on the Effect clock.
+ * Effect-free: the Sink reads the Reply's durations with its edition's `Duration`.
  *
  * @internal
  */
-import * as Duration from "effect/Duration"
-import type * as Testing from "../../Testing.js"
+import type * as Testing from "./types.js"
 
 /** @internal */
 export const KEEP_ALIVE_TEXT = ": OPENROUTER PROCESSING\n\n"
@@ -16,6 +16,8 @@ export const KEEP_ALIVE_TEXT = ": OPENROUTER PROCESSING\n\n"
 export interface Sink {
   /** Text to bytes (the server uses `Buffer.from`, faster for short strings). */
   readonly encode: (text: string) => Uint8Array
+  /** Milliseconds of one of the Reply's durations (`Infinity` for an infinite one). */
+  readonly millis: (duration: unknown) => number
   /**
    * Hands one write to the consumer (strings as UTF-8); a returned promise means "wait before
    * writing more".
@@ -30,12 +32,6 @@ export interface Sink {
 /** @internal */
 export const isPause = (u: unknown): u is Testing.Pause =>
   typeof u === "object" && u !== null && (u as { readonly _tag?: unknown })._tag === "Pause"
-
-/** @internal */
-export const millis = (input: Duration.DurationInput): number => {
-  const duration = Duration.decode(input)
-  return Duration.isFinite(duration) ? Duration.toMillis(duration) : Infinity
-}
 
 /**
  * Waits `total` milliseconds (Infinity: until the consumer goes away), writing a keep-alive
@@ -68,7 +64,7 @@ export const wait = async (sink: Sink, total: number, every: number | undefined)
  */
 export const writeBody = async (reply: Testing.Reply, sink: Sink): Promise<boolean> => {
   const size = reply.writeSize !== undefined && reply.writeSize > 0 ? Math.floor(reply.writeSize) : undefined
-  const every = reply.keepAliveEvery === undefined ? undefined : millis(reply.keepAliveEvery)
+  const every = reply.keepAliveEvery === undefined ? undefined : sink.millis(reply.keepAliveEvery)
   let carry: Uint8Array | undefined
   let carried = 0
   const flush = (): Promise<void> | undefined => {
@@ -84,7 +80,7 @@ export const writeBody = async (reply: Testing.Reply, sink: Sink): Promise<boole
       const pending = flush()
       if (pending !== undefined) await pending
       if (sink.gone()) return false
-      await wait(sink, millis(piece.duration), every)
+      await wait(sink, sink.millis(piece.duration), every)
       continue
     }
     if (size === undefined) {
@@ -130,4 +126,4 @@ export const writeBody = async (reply: Testing.Reply, sink: Sink): Promise<boole
  * @internal
  */
 export const hold = (reply: Testing.Reply, sink: Sink): Promise<void> =>
-  wait(sink, Infinity, reply.keepAliveEvery === undefined ? undefined : millis(reply.keepAliveEvery))
+  wait(sink, Infinity, reply.keepAliveEvery === undefined ? undefined : sink.millis(reply.keepAliveEvery))

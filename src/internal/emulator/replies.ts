@@ -1,28 +1,25 @@
 /**
  * The answer constructors behind `Testing`: each returns a plain Reply whose body is a
  * re-iterable lazy sequence, so one Reply can answer many requests and a 200,000-chunk stream
- * is never held in memory.
+ * is never held in memory. Effect-free, shared by both editions: durations are kept as given
+ * (`D`, the edition's duration input) and converted by the transport that renders the Reply.
  *
  * @internal
  */
-import * as Duration from "effect/Duration"
-import type * as Testing from "../../Testing.js"
 import { NotJson, parseJson } from "../json.js"
 import { exampleOf, requestedSchema } from "./example.js"
+import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
 
 /** @internal */
 export const lazy = <A>(generate: () => Iterator<A>): Iterable<A> => ({ [Symbol.iterator]: generate })
 
-/** @internal */
-export const pause = (duration: Duration.DurationInput): Testing.Pause => ({
-  _tag: "Pause",
-  duration: Duration.decode(duration)
-})
+/** A Pause piece holding the duration as given. @internal */
+export const pause = <D>(duration: D): Testing.Pause<D> => ({ _tag: "Pause", duration })
 
-const replyOptions = (options: Testing.ReplyOptions | undefined): Partial<Testing.Reply> => {
+const replyOptions = <D>(options: Testing.ReplyOptions<D> | undefined): Partial<Testing.Reply<D>> => {
   const out: {
-    -readonly [K in keyof Testing.Reply]?: Testing.Reply[K]
+    -readonly [K in keyof Testing.Reply<D>]?: Testing.Reply<D>[K]
   } = {}
   if (options === undefined) return out
   if (options.writeSize !== undefined) out.writeSize = options.writeSize
@@ -48,12 +45,12 @@ export const mergeHeaders = (
 }
 
 /** @internal */
-export const json = (
+export const json = <D = never>(
   status: number,
   body: unknown,
   headers: Readonly<Record<string, string>>,
-  options?: Testing.ReplyOptions
-): Testing.Reply => {
+  options?: Testing.ReplyOptions<D>
+): Testing.Reply<D> => {
   const text = JSON.stringify(body)
   return {
     status,
@@ -64,7 +61,7 @@ export const json = (
 }
 
 /** @internal */
-export const completion = (options: Testing.CompletionOptions = {}): Testing.Reply => {
+export const completion = <D = never>(options: Testing.CompletionOptions<D> = {}): Testing.Reply<D> => {
   const body = Wire.completionBody(options)
   return json(200, body, mergeHeaders({ "x-generation-id": String(body.id) }, options.headers), options)
 }
@@ -75,13 +72,13 @@ const SSE_HEADERS: Readonly<Record<string, string>> = {
   "x-accel-buffering": "no"
 }
 
-interface Framing {
+interface Framing<D> {
   readonly lineEnding: string
   readonly keepAlive: number
-  readonly chunkDelay: Testing.Pause | undefined
+  readonly chunkDelay: Testing.Pause<D> | undefined
 }
 
-const framing = (options: Testing.StreamShapeOptions): Framing => ({
+const framing = <D>(options: Testing.StreamShapeOptions<D>): Framing<D> => ({
   lineEnding: options.lineEnding ?? "\n",
   keepAlive: options.keepAlive ?? 0,
   chunkDelay: options.chunkDelay === undefined ? undefined : pause(options.chunkDelay)
@@ -92,10 +89,10 @@ const framing = (options: Testing.StreamShapeOptions): Framing => ({
  *
  * @internal
  */
-function* frame(
+function* frame<D>(
   events: Iterable<string>,
-  f: Framing
-): Generator<string | Testing.Pause> {
+  f: Framing<D>
+): Generator<string | Testing.Pause<D>> {
   const end = f.lineEnding + f.lineEnding
   const comment = f.keepAlive > 0 ? ": OPENROUTER PROCESSING" + end : ""
   let first = true
@@ -117,7 +114,7 @@ type Delta = Record<string, unknown>
  *
  * @internal
  */
-function* deltas(options: Testing.StreamOptions): Generator<string | Delta> {
+function* deltas<D>(options: Testing.StreamOptions<D>): Generator<string | Delta> {
   let first = true
   const withRole = (delta: Delta): Delta => {
     if (!first) return delta
@@ -169,7 +166,7 @@ const countText = (delta: Delta): { text: number; reasoning: number } => {
 }
 
 /** @internal */
-export const stream = (options: Testing.StreamOptions = {}): Testing.Reply => {
+export const stream = <D = never>(options: Testing.StreamOptions<D> = {}): Testing.Reply<D> => {
   const f = framing(options)
   const hasToolCalls = options.toolCalls !== undefined && options.toolCalls.length > 0
   const finishReason = options.finishReason !== undefined
@@ -226,7 +223,7 @@ export const pieces = (count: number, text: (index: number) => string = Wire.pie
   })
 
 /** A stream of `after` content chunks and nothing else (no finish, usage or [DONE]). @internal */
-const cut = (options: Testing.CutOptions, ending: "end" | "reset" | "hang"): Testing.Reply =>
+const cut = <D>(options: Testing.CutOptions<D>, ending: "end" | "reset" | "hang"): Testing.Reply<D> =>
   stream({
     ...options,
     deltas: options.deltas ?? pieces(options.after),
@@ -237,17 +234,17 @@ const cut = (options: Testing.CutOptions, ending: "end" | "reset" | "hang"): Tes
   })
 
 /** @internal */
-export const truncated = (options: Testing.CutOptions): Testing.Reply => cut(options, "end")
+export const truncated = <D = never>(options: Testing.CutOptions<D>): Testing.Reply<D> => cut(options, "end")
 
 /** @internal */
-export const reset = (options: Testing.CutOptions): Testing.Reply => cut(options, "reset")
+export const reset = <D = never>(options: Testing.CutOptions<D>): Testing.Reply<D> => cut(options, "reset")
 
 /** @internal */
-export const hang = (options: Partial<Testing.CutOptions> = {}): Testing.Reply =>
+export const hang = <D = never>(options: Partial<Testing.CutOptions<D>> = {}): Testing.Reply<D> =>
   cut({ ...options, after: options.after ?? 0 }, "hang")
 
 /** @internal */
-export const midStreamError = (options: Testing.MidStreamErrorOptions): Testing.Reply => {
+export const midStreamError = <D = never>(options: Testing.MidStreamErrorOptions<D>): Testing.Reply<D> => {
   const f = framing(options)
   const code = options.code ?? 502
   const metadata: Record<string, unknown> = {
@@ -288,19 +285,19 @@ export const midStreamError = (options: Testing.MidStreamErrorOptions): Testing.
   }
 }
 
-const retryAfterValue = (input: Duration.DurationInput | string): string => {
-  if (typeof input === "string") {
-    const decoded = Duration.decodeUnknown(input)
-    return decoded._tag === "Some" ? String(Math.ceil(Duration.toSeconds(decoded.value))) : input
-  }
-  if (typeof input === "number") return String(input)
-  return String(Math.ceil(Duration.toSeconds(Duration.decode(input))))
-}
-
-/** @internal */
-export const error = (status: number, options: Testing.ErrorOptions = {}): Testing.Reply => {
+/**
+ * An error Reply; `retryAfter` turns `options.retryAfter` into the header's text (each edition
+ * reads durations with its own `Duration`; by default the value is sent as is).
+ *
+ * @internal
+ */
+export const error = <D = never>(
+  status: number,
+  options: Testing.ErrorOptions<D> = {},
+  retryAfter: (input: D | string) => string = String
+): Testing.Reply<D> => {
   let headers: Readonly<Record<string, string>> = {}
-  if (options.retryAfter !== undefined) headers = { "retry-after": retryAfterValue(options.retryAfter) }
+  if (options.retryAfter !== undefined) headers = { "retry-after": retryAfter(options.retryAfter) }
   headers = mergeHeaders(headers, options.headers)
   if (options.body !== undefined) {
     return {
@@ -314,7 +311,7 @@ export const error = (status: number, options: Testing.ErrorOptions = {}): Testi
 }
 
 /** @internal */
-export const raw = (options: Testing.RawOptions = {}): Testing.Reply => {
+export const raw = <D = never>(options: Testing.RawOptions<D> = {}): Testing.Reply<D> => {
   const body = options.body
   return {
     status: options.status ?? 200,
@@ -325,10 +322,10 @@ export const raw = (options: Testing.RawOptions = {}): Testing.Reply => {
 }
 
 /** @internal */
-export const sse = (
+export const sse = <D = never>(
   events: Iterable<string | object>,
-  options: Testing.SseOptions = {}
-): Testing.Reply => {
+  options: Testing.SseOptions<D> = {}
+): Testing.Reply<D> => {
   const f = framing(options)
   const texts = lazy(function*(): Generator<string> {
     for (const event of events) yield typeof event === "string" ? event : data(event)
@@ -343,10 +340,10 @@ export const sse = (
 }
 
 /** @internal */
-export const streamOf = (
+export const streamOf = <D = never>(
   body: Readonly<Record<string, unknown>>,
-  options: Testing.StreamOfOptions = {}
-): Testing.Reply =>
+  options: Testing.StreamOfOptions<D> = {}
+): Testing.Reply<D> =>
   sse(Wire.streamChunks(body, options.pieceLength), {
     ...options,
     headers: mergeHeaders(
@@ -358,15 +355,15 @@ export const streamOf = (
   })
 
 /** @internal */
-export const scriptError = (message: string): Testing.Reply =>
+export const scriptError = (message: string): Testing.Reply<never> =>
   error(500, { message, metadata: { error_type: "server", emulator: true } })
 
 /** @internal */
-export const replyTo = (
-  script: Testing.Script,
+export const replyTo = <D>(
+  script: Testing.Script<D>,
   request: Testing.RecordedRequest,
   index: number
-): Testing.Reply => {
+): Testing.Reply<D> => {
   if (typeof script === "function") {
     try {
       return script(request, index)
@@ -385,10 +382,10 @@ export const replyTo = (
   return script
 }
 
-const isReplyArray = (script: Testing.Script): script is ReadonlyArray<Testing.Reply> => Array.isArray(script)
+const isReplyArray = <D>(script: Testing.Script<D>): script is ReadonlyArray<Testing.Reply<D>> => Array.isArray(script)
 
 /** @internal */
-export const notFound = (request: Testing.RecordedRequest): Testing.Reply =>
+export const notFound = (request: Testing.RecordedRequest): Testing.Reply<never> =>
   error(404, {
     message:
       `Not Found: the OpenRouter emulator only serves POST .../chat/completions and GET .../generation, not ${request.method} ${request.path}`,
@@ -436,7 +433,7 @@ const MODEL_ID = /^[^\s/]+\/\S+$/
  * 400 with the `model_not_found` availability error, worded as OpenRouter words it (see the recorded
  * `docs-400-model-not-found` and `issue-400-invalid-model-id` bodies).
  */
-const invalidModel = (model: unknown): Testing.Reply => {
+const invalidModel = (model: unknown): Testing.Reply<never> => {
   const shown = typeof model === "string" && model.length > 0 ? model : JSON.stringify(model) ?? String(model)
   return error(400, {
     message: `${shown} is not a valid model ID`,
@@ -455,7 +452,7 @@ const invalidModel = (model: unknown): Testing.Reply => {
 }
 
 /** OpenRouter's 404 for a model it cannot route to: what {@link emulatorWith} answers for an unlisted model. */
-const unknownModel = (model: string): Testing.Reply =>
+const unknownModel = (model: string): Testing.Reply<never> =>
   error(404, {
     message: `No endpoints found for ${model}.`,
     metadata: null,
@@ -482,7 +479,7 @@ const keyNote = (request: Testing.RecordedRequest): string => {
 /** @internal */
 export const emulatorWith = (options: Testing.EmulatorOptions = {}) => {
   const models = options.models === undefined ? undefined : new Set(options.models)
-  return (request: Testing.RecordedRequest): Testing.Reply => {
+  return (request: Testing.RecordedRequest): Testing.Reply<never> => {
     const body = typeof request.body === "object" && request.body !== null
       ? request.body as { model?: unknown; stream?: unknown }
       : {}
@@ -495,9 +492,12 @@ export const emulatorWith = (options: Testing.EmulatorOptions = {}) => {
 }
 
 /** @internal */
-export const emulator: (request: Testing.RecordedRequest) => Testing.Reply = emulatorWith()
+export const emulator: (request: Testing.RecordedRequest) => Testing.Reply<never> = emulatorWith()
 
-const answer = (request: Testing.RecordedRequest, body: { model?: unknown; stream?: unknown }): Testing.Reply => {
+const answer = (
+  request: Testing.RecordedRequest,
+  body: { model?: unknown; stream?: unknown }
+): Testing.Reply<never> => {
   const model = typeof body.model === "string" && body.model.length > 0 ? body.model : Wire.DEFAULT_MODEL
   const said = brief(lastUserText(request.body), 120)
   // A json_schema request gets a value that fits the schema (structured output).

@@ -1,16 +1,18 @@
 /**
  * The loopback transport: a `node:http` server that answers from a Script, writing each Reply
  * with real timers, respecting backpressure, and noting when a client leaves before the end.
+ * Effect-free, shared by both editions: each edition's `TestServer` passes `millis`, which reads
+ * a Reply's durations with its `Duration`.
  *
  * @internal
  */
 import * as Http from "node:http"
 import type * as Net from "node:net"
-import type * as Testing from "../../Testing.js"
 import * as Cors from "./cors.js"
 import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
 import * as Render from "./render.js"
 import * as Replies from "./replies.js"
+import type * as Testing from "./types.js"
 
 /** @internal */
 export const BASE_PATH = "/api/v1"
@@ -58,7 +60,11 @@ const readBody = (req: Http.IncomingMessage): Promise<string> =>
 const encode = (text: string): Uint8Array => Buffer.from(text, "utf8")
 
 /** @internal */
-export const listen = (initial: Testing.Script, options: ListenOptions = {}): Promise<Server> => {
+export const listen = (
+  initial: Testing.Script,
+  millis: (duration: unknown) => number,
+  options: ListenOptions = {}
+): Promise<Server> => {
   let script = initial
   let routed = 0
   let closed = 0
@@ -106,6 +112,7 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
     let watch: Watch | undefined
     const sink: Render.Sink = {
       encode,
+      millis,
       write: (chunk) => {
         if (gone) return undefined
         watch?.write(chunk)
@@ -155,7 +162,7 @@ export const listen = (initial: Testing.Script, options: ListenOptions = {}): Pr
 
     flushEachWrite = reply.flushEachWrite === true
     if (reply.headersDelay !== undefined) {
-      await sink.sleep(Render.millis(reply.headersDelay))
+      await sink.sleep(millis(reply.headersDelay))
       if (gone) return
     }
     const dropConnection = (): void => {

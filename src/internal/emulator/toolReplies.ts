@@ -4,10 +4,10 @@
  *
  * @internal
  */
-import type * as Testing from "../../Testing.js"
 import { isRecord } from "../json.js"
-import { REASK_PREFIX } from "../structured.js"
+import { REASK_PREFIX } from "../extractJson.js"
 import * as Replies from "./replies.js"
+import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
 
 const wantsStream = (request: Testing.RecordedRequest): boolean =>
@@ -22,10 +22,10 @@ const split = (text: string, size: number): ReadonlyArray<string> => {
 }
 
 /** @internal */
-export const callTools = (
+export const callTools = <D = never>(
   calls: ReadonlyArray<Testing.ToolCall>,
-  options: Testing.ToolReplyOptions = {}
-): (request: Testing.RecordedRequest) => Testing.Reply =>
+  options: Testing.ToolReplyOptions<D> = {}
+): (request: Testing.RecordedRequest) => Testing.Reply<D> =>
 (request) => {
   if (!wantsStream(request)) {
     return Replies.completion({
@@ -47,10 +47,10 @@ export const callTools = (
 }
 
 /** @internal */
-export const answer = (
+export const answer = <D = never>(
   content: string,
-  options: Testing.ToolReplyOptions = {}
-): (request: Testing.RecordedRequest) => Testing.Reply =>
+  options: Testing.ToolReplyOptions<D> = {}
+): (request: Testing.RecordedRequest) => Testing.Reply<D> =>
 (request) =>
   wantsStream(request)
     ? Replies.stream({ ...options, deltas: content.match(/\S+\s*|\s+/g) ?? [content] })
@@ -80,9 +80,9 @@ export const roundOf = (request: Testing.RecordedRequest): number => {
 const isReask = (content: unknown): boolean => typeof content === "string" && content.startsWith(REASK_PREFIX)
 
 /** @internal */
-export const rounds = (
-  script: ReadonlyArray<Testing.RoundReply>
-): (request: Testing.RecordedRequest) => Testing.Reply =>
+export const rounds = <D>(
+  script: ReadonlyArray<Testing.RoundReply<D>>
+): (request: Testing.RecordedRequest) => Testing.Reply<D> =>
 (request) => {
   const round = roundOf(request)
   const entry = script[round]

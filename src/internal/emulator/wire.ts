@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import type * as Testing from "../../Testing.js"
+import type * as Testing from "./types.js"
 
 /** @internal */
 export type Json = Record<string, unknown>

@@ -1,0 +1,52 @@
+// The Effect 4 edition's benchmark clients, for bench/run.mjs (bench/clients/effect4-*.mjs re-export
+// these). They live under effect4/ so that `effect` resolves to Effect 4 (effect4/node_modules), while
+// the runner and the emulator run from the root (Effect 3). Fetch only: @effect/platform-node 4's undici
+// layer needs Node >= 22.19, and the runner's workers run on the repository's Node.
+import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
+import { FetchHttpClient, HttpBody, HttpClient } from "effect/http"
+import { REQUEST } from "../../bench/request.mjs"
+import { Chat, OpenRouterConfig } from "../dist/index.js"
+
+/** effect-openrouter's Effect 4 edition, built (effect4/dist), on effect/http's FetchHttpClient. */
+export const openrouter = {
+  setup: async (baseUrl) => {
+    const runtime = ManagedRuntime.make(
+      OpenRouterConfig.layer({ apiKey: Redacted.make("k"), baseUrl }).pipe(Layer.provideMerge(FetchHttpClient.layer))
+    )
+    await runtime.runPromise(Effect.void)
+    return runtime
+  },
+  send: (runtime) => runtime.runPromise(Chat.send(REQUEST)),
+  stream: (runtime, onChunk) =>
+    runtime.runPromise(Stream.runForEach(Chat.stream(REQUEST), (chunk) => Effect.sync(() => onChunk(chunk))))
+}
+
+const headers = { authorization: "Bearer k" }
+
+/** The Effect 4 floor: effect/http's HttpClient on fetch, `Stream.decodeText` + `Stream.splitLines` + `JSON.parse`. */
+export const floor = {
+  setup: async (baseUrl) => {
+    const runtime = ManagedRuntime.make(FetchHttpClient.layer)
+    const client = await runtime.runPromise(
+      HttpClient.HttpClient.use((c) => Effect.succeed(HttpClient.filterStatusOk(c)))
+    )
+    return { runtime, client, url: `${baseUrl}/chat/completions` }
+  },
+  send: ({ client, runtime, url }) =>
+    runtime.runPromise(
+      client.post(url, { headers, body: HttpBody.jsonUnsafe(REQUEST) }).pipe(Effect.flatMap((res) => res.json))
+    ),
+  stream: ({ client, runtime, url }, onChunk) =>
+    runtime.runPromise(
+      client.post(url, { headers, body: HttpBody.jsonUnsafe({ ...REQUEST, stream: true }) }).pipe(
+        Effect.map((res) => res.stream),
+        Stream.unwrap,
+        Stream.decodeText(),
+        Stream.splitLines,
+        Stream.filter((line) => line.startsWith("data: ")),
+        Stream.takeWhile((line) => line !== "data: [DONE]"),
+        Stream.map((line) => JSON.parse(line.slice(6))),
+        Stream.runForEach((chunk) => Effect.sync(() => onChunk(chunk)))
+      )
+    )
+}

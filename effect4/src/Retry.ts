@@ -1,0 +1,261 @@
+/**
+ * Retry policies for `Chat.send` and `Chat.stream`.
+ *
+ * The default policy retries transient failures (408, 429, 500, 502, 503, 524, 529, connection errors,
+ * timeouts) at most twice, with exponential backoff from 500 ms (factor 2, capped at 8 s, minus up to
+ * 25 % jitter), and honours the server's `retry-after-ms` / `Retry-After` up to 60 s. A longer requested
+ * wait is not slept: the call fails at once with the error, whose `retryAfter` says how long to wait.
+ *
+ * @example
+ * ```ts
+ * import { Schedule } from "effect"
+ * import { Chat, Retry } from "effect-openrouter"
+ *
+ * const request = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "Hi" }] }
+ *
+ * // more patience for a batch job
+ * Chat.send(request, { retry: Retry.make({ retries: 5, maxDelay: "30 seconds" }) })
+ * // your own Schedule (Retry-After and the transient check still apply)
+ * Chat.send(request, { retry: Retry.fromSchedule(Schedule.max([Schedule.spaced("1 second"), Schedule.recurs(3)])) })
+ * // no retry
+ * Chat.send(request, { retry: false })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import { dual } from "effect/Function"
+import type * as Predicate from "effect/Predicate"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import { withAttempts } from "../../src/internal/retry.js"
+import * as Errors from "./Errors.js"
+import { onRetry } from "./internal/telemetry.js"
+
+/**
+ * A retry policy: either {@link Backoff} (the built-in exponential backoff, from {@link make}) or
+ * {@link FromSchedule} (your own `Schedule`, from {@link fromSchedule}). Both say which failures are
+ * retried and the longest server-requested delay they honour.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Policy = Backoff | FromSchedule
+
+/**
+ * The built-in policy: at most `retries` retries, exponential backoff with jitter, `Retry-After`
+ * honoured up to `maxRetryAfter`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Backoff {
+  readonly _tag: "Backoff"
+  /** The most retries after the first attempt. */
+  readonly retries: number
+  /** The delay before the first retry. */
+  readonly baseDelay: Duration.Duration
+  /** The growth factor of the delay from one retry to the next. */
+  readonly factor: number
+  /** The cap on a computed delay. */
+  readonly maxDelay: Duration.Duration
+  /** Each computed delay is multiplied by a random factor in `[1 - jitter, 1]`. */
+  readonly jitter: number
+  /** The longest server-requested delay that is honoured; a longer one ends the retries at once. */
+  readonly maxRetryAfter: Duration.Duration
+  /** Which failures are retried. */
+  readonly while: Predicate.Predicate<Errors.StreamError>
+}
+
+/**
+ * A policy driven by your own `Schedule` (its input is the failure): the schedule decides how often and
+ * how long to wait.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FromSchedule {
+  readonly _tag: "FromSchedule"
+  /** Your schedule. */
+  readonly schedule: Schedule.Schedule<unknown, Errors.StreamError>
+  /** The longest server-requested delay that is honoured; a longer one ends the retries at once. */
+  readonly maxRetryAfter: Duration.Duration
+  /** Which failures are retried. */
+  readonly while: Predicate.Predicate<Errors.StreamError>
+}
+
+/**
+ * The options of {@link make}; every duration is a `Duration.Input` (`"2 seconds"` works).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PolicyOptions {
+  /** The most retries after the first attempt. Default 2. */
+  readonly retries?: number | undefined
+  /** The delay before the first retry. Default 500 millis. */
+  readonly baseDelay?: Duration.Input | undefined
+  /** The growth factor of the delay. Default 2. */
+  readonly factor?: number | undefined
+  /** The cap on a computed delay. Default 8 seconds. */
+  readonly maxDelay?: Duration.Input | undefined
+  /** The jitter fraction in `[0, 1]`: delays are shortened by up to this fraction. Default 0.25. */
+  readonly jitter?: number | undefined
+  /** The longest `Retry-After` honoured. Default 60 seconds. */
+  readonly maxRetryAfter?: Duration.Input | undefined
+  /** Which failures are retried. Default `Errors.isRetryable`. */
+  readonly while?: Predicate.Predicate<Errors.StreamError> | undefined
+}
+
+/**
+ * Which failures are transient.
+ *
+ * @deprecated Use `Errors.isRetryable` (the same function): one name for one predicate.
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isTransient: Predicate.Predicate<Errors.StreamError> = Errors.isRetryable
+
+const defaultMaxRetryAfter = Duration.seconds(60)
+
+const nonNegativeInt = (n: number, name: string): number => {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`Retry.${name} must be a whole number >= 0, got ${n}`)
+  return n
+}
+
+/**
+ * Builds a policy; options left out take the defaults (2 retries, 500 ms doubling to at most 8 s,
+ * 25 % jitter, Retry-After honoured up to 60 s, transient failures only).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: PolicyOptions = {}): Backoff => {
+  const jitter = options.jitter ?? 0.25
+  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError(`Retry.jitter must be in [0, 1], got ${jitter}`)
+  const factor = options.factor ?? 2
+  if (!(factor >= 1)) throw new RangeError(`Retry.factor must be >= 1, got ${factor}`)
+  return {
+    _tag: "Backoff",
+    retries: nonNegativeInt(options.retries ?? 2, "retries"),
+    baseDelay: Duration.fromInputUnsafe(options.baseDelay ?? Duration.millis(500)),
+    factor,
+    maxDelay: Duration.fromInputUnsafe(options.maxDelay ?? Duration.seconds(8)),
+    jitter,
+    maxRetryAfter: Duration.fromInputUnsafe(options.maxRetryAfter ?? defaultMaxRetryAfter),
+    while: options.while ?? Errors.isRetryable
+  }
+}
+
+/**
+ * The default policy: `make()`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const defaultPolicy: Backoff = make()
+
+/**
+ * A policy from your own `Schedule` (its input is the failure). The schedule decides how often and how
+ * long to wait; failures that are not transient (or fail `options.while`) are still not retried, and
+ * a server-requested delay still replaces the schedule's delay (up to `maxRetryAfter`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromSchedule = (
+  schedule: Schedule.Schedule<unknown, Errors.StreamError>,
+  options: Pick<PolicyOptions, "maxRetryAfter" | "while"> = {}
+): FromSchedule => ({
+  _tag: "FromSchedule",
+  schedule,
+  maxRetryAfter: Duration.fromInputUnsafe(options.maxRetryAfter ?? defaultMaxRetryAfter),
+  while: options.while ?? Errors.isRetryable
+})
+
+/**
+ * The computed delay before retry number `retry` (0 for the first), before jitter:
+ * `min(baseDelay * factor^retry, maxDelay)`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const backoff = (policy: Backoff, retry: number): Duration.Duration =>
+  Duration.min(Duration.times(policy.baseDelay, Math.pow(policy.factor, retry)), policy.maxDelay)
+
+const exceedsMaxRetryAfter = (policy: Policy, error: Errors.StreamError): boolean => {
+  const requested = Errors.retryAfter(error)
+  return requested !== undefined && Duration.isGreaterThan(requested, policy.maxRetryAfter)
+}
+
+/**
+ * The policy as an Effect `Schedule` over failures: it stops on a failure the policy does not retry
+ * or whose requested delay exceeds `maxRetryAfter`, and uses the requested delay when there is one.
+ *
+ * @since 0.1.0
+ * @category conversions
+ */
+export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
+  let schedule = schedules.get(policy)
+  if (schedule === undefined) {
+    schedule = buildSchedule(policy)
+    schedules.set(policy, schedule)
+  }
+  return schedule
+}
+
+// A policy is immutable, so its schedule is built once (calls are a hot path).
+const schedules = new WeakMap<Policy, Schedule.Schedule<unknown, Errors.StreamError>>()
+
+const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
+  const base: Schedule.Schedule<unknown, Errors.StreamError> = policy._tag === "FromSchedule" ?
+    policy.schedule :
+    Schedule.max([
+      Schedule.exponential(policy.baseDelay, policy.factor).pipe(
+        Schedule.modifyDelay(({ duration }) => {
+          const capped = Duration.min(duration, policy.maxDelay)
+          // jitter shortens a delay by up to `jitter` of it: a factor drawn from [1 - jitter, 1]
+          return policy.jitter > 0
+            ? Effect.map(Random.next, (r) => Duration.times(capped, 1 - policy.jitter * r))
+            : Effect.succeed(capped)
+        })
+      ),
+      Schedule.recurs(policy.retries)
+    ])
+  return base.pipe(
+    Schedule.while(({ input }) => policy.while(input) && !exceedsMaxRetryAfter(policy, input)),
+    // A server-requested delay replaces the schedule's; each retry becomes an event on the call's span
+    // (only runs when a retry is decided).
+    Schedule.modifyDelay(({ duration, input }) => onRetry(input, Errors.retryAfter(input) ?? duration))
+  )
+}
+
+/**
+ * Runs an effect under a policy (or none with `false`): every attempt runs the effect again; after the
+ * last one the failure is the last typed error, unchanged in type, with `attempts` set.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const retry: {
+  (policy: Policy | false): <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Policy | false): Effect.Effect<A, E, R>
+} = dual(2, <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Policy | false) => {
+  if (policy === false) return self
+  const schedule = toSchedule(policy)
+  // The attempts are counted here rather than read from the schedule's metadata: the count must also
+  // be right when the schedule stops on the first failure (a failure the policy does not retry).
+  return Effect.suspend(() => {
+    let attempts = 0
+    return Effect.retry(
+      Effect.suspend(() => {
+        attempts++
+        return self
+      }),
+      schedule as Schedule.Schedule<unknown, E>
+    ).pipe(
+      Effect.mapError((error) => withAttempts(error, attempts))
+    )
+  })
+})

@@ -1,0 +1,72 @@
+/**
+ * effect-openrouter: an Effect client for OpenRouter chat completions.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Chat completions: `send`, `stream`, `collect`.
+ *
+ * @since 0.1.0
+ */
+export * as Chat from "./Chat.js"
+
+/**
+ * The configuration service and the request pipeline.
+ *
+ * @since 0.1.0
+ */
+export * as Client from "./Client.js"
+
+/**
+ * Every failure as a tagged error.
+ *
+ * @since 0.1.0
+ */
+export * as Errors from "./Errors.js"
+
+/**
+ * Generation lookups: what a generation cost, after the fact (`Generation.get`).
+ *
+ * @since 0.2.0
+ */
+export * as Generation from "./Generation.js"
+
+/**
+ * Retry policies.
+ *
+ * @since 0.1.0
+ */
+export * as Retry from "./Retry.js"
+
+/**
+ * Request and response schemas (wire field names).
+ *
+ * @since 0.1.0
+ */
+export * as Schema from "./Schema.js"
+
+export {
+  /**
+   * The configuration service (also `Client.OpenRouterConfig`).
+   *
+   * @since 0.1.0
+   * @category services
+   */
+  OpenRouterConfig
+} from "./Client.js"
+
+/**
+ * Telemetry: GenAI spans and metrics of every call, and their options.
+ *
+ * @since 0.2.0
+ */
+export * as Telemetry from "./Telemetry.js"
+
+/**
+ * The test kit: script what OpenRouter answers and serve it as an in-process `HttpClient` layer
+ * (the loopback server for Node is `effect-openrouter/TestServer`).
+ *
+ * @since 0.1.0
+ */
+export * as Testing from "./Testing.js"

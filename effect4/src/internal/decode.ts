@@ -1,0 +1,276 @@
+/**
+ * Fast decoding for schemas without transformations (the response schemas).
+ *
+ * Effect 4's decoder builds a fresh output object for every struct, and a
+ * struct with a rest (every object schema here keeps unknown fields through a
+ * `Record(String, Unknown)` rest) takes its generator-based path. A schema
+ * without transformations decodes a valid input to a structural copy of that
+ * input, so a plain guard compiled from the same AST can accept the input and
+ * hand it back as is; the schema decoder only runs when the guard says no, to
+ * produce the `SchemaError`.
+ *
+ * The guard mirrors the decoder node by node (tests check the two agree on
+ * generated and mutated values), for inputs that are plain JSON values.
+ *
+ * @internal
+ */
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
+
+/** @internal */
+export type Guard = (u: unknown) => boolean
+
+const unsupported = (ast: AST.AST, why: string): never => {
+  throw new Error(`compileGuard: unsupported schema node ${ast._tag} (${why})`)
+}
+
+const accept: Guard = () => true
+const reject: Guard = () => false
+
+/**
+ * Compiles a predicate accepting exactly the inputs the schema decodes
+ * successfully. Throws on nodes whose decoding changes the value
+ * (encodings, declarations).
+ *
+ * @internal
+ */
+export const compileGuard = (ast: AST.AST): Guard => go(ast, new Map())
+
+/** Shared sub-schemas compile once. Recursion only happens through `Suspend`, compiled on first use. */
+const go = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
+  let guard = memo.get(ast)
+  if (guard === undefined) {
+    guard = withChecks(ast, build(ast, memo))
+    memo.set(ast, guard)
+  }
+  return guard
+}
+
+const parseOptions: AST.ParseOptions = {}
+
+/** A check passes when its filter reports no issue; a group when all of its checks pass. */
+const passes = (check: AST.Check<unknown>, u: unknown, ast: AST.AST): boolean =>
+  check._tag === "Filter"
+    ? check.run(u, ast, parseOptions) === undefined
+    : check.checks.every((inner) => passes(inner, u, ast))
+
+/** The node's checks (`.check(...)`) run on the value its type accepted, as the decoder runs them on its output. */
+const withChecks = (ast: AST.AST, guard: Guard): Guard => {
+  const checks = ast.checks
+  if (checks === undefined) return guard
+  return (u) => {
+    if (!guard(u)) return false
+    for (let i = 0; i < checks.length; i++) if (!passes(checks[i]!, u, ast)) return false
+    return true
+  }
+}
+
+const typeofOf = (ast: AST.AST): string | undefined => {
+  if (ast.checks !== undefined || ast.encoding !== undefined) return undefined
+  switch (ast._tag) {
+    case "String":
+      return "string"
+    case "Number":
+      return "number"
+    case "Boolean":
+      return "boolean"
+    case "BigInt":
+      return "bigint"
+    case "Symbol":
+      return "symbol"
+    case "Undefined":
+    case "Void":
+      return "undefined"
+    default:
+      return undefined
+  }
+}
+
+const build = (ast: AST.AST, memo: Map<AST.AST, Guard>): Guard => {
+  if (ast.encoding !== undefined) return unsupported(ast, "Transformation")
+  switch (ast._tag) {
+    case "String":
+      return (u) => typeof u === "string"
+    case "Number":
+      return (u) => typeof u === "number"
+    case "Boolean":
+      return (u) => typeof u === "boolean"
+    case "BigInt":
+      return (u) => typeof u === "bigint"
+    case "Symbol":
+      return (u) => typeof u === "symbol"
+    case "Undefined":
+    case "Void":
+      return (u) => u === undefined
+    case "Null":
+      return (u) => u === null
+    case "Literal": {
+      const literal = ast.literal
+      return (u) => u === literal
+    }
+    case "UniqueSymbol": {
+      const symbol = ast.symbol
+      return (u) => u === symbol
+    }
+    case "Unknown":
+    case "Any":
+      return accept
+    case "Never":
+      return reject
+    case "ObjectKeyword":
+      return (u) => (typeof u === "object" && u !== null) || typeof u === "function"
+    case "Enum": {
+      const values = ast.enums.map(([, value]) => value)
+      return (u) => values.includes(u as string | number)
+    }
+    case "Suspend": {
+      let target: Guard | undefined
+      return (u) => (target ??= go(ast.thunk(), memo))(u)
+    }
+    case "Union":
+      return ast.options?.mode === "oneOf" ? unsupported(ast, "oneOf") : union(ast, memo)
+    case "Arrays":
+      return array(ast, memo)
+    case "Objects":
+      return objects(ast, memo)
+    default:
+      return unsupported(ast, String(ast))
+  }
+}
+
+/** Members of nested unions without checks of their own join the outer union. */
+const flatten = (types: ReadonlyArray<AST.AST>): Array<AST.AST> =>
+  types.flatMap((
+    t
+  ) => (t._tag === "Union" && t.checks === undefined && t.encoding === undefined ? flatten(t.types) : [t]))
+
+/** Never equal to an input: fills unused literal slots. */
+const NONE = {}
+/** Never a `typeof` result: fills unused typeof slots. */
+const NO_TYPE = "none"
+
+/**
+ * Keyword and literal members become `typeof` and `===` checks, the rest are
+ * tried in order. The common shapes (`X | null | undefined` for an optional
+ * nullable field) get a closure without loops.
+ */
+const union = (ast: AST.Union, memo: Map<AST.AST, Guard>): Guard => {
+  const typeofs: Array<string> = []
+  const literals: Array<unknown> = []
+  const others: Array<Guard> = []
+  for (const member of flatten(ast.types)) {
+    const t = typeofOf(member)
+    if (t !== undefined) typeofs.push(t)
+    else if (member._tag === "Literal" && member.checks === undefined) literals.push(member.literal)
+    else if (member._tag === "Null" && member.checks === undefined) literals.push(null)
+    else others.push(go(member, memo))
+  }
+  const lits = literals.filter((l) => !typeofs.includes(typeof l))
+  if (typeofs.length <= 3 && lits.length <= 1 && others.length <= 1) {
+    const t0 = typeofs[0] ?? NO_TYPE
+    const t1 = typeofs[1] ?? NO_TYPE
+    const t2 = typeofs[2] ?? NO_TYPE
+    const l0 = lits.length === 1 ? lits[0] : NONE
+    const o0 = others[0] ?? reject
+    return (u) => {
+      const t = typeof u
+      return t === t0 || t === t1 || t === t2 || u === l0 || o0(u)
+    }
+  }
+  const literalSet = new Set(lits)
+  return (u) => {
+    const t = typeof u
+    for (let i = 0; i < typeofs.length; i++) if (typeofs[i] === t) return true
+    if (literalSet.has(u)) return true
+    for (let i = 0; i < others.length; i++) if (others[i]!(u)) return true
+    return false
+  }
+}
+
+const array = (ast: AST.Arrays, memo: Map<AST.AST, Guard>): Guard => {
+  if (ast.elements.length > 0 || ast.rest.length !== 1) return unsupported(ast, "tuple")
+  const item = go(ast.rest[0]!, memo)
+  return (u) => {
+    if (!Array.isArray(u)) return false
+    for (let i = 0; i < u.length; i++) if (!item(u[i])) return false
+    return true
+  }
+}
+
+interface Property {
+  readonly name: string
+  readonly guard: Guard
+  readonly isOptional: boolean
+}
+
+const objects = (ast: AST.Objects, memo: Map<AST.AST, Guard>): Guard => {
+  if (ast.propertySignatures.length === 0 && ast.indexSignatures.length === 0) {
+    return (u) => u !== null && u !== undefined
+  }
+  // looked up by input key: a for-in loop reads the input's fields in storage
+  // order, and absent optional fields cost nothing
+  const table: Record<string, Property> = Object.create(null)
+  const required: Array<Property> = []
+  for (const ps of ast.propertySignatures) {
+    if (typeof ps.name !== "string") return unsupported(ast, "symbol key")
+    const property: Property = {
+      name: ps.name,
+      guard: go(ps.type, memo),
+      isOptional: ps.type.context?.isOptional ?? false
+    }
+    table[ps.name] = property
+    if (!property.isOptional) required.push(property)
+  }
+  // an index signature of unknown values (the rest that keeps unknown fields) accepts every key
+  const indexSignatures = ast.indexSignatures
+    .filter((is) => !(is.type._tag === "Unknown" && is.type.checks === undefined))
+    .map((is) => {
+      if (is.parameter._tag !== "String" || is.parameter.checks !== undefined) {
+        return unsupported(is.parameter, "index key other than a string")
+      }
+      return go(is.type, memo)
+    })
+  const hasIndex = indexSignatures.length > 0
+  return (u) => {
+    if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+    const o = u as Record<string, unknown>
+    let requiredSeen = 0
+    for (const k in o) {
+      const property = table[k]
+      if (property !== undefined) {
+        if (!property.guard(o[k])) return false
+        if (!property.isOptional) requiredSeen++
+      } else if (hasIndex) {
+        for (let i = 0; i < indexSignatures.length; i++) if (!indexSignatures[i]!(o[k])) return false
+      }
+    }
+    // like the decoder, a required key must be there (an `undefined` value is the value's business)
+    return requiredSeen === required.length
+  }
+}
+
+/**
+ * A decoder with a fast path: the input itself when the compiled guard
+ * accepts it, otherwise the schema's own result. The guard is compiled on
+ * first use.
+ *
+ * Only for schemas without transformations, and for plain JSON values (what
+ * `JSON.parse` returns): a valid input is returned as is, so callers must not
+ * mutate it.
+ *
+ * @internal
+ */
+export const fastDecoder = <S extends Schema.Decoder<unknown>>(
+  schema: S
+): (u: unknown) => Result.Result<S["Type"], Schema.SchemaError> => {
+  // Both are built on first use: building a parser for every schema at import time costs time at load.
+  let slow: ((u: unknown) => Result.Result<S["Type"], Schema.SchemaError>) | undefined
+  let guard: Guard | undefined
+  return (u) => {
+    guard ??= compileGuard(schema.ast)
+    if (guard(u)) return Result.succeed(u as S["Type"])
+    slow ??= Schema.decodeUnknownResult(schema)
+    return slow(u)
+  }
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { readFileSync } from "node:fs"
+import { inspect } from "node:util"
+import { Chat, Client, OpenRouterConfig } from "../src/index.js"
+import { version } from "../src/internal/version.js"
+
+/** Runs with a ConfigProvider over the given variables (Effect 4: a layer of the ConfigProvider reference). */
+const withEnv = (env: ReadonlyMap<string, string>) =>
+  Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord(Object.fromEntries(env))))
+
+const SECRET = "sk-or-v1-very-secret-key-0123456789"
+
+const completionBody = {
+  id: "gen-1",
+  object: "chat.completion",
+  created: 1700000000,
+  model: "openai/gpt-4o",
+  provider: "OpenAI",
+  choices: [{ index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }
+}
+
+interface Sent {
+  readonly url: string
+  readonly headers: Record<string, string>
+  readonly body: unknown
+}
+
+/** A user-style fake: HttpClient.make answering every request with a JSON body, recording requests. */
+const fakeHttp = (sent: Array<Sent>, status = 200, body: unknown = completionBody) =>
+  Layer.succeed(
+    HttpClient.HttpClient,
+    HttpClient.make((request, url) =>
+      Effect.sync(() => {
+        const b = request.body
+        sent.push({
+          url: url.toString(),
+          headers: { ...request.headers },
+          body: b._tag === "Uint8Array" ? JSON.parse(new TextDecoder().decode(b.body)) : undefined
+        })
+        return HttpClientResponse.fromWeb(
+          request,
+          new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })
+        )
+      })
+    )
+  )
+
+const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
+
+describe("OpenRouterConfig", () => {
+  it.effect("sends every configured header", () => {
+    const sent: Array<Sent> = []
+    return Chat.send(request).pipe(
+      Effect.provide(fakeHttp(sent)),
+      Effect.provide(OpenRouterConfig.layer({
+        apiKey: Redacted.make(SECRET),
+        baseUrl: "http://example.test/api/v1/",
+        httpReferer: "https://my.app",
+        appTitle: "My App",
+        appCategories: ["cli-agent", "cloud-agent"],
+        metadata: true,
+        headers: { "X-Custom": "1" }
+      })),
+      Effect.map(() => {
+        expect(sent).toHaveLength(1)
+        expect(sent[0]!.url).toBe("http://example.test/api/v1/chat/completions")
+        expect(sent[0]!.headers).toMatchObject({
+          "authorization": `Bearer ${SECRET}`,
+          "http-referer": "https://my.app",
+          "x-openrouter-title": "My App",
+          "x-title": "My App",
+          "x-openrouter-categories": "cli-agent,cloud-agent",
+          "x-openrouter-metadata": "enabled",
+          "user-agent": `effect-openrouter/${version}`,
+          "content-type": "application/json",
+          "accept": "application/json",
+          "x-custom": "1"
+        })
+      })
+    )
+  })
+
+  it.effect("lets per-call headers win over configured ones", () => {
+    const sent: Array<Sent> = []
+    return Chat.send(request, { headers: { "X-Title": "Per call", "User-Agent": "mine/1" }, metadata: false }).pipe(
+      Effect.provide(fakeHttp(sent)),
+      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), appTitle: "Configured", metadata: true })),
+      Effect.map(() => {
+        expect(sent[0]!.headers["x-title"]).toBe("Per call")
+        expect(sent[0]!.headers["x-openrouter-title"]).toBe("Configured")
+        expect(sent[0]!.headers["user-agent"]).toBe("mine/1")
+        expect(sent[0]!.headers["x-openrouter-metadata"]).toBeUndefined()
+      })
+    )
+  })
+
+  it.effect("rejects a header value with a line break as InvalidRequestError and sends nothing", () => {
+    const sent: Array<Sent> = []
+    return Chat.send(request, { headers: { "X-Evil": "a\r\nInjected: yes" } }).pipe(
+      Effect.flip,
+      Effect.provide(fakeHttp(sent)),
+      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET) })),
+      Effect.map((error) => {
+        expect(error._tag).toBe("InvalidRequestError")
+        if (error._tag === "InvalidRequestError") expect(error.issues[0]!.path).toBe("headers.x-evil")
+        expect(sent).toHaveLength(0)
+      })
+    )
+  })
+
+  it.effect("rejects a configured appTitle with a newline", () => {
+    const sent: Array<Sent> = []
+    return Chat.send(request).pipe(
+      Effect.flip,
+      Effect.provide(fakeHttp(sent)),
+      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), appTitle: "x\ny" })),
+      Effect.map((error) => {
+        expect(error._tag).toBe("InvalidRequestError")
+        expect(sent).toHaveLength(0)
+      })
+    )
+  })
+
+  it.effect("rejects an API key with a line break without echoing it", () => {
+    const sent: Array<Sent> = []
+    const key = `${SECRET}\nx`
+    return Chat.send(request).pipe(
+      Effect.flip,
+      Effect.provide(fakeHttp(sent)),
+      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(key) })),
+      Effect.map((error) => {
+        expect(error._tag).toBe("InvalidRequestError")
+        expect(JSON.stringify(error)).not.toContain(SECRET)
+        expect(error.message).not.toContain(SECRET)
+        expect(sent).toHaveLength(0)
+      })
+    )
+  })
+
+  it.effect("never prints the key in the config service", () =>
+    Effect.gen(function*() {
+      const config = yield* OpenRouterConfig
+      expect(inspect(config, { depth: 10 })).not.toContain(SECRET)
+      expect(JSON.stringify(config)).not.toContain(SECRET)
+      expect(String(config.apiKey)).not.toContain(SECRET)
+    }).pipe(Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), appTitle: "t" }))))
+
+  it.effect("reads the environment with layerConfig", () =>
+    Effect.gen(function*() {
+      const config = yield* OpenRouterConfig
+      expect(Redacted.value(config.apiKey)).toBe(SECRET)
+      expect(config.baseUrl).toBe("http://127.0.0.1:9/api/v1")
+      expect(config.headers).toMatchObject({
+        "http-referer": "https://ref.example",
+        "x-openrouter-title": "Env App",
+        "x-openrouter-categories": "cli-agent,cloud-agent"
+      })
+      expect(Duration.toMillis(config.timeout)).toBe(30_000)
+    }).pipe(
+      Effect.provide(OpenRouterConfig.layerConfig({ timeout: "30 seconds" })),
+      withEnv(
+        new Map([
+          ["OPENROUTER_API_KEY", SECRET],
+          ["OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1"],
+          ["OPENROUTER_HTTP_REFERER", "https://ref.example"],
+          ["OPENROUTER_APP_TITLE", "Env App"],
+          ["OPENROUTER_APP_CATEGORIES", " cli-agent, cloud-agent ,"]
+        ])
+      )
+    ))
+
+  it.effect("fails layer construction with a ConfigError naming OPENROUTER_API_KEY when the key is missing", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(Effect.provide(Effect.service(OpenRouterConfig), OpenRouterConfig.layerConfig()))
+      expect(Exit.isFailure(exit)).toBe(true)
+      if (Exit.isFailure(exit)) expect(String(exit.cause)).toContain("OPENROUTER_API_KEY")
+    }).pipe(withEnv(new Map())))
+
+  it("accepts durations as strings or Durations", () => {
+    const a = Client.makeConfig({ apiKey: Redacted.make("k"), timeout: "2 seconds", idleTimeout: Duration.seconds(3) })
+    expect(Duration.toMillis(a.timeout)).toBe(2000)
+    expect(Duration.toMillis(a.idleTimeout)).toBe(3000)
+    const b = Client.makeConfig({ apiKey: Redacted.make("k") })
+    expect(Duration.toMinutes(b.timeout)).toBe(10)
+    expect(Duration.toMinutes(b.idleTimeout)).toBe(5)
+    expect(b.baseUrl).toBe("https://openrouter.ai/api/v1")
+  })
+
+  it("keeps the User-Agent version equal to package.json's", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+    expect(version).toBe(pkg.version)
+  })
+})
+
+describe("parseRetryAfter", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z")
+  it("reads retry-after-ms first", () => {
+    expect(Duration.toMillis(Client.parseRetryAfter({ "retry-after-ms": "1500", "retry-after": "9" }, now)!)).toBe(1500)
+  })
+  it("reads Retry-After in seconds", () => {
+    expect(Duration.toMillis(Client.parseRetryAfter({ "retry-after": "3" }, now)!)).toBe(3000)
+  })
+  it("reads Retry-After as an HTTP date", () => {
+    expect(Duration.toMillis(Client.parseRetryAfter({ "retry-after": "Thu, 01 Jan 2026 00:00:07 GMT" }, now)!)).toBe(
+      7000
+    )
+  })
+  it("ignores a malformed value", () => {
+    expect(Client.parseRetryAfter({ "retry-after": "soon" }, now)).toBeUndefined()
+    expect(Client.parseRetryAfter({}, now)).toBeUndefined()
+  })
+})

@@ -1,0 +1,304 @@
+/**
+ * The replay suite: every response recorded from live OpenRouter traffic (and from a few
+ * OpenAI-compatible providers) in `../shared/openrouter/recorded/` (see `SOURCES.md` there), served
+ * byte for byte from a loopback server and read through `Chat.send`, `Chat.stream` and `Chat.collect`
+ * on both HTTP clients. The data stays outside the repository: the directory is found beside the
+ * repository (`<repo>/../shared`), beside a worktree's parent, or at `$OPENROUTER_RECORDED_DIR`;
+ * where it is absent, the suite says so and skips.
+ *
+ * - `NAME.json`: `Chat.send` returns the body unchanged; the body streamed (`Testing.streamOf`) and
+ *   folded by `Chat.collect` equals what `Chat.send` returned.
+ * - `NAME.sse`: `Chat.stream` emits one chunk per `data:` event, each equal to the event's JSON; an
+ *   error chunk fails the stream with `MidStreamError` after the chunks before it; `Chat.collect`
+ *   folds content, reasoning, details, tool calls, finish reasons, usage and the envelope exactly.
+ * - `NAME.error.json`: `Chat.send` and `Chat.stream` fail with the class of the status (of `error.code`
+ *   for an error inside a 2xx), OpenRouter's message and code, the metadata as sent, the provider's
+ *   name and own message, and the `Retry-After` delay when the header is there.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Chat, Errors } from "../src/index.js"
+import type * as S from "../src/Schema.js"
+import * as Testing from "../src/Testing.js"
+import { httpClients, withServer } from "./support/harness.js"
+import { parseSse, type Wire } from "./support/wire.js"
+
+// The repository root (this suite is in effect4/test/).
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
+const candidates = [
+  process.env["OPENROUTER_RECORDED_DIR"],
+  path.resolve(repoRoot, "..", "shared", "openrouter", "recorded"),
+  // A git worktree under <workspace>/wt/<name> has the shared data two levels up.
+  path.resolve(repoRoot, "..", "..", "shared", "openrouter", "recorded")
+].filter((dir): dir is string => dir !== undefined && dir !== "")
+const recordedDir = candidates.find((dir) => fs.existsSync(path.join(dir, "SOURCES.md")))
+
+if (recordedDir === undefined) {
+  console.warn(
+    `replay suite skipped: no recorded responses at ${candidates.join(" or ")} ` +
+      "(clone the shared data beside the repository, or set OPENROUTER_RECORDED_DIR)"
+  )
+}
+
+const files = recordedDir === undefined ? [] : fs.readdirSync(recordedDir).sort()
+const jsonCases = files.filter((f) => f.endsWith(".json") && !f.endsWith(".error.json"))
+const sseCases = files.filter((f) => f.endsWith(".sse"))
+const errorCases = files.filter((f) => f.endsWith(".error.json"))
+const read = (name: string): string => fs.readFileSync(path.join(recordedDir!, name), "utf8")
+
+const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
+
+const tagOf: Readonly<Record<number, string>> = {
+  400: "BadRequestResponseError",
+  401: "UnauthorizedResponseError",
+  402: "PaymentRequiredResponseError",
+  403: "ForbiddenResponseError",
+  404: "NotFoundResponseError",
+  408: "RequestTimeoutResponseError",
+  413: "PayloadTooLargeResponseError",
+  422: "UnprocessableEntityResponseError",
+  429: "TooManyRequestsResponseError",
+  500: "InternalServerResponseError",
+  502: "BadGatewayResponseError",
+  503: "ServiceUnavailableResponseError",
+  524: "EdgeNetworkTimeoutResponseError",
+  529: "ProviderOverloadedResponseError"
+}
+
+/** Every chunk a stream emits, and how it ended. */
+const drain = <R>(stream: Stream.Stream<S.ChatStreamChunk, Errors.StreamError, R>) =>
+  Effect.gen(function*() {
+    const chunks: Array<S.ChatStreamChunk> = []
+    const result = yield* Stream.runForEach(stream, (chunk) => Effect.sync(() => chunks.push(chunk))).pipe(
+      Effect.result
+    )
+    return { chunks, error: Result.isFailure(result) ? result.failure : undefined }
+  })
+
+const isEmpty = (u: unknown) => u === undefined || u === null || u === ""
+
+/** The expected fold of a recorded stream, computed here independently of `Chat.collect`. */
+const expectedFold = (chunks: ReadonlyArray<Wire>) => {
+  // The first non-empty value, else the first value sent.
+  const first = (key: string) => {
+    const values = chunks.map((c) => c[key]).filter((v) => v !== undefined)
+    return values.find((v) => !isEmpty(v) && !(key === "created" && v === 0)) ?? values[0]
+  }
+  const usage = chunks.map((c) => c.usage).filter((u) => u !== undefined && u !== null).at(-1)
+  const indexes = [...new Set(chunks.flatMap((c) => (c.choices as Array<Wire>).map((ch) => ch.index ?? 0)))]
+  const choices = indexes.map((index) => {
+    const mine: Array<Wire> = chunks.flatMap((c) =>
+      (c.choices as Array<Wire>).filter((ch) => (ch.index ?? 0) === index)
+    )
+    const deltas: Array<Wire> = mine.map((ch) => ch.delta).filter((d) => d !== undefined && d !== null)
+    const text = (key: string) => {
+      const pieces = deltas.map((d) => d[key]).filter((v) => typeof v === "string")
+      return pieces.length > 0 ? pieces.join("") : deltas.some((d) => d[key] === null) ? null : undefined
+    }
+    const list = (key: string) => {
+      const lists = deltas.map((d) => d[key]).filter(Array.isArray)
+      return lists.length > 0 ? lists.flat() : undefined
+    }
+    const calls = new Map<number, { id?: string; name?: string; arguments?: string }>()
+    for (const d of deltas) {
+      for (const tc of (d.tool_calls ?? []) as Array<Wire>) {
+        const i = tc.index ?? calls.size
+        const call = calls.get(i) ?? {}
+        if (isEmpty(call.id) && !isEmpty(tc.id)) call.id = tc.id
+        if (isEmpty(call.name) && !isEmpty(tc.function?.name)) call.name = tc.function.name
+        if (typeof tc.function?.arguments === "string") call.arguments = (call.arguments ?? "") + tc.function.arguments
+        calls.set(i, call)
+      }
+    }
+    // The last non-null value, else null when only null was sent.
+    const last = (key: string) => {
+      const values = mine.map((ch) => ch[key]).filter((v) => v !== undefined)
+      return values.filter((v) => v !== null).at(-1) ?? (values.length > 0 ? null : undefined)
+    }
+    return {
+      index,
+      content: text("content") ?? null,
+      reasoning: text("reasoning"),
+      reasoning_content: text("reasoning_content"),
+      reasoning_details: list("reasoning_details"),
+      images: list("images"),
+      annotations: list("annotations"),
+      tool_calls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
+      finish_reason: last("finish_reason") ?? null,
+      native_finish_reason: last("native_finish_reason")
+    }
+  })
+  const envelopeKeys = new Set(chunks.flatMap((c) => Object.keys(c)))
+  for (const key of ["choices", "object", "error", "usage"]) envelopeKeys.delete(key)
+  return { id: first("id"), model: first("model"), created: first("created"), usage, choices, envelopeKeys }
+}
+
+const errorChunkIndex = (chunks: ReadonlyArray<Wire>): number =>
+  chunks.findIndex((c) =>
+    (c.error !== undefined && c.error !== null) ||
+    (c.choices as Array<Wire>).some((ch) => ch.error !== undefined && ch.error !== null)
+  )
+
+describe.skipIf(recordedDir === undefined)("replay of recorded traffic", () => {
+  it("has the 62 recorded cases SOURCES.md lists", () => {
+    expect([jsonCases.length, sseCases.length, errorCases.length]).toEqual([19, 24, 19])
+  })
+
+  describe.each(httpClients)("over %s", (_name, http) => {
+    describe.each(jsonCases)("%s", (name) => {
+      const text = read(name)
+      const body = JSON.parse(text) as Wire
+
+      it.live("Chat.send returns the body unchanged", () =>
+        withServer(
+          http,
+          Testing.raw({ headers: { "content-type": "application/json" }, body: text }),
+          () =>
+            Effect.gen(function*() {
+              const response = yield* Chat.send(request)
+              expect(response).toEqual(body)
+            })
+        ))
+
+      it.live("Chat.collect over the body streamed equals what Chat.send returns", () =>
+        withServer(
+          http,
+          [
+            Testing.raw({ headers: { "content-type": "application/json" }, body: text }),
+            Testing.streamOf(body, { pieceLength: 7 })
+          ],
+          () =>
+            Effect.gen(function*() {
+              const sent = yield* Chat.send(request)
+              const collected = yield* Chat.collect(Chat.stream(request))
+              expect(collected).toEqual(sent)
+            })
+        ))
+    })
+
+    describe.each(sseCases)("%s", (name) => {
+      const text = read(name)
+      const events = parseSse(text)
+      const all = events.chunks as ReadonlyArray<Wire>
+      const errorAt = errorChunkIndex(all)
+      const before = errorAt < 0 ? all : all.slice(0, errorAt)
+      const reply = Testing.raw({ headers: { "content-type": "text/event-stream" }, body: text })
+
+      it.live("Chat.stream emits every data event unchanged, one chunk each", () =>
+        withServer(http, reply, () =>
+          Effect.gen(function*() {
+            const { chunks, error } = yield* drain(Chat.stream(request))
+            expect(chunks).toEqual(before)
+            if (errorAt < 0) {
+              expect(error).toBeUndefined()
+              return
+            }
+            const chunk = all[errorAt]
+            const wire = chunk.error ?? (chunk.choices as Array<Wire>).find((ch) => ch.error)?.error
+            expect(error?._tag).toBe("MidStreamError")
+            if (error?._tag !== "MidStreamError") return
+            expect(error.message).toBe(wire.message)
+            expect(error.code).toBe(wire.code)
+            expect(error.metadata).toEqual(wire.metadata ?? undefined)
+            expect(error.generationId).toBe(expectedFold(all.slice(0, errorAt + 1)).id)
+          })))
+
+      it.live("Chat.collect folds content, reasoning, tool calls, usage and the envelope exactly", () =>
+        withServer(http, reply, () =>
+          Effect.gen(function*() {
+            const result = yield* Effect.result(Chat.collect(Chat.stream(request)))
+            if (errorAt >= 0) {
+              expect(Result.isFailure(result) && result.failure._tag).toBe("MidStreamError")
+              return
+            }
+            if (Result.isFailure(result)) throw result.failure
+            const response = result.success as Wire
+            const expected = expectedFold(before)
+            expect(response.id).toBe(expected.id)
+            expect(response.model).toBe(expected.model)
+            expect(response.created).toBe(expected.created)
+            expect(response.object).toBe("chat.completion")
+            expect(response.usage).toEqual(expected.usage)
+            for (const key of expected.envelopeKeys) expect(response).toHaveProperty([key])
+            expect(response.choices.map((c: Wire) => c.index)).toEqual(expected.choices.map((c) => c.index))
+            expected.choices.forEach((want, i) => {
+              const choice = response.choices[i]
+              const message = choice.message
+              expect(message.content).toBe(want.content)
+              expect(message.reasoning).toEqual(want.reasoning)
+              expect(message.reasoning_content).toEqual(want.reasoning_content)
+              expect(message.reasoning_details).toEqual(want.reasoning_details)
+              expect(message.images).toEqual(want.images)
+              expect(message.annotations).toEqual(want.annotations)
+              expect((message.tool_calls ?? []).map((tc: Wire) => ({
+                id: tc.id,
+                name: tc.function.name,
+                arguments: tc.function.arguments
+              }))).toEqual(want.tool_calls.map((tc) => ({ id: tc.id, name: tc.name, arguments: tc.arguments })))
+              expect(choice.finish_reason).toBe(want.finish_reason)
+              expect(choice.native_finish_reason).toBe(want.native_finish_reason)
+            })
+          })))
+    })
+
+    describe.each(errorCases)("%s", (name) => {
+      const recorded = JSON.parse(read(name)) as { status: number; headers: Record<string, string>; body: Wire }
+      const wire = recorded.body.error
+      const code = wire.code
+      const effective = recorded.status < 300 && typeof code === "number" && code >= 400 ? code : recorded.status
+      const tag = tagOf[effective] ?? "OpenRouterDefaultError"
+      const reply = Testing.raw({
+        status: recorded.status,
+        headers: recorded.headers,
+        body: JSON.stringify(recorded.body)
+      })
+      const raw = wire.metadata?.raw
+
+      const check = (error: Errors.StreamError) => {
+        expect(error._tag).toBe(tag)
+        if (!Errors.isStatusError(error)) return
+        expect(error.status).toBe(effective)
+        expect(error.message).toBe(wire.message)
+        expect(error.code).toBe(code ?? undefined)
+        expect(error.metadata).toEqual(wire.metadata ?? undefined)
+        expect(error.availability).toEqual(wire.availability ?? undefined)
+        expect(error.body).toEqual(recorded.body)
+        const retryAfter = recorded.headers["retry-after"]
+        expect(error.retryAfter === undefined ? undefined : Duration.toSeconds(error.retryAfter)).toBe(
+          retryAfter === undefined ? undefined : Number(retryAfter)
+        )
+        expect(error.providerName).toBe(wire.metadata?.provider_name ?? undefined)
+        if (typeof raw === "string") {
+          let upstream: Wire = raw
+          try {
+            upstream = JSON.parse(raw)
+          } catch {
+            // not JSON: the text itself
+          }
+          expect(error.providerError).toEqual(upstream)
+          expect(error.providerMessage).toBe(typeof upstream === "string" ? upstream : upstream.error.message)
+          expect(String(error)).toContain(error.providerMessage)
+        } else {
+          expect(error.providerMessage).toBeUndefined()
+        }
+      }
+
+      it.live(`Chat.send fails with ${tag}, OpenRouter's message, the metadata and the provider's words`, () =>
+        withServer(http, reply, () => Effect.map(Effect.flip(Chat.send(request)), check)))
+
+      it.live(`Chat.stream fails with ${tag} the same way`, () =>
+        withServer(http, reply, () =>
+          Effect.gen(function*() {
+            const { chunks, error } = yield* drain(Chat.stream(request))
+            expect(chunks).toEqual([])
+            check(error!)
+          })))
+    })
+  })
+})

@@ -1,0 +1,58 @@
+/**
+ * The request timeout of the Effect 4 edition (`internal/timeout.ts`): on the live clock a plain timer
+ * aborts the request (the server sees the connection close), under `TestClock` it is
+ * `Effect.timeoutOrElse`; either way the call fails with `TimeoutError` (`limit: "request"`), and
+ * each attempt of a retried call gets the full timeout.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/testing/TestClock"
+import { Chat, OpenRouterConfig } from "../src/index.js"
+import * as Testing from "../src/Testing.js"
+import { httpClients, withServer } from "./support/harness.js"
+
+const request: Chat.ChatRequest = { model: "m", messages: [{ role: "user", content: "Hi" }] }
+
+describe.each(httpClients)("request timeout over %s", (_name, http) => {
+  it.live("fails a body that never ends with TimeoutError (request) and closes the connection", () =>
+    withServer(http, Testing.hang(), (server) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(Chat.send(request, { timeout: "300 millis" }))
+        expect(error._tag).toBe("TimeoutError")
+        if (error._tag !== "TimeoutError") return
+        expect(error.limit).toBe("request")
+        expect(Duration.toMillis(error.duration)).toBe(300)
+        yield* server.awaitAbort
+        expect(yield* server.aborted).toBeGreaterThanOrEqual(1)
+      })))
+
+  it.live("bounds the wait for a stream's headers, not the stream", () =>
+    withServer(http, Testing.stream({ deltas: ["a", "b"] }), () =>
+      Effect.gen(function*() {
+        const chunks = yield* Stream.runCollect(Chat.stream(request, { timeout: "10 seconds" }))
+        expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe("ab")
+      })))
+})
+
+describe("request timeout under TestClock", () => {
+  const layer = (script: Testing.Script) =>
+    Layer.merge(
+      Testing.layer(script),
+      OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: "http://emulator.test/api/v1", retry: false })
+    )
+
+  it.effect("fires when the test clock passes the timeout, and not before", () =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.forkChild(Effect.flip(Chat.send(request, { timeout: "5 seconds" })))
+      yield* TestClock.adjust("4999 millis")
+      expect(fiber.pollUnsafe()).toBeUndefined()
+      yield* TestClock.adjust("1 millis")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("TimeoutError")
+    }).pipe(Effect.provide(layer(Testing.hang()))))
+})

@@ -1,0 +1,43 @@
+/**
+ * CONTRIBUTING.md's map of internals stays true: every file of `src/internal/` (the Effect 3 edition
+ * and the shared Effect-free files) and of `effect4/src/internal/` is in it, and it names no file
+ * that does not exist.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+const walk = (dir: string): Array<string> =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : path.endsWith(".ts") ? [path] : []
+  })
+
+const map = readFileSync(join(root, "CONTRIBUTING.md"), "utf8")
+const mapped = new Set([...map.matchAll(/^\| `((?:effect4\/)?src\/internal\/[^`]+\.ts)` \|/gm)].map((m) => m[1]!))
+
+describe("CONTRIBUTING.md's map of internals", () => {
+  const files = ["src/internal", "effect4/src/internal"]
+    .filter((dir) => existsSync(join(root, dir)))
+    .flatMap((dir) => walk(join(root, dir)))
+    .map((path) => relative(root, path).split("\\").join("/"))
+    .sort()
+
+  it("covers both editions' internals", () => {
+    expect(files.some((f) => f.startsWith("src/internal/"))).toBe(true)
+    expect(files.some((f) => f.startsWith("effect4/src/internal/"))).toBe(true)
+  })
+
+  for (const file of files) {
+    it(`lists ${file}`, () => {
+      expect(mapped.has(file)).toBe(true)
+    })
+  }
+
+  it("lists no file that does not exist", () => {
+    expect([...mapped].filter((file) => !existsSync(join(root, file)))).toEqual([])
+  })
+})
