@@ -5,7 +5,7 @@
  *   npm run example -- fetch
  *
  * Against OpenRouter when OPENROUTER_API_KEY is set (model: OPENROUTER_MODEL, default openrouter/auto),
- * else against the embedded emulator.
+ * else against OPENROUTER_BASE_URL when set (e.g. `npx effect-openrouter-emulator`), else the embedded emulator.
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"

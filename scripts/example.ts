@@ -27,7 +27,8 @@ if (name === undefined || !Object.hasOwn(examples, name)) {
     (name === undefined ? "Which example?\n" : `Unknown example: ${name}\n`) +
       "Usage: npm run example -- <name>\n\nExamples:\n" +
       Object.entries(examples).map(([n, what]) => `  ${n.padEnd(width)}  ${what}`).join("\n") +
-      "\n\nWithout OPENROUTER_API_KEY they run against the embedded emulator.\n"
+      "\n\nWithout OPENROUTER_API_KEY they run against OPENROUTER_BASE_URL when it is set (e.g. an emulator\n" +
+      "started with npx effect-openrouter-emulator, sent a placeholder key), else the embedded emulator.\n"
   )
   process.exit(1)
 }

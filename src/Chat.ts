@@ -132,8 +132,11 @@ export const stream: {
 /**
  * Folds a chunk stream into exactly the response a non-streaming call would have returned: content and
  * reasoning concatenated per choice (and any other text field of the deltas, e.g. `reasoning_content`),
- * `reasoning_details`, images and annotations gathered, tool calls merged by `index` (id, type and name
- * the first non-empty value, `arguments` concatenated), `finish_reason` and `native_finish_reason` from
+ * `reasoning_details` folded into one block per `type` and `index` as a non-streaming response carries
+ * them (text, summary and data joined, a signature sent in a fragment of its own kept), images and
+ * annotations gathered, tool-call fragments assembled into calls by `index`, and by `id` when calls share
+ * an index or come without one (id, type and name the first non-empty value, `arguments` concatenated),
+ * the chunks' `invalidFields` gathered, `finish_reason` and `native_finish_reason` from
  * the last chunk that has them, `usage` from the usage chunk, and every top-level field (`id`, `model`,
  * `created`, `provider`, `service_tier`, `citations`, ...) from the first chunk where it is non-empty, so
  * a placeholder first chunk (`id: ""`, `created: 0`) hides nothing. The result's `id` is the generation

@@ -26,9 +26,10 @@ import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Errors from "./Errors.js"
 import * as Options from "./internal/options.js"
 import * as Response from "./internal/response.js"
@@ -234,16 +235,42 @@ const envName: Readonly<Record<string, string>> = {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
+// What to do about a variable, added to the ConfigError naming it (a newcomer's first error).
+const keyHint = "set it to your OpenRouter API key (create one at https://openrouter.ai/keys): " +
+  "export OPENROUTER_API_KEY=sk-or-..."
+const emulatorHint = "to run without a key, start the local emulator (npx effect-openrouter-emulator), " +
+  "set OPENROUTER_BASE_URL to the URL it prints and OPENROUTER_API_KEY to any value"
+const hints: Readonly<Record<string, string>> = {
+  OPENROUTER_API_KEY: keyHint,
+  OPENROUTER_BASE_URL:
+    "expected an http(s) URL such as https://openrouter.ai/api/v1 (the default when the variable is unset), " +
+    "or the URL npx effect-openrouter-emulator prints"
+}
+
+// Read as a plain string and wrapped at once: `Config.redacted` would turn every message about the
+// key, even "is not set", into "<redacted>". No message here or in `Config.string` shows the value.
+const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = Config.string("OPENROUTER_API_KEY").pipe(
+  Config.option,
+  Config.mapOrFail(Option.match({
+    onNone: () =>
+      Either.left(
+        ConfigError.MissingData(["OPENROUTER_API_KEY"], `OPENROUTER_API_KEY is not set: ${keyHint}; ${emulatorHint}`)
+      ),
+    onSome: (key) => Either.right(Redacted.make(key))
+  }))
+)
+
 /**
  * The configuration read from the environment by {@link OpenRouterConfig.layerConfig}:
  * `OPENROUTER_API_KEY` (required, redacted), `OPENROUTER_BASE_URL`, `OPENROUTER_HTTP_REFERER`,
- * `OPENROUTER_APP_TITLE`, `OPENROUTER_APP_CATEGORIES` (comma-separated).
+ * `OPENROUTER_APP_TITLE`, `OPENROUTER_APP_CATEGORIES` (comma-separated). A missing key fails with a
+ * `ConfigError` (`MissingData`) whose message names `OPENROUTER_API_KEY` and says how to set it.
  *
  * @since 0.1.0
  * @category config
  */
 export const fromEnv: Config.Config<OpenRouterConfigOptions> = Config.all({
-  apiKey: Config.redacted("OPENROUTER_API_KEY"),
+  apiKey: apiKeyConfig,
   baseUrl: Config.string("OPENROUTER_BASE_URL").pipe(Config.option),
   httpReferer: Config.string("OPENROUTER_HTTP_REFERER").pipe(Config.option),
   appTitle: Config.string("OPENROUTER_APP_TITLE").pipe(Config.option),
@@ -292,10 +319,12 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
    * A layer from `Config` (by default the environment: `OPENROUTER_API_KEY`, `OPENROUTER_BASE_URL`,
    * `OPENROUTER_HTTP_REFERER`, `OPENROUTER_APP_TITLE`, `OPENROUTER_APP_CATEGORIES`). `defaults` supply
    * what the environment does not set (timeouts, retry, headers, ...); a value set in the environment wins.
-   * A missing key fails layer construction with a `ConfigError` naming `OPENROUTER_API_KEY`; an invalid
-   * value (a base URL that is not http/https or holds credentials, a key that is not visible ASCII, a
-   * header value that cannot be sent, a malformed duration) fails it with a `ConfigError` naming the
-   * variable or option.
+   * A missing key fails layer construction with a `ConfigError` naming `OPENROUTER_API_KEY` and saying
+   * how to set it; an invalid value (a base URL that is not http/https or holds credentials, a key that
+   * is not visible ASCII, a header value that cannot be sent, a malformed duration) fails it with a
+   * `ConfigError` whose message begins with the variable or option. A `ConfigError`'s `_tag` is
+   * `"ConfigError"`, so one handler matches it beside the call's errors once the layer is provided
+   * before the handler (see the README's Quick start). No message shows the key.
    *
    * @since 0.1.0
    */
@@ -326,7 +355,14 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
           const variable = envName[path]
           return variable !== undefined && set[variable] ? variable : path
         }
-        const errors = issues.map((issue) => ConfigError.InvalidData([name(issue.path)], issue.message))
+        const errors = issues.map((issue) => {
+          const variable = name(issue.path)
+          const hint = hints[variable]
+          return ConfigError.InvalidData(
+            [variable],
+            `${variable}: ${issue.message}${hint === undefined ? "" : `; ${hint}`}`
+          )
+        })
         return Effect.fail(errors.reduce((a, b) => ConfigError.And(a, b)))
       })
     )
@@ -334,7 +370,8 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
- * (seconds, or an HTTP date relative to `now`).
+ * (seconds, or an HTTP date relative to `now`), then the time until `X-RateLimit-Reset` (epoch
+ * milliseconds; a reset that has passed gives `undefined`).
  *
  * @deprecated The pipeline reads it for you (every status error carries `retryAfter`); it stays
  * exported only so that code written against 0.1 keeps compiling.

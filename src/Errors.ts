@@ -161,7 +161,8 @@ export class UnprocessableEntityResponseError extends Schema.TaggedError<Unproce
 ) {}
 
 /**
- * 429: rate limited. `retryAfter` carries the server's `Retry-After` when it sent one.
+ * 429: rate limited. `retryAfter` carries the server's `Retry-After` when it sent one, else the time
+ * until its `X-RateLimit-Reset` (a free model's limit sends only that, also in `metadata.headers`).
  *
  * @since 0.1.0
  * @category status errors

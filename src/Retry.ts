@@ -43,8 +43,8 @@ import { onRetry } from "./internal/telemetry.js"
 export type Policy = Backoff | FromSchedule
 
 /**
- * The built-in policy: at most `retries` retries, exponential backoff with jitter, `Retry-After`
- * honoured up to `maxRetryAfter`.
+ * The built-in policy: at most `retries` retries, exponential backoff with jitter, `Retry-After` (or,
+ * without one, the time until `X-RateLimit-Reset`) honoured up to `maxRetryAfter`.
  *
  * @since 0.2.0
  * @category models

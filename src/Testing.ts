@@ -580,15 +580,63 @@ export const withHeaders: {
 )
 
 /**
- * The default script (used by the demo when no `OPENROUTER_API_KEY` is set): answers every
- * request, with a stream when `body.stream` is true and a completion otherwise, whose content
- * says it comes from the local emulator and echoes the last user message briefly. The model is
+ * The default script (used by the demo and the examples when no `OPENROUTER_API_KEY` is set, and by
+ * `npx effect-openrouter-emulator`): answers every request, with a stream when `body.stream` is true
+ * and a completion otherwise, whose content says it comes from the local emulator (and whether the
+ * request carried an API key: it accepts any) and echoes the last user message briefly. The model is
  * the requested one (default `"openrouter/auto"`), the provider `"Emulator"`, and usage has a cost.
+ *
+ * A `model` that cannot be an OpenRouter model id (`""`, a name without its author such as
+ * `"gpt-4o"`, spaces) gets OpenRouter's answer: 400, `"<model> is not a valid model ID"`, with the
+ * `model_not_found` availability error. {@link emulatorWith} also refuses models it does not list.
  *
  * @since 0.1.0
  * @category scripts
  */
 export const emulator: (request: RecordedRequest, index: number) => Reply = Replies.emulator
+
+/**
+ * Options of {@link emulatorWith}.
+ *
+ * @since 0.3.0
+ * @category scripts
+ */
+export interface EmulatorOptions {
+  /**
+   * The models it serves. A request whose `model` is not one of them gets OpenRouter's 404 for a
+   * model it cannot route to (`"No endpoints found for <model>."`, availability code `no_endpoints`),
+   * so a test scripts a `NotFoundResponseError` by naming an unlisted model. A request without a
+   * `model` is answered (OpenRouter uses the account's default model). Default: every model.
+   */
+  readonly models?: ReadonlyArray<string> | undefined
+}
+
+/**
+ * {@link emulator} with options: `models` makes it refuse every other model with a 404, as
+ * OpenRouter refuses a model it cannot route to.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Chat, Testing } from "effect-openrouter"
+ *
+ * const script = Testing.emulatorWith({ models: ["openai/gpt-4o-mini"] })
+ *
+ * const program = Chat.send({ model: "acme/unknown", messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *   Effect.flip,
+ *   Effect.provide(Testing.layerWithConfig(script))
+ * )
+ * Effect.runPromise(program).then((error) => {
+ *   assert.strictEqual(error._tag, "NotFoundResponseError")
+ *   assert.strictEqual(error.message, "No endpoints found for acme/unknown.")
+ * })
+ * ```
+ *
+ * @since 0.3.0
+ * @category scripts
+ */
+export const emulatorWith: (options?: EmulatorOptions) => (request: RecordedRequest, index: number) => Reply =
+  Replies.emulatorWith
 
 // ---------------------------------------------------------------------------------------------
 // Tool loops

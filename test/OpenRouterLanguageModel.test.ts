@@ -260,14 +260,93 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
             "text-end",
             "finish"
           ])
+          // The two fragments of one block (same type and index) ride as the one block the model made.
+          const block = { ...d1, text: "Thinking.", signature: "sig-9" }
           const end = parts[4] as Response.ReasoningEndPart
-          expect(end.metadata.openrouter?.reasoningDetails).toEqual([d1, d2])
+          expect(end.metadata.openrouter?.reasoningDetails).toEqual([block])
           const prompt = Prompt.merge(Prompt.make("Q"), OpenRouterLanguageModel.fromResponseParts(parts))
           yield* LanguageModel.generateText({ prompt })
           const [, sent] = yield* bodies(server)
-          expect(sent.messages[1]).toEqual({ role: "assistant", content: "Answer", reasoning_details: [d1, d2] })
+          expect(sent.messages[1]).toEqual({ role: "assistant", content: "Answer", reasoning_details: [block] })
         })
     )
+  })
+
+  for (
+    const [label, fragments] of [
+      ["without index (a Gemini-compatible gateway: id and name first, then arguments only)", [
+        { id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
+        { function: { arguments: "{\"city\":\"Paris\"}" } },
+        { id: "call_b", type: "function", function: { name: "get_weather" } },
+        { function: { arguments: "{\"city\":" } },
+        { function: { arguments: "\"Oslo\"}" } }
+      ]],
+      ["with the same index 0 and different ids", [
+        { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
+        { index: 0, function: { arguments: "\"Paris\"}" } },
+        { index: 0, id: "call_b", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
+        { index: 0, function: { arguments: "\"Oslo\"}" } }
+      ]]
+    ] as const
+  ) {
+    it.scopedLive(`two tool calls streamed ${label} stay two calls`, () =>
+      withModel(
+        http,
+        Testing.sse([
+          chunk({ role: "assistant", content: "" }),
+          ...fragments.map((fragment) => chunk({ tool_calls: [fragment] })),
+          finishChunk("tool_calls"),
+          usageChunk
+        ], { done: true }),
+        () =>
+          Effect.gen(function*() {
+            const parts = Chunk.toArray(
+              yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Paris and Oslo?", toolkit: Tools }))
+            )
+            const calls = parts.filter((p) => p.type === "tool-call") as Array<Response.ToolCallPart<string, unknown>>
+            expect(calls.map((c) => [c.id, c.params])).toEqual([["call_a", { city: "Paris" }], ["call_b", {
+              city: "Oslo"
+            }]])
+            const results = parts.filter((p) => p.type === "tool-result") as Array<
+              Response.ToolResultPart<string, unknown, unknown>
+            >
+            expect(results.map((r) => r.id)).toEqual(["call_a", "call_b"])
+          }).pipe(Effect.provide(handlers))
+      ))
+  }
+
+  it.scopedLive("reasoning parts that hold fragments go back as one block per type and index", () => {
+    const format = "anthropic-claude-v1"
+    const fragments = [
+      { type: "reasoning.text", text: "", signature: "", format, index: 0 },
+      { type: "reasoning.text", text: "Think", format, index: 0 },
+      { type: "reasoning.text", text: "ing.", format, index: 0 },
+      { type: "reasoning.text", signature: "sig-1", format, index: 0 }
+    ]
+    return withModel(http, Testing.completion({ content: "ok" }), (server) =>
+      Effect.gen(function*() {
+        const prompt = Prompt.make([
+          { role: "user", content: "Q" },
+          {
+            role: "assistant",
+            content: [
+              {
+                type: "reasoning",
+                text: "Think",
+                options: { openrouter: { reasoningDetails: fragments.slice(0, 2) } }
+              },
+              { type: "reasoning", text: "ing.", options: { openrouter: { reasoningDetails: fragments.slice(2) } } },
+              { type: "text", text: "A" }
+            ]
+          },
+          { role: "user", content: "Again" }
+        ])
+        yield* LanguageModel.generateText({ prompt })
+        const [sent] = yield* bodies(server)
+        expect(sent.messages[1].reasoning_details).toEqual([
+          { type: "reasoning.text", text: "Thinking.", signature: "sig-1", format, index: 0 }
+        ])
+      }))
   })
 
   it.scopedLive("parallel tool calls: both handlers run, tools and tool_choice are sent from the toolkit", () =>

@@ -11,16 +11,18 @@
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { Testing } from "../src/index.js"
+import * as TestServer from "../src/TestServer.js"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 const TIMEOUT = 120_000
 const HANG_GUARD = 90_000
 
 const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-  const out: NodeJS.ProcessEnv = { ...process.env, ...extra }
+  const out: NodeJS.ProcessEnv = { ...process.env }
   for (const name of ["OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "OPENROUTER_MODEL"]) delete out[name]
   if (extra.EFFECT_OPENROUTER_DEMO_SLOW === undefined) delete out.EFFECT_OPENROUTER_DEMO_SLOW
-  return out
+  return { ...out, ...extra }
 }
 
 // eslint-disable-next-line no-control-regex
@@ -96,7 +98,7 @@ const demoInTerminal = () =>
 const hasScript = spawnSync("script", ["--version"]).status === 0
 
 const statsLine =
-  /^ {2}openrouter\/auto via Emulator · (\d+) → (\d+) tokens · \$0\.\d+ · first token \d+ ms · [\d.]+ s$/m
+  /^ {2}openrouter\/auto via Emulator · (\d+) → (\d+) tokens · \$0\.\d+ · first token \d+ ms · [\d.]+ s · turn (\d+), (\d+) messages? in context$/m
 
 /** Every stats line (one per completed reply). */
 const statsLines = (text: string) => [...text.matchAll(new RegExp(statsLine.source, "gm"))]
@@ -112,6 +114,28 @@ describe("the demo", () => {
     expect(lines[2]).toMatch(statsLine)
   }, TIMEOUT)
 
+  it(
+    "talks to OPENROUTER_BASE_URL (an emulator of its own) when only that is set, with a placeholder key",
+    async () => {
+      const server = await TestServer.listen(Testing.emulator)
+      try {
+        const session = demo(["Hi"], { OPENROUTER_BASE_URL: server.url })
+        session.child.stdin.end()
+        expect(await session.exited).toBe(0)
+        expect(session.text.split("\n")[0]).toBe(
+          `Using ${server.url} (OPENROUTER_BASE_URL is set, OPENROUTER_API_KEY is not: a placeholder key is sent).`
+        )
+        expect(statsLines(session.text)).toHaveLength(1)
+        const requests = server.requests()
+        expect(requests.map((r) => r.path)).toEqual(["/api/v1/chat/completions"])
+        expect(requests[0]?.headers.authorization).toBe("Bearer sk-or-emulator")
+      } finally {
+        await server.close()
+      }
+    },
+    TIMEOUT
+  )
+
   it("answers each piped line in order, keeping the conversation, and exits 0 at the end of input", async () => {
     const session = demo()
     session.write("Same question\nSame question\n")
@@ -119,10 +143,14 @@ describe("the demo", () => {
     expect(await session.exited).toBe(0)
     expect(session.text.match(/^you › Same question$/gm)).toHaveLength(2)
     expect(session.text.match(/You said: "Same question"/g)).toHaveLength(2)
-    // The second request carries the first question and answer, so its prompt is longer.
-    const promptTokens = statsLines(session.text).map((m) => Number(m[1]))
+    // The second request carries the first question and answer, so its prompt is longer; the stats
+    // line says so: turn 2, with 3 messages in context.
+    const lines = statsLines(session.text)
+    const promptTokens = lines.map((m) => Number(m[1]))
     expect(promptTokens).toHaveLength(2)
     expect(promptTokens[1]).toBeGreaterThan(promptTokens[0]!)
+    expect(lines.map((m) => [Number(m[3]), Number(m[4])])).toEqual([[1, 1], [2, 3]])
+    expect(lines[0]![0]).toMatch(/ · turn 1, 1 message in context$/)
   }, TIMEOUT)
 
   it("stops a streaming reply on SIGINT, closing the connection, then answers the next line", async () => {
@@ -135,8 +163,9 @@ describe("the demo", () => {
     session.write("Next\n")
     session.child.stdin.end()
     expect(await session.exited).toBe(0)
-    // The interrupted reply got no stats line; the next one is complete.
-    expect(statsLines(session.text)).toHaveLength(1)
+    // The interrupted reply got no stats line; the next one is complete, and its context holds the
+    // interrupted turn (question and partial answer) before its own question.
+    expect(statsLines(session.text).map((m) => [Number(m[3]), Number(m[4])])).toEqual([[2, 3]])
     expect(session.text).toMatch(/You said: "Next"\n {2}openrouter\/auto via Emulator/)
   }, TIMEOUT)
 

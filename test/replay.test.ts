@@ -104,6 +104,27 @@ const expectedFold = (chunks: ReadonlyArray<Wire>) => {
       const lists = deltas.map((d) => d[key]).filter(Array.isArray)
       return lists.length > 0 ? lists.flat() : undefined
     }
+    // One block per type and index, as a non-streaming response carries them: text pieces joined,
+    // other fields the first non-empty value (Anthropic's signature comes in a fragment of its own).
+    const details = () => {
+      const fragments = list("reasoning_details")
+      if (fragments === undefined) return undefined
+      const blocks: Array<Wire> = []
+      for (const fragment of fragments as Array<Wire>) {
+        const block = typeof fragment.index === "number"
+          ? blocks.find((b) => b.type === fragment.type && b.index === fragment.index)
+          : undefined
+        if (block === undefined) {
+          blocks.push({ ...fragment })
+          continue
+        }
+        for (const [key, value] of Object.entries(fragment)) {
+          if (["text", "summary", "data"].includes(key) && typeof value === "string") block[key] += value
+          else if (!(key in block) || (isEmpty(block[key]) && !isEmpty(value))) block[key] = value
+        }
+      }
+      return blocks
+    }
     const calls = new Map<number, { id?: string; name?: string; arguments?: string }>()
     for (const d of deltas) {
       for (const tc of (d.tool_calls ?? []) as Array<Wire>) {
@@ -125,7 +146,7 @@ const expectedFold = (chunks: ReadonlyArray<Wire>) => {
       content: text("content") ?? null,
       reasoning: text("reasoning"),
       reasoning_content: text("reasoning_content"),
-      reasoning_details: list("reasoning_details"),
+      reasoning_details: details(),
       images: list("images"),
       annotations: list("annotations"),
       tool_calls: [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),

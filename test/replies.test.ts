@@ -573,7 +573,7 @@ describe("Testing.emulator", () => {
       expect(body.model).toBe("openai/gpt-4o")
       expect(body.provider).toBe("Emulator")
       expect(body.choices[0].message.content).toMatch(/OpenRouter emulator/)
-      expect(body.choices[0].message.content).toMatch(/OPENROUTER_API_KEY/)
+      expect(body.choices[0].message.content).toMatch(/no API key/)
       expect(body.choices[0].message.content).toContain("What is 2+2?")
       expect(body.usage.cost).toBeGreaterThan(0)
     }).pipe(Effect.provide(Testing.layer(Testing.emulator))))

@@ -28,6 +28,20 @@ const settle = Effect.yieldNow().pipe(Effect.repeatN(20))
 
 const noJitter = Retry.make({ jitter: 0 })
 
+/** Sends, and checks that the retry goes out exactly `millis` after the first attempt, not a millisecond sooner. */
+const retriesAfter = (millis: number) =>
+  Effect.gen(function*() {
+    const fiber = yield* Effect.fork(Chat.send(request))
+    yield* settle
+    yield* TestClock.adjust(Duration.millis(millis - 1))
+    yield* settle
+    expect(yield* requestCount).toBe(1)
+    yield* TestClock.adjust("1 millis")
+    yield* settle
+    expect(yield* requestCount).toBe(2)
+    yield* Fiber.join(fiber)
+  })
+
 describe("Retry policy (TestClock, swapped HttpClient)", () => {
   it("has the documented defaults", () => {
     const p = Retry.defaultPolicy
@@ -103,18 +117,43 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
     ] as const
   ) {
     it.effect(`waits the server's ${label}`, () =>
-      Effect.gen(function*() {
-        const fiber = yield* Effect.fork(Chat.send(request))
-        yield* settle
-        yield* TestClock.adjust(Duration.millis(millis - 1))
-        yield* settle
-        expect(yield* requestCount).toBe(1)
-        yield* TestClock.adjust("1 millis")
-        yield* settle
-        expect(yield* requestCount).toBe(2)
-        yield* Fiber.join(fiber)
-      }).pipe(Effect.provide(inProcess([reply, Testing.completion()], noJitter))))
+      retriesAfter(millis).pipe(Effect.provide(inProcess([reply, Testing.completion()], noJitter))))
   }
+
+  describe("X-RateLimit-Reset when no retry-after-ms / Retry-After was sent", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z")
+    const freeLimit = (headers: Record<string, string>, bodyHeaders?: Record<string, string>) =>
+      Testing.error(429, {
+        message: "Rate limit exceeded: free-models-per-min.",
+        headers,
+        ...(bodyHeaders === undefined ? {} : { metadata: { headers: bodyHeaders } })
+      })
+    for (
+      const [label, reply, millis] of [
+        ["the header (epoch ms)", freeLimit({ "X-RateLimit-Reset": String(now + 2500) }), 2500],
+        ["metadata.headers of the body", freeLimit({}, { "X-RateLimit-Reset": String(now + 4000) }), 4000],
+        [
+          "the header over metadata.headers",
+          freeLimit({ "x-ratelimit-reset": String(now + 1000) }, { "X-RateLimit-Reset": String(now + 9000) }),
+          1000
+        ]
+      ] as const
+    ) {
+      it.effect(`waits until the reset from ${label}`, () =>
+        Effect.zipRight(TestClock.setTime(now), retriesAfter(millis)).pipe(
+          Effect.provide(inProcess([reply, Testing.completion()], noJitter))
+        ))
+    }
+
+    it.effect("fails at once when the reset is further away than maxRetryAfter", () =>
+      Effect.gen(function*() {
+        yield* TestClock.setTime(now)
+        const error = yield* Effect.flip(Chat.send(request))
+        expect(Duration.toMillis(Errors.retryAfter(error)!)).toBe(61_000)
+        expect(error.attempts).toBe(1)
+        expect(yield* requestCount).toBe(1)
+      }).pipe(Effect.provide(inProcess([freeLimit({}, { "X-RateLimit-Reset": String(now + 61_000) })]))))
+  })
 
   it.effect("fails at once when the server asks for a longer wait than maxRetryAfter", () =>
     Effect.gen(function*() {

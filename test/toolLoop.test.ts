@@ -360,6 +360,78 @@ describe.each(httpClients)("ToolLoop.stream over %s", (_name, http) => {
         })
     ))
 
+  const format = "anthropic-claude-v1"
+  const thinking = [
+    { type: "reasoning.text", text: "", signature: "", format, index: 0 },
+    { type: "reasoning.text", text: "Two ", format, index: 0 },
+    { type: "reasoning.text", text: "cities.", format, index: 0 },
+    { type: "reasoning.text", signature: "sig-7", format, index: 0 }
+  ]
+  for (
+    const [label, calls] of [
+      ["without index (id and name first, then arguments only)", [
+        { id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
+        { function: { arguments: "{\"city\":\"Lima\"}" } },
+        { id: "call_b", type: "function", function: { name: "get_weather" } },
+        { function: { arguments: "{\"city\":\"Oslo\"}" } }
+      ]],
+      ["with the same index 0 and different ids", [
+        { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
+        { index: 0, function: { arguments: "\"Lima\"}" } },
+        { index: 0, id: "call_b", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
+        { index: 0, function: { arguments: "\"Oslo\"}" } }
+      ]]
+    ] as const
+  ) {
+    it.scopedLive(`runs two calls streamed ${label} and sends reasoning back as one block`, () =>
+      withServer(
+        http,
+        Testing.rounds([
+          Testing.sse([
+            ...thinking.map((detail) => ({
+              id: "gen-1",
+              choices: [{ index: 0, delta: { reasoning_details: [detail] } }]
+            })),
+            ...calls.map((call) => ({ id: "gen-1", choices: [{ index: 0, delta: { tool_calls: [call] } }] })),
+            { id: "gen-1", choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] }
+          ], { done: true }),
+          Testing.answer("Lima and Oslo.")
+        ]),
+        (server) =>
+          Effect.gen(function*() {
+            yield* ToolLoop.stream(request, { toolkit: Tools }).pipe(Stream.runDrain, Effect.provide(handlers))
+            const [, second] = yield* server.requests
+            expect(messagesOf(second!).slice(1)).toEqual([
+              {
+                role: "assistant",
+                content: null,
+                tool_calls: [
+                  {
+                    id: "call_a",
+                    type: "function",
+                    function: { name: "get_weather", arguments: "{\"city\":\"Lima\"}" }
+                  },
+                  {
+                    id: "call_b",
+                    type: "function",
+                    function: { name: "get_weather", arguments: "{\"city\":\"Oslo\"}" }
+                  }
+                ],
+                reasoning_details: [{
+                  type: "reasoning.text",
+                  text: "Two cities.",
+                  signature: "sig-7",
+                  format,
+                  index: 0
+                }]
+              },
+              { role: "tool", tool_call_id: "call_a", content: `{"city":"Lima","celsius":4}` },
+              { role: "tool", tool_call_id: "call_b", content: `{"city":"Oslo","celsius":4}` }
+            ])
+          })
+      ))
+  }
+
   it.scopedLive("stops after maxRounds with a MaxRoundsError", () =>
     withServer(http, Testing.callTools([{ name: "now", arguments: "" }]), (server) =>
       Effect.gen(function*() {

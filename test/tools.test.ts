@@ -211,6 +211,36 @@ describe("Toolkit.decodeCalls", () => {
     ))
 })
 
+describe("Toolkit.decodeCalls on a collected stream whose tool-call fragments", () => {
+  const chunk = (toolCall: object) => ({ id: "gen-1", choices: [{ index: 0, delta: { tool_calls: [toolCall] } }] })
+  for (
+    const [label, fragments] of [
+      ["carry no index (id and name first, then arguments only)", [
+        { id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
+        { function: { arguments: "{\"city\":\"Rome\"}" } },
+        { id: "call_b", type: "function", function: { name: "now" } },
+        { function: { arguments: "" } }
+      ]],
+      ["share index 0 with different ids", [
+        { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
+        { index: 0, function: { arguments: "\"Rome\"}" } },
+        { index: 0, id: "call_b", type: "function", function: { name: "now", arguments: "" } }
+      ]]
+    ] as const
+  ) {
+    it.effect(`${label} gives each call`, () =>
+      Effect.gen(function*() {
+        const collected = yield* Chat.collect(Chat.stream({ messages: [{ role: "user", content: "hi" }] }))
+        const calls = yield* Toolkit.decodeCalls(collected, Tools)
+        expect(calls.map((c) => [c.id, c.name, c.params])).toEqual([["call_a", "get_weather", { city: "Rome" }], [
+          "call_b",
+          "now",
+          {}
+        ]])
+      }).pipe(Effect.provide(Testing.layerWithConfig(Testing.sse(fragments.map(chunk), { done: true })))))
+  }
+})
+
 describe.skipIf(recordedDir === undefined)("recorded tool calls (shared/openrouter/recorded)", () => {
   if (recordedDir === undefined) console.warn(recordedMissing)
 

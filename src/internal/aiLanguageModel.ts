@@ -15,6 +15,8 @@ import * as Encoding from "effect/Encoding"
 import * as Option from "effect/Option"
 import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
+import { foldReasoningDetails, ReasoningFold } from "./collect.js"
+import { CallFragments } from "./toolCalls.js"
 
 const MODULE = "OpenRouterLanguageModel"
 
@@ -99,7 +101,8 @@ const toolResultContent = (result: unknown): string => typeof result === "string
 
 /**
  * The prompt as chat messages. Reasoning parts go back as `reasoning_details` when they carry the
- * details they came with (unchanged), else as `reasoning` text.
+ * details they came with (one block per `type` and `index`, as the model produced them), else as
+ * `reasoning` text.
  */
 export const prepareMessages = (prompt: Prompt.Prompt): Either.Either<Array<Loose>, AiError.MalformedInput> => {
   const messages: Array<Loose> = []
@@ -168,7 +171,8 @@ export const prepareMessages = (prompt: Prompt.Prompt): Either.Either<Array<Loos
         }
         const assistant: Loose = { role: "assistant", content: text.length > 0 ? text : null }
         if (toolCalls.length > 0) assistant.tool_calls = toolCalls
-        if (details.length > 0) assistant.reasoning_details = details
+        // Fragments (a stream's parts from before reasoning was folded) go back as the blocks the model made.
+        if (details.length > 0) assistant.reasoning_details = foldReasoningDetails(details)
         else if (reasoning.length > 0) assistant.reasoning = reasoning
         messages.push(assistant)
         break
@@ -487,8 +491,9 @@ export class StreamMapper {
   private metadataSent = false
   private textId: string | undefined
   private reasoningId: string | undefined
-  private reasoningDetails: Array<S.ReasoningDetail> = []
+  private reasoningDetails = new ReasoningFold()
   private readonly toolCalls = new Map<number, OpenToolCall>()
+  private toolFragments = new CallFragments()
   private finish: string | null | undefined
   private nativeFinish: string | null | undefined
   private usage: S.Usage | null | undefined
@@ -503,14 +508,14 @@ export class StreamMapper {
 
   private endReasoning(out: Array<Response.StreamPartEncoded>): void {
     if (this.reasoningId !== undefined) {
-      const details = this.reasoningDetails
+      const details = this.reasoningDetails.blocks as Array<S.ReasoningDetail>
       out.push(
         details.length > 0
           ? { type: "reasoning-end", id: this.reasoningId, metadata: { openrouter: { reasoningDetails: details } } }
           : { type: "reasoning-end", id: this.reasoningId }
       )
       this.reasoningId = undefined
-      this.reasoningDetails = []
+      this.reasoningDetails = new ReasoningFold()
     }
   }
 
@@ -522,6 +527,7 @@ export class StreamMapper {
       out.push({ type: "tool-call", id: call.id, name: call.name, params: params.right })
     }
     this.toolCalls.clear()
+    this.toolFragments = new CallFragments()
     return undefined
   }
 
@@ -557,7 +563,7 @@ export class StreamMapper {
             this.reasoningId = String(this.nextId++)
             out.push({ type: "reasoning-start", id: this.reasoningId })
           }
-          if (hasDetails) { for (const d of details) this.reasoningDetails.push(d) }
+          if (hasDetails) this.reasoningDetails.add(details)
           if (reasoning.length > 0) out.push({ type: "reasoning-delta", id: this.reasoningId, delta: reasoning })
         }
         const content = delta.content
@@ -573,8 +579,8 @@ export class StreamMapper {
         if (toolCalls !== null && toolCalls !== undefined) {
           for (let t = 0; t < toolCalls.length; t++) {
             const piece = toolCalls[t]!
-            const index = typeof piece.index === "number" ? piece.index : t
-            let call = this.toolCalls.get(index)
+            const slot = this.toolFragments.slot(piece)
+            let call = this.toolCalls.get(slot)
             const args = piece.function?.arguments ?? ""
             if (call === undefined) {
               this.endReasoning(out)
@@ -584,7 +590,7 @@ export class StreamMapper {
                 name: piece.function?.name ?? "",
                 args: ""
               }
-              this.toolCalls.set(index, call)
+              this.toolCalls.set(slot, call)
               out.push({ type: "tool-params-start", id: call.id, name: call.name })
             }
             if (args.length > 0) {

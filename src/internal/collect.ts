@@ -6,17 +6,22 @@
  * - envelope fields (`id`, `model`, `created`, `provider`, `system_fingerprint`, `service_tier`,
  *   `citations`, any other): the first non-empty value (a placeholder first chunk with `id: ""`,
  *   `model: ""`, `created: 0` hides nothing), else the first value sent (`null` stays `null`);
- *   `usage`: the last non-null value; `object` becomes `"chat.completion"`;
+ *   `usage`: the last non-null value; `object` becomes `"chat.completion"`; `invalidFields` (the
+ *   fields decoding took out for their unexpected type) concatenated, a delta's path as the message's;
  * - delta fields, known or not: strings concatenated (`content`, `reasoning`, `refusal`,
- *   `reasoning_content`, ...), arrays concatenated (`reasoning_details`, `images`, `annotations`),
- *   other values the last one sent; a field only ever sent as `null` stays `null`; `role`: the first;
- * - tool calls merged by `index`: `id`, `type`, `name` and any other field the first non-empty value,
- *   `arguments` concatenated;
+ *   `reasoning_content`, ...), arrays concatenated (`images`, `annotations`), other values the last
+ *   one sent; a field only ever sent as `null` stays `null`; `role`: the first;
+ * - `reasoning_details` folded by {@link ReasoningFold} into one block per `type` and `index`, the way
+ *   a non-streaming response carries them (streams send one block as many fragments);
+ * - tool calls assigned to calls by `CallFragments` (`toolCalls.ts`: by `index`, and by `id` when two
+ *   calls share an index or come without one): `id`, `type`, `name` and any other field the first
+ *   non-empty value, `arguments` concatenated;
  * - choice fields: `finish_reason`, `native_finish_reason` and any other field the last non-null value,
  *   `logprobs` concatenated; a field never sent stays absent (except `finish_reason`, always there).
  */
 import type * as S from "../Schema.js"
 import { isRecord } from "./json.js"
+import { CallFragments } from "./toolCalls.js"
 
 type Loose = Record<string, unknown>
 
@@ -31,6 +36,8 @@ interface ChoiceAcc {
   role: unknown
   readonly message: Loose
   readonly toolCalls: Map<number, ToolCallAcc>
+  readonly fragments: CallFragments
+  reasoning: ReasoningFold | undefined
   readonly choice: Loose
 }
 
@@ -64,6 +71,54 @@ const keepLast = (into: Loose, key: string, value: unknown): void => {
   if (value !== null || !hasOwn(into, key)) into[key] = value
 }
 
+/** The fields of a reasoning block that streams send in pieces. */
+const reasoningText = new Set(["text", "summary", "data"])
+
+/**
+ * Folds streamed `reasoning_details` fragments into the blocks a non-streaming response carries: the
+ * fragments of one `type` and `index` make one block (at the place of the first), `text`, `summary`
+ * and `data` concatenated, every other field (`signature`, `format`, `id`, ...) the first non-empty
+ * value (Anthropic sends the signature in a fragment of its own, after an empty one). A fragment
+ * without a numeric `index` is a block of its own: nothing says which block it would continue.
+ * Merged blocks are fresh objects; merging them again changes nothing.
+ */
+export class ReasoningFold {
+  readonly blocks: Array<unknown> = []
+  private readonly at = new Map<string, Loose>()
+
+  add(fragments: ReadonlyArray<unknown>): void {
+    for (const fragment of fragments) {
+      if (!isRecord(fragment)) {
+        this.blocks.push(fragment)
+        continue
+      }
+      const key = typeof fragment.index === "number" ? `${fragment.index}:${String(fragment.type)}` : undefined
+      const block = key === undefined ? undefined : this.at.get(key)
+      if (block === undefined) {
+        const copy: Loose = { ...fragment }
+        if (key !== undefined) this.at.set(key, copy)
+        this.blocks.push(copy)
+        continue
+      }
+      for (const field in fragment) {
+        const value = fragment[field]
+        if (reasoningText.has(field) && typeof value === "string" && typeof block[field] === "string") {
+          block[field] = block[field] + value
+        } else {
+          keepFirst(block, field, value)
+        }
+      }
+    }
+  }
+}
+
+/** `reasoning_details` as a non-streaming response carries them (see {@link ReasoningFold}). */
+export const foldReasoningDetails = <A>(details: ReadonlyArray<A>): Array<A> => {
+  const fold = new ReasoningFold()
+  fold.add(details)
+  return fold.blocks as Array<A>
+}
+
 const emptyCreated = (value: unknown): boolean => isEmpty(value) || value === 0
 
 // Per-chunk logprobs hold the tokens of that chunk: the response's are their concatenation.
@@ -94,6 +149,9 @@ export class Collector {
         case "usage":
           keepLast(this.top, key, c[key])
           break
+        case "invalidFields":
+          this.addInvalid(c[key])
+          break
         case "created":
           keepFirst(this.top, key, c[key], emptyCreated)
           break
@@ -108,11 +166,33 @@ export class Collector {
     }
   }
 
+  // A chunk's path `choices.N.delta.x` is `choices.N.message.x` in the response.
+  private addInvalid(fields: unknown): void {
+    if (!Array.isArray(fields)) return
+    const all = (this.top.invalidFields ??= []) as Array<unknown>
+    for (const field of fields) {
+      const path = isRecord(field) && Array.isArray(field.path) ? field.path : undefined
+      all.push(
+        path !== undefined && path[0] === "choices" && path[2] === "delta"
+          ? { ...field, path: ["choices", path[1], "message", ...path.slice(3)] }
+          : field
+      )
+    }
+  }
+
   private addChoice(raw: Loose): void {
     const index = typeof raw.index === "number" ? raw.index : 0
     let acc = this.choices.get(index)
     if (acc === undefined) {
-      acc = { index, role: undefined, message: {}, toolCalls: new Map(), choice: {} }
+      acc = {
+        index,
+        role: undefined,
+        message: {},
+        toolCalls: new Map(),
+        fragments: new CallFragments(),
+        reasoning: undefined,
+        choice: {}
+      }
       this.choices.set(index, acc)
     }
     for (const key in raw) {
@@ -144,6 +224,10 @@ export class Collector {
         } else {
           merge(acc.message, key, value)
         }
+      } else if (key === "reasoning_details" && Array.isArray(value)) {
+        acc.reasoning ??= new ReasoningFold()
+        acc.reasoning.add(value)
+        acc.message[key] = acc.reasoning.blocks
       } else {
         merge(acc.message, key, value)
       }
@@ -153,11 +237,11 @@ export class Collector {
   private addToolCalls(acc: ChoiceAcc, deltas: ReadonlyArray<unknown>): void {
     for (const tc of deltas) {
       if (!isRecord(tc)) continue
-      const index = typeof tc.index === "number" ? tc.index : acc.toolCalls.size
-      let call = acc.toolCalls.get(index)
+      const slot = acc.fragments.slot(tc)
+      let call = acc.toolCalls.get(slot)
       if (call === undefined) {
-        call = { index, call: {}, fn: {} }
-        acc.toolCalls.set(index, call)
+        call = { index: acc.fragments.indexOf(slot), call: {}, fn: {} }
+        acc.toolCalls.set(slot, call)
       }
       // Later deltas may repeat `id: ""` or `name: ""` (Alibaba, Mistral): they never erase a value.
       for (const key in tc) {
@@ -175,8 +259,10 @@ export class Collector {
   result(): S.ChatResponse {
     const choices = [...this.choices.values()].sort((a, b) => a.index - b.index).map((acc) => {
       const message: Loose = { role: acc.role ?? "assistant", content: null, ...acc.message }
+      if (acc.reasoning !== undefined) message.reasoning_details = [...acc.reasoning.blocks]
       if (acc.toolCalls.size > 0) {
-        message.tool_calls = [...acc.toolCalls.values()].sort((a, b) => a.index - b.index).map((tc) => ({
+        // In the order the calls started.
+        message.tool_calls = [...acc.toolCalls.values()].map((tc) => ({
           index: tc.index,
           ...tc.call,
           id: typeof tc.call.id === "string" ? tc.call.id : "",

@@ -253,3 +253,167 @@ export const fastDecoder = <A, I>(
     return slow(u)
   }
 }
+
+/**
+ * A field of a decoded value that did not have the type its schema names, taken out of the value so
+ * its type can be trusted, and kept here as it arrived.
+ *
+ * @internal
+ */
+export interface InvalidField {
+  /** Where it was, from the top of the decoded value (`["choices", 0, "logprobs"]`). */
+  readonly path: ReadonlyArray<string | number>
+  /** What the schema expected there. */
+  readonly expected: string
+  /** The value as it arrived. */
+  readonly value: unknown
+}
+
+/** The pattern of a path: array positions as `*` (`choices.*.message.content`). */
+const pattern = (path: ReadonlyArray<string | number>): string =>
+  path.map((segment) => (typeof segment === "number" ? "*" : segment)).join(".")
+
+/** The patterns and every ancestor of each: a field that holds an essential field is essential. */
+const closeUpward = (patterns: ReadonlyArray<string>): ReadonlySet<string> => {
+  const out = new Set<string>()
+  for (const p of patterns) {
+    const parts = p.split(".")
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join("."))
+  }
+  return out
+}
+
+const FAIL: unique symbol = Symbol("FAIL")
+
+const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** The property signatures that pick a union member (`type: "reasoning.text"`, an open tag's filter). */
+const tagsOf = (ast: AST.TypeLiteral): ReadonlyArray<AST.PropertySignature> =>
+  ast.propertySignatures.filter((ps) =>
+    !ps.isOptional &&
+    (ps.type._tag === "Literal" || (ps.type._tag === "Refinement" && typeofOf(ps.type.from) === "string"))
+  )
+
+/**
+ * Takes the fields that do not match their schema out of `u` (copying what changes, never mutating
+ * the input), as long as none of them is essential: a struct keeps its other fields, an array whose
+ * element cannot be repaired is itself the field that goes. Returns `FAIL` when an essential field (or
+ * a required one, or the top) does not match.
+ */
+class Repair {
+  readonly invalid: Array<InvalidField> = []
+  constructor(readonly memo: Map<AST.AST, Guard>, readonly essential: ReadonlySet<string>) {}
+
+  node(ast: AST.AST, u: unknown, path: Array<string | number>): unknown {
+    if (go(ast, this.memo)(u)) return u
+    switch (ast._tag) {
+      case "Suspend":
+        return this.node(ast.f(), u, path)
+      case "Union": {
+        for (const member of flatten(ast.types)) {
+          const target = member._tag === "Suspend" ? member.f() : member
+          if (target._tag === "TypeLiteral") {
+            if (!isPlainRecord(u)) continue
+            if (!tagsOf(target).every((ps) => go(ps.type, this.memo)(u[ps.name as string]))) continue
+          } else if (target._tag === "TupleType") {
+            if (!Array.isArray(u)) continue
+          } else {
+            continue
+          }
+          const mark = this.invalid.length
+          const repaired = this.node(target, u, path)
+          if (repaired !== FAIL) return repaired
+          this.invalid.length = mark
+        }
+        return FAIL
+      }
+      case "TypeLiteral":
+        return this.struct(ast, u, path)
+      case "TupleType":
+        return this.array(ast, u, path)
+      default:
+        return FAIL
+    }
+  }
+
+  private struct(ast: AST.TypeLiteral, u: unknown, path: Array<string | number>): unknown {
+    if (!isPlainRecord(u) || ast.indexSignatures.length > 0) return FAIL
+    let copy: Record<string, unknown> | undefined
+    for (const ps of ast.propertySignatures) {
+      const name = ps.name as string
+      const guard = go(ps.type, this.memo)
+      if (!hasOwn.call(u, name)) {
+        if (!ps.isOptional && !guard(undefined)) return FAIL
+        continue
+      }
+      const value = u[name]
+      if (guard(value)) continue
+      path.push(name)
+      const repaired = this.node(ps.type, value, path)
+      if (repaired !== FAIL) {
+        copy ??= { ...u }
+        copy[name] = repaired
+      } else if (ps.isOptional && !this.essential.has(pattern(path))) {
+        copy ??= { ...u }
+        delete copy[name]
+        this.invalid.push({ path: [...path], expected: String(ps.type), value })
+      } else {
+        path.pop()
+        return FAIL
+      }
+      path.pop()
+    }
+    return copy ?? u
+  }
+
+  private array(ast: AST.TupleType, u: unknown, path: Array<string | number>): unknown {
+    if (!Array.isArray(u) || ast.elements.length > 0 || ast.rest.length !== 1) return FAIL
+    const item = ast.rest[0]!.type
+    const guard = go(item, this.memo)
+    let copy: Array<unknown> | undefined
+    for (let i = 0; i < u.length; i++) {
+      if (guard(u[i])) continue
+      path.push(i)
+      const repaired = this.node(item, u[i], path)
+      path.pop()
+      if (repaired === FAIL) return FAIL
+      copy ??= [...u]
+      copy[i] = repaired
+    }
+    return copy ?? u
+  }
+}
+
+/**
+ * A {@link fastDecoder} that does not throw a value away over a field it can do without: when the
+ * schema rejects the input, the fields whose value does not match (at any depth) are taken out and
+ * listed, as they arrived, in `invalidFields` at the top of the result, and the rest decodes. The
+ * input still fails, with the schema's own error, when a field matching one of the `essential`
+ * patterns (array positions as `*`; their ancestors are essential too) or a required field does not
+ * match. A valid input costs what it costs {@link fastDecoder}: the repair only runs after the schema
+ * has said no.
+ *
+ * @internal
+ */
+export const tolerantDecoder = <A extends object, I>(
+  schema: Schema.Schema<A, I, never>,
+  essential: ReadonlyArray<string>
+): (
+  u: unknown
+) => Either.Either<A & { readonly invalidFields?: ReadonlyArray<InvalidField> }, ParseResult.ParseError> => {
+  const strict = fastDecoder(schema)
+  const essentials = closeUpward(essential)
+  const memo = new Map<AST.AST, Guard>()
+  return (u) => {
+    const decoded = strict(u)
+    if (Either.isRight(decoded)) return decoded
+    const repair = new Repair(memo, essentials)
+    const repaired = repair.node(schema.ast, u, [])
+    if (repaired === FAIL || repair.invalid.length === 0 || !isPlainRecord(repaired)) return decoded
+    const previous = Array.isArray(repaired.invalidFields) ? repaired.invalidFields as Array<InvalidField> : []
+    const out = { ...repaired, invalidFields: [...previous, ...repair.invalid] }
+    // the repaired value must be one the schema accepts, or the repair has a gap: keep the schema's error
+    return go(schema.ast, memo)(out) ? Either.right(out as unknown as A) : decoded
+  }
+}

@@ -6,7 +6,7 @@ import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
+import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import { OpenRouterConfig } from "../Client.js"
@@ -14,6 +14,7 @@ import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
 import * as Bounded from "./bounded.js"
+import { pathIssues } from "./issues.js"
 import { isRecord } from "./json.js"
 import * as Options from "./options.js"
 import { snapshot, Unrepresentable } from "./snapshot.js"
@@ -32,7 +33,7 @@ const pathToString = (path: ReadonlyArray<PropertyKey>): string => path.map(Stri
 
 /** Turns a schema failure into the issues of an {@link Errors.InvalidRequestError}, one per bad field. */
 export const requestIssues = (error: ParseResult.ParseError): ReadonlyArray<Errors.RequestIssue> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+  pathIssues(error.issue).map((issue) => ({
     path: issue.path.length === 0 ? "(request)" : Bounded.excerpt(pathToString(issue.path), 512),
     // A message may show the offending value: bounded, so an error never holds a large request part.
     message: Bounded.boundedLines(issue.message, 512, 2048)

@@ -69,11 +69,13 @@ export const readText = (
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
- * (seconds, or an HTTP date relative to `now`).
+ * (seconds, or an HTTP date relative to `now`), then {@link parseRateLimitReset} of the
+ * `X-RateLimit-Reset` header or, without one, of the same name in the error body's `metadata.headers`.
  */
 export const parseRetryAfter = (
   headers: Readonly<Record<string, string | undefined>>,
-  now: number
+  now: number,
+  bodyHeaders?: unknown
 ): Duration.Duration | undefined => {
   const ms = headers["retry-after-ms"]
   if (ms !== undefined && ms.trim() !== "") {
@@ -81,11 +83,46 @@ export const parseRetryAfter = (
     if (Number.isFinite(n) && n >= 0) return Duration.millis(n)
   }
   const value = headers["retry-after"]?.trim()
-  if (value === undefined || value === "") return undefined
-  if (/^\d+(\.\d+)?$/.test(value)) return Duration.seconds(Number(value))
-  const date = Date.parse(value)
-  if (Number.isNaN(date)) return undefined
-  return Duration.millis(Math.max(0, date - now))
+  if (value !== undefined && value !== "") {
+    if (/^\d+(\.\d+)?$/.test(value)) return Duration.seconds(Number(value))
+    const date = Date.parse(value)
+    if (!Number.isNaN(date)) return Duration.millis(Math.max(0, date - now))
+  }
+  return parseRateLimitReset(headers["x-ratelimit-reset"] ?? headerIn(bodyHeaders, "x-ratelimit-reset"), now)
+}
+
+/** The `headers` record an error body's `metadata` may carry (the upstream's rate-limit headers). */
+const metadataHeaders = (metadata: unknown): unknown => isRecord(metadata) ? metadata.headers : undefined
+
+/** A header of the `metadata.headers` record of an error body, by case-insensitive name. */
+const headerIn = (record: unknown, name: string): unknown => {
+  if (!isRecord(record)) return undefined
+  for (const key in record) {
+    if (key.toLowerCase() === name) return record[key]
+  }
+  return undefined
+}
+
+/** Below this, an epoch is read in seconds (it is 1973-03-03 in milliseconds, 5138 AD in seconds). */
+const EPOCH_MS_FROM = 1e11
+/** Below this, a number is no epoch at all (2001-09-09 in seconds): a count we cannot place in time. */
+const EPOCH_S_FROM = 1e9
+
+/**
+ * The delay until an `X-RateLimit-Reset` time (OpenRouter sends epoch milliseconds; a number that
+ * can only be epoch seconds is read as such). `undefined`, so the policy's own backoff applies, for a
+ * reset that is not a number (a string of digits or a JSON number), is too small to be an epoch, or
+ * has already passed (the window is over, or the clocks disagree: a blind backoff is the safer guess).
+ */
+export const parseRateLimitReset = (value: unknown, now: number): Duration.Duration | undefined => {
+  const n = typeof value === "number"
+    ? value
+    : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)
+    ? Number(value)
+    : Number.NaN
+  if (!Number.isFinite(n) || n < EPOCH_S_FROM) return undefined
+  const at = n < EPOCH_MS_FROM ? n * 1000 : n
+  return at > now ? Duration.millis(Math.ceil(at - now)) : undefined
 }
 
 /**
@@ -118,7 +155,7 @@ export const statusError = (
       headers,
       generationId: headers["x-generation-id"],
       ...providerDetails(error?.metadata),
-      retryAfter: parseRetryAfter(headers, now),
+      retryAfter: parseRetryAfter(headers, now, metadataHeaders(error?.metadata)),
       // A JSON body larger than the bound is kept as a bounded excerpt of its text.
       body: json === undefined || text.length > RAW_BODY_LIMIT ? excerpt(text, RAW_BODY_LIMIT) : json
     }
@@ -191,7 +228,8 @@ export const decodeError = (
   headers: Readonly<Record<string, string>>,
   text: string,
   issue: string,
-  what: string = "a chat completion"
+  what: string = "a chat completion",
+  body?: unknown
 ): Errors.ResponseDecodeError => {
   const bounded = Bounded.boundedLines(issue, ISSUE_LINE_LIMIT, ISSUE_LIMIT)
   const firstLine = bounded.indexOf("\n") === -1 ? bounded : bounded.slice(0, bounded.indexOf("\n"))
@@ -203,9 +241,41 @@ export const decodeError = (
       status,
       excerpt: excerpt(text),
       issue: bounded,
-      generationId: headers["x-generation-id"]
+      // The body's `id` is the generation id when no header named it (some providers' answers).
+      generationId: headers["x-generation-id"] || bodyId(body)
     })
   )
+}
+
+/** The `id` of a parsed body, when it is a non-empty string (bounded like every field an error keeps). */
+export const bodyId = (body: unknown): string | undefined =>
+  isRecord(body) && typeof body.id === "string" && body.id !== "" ? excerpt(body.id, FIELD_LIMIT) : undefined
+
+/**
+ * Logs, at debug level, each field a decoder took out of a body because its value had an unexpected
+ * type (`invalidFields`, see `Schema.decodeChatResponse`), annotated with its `path`, the `expected`
+ * type and the `generationId`; inside a span, each log line is also an event of the span. The value
+ * itself stays in `invalidFields`, out of the log.
+ */
+export const logInvalidFields = (
+  fields: ReadonlyArray<S.InvalidField>,
+  generationId: string | undefined
+): Effect.Effect<void> =>
+  Effect.forEach(fields, (field) => {
+    const path = field.path.join(".")
+    return Effect.logDebug(`effect-openrouter: ${path} had an unexpected type; kept in invalidFields`).pipe(
+      Effect.annotateLogs(
+        generationId === undefined
+          ? { path, expected: field.expected }
+          : { path, expected: field.expected, generationId }
+      )
+    )
+  }, { discard: true })
+
+/** The `invalidFields` of a decoded body, when a decoder set any. */
+export const invalidFieldsOf = (decoded: unknown): ReadonlyArray<S.InvalidField> | undefined => {
+  const fields = (decoded as { readonly invalidFields?: unknown }).invalidFields
+  return Array.isArray(fields) && fields.length > 0 ? fields : undefined
 }
 
 /**
@@ -241,9 +311,13 @@ export const readJson = <A>(
       return Effect.flip(statusError(status, response.headers, text))
     }
     const decoded = decode(json)
-    return Either.isRight(decoded)
+    if (Either.isLeft(decoded)) {
+      return Effect.fail(decodeError(status, response.headers, text, decoded.left.message, what, json))
+    }
+    const invalid = invalidFieldsOf(decoded.right)
+    return invalid === undefined
       ? Effect.succeed(decoded.right)
-      : Effect.fail(decodeError(status, response.headers, text, decoded.left.message, what))
+      : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.right)
   })
 
 /**

@@ -27,10 +27,12 @@ import { errorMember, NotJson, parseJson } from "./json.js"
 import { redactingClient } from "./platformSpan.js"
 import { prepare, readBody, traceable, withCallConfig } from "./request.js"
 import {
+  bodyId,
   connectionError,
   decodeError,
   failWithStatus,
   jsonInsteadOfStream,
+  logInvalidFields,
   midStreamError,
   timeoutError
 } from "./response.js"
@@ -69,6 +71,8 @@ const decodeEvents = (
     const status = response.status
     let done = false
     let out: Array<S.ChatStreamChunk> = []
+    // Fields the chunks decoded so far had of an unexpected type, logged when the chunks are emitted.
+    let invalid: Array<S.InvalidField> = []
     // The generation this stream belongs to, for the errors that end it (a Generation.get lookup).
     let generationId: string | undefined = response.headers["x-generation-id"] || undefined
 
@@ -103,10 +107,13 @@ const decodeEvents = (
         }
         const decoded = S.decodeChatStreamChunk(json)
         if (Either.isLeft(decoded)) {
-          return decodeError(status, response.headers, data, decoded.left.message)
+          return decodeError(status, response.headers, data, decoded.left.message, undefined, {
+            id: generationId ?? bodyId(json)
+          })
         }
         const chunk = decoded.right
         if (generationId === undefined && typeof chunk.id === "string" && chunk.id !== "") generationId = chunk.id
+        if (chunk.invalidFields !== undefined) invalid.push(...chunk.invalidFields)
         for (const choice of chunk.choices) {
           const choiceError = (choice as { readonly error?: unknown }).error
           if (choiceError !== undefined && choiceError !== null) {
@@ -119,6 +126,11 @@ const decodeEvents = (
     }
 
     const emit = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
+      if (invalid.length > 0) {
+        const log = logInvalidFields(invalid, generationId)
+        invalid = []
+        return Channel.zipRight(Channel.fromEffect(log), emit())
+      }
       if (out.length === 0) return Channel.void
       if (attempt.call !== undefined) attempt.call.emitted(out, attempt.contentEmitted)
       const chunk = Chunk.unsafeFromArray(out)

@@ -8,7 +8,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import { expect, it } from "@effect/vitest"
 import { ConsoleMetricExporter, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics"
 import { BatchSpanProcessor, ConsoleSpanExporter } from "@opentelemetry/sdk-trace-base"
-import { Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
+import { type ConfigError, Console, Effect, Layer, Match, Redacted, Schedule, Stream } from "effect"
 import {
   Chat,
   Client,
@@ -31,8 +31,9 @@ export const quickStart = () => {
     yield* Console.log(`cost: $${response.usage?.cost}`)
   })
 
-  const explain = Match.type<Errors.SendError>().pipe(
+  const explain = Match.type<Errors.SendError | ConfigError.ConfigError>().pipe(
     Match.tagsExhaustive({
+      ConfigError: (e) => e.message,
       BadRequestResponseError: (e) => `bad request: ${e.message}`,
       UnauthorizedResponseError: () => "check OPENROUTER_API_KEY",
       PaymentRequiredResponseError: () => "out of credits",
@@ -51,13 +52,13 @@ export const quickStart = () => {
       ConnectionError: (e) => `network: ${e.message}`,
       TimeoutError: (e) => `timed out after ${e.duration}`,
       ResponseDecodeError: (e) => `unexpected response: ${e.excerpt}`,
-      InvalidRequestError: (e) => `invalid request: ${e.issues.map((i) => i.path).join(", ")}`
+      InvalidRequestError: (e) => e.message
     })
   )
 
   return program.pipe(
-    Effect.catchAll((error) => Console.error(explain(error))),
     Effect.provide(Layer.merge(OpenRouterConfig.layerConfig(), NodeHttpClient.layerUndici)),
+    Effect.catchAll((error) => Console.error(explain(error))),
     Effect.runPromise
   )
 }

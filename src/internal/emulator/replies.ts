@@ -428,19 +428,84 @@ const brief = (text: string, max: number): string => {
   return flat.length <= max ? flat : flat.slice(0, max - 1) + "…"
 }
 
+/** OpenRouter's model ids are `author/slug` (`openrouter/auto`, `openai/gpt-4o:online`). */
+const MODEL_ID = /^[^\s/]+\/\S+$/
+
+/**
+ * OpenRouter's answer to a model id that cannot be one (`""`, `gpt-4o` without its author, spaces):
+ * 400 with the `model_not_found` availability error, worded as OpenRouter words it (see the recorded
+ * `docs-400-model-not-found` and `issue-400-invalid-model-id` bodies).
+ */
+const invalidModel = (model: unknown): Testing.Reply => {
+  const shown = typeof model === "string" && model.length > 0 ? model : JSON.stringify(model) ?? String(model)
+  return error(400, {
+    message: `${shown} is not a valid model ID`,
+    metadata: null,
+    errorExtra: {
+      error_type: "invalid_request",
+      http_status: 400,
+      availability: {
+        code: "model_not_found",
+        retryable: false,
+        requested_models: [model],
+        docs_url: "https://openrouter.ai/docs/errors#model_not_found"
+      }
+    }
+  })
+}
+
+/** OpenRouter's 404 for a model it cannot route to: what {@link emulatorWith} answers for an unlisted model. */
+const unknownModel = (model: string): Testing.Reply =>
+  error(404, {
+    message: `No endpoints found for ${model}.`,
+    metadata: null,
+    errorExtra: {
+      error_type: "not_found",
+      http_status: 404,
+      availability: {
+        code: "no_endpoints",
+        retryable: false,
+        requested_models: [model],
+        docs_url: "https://openrouter.ai/docs/errors#no_endpoints"
+      }
+    }
+  })
+
+/** What the emulator says about the key: it never checks one, and says whether one was sent. */
+const keyNote = (request: Testing.RecordedRequest): string => {
+  const authorization = request.headers.authorization ?? ""
+  return /^Bearer\s+\S/i.test(authorization)
+    ? "which accepts any API key"
+    : "and the request carried no API key (OpenRouter would answer 401)"
+}
+
 /** @internal */
-export const emulator = (request: Testing.RecordedRequest): Testing.Reply => {
-  const body = typeof request.body === "object" && request.body !== null
-    ? request.body as { model?: unknown; stream?: unknown }
-    : {}
+export const emulatorWith = (options: Testing.EmulatorOptions = {}) => {
+  const models = options.models === undefined ? undefined : new Set(options.models)
+  return (request: Testing.RecordedRequest): Testing.Reply => {
+    const body = typeof request.body === "object" && request.body !== null
+      ? request.body as { model?: unknown; stream?: unknown }
+      : {}
+    if ("model" in body && body.model !== undefined) {
+      if (typeof body.model !== "string" || !MODEL_ID.test(body.model)) return invalidModel(body.model)
+      if (models !== undefined && !models.has(body.model)) return unknownModel(body.model)
+    }
+    return answer(request, body)
+  }
+}
+
+/** @internal */
+export const emulator: (request: Testing.RecordedRequest) => Testing.Reply = emulatorWith()
+
+const answer = (request: Testing.RecordedRequest, body: { model?: unknown; stream?: unknown }): Testing.Reply => {
   const model = typeof body.model === "string" && body.model.length > 0 ? body.model : Wire.DEFAULT_MODEL
   const said = brief(lastUserText(request.body), 120)
   // A json_schema request gets a value that fits the schema (structured output).
   const schema = requestedSchema(request.body)
   const content = schema !== undefined
     ? JSON.stringify(exampleOf(schema))
-    : "This answer comes from the local OpenRouter emulator (no OPENROUTER_API_KEY is set), " +
-      (said.length > 0 ? `so no model read your message. You said: "${said}"` : "so no model read your request.")
+    : `This answer comes from the local OpenRouter emulator, ${keyNote(request)}: ` +
+      (said.length > 0 ? `no model read your message. You said: "${said}"` : "no model read your request.")
   const prompt = Wire.estimateTokens(request.text)
   const completionTokens = Wire.estimateTokens(content)
   if (body.stream === true) {
