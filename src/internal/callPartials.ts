@@ -1,9 +1,11 @@
 /**
  * The partial arguments of the tool calls of a streamed reply, as they form: the fragments of each
- * call (keyed by their `index`; the first carries the id and name, later ones append to the arguments)
- * fed to an incremental parser per call. No Effect imports (reused by an Effect 4 edition).
+ * call, assigned to calls by `CallFragments` (the rule `Chat.collect` folds them by, so a partial call is
+ * the call the folded reply will have), fed to an incremental parser per call. No Effect imports (reused
+ * by an Effect 4 edition).
  */
 import type * as S from "../Schema.js"
+import { CallFragments } from "./callFragments.js"
 import type { PartialPlan } from "./partialPlan.js"
 import { PartialValues } from "./partialValues.js"
 
@@ -22,7 +24,8 @@ interface Forming {
 }
 
 export class CallPartials {
-  private readonly calls = new Map<number, Forming>()
+  private readonly fragments = new CallFragments()
+  private readonly calls: Array<Forming> = []
 
   /** `planFor` gives the plan of a tool's arguments by name (`undefined`: plain JSON). */
   constructor(private readonly planFor: (name: string) => PartialPlan | undefined) {}
@@ -33,13 +36,11 @@ export class CallPartials {
     if (!Array.isArray(deltas) || deltas.length === 0) return []
     const out: Array<CallPartial> = []
     for (const delta of deltas) {
-      const d = delta as { readonly index?: unknown; readonly id?: unknown; readonly function?: unknown }
-      const index = typeof d.index === "number" ? d.index : 0
-      let call = this.calls.get(index)
-      if (call === undefined) {
-        call = { id: undefined, name: undefined, values: undefined }
-        this.calls.set(index, call)
-      }
+      if (typeof delta !== "object" || delta === null) continue
+      const d = delta as { readonly id?: unknown; readonly function?: unknown }
+      const slot = this.fragments.slot(delta as Readonly<Record<string, unknown>>)
+      const index = this.fragments.indexOf(slot)
+      const call = this.calls[slot] ??= { id: undefined, name: undefined, values: undefined }
       if (call.id === undefined && typeof d.id === "string" && d.id !== "") call.id = d.id
       const fn = d.function as { readonly name?: unknown; readonly arguments?: unknown } | null | undefined
       if (call.name === undefined && typeof fn?.name === "string" && fn.name !== "") call.name = fn.name
