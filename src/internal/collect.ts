@@ -19,8 +19,8 @@
  * - choice fields: `finish_reason`, `native_finish_reason` and any other field the last non-null value,
  *   `logprobs` concatenated; a field never sent stays absent (except `finish_reason`, always there).
  */
-import { isRecord } from "./json.js"
 import { CallFragments } from "./callFragments.js"
+import { isRecord } from "./json.js"
 import type { ChunkShape, ResponseShape } from "./wireShapes.js"
 
 type Loose = Record<string, unknown>

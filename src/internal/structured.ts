@@ -15,7 +15,7 @@ import * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
-import { candidates } from "./extractJson.js"
+import { candidates, REASK_PREFIX } from "./extractJson.js"
 import {
   decodeStrictJson,
   type StrictDecodeFailure,
@@ -24,7 +24,6 @@ import {
   StrictJsonSchemaError
 } from "./jsonSchema.js"
 import { PartialValues } from "./partialValues.js"
-import { REASK_PREFIX } from "./extractJson.js"
 
 const DEFAULT_NAME = "response"
 
@@ -258,7 +257,6 @@ export const whatWasWrong = (error: StructuredError.OutputNotJsonError | Structu
   error._tag === "OutputNotJsonError"
     ? `it is not valid JSON (${error.issue})`
     : `it does not match the schema (${summarize(error.issues)})`
-
 
 /** The failed answer and a request to correct it, to append to the conversation. */
 export const reaskMessages = (

@@ -4,8 +4,8 @@
  *
  * @internal
  */
-import { isRecord } from "../json.js"
 import { REASK_PREFIX } from "../extractJson.js"
+import { isRecord } from "../json.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
