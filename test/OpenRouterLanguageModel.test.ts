@@ -11,6 +11,7 @@ import * as Toolkit from "@effect/ai/Toolkit"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import type * as Layer from "effect/Layer"
@@ -561,11 +562,18 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
   it.scopedLive("interrupting streamText closes the connection", () =>
     withModel(http, Testing.hang({ after: 2 }), (server) =>
       Effect.gen(function*() {
-        const fiber = yield* Effect.fork(Stream.runDrain(LanguageModel.streamText({ prompt: "Hi" })))
-        yield* Effect.sleep("100 millis")
+        // Interrupt once a part has arrived (the server is then hanging mid-body), not after a guessed
+        // delay: on a loaded machine the request may not have reached the server yet.
+        const started = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(
+          Stream.runDrain(
+            Stream.tap(LanguageModel.streamText({ prompt: "Hi" }), () => Deferred.succeed(started, void 0))
+          )
+        )
+        yield* Deferred.await(started)
         yield* Fiber.interrupt(fiber)
-        yield* server.awaitClientClose
-        expect(yield* server.clientClosed).toBe(1)
+        yield* server.awaitAbort
+        expect(yield* server.aborted).toBe(1)
       })))
 })
 
