@@ -2,12 +2,14 @@
  * A small agent: two tools defined once as Schemas, handlers as Effects, and `ToolLoop.stream`
  * running the loop (send, run the calls, send the results back, until the model answers). One tool
  * fails for a city it does not know; its `failureMode: "return"` sends the error back to the model,
- * which answers with what it has. The answer streams as it arrives.
+ * which answers with what it has. The answer is typed: `output` is a Schema, and the loop ends with
+ * the model's answer decoded by it (given through the `final_answer` tool), its partial values shown
+ * as they form.
  *
  *   npm run example -- agent
  *
  * Without a key, the emulator plays the model: the first request gets three tool calls (their
- * arguments spread over many chunks), the next one an answer built from the tool results.
+ * arguments spread over many chunks), the next one a final answer built from the tool results.
  * With a key, OPENROUTER_MODEL (default openai/gpt-4o-mini, which supports tools) answers.
  */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
@@ -60,6 +62,16 @@ const ToolsLive = Toolkit.toLayer(Tools, {
     )
 })
 
+/** The answer the loop ends with, decoded and typed. */
+const Report = Schema.Struct({
+  cities: Schema.Array(Schema.Struct({
+    city: Schema.String,
+    celsius: Schema.optional(Schema.Number.annotations({ description: "Absent when unknown" })),
+    conditions: Schema.optional(Schema.String)
+  })),
+  localTime: Schema.String.annotations({ description: "The local time in Paris, HH:MM" })
+}).annotations({ description: "The weather in each city asked about, and the time in Paris" })
+
 // A fixed clock keeps the output reproducible.
 const ClockLive = Layer.succeed(Clock, { now: () => new Date("2026-06-01T12:30:00Z") })
 
@@ -76,12 +88,12 @@ const playTheModel = Testing.rounds([
   (request) => {
     const messages = (request.body as { messages: ReadonlyArray<{ role: string; content: string }> }).messages
     const [parisJson, atlantisJson, time] = messages.filter((m) => m.role === "tool").map((m) => m.content)
-    const paris = JSON.parse(parisJson!) as { celsius: number; conditions: string }
+    const paris = JSON.parse(parisJson!) as { city: string; celsius: number; conditions: string }
     const atlantis = JSON.parse(atlantisJson!) as { error: { city: string } }
-    return Testing.answer(
-      `In Paris it is ${paris.celsius} °C with ${paris.conditions}, and the local time is ${time}. ` +
-        `I could not find any weather for ${atlantis.error.city}.`
-    )(request)
+    return Testing.finalAnswer(Report, {
+      cities: [paris, { city: atlantis.error.city }],
+      localTime: time!
+    }, { argumentsChunkSize: 6 })(request)
   }
 ])
 
@@ -96,19 +108,20 @@ const program = Effect.gen(function*() {
 
   const events = ToolLoop.stream(
     { model, messages: [{ role: "user", content: question }] },
-    { toolkit: Tools, maxRounds: 4 }
+    { toolkit: Tools, maxRounds: 4, output: Report, outputRetries: 1 }
   )
-  let answering = false
+  let partials = 0
   yield* Stream.runForEach(events, (event) =>
     Effect.sync(() => {
       switch (event._tag) {
-        case "Chunk": {
-          const text = event.chunk.choices[0]?.delta?.content ?? ""
-          if (text !== "" && !answering) {
-            answering = true
-            process.stdout.write("assistant: ")
-          }
-          process.stdout.write(text)
+        case "OutputPartial": {
+          // The answer as it forms (the Schema's encoded side, unvalidated): a UI would render it here.
+          partials++
+          return
+        }
+        case "Restart": {
+          partials = 0
+          process.stdout.write(`(the answer could not be used, asked again: ${event.error.message})\n`)
           return
         }
         case "Round": {
@@ -121,10 +134,15 @@ const program = Effect.gen(function*() {
           return
         }
         case "Done": {
-          const { response, rounds, transcript } = event.result
+          // `output` is typed by the Schema: no parsing, no casts.
+          const { output, rounds, transcript } = event.result
+          const cities = output.cities.map((c) =>
+            c.celsius === undefined ? `${c.city}: unknown` : `${c.city}: ${c.celsius} °C, ${c.conditions ?? "?"}`
+          )
+          process.stdout.write(`answer: ${cities.join("; ")}; time in Paris ${output.localTime}\n`)
           process.stdout.write(
-            `${answering ? "\n" : ""}(${rounds.length} rounds, ${transcript.length} messages, finish_reason: ${
-              response.choices[0]?.finish_reason
+            `(${rounds.length} rounds, ${transcript.length} messages, the answer seen forming ${
+              partials > 1 ? "in pieces" : "at once"
             })\n`
           )
         }

@@ -56,6 +56,48 @@ export interface FormatOptions {
 }
 
 /**
+ * Where the JSON of an answer is read from. `"exact"` (the default): the answer's whole content must be
+ * the JSON value. `"lenient"`: an answer that is not that gets a second look, and the JSON is taken
+ * from a ```` ```json ```` fenced block (with or without a language) or from after a sentence of prose
+ * (the first `{` or `[` to the last `}` or `]`), but only when exactly one such candidate parses and
+ * decodes with the Schema; otherwise the error is the usual one, about the content as it is.
+ *
+ * Use `"lenient"` for models that wrap their JSON in a fence or a sentence (many open models, or any
+ * model without `response_format` support); it costs nothing and asks nothing again. `healing` repairs
+ * JSON that is broken (OpenRouter's plugin, server side); `retries` asks again, a new billed generation,
+ * for answers neither can save.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Structured } from "effect-openrouter"
+ *
+ * const Tags = Schema.Struct({ tags: Schema.Array(Schema.String) })
+ *
+ * // A model that answers "Sure! ```json {...} ```" still gives a value; a bad answer is asked once more.
+ * export const tags = Structured.send(Tags, {
+ *   model: "meta-llama/llama-3.1-8b-instruct",
+ *   messages: [{ role: "user", content: "Tag this post: 'Effect 4 is out'" }]
+ * }, { extract: "lenient", retries: 1 })
+ * ```
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Extract = "exact" | "lenient"
+
+/**
+ * The options of {@link decode}.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface DecodeOptions {
+  /** Where the JSON of the answer is read from (default `"exact"`); see {@link Extract}. */
+  readonly extract?: Extract | undefined
+}
+
+/**
  * The options of {@link send} and {@link stream}: those of `Chat.send` / `Chat.stream`, plus how the
  * answer is asked for.
  *
@@ -74,6 +116,13 @@ export interface Options extends Chat.Options, FormatOptions {
    * billed generation.
    */
   readonly retries?: number | undefined
+  /**
+   * Where the JSON of the answer is read from (default `"exact"`); `"lenient"` takes it out of a fenced
+   * block or from after leading prose (see {@link Extract}).
+   *
+   * @since 0.3.0
+   */
+  readonly extract?: Extract | undefined
 }
 
 /**
@@ -104,6 +153,12 @@ export type DeepPartial<T> = T extends string | number | boolean | bigint | symb
  * An element of {@link stream}: a `Partial` value each time more of the answer's JSON has arrived,
  * then one `Final` value decoded with the Schema.
  *
+ * A `Restart` (since 0.3.0) says the answer starts over: the answer so far was not JSON or did not
+ * decode, and a re-ask (`retries`) begins; `attempt` is the number of the answer that follows (2 for
+ * the first re-ask) and `error` what was wrong. Partial values after it belong to the new answer, so a
+ * UI showing them should reset. `Chat.stream`'s own retries never restart an answer: they happen only
+ * before any content has arrived, so no partial value was shown.
+ *
  * A partial value has the shape of the Schema's encoded side (`Schema.Encoded`, which is its `Type`
  * for Schemas without transformations or brands) and is not validated: strings show what has
  * arrived so far, numbers and booleans only once complete, optional fields sent as `null` are
@@ -115,6 +170,11 @@ export type DeepPartial<T> = T extends string | number | boolean | bigint | symb
 export type Event<A, I> =
   | { readonly _tag: "Partial"; readonly value: DeepPartial<I> }
   | { readonly _tag: "Final"; readonly value: A; readonly response: S.ChatResponse; readonly attempts: number }
+  | {
+    readonly _tag: "Restart"
+    readonly attempt: number
+    readonly error: StructuredError.OutputNotJsonError | StructuredError.OutputDecodeError
+  }
 
 /**
  * Everything {@link send} can fail with: `Chat.send`'s errors plus the ways the answer can be
@@ -160,7 +220,8 @@ export const send = <A, I, R>(
  * Streams an answer that matches a Schema: a `Partial` value each time more of the JSON has
  * arrived, then the `Final` value decoded with the Schema (see {@link Event}). Fails like
  * {@link send}, and like `Chat.stream` (`MidStreamError`, a cut-off stream...). With `retries`, a
- * re-ask starts a new answer and its partial values start again from the beginning.
+ * re-ask starts a new answer: a `Restart` event comes first, then its partial values start again from
+ * the beginning.
  *
  * @since 0.2.0
  * @category requests
@@ -174,15 +235,32 @@ export const stream = <A, I, R>(
 
 /**
  * Decodes a response you got yourself (e.g. from `Chat.send` with {@link responseFormat}) the way
- * {@link send} does.
+ * {@link send} does. `options.extract` (since 0.3.0) reads the JSON out of a fence or prose.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Structured } from "effect-openrouter"
+ * import type { Schema as S } from "effect-openrouter"
+ *
+ * const response: S.ChatResponse = {
+ *   id: "gen-1",
+ *   choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "Sure:\n```json\n{\"ok\": true}\n```" } }]
+ * }
+ *
+ * Effect.runPromise(Structured.decode(Schema.Struct({ ok: Schema.Boolean }), response, { extract: "lenient" }))
+ *   .then((value) => assert.strictEqual(value.ok, true))
+ * ```
  *
  * @since 0.2.0
  * @category decoding
  */
 export const decode = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
-  response: S.ChatResponse
-): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> => internal.decode(schema, response)
+  response: S.ChatResponse,
+  options?: DecodeOptions
+): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> =>
+  internal.decode(schema, response, options)
 
 /**
  * The `response_format` {@link send} puts in the request for a Schema, for building requests yourself.

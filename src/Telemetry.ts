@@ -51,6 +51,15 @@ export interface Options {
    * completions often hold personal data: default false.
    */
   readonly recordContent?: boolean | undefined
+  /**
+   * The most label sets (series) a metric records, as OpenTelemetry SDKs bound theirs: past
+   * `cardinalityLimit - 1` series, a new label set (a new model name, say) is recorded in one overflow
+   * series labelled `otel.metric.overflow: "true"`, so memory stays flat whatever model names pass
+   * through. A whole number, 1 or more. Default 2,000 (the OpenTelemetry SDK's default).
+   *
+   * @since 0.3.0
+   */
+  readonly cardinalityLimit?: number | undefined
 }
 
 /**

@@ -706,11 +706,43 @@ export const answer: (content: string, options?: ToolReplyOptions) => (request: 
  * A script that answers by the round of a tool loop: round N (0-based) is the number of assistant
  * messages after the request's last user message, so a retried request gets its round's answer
  * again. A request past the last round gets a 500 JSON error saying `no scripted answer for round #N`.
+ * Since 0.3.0, the message that asks again for an unusable answer (`Structured`'s `retries`,
+ * `ToolLoop`'s `outputRetries`) does not count as a user message: the answer asked again is the next
+ * round, so `rounds([callTools(...), answer("not JSON"), finalAnswer(...)])` scripts a re-ask.
  *
  * @since 0.2.0
  * @category tool loops
  */
 export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRequest) => Reply = ToolReplies.rounds
+
+/**
+ * A model that gives a tool loop's final answer (`ToolLoop.run` with `output`): a call of the
+ * `final_answer` tool with the value in the strict form when the request offers that tool, else the
+ * value as JSON content (the `"responseFormat"` strategy, or `Structured`); streamed when the request
+ * streams (the arguments or the content in pieces of `argumentsChunkSize` characters). A value that
+ * does not encode gives the emulator's 500 error naming the problem.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Testing } from "effect-openrouter"
+ *
+ * const Advice = Schema.Struct({ wear: Schema.Literal("coat", "t-shirt") })
+ *
+ * export const script = Testing.rounds([
+ *   Testing.callTools([{ name: "get_weather", arguments: { city: "Paris" } }]),
+ *   Testing.finalAnswer(Advice, { wear: "coat" })
+ * ])
+ * ```
+ *
+ * @since 0.3.0
+ * @category tool loops
+ */
+export const finalAnswer: <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  value: NoInfer<A>,
+  options?: ToolReplyOptions
+) => (request: RecordedRequest) => Reply = StructuredReplies.finalAnswer
 
 /**
  * The round of a tool loop a request belongs to (see {@link rounds}).

@@ -60,7 +60,8 @@ export class UnknownToolError extends Schema.TaggedError<UnknownToolError>()("Un
 }) {}
 
 /**
- * The arguments of a call are not JSON (`""` counts as `{}`).
+ * The arguments of a call are not JSON (`""` counts as `{}`), or are JSON nested deeper than 128
+ * levels (refused before parsing, as a request nested that deep is).
  *
  * @since 0.2.0
  * @category errors

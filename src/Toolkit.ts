@@ -106,15 +106,51 @@ export type Call<Tools extends Record<string, Tool.Any>> = {
 }[keyof Tools]
 
 /**
+ * What a handler may know about the call it runs (its optional second argument): the call's id (as
+ * the model sent it, or the id the loop made up for it), the tool's name, the 1-based round of the
+ * tool loop, and the transcript so far (the messages of the round's request, then the assistant
+ * message that asks for this call). For a handler that logs, dedupes, or asks a person for approval.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Tool, Toolkit } from "effect-openrouter"
+ *
+ * const Delete = Tool.make("delete_file", { parameters: Schema.Struct({ path: Schema.String }) })
+ * const Tools = Toolkit.make(Delete)
+ *
+ * export const ToolsLive = Toolkit.toLayer(Tools, {
+ *   delete_file: ({ path }, { id, round }) => Effect.log(`round ${round}: call ${id} deletes ${path}`)
+ * })
+ * ```
+ *
+ * @since 0.3.0
+ * @category handlers
+ */
+export interface CallContext {
+  /** The call's id, as the `tool` message answering it names it. */
+  readonly id: string
+  /** The tool's name. */
+  readonly name: string
+  /** The round of the tool loop (1 for the reply to the first request). */
+  readonly round: number
+  /** The conversation so far: the round's request messages and the assistant message asking for the call. */
+  readonly transcript: ReadonlyArray<S.Message>
+}
+
+/**
  * The handlers of a toolkit: one function per tool, from its decoded parameters to an Effect that
  * succeeds with the tool's `success` type, fails with its `failure` type and needs its `dependencies`.
+ * A handler may take a second argument, the {@link CallContext} (since 0.3.0); one that takes only the
+ * parameters is still a handler.
  *
  * @since 0.2.0
  * @category handlers
  */
 export type HandlersFrom<Tools extends Record<string, Tool.Any>> = {
   readonly [K in keyof Tools]: (
-    params: Tool.Parameters<Tools[K]>
+    params: Tool.Parameters<Tools[K]>,
+    context: CallContext
   ) => Effect.Effect<Tool.Success<Tools[K]>, Tool.Failure<Tools[K]>, Tool.Requirements<Tools[K]>>
 }
 

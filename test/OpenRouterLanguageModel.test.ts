@@ -17,12 +17,11 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import { Errors, type OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import type { Wire } from "./support/wire.js"
 
 const MODEL = "anthropic/claude-sonnet-4"
@@ -446,6 +445,30 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
         }).pipe(Effect.provide(handlers))
     ))
 
+  it.scopedLive("a tool with no result Schema (void) goes back as the tool message \"null\", and the next turn is answered", () => {
+    const Ping = Tool.make("ping", { description: "Returns nothing", parameters: {} })
+    const PingTools = Toolkit.make(Ping)
+    return withModel(
+      http,
+      [
+        Testing.completion({ toolCalls: [{ id: "call_p", name: "ping", arguments: {} }] }),
+        Testing.completion({ content: "Pinged" })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          const turn1 = yield* LanguageModel.generateText({ prompt: "Ping", toolkit: PingTools })
+          expect(turn1.toolResults[0]!.result).toBeUndefined()
+          const turn2 = yield* LanguageModel.generateText({
+            prompt: Prompt.merge(Prompt.make("Ping"), Prompt.fromResponseParts(turn1.content)),
+            toolkit: PingTools
+          })
+          expect(turn2.text).toBe("Pinged")
+          const [, second] = yield* bodies(server)
+          expect(second.messages.at(-1)).toEqual({ role: "tool", tool_call_id: "call_p", content: "null" })
+        }).pipe(Effect.provide(PingTools.toLayer({ ping: () => Effect.void })))
+    )
+  })
+
   it.scopedLive("generateObject: response_format json_schema, strict when the schema allows it", () => {
     const Event = Schema.Struct({ title: Schema.String, year: Schema.Number })
     const Loose = Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) })
@@ -553,17 +576,8 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
       Testing.completion({ id: "gen-span", model: MODEL, usage: { prompt_tokens: 4, completion_tokens: 2 } }),
       () =>
         Effect.gen(function*() {
-          const spans: Array<Tracer.Span> = []
-          const native = yield* Effect.tracer
-          const recording = Tracer.make({
-            span: (...args) => {
-              const span = native.span(...args)
-              spans.push(span)
-              return span
-            },
-            context: native.context
-          })
-          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.withTracer(recording))
+          const { spans, tracer } = yield* recordingTracer
+          yield* LanguageModel.generateText({ prompt: "Hi" }).pipe(Effect.withTracer(tracer))
           const span = spans.find((s) => s.name === "LanguageModel.generateText")!
           expect(span.attributes.get("gen_ai.system")).toBe("openrouter")
           expect(span.attributes.get("gen_ai.request.model")).toBe(MODEL)
@@ -703,4 +717,37 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
           expect(error._tag).toBe("MalformedOutput")
         }).pipe(Effect.provide(handlers))
     ))
+})
+
+// Every finish_reason OpenRouter sends, as @effect/ai's FinishReason; an unknown one is "other", none "unknown".
+const finishReasons: ReadonlyArray<readonly [wire: string | null, mapped: Response.FinishReason]> = [
+  ["stop", "stop"],
+  ["length", "length"],
+  ["tool_calls", "tool-calls"],
+  ["function_call", "tool-calls"],
+  ["content_filter", "content-filter"],
+  ["error", "error"],
+  ["something_new", "other"],
+  [null, "unknown"]
+]
+
+describe("OpenRouterLanguageModel finish reasons", () => {
+  it.effect.each(finishReasons)(
+    "finish_reason %s is %s, for generateText and streamText",
+    ([wire, mapped]) =>
+      Effect.gen(function*() {
+        const text = yield* LanguageModel.generateText({ prompt: "Hi" })
+        expect(text.finishReason).toBe(mapped)
+        const parts = Chunk.toArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" })))
+        expect((parts.at(-1) as Response.FinishPart).reason).toBe(mapped)
+      }).pipe(
+        Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
+        Effect.provide(
+          Testing.layerWithConfig((request) =>
+            (request.body as { readonly stream?: boolean }).stream === true
+              ? Testing.stream({ deltas: ["Hello"], finishReason: wire })
+              : Testing.completion({ content: "Hello", finishReason: wire }), { retry: false })
+        )
+      )
+  )
 })

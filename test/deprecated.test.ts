@@ -21,11 +21,23 @@ describe("deprecated aliases", () => {
       expect(server.awaitClientCloses).toBe(server.awaitAborts)
     }))
 
-  it("TestServer.listen keeps clientClosed and awaitClientClose", async () => {
-    const server = await TestServer.listen(Testing.completion())
+  it("TestServer.listen keeps clientClosed and awaitClientClose, counting what aborted counts", async () => {
+    const server = await TestServer.listen(Testing.hang({ after: 1 }))
     try {
-      expect(server.clientClosed()).toBe(server.aborted())
-      expect(typeof server.awaitClientClose).toBe("function")
+      expect(server.clientClosed()).toBe(0)
+      // a client that leaves a stream half-read: one abandoned response
+      const controller = new AbortController()
+      const response = await fetch(`${server.url}/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ messages: [{ role: "user", content: "Hi" }], stream: true }),
+        signal: controller.signal
+      })
+      await response.body!.getReader().read()
+      controller.abort()
+      await server.awaitClientClose()
+      expect(server.clientClosed()).toBe(1)
+      expect(server.aborted()).toBe(1)
     } finally {
       await server.close()
     }

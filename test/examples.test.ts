@@ -158,7 +158,7 @@ describe.concurrent("examples against the embedded emulator", () => {
     )
   }, TIMEOUT)
   it(
-    "agent runs two tools through ToolLoop.stream, one failing back to the model, and streams the answer",
+    "agent runs two tools through ToolLoop.stream, one failing back to the model, and ends with a typed answer",
     async () => {
       const { lines } = succeeded(await run("examples/agent.ts"))
       expect(lines[0]).toMatch(emulatorLine)
@@ -167,8 +167,8 @@ describe.concurrent("examples against the embedded emulator", () => {
         "tool get_weather({\"city\":\"Paris\"}) = {\"city\":\"Paris\",\"celsius\":18,\"conditions\":\"light rain\"}",
         "tool get_weather({\"city\":\"Atlantis\"}) failed: {\"error\":{\"city\":\"Atlantis\",\"_tag\":\"CityNotFound\"}}",
         "tool get_time({\"timezone\":\"Europe/Paris\"}) = 14:30",
-        "assistant: In Paris it is 18 °C with light rain, and the local time is 14:30. I could not find any weather for Atlantis.",
-        "(2 rounds, 6 messages, finish_reason: stop)"
+        "answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30",
+        "(2 rounds, 7 messages, the answer seen forming in pieces)"
       ])
     },
     TIMEOUT

@@ -7,10 +7,12 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
@@ -137,18 +139,82 @@ const invalidRequests: ReadonlyArray<readonly [string, () => unknown, string]> =
   ["a symbol in an unknown field", () => ({ model, messages, x: Symbol("s") }), "x"],
   ["a Map in an unknown field", () => ({ model, messages, x: new Map([["a", 1]]) }), "x"],
   ["a Set in an unknown field", () => ({ model, messages, x: new Set([1]) }), "x"],
-  ["a Date in an unknown field", () => ({ model, messages, x: new Date(0) }), "x"],
+  ["an invalid Date in an unknown field", () => ({ model, messages, x: new Date(NaN) }), "x"],
+  ["a RegExp in an unknown field", () => ({ model, messages, x: /a/ }), "x"],
+  ["an Error in an unknown field", () => ({ model, messages, x: new Error("boom") }), "x"],
+  ["a typed array in an unknown field", () => ({ model, messages, x: new Uint8Array([1]) }), "x"],
+  ["a boxed number in an unknown field", () => ({ model, messages, x: Object(1) as unknown }), "x"],
+  ["a toJSON that throws", () => ({
+    model,
+    messages,
+    x: {
+      toJSON: () => {
+        throw new Error("no")
+      }
+    }
+  }), "x"],
+  ["a toJSON that returns NaN", () => ({ model, messages, x: { toJSON: () => NaN } }), "x"],
   ["an array hole", () => ({ model, messages, x: holey() }), "x.1"],
   ["undefined in an array", () => ({ model, messages, x: [undefined] }), "x.0"],
-  ["a class instance as a message", () => ({
-    model,
-    messages: [
-      new (class Msg {
-        role = "user"
-        content = "Hi"
-      })()
-    ]
-  }), "messages.0"]
+  ["a toJSON that returns undefined in an array", () => ({ model, messages, x: [{ toJSON: () => undefined }] }), "x.0"]
+]
+
+class SchemaMessage extends Schema.Class<SchemaMessage>("SchemaMessage")({
+  role: Schema.Literal("user"),
+  content: Schema.String
+}) {}
+
+class DataMessage extends Data.Class<{ readonly role: "user"; readonly content: string }> {}
+
+// Requests built the Effect way (and other values JSON reads one way only): each is sent as
+// `JSON.stringify` would write it; `expected` is the part of the body the server must see.
+const acceptedRequests: ReadonlyArray<readonly [string, () => unknown, Record<string, unknown>]> = [
+  [
+    "a class instance with own fields as a message",
+    () => ({
+      model,
+      messages: [
+        new (class Msg {
+          role = "user"
+          content = "Hi"
+          get shout() {
+            return "not an own field"
+          }
+        })()
+      ]
+    }),
+    { messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Schema.Class instance as a message",
+    () => ({ model, messages: [new SchemaMessage({ role: "user", content: "Hi" })] }),
+    { messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Data.Class instance as a message",
+    () => ({ model, messages: [new DataMessage({ role: "user", content: "Hi" })] }),
+    { messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Data.struct request with a Data.struct message",
+    () => Data.struct({ model, messages: [Data.struct({ role: "user" as const, content: "Hi" })] }),
+    { model, messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Date in an unknown field (its ISO string)",
+    () => ({ model, messages, x: new Date(0) }),
+    { x: "1970-01-01T00:00:00.000Z" }
+  ],
+  [
+    "an object with toJSON (what toJSON returns, given its key)",
+    () => ({ model, messages, x: { toJSON: (key: string) => ({ key, n: 1 }) } }),
+    { x: { key: "x", n: 1 } }
+  ],
+  [
+    "a toJSON that returns undefined in an object (left out, as JSON does)",
+    () => ({ model, messages, x: 1, y: { toJSON: () => undefined } }),
+    { x: 1 }
+  ]
 ]
 
 // Per-call options that cannot be used, with the option the error must name.
@@ -208,6 +274,23 @@ describe.each(httpClients)("hostile input over %s", (_name, http) => {
           const issues = invalidIssues(exit)
           expect(issues.map((i) => i.path).some((p) => p.startsWith(path))).toBe(true)
           expect(sent).toBe(0)
+        }))
+    }
+
+    for (const [label, make, expected] of acceptedRequests) {
+      it.scopedLive(`Chat.${kind} sends ${label}`, () =>
+        Effect.gen(function*() {
+          const server = yield* TestServer.make(Testing.emulator)
+          const request = make()
+          const { exit, sent } = yield* attempt(server, http, kind, request)
+          expect(Exit.isSuccess(exit)).toBe(true)
+          expect(sent).toBe(1)
+          const body = JSON.parse((yield* server.requests).at(-1)!.text) as Record<string, unknown>
+          expect(body).toMatchObject(expected)
+          if (!("y" in expected)) expect("y" in body).toBe(false)
+          // read as JSON.stringify reads it
+          const own = JSON.parse(JSON.stringify(request)) as Record<string, unknown>
+          for (const key of Object.keys(own)) expect(body[key]).toEqual(own[key])
         }))
     }
 
@@ -335,7 +418,7 @@ describe.each(httpClients)("hostile input over %s", (_name, http) => {
           if (sent === 1 && where === "field") {
             // What was accepted was sent exactly: the server's copy equals the value.
             const recorded = (yield* server.requests).at(-1)!
-            expect((JSON.parse(recorded.text) as { x: unknown }).x).toEqual(value)
+            expect((JSON.parse(recorded.text) as { x: unknown }).x).toEqual(JSON.parse(JSON.stringify({ x: value })).x)
           }
         }
       }),

@@ -2,7 +2,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { Chat, type Schema } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
@@ -270,12 +272,42 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         })
     ))
 
-  it.scopedLive("closes the connection when the consuming fiber is interrupted", () =>
-    withServer(http, Testing.hang({ after: 2 }), (server) =>
+  // The server holds the response headers back: the stream is cancelled while the request is in flight.
+  const headersLate = Testing.delay(Testing.stream({ deltas: ["late"] }), "1 hour")
+
+  for (
+    const [when, script] of [
+      ["while the body streams", Testing.hang({ after: 2 })],
+      ["before its response headers", headersLate]
+    ] as const
+  ) {
+    it.scopedLive(`closes the connection when the consuming fiber is interrupted ${when}`, () =>
+      withServer(http, script, (server) =>
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(run())
+          yield* untilReceived(server)
+          const exit = yield* Fiber.interrupt(fiber)
+          expect(Exit.isInterrupted(exit)).toBe(true)
+          yield* server.awaitAbort
+          expect(yield* server.aborted).toBe(1)
+          expect((yield* server.requests).length).toBe(1)
+        })))
+  }
+
+  it.scopedLive("a stream that times out before its response headers aborts the request", () =>
+    withServer(http, headersLate, (server) =>
       Effect.gen(function*() {
-        const fiber = yield* Effect.fork(run())
-        yield* Effect.sleep("100 millis")
-        yield* Fiber.interrupt(fiber)
+        const error = yield* Effect.flip(run({ timeout: "300 millis", retry: false }))
+        expect(error._tag).toBe("TimeoutError")
         yield* server.awaitAbort
+        expect(yield* server.aborted).toBe(1)
+        expect((yield* server.requests).length).toBe(1)
       })))
 })
+
+/** Waits until the server has received a request. */
+const untilReceived = (server: { readonly requests: Effect.Effect<ReadonlyArray<unknown>> }) =>
+  Effect.repeat(server.requests, {
+    until: (requests) => requests.length > 0,
+    schedule: Schedule.spaced("10 millis")
+  })

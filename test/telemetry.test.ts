@@ -7,6 +7,7 @@
  * Effect's metrics live in one global registry, so each test uses model names of its own and reads only
  * the data points tagged with them.
  */
+import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -28,9 +29,10 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import { Chat, type Client, OpenRouterConfig, Retry } from "../src/index.js"
+import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 
 /** Text that only the prompt holds, and text that only the completion holds. */
 const PROMPT = "PROMPT-CANARY-7f3a: what is my secret plan?"
@@ -87,11 +89,6 @@ const only = (spans: ReadonlyArray<ReadableSpan>): ReadableSpan => {
   expect(spans).toHaveLength(1)
   return spans[0]!
 }
-/**
- * A list attribute: `@effect/opentelemetry` 0.64 hands a span attribute that is an array to the SDK as
- * its JSON text; an exporter of Effect's native spans would see the array.
- */
-const list = (value: unknown): unknown => (typeof value === "string" ? JSON.parse(value) : value)
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId
 
 /** The data points of a metric carrying `gen_ai.request.model: model`. */
@@ -184,9 +181,10 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
         "openrouter.attempts": 1,
         "server.address": "127.0.0.1"
       })
-      expect(list(chat.attributes["gen_ai.request.stop_sequences"])).toEqual(["END"])
-      expect(list(chat.attributes["openrouter.request.models"])).toEqual([model, "openai/gpt-4o"])
-      expect(list(chat.attributes["gen_ai.response.finish_reasons"])).toEqual(["stop"])
+      // list attributes reach the SDK as arrays (@effect/opentelemetry alone would write JSON text)
+      expect(chat.attributes["gen_ai.request.stop_sequences"]).toEqual(["END"])
+      expect(chat.attributes["openrouter.request.models"]).toEqual([model, "openai/gpt-4o"])
+      expect(chat.attributes["gen_ai.response.finish_reasons"]).toEqual(["stop"])
       expect(chat.attributes["server.port"]).toEqual(expect.any(Number))
       expect(chat.attributes["error.type"]).toBeUndefined()
       expect(chat.attributes["openrouter.cancelled"]).toBeUndefined()
@@ -195,6 +193,39 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
       expect(httpSpan.kind).toBe(SpanKind.CLIENT)
       expect(parentOf(httpSpan)).toBe(chat.spanContext().spanId)
       expect(httpSpan.spanContext().traceId).toBe(chat.spanContext().traceId)
+    }))
+
+  it.live("a single stop string is a one-item list, and a native Effect span keeps lists as arrays", () =>
+    Effect.gen(function*() {
+      const model = uniqueModel("lists")
+      const { spans } = yield* traced(
+        http,
+        Testing.completion({ content: ANSWER }),
+        () => Chat.send(request(model, { stop: "END" }))
+      )
+      expect(only(chatSpans(spans)).attributes["gen_ai.request.stop_sequences"]).toEqual(["END"])
+      // without @effect/opentelemetry: Effect's own span holds the list as it is
+      const { spans: recorded, tracer } = yield* recordingTracer
+      yield* Effect.scoped(
+        withServer(http, Testing.completion({ content: ANSWER }), () => Chat.send(request(model, { stop: "END" })))
+      ).pipe(Effect.withTracer(tracer))
+      const chat = recorded.find((span) => span.name.startsWith("chat"))!
+      expect(chat.attributes.get("gen_ai.request.stop_sequences")).toEqual(["END"])
+      expect(chat.attributes.get("gen_ai.response.finish_reasons")).toEqual(["stop"])
+    }))
+
+  it.live("the @effect/ai provider's span carries gen_ai.response.finish_reasons as an array", () =>
+    Effect.gen(function*() {
+      const { spans } = yield* traced(
+        http,
+        Testing.completion({ content: ANSWER }),
+        () =>
+          LanguageModel.generateText({ prompt: "Hi" }).pipe(
+            Effect.provide(OpenRouterLanguageModel.layer({ model: uniqueModel("provider") }))
+          )
+      )
+      const generate = only(spans.filter((s) => s.name === "LanguageModel.generateText"))
+      expect(generate.attributes["gen_ai.response.finish_reasons"]).toEqual(["stop"])
     }))
 
   it.live("a stream's span ends with the stream, with the time to first chunk and the usage chunk", () =>
@@ -221,7 +252,7 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
         "openrouter.cost": 0.00042,
         "openrouter.attempts": 1
       })
-      expect(list(chat.attributes["gen_ai.response.finish_reasons"])).toEqual(["stop"])
+      expect(chat.attributes["gen_ai.response.finish_reasons"]).toEqual(["stop"])
       const ttfc = chat.attributes["gen_ai.response.time_to_first_chunk"] as number
       expect(ttfc).toBeGreaterThan(0)
       const duration = chat.duration[0] + chat.duration[1] / 1e9

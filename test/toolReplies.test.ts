@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Chat, Errors, Testing } from "../src/index.js"
 
@@ -74,6 +75,34 @@ describe("Testing.rounds", () => {
     expect(Testing.roundOf(recorded([user, assistantCall, toolResult, assistantCall, toolResult]))).toBe(2)
     // An earlier exchange, before the last user message, does not count.
     expect(Testing.roundOf(recorded([user, { role: "assistant", content: "Hello" }, user]))).toBe(0)
+  })
+
+  it("counts an answer asked again (Structured retries, ToolLoop outputRetries) as the next round", () => {
+    const reask = { role: "user", content: "Your previous answer cannot be used: it is not valid JSON (x). Again." }
+    const bad = { role: "assistant", content: "Wear a coat." }
+    expect(Testing.roundOf(recorded([user, assistantCall, toolResult, bad, reask]))).toBe(2)
+    expect(Testing.roundOf(recorded([user, bad, reask, bad, reask]))).toBe(2)
+    // A user message that merely looks similar starts a new conversation.
+    expect(Testing.roundOf(recorded([user, bad, { role: "user", content: "Your answer cannot be used." }]))).toBe(0)
+  })
+
+  it("finalAnswer calls final_answer when the loop offers it, else answers with the JSON content", () => {
+    const Advice = Schema.Struct({ wear: Schema.String, note: Schema.optional(Schema.String) })
+    const reply = Testing.finalAnswer(Advice, { wear: "coat" })
+    const tools = [{ type: "function", function: { name: "final_answer", parameters: {} } }]
+    const body = (r: Testing.Reply) => JSON.parse(String([...r.body].join("")))
+    const withTool = body(reply({ ...recorded([user]), body: { messages: [user], tools } }))
+    expect(withTool.choices[0].message.tool_calls[0].function).toEqual({
+      name: "final_answer",
+      arguments: "{\"wear\":\"coat\",\"note\":null}"
+    })
+    const formatted = body(reply({
+      ...recorded([user]),
+      body: { messages: [user], tools, response_format: { type: "json_schema" } }
+    }))
+    expect(formatted.choices[0].message.content).toBe("{\"wear\":\"coat\",\"note\":null}")
+    expect(reply({ ...recorded([user]), body: { messages: [user] } }).status).toBe(200)
+    expect(Testing.finalAnswer(Schema.Struct({ n: Schema.Int }), { n: 1.5 })(recorded([user])).status).toBe(500)
   })
 
   it("answers each round with its reply; a retried request gets its round's reply again", () => {

@@ -16,7 +16,8 @@ import * as Option from "effect/Option"
 import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import { foldReasoningDetails, ReasoningFold } from "./collect.js"
-import { CallFragments } from "./toolCalls.js"
+import { nestsDeeperThan, TOO_DEEP } from "./json.js"
+import { CallFragments, resultContent } from "./toolCalls.js"
 
 const MODULE = "OpenRouterLanguageModel"
 
@@ -96,8 +97,6 @@ const filePart = (part: Prompt.FilePart, index: number): Either.Either<Loose, Ai
 
 const textContent = (text: string, options: PartOptions | undefined): string | ReadonlyArray<Loose> =>
   options?.cacheControl === undefined ? text : [{ type: "text", text, cache_control: options.cacheControl }]
-
-const toolResultContent = (result: unknown): string => typeof result === "string" ? result : JSON.stringify(result)
 
 /**
  * The prompt as chat messages. Reasoning parts go back as `reasoning_details` when they carry the
@@ -179,7 +178,10 @@ export const prepareMessages = (prompt: Prompt.Prompt): Either.Either<Array<Loos
       }
       case "tool": {
         for (const part of message.content) {
-          messages.push({ role: "tool", tool_call_id: part.id, content: toolResultContent(part.result) })
+          // Always a string: a void result (a tool with no success Schema) goes as "null", as ToolLoop sends it.
+          const content = resultContent(part.result)
+          if (!content.ok) return Either.left(malformedInput(`The result of tool call ${part.id}: ${content.message}`))
+          messages.push({ role: "tool", tool_call_id: part.id, content: content.value })
         }
         break
       }
@@ -367,6 +369,10 @@ const parseToolParams = (
   args: string
 ): Either.Either<unknown, AiError.MalformedOutput> => {
   if (args.trim() === "") return Either.right({})
+  // @effect/ai decodes the parameters with a Schema walk that recurses once per level.
+  if (nestsDeeperThan(args)) {
+    return Either.left(malformedOutput(method, `The model called tool ${name} with arguments ${TOO_DEEP}`))
+  }
   try {
     return Either.right(Tool.unsafeSecureJsonParse(args))
   } catch (cause) {
@@ -416,9 +422,14 @@ const messageText = (content: S.ChatMessage["content"]): string => {
   return text
 }
 
-/** The parts of a non-streaming response (its first choice). */
+/**
+ * The parts of a non-streaming response (its first choice). For `generateObject` (`json`), an answer
+ * nested deeper than `MAX_DEPTH` fails here: `@effect/ai` decodes the text with a Schema walk that
+ * recurses once per level, and would die of a stack overflow instead of failing.
+ */
 export const responseParts = (
-  response: S.ChatResponse
+  response: S.ChatResponse,
+  json: boolean = false
 ): Either.Either<Array<Response.PartEncoded>, AiError.MalformedOutput> => {
   const parts: Array<Response.PartEncoded> = [responseMetadata(response)]
   const choice = response.choices[0]
@@ -436,6 +447,9 @@ export const responseParts = (
       parts.push({ type: "reasoning", text: reasoning })
     }
     const text = messageText(message.content)
+    if (json && nestsDeeperThan(text)) {
+      return Either.left(malformedOutput("generateObject", `The answer is JSON ${TOO_DEEP}`))
+    }
     const refusal = message.refusal
     if (text.length > 0 || typeof refusal === "string") {
       parts.push(

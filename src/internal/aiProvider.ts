@@ -17,6 +17,7 @@ import * as Chat from "../Chat.js"
 import { OpenRouterConfig } from "../Client.js"
 import type { Config, Requirements } from "../OpenRouterLanguageModel.js"
 import * as Internal from "./aiLanguageModel.js"
+import { setAttribute } from "./telemetry.js"
 
 const annotateRequest = (span: Span, request: Record<string, unknown>): void => {
   addGenAIAnnotations(span, {
@@ -39,6 +40,8 @@ const annotatePart = (span: Span, part: Response.StreamPartEncoded | Response.Pa
       response: { finishReasons: [part.reason] },
       usage: { inputTokens: part.usage.inputTokens, outputTokens: part.usage.outputTokens }
     })
+    // @effect/ai's list reaches an OpenTelemetry span as JSON text; set it again as an array
+    setAttribute(span, "gen_ai.response.finish_reasons", [part.reason])
   }
 }
 
@@ -108,7 +111,7 @@ export const make = (
             Effect.provide(context),
             Effect.mapError((error) => Internal.toAiError(error, "generateText", url)),
             Effect.flatMap((response) => {
-              const parts = Internal.responseParts(response)
+              const parts = Internal.responseParts(response, providerOptions.responseFormat.type === "json")
               if (Either.isRight(parts)) { for (const part of parts.right) annotatePart(providerOptions.span, part) }
               return parts
             })

@@ -37,6 +37,7 @@ export const Attr = {
   inputMessages: "gen_ai.input.messages",
   outputMessages: "gen_ai.output.messages",
   errorType: "error.type",
+  metricOverflow: "otel.metric.overflow",
   serverAddress: "server.address",
   serverPort: "server.port",
   openrouterProvider: "openrouter.provider",

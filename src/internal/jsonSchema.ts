@@ -29,6 +29,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { nestsDeeperThan, TOO_DEEP } from "./json.js"
 import { Ambiguous, type PartialField, type PartialPlan, shapeInPlace } from "./partialPlan.js"
 
 /** A JSON Schema node, as plain JSON. */
@@ -583,9 +584,13 @@ export const strictJsonSchema = <A, I, R>(schema: Schema.Schema<A, I, R>): Stric
   return out
 }
 
-/** Why a model's JSON text did not decode: not JSON, or JSON that does not match (every issue). */
+/**
+ * Why a model's JSON text did not decode: not JSON, nested deeper than `MAX_DEPTH` (refused before
+ * parsing, so no walk over it can overflow the stack), or JSON that does not match (every issue).
+ */
 export type StrictDecodeFailure =
   | { readonly _tag: "NotJson"; readonly message: string }
+  | { readonly _tag: "TooDeep"; readonly message: string }
   | { readonly _tag: "Mismatch"; readonly issue: ParseResult.ParseIssue }
 
 /**
@@ -599,6 +604,7 @@ export const decodeStrictJson = <A, R>(
   strict: StrictJsonSchema<A, R>,
   text: string
 ): Effect.Effect<A, StrictDecodeFailure, R> => {
+  if (nestsDeeperThan(text)) return Effect.fail({ _tag: "TooDeep", message: TOO_DEEP })
   let json: unknown
   try {
     json = JSON.parse(text)

@@ -101,22 +101,33 @@ export const checkBoolean = (u: unknown, path: string, issues: Issues): boolean 
 
 /**
  * The telemetry option: `false`, or an object whose `spans`, `metrics` and `recordContent` are booleans
- * when present; read once into a plain copy (an options object may have getters).
+ * and whose `cardinalityLimit` is a whole number, 1 or more, when present; read once into a plain copy
+ * (an options object may have getters).
  */
 export const checkTelemetry = (
   u: unknown,
   path: string,
   issues: Issues
-): { spans?: boolean; metrics?: boolean; recordContent?: boolean } | false | undefined => {
+):
+  | { spans?: boolean; metrics?: boolean; recordContent?: boolean; cardinalityLimit?: number }
+  | false
+  | undefined =>
+{
   if (u === undefined || u === false) return u
   if (u === null || typeof u !== "object") {
     issues.push({ path, message: `expected false or telemetry options, got ${describeValue(u)}` })
     return undefined
   }
-  const out: { spans?: boolean; metrics?: boolean; recordContent?: boolean } = {}
+  const out: { spans?: boolean; metrics?: boolean; recordContent?: boolean; cardinalityLimit?: number } = {}
   for (const key of ["spans", "metrics", "recordContent"] as const) {
     const value = checkBoolean(readField(u, key, `${path}.${key}`, issues), `${path}.${key}`, issues)
     if (value !== undefined) out[key] = value
+  }
+  const limitPath = `${path}.cardinalityLimit`
+  const limit = readField(u, "cardinalityLimit", limitPath, issues)
+  if (limit !== undefined) {
+    if (typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 1) out.cardinalityLimit = limit
+    else issues.push({ path: limitPath, message: `expected a whole number, 1 or more, got ${describeValue(limit)}` })
   }
   return out
 }

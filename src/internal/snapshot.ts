@@ -4,26 +4,33 @@
  * A caller's value may be anything: a class instance, a `Proxy` whose traps throw, a getter that
  * answers differently on every read, a cycle, a `BigInt`. `snapshot` reads it exactly once, into a
  * fresh tree of plain objects, arrays, strings, finite numbers, booleans and `null`, which is then
- * validated and serialised; nothing reads the caller's value again. Whatever JSON cannot represent
- * as it is is refused with the path where it was found, rather than changed (`JSON.stringify` turns
- * `NaN` into `null`, drops functions and symbols, turns a `Map` into `{}`, and throws on a cycle, a
- * `BigInt` or a deep nesting).
+ * validated and serialised; nothing reads the caller's value again. It reads a value as
+ * `JSON.stringify` would wherever that reading is well defined, and refuses, with the path where it
+ * was found, what `JSON.stringify` would silently change or drop (it turns `NaN` into `null`, drops
+ * functions and symbols, turns a `Map` into `{}`, and throws on a cycle, a `BigInt` or a deep nesting).
  *
  * Rules:
- * - a plain object (prototype `Object.prototype` or `null`) is read through its own enumerable
- *   string keys, as `JSON.stringify` does; a property whose value is `undefined` is left out (it is
- *   absent); symbol keys and non-enumerable properties are not data and are not read;
+ * - an object with a `toJSON` method is read as what `toJSON(key)` returns, as `JSON.stringify` does
+ *   (a `Date` becomes its ISO string; an invalid `Date`, which `toJSON` turns into `null`, is refused);
+ * - any other object (a plain object, a class instance, a `Schema.Class` instance, a `Data.struct` or
+ *   `Data.Class` value) is read through its own enumerable string keys; a property whose value is
+ *   `undefined` is left out (it is absent); symbol keys, non-enumerable properties and the prototype
+ *   are not data and are not read;
+ * - objects that keep their data where `JSON.stringify` does not look (`Map`, `Set`, `WeakMap`,
+ *   `WeakSet`, typed arrays, `ArrayBuffer`, `DataView`, `RegExp`, `Promise`, `WeakRef`, an `Error`,
+ *   whose message is not enumerable) and boxed primitives are refused;
  * - an array is read by index up to its `length`; a hole or `undefined` item is refused (JSON would
  *   turn it into `null`);
- * - numbers must be finite (`-0` is kept, and JSON writes it as `0`); `BigInt`, functions, symbols, and objects of any other class (`Date`,
- *   `Map`, `Set`, typed arrays, class instances, boxed primitives) are refused;
+ * - numbers must be finite (`-0` is kept, and JSON writes it as `0`); `BigInt`, functions and
+ *   symbols are refused;
  * - nesting deeper than {@link MAX_DEPTH} is refused (the cost of a request stays linear and no
  *   stack overflows), as is a cycle;
- * - a read that throws (a getter, a `Proxy` trap) is refused with the thrown message.
+ * - a read that throws (a getter, a `Proxy` trap, a `toJSON`) is refused with the thrown message.
  */
+import { MAX_DEPTH } from "./json.js"
 
-/** The deepest nesting of objects and arrays a request may have. */
-export const MAX_DEPTH = 128
+/** The deepest nesting of objects and arrays a request may have (the bound model output has too). */
+export { MAX_DEPTH }
 
 /** Why a value was refused, and where. */
 export class Unrepresentable {
@@ -49,11 +56,22 @@ export const snapshot = (value: unknown, root: string = "(request)"): unknown =>
   // The objects on the current path (cycle detection); the path is at most MAX_DEPTH long.
   const ancestors: Array<object> = []
   try {
-    return copy(value, path, ancestors)
+    return copy(viaToJSON(value, "", path), path, ancestors)
   } catch (e) {
     if (e instanceof Refusal) return new Unrepresentable(formatPath(root, e.path), e.message)
     return new Unrepresentable(formatPath(root, path), `reading the value threw: ${describeThrown(e)}`)
   }
+}
+
+/** What `JSON.stringify` reads for `value` under `key`: the result of its `toJSON`, if it has one. */
+const viaToJSON = (value: unknown, key: string, path: Array<string | number>): unknown => {
+  if (typeof value !== "object" || value === null) return value
+  const toJSON = (value as { readonly toJSON?: unknown }).toJSON
+  if (typeof toJSON !== "function") return value
+  if (value instanceof Date && Number.isNaN(value.getTime())) {
+    throw new Refusal(path, "an invalid Date is not a JSON value (JSON would write null)")
+  }
+  return toJSON.call(value, key)
 }
 
 const copy = (value: unknown, path: Array<string | number>, ancestors: Array<object>): unknown => {
@@ -79,6 +97,13 @@ const copy = (value: unknown, path: Array<string | number>, ancestors: Array<obj
   throw new Refusal(path, `a ${typeof value} is not a JSON value`)
 }
 
+/** Objects whose data `JSON.stringify` does not see (it writes `{}`, or unwraps a boxed primitive). */
+const isOpaque = (value: object): boolean =>
+  value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet ||
+  ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof RegExp || value instanceof Promise ||
+  value instanceof WeakRef || value instanceof Error || value instanceof Number || value instanceof String ||
+  value instanceof Boolean || value instanceof Symbol || value instanceof BigInt
+
 const copyObject = (value: object, path: Array<string | number>, ancestors: Array<object>): unknown => {
   const depth = ancestors.length
   if (depth >= MAX_DEPTH) throw new Refusal(path, `nested deeper than ${MAX_DEPTH} levels`)
@@ -92,7 +117,7 @@ const copyObject = (value: object, path: Array<string | number>, ancestors: Arra
     const items = new Array(length)
     for (let i = 0; i < length; i++) {
       path.push(i)
-      const item = value[i]
+      const item = viaToJSON(value[i], String(i), path)
       if (item === undefined) {
         throw new Refusal(path, i in value ? "undefined is not a JSON value" : "an array hole is not a JSON value")
       }
@@ -102,15 +127,15 @@ const copyObject = (value: object, path: Array<string | number>, ancestors: Arra
     out = items
   } else {
     const proto = getProto(value)
-    if (proto !== objectProto && proto !== null) {
-      throw new Refusal(path, `${describeClass(value)} is not plain JSON data`)
+    if (proto !== objectProto && proto !== null && isOpaque(value)) {
+      throw new Refusal(path, `${describeClass(value)} is not JSON data (JSON.stringify would not keep what it holds)`)
     }
     const record: Record<string, unknown> = {}
     const keys = keysOf(value)
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!
       path.push(key)
-      const item = (value as Record<string, unknown>)[key]
+      const item = viaToJSON((value as Record<string, unknown>)[key], key, path)
       if (item !== undefined) {
         const copied = copy(item, path, ancestors)
         if (key === "__proto__") {

@@ -15,9 +15,15 @@ import * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
-import { decodeStrictJson, type StrictJsonSchema, strictJsonSchema, StrictJsonSchemaError } from "./jsonSchema.js"
-import { makePartialJsonParser } from "./partialJson.js"
-import { samePartial } from "./partialPlan.js"
+import { candidates } from "./extractJson.js"
+import {
+  decodeStrictJson,
+  type StrictDecodeFailure,
+  type StrictJsonSchema,
+  strictJsonSchema,
+  StrictJsonSchemaError
+} from "./jsonSchema.js"
+import { PartialValues } from "./partialValues.js"
 
 const DEFAULT_NAME = "response"
 
@@ -81,6 +87,8 @@ const prepare = <A, I, R>(
   if (options?.retries !== undefined && !(Number.isInteger(options.retries) && options.retries >= 0)) {
     return Either.left(invalid("options.retries", "must be a whole number, 0 or more"))
   }
+  const extract = checkExtract(options?.extract, "options.extract")
+  if (extract !== undefined) return Either.left(extract)
   const name = options?.name
   if (name !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(name)) {
     return Either.left(invalid("options.name", "must match ^[a-zA-Z0-9_-]{1,64}$"))
@@ -102,8 +110,39 @@ const prepare = <A, I, R>(
 
 const callOptions = (options: Structured.Options | undefined): Chat.Options | undefined => {
   if (options === undefined) return undefined
-  const { description: _d, healing: _h, name: _n, retries: _r, strict: _s, ...rest } = options
+  const { description: _d, extract: _e, healing: _h, name: _n, retries: _r, strict: _s, ...rest } = options
   return rest
+}
+
+/** Checks an `extract` option: `undefined` when it is absent or valid. */
+export const checkExtract = (extract: unknown, path: string): Errors.InvalidRequestError | undefined =>
+  extract === undefined || extract === "exact" || extract === "lenient"
+    ? undefined
+    : invalid(path, `must be "exact" or "lenient", got ${String(extract)}`)
+
+/**
+ * Decodes an answer's text; with `extract: "lenient"`, an answer that fails as it is gets a second
+ * chance from the JSON inside it (see `extractJson.ts`), taken only when exactly one candidate parses
+ * and decodes. Otherwise the failure of the text as it is stands, so the error says what the model sent.
+ */
+export const decodeText = <A, R>(
+  strict: StrictJsonSchema<A, R>,
+  text: string,
+  extract: Structured.Extract | undefined
+): Effect.Effect<A, StrictDecodeFailure, R> => {
+  const exact = decodeStrictJson(strict, text)
+  if (extract !== "lenient") return exact
+  return Effect.catchAll(exact, (failure) => {
+    const found = [...new Set(candidates(text))]
+    if (found.length === 0) return Effect.fail(failure)
+    return Effect.flatMap(
+      Effect.forEach(found, (candidate) => Effect.either(decodeStrictJson(strict, candidate))),
+      (results) => {
+        const decoded = results.filter(Either.isRight)
+        return decoded.length === 1 ? Effect.succeed(decoded[0]!.right) : Effect.fail(failure)
+      }
+    )
+  })
 }
 
 /** The text of a message's content: a string, or the text parts of a content array. */
@@ -140,7 +179,8 @@ const generationIdOf = (response: S.ChatResponse): string | undefined =>
 export const decodeResponse = <A, R>(
   strict: StrictJsonSchema<A, R>,
   response: S.ChatResponse,
-  attempts: number
+  attempts: number,
+  extract?: Structured.Extract | undefined
 ): Effect.Effect<A, StructuredError.OutputError, R> => {
   const generationId = generationIdOf(response)
   const common = { response, generationId, attempts }
@@ -176,7 +216,17 @@ export const decodeResponse = <A, R>(
       }, true)
     )
   }
-  return Effect.mapError(decodeStrictJson(strict, text), (failure): StructuredError.OutputError => {
+  return Effect.mapError(decodeText(strict, text, extract), (failure) => outputFailure(strict, failure, text, common))
+}
+
+/** The typed error of an answer's text that did not decode. */
+export const outputFailure = <A, R>(
+  strict: StrictJsonSchema<A, R>,
+  failure: StrictDecodeFailure,
+  text: string,
+  common: { readonly response: S.ChatResponse; readonly generationId: string | undefined; readonly attempts: number }
+): StructuredError.OutputNotJsonError | StructuredError.OutputDecodeError => {
+  {
     if (failure._tag === "NotJson") {
       return new StructuredError.OutputNotJsonError({
         ...common,
@@ -185,40 +235,49 @@ export const decodeResponse = <A, R>(
         message: `The answer is not JSON: ${failure.message}`
       }, true)
     }
-    const issues = issuesOf(failure.issue, strict.wrapped)
+    const issues = failure._tag === "TooDeep"
+      ? [{ path: "", message: failure.message }]
+      : issuesOf(failure.issue, strict.wrapped)
     return new StructuredError.OutputDecodeError({
       ...common,
       text,
       issues,
       message: `The answer does not match the Schema: ${summarize(issues)}`
     }, true)
-  })
+  }
 }
 
-const isRetryableOutput = (error: StructuredError.OutputError): boolean =>
+export const isRetryableOutput = (
+  error: StructuredError.OutputError
+): error is StructuredError.OutputNotJsonError | StructuredError.OutputDecodeError =>
   error._tag === "OutputNotJsonError" || error._tag === "OutputDecodeError"
+
+/** What was wrong with an answer, for the message that asks again. */
+export const whatWasWrong = (error: StructuredError.OutputNotJsonError | StructuredError.OutputDecodeError): string =>
+  error._tag === "OutputNotJsonError"
+    ? `it is not valid JSON (${error.issue})`
+    : `it does not match the schema (${summarize(error.issues)})`
+
+/**
+ * How the message that asks again begins: `Testing.roundOf` knows a re-ask by it (a re-ask continues a
+ * tool loop's conversation, it does not start a new one).
+ */
+export const REASK_PREFIX = "Your previous answer cannot be used: "
+
+/** The failed answer and a request to correct it, to append to the conversation. */
+export const reaskMessages = (
+  error: StructuredError.OutputNotJsonError | StructuredError.OutputDecodeError,
+  instruction = "Answer again with only a JSON value that matches the schema."
+): readonly [S.AssistantMessage, S.UserMessage] => [
+  { role: "assistant", content: error.text },
+  { role: "user", content: `${REASK_PREFIX}${whatWasWrong(error)}. ${instruction}` }
+]
 
 /** The conversation with the failed answer and a request to correct it appended. */
 const reask = (
   request: Chat.ChatRequest,
   error: StructuredError.OutputNotJsonError | StructuredError.OutputDecodeError
-) => {
-  const why = error._tag === "OutputNotJsonError"
-    ? `it is not valid JSON (${error.issue})`
-    : `it does not match the schema (${summarize(error.issues)})`
-  return {
-    ...request,
-    messages: [
-      ...request.messages,
-      { role: "assistant" as const, content: error.text },
-      {
-        role: "user" as const,
-        content: `Your previous answer cannot be used: ${why}. ` +
-          "Answer again with only a JSON value that matches the schema."
-      }
-    ]
-  } as Chat.ChatRequest
-}
+) => ({ ...request, messages: [...request.messages, ...reaskMessages(error)] }) as Chat.ChatRequest
 
 type Env = HttpClient.HttpClient | Client.OpenRouterConfig
 
@@ -232,18 +291,19 @@ export const send = <A, I, R>(
     if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
     const { strict } = prepared.right
     const retries = options?.retries ?? 0
+    const extract = options?.extract
     const chatOptions = callOptions(options)
     const attempt = (
       current: Chat.ChatRequest,
       attempts: number
     ): Effect.Effect<Structured.Result<A>, Structured.SendError, Env | R> =>
       Effect.flatMap(Chat.send(current, chatOptions), (response) =>
-        Effect.matchEffect(decodeResponse(strict, response, attempts), {
+        Effect.matchEffect(decodeResponse(strict, response, attempts, extract), {
           onSuccess: (value) =>
             Effect.succeed({ value, response, attempts }),
           onFailure: (error) =>
             attempts <= retries && isRetryableOutput(error)
-              ? attempt(reask(current, error as StructuredError.OutputNotJsonError), attempts + 1)
+              ? attempt(reask(current, error), attempts + 1)
               : Effect.fail(error)
         }))
     return attempt(prepared.right.request, 1)
@@ -259,43 +319,37 @@ export const stream = <A, I, R>(
     if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
     const { strict } = prepared.right
     const retries = options?.retries ?? 0
+    const extract = options?.extract
     const chatOptions = callOptions(options)
     const attempt = (
       current: Chat.ChatRequest,
       attempts: number
     ): Stream.Stream<Structured.Event<A, I>, Structured.StreamError, Env | R> =>
       Stream.suspend(() => {
-        const parser = makePartialJsonParser(strict.partial)
+        const values = new PartialValues(strict.partial, extract === "lenient")
         const chunks: Array<S.ChatStreamChunk> = []
-        let parsing = true
-        let previous: unknown = undefined
         const partials = Stream.mapChunks(Chat.stream(current, chatOptions), (input) => {
           const out: Array<Structured.Event<A, I>> = []
           for (const chunk of input) {
             chunks.push(chunk)
-            if (!parsing) continue
             const content = chunk.choices[0]?.delta?.content
-            if (typeof content !== "string" || content === "") continue
-            if (!parser.push(content)) {
-              parsing = false
-              continue
-            }
-            if (!parser.changed()) continue
-            const value = parser.snapshot()
-            if (value === undefined || samePartial(value, previous)) continue
-            previous = value
-            out.push({ _tag: "Partial", value: value as Structured.DeepPartial<I> })
+            if (typeof content !== "string") continue
+            const value = values.push(content)
+            if (value !== undefined) out.push({ _tag: "Partial", value: value as Structured.DeepPartial<I> })
           }
           return Chunk.unsafeFromArray(out)
         }) as Stream.Stream<Structured.Event<A, I>, Errors.StreamError, Env>
         const final = Stream.unwrap(
           Effect.flatMap(Chat.collect(Stream.fromIterable(chunks)), (response) =>
-            Effect.match(decodeResponse(strict, response, attempts), {
+            Effect.match(decodeResponse(strict, response, attempts, extract), {
               onSuccess: (value): Stream.Stream<Structured.Event<A, I>, Structured.StreamError, Env | R> =>
                 Stream.succeed({ _tag: "Final", value, response, attempts }),
               onFailure: (error) =>
                 attempts <= retries && isRetryableOutput(error)
-                  ? attempt(reask(current, error as StructuredError.OutputNotJsonError), attempts + 1)
+                  ? Stream.concat(
+                    Stream.succeed<Structured.Event<A, I>>({ _tag: "Restart", attempt: attempts + 1, error }),
+                    attempt(reask(current, error), attempts + 1)
+                  )
                   : Stream.fail(error)
             }))
         )
@@ -306,9 +360,14 @@ export const stream = <A, I, R>(
 
 export const decode = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
-  response: S.ChatResponse
+  response: S.ChatResponse,
+  options?: Structured.DecodeOptions
 ): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> =>
   Effect.suspend((): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> => {
+    const extract = checkExtract(options?.extract, "options.extract")
+    if (extract !== undefined) return Effect.fail(extract)
     const strict = strictFor(schema)
-    return Either.isLeft(strict) ? Effect.fail(strict.left) : decodeResponse(strict.right, response, 1)
+    return Either.isLeft(strict)
+      ? Effect.fail(strict.left)
+      : decodeResponse(strict.right, response, 1, options?.extract)
   })

@@ -80,7 +80,7 @@ export const failures = Metric.counter(MetricName.failures, {
 })
 
 /** The label sets of one (server, model, provider, error) combination, one per metric. */
-interface Labels {
+interface LabelSets {
   readonly duration: ReadonlyArray<MetricLabel.MetricLabel>
   readonly input: ReadonlyArray<MetricLabel.MetricLabel>
   readonly output: ReadonlyArray<MetricLabel.MetricLabel>
@@ -88,6 +88,74 @@ interface Labels {
   readonly cost: ReadonlyArray<MetricLabel.MetricLabel>
   readonly failures: ReadonlyArray<MetricLabel.MetricLabel>
 }
+
+/** The label sets a call records with (after the cardinality limit), and the ones it asked for. */
+export interface Labels extends LabelSets {
+  readonly wanted: LabelSets
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cardinality limit
+//
+// Every distinct label set of a metric is a series that Effect's global metric registry keeps for
+// the life of the process, so a server passing user-chosen model names would grow without bound.
+// As OpenTelemetry SDKs do (the metrics SDK spec's cardinality limit, default 2,000 per metric), a
+// metric records at most `limit - 1` label sets; past that, a new label set is folded into one
+// overflow series labelled `otel.metric.overflow: "true"` (Effect's labels are strings). The label
+// sets seen are kept per metric name, as the registry keeps its series, so the bound holds across
+// configurations; a configuration's limit says when it may add a series.
+
+/** OpenTelemetry's default cardinality limit per metric. */
+export const DEFAULT_CARDINALITY_LIMIT = 2000
+
+const seriesByMetric = new Map<string, Set<string>>()
+
+const overflowLabels = new Map<string, ReadonlyArray<MetricLabel.MetricLabel>>()
+
+/** The one overflow label set of a metric (with its unit, which exporters read from the labels). */
+const overflowOf = (metric: string, labels: ReadonlyArray<MetricLabel.MetricLabel>) => {
+  const unit = labels.find((l) => l.key === "unit")
+  const key = `${metric}\u0000${unit?.value}`
+  let overflow = overflowLabels.get(key)
+  if (overflow === undefined) {
+    overflow = unit === undefined ? [overflowLabel] : [overflowLabel, unit]
+    overflowLabels.set(key, overflow)
+  }
+  return overflow
+}
+
+const overflowLabel = MetricLabel.make(Attr.metricOverflow, "true")
+
+/** The label set a metric records with: `labels` while it has room for them, else its overflow set. */
+const admit = (
+  metric: string,
+  labels: ReadonlyArray<MetricLabel.MetricLabel>,
+  limit: number
+): ReadonlyArray<MetricLabel.MetricLabel> => {
+  let seen = seriesByMetric.get(metric)
+  if (seen === undefined) {
+    seen = new Set()
+    seriesByMetric.set(metric, seen)
+  }
+  let key = ""
+  for (const label of labels) key += `${label.key}\u0000${label.value}\u0001`
+  if (seen.has(key)) return labels
+  if (seen.size < limit - 1) {
+    seen.add(key)
+    return labels
+  }
+  return overflowOf(metric, labels)
+}
+
+const admitAll = (wanted: LabelSets, limit: number): Labels => ({
+  duration: admit(MetricName.operationDuration, wanted.duration, limit),
+  input: admit(MetricName.tokenUsage, wanted.input, limit),
+  output: admit(MetricName.tokenUsage, wanted.output, limit),
+  firstChunk: admit(MetricName.timeToFirstChunk, wanted.firstChunk, limit),
+  cost: admit(MetricName.cost, wanted.cost, limit),
+  failures: admit(MetricName.failures, wanted.failures, limit),
+  wanted
+})
 
 // Label arrays are reused: Effect caches a metric's hook per label array (by identity).
 const labelCache = new Map<string, Labels>()
@@ -100,7 +168,7 @@ const makeLabels = (
   resModel: string | undefined,
   provider: string | undefined,
   errorType: string | undefined
-): Labels => {
+): LabelSets => {
   const base = [
     MetricLabel.make(Attr.operationName, operationName),
     MetricLabel.make(Attr.providerName, providerName)
@@ -135,7 +203,7 @@ interface LastLabels {
   labels: Labels | undefined
 }
 
-const labelsFor = (
+export const labelsFor = (
   settings: Settings,
   reqModel: string | undefined,
   resModel: string | undefined,
@@ -148,10 +216,11 @@ const labelsFor = (
     last.provider === provider && last.errorType === errorType
   ) return last.labels
   const server = settings.server
-  const key = `${server?.address}:${server?.port}\u0000${reqModel}\u0000${resModel}\u0000${provider}\u0000${errorType}`
+  const key =
+    `${server?.address}:${server?.port}\u0000${reqModel}\u0000${resModel}\u0000${provider}\u0000${errorType}\u0000${settings.cardinalityLimit}`
   let labels = labelCache.get(key)
   if (labels === undefined) {
-    labels = makeLabels(server, reqModel, resModel, provider, errorType)
+    labels = admitAll(makeLabels(server, reqModel, resModel, provider, errorType), settings.cardinalityLimit)
     if (labelCache.size >= labelCacheLimit) labelCache.clear()
     labelCache.set(key, labels)
   }
@@ -167,17 +236,18 @@ const labelsFor = (
 // Settings
 
 /** The resolved telemetry settings of a configuration. */
-interface Settings {
+export interface Settings {
   readonly spans: boolean
   readonly metrics: boolean
   readonly recordContent: boolean
+  readonly cardinalityLimit: number
   readonly server: { readonly address: string; readonly port: number } | undefined
   readonly last: LastLabels
 }
 
 const settingsCache = new WeakMap<OpenRouterConfigService, Settings | false>()
 
-const settingsOf = (config: OpenRouterConfigService): Settings | false => {
+export const settingsOf = (config: OpenRouterConfigService): Settings | false => {
   let settings = settingsCache.get(config)
   if (settings === undefined) {
     const options = config.telemetry === false ? { spans: false, metrics: false } : config.telemetry ?? {}
@@ -187,6 +257,7 @@ const settingsOf = (config: OpenRouterConfigService): Settings | false => {
       spans,
       metrics,
       recordContent: options.recordContent === true,
+      cardinalityLimit: options.cardinalityLimit ?? DEFAULT_CARDINALITY_LIMIT,
       server: serverAttributes(config.baseUrl),
       last: { reqModel: undefined, resModel: undefined, provider: undefined, errorType: undefined, labels: undefined }
     }
@@ -226,7 +297,7 @@ export class Call {
 
   open(span: Tracer.Span): void {
     this.span = span
-    this.set = (key, value) => span.attribute(key, value)
+    this.set = (key, value) => setAttribute(span, key, value)
     calls.set(span, this)
     requestAttributes(this.request, this.stream, this.set)
     if (this.settings.server !== undefined) {
@@ -295,7 +366,7 @@ export class Call {
     }
     if (!this.settings.metrics) return
     let labels = labelsFor(this.settings, requestModel(this.request), facts.model, facts.provider, errorType)
-    if (metricTags.length > 0) labels = withTags(labels, metricTags)
+    if (metricTags.length > 0) labels = admitAll(withTags(labels.wanted, metricTags), this.settings.cardinalityLimit)
     operationDuration.unsafeUpdate(seconds(this.start, end), labels.duration)
     if (errorType !== undefined) failures.unsafeUpdate(1, labels.failures)
     if (this.firstChunk !== undefined) {
@@ -312,6 +383,39 @@ export class Call {
 
 const ignore = (): void => {}
 
+// ---------------------------------------------------------------------------------------------
+// List attributes
+
+// `@effect/opentelemetry`'s span (its `OtelSpan`) is marked with this symbol and holds the
+// OpenTelemetry span as `span`; its `attribute` hands any non-scalar value to the SDK as JSON text
+// (0.64), while the GenAI conventions type list attributes as string arrays.
+const OtelSpanTypeId = Symbol.for("@effect/opentelemetry/Tracer/OtelSpan")
+
+interface OtelApiSpan {
+  readonly setAttribute: (key: string, value: ReadonlyArray<string>) => unknown
+}
+
+const otelSpanOf = (span: Tracer.Span): OtelApiSpan | undefined => {
+  if (!(OtelSpanTypeId in span)) return undefined
+  const inner = (span as { readonly span?: unknown }).span
+  return typeof inner === "object" && inner !== null &&
+      typeof (inner as { readonly setAttribute?: unknown }).setAttribute === "function"
+    ? inner as OtelApiSpan
+    : undefined
+}
+
+/**
+ * Sets a span attribute. A list of strings reaches an OpenTelemetry span underneath as an array (the
+ * form the conventions give it), without a dependency on OpenTelemetry: the Effect span keeps the
+ * list as it is, and any other tracer sees it as before.
+ */
+export const setAttribute = (span: Tracer.Span, key: string, value: unknown): void => {
+  span.attribute(key, value)
+  if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
+    otelSpanOf(span)?.setAttribute(key, value)
+  }
+}
+
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9
 
 const tagOf = (error: unknown): string =>
@@ -320,7 +424,7 @@ const tagOf = (error: unknown): string =>
     : "_OTHER"
 
 // The user's own metric labels (`Effect.tagMetrics`) come first, as `Metric.update` would put them.
-const withTags = (labels: Labels, tags: ReadonlyArray<MetricLabel.MetricLabel>): Labels => ({
+const withTags = (labels: LabelSets, tags: ReadonlyArray<MetricLabel.MetricLabel>): LabelSets => ({
   duration: [...tags, ...labels.duration],
   input: [...tags, ...labels.input],
   output: [...tags, ...labels.output],

@@ -3,7 +3,10 @@
  * assistant and tool messages a tool loop appends. No Effect imports (reused by an Effect 4 edition).
  */
 import type * as S from "../Schema.js"
-import { isRecord } from "./json.js"
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "./json.js"
+
+/** The name of the tool a tool loop's model answers with under the `"tool"` output strategy. */
+export const FINAL_ANSWER = "final_answer"
 
 /** The id of a call, or the fallback when the model sent none (some providers do not). */
 export const callId = (raw: S.ResponseToolCall, fallback: string): string =>
@@ -20,14 +23,16 @@ export const callArguments = (raw: S.ResponseToolCall): string =>
 /** The result of parsing a call's arguments. */
 export type Parsed =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly message: string }
+  | { readonly ok: false; readonly message: string; readonly tooDeep?: true }
 
 /**
  * Parses a call's arguments: `""` (or only whitespace) is `{}`, as models send for a tool without
- * parameters; anything else must be JSON.
+ * parameters; anything else must be JSON nested at most `MAX_DEPTH` levels deep (checked before
+ * parsing: the Schema decode that follows recurses once per level).
  */
 export const parseArguments = (text: string): Parsed => {
   if (text.trim() === "") return { ok: true, value: {} }
+  if (nestsDeeperThan(text)) return { ok: false, message: TOO_DEEP, tooDeep: true }
   try {
     return { ok: true, value: JSON.parse(text) }
   } catch (e) {

@@ -11,10 +11,12 @@
  */
 import * as Either from "effect/Either"
 import * as JSONSchema from "effect/JSONSchema"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { strictJsonSchema } from "./jsonSchema.js"
+import type { PartialPlan } from "./partialPlan.js"
 
 /** How a tool's parameters travel. */
 export interface ToolSchema {
@@ -22,6 +24,8 @@ export interface ToolSchema {
   readonly parameters: Record<string, unknown>
   /** Decodes the parsed arguments to the parameters' type. */
   readonly decode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  /** How partial arguments are shaped as they arrive (the strict form's plan; none for the plain form). */
+  readonly partial?: PartialPlan | undefined
 }
 
 /** `Schema.Struct({})`: Effect derives `{}` (any object or array); a tool wants an empty object. */
@@ -35,12 +39,89 @@ const EMPTY_OBJECT = { type: "object", properties: {}, additionalProperties: fal
 
 const strictForm = (schema: Schema.Schema.AnyNoContext): ToolSchema => {
   const strict = strictJsonSchema(schema)
-  return { parameters: { ...strict.schema }, decode: Schema.decodeUnknownEither(strict.wire) }
+  return { parameters: { ...strict.schema }, decode: Schema.decodeUnknownEither(strict.wire), partial: strict.partial }
+}
+
+/**
+ * The AST with a made-up identifier (`Recursive1`, ...) on every recursion point (`Schema.suspend`) that
+ * has none, as the strict derivation does: effect/JSONSchema needs one to emit a `$ref` and otherwise
+ * throws "Missing annotation". Only the JSON Schema is derived from the result; decoding keeps the
+ * user's Schema. Parts without recursion are returned as they are.
+ */
+const nameRecursion = (root: AST.AST): AST.AST => {
+  let made = 0
+  const done = new Map<AST.AST, AST.AST>()
+  const go = (ast: AST.AST): AST.AST => {
+    const seen = done.get(ast)
+    if (seen !== undefined) return seen
+    let out: AST.AST = ast
+    switch (ast._tag) {
+      case "Suspend": {
+        const annotations = { ...ast.annotations }
+        if (Option.isNone(AST.getJSONIdentifier(ast)) && Option.isNone(AST.getJSONIdentifier(ast.f()))) {
+          annotations[AST.JSONIdentifierAnnotationId] = `Recursive${++made}`
+        }
+        let inner: AST.AST | undefined
+        out = new AST.Suspend(() => (inner ??= go(ast.f())), annotations)
+        break
+      }
+      case "TypeLiteral": {
+        const props = ast.propertySignatures.map((p) => {
+          const type = go(p.type)
+          return type === p.type
+            ? p
+            : new AST.PropertySignature(p.name, type, p.isOptional, p.isReadonly, p.annotations)
+        })
+        const indexes = ast.indexSignatures.map((i) => {
+          const type = go(i.type)
+          return type === i.type ? i : new AST.IndexSignature(i.parameter, type, i.isReadonly)
+        })
+        if (
+          props.some((p, i) => p !== ast.propertySignatures[i]) || indexes.some((x, i) => x !== ast.indexSignatures[i])
+        ) {
+          out = new AST.TypeLiteral(props, indexes, ast.annotations)
+        }
+        break
+      }
+      case "TupleType": {
+        const elements = ast.elements.map((e) => {
+          const type = go(e.type)
+          return type === e.type ? e : new AST.OptionalType(type, e.isOptional, e.annotations)
+        })
+        const rest = ast.rest.map((r) => {
+          const type = go(r.type)
+          return type === r.type ? r : new AST.Type(type, r.annotations)
+        })
+        if (elements.some((e, i) => e !== ast.elements[i]) || rest.some((r, i) => r !== ast.rest[i])) {
+          out = new AST.TupleType(elements, rest, ast.isReadonly, ast.annotations)
+        }
+        break
+      }
+      case "Union": {
+        const types = ast.types.map(go)
+        if (types.some((t, i) => t !== ast.types[i])) out = AST.Union.make(types, ast.annotations)
+        break
+      }
+      case "Refinement": {
+        const from = go(ast.from)
+        if (from !== ast.from) out = new AST.Refinement(from, ast.filter, ast.annotations)
+        break
+      }
+      case "Transformation": {
+        const from = go(ast.from)
+        if (from !== ast.from) out = new AST.Transformation(from, ast.to, ast.transformation, ast.annotations)
+        break
+      }
+    }
+    done.set(ast, out)
+    return out
+  }
+  return go(root)
 }
 
 const plainForm = (schema: Schema.Schema.AnyNoContext): ToolSchema | undefined => {
   const definitions: Record<string, JSONSchema.JsonSchema7> = {}
-  const root = JSONSchema.fromAST(schema.ast, {
+  const root = JSONSchema.fromAST(nameRecursion(schema.ast), {
     definitions,
     target: "jsonSchema7",
     topLevelReferenceStrategy: "skip"

@@ -19,7 +19,7 @@ import { toolSchema } from "./toolSchema.js"
 
 /** What `Toolkit.toLayer` provides for one tool: the handler and the context it was built in. */
 export interface HandlerService {
-  readonly handler: (params: unknown) => Effect.Effect<unknown, unknown, unknown>
+  readonly handler: (params: unknown, context: Toolkit.CallContext) => Effect.Effect<unknown, unknown, unknown>
   readonly context: Context.Context<never>
 }
 
@@ -152,7 +152,9 @@ export const decodeCall = (
         name,
         call: raw,
         arguments: text,
-        message: `The arguments of ${name} are not JSON: ${parsed.message}`
+        message: parsed.tooDeep === true
+          ? `The arguments of ${name} are ${parsed.message}`
+          : `The arguments of ${name} are not JSON: ${parsed.message}`
       })
     )
   }
@@ -210,11 +212,12 @@ export type Outcome =
  */
 export const run = (
   toolkit: Toolkit.Any,
-  call: AnyCall
+  call: AnyCall,
+  context: Toolkit.CallContext
 ): Effect.Effect<Outcome, unknown, unknown> =>
-  Effect.flatMap(Effect.context<never>(), (context) => {
+  Effect.flatMap(Effect.context<never>(), (services) => {
     const tool = lookup(toolkit, call.name)!
-    const service = Context.unsafeGet(context, handlerTag(call.name))
+    const service = Context.unsafeGet(services, handlerTag(call.name))
     const c = codecs(tool)
     const invalid = (message: string) =>
       new ToolError.InvalidResultError({ id: call.id, name: call.name, message: `${call.name}: ${message}` })
@@ -231,7 +234,7 @@ export const run = (
       if (Either.isLeft(encoded)) return Effect.fail(invalid(`the failure does not encode: ${encoded.left.message}`))
       return Effect.succeed({ _tag: "Failure", error, content: Calls.errorContent(encoded.right) })
     }
-    return service.handler(call.params).pipe(
+    return service.handler(call.params, context).pipe(
       Effect.mapInputContext((input: Context.Context<unknown>) => Context.merge(service.context, input)),
       Effect.matchEffect({ onFailure: failure, onSuccess: success }),
       Effect.withSpan("Toolkit.run", { attributes: { "tool.name": call.name, "tool.call_id": call.id } })
@@ -248,7 +251,7 @@ export const toContext = (
     const handlers =
       (Effect.isEffect(build) ? yield* (build as Effect.Effect<unknown, unknown, unknown>) : build) as Record<
         string,
-        (params: unknown) => Effect.Effect<unknown, unknown, unknown>
+        (params: unknown, context: Toolkit.CallContext) => Effect.Effect<unknown, unknown, unknown>
       >
     let out = Context.empty() as Context.Context<never>
     for (const name of Object.keys(toolkit.tools)) {

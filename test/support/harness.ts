@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
+import * as Tracer from "effect/Tracer"
 import { type Client, OpenRouterConfig } from "../../src/index.js"
 import type * as Testing from "../../src/Testing.js"
 import * as TestServer from "../../src/TestServer.js"
@@ -39,3 +40,21 @@ export const withServer = <A, E>(
         OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl: server.url, retry: false, ...options })
       ))
     ))
+
+/**
+ * A tracer that records every span it opens (as Effect spans: their attributes as set) on top of the
+ * current one.
+ */
+export const recordingTracer: Effect.Effect<{ readonly tracer: Tracer.Tracer; readonly spans: Array<Tracer.Span> }> =
+  Effect.map(Effect.tracer, (current) => {
+    const spans: Array<Tracer.Span> = []
+    const tracer = Tracer.make({
+      span: (...args) => {
+        const span = current.span(...args)
+        spans.push(span)
+        return span
+      },
+      context: current.context
+    })
+    return { tracer, spans }
+  })

@@ -9,8 +9,11 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import type * as Testing from "../../Testing.js"
+import { isRecord } from "../json.js"
 import { strictJsonSchema } from "../jsonSchema.js"
+import { FINAL_ANSWER } from "../toolCalls.js"
 import * as Replies from "./replies.js"
+import * as ToolReplies from "./toolReplies.js"
 import * as Wire from "./wire.js"
 
 const DEFAULT_PIECE = 8
@@ -44,26 +47,62 @@ const answer = (
   return Replies.json(200, body, Replies.mergeHeaders({ "x-generation-id": String(body.id) }, rest.headers), rest)
 }
 
+/** The JSON text of a value in the strict form, or why it has none (for the emulator's 500). */
+const strictText = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  value: A,
+  who: string
+): Either.Either<string, string> => {
+  let encoded: Either.Either<unknown, ParseResult.ParseIssue>
+  try {
+    encoded = ParseResult.encodeEither(strictJsonSchema(schema).wire as Schema.Schema<A, unknown>)(value)
+  } catch (e) {
+    return Either.left(`${who}: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  if (Either.isLeft(encoded)) {
+    return Either.left(
+      `${who}: the value does not encode with the Schema: ${ParseResult.TreeFormatter.formatIssueSync(encoded.left)}`
+    )
+  }
+  return Either.right(JSON.stringify(encoded.right))
+}
+
 /** @internal */
 export const jsonAnswer = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   value: A,
   options?: Testing.AnswerOptions
-): Testing.Reply => {
-  let encoded: Either.Either<unknown, ParseResult.ParseIssue>
-  try {
-    encoded = ParseResult.encodeEither(strictJsonSchema(schema).wire as Schema.Schema<A, unknown>)(value)
-  } catch (e) {
-    return Replies.scriptError(`Testing.jsonAnswer: ${e instanceof Error ? e.message : String(e)}`)
-  }
-  if (Either.isLeft(encoded)) {
-    return Replies.scriptError(
-      `Testing.jsonAnswer: the value does not encode with the Schema: ${
-        ParseResult.TreeFormatter.formatIssueSync(encoded.left)
-      }`
+): Testing.Reply =>
+  Either.match(strictText(schema, value, "Testing.jsonAnswer"), {
+    onLeft: Replies.scriptError,
+    onRight: (text) => answer(text, options)
+  })
+
+/** Whether a tool loop asks for its output with the `final_answer` tool (and not `response_format`). */
+const asksWithTool = (request: Testing.RecordedRequest): boolean => {
+  const body = request.body as { readonly tools?: unknown; readonly response_format?: unknown } | undefined
+  if (typeof body !== "object" || body === null || body.response_format !== undefined) return false
+  return Array.isArray(body.tools) &&
+    body.tools.some((tool: { readonly function?: { readonly name?: unknown } } | null) =>
+      tool?.function?.name === FINAL_ANSWER
     )
+}
+
+/** @internal */
+export const finalAnswer = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  value: A,
+  options: Testing.ToolReplyOptions = {}
+): (request: Testing.RecordedRequest) => Testing.Reply =>
+(request) => {
+  const text = strictText(schema, value, "Testing.finalAnswer")
+  if (Either.isLeft(text)) return Replies.scriptError(text.left)
+  if (asksWithTool(request)) {
+    return ToolReplies.callTools([{ name: FINAL_ANSWER, arguments: text.right }], options)(request)
   }
-  return answer(JSON.stringify(encoded.right), options)
+  const { argumentsChunkSize, content: _content, ...rest } = options
+  const stream = isRecord(request.body) && request.body.stream === true
+  return answer(text.right, { ...rest, stream, pieceSize: argumentsChunkSize ?? DEFAULT_PIECE })
 }
 
 /** @internal */

@@ -6,6 +6,7 @@
  */
 import type * as Testing from "../../Testing.js"
 import { isRecord } from "../json.js"
+import { REASK_PREFIX } from "../structured.js"
 import * as Replies from "./replies.js"
 import * as Wire from "./wire.js"
 
@@ -58,7 +59,9 @@ export const answer = (
 /**
  * The round of a tool loop a request belongs to: how many assistant messages follow its last user
  * message (0 for the first request, 1 after one round of tool calls, ...). Retries of a request
- * stay in its round.
+ * stay in its round. A user message that asks again for an unusable answer (`retries`,
+ * `outputRetries`) is part of the conversation, not the start of a new one: the answer asked again is
+ * the next round.
  *
  * @internal
  */
@@ -68,11 +71,13 @@ export const roundOf = (request: Testing.RecordedRequest): number => {
   for (let i = messages.length - 1; i >= 0; i--) {
     const message: unknown = messages[i]
     const role = isRecord(message) ? message.role : undefined
-    if (role === "user") break
+    if (role === "user" && !(isRecord(message) && isReask(message.content))) break
     if (role === "assistant") round++
   }
   return round
 }
+
+const isReask = (content: unknown): boolean => typeof content === "string" && content.startsWith(REASK_PREFIX)
 
 /** @internal */
 export const rounds = (

@@ -1,0 +1,53 @@
+/**
+ * The partial arguments of the tool calls of a streamed reply, as they form: the fragments of each
+ * call (keyed by their `index`; the first carries the id and name, later ones append to the arguments)
+ * fed to an incremental parser per call. No Effect imports (reused by an Effect 4 edition).
+ */
+import type * as S from "../Schema.js"
+import type { PartialPlan } from "./partialPlan.js"
+import { PartialValues } from "./partialValues.js"
+
+/** A call's arguments so far (the encoded side, unvalidated). */
+export interface CallPartial {
+  readonly index: number
+  readonly id: string | undefined
+  readonly name: string | undefined
+  readonly arguments: unknown
+}
+
+interface Forming {
+  id: string | undefined
+  name: string | undefined
+  values: PartialValues | undefined
+}
+
+export class CallPartials {
+  private readonly calls = new Map<number, Forming>()
+
+  /** `planFor` gives the plan of a tool's arguments by name (`undefined`: plain JSON). */
+  constructor(private readonly planFor: (name: string) => PartialPlan | undefined) {}
+
+  /** The calls whose arguments took a new shape with this chunk. */
+  push(chunk: S.ChatStreamChunk): ReadonlyArray<CallPartial> {
+    const deltas = chunk.choices[0]?.delta?.tool_calls
+    if (!Array.isArray(deltas) || deltas.length === 0) return []
+    const out: Array<CallPartial> = []
+    for (const delta of deltas) {
+      const d = delta as { readonly index?: unknown; readonly id?: unknown; readonly function?: unknown }
+      const index = typeof d.index === "number" ? d.index : 0
+      let call = this.calls.get(index)
+      if (call === undefined) {
+        call = { id: undefined, name: undefined, values: undefined }
+        this.calls.set(index, call)
+      }
+      if (call.id === undefined && typeof d.id === "string" && d.id !== "") call.id = d.id
+      const fn = d.function as { readonly name?: unknown; readonly arguments?: unknown } | null | undefined
+      if (call.name === undefined && typeof fn?.name === "string" && fn.name !== "") call.name = fn.name
+      if (typeof fn?.arguments !== "string" || fn.arguments === "") continue
+      call.values ??= new PartialValues(call.name === undefined ? undefined : this.planFor(call.name))
+      const value = call.values.push(fn.arguments)
+      if (value !== undefined) out.push({ index, id: call.id, name: call.name, arguments: value })
+    }
+    return out
+  }
+}
