@@ -139,7 +139,9 @@ const main = async () => {
       `import * as TestServer from "effect-openrouter/TestServer"\nimport { Testing } from "effect-openrouter"\n` +
         `const server = await TestServer.listen(Testing.emulator)\nconsole.log(server.url)\n`
     )
-    emulator = existsSync(bin) ? spawn(bin, [], { cwd: app }) : spawn(process.execPath, ["emulator.mjs"], { cwd: app })
+    emulator = existsSync(bin)
+      ? spawn(bin, ["--port", "0"], { cwd: app })
+      : spawn(process.execPath, ["emulator.mjs"], { cwd: app })
     const baseUrl = await firstLine(emulator)
     console.log(`emulator at ${baseUrl} (${existsSync(bin) ? "effect-openrouter-emulator" : "TestServer.listen"})`)
     const env = { ...process.env, OPENROUTER_API_KEY: "sk-or-readme-check", OPENROUTER_BASE_URL: baseUrl }

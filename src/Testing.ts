@@ -414,6 +414,7 @@ export interface EmulatorOptions {
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect } from "effect"
  * import { Chat, Testing } from "effect-openrouter"
  *
@@ -424,8 +425,8 @@ export interface EmulatorOptions {
  *   Effect.provide(Testing.layerWithConfig(script))
  * )
  * Effect.runPromise(program).then((error) => {
- *   assert.strictEqual(error._tag, "NotFoundResponseError")
- *   assert.strictEqual(error.message, "No endpoints found for acme/unknown.")
+ *   strictEqual(error._tag, "NotFoundResponseError")
+ *   strictEqual(error.message, "No endpoints found for acme/unknown.")
  * })
  * ```
  *
