@@ -3,7 +3,7 @@
 #   [{ "edition": "effect3" | "effect4", "effect": "<peer range of effect>", "tarball": "<file in OUTDIR>" }]
 # The Effect 3 edition is the repository root (0.x), the Effect 4 edition is effect4/ (1.x). Both
 # packages are named effect-openrouter, so each tarball is renamed with its edition
-# (effect-openrouter-effect3-0.2.0.tgz, effect-openrouter-effect4-1.0.0.tgz) and the two never collide.
+# (effect-openrouter-effect3-0.3.0.tgz, effect-openrouter-effect4-1.0.0.tgz) and the two never collide.
 # Expects both installs (`npm install` at the root installs effect4/ too).
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: bash scripts/pack.sh OUTDIR" >&2; exit 2; }

@@ -40,10 +40,21 @@ export const fencedBlocks = (markdown) => {
   return blocks
 }
 
-/** The `npm install <packages>` lines of the sh blocks (not `npm install && ...`), comments dropped. */
+/**
+ * The `npm install <packages>` lines of the sh blocks (not `npm install && ...`), comments dropped.
+ * The README's code is written for the Effect 3 edition, so a line in another edition's section (after
+ * a `# Effect N edition` comment, up to the next such comment) is left out.
+ */
 export const installLines = (blocks) =>
   blocks.filter((b) => ["sh", "bash", "shell"].includes(b.lang))
-    .flatMap((b) => b.code.split("\n"))
+    .flatMap((b) => {
+      let edition
+      return b.code.split("\n").filter((l) => {
+        const section = l.trim().match(/^#\s*Effect (\d+) edition\b/)
+        if (section) edition = section[1]
+        return edition === undefined || edition === "3"
+      })
+    })
     .map((l) => l.replace(/\s+#.*$/, "").trim())
     .filter((l) => /^npm install (?!.*&&)\S/.test(l))
 
@@ -90,7 +101,7 @@ const main = async () => {
     )
     for (const line of lines) {
       console.log(`$ ${line}`)
-      const argv = line.split(/\s+/).map((w) => (w === "effect-openrouter" ? tarball : w))
+      const argv = line.split(/\s+/).map((w) => (/^effect-openrouter(@\S+)?$/.test(w) ? tarball : w))
       execFileSync(argv[0], [...argv.slice(1), "--no-audit", "--no-fund", "--loglevel=error"], {
         cwd: app,
         env: npmEnv,

@@ -23,7 +23,7 @@ export const readmeInstallLines = (readme = new URL("../README.md", import.meta.
   return found
 }
 
-/** The line as an argv, with the package itself (`effect-openrouter`, `effect-openrouter@^0.2`) replaced by the tarball. */
+/** The line as an argv, with the package itself (`effect-openrouter`, `effect-openrouter@^0.3`) replaced by the tarball. */
 export const withTarball = (line, tarball) =>
   line.split(/\s+/).map((word) => /^effect-openrouter(@\S+)?$/.test(word) ? tarball : word)
 

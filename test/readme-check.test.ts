@@ -27,6 +27,14 @@ describe("readme-check", () => {
     expect(installLines(blocks)).toEqual(["npm install a@^1 b@^2"])
   })
 
+  it("leaves out the Effect 4 edition's section of an install block (the README's code is Effect 3 code)", () => {
+    const blocks = fencedBlocks(
+      "```sh\n# Effect 4 edition (1.x):\nnpm install p effect@^4.1\n# Effect 3 edition (0.x):\n" +
+        "npm install p@^0.3 effect@^3.22\n# on Node:\nnpm install q@^1\n```\n"
+    )
+    expect(installLines(blocks)).toEqual(["npm install p@^0.3 effect@^3.22", "npm install q@^1"])
+  })
+
   it.each(
     [
       ["Effect.runPromise(program)", "node"],
