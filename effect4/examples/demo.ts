@@ -1,6 +1,7 @@
 /**
- * A small chat in the terminal, on the Effect 4 edition: each answer streams in token by token, the conversation is kept
- * across turns, and Ctrl-C stops a reply (the connection closes, so generation and billing stop).
+ * A small chat in the terminal, on the Effect 4 edition: each answer streams in token by token, the
+ * conversation is kept across turns (the stats line after each answer counts the turn and the messages
+ * sent with it), and Ctrl-C stops a reply (the connection closes, so generation and billing stop).
  *
  *   npm run demo                           chat; Ctrl-C interrupts a reply, Ctrl-C or Ctrl-D on an
  *                                          empty line quits
@@ -8,7 +9,9 @@
  *   printf 'Hi\nAnd then?\n' | npm run demo    answer each line of stdin, exit at the end
  *
  * It talks to OpenRouter when OPENROUTER_API_KEY is set (model: OPENROUTER_MODEL, default
- * openrouter/auto), else to the embedded emulator, whose answers say so.
+ * openrouter/auto; OPENROUTER_BASE_URL changes the URL), to OPENROUTER_BASE_URL with a placeholder key
+ * when only that is set (an emulator started with `npx effect-openrouter-emulator`), else to the
+ * embedded emulator, whose answers say so.
  * EFFECT_OPENROUTER_DEMO_SLOW=1 (or a number of milliseconds) makes the emulator pause between
  * chunks, to watch the streaming or try Ctrl-C.
  */
@@ -185,14 +188,20 @@ const reply = (model: string, messages: ReadonlyArray<OpenRouter.Message>, parti
     return { _tag: "Answered", response, firstTokenMs, totalMs } satisfies Answered
   }))
 
-const stats = ({ firstTokenMs, response, totalMs }: Answered): string => {
+/**
+ * The stats line of a reply. The turn and the messages sent show that the conversation is kept: each
+ * request carries the whole history (which is also why the prompt tokens grow).
+ */
+const stats = ({ firstTokenMs, response, totalMs }: Answered, sent: ReadonlyArray<OpenRouter.Message>): string => {
   const usage = response.usage
+  const turnNumber = sent.filter((message) => message.role === "user").length
   return [
     `${response.model ?? "?"} via ${response.provider ?? "?"}`,
     `${usage?.prompt_tokens ?? "?"} → ${usage?.completion_tokens ?? "?"} tokens`,
     Format.cost(usage),
     `first token ${firstTokenMs === undefined ? "n/a" : `${firstTokenMs} ms`}`,
-    `${(totalMs / 1000).toFixed(1)} s`
+    `${(totalMs / 1000).toFixed(1)} s`,
+    `turn ${turnNumber}, ${sent.length} ${sent.length === 1 ? "message" : "messages"} in context`
   ].join(" · ")
 }
 
@@ -240,7 +249,7 @@ const turn = (
     const answered = result.success
     const answer = Format.text(answered.response.choices[0]?.message)
     yield* Ref.set(history, [...messages, { role: "assistant", content: answer }])
-    yield* Console.log(dim(`  ${stats(answered)}`))
+    yield* Console.log(dim(`  ${stats(answered, messages)}`))
     return "answered" satisfies Outcome
   })
 

@@ -5,7 +5,14 @@
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { fileURLToPath } from "node:url"
 import { demoSuite } from "../../test/support/demoSuite.js"
+import { Testing } from "../src/index.js"
+import * as TestServer from "../src/TestServer.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
-demoSuite({ afterEach, describe, expect, it }, root, fileURLToPath(new URL("..", import.meta.url)))
+demoSuite(
+  { afterEach, describe, expect, it },
+  root,
+  fileURLToPath(new URL("..", import.meta.url)),
+  () => TestServer.listen(Testing.emulator)
+)

@@ -2,11 +2,13 @@
  * The demo as a user runs it (its examples/demo.ts), against the embedded emulator (OPENROUTER_API_KEY
  * unset): one question from the command line, questions piped on stdin, SIGINT while a reply
  * streams, and, when util-linux `script` is available, a real terminal (a pty) driven with
- * keystrokes (Enter, Ctrl-C, Ctrl-D).
+ * keystrokes (Enter, Ctrl-C, Ctrl-D); and against an emulator of the test's own given as
+ * OPENROUTER_BASE_URL without a key.
  *
  * One body for both editions' demos (`test/demo.test.ts` runs the Effect 3 edition's,
  * `effect4/test/demo.test.ts` the Effect 4 edition's): the demo is a process, so the test is
- * Effect-free, and each suite passes in its own vitest (3 and 5 cannot share a module).
+ * Effect-free, and each suite passes in its own vitest (3 and 5 cannot share a module) and its own
+ * edition's `TestServer.listen` (the emulator the demo is pointed at).
  *
  * Replies are slowed down with EFFECT_OPENROUTER_DEMO_SLOW where a test needs to act while one
  * streams. Waits are for output, never for a duration; the deadline only turns a hang into a
@@ -24,6 +26,7 @@ export interface Vitest {
   readonly it: (name: string, body: () => Promise<void>, timeout: number) => void
   readonly expect: (value: unknown) => {
     toBe(expected: unknown): void
+    toEqual(expected: unknown): void
     toMatch(expected: RegExp): void
     toHaveLength(expected: number): void
     toBeGreaterThan(expected: number): void
@@ -32,20 +35,32 @@ export interface Vitest {
   readonly afterEach: (body: () => void) => void
 }
 
+/** What the suite needs of an emulator it starts: the edition's `TestServer.listen(Testing.emulator)`. */
+export interface Emulator {
+  readonly url: string
+  readonly requests: () => ReadonlyArray<{ readonly path: string; readonly headers: Record<string, string> }>
+  readonly close: () => Promise<void>
+}
+
 /**
  * The demo's tests, for the edition in `dir` (its `examples/demo.ts`), run with the repository's
- * `tsx` (found from `root`) on the Node running the suite.
+ * `tsx` (found from `root`) on the Node running the suite; `listen` starts that edition's emulator.
  */
-export const demoSuite = ({ afterEach, describe, expect, it }: Vitest, root: string, dir: string): void => {
+export const demoSuite = (
+  { afterEach, describe, expect, it }: Vitest,
+  root: string,
+  dir: string,
+  listen: () => Promise<Emulator>
+): void => {
   const loader = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href
   const TIMEOUT = 120_000
   const HANG_GUARD = 90_000
 
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
-    const out: NodeJS.ProcessEnv = { ...process.env, ...extra }
+    const out: NodeJS.ProcessEnv = { ...process.env }
     for (const name of ["OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "OPENROUTER_MODEL"]) delete out[name]
-    if (extra.EFFECT_OPENROUTER_DEMO_SLOW === undefined) delete out.EFFECT_OPENROUTER_DEMO_SLOW
-    return out
+    delete out.EFFECT_OPENROUTER_DEMO_SLOW
+    return { ...out, ...extra }
   }
 
   // eslint-disable-next-line no-control-regex
@@ -121,10 +136,13 @@ export const demoSuite = ({ afterEach, describe, expect, it }: Vitest, root: str
   const hasScript = spawnSync("script", ["--version"]).status === 0
 
   const statsLine =
-    /^ {2}openrouter\/auto via Emulator · (\d+) → (\d+) tokens · \$0\.\d+ · first token \d+ ms · [\d.]+ s$/m
+    /^ {2}openrouter\/auto via Emulator · (\d+) → (\d+) tokens · \$0\.\d+ · first token \d+ ms · [\d.]+ s · turn (\d+), (\d+) messages? in context$/m
 
   /** Every stats line (one per completed reply). */
   const statsLines = (text: string) => [...text.matchAll(new RegExp(statsLine.source, "gm"))]
+
+  /** The turn and the messages in context of every stats line. */
+  const turns = (text: string) => statsLines(text).map((m) => [Number(m[3]), Number(m[4])])
 
   describe("the demo", () => {
     it("answers a question given on the command line and exits 0", async () => {
@@ -135,6 +153,37 @@ export const demoSuite = ({ afterEach, describe, expect, it }: Vitest, root: str
       expect(lines[0]).toMatch(/^Using the embedded OpenRouter emulator at http:\/\/127\.0\.0\.1:\d+\/api\/v1 /)
       expect(lines[1]).toMatch(/^This answer comes from the local OpenRouter emulator.*You said: "What is Effect\?"$/)
       expect(lines[2]).toMatch(statsLine)
+      expect(lines[2]).toMatch(/ · turn 1, 1 message in context$/)
+    }, TIMEOUT)
+
+    it(
+      "talks to OPENROUTER_BASE_URL (an emulator of its own) when only that is set, with a placeholder key",
+      async () => {
+        const server = await listen()
+        try {
+          const session = demo(["Hi"], { OPENROUTER_BASE_URL: server.url })
+          session.child.stdin.end()
+          expect(await session.exited).toBe(0)
+          expect(session.text.split("\n")[0]).toBe(
+            `Using ${server.url} (OPENROUTER_BASE_URL is set, OPENROUTER_API_KEY is not: a placeholder key is sent).`
+          )
+          expect(turns(session.text)).toEqual([[1, 1]])
+          const requests = server.requests()
+          expect(requests.map((r) => r.path)).toEqual(["/api/v1/chat/completions"])
+          expect(requests[0]?.headers.authorization).toBe("Bearer sk-or-emulator")
+        } finally {
+          await server.close()
+        }
+      },
+      TIMEOUT
+    )
+
+    it("fails naming OPENROUTER_BASE_URL when it is not an http(s) URL, sending nothing", async () => {
+      const session = demo(["Hi"], { OPENROUTER_BASE_URL: "ftp://127.0.0.1/api/v1" })
+      session.child.stdin.end()
+      expect(await session.exited).toBe(1)
+      expect(session.text).toMatch(/OPENROUTER_BASE_URL/)
+      expect(session.text).not.toMatch(/You said/)
     }, TIMEOUT)
 
     it("answers each piped line in order, keeping the conversation, and exits 0 at the end of input", async () => {
@@ -144,10 +193,12 @@ export const demoSuite = ({ afterEach, describe, expect, it }: Vitest, root: str
       expect(await session.exited).toBe(0)
       expect(session.text.match(/^you › Same question$/gm)).toHaveLength(2)
       expect(session.text.match(/You said: "Same question"/g)).toHaveLength(2)
-      // The second request carries the first question and answer, so its prompt is longer.
+      // The second request carries the first question and answer, so its prompt is longer; the stats
+      // line says so: turn 2, with 3 messages in context.
       const promptTokens = statsLines(session.text).map((m) => Number(m[1]))
       expect(promptTokens).toHaveLength(2)
       expect(promptTokens[1]).toBeGreaterThan(promptTokens[0]!)
+      expect(turns(session.text)).toEqual([[1, 1], [2, 3]])
     }, TIMEOUT)
 
     it("stops a streaming reply on SIGINT, closing the connection, then answers the next line", async () => {
@@ -160,8 +211,9 @@ export const demoSuite = ({ afterEach, describe, expect, it }: Vitest, root: str
       session.write("Next\n")
       session.child.stdin.end()
       expect(await session.exited).toBe(0)
-      // The interrupted reply got no stats line; the next one is complete.
-      expect(statsLines(session.text)).toHaveLength(1)
+      // The interrupted reply got no stats line; the next one is complete, and its context holds the
+      // interrupted turn (question and partial answer) before its own question.
+      expect(turns(session.text)).toEqual([[2, 3]])
       expect(session.text).toMatch(/You said: "Next"\n {2}openrouter\/auto via Emulator/)
     }, TIMEOUT)
 

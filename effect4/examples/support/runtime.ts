@@ -1,11 +1,14 @@
 /**
- * Where the examples send their requests: OpenRouter when `OPENROUTER_API_KEY` is set, otherwise the
- * embedded emulator, a real HTTP server on 127.0.0.1 started for the life of the program.
+ * Where the examples send their requests: OpenRouter (or `OPENROUTER_BASE_URL`) when
+ * `OPENROUTER_API_KEY` is set; `OPENROUTER_BASE_URL` with a placeholder key when only it is set (an
+ * emulator started with `npx effect-openrouter-emulator`); otherwise the embedded emulator, a real
+ * HTTP server on 127.0.0.1 started for the life of the program.
  *
  * Every example provides `Backend.layer(...)` next to an `HttpClient` layer; the rest of the program
  * is the same in both cases.
  */
 import * as Config from "effect/Config"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Console from "effect/Console"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -14,7 +17,10 @@ import * as Redacted from "effect/Redacted"
 import { type Client, OpenRouterConfig, Testing } from "../../src/index.js"
 import * as TestServer from "../../src/TestServer.js"
 
-/** Which backend the program talks to; the emulator's handle lets an example script its answers. */
+/**
+ * Which backend the program talks to: the configured URL (OpenRouter, or `OPENROUTER_BASE_URL`), or the
+ * embedded emulator, whose handle lets an example script its answers.
+ */
 export type Target =
   | { readonly _tag: "OpenRouter" }
   | { readonly _tag: "Emulator"; readonly server: TestServer.TestServer }
@@ -30,11 +36,21 @@ export interface Options {
   readonly config?: Omit<Client.OpenRouterConfigOptions, "apiKey">
 }
 
-/** The key, when one is set and not blank. */
-const apiKey = Config.String("OPENROUTER_API_KEY").pipe(
-  Config.withDefault(""),
-  Config.map((key) => key.trim())
-)
+/** A variable's value, or `""` when it is unset or blank. */
+const variable = (name: string) =>
+  Config.String(name).pipe(
+    Config.withDefault(""),
+    Config.map((value) => value.trim())
+  )
+
+/** The key the examples send to a base URL given without one: emulators accept any key. */
+const placeholderKey = "sk-or-emulator"
+
+/** `OpenRouterConfig.layerConfig`, announcing where it sends requests. */
+const fromEnvironment = (options: Options, why: string) =>
+  OpenRouterConfig.layerConfig(options.config).pipe(
+    Layer.tap((context) => Console.log(`Using ${Context.get(context, OpenRouterConfig).baseUrl} (${why}).`))
+  )
 
 /**
  * `OpenRouterConfig` and {@link Backend}: from the environment when `OPENROUTER_API_KEY` is set, else
@@ -43,23 +59,30 @@ const apiKey = Config.String("OPENROUTER_API_KEY").pipe(
  */
 export const layer = (options: Options = {}): Layer.Layer<OpenRouterConfig | Backend, Config.ConfigError> =>
   Layer.unwrap(Effect.gen(function*() {
-    if ((yield* apiKey) !== "") {
+    if ((yield* variable("OPENROUTER_API_KEY")) !== "") {
       return Layer.merge(
-        OpenRouterConfig.layerConfig(options.config).pipe(
-          Layer.tap((context) =>
-            Console.log(
-              `Using OpenRouter at ${Context.get(context, OpenRouterConfig).baseUrl} (OPENROUTER_API_KEY is set).`
-            )
-          )
-        ),
+        fromEnvironment(options, "OPENROUTER_API_KEY is set"),
+        Layer.succeed(Backend, { _tag: "OpenRouter" })
+      )
+    }
+    if ((yield* variable("OPENROUTER_BASE_URL")) !== "") {
+      // The layer reads the environment as with a key (so a bad URL is a ConfigError naming the
+      // variable), with a placeholder for the missing key as the fallback the environment lacks.
+      return Layer.merge(
+        fromEnvironment(options, "OPENROUTER_BASE_URL is set, OPENROUTER_API_KEY is not: a placeholder key is sent")
+          .pipe(
+            Layer.provide(ConfigProvider.layerAdd(ConfigProvider.fromUnknown({ OPENROUTER_API_KEY: placeholderKey })))
+          ),
         Layer.succeed(Backend, { _tag: "OpenRouter" })
       )
     }
     const server = yield* TestServer.make(options.script ?? Testing.emulator)
-    yield* Console.log(`Using the embedded OpenRouter emulator at ${server.url} (OPENROUTER_API_KEY is not set).`)
+    yield* Console.log(
+      `Using the embedded OpenRouter emulator at ${server.url} (neither OPENROUTER_API_KEY nor OPENROUTER_BASE_URL is set).`
+    )
     return Layer.merge(
       // The emulator accepts any key; a placeholder keeps the request pipeline identical.
-      OpenRouterConfig.layer({ ...options.config, apiKey: Redacted.make("sk-or-emulator"), baseUrl: server.url }),
+      OpenRouterConfig.layer({ ...options.config, apiKey: Redacted.make(placeholderKey), baseUrl: server.url }),
       Layer.succeed(Backend, { _tag: "Emulator", server })
     )
   }))
