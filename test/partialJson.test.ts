@@ -112,6 +112,42 @@ describe("makePartialJsonParser", () => {
     expect(parser.snapshot()).toStrictEqual(["a\né😀"])
   })
 
+  it("never shows a string ending in a lone high surrogate, wherever an escaped pair is split", () => {
+    const endsInHighSurrogate = (u: unknown): boolean => {
+      if (typeof u === "string") {
+        const last = u.charCodeAt(u.length - 1)
+        return last >= 0xd800 && last <= 0xdbff
+      }
+      if (typeof u === "object" && u !== null) return Object.values(u).some(endsInHighSurrogate)
+      return false
+    }
+    // every UTF-16 unit outside ASCII written as a \u escape, as some providers send text
+    const escaped = (text: string) =>
+      JSON.stringify(text).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    FastCheck.assert(
+      FastCheck.property(FastCheck.array(FastCheck.string({ unit: "grapheme" }), { maxLength: 3 }), (generated) => {
+        const texts = ["a😀", ...generated]
+        const text = `{"t":[${texts.map(escaped).join(",")}]}`
+        for (let cut = 0; cut <= text.length; cut++) {
+          const parser = makePartialJsonParser()
+          parser.push(text.slice(0, cut))
+          const partial = parser.snapshot()
+          expect(endsInHighSurrogate(partial)).toBe(false)
+          expect(consistent(partial, { t: texts })).toBe(true)
+          parser.push(text.slice(cut))
+          expect(parser.end()).toBe(true)
+          expect(parser.snapshot()).toStrictEqual({ t: texts })
+        }
+      }),
+      { numRuns: 100 }
+    )
+    const parser = makePartialJsonParser()
+    parser.push("[\"a\\ud83d")
+    expect(parser.snapshot()).toStrictEqual(["a"])
+    parser.push("\\ude00\"]")
+    expect(parser.snapshot()).toStrictEqual(["a😀"])
+  })
+
   it("keeps a __proto__ key as an own property", () => {
     const parser = makePartialJsonParser()
     parser.push("{\"__proto__\": {\"x\": 1}}")

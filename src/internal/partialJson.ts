@@ -3,10 +3,13 @@
  * feed it text as it comes, and at any point read the partial value parsed so far.
  *
  * Rules of the partial value, so that every partial value is consistent with the final one:
- * - a string being read shows the characters read so far (a prefix of the final string);
+ * - a string being read shows the characters read so far (a prefix of the final string), less a
+ *   trailing high surrogate whose low half has not arrived yet;
  * - a number, `true`, `false` or `null` shows only once it is complete (`12` could still become `123`);
  * - an object shows a key once its value has started (a string, an object or an array) or is complete;
  * - an array shows its elements in the same way.
+ *
+ * - objects and arrays nest at most `MAX_DEPTH` levels: one more and the input is refused.
  *
  * Cost: every character is examined once (runs of plain string characters are copied with one
  * `slice`), so parsing is linear in the size of the input however it is split. A snapshot copies
@@ -15,6 +18,7 @@
  *
  * No Effect imports: this file is reused as it is by other editions.
  */
+import { MAX_DEPTH, TOO_DEEP } from "./json.js"
 import { force, type PartialField, type PartialPlan, pickArray, pickObject } from "./partialPlan.js"
 
 /** Where the parser is, between two characters. */
@@ -135,6 +139,16 @@ const ESCAPES: Record<string, string> = {
   t: "\t"
 }
 
+/**
+ * A string being read, without a trailing high surrogate: the low half of the pair (`\ud83d` then
+ * `\ude00`, split across chunks) may still come, and a UI printing the lone half would show a
+ * replacement character. A string that ends with a lone high surrogate keeps it once complete.
+ */
+const withoutOpenPair = (text: string): string => {
+  const last = text.charCodeAt(text.length - 1)
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text
+}
+
 /** Sets a key as an own property, `__proto__` included (an assignment would set the prototype). */
 const setKey = (target: Record<string, unknown>, key: string, value: unknown): void => {
   if (key === "__proto__") {
@@ -246,9 +260,13 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
     }
   }
 
-  const open = (frame: Frame): void => {
+  const open = (frame: Frame): boolean => {
+    // Past the bound the partial values stop (each snapshot and comparison walks the open path); the
+    // final decode refuses the answer with a typed error.
+    if (stack.length >= MAX_DEPTH) return fail(TOO_DEEP)
     if (frame.kind !== "entry" && stack[stack.length - 1]?.kind !== "entry") dirty = true
     stack.push(frame)
+    return true
   }
 
   const close = (): void => {
@@ -390,10 +408,10 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
             continue
           }
           if (c === 0x7b) {
-            open(objectFrame(slot(), stack.length === 0))
+            if (!open(objectFrame(slot(), stack.length === 0))) return false
             mode = Mode.KeyOrEnd
           } else if (c === 0x5b) {
-            open(arrayFrame(slot()))
+            if (!open(arrayFrame(slot()))) return false
             mode = Mode.ValueOrEnd
           } else if (c === 0x22) {
             mode = Mode.String
@@ -457,7 +475,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
     dirty = false
     if (hasRoot) return root
     let has = mode === Mode.String && showsPending()
-    let inner: unknown = has ? text : undefined
+    let inner: unknown = has ? withoutOpenPair(text) : undefined
     for (let k = stack.length - 1; k >= 0; k--) {
       const frame = stack[k]!
       switch (frame.kind) {
