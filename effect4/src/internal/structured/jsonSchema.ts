@@ -25,7 +25,7 @@ import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
-import { nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/json.js"
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/json.js"
 import type { PartialField, PartialPlan } from "../../../../src/internal/partialPlan.js"
 
 /** A JSON Schema node, as plain JSON. */
@@ -50,6 +50,9 @@ export interface StrictJsonSchema<A, R = never> {
   /** The plan that maps a partial (still arriving) strict-form value to the Schema's encoded shape. */
   readonly partial: PartialPlan
 }
+
+/** Every issue of a mismatch, not only the first: the re-ask tells the model all that was wrong. */
+const ALL_ERRORS = { errors: "all" } as const
 
 /** A Schema that strict mode cannot express. */
 export class StrictJsonSchemaError extends Error {
@@ -135,6 +138,83 @@ const planOf = (root: AST.AST): PartialPlan => {
   return go(AST.toEncoded(root))
 }
 
+/**
+ * Refuses a node strict mode rejects: one that says nothing of its type (`Schema.Unknown`, `Schema.Any`,
+ * a declaration without a JSON Schema), for which effect/ai emits `{}`. The path names the field.
+ */
+const checkStrict = (node: unknown, path: string, where: string): void => {
+  if (typeof node !== "object" || node === null) return
+  const n = node as Record<string, unknown>
+  if (n.type === undefined && n.anyOf === undefined && n.$ref === undefined && n.enum === undefined) {
+    throw new StrictJsonSchemaError(path, `${where} has no JSON type (strict mode needs one)`)
+  }
+  const at = (key: string) => (path === "" ? key : `${path}.${key}`)
+  if (typeof n.properties === "object" && n.properties !== null) {
+    for (const [key, value] of Object.entries(n.properties)) checkStrict(value, at(key), "the field")
+  }
+  if (n.items !== undefined) checkStrict(n.items, `${path}[]`, "an element")
+  if (Array.isArray(n.anyOf)) for (const member of n.anyOf) checkStrict(member, path, "a union member")
+}
+
+const isNonFinite = (node: unknown): boolean =>
+  isRecord(node) && node.type === "string" && Array.isArray(node.enum) &&
+  node.enum.every((e) => e === "Infinity" || e === "-Infinity" || e === "NaN")
+
+/**
+ * Where effect/ai's output is larger than it needs to be for a model, made smaller (the codec still
+ * reads what it accepted before, so nothing is lost on decode):
+ * - `Schema.Number` as `anyOf: [number, "Infinity" | "-Infinity" | "NaN"]`: the strings invite a
+ *   model to answer `"NaN"`; a number is what is meant;
+ * - `Schema.Int`'s `minimum`/`maximum` of ±(2^53 - 1): bounds no model reaches;
+ * - the root copied into `$defs` under its identifier while the root is inlined: unreferenced
+ *   definitions are dropped.
+ */
+const simplify = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(simplify)
+  if (!isRecord(node)) return node
+  if (Array.isArray(node.anyOf)) {
+    const kept = node.anyOf.filter((m) => !isNonFinite(m))
+    if (kept.length < node.anyOf.length && kept.some((m) => isRecord(m) && m.type === "number")) {
+      const { anyOf: _, ...rest } = node
+      return simplify(kept.length === 1 ? { ...(kept[0] as object), ...rest } : { ...rest, anyOf: kept })
+    }
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(node)) {
+    if (
+      node.type === "integer" && ((key === "minimum" && value === -Number.MAX_SAFE_INTEGER) ||
+        (key === "maximum" && value === Number.MAX_SAFE_INTEGER))
+    ) continue
+    out[key] = key === "enum" || key === "required" ? value : simplify(value)
+  }
+  return out
+}
+
+/** The `$defs` reachable from the root's `$ref`s (transitively); the others are dropped. */
+const pruneDefinitions = (schema: Record<string, unknown>): Record<string, unknown> => {
+  const definitions = schema.$defs
+  if (!isRecord(definitions)) return schema
+  const used = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (!isRecord(node)) return
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$defs") continue
+      if (key === "$ref" && typeof value === "string" && value.startsWith("#/$defs/")) {
+        const name = value.slice("#/$defs/".length)
+        if (!used.has(name)) {
+          used.add(name)
+          visit(definitions[name])
+        }
+      } else visit(value)
+    }
+  }
+  visit(schema)
+  const { $defs: _, ...rest } = schema
+  if (used.size === 0) return rest
+  return { ...rest, $defs: Object.fromEntries(Object.entries(definitions).filter(([k]) => used.has(k))) }
+}
+
 const nameOf = (ast: AST.AST): string | undefined => {
   const raw = AST.resolveIdentifier(ast) ?? AST.resolveTitle(ast)
   if (raw === undefined) return undefined
@@ -155,15 +235,24 @@ export const strictJsonSchema = <A, I, RD>(schema: Schema.Codec<A, I, RD>): Stri
   } catch (e) {
     throw new StrictJsonSchemaError("", e instanceof Error ? e.message : String(e))
   }
+  const definitions = (derived.jsonSchema.$defs ?? {}) as Record<string, unknown>
+  const schemaPath = (path: string) => (wrapped ? path.replace(/^value\.?/, "") : path)
+  try {
+    checkStrict(derived.jsonSchema, "", "the value")
+    for (const [key, value] of Object.entries(definitions)) checkStrict(value, "", `the definition ${key}`)
+  } catch (e) {
+    throw e instanceof StrictJsonSchemaError ? new StrictJsonSchemaError(schemaPath(e.path), e.reason) : e
+  }
   const strict = Schema.decodeUnknownEffect(derived.codec)
+  const plain = Schema.decodeUnknownEffect(Schema.toCodecJson(schema))
   return {
-    schema: derived.jsonSchema as JsonSchema,
+    schema: pruneDefinitions(simplify(derived.jsonSchema) as Record<string, unknown>),
     name: nameOf(schema.ast),
     description: AST.resolveDescription(schema.ast),
     wrapped,
     wire: (json) =>
-      Effect.map(strict(json), (u) => (wrapped ? (u as { readonly value: A }).value : u as A)),
-    plain: Schema.decodeUnknownEffect(Schema.toCodecJson(schema)),
+      Effect.map(strict(json, ALL_ERRORS), (u) => (wrapped ? (u as { readonly value: A }).value : u as A)),
+    plain: (json) => plain(json, ALL_ERRORS),
     partial: wrapped ? { _tag: "Wrapped", value: planOf(schema.ast) } : planOf(schema.ast)
   }
 }
@@ -178,8 +267,8 @@ export type StrictDecodeFailure =
   | { readonly _tag: "Mismatch"; readonly issue: SchemaIssue.Issue }
 
 /**
- * Decodes a model's JSON text: the strict form first; when that fails, the Schema's plain JSON form
- * (and, for a wrapped root, the bare value). The strict form's issues are reported when neither reads.
+ * Decodes a model's JSON text: the Schema's plain JSON form (for a wrapped root, the value inside
+ * `{ value }`), then the strict form. The strict form's issues are reported when neither reads.
  */
 export const decodeStrictJson = <A, R>(
   strict: StrictJsonSchema<A, R>,
@@ -192,8 +281,14 @@ export const decodeStrictJson = <A, R>(
   } catch (e) {
     return Effect.fail({ _tag: "NotJson", message: e instanceof Error ? e.message : String(e) })
   }
-  return Effect.catch(strict.wire(json), (error) =>
-    Effect.mapError(strict.plain(json), (): StrictDecodeFailure => ({ _tag: "Mismatch", issue: error.issue })))
+  // The plain form first: JSON that is valid in it means what it says (a `null` the Schema allows stays
+  // `null`, where the strict form would read it as an absent optional field); then the strict form,
+  // whose issues are the ones reported.
+  const bare = strict.wrapped && isRecord(json) && Object.keys(json).length === 1 && "value" in json
+    ? json.value
+    : json
+  return Effect.catch(strict.plain(bare), () =>
+    Effect.mapError(strict.wire(json), (error): StrictDecodeFailure => ({ _tag: "Mismatch", issue: error.issue })))
 }
 
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()

@@ -331,7 +331,7 @@ export const stream = <A, I, R>(
           return [undefined, out] as const
         }) as Stream.Stream<Structured.Event<A, I>, Errors.StreamError, Env>
         const final = Stream.unwrap(
-          Effect.flatMap(Chat.collect(Stream.fromArray(chunks)), (response) =>
+          Effect.flatMap(Effect.suspend(() => Chat.collect(Stream.fromArray(chunks))), (response) =>
             Effect.match(decodeResponse(strict, response, attempts, extract), {
               onSuccess: (value): Stream.Stream<Structured.Event<A, I>, Structured.StreamError, Env | R> =>
                 Stream.succeed({ _tag: "Final", value, response, attempts }),
