@@ -23,11 +23,11 @@
  * edition's (Effect 4's decoder; a record answer is read twice, plain form then strict form, 4.9x):
  * microseconds against a model's seconds, so kept for the behaviour it buys.
  */
-import * as Effect3 from "../../node_modules/effect/dist/esm/Effect.js"
-import * as Schema3 from "../../node_modules/effect/dist/esm/Schema.js"
 import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Effect3 from "../../node_modules/effect/dist/esm/Effect.js"
+import * as Schema3 from "../../node_modules/effect/dist/esm/Schema.js"
 import { decodeStrictJson as decode3, strictJsonSchema as strict3 } from "../../src/internal/jsonSchema.js"
 import { decodeStrictJson, strictJsonSchema } from "../src/internal/structured/jsonSchema.js"
 

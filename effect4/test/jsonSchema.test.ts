@@ -10,12 +10,8 @@ import { Ajv } from "ajv"
 import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import {
-  decodeStrictJson,
-  type JsonSchema,
-  strictJsonSchema
-} from "../src/internal/structured/jsonSchema.js"
 import { Structured } from "../src/index.js"
+import { decodeStrictJson, type JsonSchema, strictJsonSchema } from "../src/internal/structured/jsonSchema.js"
 
 interface Category {
   readonly name: string
@@ -36,24 +32,32 @@ const Expr: Schema.Codec<Expr> = Schema.Struct({
 })
 
 /** [what, Schema, sample values] */
-const cases: ReadonlyArray<readonly [string, Schema.Codec<any, any>, ReadonlyArray<unknown>]> = [
+const cases: ReadonlyArray<readonly [string, Schema.Codec<unknown, unknown>, ReadonlyArray<unknown>]> = [
   ["primitives", Schema.Struct({ s: Schema.String, n: Schema.Number, i: Schema.Int, b: Schema.Boolean }), [
     { s: "a", n: 1.5, i: 2, b: true }
   ]],
-  ["optional fields", Schema.Struct({
-    a: Schema.optionalKey(Schema.String),
-    nested: Schema.optionalKey(Schema.Struct({ d: Schema.optionalKey(Schema.Int) }))
-  }), [{}, { a: "x", nested: {} }, { nested: { d: 1 } }]],
-  ["unions", Schema.Struct({
-    shape: Schema.Union([
-      Schema.Struct({ kind: Schema.Literal("circle"), radius: Schema.Number }),
-      Schema.Struct({ kind: Schema.Literal("square"), side: Schema.Number, label: Schema.optionalKey(Schema.String) })
-    ]),
-    scalar: Schema.Union([Schema.String, Schema.Number, Schema.Null])
-  }), [{ shape: { kind: "circle", radius: 1 }, scalar: null }, {
-    shape: { kind: "square", side: 2, label: "s" },
-    scalar: "x"
-  }]],
+  [
+    "optional fields",
+    Schema.Struct({
+      a: Schema.optionalKey(Schema.String),
+      nested: Schema.optionalKey(Schema.Struct({ d: Schema.optionalKey(Schema.Int) }))
+    }),
+    [{}, { a: "x", nested: {} }, { nested: { d: 1 } }]
+  ],
+  [
+    "unions",
+    Schema.Struct({
+      shape: Schema.Union([
+        Schema.Struct({ kind: Schema.Literal("circle"), radius: Schema.Number }),
+        Schema.Struct({ kind: Schema.Literal("square"), side: Schema.Number, label: Schema.optionalKey(Schema.String) })
+      ]),
+      scalar: Schema.Union([Schema.String, Schema.Number, Schema.Null])
+    }),
+    [{ shape: { kind: "circle", radius: 1 }, scalar: null }, {
+      shape: { kind: "square", side: 2, label: "s" },
+      scalar: "x"
+    }]
+  ],
   ["literals", Schema.Struct({ level: Schema.Literals(["low", "high"]), none: Schema.Null }), [{
     level: "low",
     none: null
@@ -117,7 +121,10 @@ const strictViolations = (root: JsonSchema): Array<string> => {
       const properties = (n.properties ?? {}) as Record<string, unknown>
       if (n.additionalProperties !== false) out.push(`${path}: additionalProperties is not false`)
       const required = n.required as ReadonlyArray<string> | undefined
-      if (Object.keys(properties).length > 0 && (!Array.isArray(required) || required.length !== Object.keys(properties).length)) {
+      if (
+        Object.keys(properties).length > 0 &&
+        (!Array.isArray(required) || required.length !== Object.keys(properties).length)
+      ) {
         out.push(`${path}: not every property is required`)
       }
       for (const [k, v] of Object.entries(properties)) visit(v, `${path}.${k}`, false)
@@ -135,7 +142,7 @@ const strictViolations = (root: JsonSchema): Array<string> => {
 const ajv = new Ajv({ strict: true, allErrors: true })
 
 /** The strict-form JSON of a value, as a model following the JSON Schema sends it. */
-const strictForm = (schema: Schema.Codec<any, any>, value: unknown, wrapped: boolean): unknown => {
+const strictForm = (schema: Schema.Codec<unknown, unknown>, value: unknown, wrapped: boolean): unknown => {
   const root = wrapped ? Schema.Struct({ value: schema }) : schema
   return JSON.parse(JSON.stringify(Schema.encodeUnknownSync(toCodecOpenAI(root).codec)(wrapped ? { value } : value)))
 }
@@ -183,7 +190,7 @@ describe("strictJsonSchema (Effect 4)", () => {
 
   // Recursion without an identifier gets a made-up one (Effect 4's toJsonSchemaDocument names it), as
   // i22's fix does for the Effect 3 edition's tool parameters.
-  it.each([["with an identifier", Category], ["without one", Expr]] as const)(
+  it.each([["with an identifier", Category as Schema.Codec<unknown, unknown>], ["without one", Expr]] as const)(
     "recursion %s: every $ref has its $defs entry and every entry is used",
     (_, recursive) => {
       const schema = strictJsonSchema(recursive).schema
@@ -195,15 +202,17 @@ describe("strictJsonSchema (Effect 4)", () => {
   )
 
   it("refuses a Schema strict mode cannot express, naming the field", () => {
-    for (const [schema, path] of [
-      [Schema.Struct({ data: Schema.Unknown }), "data"],
-      [Schema.Struct({ outer: Schema.Struct({ any: Schema.Any }) }), "outer.any"],
-      [Schema.Unknown, ""],
-      // effect/ai derives `{}` for `Schema.Struct({})` (any value but null and undefined), which strict
-      // mode rejects; the Effect 3 edition sends an empty object there. A gap of this edition, refused
-      // before sending rather than sent and rejected by the provider.
-      [Schema.Struct({ meta: Schema.Struct({}) }), "meta"]
-    ] as const) {
+    for (
+      const [schema, path] of [
+        [Schema.Struct({ data: Schema.Unknown }), "data"],
+        [Schema.Struct({ outer: Schema.Struct({ any: Schema.Any }) }), "outer.any"],
+        [Schema.Unknown, ""],
+        // effect/ai derives `{}` for `Schema.Struct({})` (any value but null and undefined), which strict
+        // mode rejects; the Effect 3 edition sends an empty object there. A gap of this edition, refused
+        // before sending rather than sent and rejected by the provider.
+        [Schema.Struct({ meta: Schema.Struct({}) }), "meta"]
+      ] as const
+    ) {
       expect(() => strictJsonSchema(schema)).toThrow(/strict-mode JSON Schema/)
       try {
         strictJsonSchema(schema)

@@ -107,7 +107,10 @@ describe.each(httpClients)("over %s", (_name, http) => {
   it.live("Structured.stream emits Restart (attempt, error) before a re-ask's partial values", () =>
     withServer(
       http,
-      [Testing.mismatchedAnswer({ x: "one", label: "a" }, { stream: true }), Testing.jsonAnswer(Point, point, { stream: true })],
+      [
+        Testing.mismatchedAnswer({ x: "one", label: "a" }, { stream: true }),
+        Testing.jsonAnswer(Point, point, { stream: true })
+      ],
       () =>
         Effect.gen(function*() {
           const events = yield* Stream.runCollect(Structured.stream(Point, request, { retries: 1 }))

@@ -20,11 +20,11 @@
  * Why effect/ai's derivation and not a port of ours: see CONTRIBUTING.md ("Strict JSON Schema on
  * Effect 4") for the comparison.
  */
+import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/json.js"
 import type { PartialField, PartialPlan } from "../../../../src/internal/partialPlan.js"
 
@@ -126,7 +126,9 @@ const planOf = (root: AST.AST): PartialPlan => {
         return { _tag: "Object", fields, tags }
       }
       case "Arrays":
-        return ast.elements.length === 0 && ast.rest.length === 1 ? { _tag: "Array", item: go(ast.rest[0]!) } : undefined
+        return ast.elements.length === 0 && ast.rest.length === 1
+          ? { _tag: "Array", item: go(ast.rest[0]!) }
+          : undefined
       case "Union": {
         const members = ast.types.map(go)
         return members.every((m) => m === undefined) ? undefined : { _tag: "Union", members }
@@ -153,7 +155,7 @@ const checkStrict = (node: unknown, path: string, where: string): void => {
     for (const [key, value] of Object.entries(n.properties)) checkStrict(value, at(key), "the field")
   }
   if (n.items !== undefined) checkStrict(n.items, `${path}[]`, "an element")
-  if (Array.isArray(n.anyOf)) for (const member of n.anyOf) checkStrict(member, path, "a union member")
+  if (Array.isArray(n.anyOf)) { for (const member of n.anyOf) checkStrict(member, path, "a union member") }
 }
 
 const isNonFinite = (node: unknown): boolean =>
@@ -287,8 +289,10 @@ export const decodeStrictJson = <A, R>(
   const bare = strict.wrapped && isRecord(json) && Object.keys(json).length === 1 && "value" in json
     ? json.value
     : json
-  return Effect.catch(strict.plain(bare), () =>
-    Effect.mapError(strict.wire(json), (error): StrictDecodeFailure => ({ _tag: "Mismatch", issue: error.issue })))
+  return Effect.catch(
+    strict.plain(bare),
+    () => Effect.mapError(strict.wire(json), (error): StrictDecodeFailure => ({ _tag: "Mismatch", issue: error.issue }))
+  )
 }
 
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
