@@ -224,6 +224,12 @@ describe("strictJsonSchema (Effect 4)", () => {
     expect(format._tag).toBe("Failure")
   })
 
+  it("is derived once per Schema", () => {
+    const schema = Schema.Struct({ a: Schema.String })
+    expect(strictJsonSchema(schema)).toBe(strictJsonSchema(schema))
+    expect(strictJsonSchema(Schema.Struct({ a: Schema.String }))).not.toBe(strictJsonSchema(schema))
+  })
+
   it.effect("decodeStrictJson: not JSON, too deep, or every mismatch", () =>
     Effect.gen(function*() {
       const strict = strictJsonSchema(Schema.Struct({ a: Schema.String, b: Schema.Number }))

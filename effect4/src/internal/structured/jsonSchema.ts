@@ -224,11 +224,22 @@ const nameOf = (ast: AST.AST): string | undefined => {
   return name === "" ? undefined : name
 }
 
+/** One derivation per Schema: `Structured.send` asks for it on every call. */
+const cache = new WeakMap<object, StrictJsonSchema<unknown, unknown>>()
+
 /**
- * The strict-mode form of a Schema. Throws {@link StrictJsonSchemaError} when it has none (the caller
- * turns it into an `InvalidRequestError` before anything is sent).
+ * The strict-mode form of a Schema, derived once per Schema. Throws {@link StrictJsonSchemaError}
+ * when it has none (the caller turns it into an `InvalidRequestError` before anything is sent).
  */
 export const strictJsonSchema = <A, I, RD>(schema: Schema.Codec<A, I, RD>): StrictJsonSchema<A, RD> => {
+  const cached = cache.get(schema)
+  if (cached !== undefined) return cached as StrictJsonSchema<A, RD>
+  const out = derive(schema)
+  cache.set(schema, out as StrictJsonSchema<unknown, unknown>)
+  return out
+}
+
+const derive = <A, I, RD>(schema: Schema.Codec<A, I, RD>): StrictJsonSchema<A, RD> => {
   const wrapped = !isObjectRoot(schema.ast)
   const root = wrapped ? Schema.Struct({ value: schema }) : schema
   let derived: ReturnType<typeof toCodecOpenAI<unknown, unknown, RD, never>>
