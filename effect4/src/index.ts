@@ -70,3 +70,17 @@ export * as Telemetry from "./Telemetry.js"
  * @since 0.1.0
  */
 export * as Testing from "./Testing.js"
+
+/**
+ * Structured output typed by a Schema: `send`, `stream`, `decode`, `responseFormat`.
+ *
+ * @since 0.2.0
+ */
+export * as Structured from "./Structured.js"
+
+/**
+ * The ways a structured answer can be unusable, as tagged errors.
+ *
+ * @since 0.2.0
+ */
+export * as StructuredError from "./StructuredError.js"
