@@ -7,11 +7,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
@@ -148,18 +150,53 @@ const invalidRequests: ReadonlyArray<readonly [string, () => unknown, string]> =
   ["a symbol in an unknown field", () => ({ model, messages, x: Symbol("s") }), "x"],
   ["a Map in an unknown field", () => ({ model, messages, x: new Map([["a", 1]]) }), "x"],
   ["a Set in an unknown field", () => ({ model, messages, x: new Set([1]) }), "x"],
-  ["a Date in an unknown field", () => ({ model, messages, x: new Date(0) }), "x"],
+  ["an invalid Date in an unknown field", () => ({ model, messages, x: new Date(Number.NaN) }), "x"],
   ["an array hole", () => ({ model, messages, x: holey() }), "x.1"],
-  ["undefined in an array", () => ({ model, messages, x: [undefined] }), "x.0"],
-  ["a class instance as a message", () => ({
-    model,
-    messages: [
-      new (class Msg {
-        role = "user"
-        content = "Hi"
-      })()
-    ]
-  }), "messages.0"]
+  ["undefined in an array", () => ({ model, messages, x: [undefined] }), "x.0"]
+]
+
+class SchemaMessage extends Schema.Class<SchemaMessage>("SchemaMessage")({
+  role: Schema.Literal("user"),
+  content: Schema.String
+}) {}
+
+class DataMessage extends Data.Class<{ readonly role: "user"; readonly content: string }> {}
+
+// Requests built the Effect way (and other values JSON reads one way only): each is sent as
+// `JSON.stringify` would write it (the shared snapshot, as in the Effect 3 edition); `expected` is the
+// part of the body the server must see.
+const acceptedRequests: ReadonlyArray<readonly [string, () => unknown, Record<string, unknown>]> = [
+  [
+    "a class instance with own fields as a message",
+    () => ({
+      model,
+      messages: [
+        new (class Msg {
+          role = "user"
+          content = "Hi"
+          get shout() {
+            return "not an own field"
+          }
+        })()
+      ]
+    }),
+    { messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Schema.Class instance as a message",
+    () => ({ model, messages: [new SchemaMessage({ role: "user", content: "Hi" })] }),
+    { messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Data.Class instance as a message",
+    () => ({ model, messages: [new DataMessage({ role: "user", content: "Hi" })] }),
+    { messages: [{ role: "user", content: "Hi" }] }
+  ],
+  [
+    "a Date in an unknown field (its ISO string)",
+    () => ({ model, messages, x: new Date(0) }),
+    { x: "1970-01-01T00:00:00.000Z" }
+  ]
 ]
 
 // Per-call options that cannot be used, with the option the error must name.
@@ -219,6 +256,22 @@ describe.each(httpClients)("hostile input over %s", (_name, http) => {
           const issues = invalidIssues(exit)
           expect(issues.map((i) => i.path).some((p) => p.startsWith(path))).toBe(true)
           expect(sent).toBe(0)
+        }))
+    }
+
+    for (const [label, make, expected] of acceptedRequests) {
+      it.live(`Chat.${kind} sends ${label}`, () =>
+        Effect.gen(function*() {
+          const server = yield* TestServer.make(Testing.emulator)
+          const request = make()
+          const { exit, sent } = yield* attempt(server, http, kind, request)
+          expect(Exit.isSuccess(exit)).toBe(true)
+          expect(sent).toBe(1)
+          const body = JSON.parse((yield* server.requests).at(-1)!.text) as Record<string, unknown>
+          expect(body).toMatchObject(expected)
+          // read as JSON.stringify reads it
+          const own = JSON.parse(JSON.stringify(request)) as Record<string, unknown>
+          for (const key of Object.keys(own)) expect(body[key]).toEqual(own[key])
         }))
     }
 
