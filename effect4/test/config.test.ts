@@ -12,6 +12,7 @@ import * as Match from "effect/Match"
 import * as Redacted from "effect/Redacted"
 import { readFileSync } from "node:fs"
 import { inspect } from "node:util"
+import { invalidBaseUrls } from "../../test/support/errorTables.js"
 import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
 import { version } from "../src/internal/version.js"
 import * as Testing from "../src/Testing.js"
@@ -230,13 +231,6 @@ describe("OpenRouterConfig", () => {
       expect(printed).toMatch(/^configuration: SchemaError\(OPENROUTER_API_KEY is not set/)
     }).pipe(withEnv(new Map())))
 
-  const invalidBaseUrls: ReadonlyArray<readonly [string, string]> = [
-    ["localhost:8787/api/v1", "only http: and https: URLs are supported"],
-    ["ftp://example.com/api/v1", "only http: and https: URLs are supported, got ftp:"],
-    ["not a url", "not an absolute URL"],
-    ["https://user:pw-very-secret@example.com/api/v1", "must not contain credentials"],
-    ["https://example.com/api/v1?x=1", "must not have a query or a fragment"]
-  ]
   for (const [value, problem] of invalidBaseUrls) {
     it.effect(`an OPENROUTER_BASE_URL of ${JSON.stringify(value)} is a ConfigError beginning with the variable`, () =>
       Effect.gen(function*() {
