@@ -20,11 +20,15 @@ const annotation = (ast: AST.AST): string | undefined => {
   return typeof description === "string" ? description : typeof title === "string" ? title : undefined
 }
 
-/** The kinds of value a schema accepts, in words ("a number", "null", `"auto"`), its checks left out. */
-const describe = (ast: AST.AST): ReadonlyArray<string> => {
+/**
+ * The kinds of value a schema accepts, in words ("a number", "null", `"auto"`), its checks left out.
+ * `depth` stops a union that reaches itself through `Suspend` alone (none does in the request schema).
+ */
+const describe = (ast: AST.AST, depth = 0): ReadonlyArray<string> => {
+  if (depth > 64) return ["a value"]
   switch (ast._tag) {
     case "Union":
-      return ast.types.flatMap(describe)
+      return ast.types.flatMap((member) => describe(member, depth + 1))
     case "String":
     case "TemplateLiteral":
       return ["a string"]
@@ -49,7 +53,7 @@ const describe = (ast: AST.AST): ReadonlyArray<string> => {
     case "Enum":
       return ast.enums.map(([, value]) => literal(value))
     case "Suspend":
-      return describe(ast.thunk())
+      return describe(ast.thunk(), depth + 1)
     default:
       return [annotation(ast) ?? ast._tag]
   }
@@ -75,11 +79,10 @@ const checkExpected = (filter: AST.Filter<unknown>, ast: AST.AST | undefined): s
 const refusedKind = (issue: SchemaIssue.Issue): boolean =>
   issue._tag === "InvalidType" || (issue._tag === "AnyOf" && issue.issues.every(refusedKind))
 
-const resolve = (ast: AST.AST): AST.AST => ast._tag === "Suspend" ? resolve(ast.thunk()) : ast
-
-const members = (ast: AST.AST): ReadonlyArray<AST.AST> => {
-  const resolved = resolve(ast)
-  return resolved._tag === "Union" ? resolved.types.flatMap(members) : [resolved]
+const members = (ast: AST.AST, depth = 0): ReadonlyArray<AST.AST> => {
+  if (depth > 64) return []
+  if (ast._tag === "Suspend") return members(ast.thunk(), depth + 1)
+  return ast._tag === "Union" ? ast.types.flatMap((member) => members(member, depth + 1)) : [ast]
 }
 
 /** The field every member of a union of objects has as literals (its discriminator), with those literals. */
