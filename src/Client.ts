@@ -32,6 +32,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Errors from "./Errors.js"
+import * as EnvHints from "./internal/envHints.js"
 import * as Options from "./internal/options.js"
 import * as Response from "./internal/response.js"
 import { version } from "./internal/version.js"
@@ -236,16 +237,11 @@ const envName: Readonly<Record<string, string>> = {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
-// What to do about a variable, added to the ConfigError naming it (a newcomer's first error).
-const keyHint = "set it to your OpenRouter API key (create one at https://openrouter.ai/keys): " +
-  "export OPENROUTER_API_KEY=sk-or-..."
-const emulatorHint = "to run without a key, start the local emulator (npx effect-openrouter-emulator), " +
-  "set OPENROUTER_BASE_URL to the URL it prints and OPENROUTER_API_KEY to any value"
-const hints: Readonly<Record<string, string>> = {
-  OPENROUTER_API_KEY: keyHint,
-  OPENROUTER_BASE_URL:
-    "expected an http(s) URL such as https://openrouter.ai/api/v1 (the default when the variable is unset), " +
-    "or the URL npx effect-openrouter-emulator prints"
+// What to do about a variable, in the ConfigError naming it (`./internal/envHints.ts`).
+const emulator: EnvHints.EmulatorWords = {
+  start: "npx effect-openrouter-emulator",
+  url: "the URL it prints",
+  urlAlone: "the URL npx effect-openrouter-emulator prints"
 }
 
 // Read as a plain string and wrapped at once: `Config.redacted` would turn every message about the
@@ -255,7 +251,7 @@ const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = Config.string("OP
   Config.mapOrFail(Option.match({
     onNone: () =>
       Either.left(
-        ConfigError.MissingData(["OPENROUTER_API_KEY"], `OPENROUTER_API_KEY is not set: ${keyHint}; ${emulatorHint}`)
+        ConfigError.MissingData(["OPENROUTER_API_KEY"], EnvHints.missingKey(emulator))
       ),
     onSome: (key) => Either.right(Redacted.make(key))
   }))
@@ -358,11 +354,7 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
         }
         const errors = issues.map((issue) => {
           const variable = name(issue.path)
-          const hint = hints[variable]
-          return ConfigError.InvalidData(
-            [variable],
-            `${variable}: ${issue.message}${hint === undefined ? "" : `; ${hint}`}`
-          )
+          return ConfigError.InvalidData([variable], EnvHints.invalidVariable(variable, issue.message, emulator))
         })
         return Effect.fail(errors.reduce((a, b) => ConfigError.And(a, b)))
       })

@@ -16,6 +16,7 @@ import { Chat, Client, type Errors, OpenRouterConfig, Testing } from "../src/ind
 import * as ResponseInternal from "../src/internal/response.js"
 import { version } from "../src/internal/version.js"
 import * as TestServer from "../src/TestServer.js"
+import { invalidBaseUrls } from "./support/errorTables.js"
 
 const SECRET = "sk-or-v1-very-secret-key-0123456789"
 
@@ -221,13 +222,6 @@ describe("OpenRouterConfig", () => {
       expect(printed).toMatch(/^configuration: OPENROUTER_API_KEY is not set/)
     }).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))))
 
-  const invalidBaseUrls: ReadonlyArray<readonly [string, string]> = [
-    ["localhost:8787/api/v1", "only http: and https: URLs are supported"],
-    ["ftp://example.com/api/v1", "only http: and https: URLs are supported, got ftp:"],
-    ["not a url", "not an absolute URL"],
-    ["https://user:pw-very-secret@example.com/api/v1", "must not contain credentials"],
-    ["https://example.com/api/v1?x=1", "must not have a query or a fragment"]
-  ]
   for (const [value, problem] of invalidBaseUrls) {
     it.effect(`an OPENROUTER_BASE_URL of ${JSON.stringify(value)} is a ConfigError naming the variable`, () =>
       Effect.gen(function*() {

@@ -29,6 +29,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
+import * as EnvHints from "../../src/internal/envHints.js"
 import { headerProblem, isValidApiKey } from "../../src/internal/headers.js"
 import type * as Errors from "./Errors.js"
 import * as Options from "./internal/options.js"
@@ -225,13 +226,25 @@ const joinCategories = (u: unknown): string | undefined => {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
+// What to do about a variable, in the ConfigError naming it (`src/internal/envHints.ts`, shared with
+// Effect 3, whose package also ships the emulator as a command).
+const emulator: EnvHints.EmulatorWords = {
+  start: "TestServer.make of effect-openrouter/TestServer",
+  url: "its url",
+  urlAlone: "the url of a TestServer.make server"
+}
+
 // One `Config` per variable, each checked by the same rule `makeConfig` applies to the option: a bad
-// value fails with a `ConfigError` whose path is the variable. The filters' messages never repeat a
-// value (a base URL may hold a password; the key is only ever seen as `<redacted>`).
+// value fails with a `ConfigError` whose path is the variable and whose message begins with it. The
+// filters' messages never repeat a value (a base URL may hold a password, a key is a secret).
 const checkedString = (name: string, check: (value: string) => string | undefined) =>
-  Config.schema(Schema.String.check(Schema.makeFilter((value: string) => check(value) ?? true)), name).pipe(
-    Config.withDefault(undefined)
-  )
+  Config.schema(
+    Schema.String.check(Schema.makeFilter((value: string) => {
+      const problem = check(value)
+      return problem === undefined || EnvHints.invalidVariable(name, problem, emulator)
+    })),
+    name
+  ).pipe(Config.withDefault(undefined))
 
 const firstIssue = (check: (issues: Array<Errors.RequestIssue>) => void): string | undefined => {
   const issues: Array<Errors.RequestIssue> = []
@@ -239,21 +252,33 @@ const firstIssue = (check: (issues: Array<Errors.RequestIssue>) => void): string
   return issues[0]?.message
 }
 
-const apiKeyConfig = Config.schema(
-  Schema.Redacted(Schema.String).check(Schema.makeFilter((key: Redacted.Redacted<string>) => {
-    const value = Redacted.value(key)
-    if (value.length === 0) return "the API key is empty"
-    return isValidApiKey(value) ||
-      "the API key may only contain visible ASCII characters (no spaces, line breaks or other characters)"
-  })),
-  "OPENROUTER_API_KEY"
-)
+// Read as a plain string and wrapped at once (as in Effect 3): a missing key fails with a message that
+// names the variable and says how to set it, not Effect's "Expected string".
+const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = checkedString("OPENROUTER_API_KEY", (value) => {
+  if (value.length === 0) return "the API key is empty"
+  return isValidApiKey(value)
+    ? undefined
+    : "the API key may only contain visible ASCII characters (no spaces, line breaks or other characters)"
+}).pipe(Config.flatMap((key) =>
+  key === undefined
+    ? Config.fail(
+      new Schema.SchemaError(
+        new SchemaIssue.Pointer(
+          ["OPENROUTER_API_KEY"],
+          new SchemaIssue.MissingKey({ messageMissingKey: EnvHints.missingKey(emulator) })
+        )
+      )
+    )
+    : Config.succeed(Redacted.make(key))
+))
 
 /**
  * The configuration read from the environment by {@link OpenRouterConfig.layerConfig}:
  * `OPENROUTER_API_KEY` (required, redacted), `OPENROUTER_BASE_URL`, `OPENROUTER_HTTP_REFERER`,
  * `OPENROUTER_APP_TITLE`, `OPENROUTER_APP_CATEGORIES` (comma-separated). Each variable is checked as
- * its option is: an invalid value fails with a `ConfigError` naming the variable.
+ * its option is: an invalid value fails with a `ConfigError` whose message begins with the variable and
+ * gives a hint; a missing (or empty) key with one whose message names `OPENROUTER_API_KEY` and says how
+ * to set it. No message shows the key.
  *
  * @since 0.1.0
  * @category config
@@ -316,10 +341,12 @@ export class OpenRouterConfig extends Context.Service<OpenRouterConfig, OpenRout
    * A layer from `Config` (by default the environment: `OPENROUTER_API_KEY`, `OPENROUTER_BASE_URL`,
    * `OPENROUTER_HTTP_REFERER`, `OPENROUTER_APP_TITLE`, `OPENROUTER_APP_CATEGORIES`). `defaults` supply
    * what the environment does not set (timeouts, retry, headers, ...); a value set in the environment wins.
-   * A missing key fails layer construction with a `ConfigError` naming `OPENROUTER_API_KEY`; an invalid
-   * value (a base URL that is not http/https or holds credentials, a key that is not visible ASCII, a
-   * header value that cannot be sent, a malformed duration) fails it with a `ConfigError` naming the
-   * variable or option.
+   * A missing key fails layer construction with a `ConfigError` naming `OPENROUTER_API_KEY` and saying
+   * how to set it; an invalid value (a base URL that is not http/https or holds credentials, a key that
+   * is not visible ASCII, a header value that cannot be sent, a malformed duration) fails it with a
+   * `ConfigError` naming the variable or option (a variable's text begins with its name and gives a
+   * hint). A `ConfigError`'s `_tag` is `"ConfigError"`, so one handler matches it beside the call's
+   * errors once the layer is provided before the handler. No message shows the key.
    *
    * @since 0.1.0
    */

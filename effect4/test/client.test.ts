@@ -29,7 +29,7 @@ const failureText = (exit: Exit.Exit<unknown, unknown>): string => {
 describe("OpenRouterConfig.layerConfig (Effect 4)", () => {
   const badValues: ReadonlyArray<readonly [string, string, string]> = [
     ["OPENROUTER_API_KEY", `${SECRET} trailing`, "visible ASCII"],
-    ["OPENROUTER_API_KEY", "", "Expected string"],
+    ["OPENROUTER_API_KEY", "", "OPENROUTER_API_KEY is not set"],
     ["OPENROUTER_BASE_URL", `https://user:${SECRET}@example.com/api/v1`, "credentials"],
     ["OPENROUTER_BASE_URL", "ftp://example.com", "http"],
     ["OPENROUTER_HTTP_REFERER", `https://ref.example\r\nx-leak: ${SECRET}`, "OPENROUTER_HTTP_REFERER"],

@@ -8,7 +8,6 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
-import * as SchemaIssue from "effect/SchemaIssue"
 import * as Bounded from "../../../src/internal/bounded.js"
 import { isRecord } from "../../../src/internal/json.js"
 import { snapshot, Unrepresentable } from "../../../src/internal/snapshot.js"
@@ -17,6 +16,7 @@ import { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
 import * as Retry from "../Retry.js"
 import * as S from "../Schema.js"
+import { pathIssues } from "./issues.js"
 import * as Options from "./options.js"
 
 /** What telemetry may read of a body read by {@link readBody}: the JSON value, or nothing. */
@@ -31,14 +31,13 @@ export const invalid = (issues: ReadonlyArray<Errors.RequestIssue>): Errors.Inva
 
 const pathToString = (path: ReadonlyArray<PropertyKey>): string => path.map(String).join(".")
 
-const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
-
-/** Turns a schema failure into the issues of an {@link Errors.InvalidRequestError}, one per bad field. */
-export const requestIssues = (error: Schema.SchemaError): ReadonlyArray<Errors.RequestIssue> =>
-  formatIssues(error.issue).issues.map((issue) => ({
-    path: (issue.path ?? []).length === 0
-      ? "(request)"
-      : Bounded.excerpt(pathToString((issue.path ?? []).map((p) => typeof p === "object" ? p.key : p)), 512),
+/**
+ * Turns the schema failure of `input` into the issues of an {@link Errors.InvalidRequestError}, one per
+ * bad field.
+ */
+export const requestIssues = (error: Schema.SchemaError, input: unknown): ReadonlyArray<Errors.RequestIssue> =>
+  pathIssues(error.issue, input).map((issue) => ({
+    path: issue.path.length === 0 ? "(request)" : Bounded.excerpt(pathToString(issue.path), 512),
     // A message may show the offending value: bounded, so an error never holds a large request part.
     message: Bounded.boundedLines(issue.message, 512, 2048)
   }))
@@ -89,7 +88,7 @@ export const prepare = (
   }
   if (issues.length === 0) {
     const validated = S.validateRequest(snap)
-    if (Result.isFailure(validated)) issues.push(...requestIssues(validated.failure))
+    if (Result.isFailure(validated)) issues.push(...requestIssues(validated.failure, snap))
   }
   const call = readCallOptions(options, issues)
   const base = baseRequest(config, mode === "stream" ? "text/event-stream" : "application/json", call.metadata)
