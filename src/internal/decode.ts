@@ -18,6 +18,8 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { closeUpward, FAIL, type InvalidField, pattern, withInvalidFields } from "./invalidFields.js"
+import { isRecord as isPlainRecord } from "./json.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -254,40 +256,6 @@ export const fastDecoder = <A, I>(
   }
 }
 
-/**
- * A field of a decoded value that did not have the type its schema names, taken out of the value so
- * its type can be trusted, and kept here as it arrived.
- *
- * @internal
- */
-export interface InvalidField {
-  /** Where it was, from the top of the decoded value (`["choices", 0, "logprobs"]`). */
-  readonly path: ReadonlyArray<string | number>
-  /** What the schema expected there. */
-  readonly expected: string
-  /** The value as it arrived. */
-  readonly value: unknown
-}
-
-/** The pattern of a path: array positions as `*` (`choices.*.message.content`). */
-const pattern = (path: ReadonlyArray<string | number>): string =>
-  path.map((segment) => (typeof segment === "number" ? "*" : segment)).join(".")
-
-/** The patterns and every ancestor of each: a field that holds an essential field is essential. */
-const closeUpward = (patterns: ReadonlyArray<string>): ReadonlySet<string> => {
-  const out = new Set<string>()
-  for (const p of patterns) {
-    const parts = p.split(".")
-    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join("."))
-  }
-  return out
-}
-
-const FAIL: unique symbol = Symbol("FAIL")
-
-const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
 /** The property signatures that pick a union member (`type: "reasoning.text"`, an open tag's filter). */
 const tagsOf = (ast: AST.TypeLiteral): ReadonlyArray<AST.PropertySignature> =>
   ast.propertySignatures.filter((ps) =>
@@ -409,10 +377,8 @@ export const tolerantDecoder = <A extends object, I>(
     const decoded = strict(u)
     if (Either.isRight(decoded)) return decoded
     const repair = new Repair(memo, essentials)
-    const repaired = repair.node(schema.ast, u, [])
-    if (repaired === FAIL || repair.invalid.length === 0 || !isPlainRecord(repaired)) return decoded
-    const previous = Array.isArray(repaired.invalidFields) ? repaired.invalidFields as Array<InvalidField> : []
-    const out = { ...repaired, invalidFields: [...previous, ...repair.invalid] }
+    const out = withInvalidFields(repair.node(schema.ast, u, []), repair.invalid)
+    if (out === undefined) return decoded
     // the repaired value must be one the schema accepts, or the repair has a gap: keep the schema's error
     return go(schema.ast, memo)(out) ? Either.right(out as unknown as A) : decoded
   }

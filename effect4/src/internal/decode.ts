@@ -17,6 +17,14 @@
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
+import {
+  closeUpward,
+  FAIL,
+  type InvalidField,
+  pattern,
+  withInvalidFields
+} from "../../../src/internal/invalidFields.js"
+import { isRecord } from "../../../src/internal/json.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -270,6 +278,164 @@ export const fastDecoder = <S extends Schema.Decoder<unknown>>(
   return (u) => {
     guard ??= compileGuard(schema.ast)
     if (guard(u)) return Result.succeed(u as S["Type"])
+    slow ??= Schema.decodeUnknownResult(schema)
+    return slow(u)
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+const isOptional = (ast: AST.AST): boolean => ast.context?.isOptional ?? false
+
+/** A property that picks a union member: a required literal (`type: "reasoning.text"`) or an open tag's filter. */
+const isTag = (ast: AST.AST): boolean =>
+  !isOptional(ast) &&
+  (ast._tag === "Literal" || (ast._tag === "String" && ast.checks !== undefined) ||
+    (ast._tag === "Union" && ast.types.every((t) => t._tag === "Literal")))
+
+/**
+ * Takes the fields that do not match their schema out of `u` (copying what changes, never mutating
+ * the input), as long as none of them is essential: a struct keeps its other fields, an array whose
+ * element cannot be repaired is itself the field that goes. Returns `FAIL` when an essential field (or
+ * a required one, or the top) does not match. Effect 4's walk of the one rule in `invalidFields.ts`.
+ */
+/**
+ * What a node expects, for `InvalidField.expected`: its identifier, else its shape in TypeScript's
+ * words (`Usage | null | undefined`), as Effect 3's AST prints it. Effect 4 keeps its own printer internal.
+ */
+const expectedOf = (ast: AST.AST): string => {
+  const identifier = (ast.checks === undefined ? ast.annotations : ast.checks.at(-1)!.annotations)?.identifier
+  if (typeof identifier === "string") return identifier
+  switch (ast._tag) {
+    case "Union":
+      return flatten(ast.types).map(expectedOf).join(" | ")
+    case "Literal":
+      return JSON.stringify(ast.literal) ?? String(ast.literal)
+    case "Arrays":
+      return ast.elements.length === 0 && ast.rest.length === 1
+        ? `ReadonlyArray<${expectedOf(ast.rest[0]!)}>`
+        : "a tuple"
+    case "Objects":
+      return "an object"
+    case "Suspend":
+      return expectedOf(ast.thunk())
+    default:
+      return ast._tag.toLowerCase()
+  }
+}
+
+class Repair {
+  readonly invalid: Array<InvalidField> = []
+  constructor(readonly memo: Map<AST.AST, Guard>, readonly essential: ReadonlySet<string>) {}
+
+  node(ast: AST.AST, u: unknown, path: Array<string | number>): unknown {
+    if (go(ast, this.memo)(u)) return u
+    // a node with checks of its own is kept or dropped whole: its checks judge the whole value
+    if (ast.checks !== undefined) return FAIL
+    switch (ast._tag) {
+      case "Suspend":
+        return this.node(ast.thunk(), u, path)
+      case "Union": {
+        for (const member of flatten(ast.types)) {
+          const target = member._tag === "Suspend" ? member.thunk() : member
+          if (target._tag === "Objects") {
+            if (!isRecord(u)) continue
+            const tags = target.propertySignatures.filter((ps) => isTag(ps.type))
+            if (!tags.every((ps) => go(ps.type, this.memo)(u[ps.name as string]))) continue
+          } else if (target._tag !== "Arrays" || !Array.isArray(u)) {
+            continue
+          }
+          const mark = this.invalid.length
+          const repaired = this.node(target, u, path)
+          if (repaired !== FAIL) return repaired
+          this.invalid.length = mark
+        }
+        return FAIL
+      }
+      case "Objects":
+        return this.struct(ast, u, path)
+      case "Arrays":
+        return this.array(ast, u, path)
+      default:
+        return FAIL
+    }
+  }
+
+  private struct(ast: AST.Objects, u: unknown, path: Array<string | number>): unknown {
+    // only the rest of unknown values that keeps unknown fields: another index signature is the value's
+    if (!isRecord(u) || ast.indexSignatures.some((is) => is.type._tag !== "Unknown")) return FAIL
+    let copy: Record<string, unknown> | undefined
+    for (const ps of ast.propertySignatures) {
+      const name = ps.name as string
+      const guard = go(ps.type, this.memo)
+      if (!hasOwn.call(u, name)) {
+        if (!isOptional(ps.type)) return FAIL
+        continue
+      }
+      const value = u[name]
+      if (guard(value)) continue
+      path.push(name)
+      const repaired = this.node(ps.type, value, path)
+      if (repaired !== FAIL) {
+        copy ??= { ...u }
+        copy[name] = repaired
+      } else if (isOptional(ps.type) && !this.essential.has(pattern(path))) {
+        copy ??= { ...u }
+        delete copy[name]
+        this.invalid.push({ path: [...path], expected: expectedOf(ps.type), value })
+      } else {
+        path.pop()
+        return FAIL
+      }
+      path.pop()
+    }
+    return copy ?? u
+  }
+
+  private array(ast: AST.Arrays, u: unknown, path: Array<string | number>): unknown {
+    if (!Array.isArray(u) || ast.elements.length > 0 || ast.rest.length !== 1) return FAIL
+    const item = ast.rest[0]!
+    const guard = go(item, this.memo)
+    let copy: Array<unknown> | undefined
+    for (let i = 0; i < u.length; i++) {
+      if (guard(u[i])) continue
+      path.push(i)
+      const repaired = this.node(item, u[i], path)
+      path.pop()
+      if (repaired === FAIL) return FAIL
+      copy ??= [...u]
+      copy[i] = repaired
+    }
+    return copy ?? u
+  }
+}
+
+/**
+ * A {@link fastDecoder} that does not throw a value away over a field it can do without: when the
+ * guard rejects the input, the fields whose value does not match (at any depth) are taken out and
+ * listed, as they arrived, in `invalidFields` at the top of the result, and the rest is returned. The
+ * input still fails, with the schema's own error, when a field matching one of the `essential`
+ * patterns (array positions as `*`; their ancestors are essential too) or a required field does not
+ * match. A valid input costs what it costs {@link fastDecoder}: the repair only runs after the guard
+ * has said no.
+ *
+ * @internal
+ */
+export const tolerantDecoder = <S extends Schema.Decoder<unknown>>(
+  schema: S,
+  essential: ReadonlyArray<string>
+): (u: unknown) => Result.Result<S["Type"], Schema.SchemaError> => {
+  const essentials = closeUpward(essential)
+  const memo = new Map<AST.AST, Guard>()
+  let slow: ((u: unknown) => Result.Result<S["Type"], Schema.SchemaError>) | undefined
+  let guard: Guard | undefined
+  return (u) => {
+    guard ??= go(schema.ast, memo)
+    if (guard(u)) return Result.succeed(u as S["Type"])
+    const repair = new Repair(memo, essentials)
+    const out = withInvalidFields(repair.node(schema.ast, u, []), repair.invalid)
+    // the repaired value must be one the schema accepts, or the repair has a gap: keep the schema's error
+    if (out !== undefined && guard(out)) return Result.succeed(out as S["Type"])
     slow ??= Schema.decodeUnknownResult(schema)
     return slow(u)
   }

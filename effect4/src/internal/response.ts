@@ -134,7 +134,8 @@ export const decodeError = (
   headers: Readonly<Record<string, string>>,
   text: string,
   issue: string,
-  what: string = "a chat completion"
+  what: string = "a chat completion",
+  body?: unknown
 ): Errors.ResponseDecodeError => {
   const bounded = Bounded.boundedLines(issue, ISSUE_LINE_LIMIT, ISSUE_LIMIT)
   const firstLine = bounded.indexOf("\n") === -1 ? bounded : bounded.slice(0, bounded.indexOf("\n"))
@@ -146,9 +147,41 @@ export const decodeError = (
       status,
       excerpt: excerpt(text),
       issue: bounded,
-      generationId: headers["x-generation-id"]
+      // The body's `id` is the generation id when no header named it (some providers' answers).
+      generationId: headers["x-generation-id"] || bodyId(body)
     })
   )
+}
+
+/** The `id` of a parsed body, when it is a non-empty string (bounded like every field an error keeps). */
+export const bodyId = (body: unknown): string | undefined =>
+  isRecord(body) && typeof body.id === "string" && body.id !== "" ? excerpt(body.id, FIELD_LIMIT) : undefined
+
+/**
+ * Logs, at debug level, each field a decoder took out of a body because its value had an unexpected
+ * type (`invalidFields`, see `Schema.decodeChatResponse`), annotated with its `path`, the `expected`
+ * type and the `generationId`; inside a span, each log line is also an event of the span. The value
+ * itself stays in `invalidFields`, out of the log.
+ */
+export const logInvalidFields = (
+  fields: ReadonlyArray<S.InvalidField>,
+  generationId: string | undefined
+): Effect.Effect<void> =>
+  Effect.forEach(fields, (field) => {
+    const path = field.path.join(".")
+    return Effect.logDebug(`effect-openrouter: ${path} had an unexpected type; kept in invalidFields`).pipe(
+      Effect.annotateLogs(
+        generationId === undefined
+          ? { path, expected: field.expected }
+          : { path, expected: field.expected, generationId }
+      )
+    )
+  }, { discard: true })
+
+/** The `invalidFields` of a decoded body, when a decoder set any. */
+export const invalidFieldsOf = (decoded: unknown): ReadonlyArray<S.InvalidField> | undefined => {
+  const fields = (decoded as { readonly invalidFields?: unknown }).invalidFields
+  return Array.isArray(fields) && fields.length > 0 ? fields : undefined
 }
 
 /**
@@ -184,9 +217,13 @@ export const readJson = <A>(
       return Effect.flip(statusError(status, response.headers, text))
     }
     const decoded = decode(json)
-    return Result.isSuccess(decoded)
+    if (Result.isFailure(decoded)) {
+      return Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what, json))
+    }
+    const invalid = invalidFieldsOf(decoded.success)
+    return invalid === undefined
       ? Effect.succeed(decoded.success)
-      : Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what))
+      : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.success)
   })
 
 /**
