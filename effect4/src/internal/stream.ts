@@ -36,8 +36,8 @@ import * as S from "../Schema.js"
 import { redactingClient } from "./platformSpan.js"
 import { prepare, readBody, traceable, withCallConfig } from "./request.js"
 import {
-  connectionError,
   bodyId,
+  connectionError,
   decodeError,
   failWithStatus,
   jsonInsteadOfStream,
