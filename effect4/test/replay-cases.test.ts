@@ -68,7 +68,7 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
             message: ["effect-openrouter: choices.0.logprobs had an unexpected type; kept in invalidFields"],
             annotations: { path: "choices.0.logprobs", expected: "Logprobs | null | undefined", generationId: body.id }
           }])
-        })).pipe(Effect.scoped))
+        })))
 
     it.live("streamed, every chunk arrives and Chat.collect keeps logprobs aside with the message's path", () =>
       withServer(http, Testing.streamOf(body, { pieceLength: 5 }), () =>
@@ -85,7 +85,7 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
           }])
           expect(logs.map((l) => l.annotations.path)).toEqual(["choices.0.logprobs"])
           expect(logs.map((l) => l.annotations.generationId)).toEqual([body.id])
-        })).pipe(Effect.scoped))
+        })))
 
     it.live("an essential field of the wrong type still fails, with the body's id as generationId", () =>
       withServer(
@@ -101,7 +101,7 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
             expect(error.generationId).toBe("gen-1765080000-TqWnThinkLogprobs")
             expect(error.issue).toContain("content")
           })
-      ).pipe(Effect.scoped))
+      ))
 
     it.live("a stream chunk with an essential field of the wrong type fails with the chunk's id as generationId", () =>
       withServer(
@@ -113,7 +113,7 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
             if (error._tag !== "ResponseDecodeError") return expect.unreachable(error._tag)
             expect(error.generationId).toBe("gen-chunk-id")
           })
-      ).pipe(Effect.scoped))
+      ))
 
     it.live("the X-Generation-Id header still names the generation first", () =>
       withServer(
@@ -125,7 +125,7 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
             if (error._tag !== "ResponseDecodeError") return expect.unreachable(error._tag)
             expect(error.generationId).toBe("gen-from-header")
           })
-      ).pipe(Effect.scoped))
+      ))
   })
 
   describe("a reasoning block streamed as fragments, its signature in one of its own (Anthropic)", () => {
@@ -139,14 +139,14 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
           const sent = yield* Chat.send(request)
           expect(sent).toEqual(JSON.parse(json))
           expect(collected).toEqual(sent)
-        })).pipe(Effect.scoped))
+        })))
 
     it.live("Chat.stream still emits every fragment as sent", () =>
       withServer(http, sseReply(sse), () =>
         Effect.gen(function*() {
           const chunks = yield* Stream.runCollect(Chat.stream(request))
           expect([...chunks]).toEqual(parseSse(sse).chunks)
-        })).pipe(Effect.scoped))
+        })))
   })
 
   for (
@@ -160,7 +160,7 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
         Effect.gen(function*() {
           const response = yield* Chat.collect(Chat.stream(request))
           expect(callsOf(response)).toEqual([[ids[0], { city: "Paris" }], [ids[1], { city: "Oslo" }]])
-        })).pipe(Effect.scoped))
+        })))
   }
 
   it.live("a 429 with only X-RateLimit-Reset in metadata.headers: retryAfter is the time to the reset", () => {
@@ -183,6 +183,6 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
           expect(yield* server.requests).toHaveLength(1)
         }),
       { retry: Retry.make({ retries: 3 }) }
-    ).pipe(Effect.scoped)
+    )
   })
 })
