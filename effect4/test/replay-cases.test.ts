@@ -13,6 +13,7 @@ import * as References from "effect/References"
 import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
 import { Chat, Errors, Retry } from "../src/index.js"
+import type * as S from "../src/Schema.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, withServer } from "./support/harness.js"
 import { parseSse, type Wire } from "./support/wire.js"
@@ -40,7 +41,7 @@ const captureLogs = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   })
 
 /** The id and parsed arguments of each tool call of a response's first choice. */
-const callsOf = (response: Chat.ChatResponse) =>
+const callsOf = (response: S.ChatResponse) =>
   (response.choices[0]!.message!.tool_calls ?? []).map((c) => [c.id, JSON.parse(c.function!.arguments!)])
 
 describe.each(httpClients)("replay of hand-written cases over %s", (_name, http) => {
