@@ -74,3 +74,28 @@ export const withInvalidFields = (
   const previous = Array.isArray(repaired.invalidFields) ? repaired.invalidFields as Array<InvalidField> : []
   return { ...repaired, invalidFields: [...previous, ...invalid] }
 }
+
+/** The `invalidFields` of a decoded body, when a decoder set any (`F`: the edition's `Schema.InvalidField`). @internal */
+export const invalidFieldsOf = <F>(decoded: unknown): ReadonlyArray<F> | undefined => {
+  const fields = (decoded as { readonly invalidFields?: unknown }).invalidFields
+  return Array.isArray(fields) && fields.length > 0 ? fields as ReadonlyArray<F> : undefined
+}
+
+/**
+ * The debug log line of a field taken out (both editions' `logInvalidFields`): its `path`, the
+ * `expected` type and the `generationId` as annotations; the value stays out of the log.
+ *
+ * @internal
+ */
+export const invalidFieldLog = (
+  field: Pick<InvalidField, "path" | "expected">,
+  generationId: string | undefined
+): { readonly message: string; readonly annotations: Record<string, string> } => {
+  const path = field.path.join(".")
+  return {
+    message: `effect-openrouter: ${path} had an unexpected type; kept in invalidFields`,
+    annotations: generationId === undefined
+      ? { path, expected: field.expected }
+      : { path, expected: field.expected, generationId }
+  }
+}

@@ -13,6 +13,7 @@ import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Bounded from "../../../src/internal/bounded.js"
 import {
+  bodyId,
   excerpt,
   field,
   FIELD_LIMIT,
@@ -25,6 +26,7 @@ import {
   retryAfterMillis,
   stringField
 } from "../../../src/internal/errorFields.js"
+import { invalidFieldLog, invalidFieldsOf } from "../../../src/internal/invalidFields.js"
 import { errorMember, isRecord, NotJson, parseJson } from "../../../src/internal/json.js"
 import * as Errors from "../Errors.js"
 import * as S from "../Schema.js"
@@ -153,9 +155,7 @@ export const decodeError = (
   )
 }
 
-/** The `id` of a parsed body, when it is a non-empty string (bounded like every field an error keeps). */
-export const bodyId = (body: unknown): string | undefined =>
-  isRecord(body) && typeof body.id === "string" && body.id !== "" ? excerpt(body.id, FIELD_LIMIT) : undefined
+export { bodyId }
 
 /**
  * Logs, at debug level, each field a decoder took out of a body because its value had an unexpected
@@ -168,21 +168,9 @@ export const logInvalidFields = (
   generationId: string | undefined
 ): Effect.Effect<void> =>
   Effect.forEach(fields, (field) => {
-    const path = field.path.join(".")
-    return Effect.logDebug(`effect-openrouter: ${path} had an unexpected type; kept in invalidFields`).pipe(
-      Effect.annotateLogs(
-        generationId === undefined
-          ? { path, expected: field.expected }
-          : { path, expected: field.expected, generationId }
-      )
-    )
+    const { annotations, message } = invalidFieldLog(field, generationId)
+    return Effect.logDebug(message).pipe(Effect.annotateLogs(annotations))
   }, { discard: true })
-
-/** The `invalidFields` of a decoded body, when a decoder set any. */
-export const invalidFieldsOf = (decoded: unknown): ReadonlyArray<S.InvalidField> | undefined => {
-  const fields = (decoded as { readonly invalidFields?: unknown }).invalidFields
-  return Array.isArray(fields) && fields.length > 0 ? fields : undefined
-}
 
 /**
  * Reads a complete response: a 2xx JSON chat completion is decoded with `Schema.ChatResponse`;
@@ -220,7 +208,7 @@ export const readJson = <A>(
     if (Result.isFailure(decoded)) {
       return Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what, json))
     }
-    const invalid = invalidFieldsOf(decoded.success)
+    const invalid = invalidFieldsOf<S.InvalidField>(decoded.success)
     return invalid === undefined
       ? Effect.succeed(decoded.success)
       : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.success)
