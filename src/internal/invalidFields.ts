@@ -1,7 +1,7 @@
 /**
- * The Effect-free half of tolerant response decoding (both editions' `tolerantDecoder`): which fields
- * are essential, the pattern of a path, and how the fields taken out join the result. Each edition
- * walks its own Schema AST; what decides the outcome lives here once.
+ * The Effect-free body of tolerant response decoding (both editions' `tolerantDecoder`): which fields
+ * are essential, the pattern of a path, the repair walk that takes mismatched fields out, and the
+ * debug log line of each. Each edition only says how its Schema AST reads (a `RepairView`).
  *
  * @internal
  */
@@ -57,16 +57,155 @@ export const closeUpward = (patterns: ReadonlyArray<string>): ReadonlySet<string
   return out
 }
 
-/** Marks a value the repair walk could not keep (an essential, required or top-level mismatch). @internal */
-export const FAIL: unique symbol = Symbol("FAIL")
+/** Marks a value the repair walk could not keep (an essential, required or top-level mismatch). */
+const FAIL: unique symbol = Symbol("FAIL")
+
+/** A property of a struct node, as the repair walk reads it. @internal */
+export interface RepairProperty<N> {
+  readonly name: string
+  readonly type: N
+  /** May be left out (then a mismatch can be taken out). */
+  readonly optional: boolean
+  /** Must be there: its absence fails the node. */
+  readonly required: boolean
+  /** Picks a union member (`type: "reasoning.text"`, an open tag's filter). */
+  readonly tag: boolean
+}
+
+/** What the repair walk needs to know of a Schema AST node `N`: each edition reads its own AST. @internal */
+export interface RepairView<N> {
+  /** The compiled guard of a node (the strict fast path's). */
+  readonly guard: (node: N) => (u: unknown) => boolean
+  /** The node's shape, asked only after its guard said no. */
+  readonly shape: (node: N) =>
+    | { readonly _tag: "suspend"; readonly target: N }
+    | { readonly _tag: "union"; readonly members: ReadonlyArray<N> }
+    | { readonly _tag: "struct"; readonly properties: ReadonlyArray<RepairProperty<N>> }
+    | { readonly _tag: "array"; readonly item: N }
+    /** kept or dropped whole: a tuple, a node with checks of its own, a keyword */
+    | { readonly _tag: "whole" }
+  /** What a node expects, for `InvalidField.expected`. */
+  readonly expected: (node: N) => string
+}
+
+/**
+ * Takes the fields that do not match their schema out of `u` (copying what changes, never mutating
+ * the input), as long as none of them is essential: a struct keeps its other fields, an array whose
+ * element cannot be repaired is itself the field that goes. Returns `FAIL` when an essential field (or
+ * a required one, or the top) does not match.
+ */
+class Repair<N> {
+  readonly invalid: Array<InvalidField> = []
+  constructor(readonly view: RepairView<N>, readonly essential: ReadonlySet<string>) {}
+
+  node(ast: N, u: unknown, path: Array<string | number>): unknown {
+    if (this.view.guard(ast)(u)) return u
+    const shape = this.view.shape(ast)
+    switch (shape._tag) {
+      case "suspend":
+        return this.node(shape.target, u, path)
+      case "union": {
+        for (const member of shape.members) {
+          const target = this.unsuspend(member)
+          const memberShape = this.view.shape(target)
+          if (memberShape._tag === "struct") {
+            if (!isRecord(u)) continue
+            const picks = memberShape.properties.every((p) => !p.tag || this.view.guard(p.type)(u[p.name]))
+            if (!picks) continue
+          } else if (memberShape._tag !== "array" || !Array.isArray(u)) {
+            continue
+          }
+          const mark = this.invalid.length
+          const repaired = this.node(target, u, path)
+          if (repaired !== FAIL) return repaired
+          this.invalid.length = mark
+        }
+        return FAIL
+      }
+      case "struct":
+        return this.struct(shape.properties, u, path)
+      case "array":
+        return this.array(shape.item, u, path)
+      case "whole":
+        return FAIL
+    }
+  }
+
+  private unsuspend(node: N): N {
+    const shape = this.view.shape(node)
+    return shape._tag === "suspend" ? shape.target : node
+  }
+
+  private struct(properties: ReadonlyArray<RepairProperty<N>>, u: unknown, path: Array<string | number>): unknown {
+    if (!isRecord(u)) return FAIL
+    let copy: Record<string, unknown> | undefined
+    for (const p of properties) {
+      if (!hasOwn.call(u, p.name)) {
+        if (p.required) return FAIL
+        continue
+      }
+      const value = u[p.name]
+      if (this.view.guard(p.type)(value)) continue
+      path.push(p.name)
+      const repaired = this.node(p.type, value, path)
+      if (repaired !== FAIL) {
+        copy ??= { ...u }
+        copy[p.name] = repaired
+      } else if (p.optional && !this.essential.has(pattern(path))) {
+        copy ??= { ...u }
+        delete copy[p.name]
+        this.invalid.push({ path: [...path], expected: this.view.expected(p.type), value })
+      } else {
+        path.pop()
+        return FAIL
+      }
+      path.pop()
+    }
+    return copy ?? u
+  }
+
+  private array(item: N, u: unknown, path: Array<string | number>): unknown {
+    if (!Array.isArray(u)) return FAIL
+    const guard = this.view.guard(item)
+    let copy: Array<unknown> | undefined
+    for (let i = 0; i < u.length; i++) {
+      if (guard(u[i])) continue
+      path.push(i)
+      const repaired = this.node(item, u[i], path)
+      path.pop()
+      if (repaired === FAIL) return FAIL
+      copy ??= [...u]
+      copy[i] = repaired
+    }
+    return copy ?? u
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * The value `u` that its schema (`root`, read through `view`) rejected, with the mismatched
+ * non-essential fields taken out and listed in `invalidFields` at the top; `undefined` when the repair
+ * fails (an essential, required or top-level mismatch) or takes nothing out. The caller checks the
+ * result against the schema again (a gap in the repair keeps the schema's error).
+ *
+ * @internal
+ */
+export const repair = <N>(
+  view: RepairView<N>,
+  essential: ReadonlySet<string>,
+  root: N,
+  u: unknown
+): Record<string, unknown> | undefined => {
+  const walk = new Repair(view, essential)
+  return withInvalidFields(walk.node(root, u, []), walk.invalid)
+}
 
 /**
  * The repaired top-level value with the fields taken out listed in its `invalidFields` (after any it
  * had), or `undefined` when the repair failed or took nothing out (the strict error stands).
- *
- * @internal
  */
-export const withInvalidFields = (
+const withInvalidFields = (
   repaired: unknown,
   invalid: ReadonlyArray<InvalidField>
 ): Record<string, unknown> | undefined => {

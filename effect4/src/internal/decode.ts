@@ -17,14 +17,7 @@
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
-import {
-  closeUpward,
-  FAIL,
-  type InvalidField,
-  pattern,
-  withInvalidFields
-} from "../../../src/internal/invalidFields.js"
-import { isRecord } from "../../../src/internal/json.js"
+import { closeUpward, repair, type RepairView } from "../../../src/internal/invalidFields.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -283,8 +276,6 @@ export const fastDecoder = <S extends Schema.Decoder<unknown>>(
   }
 }
 
-const hasOwn = Object.prototype.hasOwnProperty
-
 const isOptional = (ast: AST.AST): boolean => ast.context?.isOptional ?? false
 
 /** A property that picks a union member: a required literal (`type: "reasoning.text"`) or an open tag's filter. */
@@ -293,12 +284,6 @@ const isTag = (ast: AST.AST): boolean =>
   (ast._tag === "Literal" || (ast._tag === "String" && ast.checks !== undefined) ||
     (ast._tag === "Union" && ast.types.every((t) => t._tag === "Literal")))
 
-/**
- * Takes the fields that do not match their schema out of `u` (copying what changes, never mutating
- * the input), as long as none of them is essential: a struct keeps its other fields, an array whose
- * element cannot be repaired is itself the field that goes. Returns `FAIL` when an essential field (or
- * a required one, or the top) does not match. Effect 4's walk of the one rule in `invalidFields.ts`.
- */
 /**
  * What a node expects, for `InvalidField.expected`: its identifier, else its shape in TypeScript's
  * words (`Usage | null | undefined`), as Effect 3's AST prints it. Effect 4 keeps its own printer internal.
@@ -324,91 +309,39 @@ const expectedOf = (ast: AST.AST): string => {
   }
 }
 
-class Repair {
-  readonly invalid: Array<InvalidField> = []
-  constructor(readonly memo: Map<AST.AST, Guard>, readonly essential: ReadonlySet<string>) {}
-
-  node(ast: AST.AST, u: unknown, path: Array<string | number>): unknown {
-    if (go(ast, this.memo)(u)) return u
+/** Effect 4's AST as the shared repair walk (`invalidFields.ts`) reads it. */
+const repairView = (memo: Map<AST.AST, Guard>): RepairView<AST.AST> => ({
+  guard: (ast) => go(ast, memo),
+  expected: expectedOf,
+  shape: (ast) => {
     // a node with checks of its own is kept or dropped whole: its checks judge the whole value
-    if (ast.checks !== undefined) return FAIL
+    if (ast.checks !== undefined) return { _tag: "whole" }
     switch (ast._tag) {
       case "Suspend":
-        return this.node(ast.thunk(), u, path)
-      case "Union": {
-        for (const member of flatten(ast.types)) {
-          const target = member._tag === "Suspend" ? member.thunk() : member
-          if (target._tag === "Objects") {
-            if (!isRecord(u)) continue
-            const tags = target.propertySignatures.filter((ps) => isTag(ps.type))
-            if (!tags.every((ps) => go(ps.type, this.memo)(u[ps.name as string]))) continue
-          } else if (target._tag !== "Arrays" || !Array.isArray(u)) {
-            continue
-          }
-          const mark = this.invalid.length
-          const repaired = this.node(target, u, path)
-          if (repaired !== FAIL) return repaired
-          this.invalid.length = mark
-        }
-        return FAIL
-      }
-      case "Objects":
-        return this.struct(ast, u, path)
+        return { _tag: "suspend", target: ast.thunk() }
+      case "Union":
+        return { _tag: "union", members: flatten(ast.types) }
       case "Arrays":
-        return this.array(ast, u, path)
+        return ast.elements.length === 0 && ast.rest.length === 1
+          ? { _tag: "array", item: ast.rest[0]! }
+          : { _tag: "whole" }
+      case "Objects":
+        // only the rest of unknown values that keeps unknown fields: another index signature is the value's
+        return ast.indexSignatures.some((is) => is.type._tag !== "Unknown") ? { _tag: "whole" } : {
+          _tag: "struct",
+          properties: ast.propertySignatures.map((ps) => ({
+            name: ps.name as string,
+            type: ps.type,
+            optional: isOptional(ps.type),
+            required: !isOptional(ps.type),
+            tag: isTag(ps.type)
+          }))
+        }
       default:
-        return FAIL
+        return { _tag: "whole" }
     }
   }
-
-  private struct(ast: AST.Objects, u: unknown, path: Array<string | number>): unknown {
-    // only the rest of unknown values that keeps unknown fields: another index signature is the value's
-    if (!isRecord(u) || ast.indexSignatures.some((is) => is.type._tag !== "Unknown")) return FAIL
-    let copy: Record<string, unknown> | undefined
-    for (const ps of ast.propertySignatures) {
-      const name = ps.name as string
-      const guard = go(ps.type, this.memo)
-      if (!hasOwn.call(u, name)) {
-        if (!isOptional(ps.type)) return FAIL
-        continue
-      }
-      const value = u[name]
-      if (guard(value)) continue
-      path.push(name)
-      const repaired = this.node(ps.type, value, path)
-      if (repaired !== FAIL) {
-        copy ??= { ...u }
-        copy[name] = repaired
-      } else if (isOptional(ps.type) && !this.essential.has(pattern(path))) {
-        copy ??= { ...u }
-        delete copy[name]
-        this.invalid.push({ path: [...path], expected: expectedOf(ps.type), value })
-      } else {
-        path.pop()
-        return FAIL
-      }
-      path.pop()
-    }
-    return copy ?? u
-  }
-
-  private array(ast: AST.Arrays, u: unknown, path: Array<string | number>): unknown {
-    if (!Array.isArray(u) || ast.elements.length > 0 || ast.rest.length !== 1) return FAIL
-    const item = ast.rest[0]!
-    const guard = go(item, this.memo)
-    let copy: Array<unknown> | undefined
-    for (let i = 0; i < u.length; i++) {
-      if (guard(u[i])) continue
-      path.push(i)
-      const repaired = this.node(item, u[i], path)
-      path.pop()
-      if (repaired === FAIL) return FAIL
-      copy ??= [...u]
-      copy[i] = repaired
-    }
-    return copy ?? u
-  }
-}
+})
 
 /**
  * A {@link fastDecoder} that does not throw a value away over a field it can do without: when the
@@ -427,13 +360,13 @@ export const tolerantDecoder = <S extends Schema.Decoder<unknown>>(
 ): (u: unknown) => Result.Result<S["Type"], Schema.SchemaError> => {
   const essentials = closeUpward(essential)
   const memo = new Map<AST.AST, Guard>()
+  const view = repairView(memo)
   let slow: ((u: unknown) => Result.Result<S["Type"], Schema.SchemaError>) | undefined
   let guard: Guard | undefined
   return (u) => {
     guard ??= go(schema.ast, memo)
     if (guard(u)) return Result.succeed(u as S["Type"])
-    const repair = new Repair(memo, essentials)
-    const out = withInvalidFields(repair.node(schema.ast, u, []), repair.invalid)
+    const out = repair(view, essentials, schema.ast, u)
     // the repaired value must be one the schema accepts, or the repair has a gap: keep the schema's error
     if (out !== undefined && guard(out)) return Result.succeed(out as S["Type"])
     slow ??= Schema.decodeUnknownResult(schema)
