@@ -88,6 +88,31 @@ describe.each(httpClients)("replay of hand-written cases over %s", (_name, http)
           expect(logs.map((l) => l.annotations.generationId)).toEqual([body.id])
         })))
 
+    it.live("Chat.collect gathers the chunks' invalidFields, a delta's path as the message's, each logged once", () =>
+      withServer(
+        http,
+        Testing.sse([
+          {
+            id: "gen-d",
+            choices: [{ index: 0, delta: { role: "assistant", content: "a", refusal: null, reasoning: 1 } }]
+          },
+          { id: "gen-d", choices: [{ index: 0, delta: { content: "b" }, logprobs: 2 }], usage: [] }
+        ], { done: true }),
+        () =>
+          Effect.gen(function*() {
+            const { logs, result: response } = yield* captureLogs(Chat.collect(Chat.stream(request)))
+            expect(response.choices[0]!.message!.content).toBe("ab")
+            expect(response.invalidFields?.map((f) => [f.path, f.value])).toEqual([
+              [["choices", 0, "message", "reasoning"], 1],
+              [["usage"], []],
+              [["choices", 0, "logprobs"], 2]
+            ])
+            expect(logs.map((l) => l.annotations.path).sort()).toEqual(
+              ["choices.0.delta.reasoning", "choices.0.logprobs", "usage"]
+            )
+          })
+      ))
+
     it.live("an essential field of the wrong type still fails, with the body's id as generationId", () =>
       withServer(
         http,
