@@ -47,6 +47,7 @@ import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Decode from "./internal/decode.js"
+import * as Essentials from "./internal/invalidFields.js"
 
 // ---------------------------------------------------------------------------
 // building blocks
@@ -2420,8 +2421,6 @@ export interface GenerationResponse extends Schema.Schema.Type<typeof Generation
 // decoding
 // ---------------------------------------------------------------------------
 
-const toolCallEssentials = (at: string) => [`${at}.*.id`, `${at}.*.function.name`, `${at}.*.function.arguments`]
-
 /**
  * The fields of a response body without which there is no answer to give: a mismatch in one of them
  * (or in a field that holds one) fails the call with `ResponseDecodeError`. Array positions are `*`.
@@ -2443,13 +2442,7 @@ const toolCallEssentials = (at: string) => [`${at}.*.id`, `${at}.*.function.name
  * @since 0.3.0
  * @category decoding
  */
-export const essentialResponseFields: ReadonlyArray<string> = [
-  "choices",
-  "choices.*.message.content",
-  "choices.*.message.refusal",
-  ...toolCallEssentials("choices.*.message.tool_calls"),
-  "choices.*.error"
-]
+export const essentialResponseFields: ReadonlyArray<string> = Essentials.essentialResponseFields
 
 /**
  * The fields of a stream chunk a mismatch in which fails the stream (see {@link essentialResponseFields}
@@ -2460,14 +2453,7 @@ export const essentialResponseFields: ReadonlyArray<string> = [
  * @since 0.3.0
  * @category decoding
  */
-export const essentialChunkFields: ReadonlyArray<string> = [
-  "choices",
-  "choices.*.delta.content",
-  "choices.*.delta.refusal",
-  ...toolCallEssentials("choices.*.delta.tool_calls"),
-  "choices.*.error",
-  "error"
-]
+export const essentialChunkFields: ReadonlyArray<string> = Essentials.essentialChunkFields
 
 /**
  * Decodes a parsed JSON value as a non-streaming response body. Fast: a valid

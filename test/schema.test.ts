@@ -8,6 +8,7 @@ import type * as AST from "effect/SchemaAST"
 import { compileGuard, fastDecoder } from "../src/internal/decode.js"
 import * as S from "../src/Schema.js"
 import { mutated } from "./support/mutate.js"
+import * as Cases from "./support/tolerantCases.js"
 
 const getRight = <A>(result: Either.Either<A, ParseResult.ParseError>): A => {
   if (Either.isLeft(result)) throw new Error(ParseResult.TreeFormatter.formatErrorSync(result.left))
@@ -508,111 +509,9 @@ describe("request pass-through for tools and plugins added later", () => {
 })
 
 describe("tolerant decoding", () => {
-  const body = (choice: Record<string, unknown> = {}, top: Record<string, unknown> = {}) => ({
-    id: "gen-1",
-    model: "qwen/qwen3-235b-a22b-thinking-2507",
-    choices: [{
-      index: 0,
-      finish_reason: "tool_calls",
-      message: {
-        role: "assistant",
-        content: null,
-        tool_calls: [{ id: "call_1", type: "function", index: 0, function: { name: "f", arguments: "{}" } }]
-      },
-      ...choice
-    }],
-    ...top
-  })
-  const at = (value: unknown, path: ReadonlyArray<string | number>): unknown =>
-    path.reduce<unknown>((u, key) => (u as Record<string | number, unknown>)[key], value)
-  const without = (value: unknown, path: ReadonlyArray<string | number>): unknown => {
-    const copy = structuredClone(value) as Record<string | number, unknown>
-    const parent = at(copy, path.slice(0, -1)) as Record<string | number, unknown>
-    delete parent[path.at(-1)!]
-    return copy
-  }
+  const { at, body, chunkEssential, chunkTolerated, essential, essentialPattern, tolerated, without } = Cases
 
   // Fields a caller can do without: each, with a value of the wrong type, is taken out and kept aside.
-  const tolerated: ReadonlyArray<readonly [string, unknown, ReadonlyArray<string | number>]> = [
-    ["a choice's logprobs as a bare number (Together, Qwen thinking)", body({ logprobs: -1.78e-06 }), [
-      "choices",
-      0,
-      "logprobs"
-    ]],
-    ["a token's logprob as a string", body({ logprobs: { content: [{ token: "a", logprob: "-0.1" }] } }), [
-      "choices",
-      0,
-      "logprobs",
-      "content",
-      0,
-      "logprob"
-    ]],
-    ["the id as a number", body({}, { id: 42 }), ["id"]],
-    ["the model as an object", body({}, { model: { name: "m" } }), ["model"]],
-    ["created as a string", body({}, { created: "1700000000" }), ["created"]],
-    ["usage as a string", body({}, { usage: "n/a" }), ["usage"]],
-    ["a cost as a string (the token counts stay)", body({}, { usage: { prompt_tokens: 3, cost: "0.1" } }), [
-      "usage",
-      "cost"
-    ]],
-    ["the finish reason as a number", body({ finish_reason: 1 }), ["choices", 0, "finish_reason"]],
-    ["the choice index as a string", body({ index: "0" }), ["choices", 0, "index"]],
-    [
-      "message.role as a number",
-      body({
-        message: { role: 1, content: "hi" }
-      }),
-      ["choices", 0, "message", "role"]
-    ],
-    ["reasoning as an array", body({ message: { role: "assistant", content: "hi", reasoning: ["a"] } }), [
-      "choices",
-      0,
-      "message",
-      "reasoning"
-    ]],
-    [
-      "a reasoning block's text as a number",
-      body({
-        message: { role: "assistant", content: "hi", reasoning_details: [{ type: "reasoning.text", text: 5 }] }
-      }),
-      ["choices", 0, "message", "reasoning_details", 0, "text"]
-    ],
-    ["reasoning_details as a string", body({ message: { role: "assistant", content: "hi", reasoning_details: "x" } }), [
-      "choices",
-      0,
-      "message",
-      "reasoning_details"
-    ]],
-    ["annotations holding a string", body({ message: { role: "assistant", content: "hi", annotations: ["x"] } }), [
-      "choices",
-      0,
-      "message",
-      "annotations"
-    ]],
-    [
-      "a tool call's index as a string",
-      body({
-        message: {
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "c", type: "function", index: "0", function: { name: "f", arguments: "{}" } }]
-        }
-      }),
-      ["choices", 0, "message", "tool_calls", 0, "index"]
-    ],
-    [
-      "a tool call's type as a number",
-      body({
-        message: {
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "c", type: 1, function: { name: "f", arguments: "{}" } }]
-        }
-      }),
-      ["choices", 0, "message", "tool_calls", 0, "type"]
-    ],
-    ["openrouter_metadata as a string", body({}, { openrouter_metadata: "x" }), ["openrouter_metadata"]]
-  ]
   it.each(tolerated)("a response keeps %s aside, with its path and value", (_label, input, path) => {
     const decoded = getRight(S.decodeChatResponse(input)) as unknown as Record<string, unknown>
     expect(decoded.invalidFields).toEqual([{ path, expected: expect.any(String), value: at(input, path) }])
@@ -621,116 +520,15 @@ describe("tolerant decoding", () => {
   })
 
   // Fields without which there is no answer: the call still fails, naming the field.
-  const essential: ReadonlyArray<readonly [string, unknown, string]> = [
-    ["choices missing", { id: "gen-1" }, "choices"],
-    ["choices as an object", { choices: {} }, "choices"],
-    ["a choice that is a string", { choices: ["x"] }, "choices.0"],
-    ["the message as a string", body({ message: "hi" }), "choices.0.message"],
-    ["content as a number", body({ message: { role: "assistant", content: 42 } }), "choices.0.message.content"],
-    [
-      "a content part with a number as text",
-      body({
-        message: { role: "assistant", content: [{ type: "text", text: 1 }] }
-      }),
-      "choices.0.message.content"
-    ],
-    [
-      "refusal as a number",
-      body({ message: { role: "assistant", content: null, refusal: 1 } }),
-      "choices.0.message.refusal"
-    ],
-    [
-      "tool_calls as an object",
-      body({ message: { role: "assistant", content: null, tool_calls: {} } }),
-      "choices.0.message.tool_calls"
-    ],
-    [
-      "a tool call's id as a number",
-      body({
-        message: { role: "assistant", content: null, tool_calls: [{ id: 1, function: { name: "f", arguments: "{}" } }] }
-      }),
-      "choices.0.message.tool_calls.0.id"
-    ],
-    [
-      "a tool call's name as a number",
-      body({
-        message: { role: "assistant", content: null, tool_calls: [{ id: "c", function: { name: 1, arguments: "{}" } }] }
-      }),
-      "choices.0.message.tool_calls.0.function.name"
-    ],
-    [
-      "a tool call's arguments as an object",
-      body({
-        message: { role: "assistant", content: null, tool_calls: [{ id: "c", function: { name: "f", arguments: {} } }] }
-      }),
-      "choices.0.message.tool_calls.0.function.arguments"
-    ],
-    [
-      "a tool call's function as a string",
-      body({
-        message: { role: "assistant", content: null, tool_calls: [{ id: "c", function: "f" }] }
-      }),
-      "choices.0.message.tool_calls.0.function"
-    ],
-    ["a choice's error as a string", body({ error: "boom" }), "choices.0.error"]
-  ]
   it.each(essential)("a response with %s still fails", (_label, input, path) => {
     expect(issuePaths(S.decodeChatResponse(input)).some((p) => p.startsWith(path))).toBe(true)
   })
 
-  const chunk = (choice: Record<string, unknown>, top: Record<string, unknown> = {}) => ({
-    id: "gen-1",
-    object: "chat.completion.chunk",
-    choices: [{ index: 0, delta: { content: "hi" }, ...choice }],
-    ...top
-  })
-  it.each(
-    [
-      ["logprobs as a bare number", chunk({ logprobs: -1.78e-06 }), ["choices", 0, "logprobs"]],
-      [
-        "a tool-call fragment's index as a string",
-        chunk({ delta: { tool_calls: [{ index: "0", function: { arguments: "{" } }] } }),
-        [
-          "choices",
-          0,
-          "delta",
-          "tool_calls",
-          0,
-          "index"
-        ]
-      ],
-      [
-        "a reasoning fragment's signature as a number",
-        chunk({
-          delta: { reasoning_details: [{ type: "reasoning.text", index: 0, signature: 7 }] }
-        }),
-        ["choices", 0, "delta", "reasoning_details", 0, "signature"]
-      ],
-      ["usage as an array", chunk({}, { usage: [] }), ["usage"]]
-    ] as const
-  )("a stream chunk keeps %s aside", (_label, input, path) => {
+  it.each(chunkTolerated)("a stream chunk keeps %s aside", (_label, input, path) => {
     const decoded = getRight(S.decodeChatStreamChunk(input)) as unknown as Record<string, unknown>
     expect(decoded.invalidFields).toEqual([{ path, expected: expect.any(String), value: at(input, path) }])
   })
-  it.each(
-    [
-      ["choices missing", { id: "g" }, "choices"],
-      ["the delta as a string", chunk({ delta: "hi" }), "choices.0.delta"],
-      ["content as a number", chunk({ delta: { content: 1 } }), "choices.0.delta.content"],
-      [
-        "a tool-call fragment's arguments as an object",
-        chunk({ delta: { tool_calls: [{ index: 0, function: { arguments: {} } }] } }),
-        "choices.0.delta.tool_calls.0.function.arguments"
-      ],
-      [
-        "a tool-call fragment's id as a number",
-        chunk({ delta: { tool_calls: [{ index: 0, id: 1 }] } }),
-        "choices.0.delta.tool_calls.0.id"
-      ],
-      ["the chunk's error as a string", chunk({}, { error: "boom" }), "error"],
-      ["a choice's error as a number", chunk({ error: 1 }), "choices.0.error"]
-    ] as const
-  )("a stream chunk with %s still fails", (_label, input, path) => {
+  it.each(chunkEssential)("a stream chunk with %s still fails", (_label, input, path) => {
     expect(issuePaths(S.decodeChatStreamChunk(input)).some((p) => p.startsWith(path))).toBe(true)
   })
 
@@ -768,10 +566,6 @@ describe("tolerant decoding", () => {
         break
     }
     return out
-  }
-  const essentialPattern = (path: ReadonlyArray<string | number>, essentials: ReadonlyArray<string>) => {
-    const p = path.map((s) => (typeof s === "number" ? "*" : s)).join(".")
-    return essentials.some((e) => e === p || e.startsWith(`${p}.`))
   }
   for (
     const [name, schema, decode, essentials] of [

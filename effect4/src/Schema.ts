@@ -13,6 +13,13 @@
  * - Response schemas are tolerant: nearly every field is optional and nullable,
  *   enums such as `finish_reason` are open (an unknown value is kept), and
  *   only `choices` is required.
+ * - Response decoding never throws a billed answer away over a field the caller
+ *   can do without: a field whose value has an unexpected type is taken out of
+ *   its place (so every typed field can be trusted) and kept, as it arrived, in
+ *   the body's `invalidFields` list, with its path; the client logs each one at
+ *   debug level. Only the essential fields (`essentialResponseFields`,
+ *   `essentialChunkFields`: `choices`, the answer's text, its tool calls, an
+ *   `error`) must match, or the call fails with `ResponseDecodeError`.
  *
  * @example
  * ```ts
@@ -40,6 +47,7 @@
  */
 import type * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as Essentials from "../../src/internal/invalidFields.js"
 import * as Decode from "./internal/decode.js"
 
 // ---------------------------------------------------------------------------
@@ -2168,6 +2176,31 @@ export const Usage = Obj("Usage", {
  */
 export interface Usage extends Schema.Schema.Type<typeof Usage> {}
 
+/**
+ * A field of a response or stream chunk whose value did not have the type this library expects (a
+ * choice's `logprobs` sent as a bare number, say). It is taken out of its place, so every typed field
+ * can be trusted, and kept here as it arrived; see {@link decodeChatResponse} for which fields are
+ * essential instead (a mismatch there still fails the call).
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export const InvalidField = Obj("InvalidField", {
+  /** Where the field was, from the top of the body (`["choices", 0, "logprobs"]`). */
+  path: Schema.Array(Schema.Union([Schema.String, Schema.Number])),
+  /** The type this library expected there. */
+  expected: Schema.String,
+  /** The value as it arrived. */
+  value: Schema.optional(Schema.Unknown)
+})
+/**
+ * The type that {@link InvalidField} decodes to.
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export interface InvalidField extends Schema.Schema.Type<typeof InvalidField> {}
+
 const envelopeFields = {
   id: nullish(Schema.String),
   object: nullish(Schema.String),
@@ -2177,7 +2210,12 @@ const envelopeFields = {
   system_fingerprint: nullish(Schema.String),
   service_tier: nullish(Schema.String),
   usage: nullish(Usage),
-  openrouter_metadata: nullish(OpenRouterMetadata)
+  openrouter_metadata: nullish(OpenRouterMetadata),
+  /**
+   * Not a wire field (hence its spelling): the fields of the body that did not have the expected type,
+   * taken out of their place and kept here as they arrived (absent when there were none).
+   */
+  invalidFields: Schema.optional(Schema.Array(InvalidField))
 }
 
 /**
@@ -2390,26 +2428,68 @@ export interface GenerationResponse extends Schema.Schema.Type<typeof Generation
 // ---------------------------------------------------------------------------
 
 /**
+ * The fields of a response body without which there is no answer to give: a mismatch in one of them
+ * (or in a field that holds one) fails the call with `ResponseDecodeError`. Array positions are `*`.
+ *
+ * - `choices`: the answers themselves (a body without them is an error body).
+ * - `choices.*.message` and its `content` and `refusal`: the text of the answer. Taking a text of an
+ *   unexpected type out would turn the answer into an empty one that looks successful.
+ * - `choices.*.message.tool_calls` with each call's `id`, `function.name` and `function.arguments`:
+ *   a call the caller is asked to run (and answer by its id) cannot be half-read.
+ * - `choices.*.error`: a choice that says it failed must not pass as a success.
+ *
+ * Everything else can be done without, and is kept as it arrived in `invalidFields` when its type
+ * is unexpected: `id` (the `X-Generation-Id` header carries it too), `model`, `created`, `provider`,
+ * `object`, `usage` (field by field: a cost that is not a number leaves the token counts),
+ * `message.role` (always the assistant's), `finish_reason`, `native_finish_reason`, `logprobs`,
+ * `index`, `reasoning`, `reasoning_details` (block by block, field by field), `images`, `audio`,
+ * `annotations`, a call's `type` and `index`, `openrouter_metadata`.
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export const essentialResponseFields: ReadonlyArray<string> = Essentials.essentialResponseFields
+
+/**
+ * The fields of a stream chunk a mismatch in which fails the stream (see {@link essentialResponseFields}
+ * for the reasons): `choices`, each choice's `delta` with its `content`, `refusal` and each tool-call
+ * fragment's `id`, `function.name` and `function.arguments`, and the `error` of the chunk or of a
+ * choice. A fragment's `index` is not essential: a fragment without one continues the call in progress.
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export const essentialChunkFields: ReadonlyArray<string> = Essentials.essentialChunkFields
+
+/**
  * Decodes a parsed JSON value as a non-streaming response body. Fast: a valid
  * body is checked by a guard compiled from {@link ChatResponse} and returned
  * as is (the same object, unknown fields included; do not mutate it); the
- * schema decoder only runs to describe a failure.
+ * schema decoder only runs when the guard says no.
+ *
+ * Tolerant: a billed answer is not thrown away over a field the caller can do
+ * without. When a field other than the {@link essentialResponseFields} has a
+ * value of an unexpected type (a choice's `logprobs` sent as a bare number),
+ * it is taken out of its place and listed, as it arrived, in the result's
+ * `invalidFields` (see {@link InvalidField}); the rest decodes as usual. A
+ * mismatch in an essential field (or a missing `choices`) is still a failure.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const decodeChatResponse: (u: unknown) => Result.Result<ChatResponse, Schema.SchemaError> = Decode
-  .fastDecoder(ChatResponse)
+  .tolerantDecoder(ChatResponse, essentialResponseFields)
 
 /**
- * Decodes a parsed `data:` event as a stream chunk; same fast path as
- * {@link decodeChatResponse}.
+ * Decodes a parsed `data:` event as a stream chunk; same fast path and the
+ * same tolerance as {@link decodeChatResponse}, with the
+ * {@link essentialChunkFields} as the fields that must match.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const decodeChatStreamChunk: (u: unknown) => Result.Result<ChatStreamChunk, Schema.SchemaError> = Decode
-  .fastDecoder(ChatStreamChunk)
+  .tolerantDecoder(ChatStreamChunk, essentialChunkFields)
 
 /**
  * Decodes an error body; same fast path as {@link decodeChatResponse}.

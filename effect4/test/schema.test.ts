@@ -3,10 +3,12 @@ import * as Arbitrary from "effect/Arbitrary"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import type * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as FastCheck from "fast-check"
 import { applyMutations, junk, type Mutation } from "../../test/support/mutations.js"
-import { compileGuard } from "../src/internal/decode.js"
+import * as Cases from "../../test/support/tolerantCases.js"
+import { compileGuard, fastDecoder } from "../src/internal/decode.js"
 import * as S from "../src/Schema.js"
 
 const getRight = <A>(result: Result.Result<A, Schema.SchemaError>): A => {
@@ -264,9 +266,11 @@ describe("ChatResponse", () => {
     expect(getRight(S.decodeChatResponse(input)).choices[0]!.message?.content).toEqual(content)
   })
 
-  it("rejects an array where an object belongs, naming the field", () => {
+  it("keeps an array where an object belongs aside in invalidFields, naming the field", () => {
     const input = { ...response(), usage: [] }
-    expect(issuePaths(S.decodeChatResponse(input))).toContain("usage")
+    const decoded = getRight(S.decodeChatResponse(input))
+    expect(decoded.usage).toBeUndefined()
+    expect(decoded.invalidFields).toEqual([{ path: ["usage"], expected: "Usage | null | undefined", value: [] }])
   })
 })
 
@@ -499,8 +503,9 @@ describe("fast path", () => {
     expect(() => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)).toThrow(/Transformation/)
   })
 
-  agreement("ChatStreamChunk", S.ChatStreamChunk, S.decodeChatStreamChunk)
-  agreement("ChatResponse", S.ChatResponse, S.decodeChatResponse)
+  // the strict fast path under the tolerant decoders (tolerance is checked in "tolerant decoding")
+  agreement("ChatStreamChunk", S.ChatStreamChunk, fastDecoder(S.ChatStreamChunk))
+  agreement("ChatResponse", S.ChatResponse, fastDecoder(S.ChatResponse))
   agreement("ErrorResponse", S.ErrorResponse, S.decodeErrorResponse)
 
   it("agrees with the schema on request constraints (refinements, closed enums, records)", () => {
@@ -542,4 +547,126 @@ describe("request pass-through for tools and plugins added later", () => {
     })
     expect(Result.isFailure(result)).toBe(true)
   })
+})
+
+describe("tolerant decoding", () => {
+  const { at, body, chunkEssential, chunkTolerated, essential, essentialPattern, tolerated, without } = Cases
+
+  // Fields a caller can do without: each, with a value of the wrong type, is taken out and kept aside.
+  it.each(tolerated)("a response keeps %s aside, with its path and value", (_label, input, path) => {
+    const decoded = getRight(S.decodeChatResponse(input)) as unknown as Record<string, unknown>
+    expect(decoded.invalidFields).toEqual([{ path, expected: expect.any(String), value: at(input, path) }])
+    const { invalidFields: _, ...rest } = decoded
+    expect(rest).toEqual(without(input, path))
+  })
+
+  // Fields without which there is no answer: the call still fails, naming the field.
+  it.each(essential)("a response with %s still fails", (_label, input, path) => {
+    expect(issuePaths(S.decodeChatResponse(input)).some((p) => p.startsWith(path))).toBe(true)
+  })
+
+  it.each(chunkTolerated)("a stream chunk keeps %s aside", (_label, input, path) => {
+    const decoded = getRight(S.decodeChatStreamChunk(input)) as unknown as Record<string, unknown>
+    expect(decoded.invalidFields).toEqual([{ path, expected: expect.any(String), value: at(input, path) }])
+  })
+  it.each(chunkEssential)("a stream chunk with %s still fails", (_label, input, path) => {
+    expect(issuePaths(S.decodeChatStreamChunk(input)).some((p) => p.startsWith(path))).toBe(true)
+  })
+
+  it("returns a valid body itself, and never changes its input", () => {
+    const valid = body()
+    expect(getRight(S.decodeChatResponse(valid))).toBe(valid)
+    const odd = body({ logprobs: 1 })
+    const before = structuredClone(odd)
+    getRight(S.decodeChatResponse(odd))
+    expect(odd).toEqual(before)
+  })
+
+  it("names what it expected as Effect 3's edition does", () => {
+    const decoded = getRight(S.decodeChatResponse(body({ logprobs: -1.78e-06, index: "0" })))
+    expect(decoded.invalidFields?.map((f) => f.expected)).toEqual([
+      "number | null | undefined",
+      "Logprobs | null | undefined"
+    ])
+  })
+
+  /** The names of the required fields anywhere in a schema. */
+  const requiredNames = (ast: AST.AST, out = new Set<string>(), seen = new Set<AST.AST>()): Set<string> => {
+    if (seen.has(ast)) return out
+    seen.add(ast)
+    switch (ast._tag) {
+      case "Objects":
+        for (const ps of ast.propertySignatures) {
+          if (!(ps.type.context?.isOptional ?? false)) out.add(String(ps.name))
+          requiredNames(ps.type, out, seen)
+        }
+        break
+      case "Union":
+        for (const member of ast.types) requiredNames(member, out, seen)
+        break
+      case "Arrays":
+        for (const rest of ast.rest) requiredNames(rest, out, seen)
+        break
+      case "Suspend":
+        requiredNames(ast.thunk(), out, seen)
+        break
+    }
+    return out
+  }
+  for (
+    const [name, schema, decode, essentials] of [
+      ["ChatResponse", S.ChatResponse, S.decodeChatResponse, S.essentialResponseFields],
+      ["ChatStreamChunk", S.ChatStreamChunk, S.decodeChatStreamChunk, S.essentialChunkFields]
+    ] as const
+  ) {
+    it(`on mutated ${name} values: a strict failure is repaired unless an essential field is wrong; what it takes out is kept as it was`, () => {
+      const strict = Schema.decodeUnknownResult(schema as Schema.Decoder<unknown>)
+      const strictAll = (u: unknown) =>
+        Schema.decodeUnknownResult(schema as Schema.Decoder<unknown>)(u, { errors: "all" })
+      const required = requiredNames(schema.ast)
+      let repaired = 0
+      FastCheck.assert(
+        // (a body from the wire has no invalidFields of its own)
+        FastCheck.property(
+          mutated(
+            validOf(schema, 300).map((value) => {
+              const { invalidFields: _, ...rest } = value as Record<string, unknown>
+              return rest
+            })
+          ),
+          (value) => {
+            const result = (decode as (u: unknown) => Result.Result<unknown, Schema.SchemaError>)(value)
+            if (Result.isSuccess(strict(value))) return
+            if (Result.isFailure(result)) {
+              // only an essential field, a required one (which cannot be taken out) or the top makes a failure
+              const all = strictAll(value)
+              if (Result.isSuccess(all)) throw new Error("expected a failure")
+              const paths = formatIssues(all.failure.issue).issues.map((i) =>
+                (i.path ?? []) as ReadonlyArray<PropertyKey>
+              )
+              expect(
+                paths.some((p) =>
+                  p.length === 0 || essentialPattern(p as Array<string | number>, essentials) ||
+                  required.has(String(p.at(-1)))
+                )
+              ).toBe(true)
+              return
+            }
+            repaired++
+            const out = result.success as { readonly invalidFields?: ReadonlyArray<S.InvalidField> }
+            expect(out.invalidFields!.length).toBeGreaterThan(0)
+            for (const field of out.invalidFields!) {
+              expect(essentialPattern(field.path, essentials)).toBe(false)
+              expect(field.value).toBe(at(value, field.path))
+            }
+            // what is left decodes strictly
+            const { invalidFields: _, ...rest } = out as Record<string, unknown>
+            expect(Result.isSuccess(strict(rest))).toBe(true)
+          }
+        ),
+        { numRuns: 500 }
+      )
+      expect(repaired).toBeGreaterThan(20)
+    })
+  }
 })

@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import { closeUpward, type InvalidField, repair, type RepairView } from "./invalidFields.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -254,136 +255,41 @@ export const fastDecoder = <A, I>(
   }
 }
 
-/**
- * A field of a decoded value that did not have the type its schema names, taken out of the value so
- * its type can be trusted, and kept here as it arrived.
- *
- * @internal
- */
-export interface InvalidField {
-  /** Where it was, from the top of the decoded value (`["choices", 0, "logprobs"]`). */
-  readonly path: ReadonlyArray<string | number>
-  /** What the schema expected there. */
-  readonly expected: string
-  /** The value as it arrived. */
-  readonly value: unknown
-}
+/** A property that picks a union member: a required literal (`type: "reasoning.text"`) or an open tag's filter. */
+const isTag = (ps: AST.PropertySignature): boolean =>
+  !ps.isOptional &&
+  (ps.type._tag === "Literal" || (ps.type._tag === "Refinement" && typeofOf(ps.type.from) === "string"))
 
-/** The pattern of a path: array positions as `*` (`choices.*.message.content`). */
-const pattern = (path: ReadonlyArray<string | number>): string =>
-  path.map((segment) => (typeof segment === "number" ? "*" : segment)).join(".")
-
-/** The patterns and every ancestor of each: a field that holds an essential field is essential. */
-const closeUpward = (patterns: ReadonlyArray<string>): ReadonlySet<string> => {
-  const out = new Set<string>()
-  for (const p of patterns) {
-    const parts = p.split(".")
-    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join("."))
-  }
-  return out
-}
-
-const FAIL: unique symbol = Symbol("FAIL")
-
-const isPlainRecord = (u: unknown): u is Record<string, unknown> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
-
-/** The property signatures that pick a union member (`type: "reasoning.text"`, an open tag's filter). */
-const tagsOf = (ast: AST.TypeLiteral): ReadonlyArray<AST.PropertySignature> =>
-  ast.propertySignatures.filter((ps) =>
-    !ps.isOptional &&
-    (ps.type._tag === "Literal" || (ps.type._tag === "Refinement" && typeofOf(ps.type.from) === "string"))
-  )
-
-/**
- * Takes the fields that do not match their schema out of `u` (copying what changes, never mutating
- * the input), as long as none of them is essential: a struct keeps its other fields, an array whose
- * element cannot be repaired is itself the field that goes. Returns `FAIL` when an essential field (or
- * a required one, or the top) does not match.
- */
-class Repair {
-  readonly invalid: Array<InvalidField> = []
-  constructor(readonly memo: Map<AST.AST, Guard>, readonly essential: ReadonlySet<string>) {}
-
-  node(ast: AST.AST, u: unknown, path: Array<string | number>): unknown {
-    if (go(ast, this.memo)(u)) return u
+/** Effect 3's AST as the shared repair walk (`invalidFields.ts`) reads it. */
+const repairView = (memo: Map<AST.AST, Guard>): RepairView<AST.AST> => ({
+  guard: (ast) => go(ast, memo),
+  expected: String,
+  shape: (ast) => {
     switch (ast._tag) {
       case "Suspend":
-        return this.node(ast.f(), u, path)
-      case "Union": {
-        for (const member of flatten(ast.types)) {
-          const target = member._tag === "Suspend" ? member.f() : member
-          if (target._tag === "TypeLiteral") {
-            if (!isPlainRecord(u)) continue
-            if (!tagsOf(target).every((ps) => go(ps.type, this.memo)(u[ps.name as string]))) continue
-          } else if (target._tag === "TupleType") {
-            if (!Array.isArray(u)) continue
-          } else {
-            continue
-          }
-          const mark = this.invalid.length
-          const repaired = this.node(target, u, path)
-          if (repaired !== FAIL) return repaired
-          this.invalid.length = mark
-        }
-        return FAIL
-      }
-      case "TypeLiteral":
-        return this.struct(ast, u, path)
+        return { _tag: "suspend", target: ast.f() }
+      case "Union":
+        return { _tag: "union", members: flatten(ast.types) }
       case "TupleType":
-        return this.array(ast, u, path)
+        return ast.elements.length === 0 && ast.rest.length === 1
+          ? { _tag: "array", item: ast.rest[0]!.type }
+          : { _tag: "whole" }
+      case "TypeLiteral":
+        return ast.indexSignatures.length > 0 ? { _tag: "whole" } : {
+          _tag: "struct",
+          properties: ast.propertySignatures.map((ps) => ({
+            name: ps.name as string,
+            type: ps.type,
+            optional: ps.isOptional,
+            required: !ps.isOptional && !go(ps.type, memo)(undefined),
+            tag: isTag(ps)
+          }))
+        }
       default:
-        return FAIL
+        return { _tag: "whole" }
     }
   }
-
-  private struct(ast: AST.TypeLiteral, u: unknown, path: Array<string | number>): unknown {
-    if (!isPlainRecord(u) || ast.indexSignatures.length > 0) return FAIL
-    let copy: Record<string, unknown> | undefined
-    for (const ps of ast.propertySignatures) {
-      const name = ps.name as string
-      const guard = go(ps.type, this.memo)
-      if (!hasOwn.call(u, name)) {
-        if (!ps.isOptional && !guard(undefined)) return FAIL
-        continue
-      }
-      const value = u[name]
-      if (guard(value)) continue
-      path.push(name)
-      const repaired = this.node(ps.type, value, path)
-      if (repaired !== FAIL) {
-        copy ??= { ...u }
-        copy[name] = repaired
-      } else if (ps.isOptional && !this.essential.has(pattern(path))) {
-        copy ??= { ...u }
-        delete copy[name]
-        this.invalid.push({ path: [...path], expected: String(ps.type), value })
-      } else {
-        path.pop()
-        return FAIL
-      }
-      path.pop()
-    }
-    return copy ?? u
-  }
-
-  private array(ast: AST.TupleType, u: unknown, path: Array<string | number>): unknown {
-    if (!Array.isArray(u) || ast.elements.length > 0 || ast.rest.length !== 1) return FAIL
-    const item = ast.rest[0]!.type
-    const guard = go(item, this.memo)
-    let copy: Array<unknown> | undefined
-    for (let i = 0; i < u.length; i++) {
-      if (guard(u[i])) continue
-      path.push(i)
-      const repaired = this.node(item, u[i], path)
-      path.pop()
-      if (repaired === FAIL) return FAIL
-      copy ??= [...u]
-      copy[i] = repaired
-    }
-    return copy ?? u
-  }
-}
+})
 
 /**
  * A {@link fastDecoder} that does not throw a value away over a field it can do without: when the
@@ -405,14 +311,12 @@ export const tolerantDecoder = <A extends object, I>(
   const strict = fastDecoder(schema)
   const essentials = closeUpward(essential)
   const memo = new Map<AST.AST, Guard>()
+  const view = repairView(memo)
   return (u) => {
     const decoded = strict(u)
     if (Either.isRight(decoded)) return decoded
-    const repair = new Repair(memo, essentials)
-    const repaired = repair.node(schema.ast, u, [])
-    if (repaired === FAIL || repair.invalid.length === 0 || !isPlainRecord(repaired)) return decoded
-    const previous = Array.isArray(repaired.invalidFields) ? repaired.invalidFields as Array<InvalidField> : []
-    const out = { ...repaired, invalidFields: [...previous, ...repair.invalid] }
+    const out = repair(view, essentials, schema.ast, u)
+    if (out === undefined) return decoded
     // the repaired value must be one the schema accepts, or the repair has a gap: keep the schema's error
     return go(schema.ast, memo)(out) ? Either.right(out as unknown as A) : decoded
   }

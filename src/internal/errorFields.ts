@@ -137,3 +137,7 @@ export const retryAfterMillis = (
   }
   return rateLimitResetMillis(headers["x-ratelimit-reset"] ?? headerIn(bodyHeaders, "x-ratelimit-reset"), now)
 }
+
+/** The `id` of a parsed body, when it is a non-empty string (bounded like every field an error keeps). */
+export const bodyId = (body: unknown): string | undefined =>
+  isRecord(body) && typeof body.id === "string" && body.id !== "" ? excerpt(body.id, FIELD_LIMIT) : undefined

@@ -13,6 +13,8 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Errors from "../Errors.js"
 import * as S from "../Schema.js"
 import * as Bounded from "./bounded.js"
+import { bodyId } from "./errorFields.js"
+import { invalidFieldLog, invalidFieldsOf } from "./invalidFields.js"
 import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
 
 /** The longest excerpt of a raw body that an error keeps. */
@@ -247,9 +249,7 @@ export const decodeError = (
   )
 }
 
-/** The `id` of a parsed body, when it is a non-empty string (bounded like every field an error keeps). */
-export const bodyId = (body: unknown): string | undefined =>
-  isRecord(body) && typeof body.id === "string" && body.id !== "" ? excerpt(body.id, FIELD_LIMIT) : undefined
+export { bodyId }
 
 /**
  * Logs, at debug level, each field a decoder took out of a body because its value had an unexpected
@@ -262,21 +262,9 @@ export const logInvalidFields = (
   generationId: string | undefined
 ): Effect.Effect<void> =>
   Effect.forEach(fields, (field) => {
-    const path = field.path.join(".")
-    return Effect.logDebug(`effect-openrouter: ${path} had an unexpected type; kept in invalidFields`).pipe(
-      Effect.annotateLogs(
-        generationId === undefined
-          ? { path, expected: field.expected }
-          : { path, expected: field.expected, generationId }
-      )
-    )
+    const { annotations, message } = invalidFieldLog(field, generationId)
+    return Effect.logDebug(message).pipe(Effect.annotateLogs(annotations))
   }, { discard: true })
-
-/** The `invalidFields` of a decoded body, when a decoder set any. */
-export const invalidFieldsOf = (decoded: unknown): ReadonlyArray<S.InvalidField> | undefined => {
-  const fields = (decoded as { readonly invalidFields?: unknown }).invalidFields
-  return Array.isArray(fields) && fields.length > 0 ? fields : undefined
-}
 
 /**
  * Reads a complete response: a 2xx JSON chat completion is decoded with `Schema.ChatResponse`;
@@ -314,7 +302,7 @@ export const readJson = <A>(
     if (Either.isLeft(decoded)) {
       return Effect.fail(decodeError(status, response.headers, text, decoded.left.message, what, json))
     }
-    const invalid = invalidFieldsOf(decoded.right)
+    const invalid = invalidFieldsOf<S.InvalidField>(decoded.right)
     return invalid === undefined
       ? Effect.succeed(decoded.right)
       : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.right)

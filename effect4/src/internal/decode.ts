@@ -17,6 +17,7 @@
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
+import { closeUpward, repair, type RepairView } from "../../../src/internal/invalidFields.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -270,6 +271,104 @@ export const fastDecoder = <S extends Schema.Decoder<unknown>>(
   return (u) => {
     guard ??= compileGuard(schema.ast)
     if (guard(u)) return Result.succeed(u as S["Type"])
+    slow ??= Schema.decodeUnknownResult(schema)
+    return slow(u)
+  }
+}
+
+const isOptional = (ast: AST.AST): boolean => ast.context?.isOptional ?? false
+
+/** A property that picks a union member: a required literal (`type: "reasoning.text"`) or an open tag's filter. */
+const isTag = (ast: AST.AST): boolean =>
+  !isOptional(ast) &&
+  (ast._tag === "Literal" || (ast._tag === "String" && ast.checks !== undefined) ||
+    (ast._tag === "Union" && ast.types.every((t) => t._tag === "Literal")))
+
+/**
+ * What a node expects, for `InvalidField.expected`: its identifier, else its shape in TypeScript's
+ * words (`Usage | null | undefined`), as Effect 3's AST prints it. Effect 4 keeps its own printer internal.
+ */
+const expectedOf = (ast: AST.AST): string => {
+  const identifier = (ast.checks === undefined ? ast.annotations : ast.checks.at(-1)!.annotations)?.identifier
+  if (typeof identifier === "string") return identifier
+  switch (ast._tag) {
+    case "Union":
+      return flatten(ast.types).map(expectedOf).join(" | ")
+    case "Literal":
+      return JSON.stringify(ast.literal) ?? String(ast.literal)
+    case "Arrays":
+      return ast.elements.length === 0 && ast.rest.length === 1
+        ? `ReadonlyArray<${expectedOf(ast.rest[0]!)}>`
+        : "a tuple"
+    case "Objects":
+      return "an object"
+    case "Suspend":
+      return expectedOf(ast.thunk())
+    default:
+      return ast._tag.toLowerCase()
+  }
+}
+
+/** Effect 4's AST as the shared repair walk (`invalidFields.ts`) reads it. */
+const repairView = (memo: Map<AST.AST, Guard>): RepairView<AST.AST> => ({
+  guard: (ast) => go(ast, memo),
+  expected: expectedOf,
+  shape: (ast) => {
+    // a node with checks of its own is kept or dropped whole: its checks judge the whole value
+    if (ast.checks !== undefined) return { _tag: "whole" }
+    switch (ast._tag) {
+      case "Suspend":
+        return { _tag: "suspend", target: ast.thunk() }
+      case "Union":
+        return { _tag: "union", members: flatten(ast.types) }
+      case "Arrays":
+        return ast.elements.length === 0 && ast.rest.length === 1
+          ? { _tag: "array", item: ast.rest[0]! }
+          : { _tag: "whole" }
+      case "Objects":
+        // only the rest of unknown values that keeps unknown fields: another index signature is the value's
+        return ast.indexSignatures.some((is) => is.type._tag !== "Unknown") ? { _tag: "whole" } : {
+          _tag: "struct",
+          properties: ast.propertySignatures.map((ps) => ({
+            name: ps.name as string,
+            type: ps.type,
+            optional: isOptional(ps.type),
+            required: !isOptional(ps.type),
+            tag: isTag(ps.type)
+          }))
+        }
+      default:
+        return { _tag: "whole" }
+    }
+  }
+})
+
+/**
+ * A {@link fastDecoder} that does not throw a value away over a field it can do without: when the
+ * guard rejects the input, the fields whose value does not match (at any depth) are taken out and
+ * listed, as they arrived, in `invalidFields` at the top of the result, and the rest is returned. The
+ * input still fails, with the schema's own error, when a field matching one of the `essential`
+ * patterns (array positions as `*`; their ancestors are essential too) or a required field does not
+ * match. A valid input costs what it costs {@link fastDecoder}: the repair only runs after the guard
+ * has said no.
+ *
+ * @internal
+ */
+export const tolerantDecoder = <S extends Schema.Decoder<unknown>>(
+  schema: S,
+  essential: ReadonlyArray<string>
+): (u: unknown) => Result.Result<S["Type"], Schema.SchemaError> => {
+  const essentials = closeUpward(essential)
+  const memo = new Map<AST.AST, Guard>()
+  const view = repairView(memo)
+  let slow: ((u: unknown) => Result.Result<S["Type"], Schema.SchemaError>) | undefined
+  let guard: Guard | undefined
+  return (u) => {
+    guard ??= go(schema.ast, memo)
+    if (guard(u)) return Result.succeed(u as S["Type"])
+    const out = repair(view, essentials, schema.ast, u)
+    // the repaired value must be one the schema accepts, or the repair has a gap: keep the schema's error
+    if (out !== undefined && guard(out)) return Result.succeed(out as S["Type"])
     slow ??= Schema.decodeUnknownResult(schema)
     return slow(u)
   }

@@ -13,6 +13,7 @@ import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Bounded from "../../../src/internal/bounded.js"
 import {
+  bodyId,
   excerpt,
   field,
   FIELD_LIMIT,
@@ -25,6 +26,7 @@ import {
   retryAfterMillis,
   stringField
 } from "../../../src/internal/errorFields.js"
+import { invalidFieldLog, invalidFieldsOf } from "../../../src/internal/invalidFields.js"
 import { errorMember, isRecord, NotJson, parseJson } from "../../../src/internal/json.js"
 import * as Errors from "../Errors.js"
 import * as S from "../Schema.js"
@@ -134,7 +136,8 @@ export const decodeError = (
   headers: Readonly<Record<string, string>>,
   text: string,
   issue: string,
-  what: string = "a chat completion"
+  what: string = "a chat completion",
+  body?: unknown
 ): Errors.ResponseDecodeError => {
   const bounded = Bounded.boundedLines(issue, ISSUE_LINE_LIMIT, ISSUE_LIMIT)
   const firstLine = bounded.indexOf("\n") === -1 ? bounded : bounded.slice(0, bounded.indexOf("\n"))
@@ -146,10 +149,28 @@ export const decodeError = (
       status,
       excerpt: excerpt(text),
       issue: bounded,
-      generationId: headers["x-generation-id"]
+      // The body's `id` is the generation id when no header named it (some providers' answers).
+      generationId: headers["x-generation-id"] || bodyId(body)
     })
   )
 }
+
+export { bodyId }
+
+/**
+ * Logs, at debug level, each field a decoder took out of a body because its value had an unexpected
+ * type (`invalidFields`, see `Schema.decodeChatResponse`), annotated with its `path`, the `expected`
+ * type and the `generationId`; inside a span, each log line is also an event of the span. The value
+ * itself stays in `invalidFields`, out of the log.
+ */
+export const logInvalidFields = (
+  fields: ReadonlyArray<S.InvalidField>,
+  generationId: string | undefined
+): Effect.Effect<void> =>
+  Effect.forEach(fields, (field) => {
+    const { annotations, message } = invalidFieldLog(field, generationId)
+    return Effect.logDebug(message).pipe(Effect.annotateLogs(annotations))
+  }, { discard: true })
 
 /**
  * Reads a complete response: a 2xx JSON chat completion is decoded with `Schema.ChatResponse`;
@@ -184,9 +205,13 @@ export const readJson = <A>(
       return Effect.flip(statusError(status, response.headers, text))
     }
     const decoded = decode(json)
-    return Result.isSuccess(decoded)
+    if (Result.isFailure(decoded)) {
+      return Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what, json))
+    }
+    const invalid = invalidFieldsOf<S.InvalidField>(decoded.success)
+    return invalid === undefined
       ? Effect.succeed(decoded.success)
-      : Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what))
+      : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.success)
   })
 
 /**

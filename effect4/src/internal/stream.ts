@@ -36,10 +36,12 @@ import * as S from "../Schema.js"
 import { redactingClient } from "./platformSpan.js"
 import { prepare, readBody, traceable, withCallConfig } from "./request.js"
 import {
+  bodyId,
   connectionError,
   decodeError,
   failWithStatus,
   jsonInsteadOfStream,
+  logInvalidFields,
   midStreamError,
   timeoutError
 } from "./response.js"
@@ -77,6 +79,8 @@ const decodeEvents = (
     const status = response.status
     let done = false
     let out: Array<S.ChatStreamChunk> = []
+    // Fields the chunks decoded so far had of an unexpected type, logged when the chunks are emitted.
+    let invalid: Array<S.InvalidField> = []
     // The generation this stream belongs to, for the errors that end it (a Generation.get lookup).
     let generationId: string | undefined = response.headers["x-generation-id"] || undefined
 
@@ -111,10 +115,13 @@ const decodeEvents = (
         }
         const decoded = S.decodeChatStreamChunk(json)
         if (Result.isFailure(decoded)) {
-          return decodeError(status, response.headers, data, decoded.failure.message)
+          return decodeError(status, response.headers, data, decoded.failure.message, undefined, {
+            id: generationId ?? bodyId(json)
+          })
         }
         const chunk = decoded.success
         if (generationId === undefined && typeof chunk.id === "string" && chunk.id !== "") generationId = chunk.id
+        if (chunk.invalidFields !== undefined) invalid.push(...chunk.invalidFields)
         for (const choice of chunk.choices) {
           const choiceError = (choice as { readonly error?: unknown }).error
           if (choiceError !== undefined && choiceError !== null) {
@@ -133,6 +140,14 @@ const decodeEvents = (
       const batch = out as unknown as Batch
       out = []
       return batch
+    }
+
+    // `pull`, after the debug log of the fields taken out of the chunks it emits (see `logInvalidFields`).
+    const logged = <A, E>(pull: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+      if (invalid.length === 0) return pull
+      const log = logInvalidFields(invalid, generationId)
+      invalid = []
+      return Effect.andThen(log, pull)
     }
 
     // The stream reached `[DONE]`: the held chunks go out with the last batch.
@@ -160,9 +175,9 @@ const decodeEvents = (
       // Emits what was gathered, then (on the next pull) `after`.
       const emitThen = (after: Pull.Pull<Batch, Errors.StreamError>): Pull.Pull<Batch, Errors.StreamError> => {
         const batch = take()
-        if (batch === undefined) return after
+        if (batch === undefined) return logged(after)
         next = after
-        return Effect.succeed(batch)
+        return logged(Effect.succeed(batch))
       }
 
       const finished: Pull.Pull<Batch, Errors.StreamError> = Cause.done()
@@ -205,7 +220,7 @@ const decodeEvents = (
           if (!progress) return read
           idle.waiting = false
           const batch = take()
-          return batch === undefined ? awaitInput : Effect.succeed(batch)
+          return logged(batch === undefined ? awaitInput : Effect.succeed(batch))
         },
         onFailure: (cause): Pull.Pull<Batch, Errors.StreamError> => {
           if (!Pull.isDoneCause(cause)) return emitThen(Effect.failCause(cause as Cause.Cause<Errors.StreamError>))
