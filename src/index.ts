@@ -3,7 +3,7 @@
  *
  * Every module is a namespace of the root (`import { Chat } from "effect-openrouter"`) and its own
  * subpath (`import * as Chat from "effect-openrouter/Chat"`); `TestServer` (Node only) and
- * `OpenRouterLanguageModel` (needs `@effect/ai`) are subpaths only.
+ * `OpenRouterLanguageModel` (needs Effect's AI package, an optional peer) are subpaths only.
  *
  * @example
  * ```ts

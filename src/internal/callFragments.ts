@@ -1,6 +1,6 @@
 /**
  * Which streamed tool-call fragment belongs to which call: the one rule shared by `Chat.collect` and
- * the `@effect/ai` provider (and by both editions). No Effect imports.
+ * the `LanguageModel` provider (and by both editions). No Effect imports.
  */
 import { isRecord } from "./json.js"
 
@@ -16,7 +16,7 @@ interface Slot {
 
 /**
  * Which call each streamed tool-call fragment belongs to: the one rule shared by `Chat.collect`
- * (hence `ToolLoop` and `Toolkit.decodeCalls` on a folded stream) and the `@effect/ai` provider.
+ * (hence `ToolLoop` and `Toolkit.decodeCalls` on a folded stream) and the `LanguageModel` provider (`OpenRouterLanguageModel`).
  *
  * - A fragment with an `index` continues the call at that index, unless it carries a non-empty `id`
  *   other than that call's: then it starts a new call (two parallel calls streamed with the same
