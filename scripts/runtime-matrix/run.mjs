@@ -185,7 +185,7 @@ const denoNpm = {
     const ranges = Object.fromEntries(
       readmeInstallLines(join(root, "README.md")).flatMap((line) => line.split(/\s+/).slice(2))
         // the package itself comes from the tarball; flags (`-D`) are not packages
-        .filter((spec) => spec !== "effect-openrouter" && !spec.startsWith("-"))
+        .filter((spec) => !/^effect-openrouter(@|$)/.test(spec) && !spec.startsWith("-"))
         .map((spec) => [spec.slice(0, spec.lastIndexOf("@")), spec])
     )
     const exportsMap = JSON.parse(readFileSync(join(dir, "effect-openrouter", "package.json"), "utf8")).exports
