@@ -100,8 +100,8 @@ run agent 0 npx tsx examples/agent.ts
 expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
   '^tool get_weather\(\{"city":"Atlantis"\}\) failed: \{"error":\{"city":"Atlantis","_tag":"CityNotFound"\}\}$' \
   '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
-  '^assistant: In Paris it is 18 °C with light rain, and the local time is 14:30\. I could not find any weather for Atlantis\.$' \
-  '^\(2 rounds, 6 messages, finish_reason: stop\)$'
+  '^answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30$' \
+  '^\(2 rounds, 7 messages, the answer seen forming in pieces\)$'
 run telemetry 0 npx tsx examples/telemetry.ts
 expect "$emulated" "^  name: 'chat openrouter/auto',$" "^  name: 'http.client POST',$" \
   "'gen_ai.operation.name': 'chat'," "'gen_ai.provider.name': 'openrouter'," "'gen_ai.request.stream': true," \

@@ -26,7 +26,10 @@ const update = (u: unknown, path: Path, f: (old: unknown) => unknown): unknown =
   const [head, ...rest] = path
   if (Array.isArray(u)) {
     const copy = u.slice()
-    copy[head as number] = update(u[head as number], rest, f)
+    const next = update(u[head as number], rest, f)
+    // A deleted element is gone (JSON has no holes), never the marker itself in the array.
+    if (next === DELETE) copy.splice(head as number, 1)
+    else copy[head as number] = next
     return copy
   }
   const copy: Record<string, unknown> = { ...(u as Record<string, unknown>) }
