@@ -13,36 +13,15 @@ import * as Toolkit from "effect/ai/Toolkit"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import type * as HttpClient from "effect/http/HttpClient"
-import type * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { Errors, type OpenRouterConfig, Retry } from "../src/index.js"
+import { Errors, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import { httpClients, withServer } from "./support/harness.js"
+import { httpClients } from "./support/harness.js"
+import { MODEL, withModel } from "./support/languageModel.js"
 import type { Wire } from "./support/wire.js"
-
-const MODEL = "anthropic/claude-sonnet-4"
-
-/** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
-export const withModel = <A, E>(
-  http: Layer.Layer<HttpClient.HttpClient>,
-  script: Testing.Script,
-  body: (server: TestServer.TestServer) => Effect.Effect<A, E, LanguageModel.LanguageModel>,
-  options: {
-    readonly config?: OpenRouterLanguageModel.Config.Service
-    readonly client?: Parameters<typeof withServer>[3]
-  } = {}
-) =>
-  withServer(
-    http,
-    script,
-    (server): Effect.Effect<A, E, HttpClient.HttpClient | OpenRouterConfig> =>
-      Effect.provide(body(server), OpenRouterLanguageModel.layer({ model: MODEL, config: options.config })),
-    options.client
-  )
 
 const bodies = (server: TestServer.TestServer) =>
   Effect.map(server.requests, (requests) => requests.map((r) => r.body as Wire))
