@@ -84,7 +84,8 @@ const only = <T>(items: ReadonlyArray<T>): T => {
 
 const named = (spans: ReadonlyArray<ReadableSpan>, name: string) => only(spans.filter((s) => s.name === name))
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId
-const isHttp = (span: ReadableSpan) => span.attributes["http.request.method"] !== undefined && !span.name.startsWith("chat")
+const isHttp = (span: ReadableSpan) =>
+  span.attributes["http.request.method"] !== undefined && !span.name.startsWith("chat")
 /** The spans that would count the call in a GenAI backend: an operation name, or token usage. */
 const genAiSpans = (spans: ReadonlyArray<ReadableSpan>) =>
   spans.filter((s) =>
@@ -124,7 +125,12 @@ describe.each(httpClients)("OpenRouterLanguageModel telemetry (Effect 4) over %s
     it.live(`${method}: one span tree, one GenAI span (ours, the child of effect/ai's), one metric point`, () =>
       Effect.gen(function*() {
         const model = uniqueModel(method)
-        const { metrics, spans } = yield* traced(http, model, reply(model), call as Effect.Effect<unknown, unknown, LanguageModel.LanguageModel>)
+        const { metrics, spans } = yield* traced(
+          http,
+          model,
+          reply(model),
+          call as Effect.Effect<unknown, unknown, LanguageModel.LanguageModel>
+        )
         const ai = named(spans, `LanguageModel.${method}`)
         const chat = named(spans, `chat ${model}`)
         const request = only(spans.filter(isHttp))

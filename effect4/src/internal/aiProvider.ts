@@ -107,7 +107,9 @@ export const make = (
         return Result.fail(Internal.aiError(
           method,
           new AiError.InvalidUserInputError({
-            description: `The prompt or tools cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}`
+            description: `The prompt or tools cannot be sent as JSON: ${
+              cause instanceof Error ? cause.message : String(cause)
+            }`
           })
         ))
       }
