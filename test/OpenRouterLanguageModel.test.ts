@@ -759,3 +759,22 @@ describe("OpenRouterLanguageModel finish reasons", () => {
       )
   )
 })
+
+describe("OpenRouterLanguageModel created timestamps", () => {
+  it.effect("a created timestamp out of Date's range is left out of the metadata, and the answer is kept", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "Hi" })
+      expect(response.text).toBe("kept")
+      expect((response.content[0] as Response.ResponseMetadataPart).timestamp).toEqual(Option.none())
+      const parts = Chunk.toArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" })))
+      expect(parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
+    }).pipe(
+      Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
+      Effect.provide(
+        Testing.layerWithConfig((request) =>
+          (request.body as { readonly stream?: boolean }).stream === true
+            ? Testing.stream({ deltas: ["kept"], created: 1e20 })
+            : Testing.completion({ content: "kept", created: 1e20 }), { retry: false })
+      )
+    ))
+})

@@ -844,3 +844,124 @@ describe("OpenRouterLanguageModel (Effect 4) model", () => {
       }, { retry: false }))
     ))
 })
+
+/** The requests a program sent to the in-process emulator, with the provider for MODEL in place. */
+const sentBodies = <A, E>(
+  program: Effect.Effect<A, E, LanguageModel.LanguageModel>,
+  script: Testing.Script = Testing.completion()
+) =>
+  Effect.gen(function*() {
+    const recorder = yield* Testing.Recorder
+    yield* Effect.exit(program.pipe(Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL }))))
+    return (yield* recorder.requests).map((r) => r.body as Wire)
+  }).pipe(Effect.provide(Testing.layerWithConfig(script, { retry: false })))
+
+const Optional = Tool.make("optional_arg", {
+  parameters: Schema.Struct({ city: Schema.String, unit: Schema.optionalKey(Schema.String) })
+})
+const StrictByAnnotation = Tool.make("annotated", {
+  parameters: Schema.Struct({ unit: Schema.optionalKey(Schema.String) })
+}).annotate(Tool.Strict, true)
+const Choices = Toolkit.make(GetWeather, Explode, Optional, StrictByAnnotation)
+
+// Every tool_choice effect/ai has, as sent; `oneOf` narrows `tools` (effect/ai) and its `mode` is the choice.
+const toolChoices: ReadonlyArray<
+  readonly [
+    string,
+    LanguageModel.ToolChoice<"get_weather" | "explode" | "optional_arg" | "annotated">,
+    unknown,
+    ReadonlyArray<string>
+  ]
+> = [
+  ["auto", "auto", "auto", ["get_weather", "explode", "optional_arg", "annotated"]],
+  ["none", "none", "none", ["get_weather", "explode", "optional_arg", "annotated"]],
+  ["required", "required", "required", ["get_weather", "explode", "optional_arg", "annotated"]],
+  ["one tool", { tool: "explode" }, { type: "function", function: { name: "explode" } }, [
+    "get_weather",
+    "explode",
+    "optional_arg",
+    "annotated"
+  ]],
+  ["oneOf", { oneOf: ["get_weather"] }, "auto", ["get_weather"]],
+  ["oneOf, required", { mode: "required", oneOf: ["explode"] }, "required", ["explode"]]
+]
+
+// Every audio media type with a format of its own; another audio/x goes as x.
+const audioTypes: ReadonlyArray<readonly [string, string]> = [
+  ["audio/wav", "wav"],
+  ["audio/x-wav", "wav"],
+  ["audio/wave", "wav"],
+  ["audio/mpeg", "mp3"],
+  ["audio/mp3", "mp3"],
+  ["audio/flac", "flac"],
+  ["audio/ogg", "ogg"],
+  ["audio/aac", "aac"],
+  ["audio/mp4", "m4a"],
+  ["audio/aiff", "aiff"],
+  ["audio/webm", "webm"],
+  ["audio/opus", "opus"]
+]
+
+describe("OpenRouterLanguageModel (Effect 4) mapping tables", () => {
+  it.effect.each(toolChoices)("toolChoice %s", ([_label, choice, wire, names]) =>
+    Effect.gen(function*() {
+      const [sent] = yield* sentBodies(
+        LanguageModel.generateText({ prompt: "Hi", toolkit: Choices, toolChoice: choice }).pipe(
+          Effect.provide(Choices.toLayer({
+            get_weather: ({ city }) => Effect.succeed({ city, temperature_c: 1 }),
+            explode: () => Effect.fail({ error: "x" }),
+            optional_arg: () => Effect.void,
+            annotated: () => Effect.void
+          }))
+        )
+      )
+      expect(sent.tool_choice).toEqual(wire)
+      expect(sent.tools.map((t: Wire) => t.function.name)).toEqual(names)
+    }))
+
+  it.effect("a tool with an optional parameter goes without strict (left open); Tool.Strict wins", () =>
+    Effect.gen(function*() {
+      const [sent] = yield* sentBodies(
+        LanguageModel.generateText({ prompt: "Hi", toolkit: Choices }).pipe(
+          Effect.provide(Choices.toLayer({
+            get_weather: ({ city }) => Effect.succeed({ city, temperature_c: 1 }),
+            explode: () => Effect.fail({ error: "x" }),
+            optional_arg: () => Effect.void,
+            annotated: () => Effect.void
+          }))
+        )
+      )
+      const byName = Object.fromEntries(sent.tools.map((t: Wire) => [t.function.name, t.function]))
+      expect(byName.optional_arg.strict).toBeUndefined()
+      expect(byName.optional_arg.parameters.additionalProperties).not.toBe(false)
+      expect(byName.annotated.strict).toBe(true)
+      expect(byName.get_weather.strict).toBe(true)
+    }))
+
+  it.effect.each(audioTypes)("audio %s goes as input_audio format %s", ([mediaType, format]) =>
+    Effect.gen(function*() {
+      const [sent] = yield* sentBodies(LanguageModel.generateText({
+        prompt: Prompt.fromMessages([
+          Prompt.makeMessage("user", { content: [Prompt.makePart("file", { mediaType, data: new Uint8Array([1]) })] })
+        ])
+      }))
+      expect(sent.messages[0].content).toEqual([{ type: "input_audio", input_audio: { data: "AQ==", format } }])
+    }))
+
+  it.effect("a created timestamp out of Date's range is left out of the metadata, and the answer is kept", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "Hi" })
+      expect(response.text).toBe("kept")
+      expect((response.content[0] as Response.ResponseMetadataPart).timestamp).toBeUndefined()
+      const parts = yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" }))
+      expect(parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
+    }).pipe(
+      Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
+      Effect.provide(
+        Testing.layerWithConfig((request) =>
+          (request.body as { readonly stream?: boolean }).stream === true
+            ? Testing.stream({ deltas: ["kept"], created: 1e20 })
+            : Testing.completion({ content: "kept", created: 1e20 }), { retry: false })
+      )
+    ))
+})
