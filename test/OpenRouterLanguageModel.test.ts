@@ -665,6 +665,8 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
         Effect.gen(function*() {
           const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi", toolkit: Tools }))
           expect(error._tag).toBe("MalformedOutput")
+          // the parser's own error, for the position of the fault
+          expect((error as AiError.MalformedOutput).cause).toBeInstanceOf(SyntaxError)
         }).pipe(Effect.provide(handlers))
     ))
 })

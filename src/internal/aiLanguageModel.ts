@@ -260,7 +260,7 @@ const malformedOutput = (method: string, description: string, cause?: unknown): 
 const edition: Parts.Edition<AiError.MalformedOutput> = {
   usage: (usage) => usageOf(usage as S.Usage | null | undefined),
   parse: Tool.unsafeSecureJsonParse,
-  invalidOutput: (method, description) => malformedOutput(method, description)
+  invalidOutput: (method, description, _usage, cause) => malformedOutput(method, description, cause)
 }
 
 /**

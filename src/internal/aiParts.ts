@@ -36,8 +36,16 @@ export interface Edition<E> {
   readonly usage: (usage: UsageLike | null | undefined) => unknown
   /** Tool-call arguments as parameters, with the edition's JSON parser (effect/ai's secure parse). */
   readonly parse: (args: string) => unknown
-  /** The edition's error for output the provider cannot use (the usage of the billed answer with it). */
-  readonly invalidOutput: (method: string, description: string, usage: UsageLike | null | undefined) => E
+  /**
+   * The edition's error for output the provider cannot use (the usage of the billed answer with it, and
+   * the parser's exception when there is one).
+   */
+  readonly invalidOutput: (
+    method: string,
+    description: string,
+    usage: UsageLike | null | undefined,
+    cause?: unknown
+  ) => E
 }
 
 // ---------------------------------------------------------------------------
@@ -178,13 +186,14 @@ const toolParams = <E>(
   }
   try {
     return { ok: true, value: edition.parse(args) }
-  } catch {
+  } catch (cause) {
     return {
       ok: false,
       error: edition.invalidOutput(
         method,
         `The model called tool ${name} with arguments that are not JSON: ${args.slice(0, 200)}`,
-        usage
+        usage,
+        cause
       )
     }
   }
