@@ -19,12 +19,12 @@ import { withModel } from "./support/languageModel.js"
 
 type ReasonTag = AiError.AiErrorReason["_tag"]
 
-// The reason of each status of the shared table (the emulator's 403 is OpenRouter's moderation refusal).
+// The reason of each status of the shared table (every 403, the emulator's moderation refusal too, is AuthenticationError).
 const reasonOf: Readonly<Record<number, ReasonTag>> = {
   400: "InvalidRequestError",
   401: "AuthenticationError",
   402: "QuotaExhaustedError",
-  403: "ContentPolicyError",
+  403: "AuthenticationError",
   404: "InvalidRequestError",
   408: "InternalProviderError",
   413: "InvalidRequestError",
@@ -87,14 +87,24 @@ describe.each(httpClients)("AiError reasons over %s", (_name, http) => {
     )
   }
 
-  it.live("401 is AuthenticationError InvalidKey; a 403 that is not a moderation refusal is InsufficientPermissions", () =>
+  it.live("401 is AuthenticationError InvalidKey; every 403 is InsufficientPermissions, a moderation refusal keeps its reasons", () =>
     withModel(
       http,
-      [Testing.error(401), Testing.error(403, { metadata: null, message: "Key disabled" })],
+      [
+        Testing.error(401),
+        Testing.error(403, { metadata: null, message: "Key disabled" }),
+        Testing.error(403, { metadata: { reasons: ["violence"], flagged_input: "the input" } })
+      ],
       () =>
         Effect.gen(function*() {
           const unauthorized = yield* failures.generateText
           const forbidden = yield* failures.generateText
+          const moderated = yield* failures.generateText
+          expect(moderated.reason._tag === "AuthenticationError" && moderated.reason.kind).toBe("InsufficientPermissions")
+          expect(moderated.reason.metadata.openrouter).toMatchObject({
+            reasons: ["violence"],
+            flaggedInput: "the input"
+          })
           expect(unauthorized.reason._tag === "AuthenticationError" && unauthorized.reason.kind).toBe("InvalidKey")
           expect(forbidden.reason._tag === "AuthenticationError" && forbidden.reason.kind).toBe(
             "InsufficientPermissions"

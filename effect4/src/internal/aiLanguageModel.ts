@@ -463,9 +463,6 @@ const resetAt = (error: Errors.StatusError, now: number): DateTime.Utc | undefin
   return DateTime.makeUnsafe(now + Duration.toMillis(error.retryAfter))
 }
 
-const isModeration = (error: Errors.StatusError): boolean =>
-  Array.isArray(error.metadata?.reasons) || typeof error.metadata?.flagged_input === "string"
-
 const statusReason = (error: Errors.StatusError, now: number): AiError.AiErrorReason => {
   const http = httpContext(error)
   const temporary = error.retryAfter !== undefined && error._tag === "PaymentRequiredResponseError" &&
@@ -484,6 +481,7 @@ const statusReason = (error: Errors.StatusError, now: number): AiError.AiErrorRe
       remedyHint: error.metadata?.remedy_hint ?? undefined,
       temporary: error._tag === "PaymentRequiredResponseError" ? temporary : undefined,
       reasons: error.metadata?.reasons ?? undefined,
+      flaggedInput: error.metadata?.flagged_input ?? undefined,
       modelSlug: error.metadata?.model_slug ?? undefined
     })
   }
@@ -492,10 +490,9 @@ const statusReason = (error: Errors.StatusError, now: number): AiError.AiErrorRe
     case "UnauthorizedResponseError":
       return new AiError.AuthenticationError({ kind: "InvalidKey", description, metadata, http })
     case "ForbiddenResponseError":
-      // OpenRouter's moderation refuses flagged input with a 403 that names the reasons
-      return isModeration(error)
-        ? new AiError.ContentPolicyError({ description, metadata, http })
-        : new AiError.AuthenticationError({ kind: "InsufficientPermissions", description, metadata, http })
+      // Every 403 is AuthenticationError, as the provider contract asks; a moderation refusal (OpenRouter's
+      // usual 403) keeps its reasons and flagged input in metadata.openrouter, so a caller can tell it apart
+      return new AiError.AuthenticationError({ kind: "InsufficientPermissions", description, metadata, http })
     case "PaymentRequiredResponseError": {
       const at = resetAt(error, now)
       return new AiError.QuotaExhaustedError(at === undefined ? { metadata, http } : { resetAt: at, metadata, http })
