@@ -100,11 +100,15 @@ describe.each(httpClients)("AiError reasons over %s", (_name, http) => {
           const unauthorized = yield* failures.generateText
           const forbidden = yield* failures.generateText
           const moderated = yield* failures.generateText
-          expect(moderated.reason._tag === "AuthenticationError" && moderated.reason.kind).toBe("InsufficientPermissions")
-          expect(moderated.reason.metadata.openrouter).toMatchObject({
-            reasons: ["violence"],
-            flaggedInput: "the input"
-          })
+          expect(moderated.reason._tag === "AuthenticationError" && moderated.reason.kind).toBe(
+            "InsufficientPermissions"
+          )
+          expect(moderated.reason._tag === "AuthenticationError" && moderated.reason.metadata.openrouter).toMatchObject(
+            {
+              reasons: ["violence"],
+              flaggedInput: "the input"
+            }
+          )
           expect(unauthorized.reason._tag === "AuthenticationError" && unauthorized.reason.kind).toBe("InvalidKey")
           expect(forbidden.reason._tag === "AuthenticationError" && forbidden.reason.kind).toBe(
             "InsufficientPermissions"
