@@ -16,8 +16,8 @@ import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 import { httpClients, SECRET } from "./support/harness.js"
-import { secretCases } from "./support/secretSearch.js"
 import { findSecret, findSecretInSpan, recordingTracer } from "./support/secrets.js"
+import { secretCases } from "./support/secretSearch.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 

@@ -643,7 +643,7 @@ describe("tolerant decoding", () => {
               if (Result.isSuccess(all)) throw new Error("expected a failure")
               expect(
                 formatIssues(all.failure.issue).issues.some((i) =>
-                  Cases.failureExplained(i.path ?? [], essentials, required)
+                  Cases.failureExplained((i.path ?? []) as ReadonlyArray<PropertyKey>, essentials, required)
                 )
               ).toBe(true)
               return

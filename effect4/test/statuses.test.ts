@@ -7,8 +7,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Chat, Errors, Retry, Testing } from "../src/index.js"
 import { statusCases } from "../../test/support/statuses.js"
+import { Chat, Errors, Retry, Testing } from "../src/index.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }
 

@@ -276,4 +276,3 @@ export const cases = bounds.flatMap((b) =>
     .filter(([, bound]) => bound !== undefined)
     .map(([side, bound, sign]) => ({ ...b, side, values: around(b.kind, bound!, sign) }))
 )
-
