@@ -24,6 +24,16 @@ const chunk = (content: string, extra: Record<string, unknown> = {}) => ({
   ...extra
 })
 
+/** The chunks a stream emitted before it failed, and its error. */
+const chunksThenError = Effect.gen(function*() {
+  const seen: Array<Schema.ChatStreamChunk> = []
+  const error = yield* Chat.stream(request).pipe(
+    Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
+    Effect.flip
+  )
+  return { seen, error }
+})
+
 describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
   it.live("emits every chunk, ending at [DONE]", () =>
     withServer(http, Testing.stream({ deltas: ["Hel", "lo", " world"] }), (server) =>
@@ -114,11 +124,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       Testing.midStreamError({ after: 2, code: 502, errorType: "provider_unavailable", providerName: "Anthropic" }),
       () =>
         Effect.gen(function*() {
-          const seen: Array<Schema.ChatStreamChunk> = []
-          const error = yield* Chat.stream(request).pipe(
-            Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
-            Effect.flip
-          )
+          const { error, seen } = yield* chunksThenError
           expect(seen.filter(Chat.hasContent)).toHaveLength(2)
           expect(error._tag).toBe("MidStreamError")
           if (error._tag !== "MidStreamError") return
@@ -146,11 +152,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
   it.live("fails a stream cut off before [DONE] with ConnectionError after emitting what came", () =>
     withServer(http, Testing.truncated({ after: 3 }), () =>
       Effect.gen(function*() {
-        const seen: Array<Schema.ChatStreamChunk> = []
-        const error = yield* Chat.stream(request).pipe(
-          Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
-          Effect.flip
-        )
+        const { error, seen } = yield* chunksThenError
         expect(seen.filter(Chat.hasContent)).toHaveLength(3)
         expect(error._tag).toBe("ConnectionError")
         if (error._tag === "ConnectionError") expect(error.reason).toBe("StreamCutOff")
@@ -171,11 +173,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       }),
       () =>
         Effect.gen(function*() {
-          const seen: Array<Schema.ChatStreamChunk> = []
-          const error = yield* Chat.stream(request).pipe(
-            Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
-            Effect.flip
-          )
+          const { error, seen } = yield* chunksThenError
           expect(text(seen)).toBe("ab")
           expect(error._tag === "ConnectionError" && error.reason).toBe("StreamCutOff")
         })
@@ -191,11 +189,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       }),
       () =>
         Effect.gen(function*() {
-          const seen: Array<Schema.ChatStreamChunk> = []
-          const error = yield* Chat.stream(request).pipe(
-            Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
-            Effect.flip
-          )
+          const { error, seen } = yield* chunksThenError
           expect(text(seen)).toBe("a")
           expect(error._tag === "ConnectionError" && error.reason).not.toBe("StreamCutOff")
         })
