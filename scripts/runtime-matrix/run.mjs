@@ -134,7 +134,7 @@ const setupConsumer = async (edition) => {
     const [command, ...rest] = argv
     await exec(command, [...rest, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: consumer })
   }
-  for (const file of ["program.mjs", "entry-cli.mjs", "entry-browser.mjs", "entry-worker.mjs"]) {
+  for (const file of ["program.mjs", "entry-cli.mjs", "entry-require.cjs", "entry-browser.mjs", "entry-worker.mjs"]) {
     copyFileSync(join(here, file), join(consumer, file))
   }
   copyFileSync(join(here, edition, "fetch.mjs"), join(consumer, "fetch.mjs"))
@@ -264,17 +264,26 @@ const cli = (label, command, commandArgs, client, options = {}) => ({
   client,
   version: () => version(command(), ["--version"]),
   prepare: options.prepare,
-  run: (ctx, url) =>
-    runProcess(command(), [...commandArgs, "entry-cli.mjs", label, url, client], {
+  run: async (ctx, url) => {
+    const out = await runProcess(command(), [...commandArgs, "entry-cli.mjs", label, url, client], {
       cwd: ctx.consumer,
       env: options.env
     })
+    if (!options.require) return out
+    // The CommonJS entry on this Node too: its result joins the program's line.
+    const required = await runProcess(command(), ["entry-require.cjs"], { cwd: ctx.consumer }).then(
+      (text) => text.trim().startsWith("require=ok") ? "require=ok" : `require=FAIL(${text.trim().slice(0, 200)})`,
+      (error) => `require=FAIL(${String(error.message).replace(/\s+/g, " ").slice(0, 300)})`
+    )
+    return out.replace(/^(RESULT .*)$/m, `$1 ${required}`)
+  }
 })
 
 /** The program on a Node of the npm registry's (the version installed before the runs). */
-const nodeAt = (nodeVersion, client) =>
+const nodeAt = (nodeVersion, client, options = {}) =>
   cli(`node-${nodeVersion}-${client}`, () => nodeBin(nodeVersion), [], client, {
-    prepare: () => installNode(nodeVersion)
+    prepare: () => installNode(nodeVersion),
+    ...options
   })
 
 const denoEnv = { ...process.env, DENO_DIR: join(work, "deno-cache"), DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" }
@@ -440,7 +449,8 @@ const RUNTIMES = {
     ...everywhere
   ],
   effect4: [
-    nodeAt(NODE_FLOOR, "fetch"),
+    // On the floor, `require()` of every subpath too (require(esm) is why the floor is 20.19).
+    nodeAt(NODE_FLOOR, "fetch", { require: true }),
     cli("node-fetch", systemNode, [], "fetch"),
     nodeAt(NODE_22, "fetch"),
     nodeAt(NODE_22, "undici"),
@@ -527,7 +537,7 @@ for (const [i, [edition, runtimes]] of plan.entries()) {
 }
 
 const table = [
-  "| edition | runtime | version | HttpClient | send, stream, collect, status error, early stop, Testing |",
+  "| edition | runtime | version | HttpClient | send, stream, collect, status error, early stop, Testing (and `require()` on the floor) |",
   "|---|---|---|---|---|",
   ...rows.map((r) => `| ${r.edition} | ${r.runtime} | ${r.version} | ${r.client} | ${r.ok ? "pass" : "FAIL"} |`)
 ].join("\n")
