@@ -11,6 +11,7 @@
 //                                          (`npx esbuild --analyze`-style input: what pulls weight)
 //   node bench/bundle.mjs --check          exits 1 when the Effect 4 edition's send+stream bundle
 //                                          is larger than @openrouter/sdk's (the issue's target)
+//   node bench/bundle.mjs --write          also writes bench/micro/bundle.md (RESULTS.md keeps it)
 //
 // Needs both editions built (`npm run build`, `npm run build:effect4`) and bench/node_modules
 // (`cd bench && npm install`) for @openrouter/sdk. Each program resolves `effect` from its own
@@ -292,22 +293,32 @@ export const measure = async () => {
   return rows
 }
 
+/** Minified bytes of the send+stream bundle that come from Effect itself (`effect`, `@effect/*`). */
+const effectShare = (metafile) =>
+  Object.entries(Object.values(metafile.outputs)[0].inputs)
+    .filter(([file]) => /node_modules\/(effect|@effect\/[^/]+)\//.test(file))
+    .reduce((sum, [, input]) => sum + input.bytesInOutput, 0)
+
 export const table = (rows) => {
   const sdk = rows.find((r) => r.contender.name === "openrouter-sdk" && r.error === undefined)
   const e3 = rows.find((r) => r.contender.name === "effect3" && r.error === undefined)
   const ratio = (r, ref) => (ref === undefined ? "n/a" : `${(r.both.gz / ref.both.gz).toFixed(2)}×`)
   return [
-    "| program | send+stream KiB gz | send only | stream only | send+stream minified | vs @openrouter/sdk | vs Effect 3 edition |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| program | send+stream KiB gz | send only | stream only | send+stream minified | of which Effect's (minified) | vs @openrouter/sdk | vs Effect 3 edition |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...rows.map((r) =>
       r.error !== undefined
-        ? `| ${r.contender.label} | ${r.error.replaceAll("|", "\\|")} | | | | | |`
+        ? `| ${r.contender.label} | ${r.error.replaceAll("|", "\\|")} | | | | | | |`
         : `| ${r.contender.label} | ${kib(r.both.gz)} | ${kib(r.send.gz)} | ${kib(r.stream.gz)} | ${
           kib(r.both.min)
-        } | ${ratio(r, sdk)} | ${ratio(r, e3)} |`
+        } | ${kib(effectShare(r.both.metafile))} | ${ratio(r, sdk)} | ${ratio(r, e3)} |`
     )
   ].join("\n")
 }
+
+const HEADING = "## Bundle size by edition (`node bench/bundle.mjs`)"
+const METHOD =
+  "A program that sends one completion and streams one on the fetch client, as a web app, a worker or an edge function ships it: esbuild --bundle --minify (tree-shaken) --platform=browser --format=esm, gzip level 9; each edition's `effect` from its own folder (the root's Effect 3, effect4/'s Effect 4). Each send+stream bundle is run on Node against a TestServer and its output checked before its size counts. The floors are what an edition stands on: the same send and stream written by hand on that Effect's FetchHttpClient (`JSON.parse` per event), and, for Effect 4, an empty program that only takes the HttpClient from `FetchHttpClient.layer`. \"Of which Effect's\" is the minified bytes esbuild's metafile attributes to `effect` and `@effect/*` (`--metafile DIR` writes the metafiles). Sizes do not depend on the machine's load."
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await measure()
@@ -315,6 +326,33 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     "Bundle size, send + stream (esbuild --bundle --minify --platform=browser --format=esm, fetch client, gzip -9):\n"
   )
   console.log(table(rows))
+  if (args.includes("--write")) {
+    // Kept in RESULTS.md across the runner's full runs, with the other bench/micro/ sections.
+    const versions = (dir, names) =>
+      names.map((name) =>
+        `${name} ${JSON.parse(Fs.readFileSync(Path.join(dir, "node_modules", name, "package.json"), "utf8")).version}`
+      )
+    const section = [
+      HEADING,
+      "",
+      `Measured ${new Date().toISOString().slice(0, 10)} (${
+        [
+          ...versions(EFFECT4, ["effect"]).map((v) => `${v} (Effect 4)`),
+          ...versions(ROOT, ["effect", "@effect/platform", "esbuild"]).map((v) =>
+            v.startsWith("effect ") ? `${v} (Effect 3)` : v
+          ),
+          ...versions(BENCH, ["@openrouter/sdk"])
+        ].join(", ")
+      }).`,
+      "",
+      METHOD,
+      "",
+      table(rows),
+      ""
+    ].join("\n")
+    Fs.writeFileSync(Path.join(BENCH, "micro", "bundle.md"), section)
+    console.log("\nwrote bench/micro/bundle.md")
+  }
   const failed = rows.filter((r) => r.error !== undefined && !r.error.startsWith("not available"))
   const e4 = rows.find((r) => r.contender.name === "effect4")
   const sdk = rows.find((r) => r.contender.name === "openrouter-sdk")
