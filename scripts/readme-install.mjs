@@ -30,6 +30,16 @@ export const readmeInstallLines = (readme = new URL("../README.md", import.meta.
 export const withTarball = (line, tarball) =>
   line.split(/\s+/).map((word) => /^effect-openrouter(@\S+)?$/.test(word) ? tarball : word)
 
+/** npm's own semver (bundled with the global npm); the repository's copy where npm lives elsewhere. */
+const npmSemver = () => {
+  try {
+    const npmRoot = execFileSync("npm", ["root", "-g"]).toString().trim()
+    return createRequire(join(npmRoot, "npm", "package.json"))("semver")
+  } catch {
+    return createRequire(import.meta.url)("semver")
+  }
+}
+
 /**
  * Checks that a consumer project holds what the README's lines for `edition` install, the package itself
  * being `tarball`: every package a line names is in its package.json and installed at a version the
@@ -38,8 +48,7 @@ export const withTarball = (line, tarball) =>
  * problems. Ranges are read with npm's own semver (the one bundled with the npm that installed them).
  */
 export const verifyInstalled = (consumer, edition, tarball, readme = new URL("../README.md", import.meta.url)) => {
-  const npmRoot = execFileSync("npm", ["root", "-g"]).toString().trim()
-  const semver = createRequire(join(npmRoot, "npm", "package.json"))("semver")
+  const semver = npmSemver()
   const problems = []
   const manifest = JSON.parse(readFileSync(join(consumer, "package.json"), "utf8"))
   const saved = { ...manifest.dependencies, ...manifest.devDependencies }
