@@ -6,7 +6,9 @@
 //   node bench/run.mjs --only raw-undici,openai [--metrics send,stream-big]
 //   options: --out DIR (where to write), --list (print client and metric names),
 //            --emulator project|bench (default: project when dist/TestServer.js is built),
-//            --rounds N (rounds of the throughput metrics; default 3, 1 with --quick)
+//            --rounds N (rounds of the throughput metrics; default 3, 1 with --quick),
+//            --params JSON (overrides of the per-metric parameters below, e.g. '{"send": {"calls": 600}}':
+//            fewer iterations when a loaded machine makes a full run too slow; RESULTS.md records them)
 //
 // The throughput metrics (send, stream-big, stream-64) run in interleaved rounds: in each round
 // every client gets a fresh worker process, in an order rotated by one per round, so that machine
@@ -62,7 +64,8 @@ const roundsOption = option("--rounds")
 const ROUNDS = roundsOption === undefined ? (quick ? 1 : 3) : Number(roundsOption)
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds is a positive integer")
 
-const mode = quick ? "--quick" : only || onlyMetrics ? "partial" : "full"
+const paramsOption = option("--params")
+const mode = quick ? "--quick" : only || onlyMetrics || paramsOption ? "partial" : "full"
 const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "results"))
 
 const PARAMS = quick
@@ -82,6 +85,15 @@ const PARAMS = quick
     rounds: ROUNDS,
     timeoutMs: 300_000
   }
+
+// Overrides, merged per metric: `--params '{"send": {"calls": 600, "warmup": 100}}'`.
+if (paramsOption !== undefined) {
+  const overrides = JSON.parse(paramsOption)
+  for (const [metric, values] of Object.entries(overrides)) {
+    if (typeof PARAMS[metric] !== "object") throw new Error(`--params: unknown metric ${metric}`)
+    Object.assign(PARAMS[metric], values)
+  }
+}
 
 const selected = CLIENTS.filter((c) => only === undefined || only.includes(c.name))
 const wants = (metric) => onlyMetrics === undefined || onlyMetrics.includes(metric)

@@ -10,18 +10,21 @@ import { Chat, OpenRouterConfig } from "../dist/index.js"
 
 const undiciLayer = async () => (await import("@effect/platform-node/NodeHttpClient")).layerUndici
 
-/** effect-openrouter's Effect 4 edition, built (effect4/dist), on an `effect/http` HttpClient layer. */
-const makeOpenrouter = (httpLayer) => ({
+/**
+ * effect-openrouter's Effect 4 edition, built (effect4/dist; `lib`: another build's modules), on an
+ * `effect/http` HttpClient layer (`httpLayer`: a function to its promise).
+ */
+export const makeOpenrouter = (httpLayer, lib = { Chat, OpenRouterConfig }) => ({
   setup: async (baseUrl) => {
     const runtime = ManagedRuntime.make(
-      OpenRouterConfig.layer({ apiKey: Redacted.make("k"), baseUrl }).pipe(Layer.provideMerge(await httpLayer()))
+      lib.OpenRouterConfig.layer({ apiKey: Redacted.make("k"), baseUrl }).pipe(Layer.provideMerge(await httpLayer()))
     )
     await runtime.runPromise(Effect.void)
     return runtime
   },
-  send: (runtime) => runtime.runPromise(Chat.send(REQUEST)),
+  send: (runtime) => runtime.runPromise(lib.Chat.send(REQUEST)),
   stream: (runtime, onChunk) =>
-    runtime.runPromise(Stream.runForEach(Chat.stream(REQUEST), (chunk) => Effect.sync(() => onChunk(chunk))))
+    runtime.runPromise(Stream.runForEach(lib.Chat.stream(REQUEST), (chunk) => Effect.sync(() => onChunk(chunk))))
 })
 
 /** The Effect 4 edition on fetch. */
@@ -33,7 +36,7 @@ export const openrouterUndici = makeOpenrouter(undiciLayer)
 const headers = { authorization: "Bearer k" }
 
 /** The Effect 4 floor: effect/http's HttpClient, `Stream.decodeText` + `Stream.splitLines` + `JSON.parse`. */
-const makeFloor = (httpLayer) => ({
+export const makeFloor = (httpLayer) => ({
   setup: async (baseUrl) => {
     const runtime = ManagedRuntime.make(await httpLayer())
     const client = await runtime.runPromise(

@@ -6,13 +6,17 @@
 // process, interleaved rounds (order alternating), the ratio per round (floor ÷ edition CPU time: > 1
 // means the edition is cheaper) and its median. What is left is the client's work alone: the place to
 // profile (`node --cpu-prof effect4/bench/overhead.mjs --only edition --metrics stream`).
+// With `--base <dir>` (another build of the edition, e.g. main's: its `effect4/dist`), that build runs
+// beside this one in the same rounds ("base"), for before/after ratios (base ÷ edition CPU time).
 //
 //   npm --prefix effect4 run build && node effect4/bench/overhead.mjs [--rounds 21] [--metrics send,stream,stream-64]
-import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
-import { FetchHttpClient, HttpBody, HttpClient } from "effect/http"
+//   node effect4/bench/overhead.mjs --base /tmp/main/effect4/dist --only edition,base
+import { Layer } from "effect"
+import { FetchHttpClient } from "effect/http"
+import * as Path from "node:path"
+import { pathToFileURL } from "node:url"
 import { COMPLETION_CONTENT, completionBody, expectedStream, streamBatches } from "../../bench/payload.mjs"
-import { REQUEST } from "../../bench/request.mjs"
-import { Chat, OpenRouterConfig } from "../dist/index.js"
+import { makeFloor, makeOpenrouter } from "./clients.mjs"
 
 const args = process.argv.slice(2)
 const option = (name) => {
@@ -72,46 +76,22 @@ const fetch = async (_url, init) => {
 const http = FetchHttpClient.layer.pipe(Layer.provide(Layer.succeed(FetchHttpClient.Fetch, fetch)))
 const url = "http://bench.invalid/api/v1"
 
-const edition = ManagedRuntime.make(
-  OpenRouterConfig.layer({ apiKey: Redacted.make("k"), baseUrl: url }).pipe(Layer.provideMerge(http))
-)
-const floorRuntime = ManagedRuntime.make(http)
-const floorClient = await floorRuntime.runPromise(
-  HttpClient.HttpClient.use((c) => Effect.succeed(HttpClient.filterStatusOk(c)))
-)
-const headers = { authorization: "Bearer k" }
+// the adapters run.mjs measures, on the in-memory fetch
+const adapt = async (adapter) => {
+  const ctx = await adapter.setup(url)
+  return { send: () => adapter.send(ctx), stream: (onChunk) => adapter.stream(ctx, onChunk) }
+}
+const layer = async () => http
+const baseDir = option("--base")
+// the other build resolves `effect` from its own place: it must be this same Effect 4 (one runtime)
+const base = baseDir === undefined
+  ? undefined
+  : await import(pathToFileURL(Path.join(Path.resolve(baseDir), "index.js")).href)
 
 const CLIENTS = {
-  edition: {
-    send: () => edition.runPromise(Chat.send(REQUEST)),
-    stream: (onChunk) =>
-      edition.runPromise(Stream.runForEach(Chat.stream(REQUEST), (chunk) => Effect.sync(() => onChunk(chunk))))
-  },
-  floor: {
-    send: () =>
-      floorRuntime.runPromise(
-        floorClient.post(`${url}/chat/completions`, { headers, body: HttpBody.jsonUnsafe(REQUEST) }).pipe(
-          Effect.flatMap((res) => res.json)
-        )
-      ),
-    stream: (onChunk) =>
-      floorRuntime.runPromise(
-        floorClient.post(`${url}/chat/completions`, {
-          headers,
-          body: HttpBody.jsonUnsafe({ ...REQUEST, stream: true })
-        })
-          .pipe(
-            Effect.map((res) => res.stream),
-            Stream.unwrap,
-            Stream.decodeText(),
-            Stream.splitLines,
-            Stream.filter((line) => line.startsWith("data: ")),
-            Stream.takeWhile((line) => line !== "data: [DONE]"),
-            Stream.map((line) => JSON.parse(line.slice(6))),
-            Stream.runForEach((chunk) => Effect.sync(() => onChunk(chunk)))
-          )
-      )
-  }
+  edition: await adapt(makeOpenrouter(layer)),
+  ...(base === undefined ? {} : { base: await adapt(makeOpenrouter(layer, base)) }),
+  floor: await adapt(makeFloor(layer))
 }
 const names = Object.keys(CLIENTS).filter((n) => ONLY === undefined || ONLY.includes(n))
 
@@ -154,15 +134,16 @@ for (const metric of METRICS) {
   for (const name of names) for (let i = 0; i < 5; i++) await measure(name, metric)
   const times = Object.fromEntries(names.map((n) => [n, []]))
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? names : [...names].reverse()
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)]
     for (const name of order) times[name].push(await measure(name, metric))
   }
   const unit = metric === "send" ? "µs per call" : "ms per stream"
   const line = names.map((n) => `${n} ${median(times[n]).toFixed(metric === "send" ? 0 : 2)}`).join(", ")
-  const ratio = times.edition && times.floor
-    ? `; edition vs floor ${median(times.floor.map((f, i) => f / times.edition[i])).toFixed(2)}×`
-    : ""
+  const vs = (ref) =>
+    times.edition && times[ref]
+      ? `; edition vs ${ref} ${median(times[ref].map((f, i) => f / times.edition[i])).toFixed(2)}×`
+      : ""
+  const ratio = vs("floor") + vs("base")
   console.log(`${metric} (${unit}, median of ${ROUNDS} rounds): ${line}${ratio}`)
 }
-await edition.dispose()
-await floorRuntime.dispose()
+process.exit(0)
