@@ -11,6 +11,7 @@
 //
 //   npm --prefix effect4 run build && node effect4/bench/overhead.mjs [--rounds 21] [--metrics send,stream,stream-64]
 //   node effect4/bench/overhead.mjs --base /tmp/main/effect4/dist --only edition,base
+//   node effect4/bench/overhead.mjs --read 65536   # the stream in 64 KiB reads (undici's, for a stream written at once)
 import { Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import * as Path from "node:path"
@@ -38,7 +39,7 @@ const slice = (bytes, size) => {
 const streamBytes = encoder.encode([...streamBatches(CHUNKS)].join(""))
 const BODIES = {
   // socket reads of 16 KiB
-  stream: slice(streamBytes, 16 * 1024),
+  stream: slice(streamBytes, Number(option("--read") ?? 16 * 1024)),
   // one HTTP chunk per 64 bytes, reads still about 16 KiB: what the fetch body yields is the same pieces
   "stream-64": slice(streamBytes, 64).reduce((reads, piece) => {
     const last = reads.at(-1)
