@@ -93,7 +93,10 @@ export const makeSseParser = (): SseParser => {
   const nonAsciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true })
   let lastBlockAscii = true
   const decodeBlock = (bytes: Uint8Array): string => {
-    const text = lastBlockAscii || bytes.length < 2048 ? decoder.decode(bytes) : nonAsciiDecoder.decode(bytes, STREAM)
+    // A short block (the end of a line begun in the previous read) neither chooses nor updates the
+    // choice: an ASCII line end would otherwise send the next large non-ASCII block the slow way.
+    if (bytes.length < 2048) return decoder.decode(bytes)
+    const text = lastBlockAscii ? decoder.decode(bytes) : nonAsciiDecoder.decode(bytes, STREAM)
     lastBlockAscii = text.length === bytes.length // UTF-8: equal lengths only for ASCII
     return text
   }
