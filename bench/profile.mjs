@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Profiles one client on one scale metric: runs scale-worker.mjs under `node --cpu-prof` against
-// the scale emulator and prints where the client's CPU time goes, by package and by function
-// (self time), so a missed target comes with the profile that shows why.
+// Profiles one client on one metric: runs the metric's worker under `node --cpu-prof` against its
+// emulator and prints where the client's CPU time goes, by package and by function (self time), so
+// a missed target comes with the profile that shows why.
 //
 //   node bench/profile.mjs <client> <metric> ['{"streams": 500, ...}'] [--top 25]
-//   metrics as in scale.mjs: slow, sends, fast, first (parameters default to scale.mjs's full run)
+//   metrics as in scale.mjs: slow, sends, fast, first (scale-worker.mjs, the scale emulator;
+//   parameters default to scale.mjs's full run), and as in run.mjs: send, stream-big, stream-64
+//   (worker.mjs, the project's emulator; parameters default to run.mjs's full run)
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
@@ -12,34 +14,59 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
-const [clientName, metric, params = "{}"] = process.argv.slice(2)
+const [clientName, metric, third] = process.argv.slice(2)
+const params = third === undefined || third.startsWith("--") ? "{}" : third
 const topIndex = process.argv.indexOf("--top")
 const TOP = topIndex === -1 ? 25 : Number(process.argv[topIndex + 1])
 const DEFAULTS = {
   slow: { streams: 500, chunks: 40, intervalMs: 100 },
   sends: { calls: 5000, warmup: 500, concurrency: 50 },
   fast: { streams: 500, chunks: 2000 },
-  first: { streams: 200, warmup: 20, delayMs: 20 }
+  first: { streams: 200, warmup: 20, delayMs: 20 },
+  send: { warmup: 200, calls: 4000, runs: 5 },
+  "stream-big": { chunks: 10_000, writeSize: 0, warmup: 3, runs: 20 },
+  "stream-64": { chunks: 10_000, writeSize: 64, warmup: 3, runs: 20 }
 }
+// run.mjs's metrics (worker.mjs) rather than scale.mjs's (scale-worker.mjs)
+const RUN_METRICS = { send: "send", "stream-big": "stream", "stream-64": "stream" }
 if (clientName === undefined || DEFAULTS[metric] === undefined) {
-  console.error("usage: node bench/profile.mjs <client> <slow|sends|fast|first> ['{json params}']")
+  console.error(
+    `usage: node bench/profile.mjs <client> <${Object.keys(DEFAULTS).join("|")}> ['{json params}']`
+  )
   process.exit(2)
 }
 
-const emulator = spawn(process.execPath, ["scale-emulator.mjs"], { cwd: BENCH, stdio: ["pipe", "pipe", "inherit"] })
-const url = await new Promise((resolve) => {
+const runMetric = RUN_METRICS[metric]
+const params_ = { ...DEFAULTS[metric], ...JSON.parse(params) }
+const emulatorArgs = runMetric === undefined
+  ? ["scale-emulator.mjs"]
+  : [
+    "emulator-project.mjs",
+    JSON.stringify([{ chunks: 0, writeSize: 0 }, { chunks: params_.chunks ?? 0, writeSize: params_.writeSize ?? 0 }])
+  ]
+const emulator = spawn(process.execPath, emulatorArgs, { cwd: BENCH, stdio: ["pipe", "pipe", "inherit"] })
+const ready = await new Promise((resolve) => {
   let buf = ""
   emulator.stdout.on("data", (d) => {
     buf += d
-    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))).url)
+    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))))
   })
 })
 const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cpuprof-"))
-const job = { client: clientName, metric, url, ...DEFAULTS[metric], ...JSON.parse(params) }
+const job = runMetric === undefined
+  ? { client: clientName, metric, url: ready.url, ...params_ }
+  : { client: clientName, metric: runMetric, scenarios: ready.scenarios, ...params_ }
 const out = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
-    ["--expose-gc", "--cpu-prof", "--cpu-prof-dir", dir, "scale-worker.mjs", JSON.stringify(job)],
+    [
+      "--expose-gc",
+      "--cpu-prof",
+      "--cpu-prof-dir",
+      dir,
+      runMetric === undefined ? "scale-worker.mjs" : "worker.mjs",
+      JSON.stringify(job)
+    ],
     { cwd: BENCH, stdio: ["ignore", "pipe", "inherit"] }
   )
   let s = ""
@@ -58,6 +85,9 @@ for (let i = 0; i < profile.samples.length; i++) {
 }
 const where = (u) => {
   if (u === "") return "(native/gc/idle)"
+  // the Effect 4 edition and its own node_modules
+  if (u.includes("/effect4/node_modules/")) return `${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1]} (effect4/)`
+  if (u.includes("/effect4/dist/")) return "effect-openrouter, Effect 4 (effect4/dist)"
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)
   if (m) return m[1]
   if (u.includes("/dist/")) return "effect-openrouter (dist)"

@@ -1,6 +1,6 @@
 // Turns the runner's results into RESULTS.md (tables, ratios, targets) and chart.svg.
 import * as Fs from "node:fs"
-import { byName, CLIENTS, EFFECT_FLOOR, FLOOR, OURS, PEERS } from "./clients.mjs"
+import { byName, CLIENTS, EFFECT4_FLOOR, EFFECT_FLOOR, FLOOR, OURS3, PEERS } from "./clients.mjs"
 
 /** The sections of hand-run micro-benchmarks (`bench/micro/*.md`), kept in RESULTS.md across full runs. */
 const microSections = () => {
@@ -41,7 +41,8 @@ export const METRICS = [
     extra: [
       ["rounds min–max", spread((r) => r.reqPerSec, (v) => v.toFixed(0))],
       ["median latency", (r) => `${r.latencyMs.toFixed(2)} ms`],
-      ["p99 latency", (r) => `${r.p99Ms.toFixed(2)} ms`]
+      ["p99 latency", (r) => `${r.p99Ms.toFixed(2)} ms`],
+      ["client CPU µs per call", (r) => (r.cpuUsPerCall === undefined ? "—" : r.cpuUsPerCall.toFixed(0))]
     ]
   },
   {
@@ -118,7 +119,7 @@ const valueOf = (metric, results, name) => {
   return ok(r) && !r.builtin ? metric.value(r) : undefined
 }
 
-const REFERENCES = [FLOOR, EFFECT_FLOOR, ...PEERS]
+const REFERENCES = [FLOOR, EFFECT_FLOOR, EFFECT4_FLOOR, ...PEERS]
 
 const fmtRatio = (a, b) => (a === undefined || b === undefined || a === 0 || b === 0 ? "—" : `${(a / b).toFixed(2)}×`)
 const fmtX = (x) => (x === undefined || !Number.isFinite(x) || x === 0 ? "—" : `${x.toFixed(2)}×`)
@@ -183,12 +184,99 @@ const table = (metric, results, names) => {
   return rows.map((r) => `| ${r.join(" | ")} |`).join("\n")
 }
 
+/** The client's CPU time per unit of work on a throughput metric (lower is cheaper). */
+const cpuOf = (key) => (key === "send" ? (r) => r.cpuUsPerCall : (r) => r.cpuMs)
+
+/**
+ * `a` against `b` on a throughput metric, both measured in each round: the median of the per-round
+ * throughput ratios, and of the per-round CPU-time ratios (b's CPU time ÷ a's: above 1, `a` is cheaper).
+ */
+const against = (key, results, a, b) => {
+  const p = pairedRatio(key, results, a, b)
+  const cpu = pairedRatio(key, results, b, a, cpuOf(key))
+  return { p, cpu }
+}
+const fmtAgainst = ({ p, cpu }) => (p === undefined ? "—" : `${fmtPaired(p)}; by client CPU time: ${fmtX(cpu?.ratio)}`)
+
+const THROUGHPUT = ["send", "stream-big", "stream-64"]
+
+/** The comparisons between the editions and the floors, as [a, b, what]. */
+const EDITION_PAIRS = [
+  ["effect4-openrouter-fetch", EFFECT4_FLOOR, "Effect 4 edition ÷ Effect 4 floor (fetch)"],
+  ["effect4-openrouter-fetch", "effect-openrouter-fetch", "Effect 4 edition ÷ Effect 3 edition (fetch)"],
+  ["effect-openrouter-fetch", "effect-floor-fetch", "Effect 3 edition ÷ Effect 3 floor (fetch)"],
+  ["effect-openrouter-undici", EFFECT_FLOOR, "Effect 3 edition ÷ Effect 3 floor (undici)"],
+  [EFFECT4_FLOOR, "effect-floor-fetch", "Effect 4 floor ÷ Effect 3 floor (fetch)"],
+  ["effect4-openrouter-undici", "effect4-floor-undici", "Effect 4 edition ÷ Effect 4 floor (undici, Node 22)"]
+]
+
+/**
+ * Issue 23's targets for the Effect 4 edition: at least as fast as its floor (`effect/http`'s
+ * HttpClient plus `JSON.parse` per event) and as the Effect 3 edition, on send and on both streams,
+ * each on the same HTTP client (fetch; on undici the floor only, as the Effect 4 undici rows run on
+ * another Node).
+ */
+const editionTargets = (results) => {
+  const out = []
+  const verdict = (p, detail) => p === undefined ? ["n/a", detail] : [p.ratio >= 1 ? "PASS" : "FAIL", detail]
+  for (const [a, b] of [EDITION_PAIRS[0], EDITION_PAIRS[1], EDITION_PAIRS[5]]) {
+    if (!THROUGHPUT.some((key) => results[key]?.[a] !== undefined)) continue
+    for (const key of THROUGHPUT) {
+      const r = against(key, results, a, b)
+      out.push([byName(a).label, `${key}: ≥ 1.0× ${byName(b).label}`, ...verdict(r.p, fmtAgainst(r))])
+    }
+  }
+  return out
+}
+
+/** The table of both editions and both floors: each comparison on each throughput metric. */
+const editionsTable = (results) => {
+  const rows = [
+    ["comparison", ...THROUGHPUT.map((key) => `${key}: throughput (rounds); by CPU time`)],
+    ["---", ...THROUGHPUT.map(() => "---")]
+  ]
+  for (const [a, b, what] of EDITION_PAIRS) {
+    if (!THROUGHPUT.some((key) => results[key]?.[a] !== undefined && results[key]?.[b] !== undefined)) continue
+    rows.push([what, ...THROUGHPUT.map((key) => fmtAgainst(against(key, results, a, b)))])
+  }
+  const values = [
+    [
+      "client",
+      "send req/s",
+      "send CPU µs per call",
+      "stream-big chunks/s",
+      "stream-big CPU ms",
+      "stream-64 chunks/s",
+      "stream-64 CPU ms"
+    ],
+    Array(7).fill("---")
+  ]
+  for (const c of CLIENTS.filter((c) => c.edition !== undefined)) {
+    const cell = (key, f) => {
+      const r = results[key]?.[c.name]
+      return r === undefined ? "—" : ok(r) ? f(r) : r.unavailable !== undefined ? "not available" : "error"
+    }
+    values.push([
+      c.role === "ours" ? `**${c.label}**` : c.label,
+      cell("send", (r) => r.reqPerSec.toFixed(0)),
+      cell("send", (r) => (r.cpuUsPerCall === undefined ? "—" : r.cpuUsPerCall.toFixed(0))),
+      cell("stream-big", (r) => r.chunksPerSec.toFixed(0)),
+      cell("stream-big", (r) => r.cpuMs.toFixed(1)),
+      cell("stream-64", (r) => r.chunksPerSec.toFixed(0)),
+      cell("stream-64", (r) => r.cpuMs.toFixed(1))
+    ])
+  }
+  const md = (t) => t.map((r) => `| ${r.join(" | ")} |`).join("\n")
+  return `${md(values)}\n\n${md(rows)}`
+}
+
 /** The targets the library must meet, per variant of ours: [description, verdict, detail]. */
 export const targets = (results) => {
   const out = []
   const v = (key, name) => valueOf(METRICS.find((m) => m.key === key), results, name)
   const verdict = (pass, detail) => pass === undefined ? ["n/a", detail] : [pass ? "PASS" : "FAIL", detail]
-  for (const ours of OURS) {
+  out.push(...editionTargets(results))
+  for (const ours of OURS3) {
     if (!Object.values(results).some((byClient) => byClient[ours] !== undefined)) continue
     const label = byName(ours).label
     // Throughput targets: the median of the per-round ratios (ours ÷ reference, same round).
@@ -331,6 +419,20 @@ export const markdown = ({ results, env, params, elapsedMs, mode }) => {
         verdict === "PASS" ? "✅ PASS" : verdict === "FAIL" ? "❌ FAIL" : "n/a"
       } | ${detail} |`
     )
+  }
+  if (THROUGHPUT.some((key) => results[key] !== undefined)) {
+    lines.push("", "## Both editions and both floors", "")
+    lines.push(
+      "The two editions of effect-openrouter and the two Effect floors (each Effect's `HttpClient` plus `JSON.parse` per event, no schema), " +
+        "measured in the same run and the same interleaved rounds, each in processes of its own that resolve their own `effect` " +
+        "(Effect 3 from the root's node_modules, Effect 4 from effect4/node_modules). Values are medians over rounds (client CPU time: " +
+        "the worker process's user + system time per call or per stream). A comparison is the median of the per-round ratios: " +
+        "throughput (a ÷ b, above 1 means a is faster) and client CPU time (b ÷ a, above 1 means a is cheaper). " +
+        "On this shared 2-core machine, wall-clock throughput moves with the load of other work and with the emulator's own CPU, " +
+        "which runs on the same cores; CPU time is the client's alone and the steadier figure.",
+      ""
+    )
+    lines.push(editionsTable(results))
   }
   for (const metric of METRICS) {
     if (results[metric.key] === undefined) continue

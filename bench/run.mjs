@@ -6,7 +6,9 @@
 //   node bench/run.mjs --only raw-undici,openai [--metrics send,stream-big]
 //   options: --out DIR (where to write), --list (print client and metric names),
 //            --emulator project|bench (default: project when dist/TestServer.js is built),
-//            --rounds N (rounds of the throughput metrics; default 3, 1 with --quick)
+//            --rounds N (rounds of the throughput metrics; default 3, 1 with --quick),
+//            --params JSON (overrides of the per-metric parameters below, e.g. '{"send": {"calls": 600}}':
+//            fewer iterations when a loaded machine makes a full run too slow; RESULTS.md records them)
 //
 // The throughput metrics (send, stream-big, stream-64) run in interleaved rounds: in each round
 // every client gets a fresh worker process, in an order rotated by one per round, so that machine
@@ -62,7 +64,8 @@ const roundsOption = option("--rounds")
 const ROUNDS = roundsOption === undefined ? (quick ? 1 : 3) : Number(roundsOption)
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds is a positive integer")
 
-const mode = quick ? "--quick" : only || onlyMetrics ? "partial" : "full"
+const paramsOption = option("--params")
+const mode = quick ? "--quick" : only || onlyMetrics || paramsOption ? "partial" : "full"
 const outDir = option("--out") ?? (mode === "full" ? BENCH : Path.join(BENCH, "results"))
 
 const PARAMS = quick
@@ -83,16 +86,31 @@ const PARAMS = quick
     timeoutMs: 300_000
   }
 
+// Overrides, merged per metric: `--params '{"send": {"calls": 600, "warmup": 100}}'`.
+if (paramsOption !== undefined) {
+  const overrides = JSON.parse(paramsOption)
+  for (const [metric, values] of Object.entries(overrides)) {
+    if (typeof PARAMS[metric] !== "object") throw new Error(`--params: unknown metric ${metric}`)
+    Object.assign(PARAMS[metric], values)
+  }
+}
+
 const selected = CLIENTS.filter((c) => only === undefined || only.includes(c.name))
 const wants = (metric) => onlyMetrics === undefined || onlyMetrics.includes(metric)
 
 // ---------------------------------------------------------------------------------------------
 // Processes
 
+// The Node a client's processes run on: the runner's, or for `node: "effect4"` the Node that effect4/
+// installs (@effect/platform-node 4's undici layer needs Node >= 22.19).
+const EFFECT4_NODE = Path.join(ROOT, "effect4", "node_modules", ".bin", "node")
+const nodeFor = (client) => (client?.node === "effect4" ? EFFECT4_NODE : process.execPath)
+
 /** Runs `node ...argv` and resolves with the JSON after its last `RESULT ` line. */
-const runNode = (argv, timeoutMs) =>
+const runNode = (argv, timeoutMs, node = process.execPath) =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { cwd: BENCH, stdio: ["ignore", "pipe", "pipe"] })
+    if (!Fs.existsSync(node)) return resolve({ unavailable: `${Path.relative(ROOT, node)} is not installed` })
+    const child = spawn(node, argv, { cwd: BENCH, stdio: ["ignore", "pipe", "pipe"] })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d) => (stdout += d))
@@ -165,7 +183,8 @@ const MEMORY_FLAGS = ["--expose-gc", "--min-semi-space-size=16", "--max-semi-spa
 const worker = (client, metric, scenarios, extra, nodeFlags = []) =>
   runNode(
     [...nodeFlags, "worker.mjs", JSON.stringify({ client: client.name, metric, scenarios, ...extra })],
-    PARAMS.timeoutMs
+    PARAMS.timeoutMs,
+    nodeFor(client)
   )
 
 // RSS moves with the allocator as well as with the client: the median of a few processes (as
@@ -187,7 +206,7 @@ const measureImport = async (client) => {
   const spec = { imports: client.imports, touchFetch: client.name === "raw-fetch" }
   const times = []
   for (let i = 0; i < PARAMS.import.runs; i++) {
-    const r = await runNode(["import-time.mjs", JSON.stringify(spec)], 60_000)
+    const r = await runNode(["import-time.mjs", JSON.stringify(spec)], 60_000, nodeFor(client))
     if (r.ms === undefined) return r
     times.push(r.ms)
   }
@@ -248,7 +267,7 @@ const runBundle = (client, code, urls) =>
     Fs.writeFileSync(file, code)
     const { chunks } = PARAMS.stream
     const expected = `${COMPLETION_CONTENT}\n${Array.from({ length: chunks }, (_, i) => word(i)).join("")}`
-    const child = spawn(process.execPath, [file], {
+    const child = spawn(nodeFor(client), [file], {
       cwd: dir,
       env: { ...process.env, OPENROUTER_BASE_URL: urls[`${chunks}/0`].url },
       stdio: ["ignore", "pipe", "pipe"]
@@ -321,8 +340,8 @@ const summary = (metric, r) => {
 // ---------------------------------------------------------------------------------------------
 // Main
 
-const packageVersion = (name) => {
-  for (const dir of [Path.join(BENCH, "node_modules"), Path.join(ROOT, "node_modules")]) {
+const packageVersion = (name, dirs = [Path.join(BENCH, "node_modules"), Path.join(ROOT, "node_modules")]) => {
+  for (const dir of dirs) {
     try {
       return JSON.parse(Fs.readFileSync(Path.join(dir, name, "package.json"), "utf8")).version
     } catch {
@@ -340,6 +359,13 @@ const environment = () => {
     })`
     : "dist/ not built"
   const pkgs = [...new Set(["undici", ...CLIENTS.flatMap((c) => c.packages)])]
+  const dist4 = Path.join(ROOT, "effect4", "dist", "index.js")
+  const ours4 = Fs.existsSync(dist4)
+    ? `${
+      JSON.parse(Fs.readFileSync(Path.join(ROOT, "effect4", "package.json"), "utf8")).version
+    } (effect4/dist/ built ${Fs.statSync(dist4).mtime.toISOString().slice(0, 16)})`
+    : "effect4/dist/ not built"
+  const node4 = packageVersion("node", [Path.join(ROOT, "effect4", "node_modules")])
   return {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     cpu: Os.cpus()[0]?.model ?? "unknown",
@@ -347,7 +373,16 @@ const environment = () => {
     memGiB: (Os.totalmem() / 2 ** 30).toFixed(0),
     os: `${Os.platform()} ${Os.release()}`,
     node: process.version,
-    packages: [["effect-openrouter", ours], ...pkgs.map((p) => [p, packageVersion(p)])]
+    packages: [
+      ["effect-openrouter", ours],
+      ...pkgs.map((p) => [p, packageVersion(p)]),
+      ["effect-openrouter (Effect 4 edition)", ours4],
+      ...["effect", "@effect/platform-node", "undici"].map((p) => [
+        `${p} (effect4/)`,
+        packageVersion(p, [Path.join(ROOT, "effect4", "node_modules")])
+      ]),
+      ["Node for the undici rows of the Effect 4 edition", node4]
+    ]
   }
 }
 
@@ -360,6 +395,9 @@ const main = async () => {
   }
   if (!Fs.existsSync(Path.join(ROOT, "dist", "index.js"))) {
     console.log("note: dist/ is missing (npm run build): effect-openrouter will be 'not available'")
+  }
+  if (!Fs.existsSync(Path.join(ROOT, "effect4", "dist", "index.js"))) {
+    console.log("note: effect4/dist/ is missing (npm run build:effect4): the Effect 4 edition will be 'not available'")
   }
   const scenarios = [
     { chunks: 0, writeSize: 0 },

@@ -91,8 +91,11 @@ const metrics = {
     for (let i = 0; i < job.warmup; i++) checkCompletion(await client.send(ctx))
     const latencies = []
     const rates = []
+    // the process's CPU time per call (µs), per batch: steadier than the rate on a loaded machine
+    const cpuPerCall = []
     const perRun = Math.ceil(job.calls / job.runs)
     for (let run = 0; run < job.runs; run++) {
+      const cpu0 = process.cpuUsage()
       const t0 = performance.now()
       for (let i = 0; i < perRun; i++) {
         const t = performance.now()
@@ -101,11 +104,14 @@ const metrics = {
         checkCompletion(r)
       }
       rates.push((perRun * 1000) / (performance.now() - t0))
+      const cpu = process.cpuUsage(cpu0)
+      cpuPerCall.push((cpu.user + cpu.system) / perRun)
     }
     return {
       calls: perRun * job.runs,
       reqPerSec: median(rates),
       rates,
+      cpuUsPerCall: median(cpuPerCall),
       latencyMs: median(latencies),
       p99Ms: percentile(latencies, 99)
     }

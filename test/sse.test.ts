@@ -96,6 +96,32 @@ describe("line endings", () => {
     expect(evs).toEqual([ev("a\nb")])
   })
 
+  // A large read is parsed in blocks of about 16 KiB that end at a line terminator (feed's BLOCK).
+  it("parses a large read in blocks without changing its events, a CRLF across a block boundary included", () => {
+    const terminators = ["\n", "\r", "\r\n"]
+    let body = ""
+    for (let i = 0; body.length < 200_000; i++) {
+      const end = terminators[i % 3]!
+      body += `data: {"i":${i},"t":"caf\u00e9 \u65e5\u672c \ud83d\ude00 ${"x".repeat(i % 97)}"}${end}${end}`
+    }
+    const whole = bytes(body)
+    const expected = events(splitAt(whole, Array.from({ length: Math.ceil(whole.length / 100) }, (_, k) => k * 100)))
+    expect(expected.length).toBeGreaterThan(1000)
+    for (const size of [16383, 16384, 16385, 65536, whole.length]) {
+      const reads = splitAt(whole, Array.from({ length: Math.ceil(whole.length / size) }, (_, k) => k * size))
+      expect(events(reads)).toEqual(expected)
+    }
+    // a CR as the last byte of a block and its LF the first of the next: one line end
+    const prefix = `data: ${"a".repeat(16384 - "data: ".length - 1)}\r`
+    expect(bytes(prefix).length).toBe(16384)
+    expect(events([`${prefix}\ndata: b\r\n\r\ndata: c\n\n`.repeat(2)])).toEqual([
+      ev(`${"a".repeat(16384 - "data: ".length - 1)}\nb`),
+      ev("c"),
+      ev(`${"a".repeat(16384 - "data: ".length - 1)}\nb`),
+      ev("c")
+    ])
+  })
+
   it("treats a CR at the end of a read followed by a non-LF as a line end", () => {
     expect(events(["data: a\r", "\r", "data: b\n\n"])).toEqual([ev("a"), ev("b")])
   })

@@ -23,10 +23,12 @@
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Predicate from "effect/Predicate"
+import * as Pull from "effect/Pull"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import { withAttempts } from "../../src/internal/retry.js"
@@ -245,17 +247,34 @@ export const retry: {
   if (policy === false) return self
   const schedule = toSchedule(policy)
   // The attempts are counted here rather than read from the schedule's metadata: the count must also
-  // be right when the schedule stops on the first failure (a failure the policy does not retry).
+  // be right when the schedule stops on the first failure (a failure the policy does not retry). The
+  // schedule's step is made on the first failure, not for every call (most calls succeed at once):
+  // `Effect.retry` makes it, and copies the context for the schedule's metadata, before the first attempt.
   return Effect.suspend(() => {
     let attempts = 0
-    return Effect.retry(
+    let step: ((error: E) => Pull.Pull<unknown, never, unknown>) | undefined
+    const attempt: Effect.Effect<A, E, R> = Effect.catch(
       Effect.suspend(() => {
         attempts++
         return self
       }),
-      schedule as Schedule.Schedule<unknown, E>
-    ).pipe(
-      Effect.mapError((error) => withAttempts(error, attempts))
+      (error) =>
+        Effect.matchCauseEffect(
+          step === undefined
+            ? Effect.flatMap(Schedule.toStepWithSleep(schedule as Schedule.Schedule<unknown, E>), (made) => {
+              step = made
+              return made(error)
+            })
+            : step(error),
+          {
+            onSuccess: () => attempt,
+            onFailure: (cause) =>
+              Pull.isDoneCause(cause)
+                ? Effect.fail(withAttempts(error, attempts))
+                : Effect.failCause(cause as Cause.Cause<never>)
+          }
+        )
     )
+    return attempt
   })
 })

@@ -499,6 +499,71 @@ describe("fast path", () => {
     expect(guard({ value: 1, children: [{ value: "2", children: [] }] })).toBe(false)
   })
 
+  // A struct's guard is generated code (a switch on the input's keys) where the runtime allows it.
+  it("generates a struct's guard whatever its property names (names enter the code as string literals)", () => {
+    const names = ["a\"b", "c\\d", "e\u2028f", "constructor", "\"}) || true; ({\"", "case", "__proto__x"]
+    const OddNames = Schema.Struct(Object.fromEntries(names.map((name) => [name, Schema.String])))
+    const guard = compileGuard(OddNames.ast)
+    // the generated function, not the closure it falls back to
+    expect(guard.name).toBe("guard")
+    const valid = Object.fromEntries(names.map((name) => [name, "s"]))
+    expect(guard(valid)).toBe(true)
+    for (const name of names) {
+      expect(guard({ ...valid, [name]: 1 })).toBe(false)
+      const { [name]: _, ...missing } = valid
+      expect(guard(missing)).toBe(false)
+    }
+  })
+
+  it("inlines keyword, literal and union tests exactly as the closures test them", () => {
+    const Inline = Schema.Struct({
+      n: Schema.Number,
+      lit: Schema.Literals(["x", 1, true]),
+      nullable: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      big: Schema.optionalKey(Schema.BigInt),
+      anything: Schema.Unknown,
+      nested: Schema.optionalKey(Schema.Struct({ k: Schema.Literal(-1) }))
+    })
+    const guard = compileGuard(Inline.ast)
+    expect(guard.name).toBe("guard")
+    const slow = Schema.decodeUnknownResult(Inline)
+    const values: Array<unknown> = [
+      { n: 1, lit: "x", anything: undefined },
+      { n: 1, lit: 1, nullable: null, big: 1n, anything: {} },
+      { n: 1, lit: true, nested: { k: -1 }, anything: 0 },
+      { n: "1", lit: "x", anything: 0 },
+      { n: 1, lit: "y", anything: 0 },
+      { n: 1, lit: 2, anything: 0 },
+      { n: 1, lit: "x", nullable: 3, anything: 0 },
+      { n: 1, lit: "x", big: 1, anything: 0 },
+      { n: 1, lit: "x", nested: { k: 1 }, anything: 0 },
+      { n: 1, lit: "x", nullable: undefined, anything: 0 },
+      { n: 1, lit: "x" },
+      null,
+      [],
+      "x"
+    ]
+    for (const value of values) expect(guard(value)).toBe(Result.isSuccess(slow(value)))
+  })
+
+  it("compiles closures where the runtime refuses new Function (a content security policy)", () => {
+    const original = globalThis.Function
+    globalThis.Function = function() {
+      throw new EvalError("refused by policy")
+    } as unknown as FunctionConstructor
+    let guard: (u: unknown) => boolean
+    try {
+      guard = compileGuard(Schema.Struct({ a: Schema.String, b: Schema.optionalKey(Schema.Number) }).ast)
+    } finally {
+      globalThis.Function = original
+    }
+    expect(guard.name).not.toBe("guard")
+    expect(guard({ a: "s" })).toBe(true)
+    expect(guard({ a: "s", b: 1 })).toBe(true)
+    expect(guard({ a: "s", b: "1" })).toBe(false)
+    expect(guard({ b: 1 })).toBe(false)
+  })
+
   it("refuses a schema whose decoding transforms the value", () => {
     expect(() => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)).toThrow(/Transformation/)
   })

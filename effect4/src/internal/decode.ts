@@ -233,6 +233,10 @@ const objects = (ast: AST.Objects, memo: Map<AST.AST, Guard>): Guard => {
       return go(is.type, memo)
     })
   const hasIndex = indexSignatures.length > 0
+  if (!hasIndex) {
+    const compiled = compileObject(ast.propertySignatures.map((ps) => table[ps.name as string]!), ast, required.length)
+    if (compiled !== undefined) return compiled
+  }
   return (u) => {
     if (typeof u !== "object" || u === null || Array.isArray(u)) return false
     const o = u as Record<string, unknown>
@@ -248,6 +252,76 @@ const objects = (ast: AST.Objects, memo: Map<AST.AST, Guard>): Guard => {
     }
     // like the decoder, a required key must be there (an `undefined` value is the value's business)
     return requiredSeen === required.length
+  }
+}
+
+/**
+ * A JavaScript expression testing `v` for a node whose test needs no closure (a keyword, a literal that
+ * prints exactly, a union of those, `Unknown`), or `undefined`. Mirrors `build` and `union` for these.
+ */
+const inlineTest = (ast: AST.AST): string | undefined => {
+  if (ast.checks !== undefined || ast.encoding !== undefined) return undefined
+  const t = typeofOf(ast)
+  if (t !== undefined) return `typeof v === ${JSON.stringify(t)}`
+  switch (ast._tag) {
+    case "Null":
+      return "v === null"
+    case "Literal": {
+      const literal: unknown = ast.literal
+      // only the literals whose source text is their value (not NaN, -0, bigints)
+      if (typeof literal === "string" || typeof literal === "boolean") return `v === ${JSON.stringify(literal)}`
+      if (typeof literal === "number" && Number.isFinite(literal) && !Object.is(literal, -0)) return `v === ${literal}`
+      return undefined
+    }
+    case "Unknown":
+    case "Any":
+      return "true"
+    case "Union": {
+      if (ast.options?.mode === "oneOf") return undefined
+      const tests = flatten(ast.types).map(inlineTest)
+      return tests.every((test) => test !== undefined) ? `(${tests.join(" || ")})` : undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * The guard of a struct without an index signature to check, as one generated function: a `switch` on
+ * each input key, the properties' simple tests inline, the others through their compiled guards. It
+ * accepts exactly what the closure in `objects` accepts (the tests compare both with the decoder), about
+ * three times faster on stream chunks (bench: effect4/bench/overhead.mjs), where the guard was the
+ * Effect 4 edition's one cost beyond its floor's. Property names enter the code only as
+ * `JSON.stringify`'d string literals. `undefined` where the runtime forbids `new Function` (a content
+ * security policy, some edge runtimes): the closure serves there.
+ */
+const compileObject = (
+  properties: ReadonlyArray<Property>,
+  ast: AST.Objects,
+  requiredCount: number
+): Guard | undefined => {
+  const guards: Array<Guard> = []
+  const cases = properties.map((property, i) => {
+    const test = inlineTest(ast.propertySignatures[i]!.type) ??
+      `g[${guards.push(property.guard) - 1}](v)`
+    return `case ${JSON.stringify(property.name)}: { const v = u[k]; if (!(${test})) return false; ${
+      property.isOptional ? "" : "r++; "
+    }break }`
+  })
+  const body = `return function guard(u) {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+  let r = 0
+  for (const k in u) {
+    switch (k) {
+      ${cases.join("\n      ")}
+    }
+  }
+  return r === ${requiredCount}
+}`
+  try {
+    return new Function("g", body)(guards) as Guard
+  } catch {
+    return undefined
   }
 }
 

@@ -5,8 +5,9 @@
  *
  * Cost when nobody listens: with Effect's native tracer (no tracer installed) no span is opened, since
  * nothing could export it; what remains is at most six metric updates per call, each addressing its
- * series through an attribute set built once per (model, provider, error) and reused (Effect 4 keys a
- * metric's series by the identity of the current attribute set, so a reused set is a cache hit). A
+ * series through an attribute set built once per (model, provider, error) and reused, each set with a
+ * metric object of its own (Effect 4 caches a metric's series key for the last attribute set it saw,
+ * so a metric per set is always a cache hit, and needs no context copy per update). A
  * stream's chunks cost one check per emitted batch and a few field reads per chunk.
  */
 import * as Cause from "effect/Cause"
@@ -42,35 +43,47 @@ import type * as S from "../Schema.js"
 // ---------------------------------------------------------------------------------------------
 // Metrics
 
-/** `gen_ai.client.token.usage`: tokens per call, by `gen_ai.token.type` (`input`, `output`). */
-export const tokenUsage: Metric.Histogram<number> = Metric.histogram(MetricName.tokenUsage, {
+const tokenUsageOptions = {
   boundaries: tokenBuckets,
   description: "Number of input and output tokens used."
-})
-
-/** `gen_ai.client.operation.duration`: seconds from the call to its end (a stream's last chunk). */
-export const operationDuration: Metric.Histogram<number> = Metric.histogram(MetricName.operationDuration, {
+}
+const operationDurationOptions = {
   boundaries: secondsBuckets,
   description: "GenAI operation duration."
-})
-
-/** `gen_ai.client.operation.time_to_first_chunk`: seconds from the call to a stream's first content chunk. */
-export const timeToFirstChunk: Metric.Histogram<number> = Metric.histogram(MetricName.timeToFirstChunk, {
+}
+const timeToFirstChunkOptions = {
   boundaries: secondsBuckets,
   description: "Time to receive the first chunk of a streaming response."
-})
-
-/** `openrouter.client.cost`: the cost of the calls in USD (OpenRouter credits), as OpenRouter reports it. */
-export const cost: Metric.Counter<number> = Metric.counter(MetricName.cost, {
+}
+const costOptions = {
   description: "Cost of the calls in USD, as reported by OpenRouter.",
   incremental: true
-})
-
-/** `openrouter.client.failures`: failed calls, by `error.type` (the error's tag). */
-export const failures: Metric.Counter<number> = Metric.counter(MetricName.failures, {
+}
+const failuresOptions = {
   description: "Failed calls, by error type.",
   incremental: true
-})
+}
+
+/** `gen_ai.client.token.usage`: tokens per call, by `gen_ai.token.type` (`input`, `output`). */
+export const tokenUsage: Metric.Histogram<number> = Metric.histogram(MetricName.tokenUsage, tokenUsageOptions)
+
+/** `gen_ai.client.operation.duration`: seconds from the call to its end (a stream's last chunk). */
+export const operationDuration: Metric.Histogram<number> = Metric.histogram(
+  MetricName.operationDuration,
+  operationDurationOptions
+)
+
+/** `gen_ai.client.operation.time_to_first_chunk`: seconds from the call to a stream's first content chunk. */
+export const timeToFirstChunk: Metric.Histogram<number> = Metric.histogram(
+  MetricName.timeToFirstChunk,
+  timeToFirstChunkOptions
+)
+
+/** `openrouter.client.cost`: the cost of the calls in USD (OpenRouter credits), as OpenRouter reports it. */
+export const cost: Metric.Counter<number> = Metric.counter(MetricName.cost, costOptions)
+
+/** `openrouter.client.failures`: failed calls, by `error.type` (the error's tag). */
+export const failures: Metric.Counter<number> = Metric.counter(MetricName.failures, failuresOptions)
 
 type Attributes = Readonly<Record<string, string>>
 
@@ -394,7 +407,9 @@ export class Call {
     if (!this.settings.metrics) return
     const user = Context.get(context, Metric.CurrentMetricAttributes) as Attributes
     const reqModel = requestModel(this.request)
-    const labels = Object.keys(user).length === 0
+    const noUser = Object.keys(user).length === 0
+    const record = noUser ? recordBound : recordWithin
+    const labels = noUser
       ? labelsFor(this.settings, reqModel, facts.model, facts.provider, errorType)
       : withUserAttributes(
         user,
@@ -457,12 +472,53 @@ const withUserAttributes = (user: Attributes, wanted: LabelSets, limit: number):
   }, limit)
 
 /** Updates a metric in the fiber's context (its registry) under the given attribute set. */
-const record = (
+const recordWithin = (
   context: Context.Context<never>,
   metric: Metric.Metric<number, unknown>,
   value: number,
   set: Attributes
 ) => metric.updateUnsafe(value, Context.add(context, Metric.CurrentMetricAttributes, set))
+
+// A metric of its own per attribute set: the same name, description and options, with the set as the
+// metric's attributes. Effect keys a series by the metric's type, name, description and attributes, so
+// it updates the very series `record` would; but it needs no copy of the context per update, and a
+// metric caches its series key for the last context attribute set it saw, which for a call without user
+// attributes is always the same (none), where `tokenUsage` alternating between its input and output
+// sets would rebuild its key (a sort and a JSON.stringify) on every update.
+const makeBound: Record<string, (set: Attributes) => Metric.Metric<number, unknown>> = {
+  [MetricName.tokenUsage]: (attributes) =>
+    Metric.histogram(MetricName.tokenUsage, { ...tokenUsageOptions, attributes }),
+  [MetricName.operationDuration]: (attributes) =>
+    Metric.histogram(MetricName.operationDuration, { ...operationDurationOptions, attributes }),
+  [MetricName.timeToFirstChunk]: (attributes) =>
+    Metric.histogram(MetricName.timeToFirstChunk, { ...timeToFirstChunkOptions, attributes }),
+  [MetricName.cost]: (attributes) => Metric.counter(MetricName.cost, { ...costOptions, attributes }),
+  [MetricName.failures]: (attributes) => Metric.counter(MetricName.failures, { ...failuresOptions, attributes })
+}
+const bound = new WeakMap<Attributes, Map<string, Metric.Metric<number, unknown>>>()
+
+/**
+ * Updates a metric under an attribute set when the fiber has no metric attributes of its own (so the
+ * set is all the series' attributes), through the set's own metric (see `makeBound`).
+ */
+const recordBound = (
+  context: Context.Context<never>,
+  metric: Metric.Metric<number, unknown>,
+  value: number,
+  set: Attributes
+) => {
+  let byName = bound.get(set)
+  if (byName === undefined) {
+    byName = new Map()
+    bound.set(set, byName)
+  }
+  let own = byName.get(metric.id)
+  if (own === undefined) {
+    own = makeBound[metric.id]!(set)
+    byName.set(metric.id, own)
+  }
+  own.updateUnsafe(value, context)
+}
 
 const spanOptions = { kind: "client" } as const
 
