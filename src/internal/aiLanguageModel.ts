@@ -17,7 +17,7 @@ import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 import { CallFragments } from "./callFragments.js"
 import { foldReasoningDetails, ReasoningFold } from "./collect.js"
-import { nestsDeeperThan, TOO_DEEP } from "./json.js"
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "./json.js"
 import { resultContent } from "./toolCalls.js"
 
 const MODULE = "OpenRouterLanguageModel"
@@ -205,7 +205,7 @@ type JsonSchemaNode = { readonly [key: string]: unknown }
 export const isStrictCompatible = (schema: unknown): boolean => {
   const visit = (node: unknown): boolean => {
     if (Array.isArray(node)) return node.every(visit)
-    if (node === null || typeof node !== "object") return true
+    if (!isRecord(node)) return true
     const n = node as JsonSchemaNode
     if (n.type === "object" || n.properties !== undefined) {
       const properties = (n.properties ?? {}) as JsonSchemaNode
