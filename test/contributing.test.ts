@@ -48,13 +48,15 @@ describe("one place for one piece of logic", () => {
     .flatMap((dir) => walk(join(root, dir)))
     .map((path) => [relative(root, path).split("\\").join("/"), readFileSync(path, "utf8")] as const)
 
-  const offenders = (pattern: RegExp, home: string) =>
-    sources.filter(([file, text]) => file !== home && pattern.test(text)).map(([file]) => file)
+  const offenders = (pattern: RegExp, home: string, view: (text: string) => string = (text) => text) =>
+    sources.filter(([file, text]) => file !== home && pattern.test(view(text))).map(([file]) => file)
 
   it("defines the record guard once (src/internal/json.ts)", () => {
     // A guard written out: `typeof u === "object" && u !== null && !Array.isArray(u)`, or its negation.
+    // Template literals are left out: source generated for `new Function` cannot call `isRecord`.
     const guard = /typeof (\w+) [!=]== "object" (?:&&|\|\|) \1 [!=]== null (?:&&|\|\|) !?Array\.isArray\(\1\)/
-    expect(offenders(guard, "src/internal/json.ts")).toEqual([])
+    const code = (text: string) => text.replace(/`(?:[^`\\]|\\.)*`/g, "``")
+    expect(offenders(guard, "src/internal/json.ts", code)).toEqual([])
   })
 
   it("starts platform timers in one place (src/internal/timer.ts)", () => {
