@@ -3,9 +3,11 @@
 # README's Effect 4 install line (`effect-openrouter` replaced by the tarball, so `effect@^4.1` comes
 # from the registry as a user gets it), then:
 # - imports every subpath (ESM) and requires every subpath (CommonJS, one module instance);
+# - checks the consumer holds what the README's line installs (scripts/readme-install.mjs verify);
 # - through the packed package and its packed emulator (TestServer): a completion, a stream, and every
 #   error tag of `Errors.StreamError` produced for real (each status, ConnectionError, TimeoutError,
-#   ResponseDecodeError, InvalidRequestError, MidStreamError);
+#   ResponseDecodeError, InvalidRequestError, MidStreamError), each an instance of its Errors class;
+#   the type check below proves the produced tags are exactly the union's, so a tag added later fails;
 # - type-checks a consumer whose `Effect.catchTags` handles every tag of `SendError` (exhaustive: a
 #   missing or extra tag fails tsc), with R exactly `HttpClient | OpenRouterConfig`;
 # - runs @arethetypeswrong/cli and publint on the tarball;
@@ -39,6 +41,8 @@ for line in "${install_lines[@]}"; do
   fi
 done
 node -e 'console.log(`  installed effect@${require("effect/package.json").version}`)'
+# The README's line is what got installed: its ranges saved as written, the tarball's version, npm ls clean.
+node "$root/scripts/readme-install.mjs" verify effect4 "$work/consumer" "$tarball"
 subpaths="$(node -p 'Object.keys(require("effect-openrouter/package.json").exports).filter((k) => k !== "./package.json").map((k) => "effect-openrouter" + k.slice(1)).join(" ")')"
 
 cat > check.mjs <<'JS'
@@ -49,6 +53,7 @@ import * as Testing from "effect-openrouter/Testing"
 import * as TestServer from "effect-openrouter/TestServer"
 import { Effect, Layer, Redacted, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
+import { writeFileSync } from "node:fs"
 
 const expect = (cond, what) => { if (!cond) { console.error("pack check failed:", what); process.exit(1) } }
 for (const subpath of process.argv.slice(2)) expect(Object.keys(await import(subpath)).length > 0, `import("${subpath}")`)
@@ -69,21 +74,27 @@ expect(sent.choices[0].message.content === "packed ok", "a completion through th
 const chunks = await run(Testing.stream({ deltas: ["str", "eam"] }), Stream.runCollect(Chat.stream(request)))
 expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("") === "stream", "a stream through the packed package")
 
-const tagOf = (reply, effect, options) => run(reply, Effect.flip(effect), options).then((e) => e._tag)
+const errorOf = (reply, effect, options) => run(reply, Effect.flip(effect), options)
 const cases = [
   ...[[400, "BadRequestResponseError"], [401, "UnauthorizedResponseError"], [402, "PaymentRequiredResponseError"],
     [403, "ForbiddenResponseError"], [404, "NotFoundResponseError"], [408, "RequestTimeoutResponseError"],
     [413, "PayloadTooLargeResponseError"], [422, "UnprocessableEntityResponseError"], [429, "TooManyRequestsResponseError"],
     [500, "InternalServerResponseError"], [502, "BadGatewayResponseError"], [503, "ServiceUnavailableResponseError"],
     [524, "EdgeNetworkTimeoutResponseError"], [529, "ProviderOverloadedResponseError"], [418, "OpenRouterDefaultError"]]
-    .map(([status, tag]) => [tag, () => tagOf(Testing.error(status), Chat.send(request))]),
-  ["ConnectionError", () => tagOf(Testing.reset({ after: 1 }), Stream.runDrain(Chat.stream(request)))],
-  ["TimeoutError", () => tagOf(Testing.hang(), Stream.runDrain(Chat.stream(request)), { idleTimeout: "50 millis" })],
-  ["ResponseDecodeError", () => tagOf(Testing.raw({ body: "not json" }), Chat.send(request))],
-  ["InvalidRequestError", () => tagOf(Testing.completion({}), Chat.send({ messages: "nope" }))],
-  ["MidStreamError", () => tagOf(Testing.midStreamError({ after: 1 }), Stream.runDrain(Chat.stream(request)))]
+    .map(([status, tag]) => [tag, () => errorOf(Testing.error(status), Chat.send(request))]),
+  ["ConnectionError", () => errorOf(Testing.reset({ after: 1 }), Stream.runDrain(Chat.stream(request)))],
+  ["TimeoutError", () => errorOf(Testing.hang(), Stream.runDrain(Chat.stream(request)), { idleTimeout: "50 millis" })],
+  ["ResponseDecodeError", () => errorOf(Testing.raw({ body: "not json" }), Chat.send(request))],
+  ["InvalidRequestError", () => errorOf(Testing.completion({}), Chat.send({ messages: "nope" }))],
+  ["MidStreamError", () => errorOf(Testing.midStreamError({ after: 1 }), Stream.runDrain(Chat.stream(request)))]
 ]
-for (const [tag, produce] of cases) expect((await produce()) === tag, `expected ${tag}`)
+for (const [tag, produce] of cases) {
+  const error = await produce()
+  expect(error._tag === tag, `expected ${tag}, got ${error._tag}`)
+  expect(typeof Errors[tag] === "function" && error instanceof Errors[tag], `${tag} is an instance of Errors.${tag}`)
+}
+// check.ts proves these are exactly the tags of Errors.StreamError: a tag added to the union and not produced here fails tsc.
+writeFileSync("covered.ts", `export const covered = ${JSON.stringify(cases.map(([tag]) => tag))} as const\n`)
 console.log(`pack check ok (effect4): every subpath imports; send, stream and ${cases.length} error tags through the packed package`)
 JS
 node check.mjs $subpaths
@@ -113,6 +124,13 @@ cat > check.ts <<'TS'
 import { Effect } from "effect"
 import type { HttpClient } from "effect/http"
 import { Chat, type Errors, type OpenRouterConfig } from "effect-openrouter"
+import type { covered } from "./covered.js"
+
+// The tags check.mjs produced for real are exactly the tags of StreamError (SendError's and MidStreamError).
+type Covered = (typeof covered)[number]
+type Union = Errors.StreamError["_tag"]
+const allCovered: [Union] extends [Covered] ? true : { missing: Exclude<Union, Covered> } = true
+const noneExtra: [Covered] extends [Union] ? true : { extra: Exclude<Covered, Union> } = true
 
 const sent = Chat.send({ messages: [{ role: "user", content: "hi" }] })
 // R is exactly HttpClient | OpenRouterConfig (both directions).
@@ -144,13 +162,13 @@ const handled: Effect.Effect<string, never, HttpClient.HttpClient | OpenRouterCo
     InvalidRequestError: (e) => Effect.succeed(e._tag)
   })
 )
-void r1; void r2; void handled
+void r1; void r2; void handled; void allCovered; void noneExtra
 TS
 cat > tsconfig.json <<'JSON'
-{ "compilerOptions": { "strict": true, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": [] }, "files": ["check.ts"] }
+{ "compilerOptions": { "strict": true, "module": "NodeNext", "moduleResolution": "NodeNext", "target": "ES2022", "noEmit": true, "skipLibCheck": true, "types": [] }, "files": ["check.ts", "covered.ts"] }
 JSON
 "$root/effect4/node_modules/.bin/tsc" -p tsconfig.json
-echo "pack check ok (effect4): a consumer type-checks (NodeNext): R is HttpClient | OpenRouterConfig, catchTags covers every SendError tag"
+echo "pack check ok (effect4): a consumer type-checks (NodeNext): R is HttpClient | OpenRouterConfig, catchTags covers every SendError tag, the tags produced are exactly StreamError's"
 
 "$root/node_modules/.bin/attw" "$tarball" --profile node16 --format ascii > attw.txt || { cat attw.txt; echo "pack check failed: attw"; exit 1; }
 echo "pack check ok (effect4): @arethetypeswrong/cli finds no problem"

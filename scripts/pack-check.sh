@@ -45,6 +45,8 @@ node -e '
 for (const p of ["effect", "@effect/platform", "@effect/platform-node"]) {
   try { console.log(`  installed ${p}@${require(`${p}/package.json`).version}`) } catch {}
 }'
+# The README's lines are what got installed: each range allows the installed version, the tarball is effect-openrouter, npm ls clean.
+node "$root/scripts/readme-install.mjs" verify effect3 "$work/consumer" "$tarball"
 # Every subpath but the @effect/ai provider, whose optional peers this consumer does not install
 # (pack-check-ai.sh checks it, with and without them).
 subpaths="$(node -p 'Object.keys(require("effect-openrouter/package.json").exports).filter((k) => k !== "./package.json" && k !== "./OpenRouterLanguageModel").map((k) => "effect-openrouter" + k.slice(1)).join(" ")')"

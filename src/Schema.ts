@@ -48,6 +48,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Decode from "./internal/decode.js"
 import * as Essentials from "./internal/invalidFields.js"
+import { knownContentPartTypes, knownReasoningDetailTypes } from "./internal/wireShapes.js"
 
 // ---------------------------------------------------------------------------
 // building blocks
@@ -355,13 +356,6 @@ export const ReasoningDetailServerToolCall = Obj("ReasoningDetailServerToolCall"
  * @category reasoning
  */
 export interface ReasoningDetailServerToolCall extends Schema.Schema.Type<typeof ReasoningDetailServerToolCall> {}
-
-const knownReasoningDetailTypes = [
-  "reasoning.summary",
-  "reasoning.encrypted",
-  "reasoning.text",
-  "reasoning.server_tool_call"
-]
 
 /**
  * A reasoning block of a type this library does not know yet: kept as received.
@@ -2035,8 +2029,6 @@ export const ResponseToolCall = Obj("ResponseToolCall", {
  * @category response
  */
 export interface ResponseToolCall extends Schema.Schema.Type<typeof ResponseToolCall> {}
-
-const knownContentPartTypes = ["text", "image_url", "input_audio", "video_url", "input_video", "file"]
 
 /**
  * A content part of a type this library does not know yet (e.g. OpenAI's

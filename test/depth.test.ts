@@ -2,7 +2,9 @@
  * Model output of any depth: an answer nested up to `MAX_DEPTH` levels decodes, one level more (and
  * 5,000 levels, where an unbounded walk overflows the stack) is the entry point's typed error, never
  * a defect; a huge but shallow answer is fine. For each entry point: `Structured.send`,
- * `Structured.stream`, `Toolkit.decodeCalls`, `ToolLoop.run` and the `@effect/ai` provider.
+ * `Structured.stream`, `Toolkit.decodeCalls`, `ToolLoop.run` and the `@effect/ai` provider. The levels,
+ * the nested JSON and the test of the bound itself are shared with the Effect 4 edition
+ * (`test/support/depth.ts`).
  */
 import * as AiLanguageModel from "@effect/ai/LanguageModel"
 import * as AiTool from "@effect/ai/Tool"
@@ -14,39 +16,16 @@ import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
-import { MAX_DEPTH, nestsDeeperThan } from "../src/internal/json.js"
-import { makePartialJsonParser } from "../src/internal/partialJson.js"
+import { MAX_DEPTH } from "../src/internal/json.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import type * as S from "../src/Schema.js"
+import { ACCEPTED, depthOf, nested, nestingBoundSuite, type Node, piecesOf, REFUSED } from "./support/depth.js"
 
-interface Node {
-  readonly child: Node | null
-}
 const Node: Schema.Schema<Node> = Schema.Struct({
   child: Schema.NullOr(Schema.suspend((): Schema.Schema<Node> => Node))
 }).annotations({ identifier: "Node" })
 
-/** `{"child":{"child":...null}}` with `levels` objects: JSON nested `levels` deep. */
-const nested = (levels: number): string => `${"{\"child\":".repeat(levels - 1)}{"child":null}${"}".repeat(levels - 1)}`
-
-/** The depth of a decoded node, walked without recursion. */
-const depthOf = (node: Node): number => {
-  let depth = 1
-  for (let n = node.child; n !== null; n = n.child) depth++
-  return depth
-}
-
 const request = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "Nest" }] }
-
-const ACCEPTED = [MAX_DEPTH - 1, MAX_DEPTH]
-const REFUSED = [MAX_DEPTH + 1, 5000]
-
-/** Content pieces of at most 1,000 characters, so the stream parser sees the text in many pushes. */
-const piecesOf = (text: string): Array<string> => {
-  const out: Array<string> = []
-  for (let i = 0; i < text.length; i += 1000) out.push(text.slice(i, i + 1000))
-  return out
-}
 
 /** Runs an effect and returns its exit: a defect shows as a failed exit with a `Die` cause. */
 const exitOf = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.exit(effect)
@@ -58,25 +37,7 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return failure
 }
 
-describe("the nesting bound", () => {
-  it("nestsDeeperThan counts object and array brackets, not those inside strings", () => {
-    expect(nestsDeeperThan(nested(MAX_DEPTH))).toBe(false)
-    expect(nestsDeeperThan(nested(MAX_DEPTH + 1))).toBe(true)
-    expect(nestsDeeperThan(`${"[".repeat(3)}${"]".repeat(3)}`, 3)).toBe(false)
-    expect(nestsDeeperThan(`${"[".repeat(4)}${"]".repeat(4)}`, 3)).toBe(true)
-    expect(nestsDeeperThan(`["${"[{".repeat(500)}\\"${"[".repeat(500)}"]`, 3)).toBe(false)
-    expect(nestsDeeperThan(`[[[${"[]".repeat(100_000)}]]]`, 4)).toBe(false)
-  })
-
-  it("the partial parser stops with an error one level past the bound, having shown values up to it", () => {
-    const at = makePartialJsonParser()
-    expect(at.push(nested(MAX_DEPTH))).toBe(true)
-    expect(at.end()).toBe(true)
-    const over = makePartialJsonParser()
-    expect(over.push(nested(MAX_DEPTH + 1))).toBe(false)
-    expect(over.error()).toBe(`nested deeper than ${MAX_DEPTH} levels`)
-  })
-})
+nestingBoundSuite({ describe, it, expect })
 
 describe("Structured.send", () => {
   for (const levels of ACCEPTED) {

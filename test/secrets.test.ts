@@ -1,7 +1,8 @@
 /**
  * The API key is in no error, no `Exit` and no span: a tracer records every span the library and
  * `@effect/platform` create, and each call's exit and every span's attributes, events, links and exit
- * are serialised and walked, for a success and every kind of failure, over both HTTP clients.
+ * are serialised and walked, for a success and every kind of failure, over both HTTP clients. The
+ * cases and the search are shared with the Effect 4 edition (`test/support/secretSearch.ts`).
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
@@ -11,88 +12,16 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Chat, type Client, OpenRouterConfig } from "../src/index.js"
+import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { findSecret, findSecretInSpan, recordingTracer } from "./support/secrets.js"
+import { secretCases } from "./support/secretSearch.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
 type Call = "send" | "stream"
-
-interface Case {
-  readonly name: string
-  readonly reply: Testing.Script
-  /** The tag the call ends with (`"success"` for none). */
-  readonly send: string
-  readonly stream: string
-  readonly options?: Partial<Client.OpenRouterConfigOptions>
-  /** Interrupt the call after this many milliseconds. */
-  readonly interruptAfter?: number
-}
-
-const cases: ReadonlyArray<Case> = [
-  { name: "a success", reply: Testing.emulator, send: "success", stream: "success" },
-  {
-    name: "a status error (401)",
-    reply: Testing.error(401),
-    send: "UnauthorizedResponseError",
-    stream: "UnauthorizedResponseError"
-  },
-  {
-    name: "a body that is not JSON",
-    reply: Testing.raw({ body: "<html>oops</html>", headers: { "content-type": "text/html" } }),
-    send: "ResponseDecodeError",
-    stream: "ResponseDecodeError"
-  },
-  {
-    name: "a connection reset mid-body",
-    reply: Testing.reset({ after: 2 }),
-    send: "ConnectionError",
-    stream: "ConnectionError"
-  },
-  {
-    name: "a stream cut off before [DONE]",
-    reply: Testing.truncated({ after: 2 }),
-    send: "ResponseDecodeError",
-    stream: "ConnectionError"
-  },
-  {
-    name: "a mid-stream error",
-    reply: Testing.midStreamError({ after: 1 }),
-    send: "ResponseDecodeError",
-    stream: "MidStreamError"
-  },
-  {
-    name: "a request timeout",
-    reply: Testing.delay(Testing.completion(), "10 seconds"),
-    send: "TimeoutError",
-    stream: "TimeoutError",
-    options: { timeout: "150 millis" }
-  },
-  {
-    name: "an idle timeout",
-    reply: Testing.hang({ after: 1 }),
-    send: "TimeoutError",
-    stream: "TimeoutError",
-    options: { timeout: "150 millis", idleTimeout: "150 millis" }
-  },
-  {
-    name: "an interruption",
-    reply: Testing.delay(Testing.completion(), "10 seconds"),
-    send: "interrupted",
-    stream: "interrupted",
-    interruptAfter: 150
-  },
-  {
-    name: "an invalid request (nothing sent)",
-    reply: Testing.completion(),
-    send: "InvalidRequestError",
-    stream: "InvalidRequestError",
-    options: { headers: { "transfer-encoding": "chunked" } }
-  }
-]
 
 const run = (
   call: Call,
@@ -116,11 +45,11 @@ const outcome = (exit: Exit.Exit<unknown, unknown>): string => {
 }
 
 describe.each(httpClients)("the API key over %s", (_name, http) => {
-  for (const c of cases) {
+  for (const c of secretCases) {
     for (const call of ["send", "stream"] as const) {
       it.scopedLive(`is in no exit and no span after ${c.name} (Chat.${call})`, () =>
         Effect.gen(function*() {
-          const server = yield* TestServer.make(c.reply)
+          const server = yield* TestServer.make(c.reply(Testing))
           const { spans, tracer } = recordingTracer()
           const exit = yield* run(call, c.interruptAfter).pipe(
             Effect.withSpan(`test ${call}`),

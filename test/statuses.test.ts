@@ -1,34 +1,16 @@
 /**
  * Every status OpenRouter answers with, and a default 4xx and 5xx: the error class, the status it
  * carries, whether it is retryable (`Errors.isRetryable`) and whether the default `while` of a retry
- * policy really tries again (the emulator counts the requests), for `Chat.send` and `Chat.stream`.
+ * policy really tries again (the emulator counts the requests), for `Chat.send` and `Chat.stream`. The
+ * table is shared with the Effect 4 edition (`test/support/statuses.ts`).
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { Chat, Errors, Retry, Testing } from "../src/index.js"
+import { statusCases } from "./support/statuses.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] }
-
-const statuses: ReadonlyArray<readonly [status: number, tag: string, retryable: boolean]> = [
-  [400, "BadRequestResponseError", false],
-  [401, "UnauthorizedResponseError", false],
-  [402, "PaymentRequiredResponseError", false],
-  [403, "ForbiddenResponseError", false],
-  [404, "NotFoundResponseError", false],
-  [408, "RequestTimeoutResponseError", true],
-  [409, "OpenRouterDefaultError", true],
-  [413, "PayloadTooLargeResponseError", false],
-  [418, "OpenRouterDefaultError", false],
-  [422, "UnprocessableEntityResponseError", false],
-  [429, "TooManyRequestsResponseError", true],
-  [500, "InternalServerResponseError", true],
-  [502, "BadGatewayResponseError", true],
-  [503, "ServiceUnavailableResponseError", true],
-  [507, "OpenRouterDefaultError", true],
-  [524, "EdgeNetworkTimeoutResponseError", true],
-  [529, "ProviderOverloadedResponseError", true]
-]
 
 // One retry after 1 ms (a live clock): a transient status is sent twice, any other once.
 const policy = Retry.make({ retries: 1, baseDelay: "1 millis", jitter: 0 })
@@ -40,7 +22,7 @@ const calls = {
 
 describe("every status", () => {
   for (const kind of ["send", "stream"] as const) {
-    it.live.each(statuses)(
+    it.live.each(statusCases)(
       `Chat.${kind}: %i is %s, retryable: %s`,
       ([status, tag, retryable]) =>
         Effect.gen(function*() {

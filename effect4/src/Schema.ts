@@ -48,6 +48,7 @@
 import type * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Essentials from "../../src/internal/invalidFields.js"
+import { knownContentPartTypes, knownReasoningDetailTypes } from "../../src/internal/wireShapes.js"
 import * as Decode from "./internal/decode.js"
 
 // ---------------------------------------------------------------------------
@@ -361,13 +362,6 @@ export const ReasoningDetailServerToolCall = Obj("ReasoningDetailServerToolCall"
  * @category reasoning
  */
 export interface ReasoningDetailServerToolCall extends Schema.Schema.Type<typeof ReasoningDetailServerToolCall> {}
-
-const knownReasoningDetailTypes = [
-  "reasoning.summary",
-  "reasoning.encrypted",
-  "reasoning.text",
-  "reasoning.server_tool_call"
-]
 
 /**
  * A reasoning block of a type this library does not know yet: kept as received.
@@ -2041,8 +2035,6 @@ export const ResponseToolCall = Obj("ResponseToolCall", {
  * @category response
  */
 export interface ResponseToolCall extends Schema.Schema.Type<typeof ResponseToolCall> {}
-
-const knownContentPartTypes = ["text", "image_url", "input_audio", "video_url", "input_video", "file"]
 
 /**
  * A content part of a type this library does not know yet (e.g. OpenAI's

@@ -3,7 +3,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
-import { Chat, type Schema } from "../src/index.js"
+import { Chat, Retry, type Schema } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, withServer } from "./support/harness.js"
 
@@ -22,6 +22,16 @@ const chunk = (content: string, extra: Record<string, unknown> = {}) => ({
   provider: "OpenAI",
   choices: [{ index: 0, delta: { content }, finish_reason: null }],
   ...extra
+})
+
+/** The chunks a stream emitted before it failed, and its error. */
+const chunksThenError = Effect.gen(function*() {
+  const seen: Array<Schema.ChatStreamChunk> = []
+  const error = yield* Chat.stream(request).pipe(
+    Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
+    Effect.flip
+  )
+  return { seen, error }
 })
 
 describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
@@ -114,11 +124,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
       Testing.midStreamError({ after: 2, code: 502, errorType: "provider_unavailable", providerName: "Anthropic" }),
       () =>
         Effect.gen(function*() {
-          const seen: Array<Schema.ChatStreamChunk> = []
-          const error = yield* Chat.stream(request).pipe(
-            Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
-            Effect.flip
-          )
+          const { error, seen } = yield* chunksThenError
           expect(seen.filter(Chat.hasContent)).toHaveLength(2)
           expect(error._tag).toBe("MidStreamError")
           if (error._tag !== "MidStreamError") return
@@ -146,15 +152,67 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
   it.live("fails a stream cut off before [DONE] with ConnectionError after emitting what came", () =>
     withServer(http, Testing.truncated({ after: 3 }), () =>
       Effect.gen(function*() {
-        const seen: Array<Schema.ChatStreamChunk> = []
-        const error = yield* Chat.stream(request).pipe(
-          Stream.runForEach((c) => Effect.sync(() => seen.push(c))),
-          Effect.flip
-        )
+        const { error, seen } = yield* chunksThenError
         expect(seen.filter(Chat.hasContent)).toHaveLength(3)
         expect(error._tag).toBe("ConnectionError")
         if (error._tag === "ConnectionError") expect(error.reason).toBe("StreamCutOff")
       })))
+
+  // What the Effect 3 edition's `sseEvents` (src/internal/sseStream.ts) guarantees, here of the parser
+  // inside `decodeEvents`: the event pending at the end of the body is parsed, one pending when the
+  // body fails is not, and each attempt of a retried stream parses with a fresh parser.
+  const sseBody = (events: ReadonlyArray<string>, pending: string) =>
+    events.map((event) => `data: ${event}\n\n`).join("") + `data: ${pending}`
+
+  it.live("parses the event pending when the body ends (no blank line after it), then fails the cut-off", () =>
+    withServer(
+      http,
+      Testing.raw({
+        body: sseBody([JSON.stringify(chunk("a"))], JSON.stringify(chunk("b"))),
+        headers: { "content-type": "text/event-stream" }
+      }),
+      () =>
+        Effect.gen(function*() {
+          const { error, seen } = yield* chunksThenError
+          expect(text(seen)).toBe("ab")
+          expect(error._tag === "ConnectionError" && error.reason).toBe("StreamCutOff")
+        })
+    ))
+
+  it.live("drops the event pending when the body fails (a reset): only whole events reach the consumer", () =>
+    withServer(
+      http,
+      Testing.raw({
+        body: sseBody([JSON.stringify(chunk("a"))], JSON.stringify(chunk("b"))),
+        headers: { "content-type": "text/event-stream" },
+        ending: "reset"
+      }),
+      () =>
+        Effect.gen(function*() {
+          const { error, seen } = yield* chunksThenError
+          expect(text(seen)).toBe("a")
+          expect(error._tag === "ConnectionError" && error.reason).not.toBe("StreamCutOff")
+        })
+    ))
+
+  it.live("parses each attempt of a retried stream afresh: an event cut off in the first is not joined to the next", () =>
+    withServer(
+      http,
+      [
+        Testing.raw({
+          body: sseBody([], `{"id":"gen-1","choices":[{"index":0,"delta":{"content":"lost`),
+          headers: { "content-type": "text/event-stream" },
+          ending: "reset"
+        }),
+        Testing.stream({ deltas: ["fine ", "now"] })
+      ],
+      (server) =>
+        Effect.gen(function*() {
+          expect(text(yield* run())).toBe("fine now")
+          expect(yield* server.requests).toHaveLength(2)
+        }),
+      { retry: Retry.make({ retries: 1, baseDelay: "1 millis", jitter: 0 }) }
+    ))
 
   it.live("fails a connection reset mid-stream with ConnectionError", () =>
     withServer(http, Testing.reset({ after: 2 }), () =>

@@ -1,9 +1,8 @@
 /**
  * The Effect 3 fixes of this round carried into the Effect 4 edition's Structured (ports of i22's
- * test/extract.test.ts and the Structured part of i20b's test/depth.test.ts), and the Restart event:
+ * test/extract.test.ts), and the Restart event (model output of any depth is `depth.test.ts`'s):
  * - `extract: "lenient"`: JSON out of a fenced block or after prose, only when exactly one candidate
  *   parses and decodes; otherwise the usual typed error about the content as it is;
- * - model output nested deeper than `MAX_DEPTH` is `OutputDecodeError`, never a stack overflow;
  * - `Structured.stream` with `retries` emits `Restart` before a re-ask's partial values.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -11,7 +10,6 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { MAX_DEPTH } from "../../src/internal/json.js"
 import { Structured, Testing } from "../src/index.js"
 import type * as S from "../src/Schema.js"
 import { httpClients, withServer } from "./support/harness.js"
@@ -133,77 +131,4 @@ describe.each(httpClients)("over %s", (_name, http) => {
         const events = yield* Stream.runCollect(Structured.stream(Point, request, { retries: 2 }))
         expect(events.filter((e) => e._tag === "Restart")).toHaveLength(0)
       })))
-})
-
-interface Node {
-  readonly child: Node | null
-}
-const Node: Schema.Codec<Node> = Schema.Struct({
-  child: Schema.NullOr(Schema.suspend((): Schema.Codec<Node> => Node))
-}).annotate({ identifier: "Node" })
-
-/** `{"child":{"child":...null}}` with `levels` objects: JSON nested `levels` deep. */
-const nested = (levels: number): string => `${"{\"child\":".repeat(levels - 1)}{"child":null}${"}".repeat(levels - 1)}`
-
-/** The depth of a decoded node, walked without recursion. */
-const depthOf = (node: Node): number => {
-  let depth = 1
-  for (let n = node.child; n !== null; n = n.child) depth++
-  return depth
-}
-
-const ACCEPTED = [MAX_DEPTH - 1, MAX_DEPTH]
-const REFUSED = [MAX_DEPTH + 1, 5000]
-
-/** Content pieces of at most 1,000 characters, so the stream parser sees the text in many pushes. */
-const piecesOf = (text: string): Array<string> => {
-  const out: Array<string> = []
-  for (let i = 0; i < text.length; i += 1000) out.push(text.slice(i, i + 1000))
-  return out
-}
-
-const provide = (script: Testing.Script) => Effect.provide(Testing.layerWithConfig(script, { retry: false }))
-
-// A defect (a stack overflow) would fail these tests: Effect.flip only turns typed failures into values.
-describe("the nesting bound on model output", () => {
-  for (const levels of ACCEPTED) {
-    it.effect(`Structured.send decodes an answer ${levels} levels deep`, () =>
-      Effect.gen(function*() {
-        const result = yield* Structured.send(Node, request)
-        expect(depthOf(result.value)).toBe(levels)
-      }).pipe(provide(Testing.completion({ content: nested(levels) }))))
-
-    it.effect(`Structured.stream shows partial values and ends with the value of an answer ${levels} levels deep`, () =>
-      Effect.gen(function*() {
-        const events = yield* Stream.runCollect(Structured.stream(Node, request))
-        expect(events.filter((e) => e._tag === "Partial").length).toBeGreaterThan(0)
-        const last = events.at(-1)!
-        if (last._tag !== "Final") throw new Error("no final event")
-        expect(depthOf(last.value)).toBe(levels)
-      }).pipe(provide(Testing.stream({ deltas: piecesOf(nested(levels)) }))))
-  }
-  for (const levels of REFUSED) {
-    it.effect(`Structured.send: an answer ${levels} levels deep is OutputDecodeError, not a defect`, () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Structured.send(Node, request))
-        expect(error._tag).toBe("OutputDecodeError")
-        expect(error.message).toContain(`nested deeper than ${MAX_DEPTH} levels`)
-      }).pipe(provide(Testing.completion({ content: nested(levels) }))))
-
-    it.effect(`Structured.stream: an answer ${levels} levels deep fails with OutputDecodeError, not a defect`, () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Stream.runDrain(Structured.stream(Node, request)))
-        expect(error._tag).toBe("OutputDecodeError")
-      }).pipe(provide(Testing.stream({ deltas: piecesOf(nested(levels)) }))))
-  }
-
-  it.effect("a huge shallow answer (100,000 items) decodes", () => {
-    const Items = Schema.Struct({ items: Schema.Array(Schema.Struct({ n: Schema.Number })) })
-    const value = { items: Array.from({ length: 100_000 }, (_, n) => ({ n })) }
-    return Effect.gen(function*() {
-      const result = yield* Structured.send(Items, request)
-      expect(result.value.items.length).toBe(100_000)
-      expect(result.value.items[99_999]).toEqual({ n: 99_999 })
-    }).pipe(provide(Testing.jsonAnswer(Items, value)))
-  })
 })

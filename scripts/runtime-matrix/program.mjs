@@ -1,13 +1,12 @@
-// The program every runtime of the matrix runs, against the packed package (bare imports resolved
-// from the consumer project's node_modules) and a TestServer started by run.mjs. Each check is
-// independent; the result line names each one `ok` or `FAIL(reason)`:
+// The program every runtime of the matrix runs, against either edition's packed package (bare
+// imports resolved from the consumer project's node_modules: `effect` is 3.x or 4.x) and a
+// TestServer started by run.mjs. One program for both editions: it uses only what Effect 3 and
+// Effect 4 spell alike (the HttpClient layer comes from the edition's fetch.mjs or
+// @effect/platform-node). Each check is independent; the result line names each one `ok` or `FAIL(reason)`:
 //   RESULT <runtime> send=ok stream=ok collect=ok status=ok early-stop=ok testing=ok
 // run.mjs also checks, on the server's side, that the early stop closed the connection.
+import { Effect, Layer, Redacted, Stream } from "effect"
 import { Chat, OpenRouterConfig, Testing } from "effect-openrouter"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 
 /** What the server answers, by the user message's content (see `script` in run.mjs). */
 export const checks = ["send", "stream", "collect", "status", "early-stop", "testing"]
@@ -32,7 +31,7 @@ const program = {
   "collect": Effect.flatMap(
     Chat.collect(Chat.stream(ask("collect"))),
     (response) =>
-      Effect.zipRight(
+      Effect.andThen(
         expectEqual(content(response), "abc", "collected content"),
         expectEqual(response.usage?.total_tokens, 12, "usage")
       )
@@ -40,7 +39,7 @@ const program = {
   "status": Chat.send(ask("status")).pipe(
     Effect.flip,
     Effect.flatMap((error) =>
-      Effect.zipRight(
+      Effect.andThen(
         expectEqual(error._tag, "PaymentRequiredResponseError", "error tag"),
         expectEqual(error.status, 402, "status")
       )
@@ -60,7 +59,10 @@ const program = {
     yield* expectEqual(requests.length, 2, "requests seen by the test kit")
   }).pipe(
     Effect.provide(
-      Testing.layerWithConfig([Testing.error(429, { retryAfter: 0 }), Testing.completion({ content: "in process" })])
+      Testing.layerWithConfig([
+        Testing.error(429, { retryAfter: "0 millis" }),
+        Testing.completion({ content: "in process" })
+      ])
     )
   )
 }
@@ -85,7 +87,11 @@ export const run = (runtime, baseUrl, httpClient) => {
       })
     )).pipe(
       Effect.map((parts) => `RESULT ${runtime} ${parts.join(" ")}`),
-      Effect.catchAllDefect((defect) => Effect.succeed(`RESULT ${runtime} defect=FAIL(${String(defect)})`)),
-      Effect.runPromise
+      // runPromiseExit: a defect (Effect 3's `catchAllDefect` is Effect 4's `catchDefect`) is a line too.
+      Effect.runPromiseExit
+    ).then((exit) =>
+      exit._tag === "Success"
+        ? exit.value
+        : `RESULT ${runtime} defect=FAIL(${String(exit.cause).replace(/\s+/g, " ").slice(0, 300)})`
     )
 }

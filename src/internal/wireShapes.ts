@@ -68,3 +68,31 @@ export interface TaggedErrorShape {
   readonly message: string
   readonly stack?: string | undefined
 }
+
+/**
+ * The `type` tags of the reasoning blocks both editions' `Schema` decode member by member; any other
+ * tag decodes as `ReasoningDetailOther`.
+ *
+ * @internal
+ */
+export const knownReasoningDetailTypes: ReadonlyArray<string> = [
+  "reasoning.summary",
+  "reasoning.encrypted",
+  "reasoning.text",
+  "reasoning.server_tool_call"
+]
+
+/**
+ * The `type` tags of the content parts both editions' `Schema` decode member by member; any other tag
+ * decodes as `OtherContentPart`.
+ *
+ * @internal
+ */
+export const knownContentPartTypes: ReadonlyArray<string> = [
+  "text",
+  "image_url",
+  "input_audio",
+  "video_url",
+  "input_video",
+  "file"
+]

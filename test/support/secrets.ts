@@ -1,13 +1,14 @@
 /**
- * Looking for a secret everywhere a value leads: a tracer that records every span (attributes,
- * events, links, exit), and a search that serialises a value (`JSON.stringify`, `util.inspect` with
- * hidden properties) and walks every object reachable from it through own properties.
+ * Looking for a secret in the spans of the Effect 3 edition: a tracer that records every span
+ * (attributes, events, links, exit); the search itself is Effect-free (`secretSearch.ts`).
  */
 import type * as Context from "effect/Context"
 import type * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import { inspect } from "node:util"
+import { findSecret } from "./secretSearch.js"
+
+export { findSecret } from "./secretSearch.js"
 
 /** A span as a tracer saw it. */
 export class RecordedSpan implements Tracer.Span {
@@ -63,59 +64,6 @@ export const recordingTracer = (): { readonly tracer: Tracer.Tracer; readonly sp
     context: (f) => f()
   })
   return { tracer, spans }
-}
-
-const safeJson = (value: unknown): string => {
-  const seen = new WeakSet<object>()
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === "bigint") return v.toString()
-    if (typeof v === "object" && v !== null) {
-      if (seen.has(v)) return "[Circular]"
-      seen.add(v)
-      if (v instanceof Map) return [...v.entries()]
-      if (v instanceof Set) return [...v.values()]
-    }
-    return v
-  }) ?? ""
-}
-
-/**
- * Every string reachable from `root` through own properties (enumerable or not, symbol-keyed too,
- * without calling getters), array items, and Map and Set entries; functions are not entered.
- */
-export const reachableStrings = (root: unknown, limit = 200_000): Array<string> => {
-  const strings: Array<string> = []
-  const seen = new Set<unknown>()
-  const queue: Array<unknown> = [root]
-  while (queue.length > 0 && seen.size < limit) {
-    const value = queue.pop()
-    if (typeof value === "string") {
-      strings.push(value)
-      continue
-    }
-    if (typeof value !== "object" || value === null || seen.has(value)) continue
-    seen.add(value)
-    if (value instanceof Map) {
-      for (const [k, v] of value) queue.push(k, v)
-    } else if (value instanceof Set) {
-      for (const v of value) queue.push(v)
-    }
-    for (const key of Reflect.ownKeys(value)) {
-      if (typeof key === "string") strings.push(key)
-      const descriptor = Reflect.getOwnPropertyDescriptor(value, key)
-      if (descriptor !== undefined && "value" in descriptor) queue.push(descriptor.value)
-    }
-  }
-  return strings
-}
-
-/** Where `secret` shows up in `value`: its serialisations and everything reachable from it. */
-export const findSecret = (value: unknown, secret: string): Array<string> => {
-  const found: Array<string> = []
-  if (safeJson(value).includes(secret)) found.push("JSON.stringify")
-  if (inspect(value, { depth: Infinity, showHidden: true, getters: false }).includes(secret)) found.push("util.inspect")
-  if (reachableStrings(value).some((s) => s.includes(secret))) found.push("a reachable string")
-  return found
 }
 
 /** Where `secret` shows up in a recorded span: its name, attributes, events, links or exit. */

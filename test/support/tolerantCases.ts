@@ -219,3 +219,21 @@ export const essentialPattern = (path: ReadonlyArray<string | number>, essential
   const p = path.map((s) => (typeof s === "number" ? "*" : s)).join(".")
   return essentials.some((e) => e === p || e.startsWith(`${p}.`))
 }
+
+/**
+ * Whether a strict decoding issue at `path` is one tolerant decoding must let fail: the top, a required
+ * field (which cannot be taken out), or an essential field (or one holding an essential field). An
+ * issue at an array element is its array's issue: the repair never takes an element out (an array
+ * whose element cannot be repaired goes whole), and a formatter may name the element rather than the
+ * array (Effect 4's does, for a content part that is `null`: `choices.0.message.content.0`).
+ */
+export const failureExplained = (
+  path: ReadonlyArray<PropertyKey>,
+  essentials: ReadonlyArray<string>,
+  required: ReadonlySet<string>
+): boolean => {
+  let end = path.length
+  while (end > 0 && typeof path[end - 1] === "number") end--
+  const owner = path.slice(0, end) as ReadonlyArray<string | number>
+  return owner.length === 0 || essentialPattern(owner, essentials) || required.has(String(owner.at(-1)))
+}

@@ -1,0 +1,49 @@
+/**
+ * What a shared test body needs of an edition's client to exchange requests with an emulator over a
+ * real socket: `Chat.send` and `Chat.stream` (with the test key, the given base URL, retries off) and a
+ * raw POST without the library, each returning a Promise. Effect-free: the Effect 3 edition builds it
+ * in `callsEffect3.ts`, the Effect 4 edition in `effect4/test/support/callsEffect4.ts`, once per
+ * HttpClient its suite runs with.
+ */
+
+/** An error of either edition, as a shared body reads it (the assertions check its fields). */
+export interface CallError {
+  readonly _tag: string
+  readonly message: string
+  readonly status?: number
+  readonly errorType?: string | undefined
+  readonly availability?: {
+    readonly code?: string | undefined
+    readonly requested_models?: ReadonlyArray<string> | undefined
+  } | undefined
+}
+
+/** How a call ended: its value, or the typed error it failed with (a defect rejects the Promise). */
+export type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly error: CallError }
+
+/** A decoded response, as a shared body reads it. */
+export interface Response {
+  readonly model?: string | undefined
+  readonly choices: ReadonlyArray<{ readonly message?: { readonly content?: unknown } | undefined }>
+}
+
+/** The calls of an edition over one HttpClient. */
+export interface Calls {
+  readonly send: (baseUrl: string, request: unknown) => Promise<Outcome<Response>>
+  /** `Chat.stream`, run to its end: the chunks. */
+  readonly stream: (baseUrl: string, request: unknown) => Promise<Outcome<ReadonlyArray<unknown>>>
+  /** A JSON POST to `url` without the library and without an API key: the JSON answer. */
+  readonly post: (url: string, body: unknown) => Promise<unknown>
+}
+
+/** The error of a call that must have failed. */
+export const failure = <A>(outcome: Outcome<A>): CallError => {
+  if (outcome.ok) throw new Error("expected a failure, got a success")
+  return outcome.error
+}
+
+/** The value of a call that must have succeeded. */
+export const success = <A>(outcome: Outcome<A>): A => {
+  if (!outcome.ok) throw new Error(`expected a success, got ${outcome.error._tag}: ${outcome.error.message}`)
+  return outcome.value
+}
