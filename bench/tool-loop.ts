@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import { execFileSync } from "node:child_process"
 import { rmSync, writeFileSync } from "node:fs"
+import { relative, sep } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Testing from "../src/Testing.js"
 import * as Tool from "../src/Tool.js"
@@ -32,11 +33,16 @@ const BASE = option("--base") ?? "main"
 const WARMUP = 5
 const PASS = 50
 
-const scratch = fileURLToPath(new URL("../src/internal/toolLoop.bench-base.ts", import.meta.url))
+// The scratch file sits next to the current `toolLoop.ts` (wherever the tree keeps it), so its relative
+// imports reach the same modules; the base is read from the same path (a base before a move of the file
+// needs a checkout of its own).
+const current = fileURLToPath(new URL("../src/internal/toolLoop.ts", import.meta.url))
+const scratch = current.replace(/\.ts$/, ".bench-base.ts")
+const inRepo = relative(fileURLToPath(new URL("..", import.meta.url)), current).split(sep).join("/")
 // Not type-checked: the base is compiled against the working tree's modules, whose signatures may have grown.
 writeFileSync(
   scratch,
-  "// @ts-nocheck\n" + execFileSync("git", ["show", `${BASE}:src/internal/toolLoop.ts`], { encoding: "utf8" })
+  "// @ts-nocheck\n" + execFileSync("git", ["show", `${BASE}:${inRepo}`], { encoding: "utf8" })
 )
 process.on("exit", () => rmSync(scratch, { force: true }))
 const base = (await import(scratch)) as { run: typeof ToolLoop.run }

@@ -33,6 +33,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Errors from "./Errors.js"
 import * as EnvHints from "./internal/envHints.js"
+import { isRecord } from "./internal/json.js"
 import * as Options from "./internal/options.js"
 import * as Response from "./internal/response.js"
 import { version } from "./internal/version.js"
@@ -176,7 +177,7 @@ export const defaultIdleTimeout: Duration.Duration = Duration.minutes(5)
 export const makeConfig = (options: OpenRouterConfigOptions): OpenRouterConfigService => {
   const issues: Array<Errors.RequestIssue> = []
   const read = (key: string) => Options.readField(options, key, key, issues)
-  if (options === null || typeof options !== "object") {
+  if (!isRecord(options)) {
     issues.push({ path: "(options)", message: "expected the configuration options as an object" })
   }
   const apiKey = read("apiKey") as Redacted.Redacted<string>

@@ -31,6 +31,7 @@ import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as EnvHints from "../../src/internal/envHints.js"
 import { headerProblem, isValidApiKey } from "../../src/internal/headers.js"
+import { isRecord } from "../../src/internal/json.js"
 import type * as Errors from "./Errors.js"
 import * as Options from "./internal/options.js"
 import * as Response from "./internal/response.js"
@@ -175,7 +176,7 @@ export const defaultIdleTimeout: Duration.Duration = Duration.minutes(5)
 export const makeConfig = (options: OpenRouterConfigOptions): OpenRouterConfigService => {
   const issues: Array<Errors.RequestIssue> = []
   const read = (key: string) => Options.readField(options, key, key, issues)
-  if (options === null || typeof options !== "object") {
+  if (!isRecord(options)) {
     issues.push({ path: "(options)", message: "expected the configuration options as an object" })
   }
   const apiKey = read("apiKey") as Redacted.Redacted<string>

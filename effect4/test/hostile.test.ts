@@ -215,6 +215,7 @@ const invalidOptions: ReadonlyArray<readonly [string, unknown, string]> = [
   ["a connection header", { headers: { connection: "close" } }, "headers.connection"],
   ["a metadata flag that is not a boolean", { metadata: "yes" }, "metadata"],
   ["options that are not an object", "fast", "(options)"],
+  ["options that are an array", [{ timeout: "1 second" }], "(options)"],
   [
     "an options object whose getter throws",
     Object.defineProperty({}, "timeout", {
@@ -243,6 +244,7 @@ const invalidConfigs: ReadonlyArray<
   ["a base URL that is not a URL", () => ({ baseUrl: "not a url" }), "baseUrl"],
   ["a base URL with a query", (url) => ({ baseUrl: `${url}?key=1` }), "baseUrl"],
   ["a timeout that is not a duration", () => ({ timeout: "banana" as never }), "timeout"],
+  ["telemetry options that are an array", () => ({ telemetry: [] as never }), "telemetry"],
   ["a retry that is not a policy", () => ({ retry: { _tag: "Backoff" } as never }), "retry"]
 ]
 

@@ -12,6 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
+import { MAX_TIMER_MS } from "../../src/internal/timer.js"
 import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, withServer } from "./support/harness.js"
@@ -37,6 +38,29 @@ describe.each(httpClients)("request timeout over %s", (_name, http) => {
         const chunks = yield* Stream.runCollect(Chat.stream(request, { timeout: "10 seconds" }))
         expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe("ab")
       })))
+})
+
+// Limits no platform timer holds: each must leave the call unbounded, not fire after 1 ms.
+const unbounded: ReadonlyArray<readonly [string, Chat.Options["timeout"]]> = [
+  ["Infinity milliseconds", Infinity],
+  ["Duration.infinity", Duration.infinity],
+  ["30 days", "30 days"],
+  ["one millisecond past the timer's limit", MAX_TIMER_MS + 1]
+]
+
+describe.each(httpClients)("unbounded request timeout over %s", (_name, http) => {
+  for (const [label, timeout] of unbounded) {
+    it.live(`a timeout of ${label} does not fire: the late answer arrives`, () =>
+      withServer(
+        http,
+        Testing.delay(Testing.completion({ content: "late" }), "100 millis"),
+        () =>
+          Effect.gen(function*() {
+            const response = yield* Chat.send(request, { timeout })
+            expect(response.choices[0]?.message?.content).toBe("late")
+          })
+      ))
+  }
 })
 
 describe("request timeout under TestClock", () => {

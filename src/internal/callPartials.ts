@@ -6,6 +6,7 @@
  */
 import type * as S from "../Schema.js"
 import { CallFragments } from "./callFragments.js"
+import { isRecord } from "./json.js"
 import type { PartialPlan } from "./partialPlan.js"
 import { PartialValues } from "./partialValues.js"
 
@@ -36,9 +37,9 @@ export class CallPartials {
     if (!Array.isArray(deltas) || deltas.length === 0) return []
     const out: Array<CallPartial> = []
     for (const delta of deltas) {
-      if (typeof delta !== "object" || delta === null) continue
+      if (!isRecord(delta)) continue
       const d = delta as { readonly id?: unknown; readonly function?: unknown }
-      const slot = this.fragments.slot(delta as Readonly<Record<string, unknown>>)
+      const slot = this.fragments.slot(delta)
       const index = this.fragments.indexOf(slot)
       const call = this.calls[slot] ??= { id: undefined, name: undefined, values: undefined }
       if (call.id === undefined && typeof d.id === "string" && d.id !== "") call.id = d.id

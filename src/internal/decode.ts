@@ -19,6 +19,7 @@ import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { closeUpward, type InvalidField, repair, type RepairView } from "./invalidFields.js"
+import { isRecord } from "./json.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -199,7 +200,7 @@ const typeLiteral = (ast: AST.TypeLiteral, memo: Map<AST.AST, Guard>): Guard => 
     return { key, value: go(is.type, memo) }
   })
   return (u) => {
-    if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+    if (!isRecord(u)) return false
     const o = u as Record<string, unknown>
     let requiredSeen = 0
     for (const k in o) {

@@ -29,7 +29,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import { nestsDeeperThan, TOO_DEEP } from "./json.js"
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "./json.js"
 import { Ambiguous, type PartialField, type PartialPlan, shapeInPlace } from "./partialPlan.js"
 
 /** A JSON Schema node, as plain JSON. */
@@ -419,25 +419,23 @@ const inexpressible: Record<string, string> = {
   "/schemas/%7B%7D": "`{}` has no strict-mode form"
 }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 const strictify = (root: Record<string, unknown>): JsonSchema => {
-  const defs = isObject(root.$defs) ? root.$defs : {}
+  const defs = isRecord(root.$defs) ? root.$defs : {}
   const resolve = (ref: string): Record<string, unknown> => {
     const key = decodeURIComponent(ref.replace(/^#\/\$defs\//, "")).replace(/~1/g, "/").replace(/~0/g, "~")
     const def = defs[key]
-    if (!isObject(def)) throw new StrictJsonSchemaError("", `unresolved reference ${ref}`)
+    if (!isRecord(def)) throw new StrictJsonSchemaError("", `unresolved reference ${ref}`)
     return def
   }
   const go = (node: unknown, path: string): Record<string, unknown> => {
-    if (!isObject(node)) throw new StrictJsonSchemaError(path, "a JSON Schema node is not an object")
+    if (!isRecord(node)) throw new StrictJsonSchemaError(path, "a JSON Schema node is not an object")
     if (typeof node.$id === "string" && inexpressible[node.$id] !== undefined) {
       throw new StrictJsonSchemaError(path, inexpressible[node.$id]!)
     }
     if (node.not !== undefined) throw new StrictJsonSchemaError(path, "`not` has no strict-mode form")
     let source: Record<string, unknown> = node
     // `{ allOf: [{ $ref }], description }` (a reference with annotations): inline the reference.
-    if (Array.isArray(node.allOf) && node.allOf.length === 1 && isObject(node.allOf[0]) && node.type === undefined) {
+    if (Array.isArray(node.allOf) && node.allOf.length === 1 && isRecord(node.allOf[0]) && node.type === undefined) {
       const { allOf: _, ...rest } = node
       source = { ...node.allOf[0], ...rest }
     }

@@ -10,6 +10,7 @@
  */
 import { excerpt } from "./bounded.js"
 import { headerProblem, isValidApiKey } from "./headers.js"
+import { isRecord } from "./json.js"
 import { describeThrown } from "./snapshot.js"
 
 /** A problem with one option (`Errors.RequestIssue` in either edition). */
@@ -92,8 +93,8 @@ const checkPolicy = (fx: EffectChecks, u: unknown, path: string, issues: Issues)
 const policyProblem = (fx: EffectChecks, u: unknown): string | undefined => {
   const expected = "expected false or a Retry.Policy (Retry.backoff(...) or Retry.fromSchedule(...))"
   try {
-    if (typeof u !== "object" || u === null) return `${expected}, got ${describeValue(u)}`
-    const p = u as Record<string, unknown>
+    if (!isRecord(u)) return `${expected}, got ${describeValue(u)}`
+    const p = u
     if (typeof p.while !== "function" || !fx.isDuration(p.maxRetryAfter)) return expected
     if (p._tag === "FromSchedule") return fx.isSchedule(p.schedule) ? undefined : expected
     if (p._tag !== "Backoff") return expected
@@ -129,7 +130,7 @@ export const checkTelemetry = (
   | undefined =>
 {
   if (u === undefined || u === false) return u
-  if (u === null || typeof u !== "object") {
+  if (!isRecord(u)) {
     issues.push({ path, message: `expected false or telemetry options, got ${describeValue(u)}` })
     return undefined
   }
@@ -158,7 +159,7 @@ export const checkHeaders = (
 ): Record<string, string> => {
   if (u === undefined || u === null) return into
   try {
-    if (typeof u !== "object" || Array.isArray(u)) {
+    if (!isRecord(u)) {
       issues.push({ path: "headers", message: `expected a record of header names to values, got ${describeValue(u)}` })
       return into
     }

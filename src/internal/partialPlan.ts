@@ -6,6 +6,7 @@
  *
  * No Effect imports: this file is reused as it is by other editions.
  */
+import { isRecord } from "./json.js"
 
 /** A plan mirrors the objects, arrays and records of a Schema; `undefined` means "nothing to change below". */
 export type PartialPlan =
@@ -103,8 +104,6 @@ export const samePartial = (a: unknown, b: unknown): boolean => {
   return true
 }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
   if (key === "__proto__") {
     Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
@@ -124,7 +123,7 @@ export const shapeInPlace = (value: unknown, plan: PartialPlan): unknown => {
   if (p === undefined || typeof value !== "object" || value === null) return value
   switch (p._tag) {
     case "Wrapped":
-      return isObject(value) ? shapeInPlace(value.value, p.value) : value
+      return isRecord(value) ? shapeInPlace(value.value, p.value) : value
     case "Union": {
       const member = Array.isArray(value)
         ? pickArray(p.members)
@@ -140,14 +139,14 @@ export const shapeInPlace = (value: unknown, plan: PartialPlan): unknown => {
       if (!Array.isArray(value)) return value
       const record: Record<string, unknown> = {}
       for (const entry of value) {
-        if (isObject(entry) && typeof entry.key === "string") {
+        if (isRecord(entry) && typeof entry.key === "string") {
           setOwn(record, entry.key, shapeInPlace(entry.value, p.value))
         }
       }
       return record
     }
     case "Object": {
-      if (!isObject(value)) return value
+      if (!isRecord(value)) return value
       for (const key of Object.keys(value)) {
         const field = p.fields.get(key)
         if (field === undefined) continue

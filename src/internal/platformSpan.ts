@@ -36,6 +36,7 @@ import * as Exit from "effect/Exit"
 import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import { settleStack } from "./bounded.js"
+import { isRecord } from "./json.js"
 
 /** The headers never kept in a span's exit: the platform's default redacted names. */
 const secretHeaders: ReadonlyArray<string> = ["authorization", "cookie", "proxy-authorization", "x-api-key"]
@@ -81,8 +82,8 @@ const redactError = (error: unknown): unknown => {
 /** The exit a span of the platform ends with, without the request's secrets. */
 export const redactExit = (exit: Exit.Exit<unknown, unknown>): Exit.Exit<unknown, unknown> => {
   if (Exit.isFailure(exit)) return Exit.failCause(Cause.map(exit.cause, redactError))
-  const value = exit.value as { readonly status?: unknown } | null | undefined
-  return typeof value === "object" && value !== null && typeof value.status === "number"
+  const value = exit.value
+  return isRecord(value) && typeof value.status === "number"
     ? Exit.succeed({ status: value.status })
     : exit
 }

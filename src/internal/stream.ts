@@ -40,6 +40,7 @@ import { withAttempts } from "./retry.js"
 import { makeSseParser } from "./sse.js"
 import type { Call } from "./telemetry.js"
 import { endStream, traceStream, withCall } from "./telemetry.js"
+import { startTimer } from "./timer.js"
 
 /**
  * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
@@ -199,9 +200,9 @@ const decodeEvents = (
       unknown
     > => {
       idle.waiting = false
-      const timer = setTimeout(() => Effect.runFork(idle.abort), DRAIN_AFTER_DONE_MS)
+      const cancel = startTimer(DRAIN_AFTER_DONE_MS, () => Effect.runFork(idle.abort))
       const stop = () => {
-        clearTimeout(timer)
+        cancel()
         return Channel.void
       }
       const drain: Channel.Channel<never, Chunk.Chunk<Uint8Array>, never, Errors.StreamError, void, unknown> = Channel

@@ -16,6 +16,7 @@ import type * as S from "../Schema.js"
 import type * as Structured from "../Structured.js"
 import * as StructuredError from "../StructuredError.js"
 import { candidates, REASK_PREFIX } from "./extractJson.js"
+import { isRecord } from "./json.js"
 import {
   decodeStrictJson,
   type StrictDecodeFailure,
@@ -76,7 +77,7 @@ const prepare = <A, I, R>(
   request: Chat.ChatRequest,
   options: Structured.Options | undefined
 ): Either.Either<Prepared<A, R>, Errors.InvalidRequestError> => {
-  if (typeof request !== "object" || request === null) {
+  if (!isRecord(request)) {
     return Either.left(invalid("request", "must be an object"))
   }
   if (request.response_format !== undefined) {
@@ -152,7 +153,7 @@ const contentText = (content: unknown): string | undefined => {
     let text = ""
     for (const part of content) {
       const p = part as { readonly type?: unknown; readonly text?: unknown } | null
-      if (p !== null && typeof p === "object" && p.type === "text" && typeof p.text === "string") text += p.text
+      if (isRecord(p) && p.type === "text" && typeof p.text === "string") text += p.text
     }
     return text
   }

@@ -42,6 +42,7 @@ import {
   spanName,
   tokenBuckets
 } from "./genai.js"
+import { isRecord } from "./json.js"
 
 // ---------------------------------------------------------------------------------------------
 // Metrics
@@ -419,8 +420,8 @@ export const setAttribute = (span: Tracer.Span, key: string, value: unknown): vo
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9
 
 const tagOf = (error: unknown): string =>
-  typeof error === "object" && error !== null && typeof (error as { _tag?: unknown })._tag === "string"
-    ? (error as { _tag: string })._tag
+  isRecord(error) && typeof error._tag === "string"
+    ? error._tag
     : "_OTHER"
 
 // The user's own metric labels (`Effect.tagMetrics`) come first, as `Metric.update` would put them.

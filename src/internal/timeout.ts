@@ -11,6 +11,7 @@ import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import type * as Errors from "../Errors.js"
 import { connectionError, timeoutError } from "./response.js"
+import { startTimer } from "./timer.js"
 
 // The class of the live clock: with it, a plain timer can bound a call (see `executeWithin`).
 const LiveClock = (Clock.make() as object).constructor
@@ -42,17 +43,17 @@ export const executeWithin = <A, E>(
     }
     return Effect.flatMap(Scope.make(), (scope) => {
       let timedOut = false
-      const timer = setTimeout(() => {
+      const cancel = startTimer(Duration.toMillis(timeout), () => {
         timedOut = true
         Effect.runFork(Scope.close(scope, Exit.void))
-      }, Duration.toMillis(timeout))
+      })
       return HttpClient.withScope(client).execute(request).pipe(
         Effect.mapError((e) => connectionError(e)),
         Effect.flatMap(use),
         Effect.provideService(Scope.Scope, scope),
         Effect.catchAll((e) => Effect.fail(timedOut ? onTimeout() : e)),
         Effect.onExit((exit) => {
-          clearTimeout(timer)
+          cancel()
           // On success the body is read: nothing to abort (an abort costs a DOMException), and the
           // scope is left to the garbage collector. On failure or interruption, abort the request.
           return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)

@@ -18,6 +18,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type * as AST from "effect/SchemaAST"
 import { closeUpward, repair, type RepairView } from "../../../src/internal/invalidFields.js"
+import { isRecord } from "../../../src/internal/json.js"
 
 /** @internal */
 export type Guard = (u: unknown) => boolean
@@ -238,7 +239,7 @@ const objects = (ast: AST.Objects, memo: Map<AST.AST, Guard>): Guard => {
     if (compiled !== undefined) return compiled
   }
   return (u) => {
-    if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+    if (!isRecord(u)) return false
     const o = u as Record<string, unknown>
     let requiredSeen = 0
     for (const k in o) {

@@ -35,6 +35,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import { settleStack } from "../../../src/internal/bounded.js"
+import { isRecord } from "../../../src/internal/json.js"
 
 /** The headers never kept in a span's exit: Effect's default redacted names. */
 const secretHeaders: ReadonlyArray<string> = ["authorization", "cookie", "proxy-authorization", "x-api-key"]
@@ -76,8 +77,8 @@ const redactError = (error: unknown): unknown =>
 /** The exit a span of the HTTP client ends with, without the request's secrets. */
 export const redactExit = (exit: Exit.Exit<unknown, unknown>): Exit.Exit<unknown, unknown> => {
   if (Exit.isFailure(exit)) return Exit.failCause(Cause.map(exit.cause, redactError))
-  const value = exit.value as { readonly status?: unknown } | null | undefined
-  return typeof value === "object" && value !== null && typeof value.status === "number"
+  const value = exit.value
+  return isRecord(value) && typeof value.status === "number"
     ? Exit.succeed({ status: value.status })
     : exit
 }

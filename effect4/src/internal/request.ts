@@ -144,7 +144,7 @@ export const prepareGet = (
 export const callConfig = (
   options: unknown
 ): OpenRouterConfigService | undefined | Errors.InvalidRequestError => {
-  if (options === undefined || options === null || typeof options !== "object") return undefined
+  if (!isRecord(options)) return undefined
   const issues: Array<Errors.RequestIssue> = []
   const config = Options.readField(options, "config", "config", issues)
   if (issues.length > 0) return invalid(issues)
@@ -189,7 +189,7 @@ const noOptions: CallSettings = {
 /** Reads each per-call option once (an options object may have getters), checking it. */
 const readCallOptions = (options: unknown, issues: Array<Errors.RequestIssue>): CallSettings => {
   if (options === undefined) return noOptions
-  if (options === null || typeof options !== "object") {
+  if (!isRecord(options)) {
     issues.push({ path: "(options)", message: "expected the call options as an object" })
     return noOptions
   }

@@ -28,6 +28,7 @@ import { hasContent } from "../../../src/internal/content.js"
 import { errorMember, NotJson, parseJson } from "../../../src/internal/json.js"
 import { withAttempts } from "../../../src/internal/retry.js"
 import { makeSseParser } from "../../../src/internal/sse.js"
+import { startTimer } from "../../../src/internal/timer.js"
 import type { CallOptions, OpenRouterConfigService } from "../Client.js"
 import type { OpenRouterConfig } from "../Client.js"
 import * as Errors from "../Errors.js"
@@ -190,11 +191,11 @@ const decodeEvents = (
       // off (aborted) and the stream succeeds.
       const drain: Pull.Pull<Batch, Errors.StreamError> = Effect.suspend(() => {
         idle.waiting = false
-        const timer = setTimeout(() => Effect.runFork(idle.abort), DRAIN_AFTER_DONE_MS)
+        const cancel = startTimer(DRAIN_AFTER_DONE_MS, () => Effect.runFork(idle.abort))
         const loop: Pull.Pull<Batch, Errors.StreamError> = Effect.matchCauseEffect(upstream, {
           onSuccess: () => loop,
           onFailure: (cause) => {
-            clearTimeout(timer)
+            cancel()
             if (Pull.isDoneCause(cause)) idle.bodyEnded = true
             return finished
           }

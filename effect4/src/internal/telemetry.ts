@@ -37,6 +37,7 @@ import {
   spanName,
   tokenBuckets
 } from "../../../src/internal/genai.js"
+import { isRecord } from "../../../src/internal/json.js"
 import * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 
@@ -437,8 +438,8 @@ const ignore = (): void => {}
 const seconds = (from: bigint, to: bigint): number => Number(to - from) / 1e9
 
 const tagOf = (error: unknown): string =>
-  typeof error === "object" && error !== null && typeof (error as { _tag?: unknown })._tag === "string"
-    ? (error as { _tag: string })._tag
+  isRecord(error) && typeof error._tag === "string"
+    ? error._tag
     : "_OTHER"
 
 // The user's own metric attributes (`Metric.CurrentMetricAttributes`, e.g. set with

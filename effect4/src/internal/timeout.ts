@@ -9,6 +9,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Scope from "effect/Scope"
+import { startTimer } from "../../../src/internal/timer.js"
 import type * as Errors from "../Errors.js"
 import { connectionError, timeoutError } from "./response.js"
 
@@ -43,17 +44,17 @@ export const executeWithin = <A, E>(
     }
     return Effect.flatMap(Scope.make(), (scope) => {
       let timedOut = false
-      const timer = setTimeout(() => {
+      const cancel = startTimer(Duration.toMillis(timeout), () => {
         timedOut = true
         Effect.runFork(Scope.close(scope, Exit.void))
-      }, Duration.toMillis(timeout))
+      })
       return HttpClient.withScope(client).execute(request).pipe(
         Effect.mapError((e) => connectionError(e)),
         Effect.flatMap(use),
         Effect.provideService(Scope.Scope, scope),
         Effect.catch((e) => Effect.fail(timedOut ? onTimeout() : e)),
         Effect.onExit((exit) => {
-          clearTimeout(timer)
+          cancel()
           // On success the body is read: nothing to abort, and the scope is left to the garbage
           // collector. On failure or interruption, abort the request.
           return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)

@@ -6,9 +6,9 @@
  *
  * @internal
  */
-type Json = Record<string, unknown>
+import { isRecord } from "../json.js"
 
-const isJson = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
+type Json = Record<string, unknown>
 
 const MAX_DEPTH = 4
 
@@ -39,9 +39,9 @@ const numberIn = (schema: Json, integer: boolean): number => {
  * @internal
  */
 export const exampleOf = (root: Json): unknown => {
-  const defs = isJson(root.$defs) ? root.$defs : isJson(root.definitions) ? root.definitions : {}
+  const defs = isRecord(root.$defs) ? root.$defs : isRecord(root.definitions) ? root.definitions : {}
   const go = (schema: unknown, depth: number): unknown => {
-    if (!isJson(schema)) return null
+    if (!isRecord(schema)) return null
     if (typeof schema.$ref === "string") {
       const name = decodeURIComponent(schema.$ref.replace(/^#\/(\$defs|definitions)\//, ""))
       return schema.$ref === "#" ? go(root, depth + 1) : go(defs[name], depth + 1)
@@ -50,7 +50,7 @@ export const exampleOf = (root: Json): unknown => {
     if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0]
     const anyOf = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined
     if (anyOf !== undefined && anyOf.length > 0) {
-      const isNull = (m: unknown) => isJson(m) && m.type === "null"
+      const isNull = (m: unknown) => isRecord(m) && m.type === "null"
       const chosen = depth >= MAX_DEPTH ? anyOf.find(isNull) ?? anyOf[0] : anyOf.find((m) => !isNull(m)) ?? anyOf[0]
       return go(chosen, depth)
     }
@@ -60,7 +60,7 @@ export const exampleOf = (root: Json): unknown => {
     switch (type) {
       case "object": {
         const out: Json = {}
-        const properties = isJson(schema.properties) ? schema.properties : {}
+        const properties = isRecord(schema.properties) ? schema.properties : {}
         for (const [key, value] of Object.entries(properties)) {
           Object.defineProperty(out, key, { value: go(value, depth + 1), enumerable: true, writable: true })
         }
@@ -95,8 +95,8 @@ export const exampleOf = (root: Json): unknown => {
  * @internal
  */
 export const requestedSchema = (body: unknown): Json | undefined => {
-  if (!isJson(body) || !isJson(body.response_format)) return undefined
+  if (!isRecord(body) || !isRecord(body.response_format)) return undefined
   const format = body.response_format
-  if (format.type !== "json_schema" || !isJson(format.json_schema)) return undefined
-  return isJson(format.json_schema.schema) ? format.json_schema.schema : undefined
+  if (format.type !== "json_schema" || !isRecord(format.json_schema)) return undefined
+  return isRecord(format.json_schema.schema) ? format.json_schema.schema : undefined
 }

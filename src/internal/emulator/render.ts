@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import { isRecord } from "../json.js"
 import type * as Testing from "./types.js"
 
 /** @internal */
@@ -30,8 +31,7 @@ export interface Sink {
 }
 
 /** @internal */
-export const isPause = (u: unknown): u is Testing.Pause =>
-  typeof u === "object" && u !== null && (u as { readonly _tag?: unknown })._tag === "Pause"
+export const isPause = (u: unknown): u is Testing.Pause => isRecord(u) && u._tag === "Pause"
 
 /**
  * Waits `total` milliseconds (Infinity: until the consumer goes away), writing a keep-alive

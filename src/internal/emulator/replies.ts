@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { NotJson, parseJson } from "../json.js"
+import { isRecord, NotJson, parseJson } from "../json.js"
 import { exampleOf, requestedSchema } from "./example.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
@@ -403,7 +403,7 @@ export const isChatRoute = (method: string, path: string): boolean =>
   method.toUpperCase() === "POST" && path.endsWith("/chat/completions")
 
 const lastUserText = (body: unknown): string => {
-  const messages = typeof body === "object" && body !== null ? (body as { messages?: unknown }).messages : undefined
+  const messages = isRecord(body) ? body.messages : undefined
   if (!Array.isArray(messages)) return ""
   for (let i = messages.length - 1; i >= 0; i--) {
     const message = messages[i] as { role?: unknown; content?: unknown } | null
@@ -480,7 +480,7 @@ const keyNote = (request: Testing.RecordedRequest): string => {
 export const emulatorWith = (options: Testing.EmulatorOptions = {}) => {
   const models = options.models === undefined ? undefined : new Set(options.models)
   return (request: Testing.RecordedRequest): Testing.Reply<never> => {
-    const body = typeof request.body === "object" && request.body !== null
+    const body = isRecord(request.body)
       ? request.body as { model?: unknown; stream?: unknown }
       : {}
     if ("model" in body && body.model !== undefined) {

@@ -8,6 +8,7 @@
  */
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import { startTimer } from "../timer.js"
 import * as Cors from "./cors.js"
 import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
 import * as Render from "./render.js"
@@ -35,9 +36,6 @@ export interface Server {
   readonly setScript: (script: Testing.Script) => void
   readonly close: () => Promise<void>
 }
-
-/** The longest delay `setTimeout` accepts; anything longer waits for the client to leave. */
-const MAX_TIMER = 2_147_483_647
 
 const headerRecord = (headers: Http.IncomingHttpHeaders): Record<string, string> => {
   const out: Record<string, string> = {}
@@ -130,14 +128,14 @@ export const listen = (
       sleep: (millis) =>
         new Promise<void>((resolve) => {
           if (gone) return resolve()
-          let timer: ReturnType<typeof setTimeout> | undefined
+          // A pause longer than a timer holds (Infinity) waits for the client to leave.
           const done = (): void => {
-            if (timer !== undefined) clearTimeout(timer)
+            cancel()
             goneWaiters.delete(done)
             resolve()
           }
+          const cancel = startTimer(millis, done)
           goneWaiters.add(done)
-          if (millis <= MAX_TIMER) timer = setTimeout(done, millis)
         }),
       gone: () => gone
     }

@@ -50,8 +50,8 @@ export const jsonAnswer = <A, I, R>(
 
 /** Whether a tool loop asks for its output with the `final_answer` tool (and not `response_format`). */
 const asksWithTool = (request: Testing.RecordedRequest): boolean => {
-  const body = request.body as { readonly tools?: unknown; readonly response_format?: unknown } | undefined
-  if (typeof body !== "object" || body === null || body.response_format !== undefined) return false
+  const body = request.body
+  if (!isRecord(body) || body.response_format !== undefined) return false
   return Array.isArray(body.tools) &&
     body.tools.some((tool: { readonly function?: { readonly name?: unknown } } | null) =>
       tool?.function?.name === FINAL_ANSWER

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { isRecord } from "../json.js"
 import type * as Testing from "./types.js"
 
 /** @internal */
@@ -365,10 +366,10 @@ export const streamChunks = (body: Json, pieceLength = 16): Array<Json> => {
   const emit = (choice: Json) => out.push({ ...envelope, choices: [choice] })
   const choices = Array.isArray(body.choices) ? body.choices as ReadonlyArray<unknown> : []
   choices.forEach((raw, position) => {
-    if (typeof raw !== "object" || raw === null) return
+    if (!isRecord(raw)) return
     const choice = raw as Json
     const index = typeof choice.index === "number" ? choice.index : position
-    const message = typeof choice.message === "object" && choice.message !== null ? choice.message as Json : {}
+    const message = isRecord(choice.message) ? choice.message : {}
     const delta = (d: Json) => emit({ index, delta: d })
     if (message.role !== undefined) delta({ role: message.role })
     for (const key in message) {
@@ -376,9 +377,9 @@ export const streamChunks = (body: Json, pieceLength = 16): Array<Json> => {
       if (key === "role" || value === undefined) continue
       if (key === "tool_calls" && Array.isArray(value) && value.length > 0) {
         value.forEach((call: unknown, i: number) => {
-          const tc = typeof call === "object" && call !== null ? call as Json : {}
+          const tc = isRecord(call) ? call : {}
           const tcIndex = typeof tc.index === "number" ? tc.index : i
-          const fn = typeof tc.function === "object" && tc.function !== null ? tc.function as Json : {}
+          const fn = isRecord(tc.function) ? tc.function : {}
           const { arguments: args, ...head } = fn
           delta({ tool_calls: [{ ...tc, index: tcIndex, function: head }] })
           if (typeof args === "string") {

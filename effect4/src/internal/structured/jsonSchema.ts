@@ -145,13 +145,13 @@ const planOf = (root: AST.AST): PartialPlan => {
  * a declaration without a JSON Schema), for which effect/ai emits `{}`. The path names the field.
  */
 const checkStrict = (node: unknown, path: string, where: string): void => {
-  if (typeof node !== "object" || node === null) return
-  const n = node as Record<string, unknown>
+  if (!isRecord(node)) return
+  const n = node
   if (n.type === undefined && n.anyOf === undefined && n.$ref === undefined && n.enum === undefined) {
     throw new StrictJsonSchemaError(path, `${where} has no JSON type (strict mode needs one)`)
   }
   const at = (key: string) => (path === "" ? key : `${path}.${key}`)
-  if (typeof n.properties === "object" && n.properties !== null) {
+  if (isRecord(n.properties)) {
     for (const [key, value] of Object.entries(n.properties)) checkStrict(value, at(key), "the field")
   }
   if (n.items !== undefined) checkStrict(n.items, `${path}[]`, "an element")

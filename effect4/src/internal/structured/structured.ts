@@ -9,6 +9,7 @@ import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { candidates, REASK_PREFIX } from "../../../../src/internal/extractJson.js"
+import { isRecord } from "../../../../src/internal/json.js"
 import { PartialValues } from "../../../../src/internal/partialValues.js"
 import * as Chat from "../../Chat.js"
 import type * as Client from "../../Client.js"
@@ -76,7 +77,7 @@ const prepare = <A, I, R>(
   request: Chat.ChatRequest,
   options: Structured.Options | undefined
 ): Result.Result<Prepared<A, R>, Errors.InvalidRequestError> => {
-  if (typeof request !== "object" || request === null) {
+  if (!isRecord(request)) {
     return Result.fail(invalid("request", "must be an object"))
   }
   if (request.response_format !== undefined) {
@@ -152,7 +153,7 @@ const contentText = (content: unknown): string | undefined => {
     let text = ""
     for (const part of content) {
       const p = part as { readonly type?: unknown; readonly text?: unknown } | null
-      if (p !== null && typeof p === "object" && p.type === "text" && typeof p.text === "string") text += p.text
+      if (isRecord(p) && p.type === "text" && typeof p.text === "string") text += p.text
     }
     return text
   }
