@@ -92,10 +92,13 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$'
   '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
   '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
   '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+expect_structured() {
+  expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
+    '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
+    '^Streamed: [0-9]+ partial values \(up to 3 ingredients\), then Quick pancakes '
+}
 run structured 0 npx tsx examples/structured.ts
-expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
-  '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
-  '^Streamed: [0-9]+ partial values \(up to 3 ingredients\), then Quick pancakes '
+expect_structured
 run agent 0 npx tsx examples/agent.ts
 expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
   '^tool get_weather\(\{"city":"Atlantis"\}\) failed: \{"error":\{"city":"Atlantis","_tag":"CityNotFound"\}\}$' \
@@ -136,6 +139,13 @@ expect "$emulated" '^This answer comes from the local OpenRouter emulator.*You s
 STDIN='First line\nSecond line\n' run "demo (Effect 4 edition): piped stdin" 0 npm run --silent demo
 expect '^you › First line$' '^you › Second line$' 'You said: "First line"' 'You said: "Second line"'
 expect_count 2 '^  openrouter/auto via Emulator · '
+
+# The examples ported to the Effect 4 edition (effect4/examples/), run from effect4/ so that its Node 22
+# and its effect 4 are the ones used: the same lines as their Effect 3 originals.
+effect4() { (cd effect4 && "$@"); }
+
+run "structured (Effect 4 edition)" 0 effect4 npx tsx examples/structured.ts
+expect_structured
 
 echo
 if [ "$failures" -gt 0 ]; then
