@@ -1,20 +1,20 @@
 // Measures `LanguageModel.streamText` (effect/ai, Effect 4) through ONE provider in a fresh process, then
-// prints `RESULT <json>`: the time of each measured stream, after warm-up streams. Every stream is checked
-// (number of non-empty text-delta parts and total text length), so no provider can look fast by skipping
-// work.
+// prints `RESULT <json>`: the time of each measured stream, after warm-up streams (bench/ai/measure.mjs, shared
+// with the Effect 3 edition's worker). Every stream is checked (number of non-empty text-delta parts and total
+// text length), so no provider can look fast by skipping work.
 // Runs on the Node 22 that effect4/ installs (the undici layer of @effect/platform-node 4 needs it).
 //   effect4/node_modules/.bin/node effect4/bench/ai/worker.mjs '{"provider": "ours" | "floor" | "reference", "url": ..., "chunks": N, "warmup": W, "runs": R}'
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { performance } from "node:perf_hooks"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { word } from "../../../bench/payload.mjs"
+import { measure } from "../../../bench/ai/measure.mjs"
 
 const job = JSON.parse(process.argv[2])
 const EFFECT4 = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
 const MODEL = "openai/gpt-4o-mini"
 
-const { Effect, Layer, ManagedRuntime, Redacted, Stream } = await import("effect")
+const effect = await import("effect")
+const { Layer, Redacted } = effect
 const LanguageModel = await import("effect/ai/LanguageModel")
 const NodeHttpClient = await import("@effect/platform-node/NodeHttpClient")
 
@@ -46,42 +46,11 @@ const providers = {
   }
 }
 
-const expected = { deltas: job.chunks, chars: 0 }
-for (let i = 0; i < job.chunks; i++) expected.chars += word(i).length
-
-const finish = (result) => process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
-
-try {
-  const layer = (await providers[job.provider]()).pipe(Layer.provide(NodeHttpClient.layerUndici))
-  const runtime = ManagedRuntime.make(layer)
-  const once = async () => {
-    let deltas = 0
-    let chars = 0
-    const t0 = performance.now()
-    await runtime.runPromise(
-      LanguageModel.streamText({ prompt: "Write a long story about a benchmark." }).pipe(
-        Stream.runForEach((part) =>
-          Effect.sync(() => {
-            // Non-empty deltas: the Effect team's provider also passes on the first chunk's empty content.
-            if (part.type === "text-delta" && part.delta !== "") {
-              deltas++
-              chars += part.delta.length
-            }
-          })
-        )
-      )
-    )
-    const ms = performance.now() - t0
-    if (deltas !== expected.deltas || chars !== expected.chars) {
-      throw new Error(`got ${deltas} deltas / ${chars} chars, expected ${expected.deltas} / ${expected.chars}`)
-    }
-    return ms
-  }
-  for (let i = 0; i < job.warmup; i++) await once()
-  const times = []
-  for (let i = 0; i < job.runs; i++) times.push(await once())
-  await runtime.dispose()
-  finish({ times })
-} catch (e) {
-  finish({ error: String(e?.stack ?? e).split("\n").slice(0, 3).join(" | ") })
-}
+await measure({
+  effect,
+  load: async () => ({
+    LanguageModel,
+    layer: (await providers[job.provider]()).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  }),
+  job
+})
