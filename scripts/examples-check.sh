@@ -99,12 +99,16 @@ expect_structured() {
 }
 run structured 0 npx tsx examples/structured.ts
 expect_structured
+# expect_agent FAILURE_JSON: the agent's lines, with the tool failure as the edition's Schema encodes it.
+expect_agent() {
+  expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
+    "^tool get_weather\\(\\{\"city\":\"Atlantis\"\\}\\) failed: \\{\"error\":$1\\}\$" \
+    '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
+    '^answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30$' \
+    '^\(2 rounds, 7 messages, the answer seen forming in pieces\)$'
+}
 run agent 0 npx tsx examples/agent.ts
-expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
-  '^tool get_weather\(\{"city":"Atlantis"\}\) failed: \{"error":\{"city":"Atlantis","_tag":"CityNotFound"\}\}$' \
-  '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
-  '^answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30$' \
-  '^\(2 rounds, 7 messages, the answer seen forming in pieces\)$'
+expect_agent '\{"city":"Atlantis","_tag":"CityNotFound"\}'
 run telemetry 0 npx tsx examples/telemetry.ts
 expect "$emulated" "^  name: 'chat openrouter/auto',$" "^  name: 'http.client POST',$" \
   "'gen_ai.operation.name': 'chat'," "'gen_ai.provider.name': 'openrouter'," "'gen_ai.request.stream': true," \
@@ -146,6 +150,9 @@ effect4() { (cd effect4 && "$@"); }
 
 run "structured (Effect 4 edition)" 0 effect4 npx tsx examples/structured.ts
 expect_structured
+
+run "agent (Effect 4 edition)" 0 effect4 npx tsx examples/agent.ts
+expect_agent '\{"_tag":"CityNotFound","city":"Atlantis"\}'
 
 echo
 if [ "$failures" -gt 0 ]; then
