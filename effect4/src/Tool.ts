@@ -31,9 +31,9 @@
  *
  * @since 0.2.0
  */
+import type * as Prompt from "effect/ai/Prompt"
 import * as AiTool from "effect/ai/Tool"
 import type * as Context from "effect/Context"
-import type * as Prompt from "effect/ai/Prompt"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Errors from "./Errors.js"
@@ -113,12 +113,15 @@ export type AnyTag = Context.Key<any, any>
 
 /**
  * The parameters of a tool that takes none: an empty object (a call with `arguments: ""` or `"{}"`;
- * keys the model adds anyway are dropped). The default of {@link make}.
+ * keys the model adds anyway are dropped by `ToolLoop` and `Toolkit.decodeCall`). The default of
+ * {@link make}. It is `effect/ai`'s `Tool.EmptyParams` (a record of `never`, whose JSON Schema is an
+ * object without properties); in the Effect 3 edition it was `Schema.Struct({})`, whose Effect 4 JSON
+ * Schema is not an object.
  *
  * @since 0.2.0
  * @category schemas
  */
-export const NoParameters: Schema.Struct<{}> = Schema.Struct({})
+export const NoParameters: AiTool.EmptyParams = AiTool.EmptyParams
 
 /**
  * The name of a tool.
@@ -210,9 +213,8 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
 
 /**
  * Defines a tool (an `effect/ai` tool). `parameters` defaults to {@link NoParameters}, `success` to
- * `Schema.Unknown` (any JSON-serialisable result), `failure` to `Schema.Never`, `failureMode` to
- * `"error"`, `strict` to `false` (`effect/ai`'s own `Tool.make` defaults `success` to `Schema.Void`
- * and `parameters` to `Tool.EmptyParams`; both work here too).
+ * `Schema.Unknown` (any JSON-serialisable result; `effect/ai`'s own `Tool.make` defaults it to
+ * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to `false`.
  *
  * `strict: true` asks the provider to hold the model to the parameters' JSON Schema
  * (`function.strict`); the JSON Schema is then the strict form (every property required, optional

@@ -208,7 +208,7 @@ export const merge: typeof AiToolkit.merge = AiToolkit.merge
 /**
  * The request's `tools` array: one `function` entry per tool (see `Tool.definition`), derived once per
  * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema.
- * A `Result` (an `Either` in the Effect 3 edition); `yield*` it in `Effect.gen`.
+ * A `Result` (an `Either` in the Effect 3 edition); in `Effect.gen`, `yield* Effect.fromResult(...)`.
  *
  * @since 0.2.0
  * @category conversions
@@ -292,7 +292,7 @@ export const decodeCall: {
  *   const response = yield* Chat.send({
  *     model: "openai/gpt-4o-mini",
  *     messages: [{ role: "user", content: "What is 2 + 3?" }],
- *     tools: yield* Toolkit.definitions(Tools)
+ *     tools: yield* Effect.fromResult(Toolkit.definitions(Tools))
  *   })
  *   const calls = yield* Toolkit.decodeCalls(response, Tools)
  *   return calls.map((call) => call.params.a + call.params.b)
@@ -305,7 +305,9 @@ export const decodeCall: {
 export const decodeCalls: {
   <Tools extends Record<string, Tool.Any>>(
     toolkit: Toolkit<Tools>
-  ): (response: S.ChatResponse) => Effect.Effect<ReadonlyArray<Call<Tools>>, ToolError.CallError, DecodingServices<Tools>>
+  ): (
+    response: S.ChatResponse
+  ) => Effect.Effect<ReadonlyArray<Call<Tools>>, ToolError.CallError, DecodingServices<Tools>>
   <Tools extends Record<string, Tool.Any>>(
     response: S.ChatResponse,
     toolkit: Toolkit<Tools>

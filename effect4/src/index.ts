@@ -106,3 +106,10 @@ export * as Toolkit from "./Toolkit.js"
  * @since 0.2.0
  */
 export * as ToolError from "./ToolError.js"
+
+/**
+ * The tool loop: send, run the tools the model asks for, send their results back, until it answers.
+ *
+ * @since 0.2.0
+ */
+export * as ToolLoop from "./ToolLoop.js"

@@ -72,8 +72,7 @@ export const callId = (raw: CallShape, fallback: string): string =>
   typeof raw.id === "string" && raw.id !== "" ? raw.id : fallback
 
 /** The tool name of a call (`""` when missing). */
-export const callName = (raw: CallShape): string =>
-  typeof raw.function?.name === "string" ? raw.function.name : ""
+export const callName = (raw: CallShape): string => typeof raw.function?.name === "string" ? raw.function.name : ""
 
 /** The arguments text of a call (`""` when missing). */
 export const callArguments = (raw: CallShape): string =>
@@ -104,8 +103,11 @@ export const replyCalls = <C extends CallShape>(response: ReplyShape<C>): Readon
   response.choices[0]?.message?.tool_calls ?? []
 
 /** A fallback call id for call `index` of a reply, unique within the conversation. */
-export const fallbackId = (response: { readonly id?: string | null | undefined }, round: number, index: number): string =>
-  `call_${typeof response.id === "string" && response.id !== "" ? response.id : `round${round}`}_${index}`
+export const fallbackId = (
+  response: { readonly id?: string | null | undefined },
+  round: number,
+  index: number
+): string => `call_${typeof response.id === "string" && response.id !== "" ? response.id : `round${round}`}_${index}`
 
 /**
  * The assistant message to append for a reply: its text (or `null`), the calls with their ids as the

@@ -12,7 +12,8 @@
  *   (a provider wants `type: "object"` at the root), and is decoded as effect/ai's `Toolkit.handle`
  *   decodes: with the Schema's JSON codec (`Schema.toCodecJson`).
  * - An empty object (`Schema.Struct({})`, effect/ai's `Tool.EmptyParams`) is `{type: "object",
- *   properties: {}, additionalProperties: false}`, which every provider accepts.
+ *   properties: {}, additionalProperties: false}`, which every provider accepts, and reads any object
+ *   as `{}`.
  * - Parameters whose root is not an object (a model's arguments always are) travel wrapped as
  *   `{ value: ... }`, through the strict derivation.
  */
@@ -21,8 +22,8 @@ import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import { isRecord } from "../../../src/internal/json.js"
+import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import { strictJsonSchema } from "./structured/jsonSchema.js"
 
 /** How a tool's parameters travel. */
@@ -35,7 +36,15 @@ export interface ToolSchema {
   readonly partial?: PartialPlan | undefined
 }
 
-const EMPTY_OBJECT: Record<string, unknown> = { type: "object", properties: {}, additionalProperties: false }
+/**
+ * A tool without parameters: the arguments (already known to be an object) read as `{}`, as the Effect
+ * 3 edition's `Schema.Struct({})` read them; keys a model adds anyway are dropped rather than failing
+ * the call (effect/ai's `Tool.EmptyParams` alone would refuse them).
+ */
+const EMPTY: ToolSchema = {
+  parameters: { type: "object", properties: {}, additionalProperties: false },
+  decode: () => Effect.succeed({})
+}
 
 /** `Schema.Struct({})` or a record of `never` (`Tool.EmptyParams`): an object with no keys. */
 const isEmptyObject = (ast: AST.AST): boolean => {
@@ -103,10 +112,7 @@ export const toolSchema = (schema: Schema.Constraint, strict: boolean): Result.R
   if (cached !== undefined) return Result.succeed(cached)
   try {
     const made: ToolSchema = isEmptyObject(top.ast)
-      ? {
-        parameters: EMPTY_OBJECT,
-        decode: Schema.decodeUnknownEffect(Schema.toCodecJson(top as Schema.Codec<unknown, unknown, unknown>))
-      }
+      ? EMPTY
       : strict
       ? strictForm(top)
       : plainForm(top) ?? strictForm(top)
