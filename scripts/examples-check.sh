@@ -87,11 +87,14 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city": "Paris"\}\)$
   '^tool → \{"city":"Paris","temperature_c":18,"conditions":"light rain"\}$' \
   '^assistant: It is 18 °C in Paris, with light rain\.' '^\(finish_reason: stop, '
 
+expect_ai_language_model() {
+  expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$' \
+    '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
+    '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
+    '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+}
 run ai-language-model 0 npx tsx examples/ai-language-model.ts
-expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$' \
-  '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
-  '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
-  '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+expect_ai_language_model
 expect_structured() {
   expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
     '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
@@ -145,7 +148,8 @@ expect '^you › First line$' '^you › Second line$' 'You said: "First line"' '
 expect_count 2 '^  openrouter/auto via Emulator · '
 
 # The examples ported to the Effect 4 edition (effect4/examples/), run from effect4/ so that its Node 22
-# and its effect 4 are the ones used: the same lines as their Effect 3 originals.
+# and its effect 4 are the ones used: the same lines as their Effect 3 originals (but the agent's tool
+# failure, which Effect 4's Schema encodes with `_tag` first).
 effect4() { (cd effect4 && "$@"); }
 
 run "structured (Effect 4 edition)" 0 effect4 npx tsx examples/structured.ts
@@ -153,6 +157,9 @@ expect_structured
 
 run "agent (Effect 4 edition)" 0 effect4 npx tsx examples/agent.ts
 expect_agent '\{"_tag":"CityNotFound","city":"Atlantis"\}'
+
+run "ai-language-model (Effect 4 edition)" 0 effect4 npx tsx examples/ai-language-model.ts
+expect_ai_language_model
 
 echo
 if [ "$failures" -gt 0 ]; then

@@ -144,18 +144,22 @@ describe.concurrent("examples against the embedded emulator", () => {
     ])
   }, TIMEOUT)
 
-  it("ai-language-model runs a tool-using @effect/ai program through the provider", async () => {
-    const { lines } = succeeded(await run("examples/ai-language-model.ts"))
-    expect(lines.slice(1, 7)).toEqual([
-      "user: What's the weather in Paris and in Oslo right now?",
-      "assistant → tool call get_weather({\"city\":\"Paris\"})",
-      "assistant → tool call get_weather({\"city\":\"Oslo\"})",
-      "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
-      "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
-      "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
-    ])
-    expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
-  }, TIMEOUT)
+  it.for([effect3, effect4])(
+    "ai-language-model ($name edition) runs a tool-using effect/ai program through the provider",
+    async (edition) => {
+      const { lines } = succeeded(await run("examples/ai-language-model.ts", [], edition))
+      expect(lines.slice(1, 7)).toEqual([
+        "user: What's the weather in Paris and in Oslo right now?",
+        "assistant → tool call get_weather({\"city\":\"Paris\"})",
+        "assistant → tool call get_weather({\"city\":\"Oslo\"})",
+        "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
+        "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
+        "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
+      ])
+      expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
+    },
+    TIMEOUT
+  )
 
   it.for([effect3, effect4])(
     "structured ($name edition) prints the decoded recipe, usage and cost, then the streamed partial values",

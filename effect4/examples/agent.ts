@@ -15,8 +15,7 @@
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Context, Effect, Layer, Schema, Stream } from "effect"
-import { Testing, Tool, Toolkit } from "../src/index.js"
-import * as ToolLoop from "../src/ToolLoop.js"
+import { Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import * as Backend from "./support/runtime.js"
 
 // ---------------------------------------------------------------------------
