@@ -1,5 +1,6 @@
 // The measured part of the provider benchmarks' workers (worker.mjs here, effect4/bench/ai/worker.mjs):
-// `LanguageModel.streamText` run `warmup` then `runs` times, each stream checked, the times printed as
+// `LanguageModel.streamText` run `warmup` then `runs` times, each stream checked, the wall-clock times and
+// the process's CPU times (all its threads: the JIT and the GC too) of the measured streams printed as
 // `RESULT <json>`. Each edition's worker passes its own `effect` modules: what is used here (Effect.sync,
 // Stream.runForEach, ManagedRuntime) is spelled the same in Effect 3 and 4.
 import { performance } from "node:perf_hooks"
@@ -23,6 +24,7 @@ export const measure = async ({ effect: { Effect, ManagedRuntime, Stream }, load
     const once = async () => {
       let deltas = 0
       let chars = 0
+      const cpu0 = process.cpuUsage()
       const t0 = performance.now()
       await runtime.runPromise(
         LanguageModel.streamText({ prompt: "Write a long story about a benchmark." }).pipe(
@@ -37,16 +39,22 @@ export const measure = async ({ effect: { Effect, ManagedRuntime, Stream }, load
         )
       )
       const ms = performance.now() - t0
+      const cpu = process.cpuUsage(cpu0)
       if (deltas !== expected.deltas || chars !== expected.chars) {
         throw new Error(`got ${deltas} deltas / ${chars} chars, expected ${expected.deltas} / ${expected.chars}`)
       }
-      return ms
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 }
     }
     for (let i = 0; i < job.warmup; i++) await once()
     const times = []
-    for (let i = 0; i < job.runs; i++) times.push(await once())
+    const cpu = []
+    for (let i = 0; i < job.runs; i++) {
+      const { cpuMs, ms } = await once()
+      times.push(ms)
+      cpu.push(cpuMs)
+    }
     await runtime.dispose()
-    finish({ times })
+    finish({ times, cpu })
   } catch (e) {
     finish({ error: String(e?.stack ?? e).split("\n").slice(0, 3).join(" | ") })
   }

@@ -8,8 +8,11 @@ import { fileURLToPath } from "node:url"
 
 const HERE = Path.dirname(fileURLToPath(import.meta.url))
 
-/** The command line: `--quick` (one round, one warm-up, one measured stream), `--chunks N`, `--rounds N`. */
-export const settings = (args) => {
+/**
+ * The command line: `--quick` (one round, one warm-up, one measured stream), `--chunks N`, `--rounds N`,
+ * `--warmup N`, `--runs N` (warm-up and measured streams per worker; the runner gives its defaults).
+ */
+export const settings = (args, defaults = { warmup: 2, runs: 2 }) => {
   const quick = args.includes("--quick")
   const option = (name, fallback) => {
     const i = args.indexOf(name)
@@ -19,8 +22,8 @@ export const settings = (args) => {
     quick,
     chunks: option("--chunks", 10_000),
     rounds: option("--rounds", quick ? 1 : 3),
-    warmup: quick ? 1 : 2,
-    runs: quick ? 1 : 2
+    warmup: option("--warmup", quick ? 1 : defaults.warmup),
+    runs: option("--runs", quick ? 1 : defaults.runs)
   }
 }
 
@@ -62,13 +65,17 @@ const rotate = (xs, n) => [...xs.slice(n % xs.length), ...xs.slice(0, n % xs.len
 
 /**
  * `rounds` interleaved rounds of every provider (`measure(provider)` runs one worker), printing each
- * result; returns `perRound` (`[{name: chunks/s}]`) and the names that failed.
+ * result; returns `perRound` (`[{name: chunks/s}]`, from the median wall-clock time), `cpuPerRound`
+ * (`[{name: CPU µs per chunk}]`, from the median CPU time, when the worker reports it) and the names that
+ * failed. CPU time is the steadier figure on a loaded machine: a process waiting for a core costs none.
  */
 export const runRounds = async ({ providers, rounds, chunks, measure }) => {
   const perRound = []
+  const cpuPerRound = []
   const failed = new Set()
   for (let round = 0; round < rounds; round++) {
     const values = {}
+    const cpu = {}
     for (const provider of rotate(providers, round)) {
       const result = await measure(provider)
       if (result.error !== undefined) {
@@ -78,22 +85,24 @@ export const runRounds = async ({ providers, rounds, chunks, measure }) => {
       }
       const ms = median(result.times)
       values[provider.name] = chunks / (ms / 1000)
+      if (result.cpu !== undefined) cpu[provider.name] = (median(result.cpu) * 1000) / chunks
       console.log(
         `round ${round + 1} ${provider.name.padEnd(22)} ${ms.toFixed(1).padStart(9)} ms  ${
           Math.round(values[provider.name]).toLocaleString("en").padStart(9)
-        } chunks/s`
+        } chunks/s` + (result.cpu === undefined ? "" : `  ${cpu[provider.name].toFixed(1).padStart(6)} µs CPU/chunk`)
       )
     }
     perRound.push(values)
+    cpuPerRound.push(cpu)
   }
-  return { perRound, failed }
+  return { perRound, cpuPerRound, failed }
 }
 
 const spreadOf = (
   xs
 ) => (xs.length === 0 ? undefined : { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) })
 
-/** A provider's chunks/s over the rounds: median, min, max (undefined when it never ran). */
+/** A provider's value (chunks/s, or CPU µs per chunk) over the rounds: median, min, max (undefined when it never ran). */
 export const rate = (perRound, name) => spreadOf(perRound.map((r) => r[name]).filter((x) => x !== undefined))
 
 /** `a ÷ b` per round where both ran: median, min, max. */

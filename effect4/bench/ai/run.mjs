@@ -5,7 +5,7 @@
 // Effect 3 edition's bench/ai/ serves (bench/ai/servers.mjs, the project's emulator, its own process).
 // Method as in bench/ai/ (bench/ai/rounds.mjs): a fresh worker process per provider and round, on the
 // Node 22 of effect4/, order rotated per round, ratios as the median of per-round ratios.
-//   npm run build && npm run build:effect4 && node effect4/bench/ai/run.mjs [--rounds 5] [--quick]
+//   npm run build && npm run build:effect4 && node effect4/bench/ai/run.mjs [--rounds 5] [--warmup 4] [--runs 3] [--quick]
 // Writes bench/micro/effect4-stream-text.md (copied into bench/RESULTS.md by every full run of
 // bench/run.mjs); bench/results/effect4-ai.md with --quick. Exits 1 when a provider that could load failed,
 // or when our provider's source exists but effect4/dist lacks it.
@@ -21,7 +21,12 @@ const HERE = Path.dirname(fileURLToPath(import.meta.url))
 const EFFECT4 = Path.resolve(HERE, "../..")
 const ROOT = Path.resolve(EFFECT4, "..")
 const NODE = Path.join(EFFECT4, "node_modules/.bin/node")
-const { quick, chunks: CHUNKS, rounds: ROUNDS, warmup: WARMUP, runs: RUNS } = settings(process.argv.slice(2))
+// Four warm-up streams: on effect 4.1.5 every provider (the floor too) needs three or four 10,000-chunk streams
+// before its time per stream settles (the JIT), so two would measure the warm-up's tail.
+const { quick, chunks: CHUNKS, rounds: ROUNDS, warmup: WARMUP, runs: RUNS } = settings(process.argv.slice(2), {
+  warmup: 4,
+  runs: 3
+})
 
 const version = (dir) => JSON.parse(Fs.readFileSync(Path.join(dir, "package.json"), "utf8")).version
 
@@ -58,7 +63,7 @@ for (const p of PROVIDERS) if (p.missing !== undefined) console.log(`${p.name}: 
 
 const servers = await startServers(CHUNKS)
 console.log(`servers up (chat ${servers.bytes.chat} bytes per stream); ${ROUNDS} rounds`)
-const { perRound, failed } = await runRounds({
+const { cpuPerRound, failed, perRound } = await runRounds({
   providers: available,
   rounds: ROUNDS,
   chunks: CHUNKS,
@@ -72,11 +77,14 @@ const { perRound, failed } = await runRounds({
 })
 servers.stop()
 
-const targets = [
-  ["ours ÷ the Effect team's provider", ratio(perRound, "ours", "reference")],
-  ["ours ÷ the floor", ratio(perRound, "ours", "floor")],
-  ["the Effect team's provider ÷ the floor", ratio(perRound, "reference", "floor")]
+// Each comparison as a speed-up of the first over the second: by wall-clock throughput, and by CPU per
+// chunk (the second's CPU over the first's: above 1, the first costs less).
+const comparisons = [
+  ["ours vs the Effect team's provider", "ours", "reference"],
+  ["ours vs the floor", "ours", "floor"],
+  ["the Effect team's provider vs the floor", "reference", "floor"]
 ]
+const fmtCpu = (x) => (x === undefined ? "n/a" : x.toFixed(1))
 const lines = [
   "## The Effect 4 edition's provider: `LanguageModel.streamText` (`effect4/bench/ai/`)",
   "",
@@ -89,18 +97,25 @@ const lines = [
     Os.cpus()[0]?.model ?? "cpu"
   }; ${new Date().toISOString()}.`,
   "",
-  "| provider | version | chunks/s (median over rounds) | min–max |",
-  "| --- | --- | ---: | --- |",
+  "| provider | version | chunks/s (median over rounds) | min–max | CPU µs per chunk (median) | min–max |",
+  "| --- | --- | ---: | --- | ---: | --- |",
   ...PROVIDERS.map((p) => {
-    if (p.missing !== undefined) return `| ${p.label} | ${p.version} | not available: ${p.missing} | |`
+    if (p.missing !== undefined) return `| ${p.label} | ${p.version} | not available: ${p.missing} | | | |`
     const r = rate(perRound, p.name)
-    return `| ${p.label} | ${p.version} | ${fmt(r?.median)} | ${fmt(r?.min)}–${fmt(r?.max)} |`
+    const c = rate(cpuPerRound, p.name)
+    return `| ${p.label} | ${p.version} | ${fmt(r?.median)} | ${fmt(r?.min)}–${fmt(r?.max)} | ${fmtCpu(c?.median)} | ${
+      fmtCpu(c?.min)
+    }–${fmtCpu(c?.max)} |`
   }),
   "",
-  "| ratio (median of per-round ratios) | value (min–max) |",
-  "| --- | --- |",
-  ...targets.map(([what, r]) => `| ${what} | ${fmtRatio(r)} |`),
+  "| speed-up (median of per-round ratios) | by throughput (min–max) | by CPU per chunk (min–max) |",
+  "| --- | --- | --- |",
+  ...comparisons.map(([what, a, b]) =>
+    `| ${what} | ${fmtRatio(ratio(perRound, a, b))} | ${fmtRatio(ratio(cpuPerRound, b, a))} |`
+  ),
   "",
+  "CPU is the worker process's (`process.cpuUsage`, all threads: the JIT and the GC too) while a stream is",
+  "consumed; on a loaded machine it is the steadier figure, since a process waiting for a core spends none.",
   "The Effect team's provider is its 4.0.0-rc.111 source (`../shared/effect4/reference/`), copied at bench time",
   "into `effect4/.tmp/` with `effect/unstable/<area>` imports rewritten to `effect/<area>` and `effect/Encoding`",
   "mapped to `effect/encoding/Base64`, then bundled by esbuild with `effect` external (`effect4/bench/ai/reference.mjs`);",
