@@ -144,65 +144,73 @@ describe.concurrent("examples against the embedded emulator", () => {
     ])
   }, TIMEOUT)
 
-  it.for([effect3, effect4])(
-    "ai-language-model ($name edition) runs a tool-using effect/ai program through the provider",
-    async (edition) => {
-      const { lines } = succeeded(await run("examples/ai-language-model.ts", [], edition))
-      expect(lines.slice(1, 7)).toEqual([
-        "user: What's the weather in Paris and in Oslo right now?",
-        "assistant → tool call get_weather({\"city\":\"Paris\"})",
-        "assistant → tool call get_weather({\"city\":\"Oslo\"})",
-        "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
-        "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
-        "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
-      ])
-      expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
-    },
-    TIMEOUT
-  )
+  for (const edition of [effect3, effect4]) {
+    it(
+      `ai-language-model (${edition.name} edition) runs a tool-using effect/ai program through the provider`,
+      async () => {
+        const { lines } = succeeded(await run("examples/ai-language-model.ts", [], edition))
+        expect(lines.slice(1, 7)).toEqual([
+          "user: What's the weather in Paris and in Oslo right now?",
+          "assistant → tool call get_weather({\"city\":\"Paris\"})",
+          "assistant → tool call get_weather({\"city\":\"Oslo\"})",
+          "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
+          "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
+          "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
+        ])
+        expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
+      },
+      TIMEOUT
+    )
+  }
 
-  it.for([effect3, effect4])(
-    "structured ($name edition) prints the decoded recipe, usage and cost, then the streamed partial values",
-    async (edition) => {
-      const { lines } = succeeded(await run("examples/structured.ts", [], edition))
-      expect(lines[0]).toMatch(emulatorLine)
-      expect(lines.slice(1, 6)).toEqual([
-        "Recipe:   Quick pancakes (3 ingredients, 20 min, vegetarian)",
-        "  - 200 g flour",
-        "  - 300 ml milk",
-        "  - 2 eggs",
-        "Tip:      (none)"
-      ])
-      expect(lines).toContainEqual(expect.stringMatching(/^Usage: +\d+ prompt \+ \d+ completion = \d+ tokens$/))
-      expect(lines).toContainEqual(expect.stringMatching(/^Cost: +\$0\.\d{6}$/))
-      expect(lines).toContainEqual(
-        expect.stringMatching(
-          /^Streamed: \d+ partial values \(up to 3 ingredients\), then Quick pancakes \(3 ingredients, 20 min, vegetarian\)$/
+  for (const edition of [effect3, effect4]) {
+    it(
+      `structured (${edition.name} edition) prints the decoded recipe, usage and cost, then the streamed partial values`,
+      async () => {
+        const { lines } = succeeded(await run("examples/structured.ts", [], edition))
+        expect(lines[0]).toMatch(emulatorLine)
+        expect(lines.slice(1, 6)).toEqual([
+          "Recipe:   Quick pancakes (3 ingredients, 20 min, vegetarian)",
+          "  - 200 g flour",
+          "  - 300 ml milk",
+          "  - 2 eggs",
+          "Tip:      (none)"
+        ])
+        expect(lines).toContainEqual(expect.stringMatching(/^Usage: +\d+ prompt \+ \d+ completion = \d+ tokens$/))
+        expect(lines).toContainEqual(expect.stringMatching(/^Cost: +\$0\.\d{6}$/))
+        expect(lines).toContainEqual(
+          expect.stringMatching(
+            /^Streamed: \d+ partial values \(up to 3 ingredients\), then Quick pancakes \(3 ingredients, 20 min, vegetarian\)$/
+          )
         )
-      )
-    },
-    TIMEOUT
-  )
+      },
+      TIMEOUT
+    )
+  }
   // The tool's failure as each edition's Schema encodes a tagged error: Effect 4 writes `_tag` first.
-  it.for([
-    { ...effect3, cityNotFound: "{\"city\":\"Atlantis\",\"_tag\":\"CityNotFound\"}" },
-    { ...effect4, cityNotFound: "{\"_tag\":\"CityNotFound\",\"city\":\"Atlantis\"}" }
-  ])(
-    "agent ($name edition) runs two tools through ToolLoop.stream, one failing back to the model, and ends with a typed answer",
-    async (edition) => {
-      const { lines } = succeeded(await run("examples/agent.ts", [], edition))
-      expect(lines[0]).toMatch(emulatorLine)
-      expect(lines.slice(1, 7)).toEqual([
-        "user: What's the weather in Paris and in Atlantis, and what time is it in Paris?",
-        "tool get_weather({\"city\":\"Paris\"}) = {\"city\":\"Paris\",\"celsius\":18,\"conditions\":\"light rain\"}",
-        `tool get_weather({"city":"Atlantis"}) failed: {"error":${edition.cityNotFound}}`,
-        "tool get_time({\"timezone\":\"Europe/Paris\"}) = 14:30",
-        "answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30",
-        "(2 rounds, 7 messages, the answer seen forming in pieces)"
-      ])
-    },
-    TIMEOUT
-  )
+  for (
+    const edition of [
+      { ...effect3, cityNotFound: "{\"city\":\"Atlantis\",\"_tag\":\"CityNotFound\"}" },
+      { ...effect4, cityNotFound: "{\"_tag\":\"CityNotFound\",\"city\":\"Atlantis\"}" }
+    ]
+  ) {
+    it(
+      `agent (${edition.name} edition) runs two tools through ToolLoop.stream, one failing back to the model, and ends with a typed answer`,
+      async () => {
+        const { lines } = succeeded(await run("examples/agent.ts", [], edition))
+        expect(lines[0]).toMatch(emulatorLine)
+        expect(lines.slice(1, 7)).toEqual([
+          "user: What's the weather in Paris and in Atlantis, and what time is it in Paris?",
+          "tool get_weather({\"city\":\"Paris\"}) = {\"city\":\"Paris\",\"celsius\":18,\"conditions\":\"light rain\"}",
+          `tool get_weather({"city":"Atlantis"}) failed: {"error":${edition.cityNotFound}}`,
+          "tool get_time({\"timezone\":\"Europe/Paris\"}) = 14:30",
+          "answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30",
+          "(2 rounds, 7 messages, the answer seen forming in pieces)"
+        ])
+      },
+      TIMEOUT
+    )
+  }
   it("telemetry prints the chat span, the HTTP span beneath it and the GenAI metrics", async () => {
     const { lines, stdout } = succeeded(await run("examples/telemetry.ts"))
     expect(lines[0]).toMatch(emulatorLine)
