@@ -111,7 +111,11 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
           expect(result.output).toStrictEqual(advice)
           expect(yield* Ref.get(booked)).toBe(0)
           expect(result.transcript.slice(-2)).toEqual([
-            { role: "tool", tool_call_id: "b", content: JSON.stringify({ error: "Not run: the final answer ended the conversation." }) },
+            {
+              role: "tool",
+              tool_call_id: "b",
+              content: JSON.stringify({ error: "Not run: the final answer ended the conversation." })
+            },
             { role: "tool", tool_call_id: "f", content: "Final answer received." }
           ])
         })

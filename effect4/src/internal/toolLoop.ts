@@ -96,7 +96,8 @@ const isToolChoice = Schema.is(S.ToolChoice)
 const DEFAULT_MAX_ROUNDS = 10
 const DEFAULT_CONCURRENCY = 4
 
-const hasTool = (toolkit: Toolkit.Any, name: string): boolean => Object.prototype.hasOwnProperty.call(toolkit.tools, name)
+const hasTool = (toolkit: Toolkit.Any, name: string): boolean =>
+  Object.prototype.hasOwnProperty.call(toolkit.tools, name)
 
 const invalidOption = (path: string, message: string) =>
   new Errors.InvalidRequestError({
