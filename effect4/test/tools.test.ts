@@ -262,6 +262,48 @@ describe("Toolkit.decodeCall", () => {
       }))
   }
 
+  const Mixed = Tool.make("mixed", {
+    parameters: Schema.Struct({
+      n: Schema.Number,
+      unit: Schema.optionalKey(Schema.Literals(["c", "f"])),
+      items: Schema.Array(Schema.Struct({ ok: Schema.Boolean }))
+    })
+  })
+  const mismatches: ReadonlyArray<readonly [string, Tool.Any, string, string]> = [
+    [
+      "every mismatch, one per path, with the value found",
+      Mixed,
+      `{"n":"x","unit":"k","items":[{"ok":1}]}`,
+      `The arguments of mixed do not match its parameters: n: expected "Infinity", "-Infinity", "NaN" or a number, got "x"; unit: expected "c" or "f", got "k"; items.0.ok: expected a boolean, got 1`
+    ],
+    [
+      "a missing field",
+      Mixed,
+      `{"items":[]}`,
+      `The arguments of mixed do not match its parameters: n: is missing`
+    ],
+    [
+      "a strict tool's mismatch",
+      Tool.make("mixed", { parameters: Mixed.parametersSchema, strict: true }),
+      `{"n":1,"unit":"k","items":[]}`,
+      `The arguments of mixed do not match its parameters: unit: expected "c", "f" or null, got "k"`
+    ],
+    [
+      "a wrapped root's mismatch, without the wrapper in the path",
+      Tool.make("mixed", { parameters: Schema.Array(Schema.Number) }),
+      `{"value":[1,"2"]}`,
+      `The arguments of mixed do not match its parameters: 1: expected "Infinity", "-Infinity", "NaN" or a number, got "2"`
+    ]
+  ]
+  for (const [label, tool, args, message] of mismatches) {
+    it.effect(`an InvalidArgumentsError says ${label}`, () =>
+      Effect.gen(function*() {
+        const error = failureOf(yield* exitOf(Toolkit.decodeCall(call(tool.name, args), Toolkit.make(tool))))
+        expect(error._tag).toBe("InvalidArgumentsError")
+        expect(error.message).toBe(message)
+      }))
+  }
+
   it.effect("an UnknownToolError lists the available tools; a MalformedArgumentsError keeps the text", () =>
     Effect.gen(function*() {
       const unknown = failureOf(yield* exitOf(decode(call("get_time", "{}"))))

@@ -91,8 +91,11 @@ const plainForm = (schema: Schema.Top): ToolSchema | undefined => {
   const root = inlineRoot(AiTool.getJsonSchemaFromSchema(schema) as Record<string, unknown>)
   if (root.type !== "object" || !isRecord(root.properties)) return undefined
   const decode = Schema.decodeUnknownEffect(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown, unknown>))
-  return { parameters: root, decode }
+  // Every issue, not only the first: a call's error goes back to the model, which should fix all at once.
+  return { parameters: root, decode: (u) => decode(u, ALL_ERRORS) }
 }
+
+const ALL_ERRORS = { errors: "all" } as const
 
 const cache = new WeakMap<AST.AST, { strict?: ToolSchema; plain?: ToolSchema }>()
 

@@ -17,6 +17,7 @@ import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import * as Toolkit from "../Toolkit.js"
+import { pathIssues } from "./issues.js"
 import { toolSchema } from "./toolSchema.js"
 
 /** The Schema codecs of a tool, built once per tool. */
@@ -134,10 +135,25 @@ export const decodeCall = (
         name,
         call: raw,
         arguments: value,
-        message: `The arguments of ${name} do not match its parameters: ${error.message}`
+        message: `The arguments of ${name} do not match its parameters: ${mismatch(error, value)}`
       })
     )
   )
+}
+
+/**
+ * A mismatch in words, one issue per path with the value found there (`city: expected a string, got
+ * 42`), as an `InvalidRequestError` words a request's: the model reads it when the call's error goes
+ * back to it. The `{ value }` wrapper of a non-object root is left out of the paths.
+ */
+const mismatch = (error: Schema.SchemaError, value: Record<string, unknown>): string => {
+  const issues = pathIssues(error.issue, value).map(({ message, path }) => {
+    const steps = path.length > 0 && path[0] === "value" && Object.keys(value).length === 1 && "value" in value
+      ? path.slice(1)
+      : path
+    return steps.length === 0 ? message : `${steps.map(String).join(".")}: ${message}`
+  })
+  return issues.length === 0 ? error.message : issues.join("; ")
 }
 
 /** Decodes every call of a reply, failing with the first that does not decode. */
