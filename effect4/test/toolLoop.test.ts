@@ -358,12 +358,82 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
           expect(error._tag).toBe("InvalidRequestError")
           expect(error.message).toContain(Object.keys(options)[0]!)
         }
-        for (const req of [{ model: "m" }, null]) {
+        const throwing = (key: string) =>
+          Object.defineProperty({ ...request }, key, {
+            enumerable: true,
+            get: () => {
+              throw new Error("no")
+            }
+          })
+        const badOptions = Object.defineProperty({ toolkit: Tools }, "maxRounds", {
+          enumerable: true,
+          get: () => {
+            throw new Error("no")
+          }
+        })
+        const error = yield* failureOf(ToolLoop.run(request, badOptions).pipe(Effect.provide(handlers)))
+        expect([error._tag, error.message]).toEqual([
+          "InvalidRequestError",
+          "Invalid tool loop options, nothing was sent: options cannot be read: no"
+        ])
+        for (
+          const req of [
+            { model: "m" },
+            null,
+            "hi",
+            { ...request, tools: "all" },
+            { ...request, tools: [null] },
+            throwing("messages"),
+            throwing("model")
+          ]
+        ) {
           const error = yield* failureOf(ToolLoop.run(req as never, { toolkit: Tools }).pipe(Effect.provide(handlers)))
           expect(error._tag).toBe("InvalidRequestError")
         }
         expect(yield* server.requests).toHaveLength(0)
       })))
+
+  it.live("calls without an id (or with id \"\") get ids unique in the conversation, which their tool messages name", () => {
+    const noIds = (id: string) =>
+      Testing.raw({
+        headers: { "content-type": "application/json" },
+        body: [JSON.stringify({
+          id,
+          object: "chat.completion",
+          created: 1,
+          model: "openai/gpt-4o-mini",
+          choices: [{
+            index: 0,
+            finish_reason: "tool_calls",
+            message: {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                { type: "function", function: { name: "now", arguments: "" } },
+                { id: "", type: "function", function: { name: "now", arguments: "{}" } }
+              ]
+            }
+          }]
+        })]
+      })
+    return withServer(
+      http,
+      Testing.rounds([noIds("gen-a"), noIds("gen-b"), Testing.answer("Noon.")]),
+      (server) =>
+        Effect.gen(function*() {
+          const result = yield* ToolLoop.run(request, { toolkit: Tools }).pipe(Effect.provide(handlers))
+          const ids = result.rounds.flatMap((r) => r.results.map((x) => x._tag === "Success" ? x.call.id : ""))
+          expect(ids).toEqual(["call_gen-a_0", "call_gen-a_1", "call_gen-b_0", "call_gen-b_1"])
+          const third = messagesOf((yield* server.requests)[2]!)
+          expect(third.filter((m) => m.role === "tool").map((m) => m.tool_call_id)).toEqual(ids)
+          expect(
+            third.filter((m) => m.role === "assistant").flatMap((m) =>
+              (m.tool_calls as ReadonlyArray<{ id: string }>).map((c) => c.id)
+            )
+          ).toEqual(ids)
+        })
+    )
+  })
 
   it.live("the request's own tools are kept, before the toolkit's", () =>
     withServer(http, twoCallsThenAnswer, (server) =>
