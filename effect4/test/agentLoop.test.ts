@@ -14,8 +14,7 @@ import * as Ref from "effect/Ref"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type OpenRouterConfig, Structured, Testing, Tool, Toolkit } from "../src/index.js"
-import * as ToolLoop from "../src/ToolLoop.js"
+import { type OpenRouterConfig, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import { httpClients, withServer } from "./support/harness.js"
 
 const GetWeather = Tool.make("get_weather", {

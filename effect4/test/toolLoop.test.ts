@@ -20,9 +20,8 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { MAX_DEPTH } from "../../src/internal/json.js"
 import { readRecorded } from "../../test/support/recorded.js"
-import { type Errors, type OpenRouterConfig, Testing, Tool, Toolkit } from "../src/index.js"
+import { type Errors, type OpenRouterConfig, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import type * as S from "../src/Schema.js"
-import * as ToolLoop from "../src/ToolLoop.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
 
 class WeatherUnavailable extends Schema.TaggedError<WeatherUnavailable>()("WeatherUnavailable", {
