@@ -18,6 +18,7 @@ import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as fc from "fast-check"
 import { MAX_DEPTH } from "../../src/internal/json.js"
 import { readRecorded } from "../../test/support/recorded.js"
 import { type Errors, type OpenRouterConfig, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
@@ -470,6 +471,43 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
             .toEqual(["add"])
           expect(messagesOf(second!).at(-1)).toEqual({ role: "tool", tool_call_id: "s", content: "5" })
         })
+    )
+  })
+})
+
+describe("ToolLoop.run on whatever calls a model sends", () => {
+  const name = fc.oneof(
+    fc.constantFrom("get_weather", "now", "__proto__", "constructor", "toString", "final_answer", ""),
+    fc.string({ maxLength: 8 })
+  )
+  const args = fc.oneof(fc.json({ maxDepth: 4 }), fc.string({ maxLength: 20 }), fc.constant(""))
+  const calls = fc.array(fc.record({ name, arguments: args }), { minLength: 1, maxLength: 4 })
+  const typed = new Set(["UnknownToolError", "MalformedArgumentsError", "InvalidArgumentsError", "WeatherUnavailable"])
+
+  it("ends with a result or a typed error, never a defect; with invalidCalls \"return\" only a handler's error fails it", async () => {
+    await fc.assert(
+      fc.asyncProperty(calls, fc.constantFrom("error" as const, "return" as const), async (sent, invalidCalls) => {
+        const exit = await Effect.runPromise(Effect.exit(
+          ToolLoop.run(request, { toolkit: Tools, invalidCalls }).pipe(
+            Effect.provide(handlers),
+            Effect.provide(
+              Testing.layerWithConfig(Testing.rounds([Testing.callTools(sent), Testing.answer("ok")]), { retry: false })
+            )
+          )
+        ))
+        if (Exit.isSuccess(exit)) {
+          expect(exit.value.rounds[0]!.results).toHaveLength(sent.length)
+          return
+        }
+        const reasons = exit.cause.reasons
+        expect(reasons.every((r) => r._tag === "Fail")).toBe(true)
+        for (const r of reasons) {
+          const tag = r._tag === "Fail" ? (r.error as { readonly _tag?: unknown })._tag : undefined
+          expect(typed.has(String(tag))).toBe(true)
+          if (invalidCalls === "return") expect(tag).toBe("WeatherUnavailable")
+        }
+      }),
+      { numRuns: 150 }
     )
   })
 })
