@@ -435,6 +435,17 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
     )
   })
 
+  it.live("requestOptions go with every round's request, for run and stream", () =>
+    withServer(http, twoCallsThenAnswer, (server) =>
+      Effect.gen(function*() {
+        const options = { toolkit: Tools, requestOptions: { headers: { "x-trace": "t1" } } }
+        yield* ToolLoop.run(request, options).pipe(Effect.provide(handlers))
+        yield* ToolLoop.stream(request, options).pipe(Stream.runDrain, Effect.provide(handlers))
+        const sent = yield* server.requests
+        expect(sent).toHaveLength(4)
+        expect(sent.map((r) => r.headers["x-trace"])).toEqual(["t1", "t1", "t1", "t1"])
+      })))
+
   it.live("the request's own tools are kept, before the toolkit's", () =>
     withServer(http, twoCallsThenAnswer, (server) =>
       Effect.gen(function*() {
@@ -508,6 +519,34 @@ describe("ToolLoop.run on whatever calls a model sends", () => {
         }
       }),
       { numRuns: 150 }
+    )
+  })
+
+  it("ToolLoop.stream too, with the arguments streamed in pieces of any size", async () => {
+    await fc.assert(
+      fc.asyncProperty(calls, fc.integer({ min: 1, max: 6 }), async (sent, argumentsChunkSize) => {
+        const exit = await Effect.runPromise(Effect.exit(
+          ToolLoop.stream(request, { toolkit: Tools, invalidCalls: "return" }).pipe(
+            Stream.runCollect,
+            Effect.provide(handlers),
+            Effect.provide(
+              Testing.layerWithConfig(
+                Testing.rounds([Testing.callTools(sent, { argumentsChunkSize }), Testing.answer("ok")]),
+                { retry: false }
+              )
+            )
+          )
+        ))
+        if (Exit.isSuccess(exit)) {
+          const done = exit.value.at(-1)
+          expect(done?._tag === "Done" && done.result.rounds[0]!.results.length).toBe(sent.length)
+          return
+        }
+        expect(exit.cause.reasons.map((r) => r._tag === "Fail" && (r.error as { _tag: string })._tag)).toEqual(
+          exit.cause.reasons.map(() => "WeatherUnavailable")
+        )
+      }),
+      { numRuns: 100 }
     )
   })
 })
