@@ -34,6 +34,8 @@ export interface ToolSchema {
   readonly decode: (u: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
   /** How partial arguments are shaped as they arrive (the strict form's plan; none for the plain form). */
   readonly partial?: PartialPlan | undefined
+  /** Whether the arguments travel wrapped as `{ value: ... }` (the parameters' root is not an object). */
+  readonly wrapped?: boolean | undefined
 }
 
 /**
@@ -66,7 +68,8 @@ const strictForm = (schema: Schema.Top): ToolSchema => {
         : json
       return Effect.catch(strict.plain(bare), () => strict.wire(json))
     },
-    partial: strict.partial
+    partial: strict.partial,
+    wrapped: strict.wrapped
   }
 }
 
