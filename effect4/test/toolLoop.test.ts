@@ -18,10 +18,10 @@ import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import * as fc from "fast-check"
 import { MAX_DEPTH } from "../../src/internal/json.js"
 import { readRecorded } from "../../test/support/recorded.js"
-import { type Errors, type OpenRouterConfig, Testing, Tool, Toolkit } from "../src/index.js"
-import * as ToolLoop from "../src/ToolLoop.js"
+import { type Errors, type OpenRouterConfig, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import type * as S from "../src/Schema.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
 
@@ -358,11 +358,92 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
           expect(error._tag).toBe("InvalidRequestError")
           expect(error.message).toContain(Object.keys(options)[0]!)
         }
-        for (const req of [{ model: "m" }, null]) {
+        const throwing = (key: string) =>
+          Object.defineProperty({ ...request }, key, {
+            enumerable: true,
+            get: () => {
+              throw new Error("no")
+            }
+          })
+        const badOptions = Object.defineProperty({ toolkit: Tools }, "maxRounds", {
+          enumerable: true,
+          get: () => {
+            throw new Error("no")
+          }
+        })
+        const error = yield* failureOf(ToolLoop.run(request, badOptions).pipe(Effect.provide(handlers)))
+        expect([error._tag, error.message]).toEqual([
+          "InvalidRequestError",
+          "Invalid tool loop options, nothing was sent: options cannot be read: no"
+        ])
+        for (
+          const req of [
+            { model: "m" },
+            null,
+            "hi",
+            { ...request, tools: "all" },
+            { ...request, tools: [null] },
+            throwing("messages"),
+            throwing("model")
+          ]
+        ) {
           const error = yield* failureOf(ToolLoop.run(req as never, { toolkit: Tools }).pipe(Effect.provide(handlers)))
           expect(error._tag).toBe("InvalidRequestError")
         }
         expect(yield* server.requests).toHaveLength(0)
+      })))
+
+  it.live("calls without an id (or with id \"\") get ids unique in the conversation, which their tool messages name", () => {
+    const noIds = (id: string) =>
+      Testing.raw({
+        headers: { "content-type": "application/json" },
+        body: [JSON.stringify({
+          id,
+          object: "chat.completion",
+          created: 1,
+          model: "openai/gpt-4o-mini",
+          choices: [{
+            index: 0,
+            finish_reason: "tool_calls",
+            message: {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                { type: "function", function: { name: "now", arguments: "" } },
+                { id: "", type: "function", function: { name: "now", arguments: "{}" } }
+              ]
+            }
+          }]
+        })]
+      })
+    return withServer(
+      http,
+      Testing.rounds([noIds("gen-a"), noIds("gen-b"), Testing.answer("Noon.")]),
+      (server) =>
+        Effect.gen(function*() {
+          const result = yield* ToolLoop.run(request, { toolkit: Tools }).pipe(Effect.provide(handlers))
+          const ids = result.rounds.flatMap((r) => r.results.map((x) => x._tag === "Success" ? x.call.id : ""))
+          expect(ids).toEqual(["call_gen-a_0", "call_gen-a_1", "call_gen-b_0", "call_gen-b_1"])
+          const third = messagesOf((yield* server.requests)[2]!)
+          expect(third.filter((m) => m.role === "tool").map((m) => m.tool_call_id)).toEqual(ids)
+          expect(
+            third.filter((m) => m.role === "assistant").flatMap((m) =>
+              (m.tool_calls as ReadonlyArray<{ id: string }>).map((c) => c.id)
+            )
+          ).toEqual(ids)
+        })
+    )
+  })
+
+  it.live("requestOptions go with every round's request, for run and stream", () =>
+    withServer(http, twoCallsThenAnswer, (server) =>
+      Effect.gen(function*() {
+        const options = { toolkit: Tools, requestOptions: { headers: { "x-trace": "t1" } } }
+        yield* ToolLoop.run(request, options).pipe(Effect.provide(handlers))
+        yield* ToolLoop.stream(request, options).pipe(Stream.runDrain, Effect.provide(handlers))
+        const sent = yield* server.requests
+        expect(sent).toHaveLength(4)
+        expect(sent.map((r) => r.headers["x-trace"])).toEqual(["t1", "t1", "t1", "t1"])
       })))
 
   it.live("the request's own tools are kept, before the toolkit's", () =>
@@ -401,6 +482,71 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
             .toEqual(["add"])
           expect(messagesOf(second!).at(-1)).toEqual({ role: "tool", tool_call_id: "s", content: "5" })
         })
+    )
+  })
+})
+
+describe("ToolLoop.run on whatever calls a model sends", () => {
+  const name = fc.oneof(
+    fc.constantFrom("get_weather", "now", "__proto__", "constructor", "toString", "final_answer", ""),
+    fc.string({ maxLength: 8 })
+  )
+  const args = fc.oneof(fc.json({ maxDepth: 4 }), fc.string({ maxLength: 20 }), fc.constant(""))
+  const calls = fc.array(fc.record({ name, arguments: args }), { minLength: 1, maxLength: 4 })
+  const typed = new Set(["UnknownToolError", "MalformedArgumentsError", "InvalidArgumentsError", "WeatherUnavailable"])
+
+  it("ends with a result or a typed error, never a defect; with invalidCalls \"return\" only a handler's error fails it", async () => {
+    await fc.assert(
+      fc.asyncProperty(calls, fc.constantFrom("error" as const, "return" as const), async (sent, invalidCalls) => {
+        const exit = await Effect.runPromise(Effect.exit(
+          ToolLoop.run(request, { toolkit: Tools, invalidCalls }).pipe(
+            Effect.provide(handlers),
+            Effect.provide(
+              Testing.layerWithConfig(Testing.rounds([Testing.callTools(sent), Testing.answer("ok")]), { retry: false })
+            )
+          )
+        ))
+        if (Exit.isSuccess(exit)) {
+          expect(exit.value.rounds[0]!.results).toHaveLength(sent.length)
+          return
+        }
+        const reasons = exit.cause.reasons
+        expect(reasons.every((r) => r._tag === "Fail")).toBe(true)
+        for (const r of reasons) {
+          const tag = r._tag === "Fail" ? (r.error as { readonly _tag?: unknown })._tag : undefined
+          expect(typed.has(String(tag))).toBe(true)
+          if (invalidCalls === "return") expect(tag).toBe("WeatherUnavailable")
+        }
+      }),
+      { numRuns: 150 }
+    )
+  })
+
+  it("ToolLoop.stream too, with the arguments streamed in pieces of any size", async () => {
+    await fc.assert(
+      fc.asyncProperty(calls, fc.integer({ min: 1, max: 6 }), async (sent, argumentsChunkSize) => {
+        const exit = await Effect.runPromise(Effect.exit(
+          ToolLoop.stream(request, { toolkit: Tools, invalidCalls: "return" }).pipe(
+            Stream.runCollect,
+            Effect.provide(handlers),
+            Effect.provide(
+              Testing.layerWithConfig(
+                Testing.rounds([Testing.callTools(sent, { argumentsChunkSize }), Testing.answer("ok")]),
+                { retry: false }
+              )
+            )
+          )
+        ))
+        if (Exit.isSuccess(exit)) {
+          const done = exit.value.at(-1)
+          expect(done?._tag === "Done" && done.result.rounds[0]!.results.length).toBe(sent.length)
+          return
+        }
+        expect(exit.cause.reasons.map((r) => r._tag === "Fail" && (r.error as { _tag: string })._tag)).toEqual(
+          exit.cause.reasons.map(() => "WeatherUnavailable")
+        )
+      }),
+      { numRuns: 100 }
     )
   })
 })

@@ -20,11 +20,9 @@ import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
-import * as fs from "node:fs"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
 import { MAX_DEPTH } from "../../src/internal/json.js"
-import { Chat, Testing, Tool, Toolkit } from "../src/index.js"
+import { readRecorded, recordedDir, recordedMissing } from "../../test/support/recorded.js"
+import { Chat, Testing, Tool, type ToolError, Toolkit } from "../src/index.js"
 import * as Kit from "../src/internal/toolkit.js"
 import type * as S from "../src/Schema.js"
 import { httpClients, withServer } from "./support/harness.js"
@@ -259,6 +257,59 @@ describe("Toolkit.decodeCall", () => {
         expect(error._tag).toBe(tag)
         expect(error.call).toEqual(raw)
         expect(error.message).toContain(text)
+      }))
+  }
+
+  const Mixed = Tool.make("mixed", {
+    parameters: Schema.Struct({
+      n: Schema.Number,
+      unit: Schema.optionalKey(Schema.Literals(["c", "f"])),
+      items: Schema.Array(Schema.Struct({ ok: Schema.Boolean }))
+    })
+  })
+  const mismatches: ReadonlyArray<readonly [string, Tool.Any, string, string]> = [
+    [
+      "every mismatch, one per path, with the value found",
+      Mixed,
+      `{"n":"x","unit":"k","items":[{"ok":1}]}`,
+      `The arguments of mixed do not match its parameters: n: expected "Infinity", "-Infinity", "NaN" or a number, got "x"; unit: expected "c" or "f", got "k"; items.0.ok: expected a boolean, got 1`
+    ],
+    [
+      "a missing field",
+      Mixed,
+      `{"items":[]}`,
+      `The arguments of mixed do not match its parameters: n: is missing`
+    ],
+    [
+      "a strict tool's mismatch",
+      Tool.make("mixed", { parameters: Mixed.parametersSchema, strict: true }),
+      `{"n":1,"unit":"k","items":[]}`,
+      `The arguments of mixed do not match its parameters: unit: expected "c", "f" or null, got "k"`
+    ],
+    [
+      "an object whose one field is named value keeps it in the path",
+      Tool.make("mixed", { parameters: Schema.Struct({ value: Schema.Number }) }),
+      `{"value":"2"}`,
+      `The arguments of mixed do not match its parameters: value: expected "Infinity", "-Infinity", "NaN" or a number, got "2"`
+    ],
+    [
+      "a wrapped root's mismatch, without the wrapper in the path",
+      Tool.make("mixed", { parameters: Schema.Array(Schema.Number) }),
+      `{"value":[1,"2"]}`,
+      `The arguments of mixed do not match its parameters: 1: expected "Infinity", "-Infinity", "NaN" or a number, got "2"`
+    ]
+  ]
+  for (const [label, tool, args, message] of mismatches) {
+    it.effect(`an InvalidArgumentsError says ${label}`, () =>
+      Effect.gen(function*() {
+        // Tool.Any's Schema may need any service: these need none.
+        const decoded = Toolkit.decodeCall(call(tool.name, args), Toolkit.make(tool)) as Effect.Effect<
+          unknown,
+          ToolError.CallError
+        >
+        const error = failureOf(yield* exitOf(decoded))
+        expect(error._tag).toBe("InvalidArgumentsError")
+        expect(error.message).toBe(message)
       }))
   }
 
@@ -545,17 +596,8 @@ describe("one handler layer: Toolkit.toLayer, effect/ai's toLayer and handle", (
     }))
 })
 
-// The recorded responses of real providers, read from the shared folder at test time.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
-const recordedDir = [
-  process.env["OPENROUTER_RECORDED_DIR"],
-  path.resolve(repoRoot, "..", "shared", "openrouter", "recorded"),
-  path.resolve(repoRoot, "..", "..", "shared", "openrouter", "recorded")
-].filter((dir): dir is string => dir !== undefined && dir !== "")
-  .find((dir) => fs.existsSync(path.join(dir, "SOURCES.md")))
-const readRecorded = (file: string) => fs.readFileSync(path.join(recordedDir!, file), "utf8")
-
 describe.skipIf(recordedDir === undefined)("recorded tool calls (shared/openrouter/recorded)", () => {
+  if (recordedDir === undefined) console.warn(recordedMissing)
   const AnyArgs = Schema.Record(Schema.String, Schema.Unknown)
   const replay = (file: string) =>
     Chat.collect(Chat.stream({ messages: [{ role: "user", content: "hi" }] })).pipe(

@@ -5,7 +5,7 @@
  * (`Schema.ResponseToolCall`, `Schema.ChatResponse`, ...) are assignable to, and what goes back on the
  * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`.
  */
-import { nestsDeeperThan, TOO_DEEP } from "./json.js"
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "./json.js"
 
 /** A tool call as a reply carries it: every field may be missing (some providers send no id). */
 export interface CallShape {
@@ -97,6 +97,93 @@ export const parseArguments = (text: string): Parsed => {
     return { ok: false, message: (e as Error).message }
   }
 }
+
+/**
+ * What reading a call against a toolkit's tools gives, before its Schema decode: the tool and the
+ * arguments as a JSON object, or why the call cannot run, with the message sent back to the model.
+ * Each edition turns the failures into its `ToolError` classes (same fields, same messages).
+ */
+export type ReadCall<T> =
+  | {
+    readonly _tag: "Read"
+    readonly id: string
+    readonly name: string
+    readonly tool: T
+    readonly value: Record<string, unknown>
+  }
+  | {
+    readonly _tag: "UnknownTool"
+    readonly id: string
+    readonly name: string
+    readonly available: ReadonlyArray<string>
+    readonly message: string
+  }
+  | {
+    readonly _tag: "Malformed"
+    readonly id: string
+    readonly name: string
+    readonly arguments: string
+    readonly message: string
+  }
+  | {
+    readonly _tag: "NotObject"
+    readonly id: string
+    readonly name: string
+    readonly arguments: unknown
+    readonly message: string
+  }
+
+/**
+ * Reads a call against tools by name (own keys only: a model may call `constructor` or `__proto__`):
+ * the tool, then the arguments parsed (bounded depth) and checked to be a JSON object (a model's
+ * arguments always are; a non-object root travels wrapped as `{value}`).
+ */
+export const readCall = <T>(
+  tools: Readonly<Record<string, T>>,
+  raw: CallShape,
+  fallbackId: string
+): ReadCall<T> => {
+  const name = callName(raw)
+  const id = callId(raw, fallbackId)
+  const tool = Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined
+  if (tool === undefined) {
+    const available = Object.keys(tools)
+    return {
+      _tag: "UnknownTool",
+      id,
+      name,
+      available,
+      message: `There is no tool named ${JSON.stringify(name)}; the tools are: ${available.join(", ")}`
+    }
+  }
+  const text = callArguments(raw)
+  const parsed = parseArguments(text)
+  if (!parsed.ok) {
+    return {
+      _tag: "Malformed",
+      id,
+      name,
+      arguments: text,
+      message: parsed.tooDeep === true
+        ? `The arguments of ${name} are ${parsed.message}`
+        : `The arguments of ${name} are not JSON: ${parsed.message}`
+    }
+  }
+  if (!isRecord(parsed.value)) {
+    return {
+      _tag: "NotObject",
+      id,
+      name,
+      arguments: parsed.value,
+      message: `The arguments of ${name} are not a JSON object`
+    }
+  }
+  return { _tag: "Read", id, name, tool, value: parsed.value }
+}
+
+/** The message of arguments that do not decode with the tool's parameters Schema. */
+export const mismatchMessage = (name: string, detail: string): string =>
+  `The arguments of ${name} do not match its parameters: ${detail}`
 
 /** The calls of a reply: the first choice's `message.tool_calls` (empty when there are none). */
 export const replyCalls = <C extends CallShape>(response: ReplyShape<C>): ReadonlyArray<C> =>

@@ -16,6 +16,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { CallPartials } from "../../../src/internal/callPartials.js"
+import { isRecord } from "../../../src/internal/json.js"
 import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import { PartialValues } from "../../../src/internal/partialValues.js"
 import * as Calls from "../../../src/internal/toolCalls.js"
@@ -81,6 +82,8 @@ interface Output {
 
 interface Settings {
   readonly toolkit: Toolkit.Any
+  /** The request's own `tools` (server tools, say), without those the toolkit's replace. */
+  readonly ownTools: ReadonlyArray<unknown>
   readonly definitions: ReadonlyArray<S.FunctionTool>
   readonly maxRounds: number
   readonly concurrency: number | "unbounded"
@@ -96,7 +99,8 @@ const isToolChoice = Schema.is(S.ToolChoice)
 const DEFAULT_MAX_ROUNDS = 10
 const DEFAULT_CONCURRENCY = 4
 
-const hasTool = (toolkit: Toolkit.Any, name: string): boolean => Object.prototype.hasOwnProperty.call(toolkit.tools, name)
+const hasTool = (toolkit: Toolkit.Any, name: string): boolean =>
+  Object.prototype.hasOwnProperty.call(toolkit.tools, name)
 
 const invalidOption = (path: string, message: string) =>
   new Errors.InvalidRequestError({
@@ -124,7 +128,7 @@ const outputSettings = (
   if (options.stopAfter !== undefined && options.stopAfter.length > 0) {
     return Result.fail(invalidOption("stopAfter", "cannot be used with output: the loop ends with the output"))
   }
-  if (typeof request === "object" && request !== null && request.response_format !== undefined) {
+  if (request.response_format !== undefined) {
     return Result.fail(
       invalidOption("response_format", "is set from the output Schema by the tool loop; leave it out of the request")
     )
@@ -151,16 +155,14 @@ const settings = (
   request: Chat.ChatRequest,
   options: AnyOptions
 ): Result.Result<Settings, Errors.InvalidRequestError> => {
-  if (typeof options !== "object" || options === null) return Result.fail(invalidOption("options", "must be an object"))
   const toolkit = options.toolkit as Toolkit.Any | undefined
-  if (typeof toolkit !== "object" && typeof toolkit !== "function" || toolkit === null) {
+  // An effect/ai Toolkit is a function object (it is an Effect too).
+  if (typeof toolkit !== "object" && typeof toolkit !== "function" || toolkit === null || !isRecord(toolkit.tools)) {
     return Result.fail(invalidOption("toolkit", "must be a Toolkit"))
   }
-  if (typeof toolkit.tools !== "object" || toolkit.tools === null) {
-    return Result.fail(invalidOption("toolkit", "must be a Toolkit"))
-  }
-  if (typeof request !== "object" || request === null || !Array.isArray(request.messages)) {
-    return Result.fail(invalidOption("messages", "must be an array of messages"))
+  if (!Array.isArray(request.messages)) return Result.fail(invalidOption("messages", "must be an array of messages"))
+  if (request.tools !== undefined && !Array.isArray(request.tools)) {
+    return Result.fail(invalidOption("tools", "must be an array of tools"))
   }
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS
   if (!Number.isInteger(maxRounds) || maxRounds < 1) {
@@ -191,9 +193,15 @@ const settings = (
   const definitions = Kit.definitions(toolkit)
   if (Result.isFailure(definitions)) return Result.fail(definitions.failure)
   const out = output.success
+  const all = out?.strategy === "tool" ? [...definitions.success, finalAnswerTool(out)] : definitions.success
+  const names = new Set(all.map((d) => d.function.name))
   return Result.succeed({
     toolkit,
-    definitions: out?.strategy === "tool" ? [...definitions.success, finalAnswerTool(out)] : definitions.success,
+    ownTools: (request.tools ?? []).filter((tool) =>
+      !(isRecord(tool) && tool.type === "function" && isRecord(tool.function) &&
+        typeof tool.function.name === "string" && names.has(tool.function.name))
+    ),
+    definitions: all,
     maxRounds,
     concurrency,
     invalidCalls,
@@ -223,12 +231,7 @@ const roundRequest = (
   transcript: ReadonlyArray<S.Message>,
   toolChoice: unknown
 ): Chat.ChatRequest => {
-  const names = new Set(s.definitions.map((d) => d.function.name))
-  const own = (Array.isArray(request.tools) ? request.tools : []).filter((tool) => {
-    const fn = tool as { readonly type?: unknown; readonly function?: { readonly name?: unknown } }
-    return !(fn.type === "function" && typeof fn.function?.name === "string" && names.has(fn.function.name))
-  })
-  const out: Record<string, unknown> = { ...request, tools: [...own, ...s.definitions], messages: transcript }
+  const out: Record<string, unknown> = { ...request, tools: [...s.ownTools, ...s.definitions], messages: transcript }
   if (toolChoice !== undefined) out.tool_choice = toolChoice
   if (s.output?.strategy === "responseFormat") out.response_format = s.output.format
   return out as unknown as Chat.ChatRequest
@@ -238,9 +241,8 @@ const roundRequest = (
 const forcedAndHonoured = (toolChoice: unknown, calls: ReadonlyArray<S.ResponseToolCall>): boolean => {
   if (calls.length === 0) return false
   if (toolChoice === "required") return true
-  const named = toolChoice as { readonly type?: unknown; readonly function?: { readonly name?: unknown } } | null
-  if (typeof named !== "object" || named === null || named.type !== "function") return false
-  const name = named.function?.name
+  if (!isRecord(toolChoice) || toolChoice.type !== "function") return false
+  const name = isRecord(toolChoice.function) ? toolChoice.function.name : undefined
   return calls.some((call) => Calls.callName(call) === name)
 }
 
@@ -484,8 +486,32 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
   }
 }
 
-const driverFor = (request: Chat.ChatRequest, options: AnyOptions): Result.Result<Driver, Errors.InvalidRequestError> =>
-  Result.map(settings(request, options), (s) => makeDriver(request, s))
+/**
+ * The driver of a loop, or why it cannot run. The request is read once, here, into a plain copy (its
+ * getters run once; one that throws is a typed error, and nothing is sent), so each round's request is
+ * built from plain values.
+ */
+const driverFor = (
+  request: Chat.ChatRequest,
+  options: AnyOptions
+): Result.Result<Driver, Errors.InvalidRequestError> => {
+  if (!isRecord(request)) return Result.fail(invalidOption("request", "must be an object"))
+  if (!isRecord(options)) return Result.fail(invalidOption("options", "must be an object"))
+  let plain: Chat.ChatRequest
+  let opts: AnyOptions
+  let where = "request"
+  try {
+    plain = { ...request }
+    if (Array.isArray(plain.messages)) plain = { ...plain, messages: [...plain.messages] }
+    if (Array.isArray(plain.tools)) plain = { ...plain, tools: [...plain.tools] }
+    where = "options"
+    opts = { ...options }
+    if (Array.isArray(opts.stopAfter)) opts = { ...opts, stopAfter: [...opts.stopAfter] }
+  } catch (e) {
+    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : String(e)}`))
+  }
+  return Result.map(settings(plain, opts), (s) => makeDriver(plain, s))
+}
 
 /** `ToolLoop.run`: each reply from `Chat.send`. */
 export const run = (

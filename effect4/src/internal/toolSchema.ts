@@ -34,6 +34,8 @@ export interface ToolSchema {
   readonly decode: (u: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
   /** How partial arguments are shaped as they arrive (the strict form's plan; none for the plain form). */
   readonly partial?: PartialPlan | undefined
+  /** Whether the arguments travel wrapped as `{ value: ... }` (the parameters' root is not an object). */
+  readonly wrapped?: boolean | undefined
 }
 
 /**
@@ -66,7 +68,8 @@ const strictForm = (schema: Schema.Top): ToolSchema => {
         : json
       return Effect.catch(strict.plain(bare), () => strict.wire(json))
     },
-    partial: strict.partial
+    partial: strict.partial,
+    wrapped: strict.wrapped
   }
 }
 
@@ -91,8 +94,11 @@ const plainForm = (schema: Schema.Top): ToolSchema | undefined => {
   const root = inlineRoot(AiTool.getJsonSchemaFromSchema(schema) as Record<string, unknown>)
   if (root.type !== "object" || !isRecord(root.properties)) return undefined
   const decode = Schema.decodeUnknownEffect(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown, unknown>))
-  return { parameters: root, decode }
+  // Every issue, not only the first: a call's error goes back to the model, which should fix all at once.
+  return { parameters: root, decode: (u) => decode(u, ALL_ERRORS) }
 }
+
+const ALL_ERRORS = { errors: "all" } as const
 
 const cache = new WeakMap<AST.AST, { strict?: ToolSchema; plain?: ToolSchema }>()
 

@@ -9,7 +9,6 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import { isRecord } from "../../../src/internal/json.js"
 import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import * as Calls from "../../../src/internal/toolCalls.js"
 import type * as Errors from "../Errors.js"
@@ -17,10 +16,13 @@ import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import * as Toolkit from "../Toolkit.js"
+import { pathIssues } from "./issues.js"
 import { toolSchema } from "./toolSchema.js"
 
 /** The Schema codecs of a tool, built once per tool. */
 interface Codecs {
+  /** Whether the arguments travel wrapped as `{ value: ... }`. */
+  readonly wrapped: boolean
   readonly decodeParameters: (u: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
   readonly encodeSuccess: (a: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
   readonly encodeFailure: (e: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
@@ -35,6 +37,7 @@ const codecs = (tool: Tool.Any): Codecs => {
   if (c === undefined) {
     const derived = toolSchema(tool.parametersSchema, Tool.isStrict(tool))
     c = {
+      wrapped: Result.isSuccess(derived) && derived.success.wrapped === true,
       decodeParameters: Result.isSuccess(derived)
         ? derived.success.decode
         : Schema.decodeUnknownEffect(Schema.toCodecJson(tool.parametersSchema as AnyCodec)),
@@ -77,56 +80,34 @@ export interface AnyCall {
   readonly raw: S.ResponseToolCall
 }
 
+const fieldsOf = (read: { readonly id: string; readonly name: string; readonly message: string }) => ({
+  id: read.id,
+  name: read.name,
+  message: read.message
+})
+
 /** Decodes one call: at most one JSON parse and one Schema decode. */
 export const decodeCall = (
   toolkit: Toolkit.Any,
   raw: S.ResponseToolCall,
   fallbackId: string
 ): Effect.Effect<AnyCall, ToolError.CallError, unknown> => {
-  const name = Calls.callName(raw)
-  const id = Calls.callId(raw, fallbackId)
-  const tool = lookup(toolkit, name)
-  if (tool === undefined) {
-    const available = Object.keys(toolkit.tools)
-    return Effect.fail(
-      new ToolError.UnknownToolError({
-        id,
-        name,
-        call: raw,
-        available,
-        message: `There is no tool named ${JSON.stringify(name)}; the tools are: ${available.join(", ")}`
-      })
-    )
+  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  switch (read._tag) {
+    case "UnknownTool":
+      return Effect.fail(new ToolError.UnknownToolError({ ...fieldsOf(read), call: raw, available: read.available }))
+    case "Malformed":
+      return Effect.fail(
+        new ToolError.MalformedArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+      )
+    case "NotObject":
+      return Effect.fail(
+        new ToolError.InvalidArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+      )
   }
-  const text = Calls.callArguments(raw)
-  const parsed = Calls.parseArguments(text)
-  if (!parsed.ok) {
-    return Effect.fail(
-      new ToolError.MalformedArgumentsError({
-        id,
-        name,
-        call: raw,
-        arguments: text,
-        message: parsed.tooDeep === true
-          ? `The arguments of ${name} are ${parsed.message}`
-          : `The arguments of ${name} are not JSON: ${parsed.message}`
-      })
-    )
-  }
-  // A model's arguments are always a JSON object (a non-object root travels wrapped as {value}).
-  if (!isRecord(parsed.value)) {
-    return Effect.fail(
-      new ToolError.InvalidArgumentsError({
-        id,
-        name,
-        call: raw,
-        arguments: parsed.value,
-        message: `The arguments of ${name} are not a JSON object`
-      })
-    )
-  }
-  const value = parsed.value
-  return codecs(tool).decodeParameters(value).pipe(
+  const { id, name, tool, value } = read
+  const c = codecs(tool)
+  return c.decodeParameters(value).pipe(
     Effect.map((params): AnyCall => ({ id, name, params, raw })),
     Effect.mapError((error) =>
       new ToolError.InvalidArgumentsError({
@@ -134,10 +115,23 @@ export const decodeCall = (
         name,
         call: raw,
         arguments: value,
-        message: `The arguments of ${name} do not match its parameters: ${error.message}`
+        message: Calls.mismatchMessage(name, mismatch(error, value, c.wrapped))
       })
     )
   )
+}
+
+/**
+ * A mismatch in words, one issue per path with the value found there (`city: expected a string, got
+ * 42`), as an `InvalidRequestError` words a request's: the model reads it when the call's error goes
+ * back to it. The `{ value }` wrapper of a non-object root is left out of the paths.
+ */
+const mismatch = (error: Schema.SchemaError, value: Record<string, unknown>, wrapped: boolean): string => {
+  const issues = pathIssues(error.issue, value).map(({ message, path }) => {
+    const steps = wrapped && path[0] === "value" ? path.slice(1) : path
+    return steps.length === 0 ? message : `${steps.map(String).join(".")}: ${message}`
+  })
+  return issues.length === 0 ? error.message : issues.join("; ")
 }
 
 /** Decodes every call of a reply, failing with the first that does not decode. */
