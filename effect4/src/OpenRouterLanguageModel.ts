@@ -120,8 +120,9 @@ export declare namespace Config {
 // `Omit` would keep only the index signature of `ChatRequest` (its `keyof` is `string`); a key remap
 // keeps the known fields typed.
 type RequestFields = {
-  readonly [K in keyof S.ChatRequest as K extends "messages" | "tool_choice" | "response_format" | "stream" ? never : K]:
-    S.ChatRequest[K]
+  readonly [
+    K in keyof S.ChatRequest as K extends "messages" | "tool_choice" | "response_format" | "stream" ? never : K
+  ]: S.ChatRequest[K]
 }
 
 // ---------------------------------------------------------------------------
@@ -135,7 +136,9 @@ type RequestFields = {
  * @since 1.0.0
  * @category provider options
  */
-export type JsonValue = null | boolean | number | string | ReadonlyArray<JsonValue> | { readonly [key: string]: JsonValue }
+export type JsonValue = null | boolean | number | string | ReadonlyArray<JsonValue> | {
+  readonly [key: string]: JsonValue
+}
 
 // Type literals, not interfaces: effect/ai's `ProviderOptions` has a string index signature of JSON
 // values, and only a type literal gets the implicit index signature that makes it fit.

@@ -33,6 +33,14 @@ export * as Errors from "./Errors.js"
 export * as Generation from "./Generation.js"
 
 /**
+ * The provider of `effect/ai`'s `LanguageModel`: `generateText`, `streamText`, `generateObject` and
+ * toolkits on OpenRouter (also the subpath `effect-openrouter/OpenRouterLanguageModel`).
+ *
+ * @since 1.0.0
+ */
+export * as OpenRouterLanguageModel from "./OpenRouterLanguageModel.js"
+
+/**
  * Retry policies.
  *
  * @since 0.1.0

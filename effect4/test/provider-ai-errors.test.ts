@@ -11,9 +11,9 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { inspect } from "node:util"
+import { statusTable } from "../../test/support/secret.js"
 import { Errors } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import { statusTable } from "../../test/support/secret.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { withModel } from "./support/languageModel.js"
 
@@ -56,41 +56,52 @@ const failures = {
 
 describe.each(httpClients)("AiError reasons over %s", (_name, http) => {
   for (const method of ["generateText", "streamText"] as const) {
-    it.live.each(statusTable)(`${method}: status %s (%s) is the reason that fits, our error its cause`, ([status, tag]) =>
-      withModel(http, Testing.error(status, status === 429 ? { retryAfter: 7 } : {}), () =>
-        Effect.gen(function*() {
-          const expected = reasonOf[status]
-          if (expected === undefined) throw new Error(`no expected reason for status ${status}`)
-          const error = yield* failures[method]
-          expect(error.module).toBe("OpenRouterLanguageModel")
-          expect(error.method).toBe(method)
-          expect(error.reason._tag).toBe(expected)
-          const cause = causeOf(error)
-          expect(Errors.isStatusError(cause)).toBe(true)
-          expect((cause as Errors.StatusError)._tag).toBe(tag)
-          const http = (error.reason as { readonly http?: typeof AiError.HttpContext.Type }).http
-          expect(http?.response?.status).toBe(status)
-          const body = (cause as Errors.StatusError).body
-          expect(http?.body).toBe(typeof body === "string" ? body : JSON.stringify(body))
-          expect(http?.body).toContain("error")
-          expect((error.reason as { readonly metadata: AiError.ProviderMetadata }).metadata.openrouter).toMatchObject({
-            status
-          })
-          // effect/ai's retry decision agrees with ours
-          expect(error.isRetryable).toBe(Errors.isRetryable(cause as Errors.StatusError))
-          expectNoSecret(error)
-        })))
+    it.live.each(statusTable)(
+      `${method}: status %s (%s) is the reason that fits, our error its cause`,
+      ([status, tag]) =>
+        withModel(http, Testing.error(status, status === 429 ? { retryAfter: 7 } : {}), () =>
+          Effect.gen(function*() {
+            const expected = reasonOf[status]
+            if (expected === undefined) throw new Error(`no expected reason for status ${status}`)
+            const error = yield* failures[method]
+            expect(error.module).toBe("OpenRouterLanguageModel")
+            expect(error.method).toBe(method)
+            expect(error.reason._tag).toBe(expected)
+            const cause = causeOf(error)
+            expect(Errors.isStatusError(cause)).toBe(true)
+            expect((cause as Errors.StatusError)._tag).toBe(tag)
+            const http = (error.reason as { readonly http?: typeof AiError.HttpContext.Type }).http
+            expect(http?.response?.status).toBe(status)
+            const body = (cause as Errors.StatusError).body
+            expect(http?.body).toBe(typeof body === "string" ? body : JSON.stringify(body))
+            expect(http?.body).toContain("error")
+            expect((error.reason as { readonly metadata: AiError.ProviderMetadata }).metadata.openrouter).toMatchObject(
+              {
+                status
+              }
+            )
+            // effect/ai's retry decision agrees with ours
+            expect(error.isRetryable).toBe(Errors.isRetryable(cause as Errors.StatusError))
+            expectNoSecret(error)
+          }))
+    )
   }
 
   it.live("401 is AuthenticationError InvalidKey; a 403 that is not a moderation refusal is InsufficientPermissions", () =>
-    withModel(http, [Testing.error(401), Testing.error(403, { metadata: null, message: "Key disabled" })], () =>
-      Effect.gen(function*() {
-        const unauthorized = yield* failures.generateText
-        const forbidden = yield* failures.generateText
-        expect(unauthorized.reason._tag === "AuthenticationError" && unauthorized.reason.kind).toBe("InvalidKey")
-        expect(forbidden.reason._tag === "AuthenticationError" && forbidden.reason.kind).toBe("InsufficientPermissions")
-        expect(forbidden.reason._tag === "AuthenticationError" && forbidden.reason.description).toBe("Key disabled")
-      })))
+    withModel(
+      http,
+      [Testing.error(401), Testing.error(403, { metadata: null, message: "Key disabled" })],
+      () =>
+        Effect.gen(function*() {
+          const unauthorized = yield* failures.generateText
+          const forbidden = yield* failures.generateText
+          expect(unauthorized.reason._tag === "AuthenticationError" && unauthorized.reason.kind).toBe("InvalidKey")
+          expect(forbidden.reason._tag === "AuthenticationError" && forbidden.reason.kind).toBe(
+            "InsufficientPermissions"
+          )
+          expect(forbidden.reason._tag === "AuthenticationError" && forbidden.reason.description).toBe("Key disabled")
+        })
+    ))
 
   it.live("429: RateLimitError with the server's Retry-After, which AiError.retryAfter delegates to", () =>
     withModel(http, Testing.error(429, { retryAfter: 7 }), () =>
@@ -240,7 +251,13 @@ describe.each(httpClients)("AiError reasons over %s", (_name, http) => {
   it.live("a mid-stream error is InternalProviderError with the MidStreamError as cause", () =>
     withModel(
       http,
-      Testing.midStreamError({ after: 1, deltas: ["x"], code: 429, message: "Slow down", errorType: "rate_limit_exceeded" }),
+      Testing.midStreamError({
+        after: 1,
+        deltas: ["x"],
+        code: 429,
+        message: "Slow down",
+        errorType: "rate_limit_exceeded"
+      }),
       () =>
         Effect.gen(function*() {
           const error = yield* failures.streamText

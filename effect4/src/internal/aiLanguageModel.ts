@@ -312,7 +312,9 @@ const closeObjects = (node: unknown): unknown => {
   if (node === null || typeof node !== "object") return node
   const out: Loose = {}
   for (const [key, value] of Object.entries(node)) {
-    out[key] = key === "enum" || key === "const" || key === "examples" || key === "default" ? value : closeObjects(value)
+    out[key] = key === "enum" || key === "const" || key === "examples" || key === "default"
+      ? value
+      : closeObjects(value)
   }
   if (isRecord(out.properties) && (out.additionalProperties === undefined || out.additionalProperties === true)) {
     out.additionalProperties = false
@@ -326,7 +328,9 @@ const closeObjects = (node: unknown): unknown => {
  * with its codec), or, for a schema it refuses (a root that is not an object), effect/ai's default
  * (sent with `strict: false`, the answer still checked against the schema).
  */
-export const codecOf = (schema: Schema.Top): ReturnType<LanguageModel.CodecTransformer> & { readonly strict: boolean } => {
+export const codecOf = (
+  schema: Schema.Top
+): ReturnType<LanguageModel.CodecTransformer> & { readonly strict: boolean } => {
   try {
     return { ...toCodecOpenAI(schema as Schema.Codec<unknown, unknown>), strict: true }
   } catch {
@@ -484,7 +488,10 @@ const invalidOutput = (
   usage?: S.Usage | null | undefined
 ): AiError.AiError => {
   const info = usageInfo(usage)
-  return aiError(method, new AiError.InvalidOutputError(info === undefined ? { description } : { description, usage: info }))
+  return aiError(
+    method,
+    new AiError.InvalidOutputError(info === undefined ? { description } : { description, usage: info })
+  )
 }
 
 const parseToolParams = (
@@ -936,7 +943,13 @@ export const toAiError = (error: Errors.StreamError, method: string, url: string
       // never the request's headers: they hold the API key
       return aiError(
         method,
-        new AiError.NetworkError({ reason: "TransportError", method: "POST", url, description: error.message, cause: error })
+        new AiError.NetworkError({
+          reason: "TransportError",
+          method: "POST",
+          url,
+          description: error.message,
+          cause: error
+        })
       )
     case "ResponseDecodeError":
       return aiError(
@@ -944,8 +957,13 @@ export const toAiError = (error: Errors.StreamError, method: string, url: string
         withCause(
           new AiError.InvalidResponseError({
             description: error.message,
-            metadata: { openrouter: jsonOnly({ issue: error.issue, generationId: error.generationId, attempts: error.attempts }) },
-            http: { response: { status: Number.isInteger(error.status) ? error.status : 0, headers: {} }, body: error.excerpt }
+            metadata: {
+              openrouter: jsonOnly({ issue: error.issue, generationId: error.generationId, attempts: error.attempts })
+            },
+            http: {
+              response: { status: Number.isInteger(error.status) ? error.status : 0, headers: {} },
+              body: error.excerpt
+            }
           }),
           error
         )

@@ -14,11 +14,12 @@ import * as LanguageModel from "effect/ai/LanguageModel"
 import type * as Response from "effect/ai/Response"
 import { addGenAIAnnotations } from "effect/ai/Telemetry"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import type { Span } from "effect/Tracer"
+import { ParentSpan, type Span } from "effect/Tracer"
 import * as Chat from "../Chat.js"
 import { OpenRouterConfig } from "../Client.js"
 import type * as Errors from "../Errors.js"
@@ -106,7 +107,9 @@ export const make = (
         return Result.fail(Internal.aiError(
           method,
           new AiError.InvalidUserInputError({
-            description: `The prompt or tools cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}`
+            description: `The prompt or tools cannot be sent as JSON: ${
+              cause instanceof Error ? cause.message : String(cause)
+            }`
           })
         ))
       }
@@ -146,7 +149,9 @@ export const make = (
             return out
           }
           const parts = Chat.stream(request.success, { config }).pipe(
-            Stream.provideService(HttpClient.HttpClient, client),
+            // effect/ai's stream span is not the current span where the stream runs: make it the
+            // parent of ours, so that the call is one span tree as for generateText
+            Stream.provideContext(Context.make(HttpClient.HttpClient, client).pipe(Context.add(ParentSpan, span))),
             Stream.catch((error) => Stream.fromEffect(failWith("streamText", url)(error))),
             // a chunk may map to no part (the usage chunk): mapAccumArray drops empty batches
             Stream.mapAccumArrayEffect(() => mapper, (state, chunks) => {
