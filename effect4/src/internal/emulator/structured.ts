@@ -58,16 +58,6 @@ export const jsonAnswer = <A, I, RD>(
     : answer(JSON.stringify(encoded.success), options)
 }
 
-/** Whether a tool loop asks for its output with the `final_answer` tool (and not `response_format`). */
-const asksWithTool = (request: Types.RecordedRequest): boolean => {
-  const body = request.body as { readonly tools?: unknown; readonly response_format?: unknown } | undefined
-  if (typeof body !== "object" || body === null || body.response_format !== undefined) return false
-  return Array.isArray(body.tools) &&
-    body.tools.some((tool: { readonly function?: { readonly name?: unknown } } | null) =>
-      tool?.function?.name === FINAL_ANSWER
-    )
-}
-
 /**
  * A tool loop's final answer: a `final_answer` call whose arguments are the value as {@link jsonAnswer}
  * encodes it (wrapped as `{ value }` when the Schema's root is not an object, as the tool's parameters
@@ -83,7 +73,7 @@ export const finalAnswer = <A, I, RD>(
 (request) => {
   const encoded = encodeJson(schema, value, "Testing.finalAnswer")
   if (Result.isFailure(encoded)) return Replies.scriptError(encoded.failure)
-  if (asksWithTool(request)) {
+  if (ToolReplies.asksWithTool(request)) {
     let wrapped: boolean
     try {
       wrapped = strictJsonSchema(schema).wrapped
