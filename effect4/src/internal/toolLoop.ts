@@ -11,6 +11,7 @@
  * `_runTools`. The handlers run through the toolkit module, from the layer `Toolkit.toLayer` builds: the
  * one `effect/ai`'s `LanguageModel` uses too.
  */
+import * as AiTool from "effect/ai/Tool"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -49,6 +50,7 @@ interface AnyLoopResult {
   readonly transcript: ReadonlyArray<S.Message>
   readonly rounds: ReadonlyArray<AnyRound>
   readonly stoppedBy?: AnyResult
+  readonly pending?: ReadonlyArray<Kit.AnyCall>
   readonly output?: unknown
 }
 
@@ -160,6 +162,17 @@ const settings = (
   if (typeof toolkit !== "object" && typeof toolkit !== "function" || toolkit === null || !isRecord(toolkit.tools)) {
     return Result.fail(invalidOption("toolkit", "must be a Toolkit"))
   }
+  for (const name of Object.keys(toolkit.tools)) {
+    // Running such a tool without asking would skip the approval it demands; the loop has no step to ask.
+    const approval = (toolkit.tools[name] as { readonly needsApproval?: unknown }).needsApproval
+    if (approval === true || typeof approval === "function") {
+      return Result.fail(invalidOption(
+        "toolkit",
+        `has a tool that needs approval (effect/ai's needsApproval), which the tool loop does not ask for: ${name}; ` +
+          "ask inside its handler (Toolkit.CurrentCall names the call) instead"
+      ))
+    }
+  }
   if (!Array.isArray(request.messages)) return Result.fail(invalidOption("messages", "must be an array of messages"))
   if (request.tools !== undefined && !Array.isArray(request.tools)) {
     return Result.fail(invalidOption("tools", "must be an array of tools"))
@@ -252,10 +265,23 @@ interface Fixed {
   readonly message: S.ToolMessage
 }
 
+/** A call of a tool the client executes (`effect/ai`'s `execution: "client"`): not run, left to the caller. */
+interface Pending {
+  readonly _tag: "Pending"
+  readonly call: Kit.AnyCall
+}
+
 /** The outcome of a round whose reply asked for tools. */
 interface Step {
   readonly assistant: S.AssistantMessage
   readonly results: ReadonlyArray<AnyResult>
+  readonly pending: ReadonlyArray<Kit.AnyCall>
+}
+
+/** Whether a call is of a tool the client executes: the loop has no handler for it. */
+const isClientCall = (toolkit: Toolkit.Any, raw: S.ResponseToolCall): boolean => {
+  const tool = Kit.lookup(toolkit, Calls.callName(raw))
+  return tool !== undefined && AiTool.isClientExecuted(tool)
 }
 
 /**
@@ -329,32 +355,41 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
       }
       const assistant = Calls.assistantMessage(response, wire) as S.AssistantMessage
       const sofar: ReadonlyArray<S.Message> = [...transcript, assistant]
-      const all = yield* Effect.forEach(decoded, (d, i): Effect.Effect<AnyResult | Fixed, unknown, unknown> => {
-        if (Result.isFailure(d)) {
-          return Effect.succeed({
-            _tag: "Invalid",
-            error: d.failure,
-            message: Calls.toolMessage(d.failure.id, Calls.errorContent(d.failure.message))
-          })
-        }
-        const call = d.success
-        if (typeof call === "string") {
-          return Effect.succeed({ _tag: "Fixed", message: Calls.toolMessage(call, answerFor(raws[i]!)!) })
-        }
-        const context: Toolkit.CallContext = { id: call.id, name: call.name, round, transcript: sofar }
-        return Effect.map(Kit.run(s.toolkit, call, context), (outcome): AnyResult =>
-          outcome._tag === "Success"
-            ? { _tag: "Success", call, value: outcome.value, message: Calls.toolMessage(call.id, outcome.content) }
-            : { _tag: "Failure", call, error: outcome.error, message: Calls.toolMessage(call.id, outcome.content) })
-      }, { concurrency: s.concurrency })
+      const all = yield* Effect.forEach(
+        decoded,
+        (d, i): Effect.Effect<AnyResult | Fixed | Pending, unknown, unknown> => {
+          if (Result.isFailure(d)) {
+            return Effect.succeed({
+              _tag: "Invalid",
+              error: d.failure,
+              message: Calls.toolMessage(d.failure.id, Calls.errorContent(d.failure.message))
+            })
+          }
+          const call = d.success
+          if (typeof call === "string") {
+            return Effect.succeed({ _tag: "Fixed", message: Calls.toolMessage(call, answerFor(raws[i]!)!) })
+          }
+          if (isClientCall(s.toolkit, call.raw)) return Effect.succeed({ _tag: "Pending", call })
+          const context: Toolkit.CallContext = { id: call.id, name: call.name, round, transcript: sofar }
+          return Effect.map(Kit.run(s.toolkit, call, context), (outcome): AnyResult =>
+            outcome._tag === "Success"
+              ? { _tag: "Success", call, value: outcome.value, message: Calls.toolMessage(call.id, outcome.content) }
+              : { _tag: "Failure", call, error: outcome.error, message: Calls.toolMessage(call.id, outcome.content) })
+        },
+        { concurrency: s.concurrency }
+      )
       const results: Array<AnyResult> = []
       const messages: Array<S.ToolMessage> = []
+      const pending: Array<Kit.AnyCall> = []
       for (const r of all) {
-        if (r._tag !== "Fixed") results.push(r)
-        messages.push(r.message)
+        if (r._tag === "Pending") pending.push(r.call)
+        else {
+          if (r._tag !== "Fixed") results.push(r)
+          messages.push(r.message)
+        }
       }
       transcript.push(assistant, ...messages)
-      return { assistant, results }
+      return { assistant, results, pending }
     })
 
   const maxRoundsError = (response: S.ChatResponse) =>
@@ -367,6 +402,7 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
 
   const done = (index: number, response: S.ChatResponse, results: ReadonlyArray<AnyResult>, extra: {
     readonly stoppedBy?: AnyResult
+    readonly pending?: ReadonlyArray<Kit.AnyCall>
     readonly output?: unknown
   }): Next => {
     const round: AnyRound = { index, response, results }
@@ -455,8 +491,12 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
       const answer = raws.find((raw) => Calls.callName(raw) === FINAL_ANSWER)
       if (answer !== undefined) return finalAnswerCall(index, response, raws, answer, output)
     }
-    if (index >= s.maxRounds) return Effect.fail(maxRoundsError(response))
+    // A reply with a call the client executes ends the loop, so it needs no further round.
+    if (index >= s.maxRounds && !raws.some((raw) => isClientCall(s.toolkit, raw))) {
+      return Effect.fail(maxRoundsError(response))
+    }
     return Effect.map(runCalls(response, index, raws, () => undefined), (step): Next => {
+      if (step.pending.length > 0) return done(index, response, step.results, { pending: step.pending })
       const stoppedBy = s.stopAfter.size === 0
         ? undefined
         : step.results.find((r) => r._tag === "Success" && s.stopAfter.has(r.call.name))
