@@ -201,6 +201,73 @@ describe("Tool.definition / Toolkit.definitions", () => {
     }).pipe(Effect.runSync))
 })
 
+describe("effect/ai's other kinds of tool", () => {
+  it.effect("a dynamic tool's JSON Schema parameters are sent as given, its arguments passed on undecoded", () =>
+    Effect.gen(function*() {
+      const jsonSchema = { type: "object", properties: { q: { type: "string" } }, required: ["q"] }
+      const Search = AiTool.dynamic("search", { description: "Search", parameters: jsonSchema })
+      const definition = getOrThrow(Tool.definition(Search))
+      expect(definition).toEqual({
+        type: "function",
+        function: { name: "search", description: "Search", parameters: jsonSchema }
+      })
+      const decoded = yield* Toolkit.decodeCall(call("search", `{"q":1,"extra":true}`), Toolkit.make(Search))
+      expect(decoded.params).toEqual({ q: 1, extra: true })
+    }))
+
+  it("a dynamic tool whose JSON Schema root is not an object is an InvalidRequestError", () => {
+    const List = AiTool.dynamic("list", { parameters: { type: "array", items: { type: "string" } } })
+    const result = Tool.definition(List)
+    expect(Result.isFailure(result) && result.failure.issues[0]).toEqual({
+      path: "tools.list.parameters",
+      message: `a JSON Schema given as parameters must have type "object" at its root`
+    })
+  })
+
+  it("a provider-defined tool (an OpenAI or Anthropic built-in) is an InvalidRequestError, not a defect", () => {
+    const WebSearch = AiTool.providerDefined({
+      id: "openai.web_search",
+      customName: "OpenAiWebSearch",
+      providerName: "web_search",
+      args: Schema.Struct({}),
+      success: Schema.Unknown
+    })({})
+    const result = Toolkit.definitions(AiToolkit.make(WebSearch) as unknown as Toolkit.Any)
+    expect(Result.isFailure(result) && result.failure.issues[0]?.path).toBe("tools.OpenAiWebSearch")
+    expect(Result.isFailure(result) && result.failure.message).toContain("openai.web_search")
+  })
+
+  const loopChecks: ReadonlyArray<readonly [string, Tool.Any, string | undefined]> = [
+    ["a tool with a handler", Tool.make("ok"), undefined],
+    ["needsApproval: false", Tool.make("ok", { needsApproval: false }), undefined],
+    [
+      "a client-executed tool",
+      AiTool.make("ui", { execution: "client" }),
+      `is executed by the client (execution: "client"); ToolLoop runs every call with its handler`
+    ],
+    [
+      "needsApproval: true",
+      Tool.make("rm", { needsApproval: true }),
+      "needs approval (needsApproval), which ToolLoop does not ask for; use LanguageModel for it"
+    ],
+    [
+      "needsApproval as a function",
+      Tool.make("rm", { needsApproval: () => true }),
+      "needs approval (needsApproval), which ToolLoop does not ask for; use LanguageModel for it"
+    ]
+  ]
+  for (const [label, tool, message] of loopChecks) {
+    it(`ToolLoop's check of the toolkit: ${label}`, () => {
+      const error = Kit.loopCheck(Toolkit.make(Now, tool))
+      if (message === undefined) expect(error).toBeUndefined()
+      else {
+        expect(error?._tag).toBe("InvalidRequestError")
+        expect(error?.issues).toEqual([{ path: `toolkit.${tool.name}`, message }])
+      }
+    })
+  }
+})
+
 describe("Toolkit.decodeCall", () => {
   it.effect("decodes the parameters with the tool's Schema, discriminated by name", () =>
     Effect.gen(function*() {
