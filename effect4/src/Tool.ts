@@ -216,6 +216,9 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
  * `Schema.Unknown` (any JSON-serialisable result; `effect/ai`'s own `Tool.make` defaults it to
  * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to `false`.
  *
+ * `needsApproval` and `toModelOutput` are `effect/ai`'s, for `LanguageModel`; `ToolLoop` refuses a tool
+ * that needs approval (it would run the call without asking).
+ *
  * `strict: true` asks the provider to hold the model to the parameters' JSON Schema
  * (`function.strict`); the JSON Schema is then the strict form (every property required, optional
  * ones nullable) and a `null` the model sends for an optional field is read as absent.
