@@ -7,7 +7,7 @@
  * The round logic lives in one place, {@link makeDriver}: what each request carries, and what a reply
  * leads to (run the calls, end with a result, ask again for the output, fail). `run` and `stream` are two
  * faces of it that differ only in how a reply arrives (`Chat.send`, or `Chat.stream` folded by
- * `Chat.collect` while its chunks are passed on), as openai-node runs both of its tool runners on one
+ * `Chat.collect`'s fold while its chunks are passed on), as openai-node runs both of its tool runners on one
  * `_runTools`. The handlers run through the toolkit module, from the layer `Toolkit.toLayer` builds: the
  * one `effect/ai`'s `LanguageModel` uses too.
  */
@@ -17,6 +17,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { CallPartials } from "../../../src/internal/callPartials.js"
+import { Collector } from "../../../src/internal/collect.js"
 import { isRecord } from "../../../src/internal/json.js"
 import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import { PartialValues } from "../../../src/internal/partialValues.js"
@@ -584,7 +585,8 @@ export const stream = (
     const d = driver.success
     const round = (index: number): Stream.Stream<AnyEvent, unknown, unknown> =>
       Stream.suspend(() => {
-        const chunks: Array<S.ChatStreamChunk> = []
+        // The fold of `Chat.collect` (the shared `collect.ts`), fed as the chunks pass: no second pass over them.
+        const collector = new Collector<S.ChatResponse>()
         const calls = new CallPartials(d.planFor)
         const content = d.output.from === "content" ? new PartialValues(d.output.plan, d.output.lenient) : undefined
         const streamed = Stream.mapAccumArray(
@@ -593,7 +595,7 @@ export const stream = (
           (_, input) => {
             const out: Array<AnyEvent> = []
             for (const chunk of input) {
-              chunks.push(chunk)
+              collector.add(chunk)
               out.push({ _tag: "Chunk", round: index, chunk })
               for (const partial of calls.push(chunk)) {
                 out.push(
@@ -613,7 +615,7 @@ export const stream = (
         )
         const next = Stream.unwrap(
           Effect.flatMap(
-            Effect.suspend(() => Chat.collect(Stream.fromArray(chunks))),
+            Effect.sync(() => collector.result()),
             (response) =>
               Effect.map(d.settle(index, response), (next): Stream.Stream<AnyEvent, unknown, unknown> => {
                 const ended: AnyEvent = { _tag: "Round", round: next.round as never }
