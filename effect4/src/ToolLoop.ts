@@ -18,7 +18,8 @@
  * the loop runs the handlers of the layer its `toLayer` builds: one Toolkit with one layer of handlers
  * serves `ToolLoop.run` and `LanguageModel.generateText` through `OpenRouterLanguageModel`. A handler
  * reads the call's context (id, round, transcript so far) with `yield* Toolkit.CurrentCall`; its second
- * argument is `effect/ai`'s handler context.
+ * argument is `effect/ai`'s handler context (what it sends with `preliminary` is not shown: the model gets
+ * the handler's result).
  *
  * @example
  * ```ts
