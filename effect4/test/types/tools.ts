@@ -336,8 +336,8 @@ export const apart = Toolkit.handlers(Tools, {
 export const apartLive = Toolkit.toLayer(Tools, apart)
 assertType<Equals<typeof apartLive, typeof ToolsLive>>(true)
 
-// @ts-expect-error Toolkit.handlers types the handlers against the tools
 export const apartWrong = Toolkit.handlers(Tools, {
+  // @ts-expect-error Toolkit.handlers types the handlers against the tools
   get_weather: () => Effect.succeed(1),
   locate: () => Effect.succeed("x")
 })
