@@ -214,7 +214,8 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
 /**
  * Defines a tool (an `effect/ai` tool). `parameters` defaults to {@link NoParameters}, `success` to
  * `Schema.Unknown` (any JSON-serialisable result; `effect/ai`'s own `Tool.make` defaults it to
- * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to `false`.
+ * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to unset (not strict; a
+ * `LanguageModel` provider may then choose for itself, `strict: false` keeps it off).
  *
  * `needsApproval` and `toModelOutput` are `effect/ai`'s, for `LanguageModel`; `ToolLoop` refuses a tool
  * that needs approval (it would run the call without asking).
@@ -280,7 +281,8 @@ export const make = <
     needsApproval: options?.needsApproval,
     toModelOutput: options?.toModelOutput
   })
-  return (options?.strict === true ? tool.annotate(AiTool.Strict, true) : tool) as never
+  // An explicit `strict: false` is kept too: a provider that picks strictness itself then leaves it off.
+  return (options?.strict === undefined ? tool : tool.annotate(AiTool.Strict, options.strict)) as never
 }
 
 /**
