@@ -217,8 +217,9 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
  * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to unset (not strict; a
  * `LanguageModel` provider may then choose for itself, `strict: false` keeps it off).
  *
- * `needsApproval` and `toModelOutput` are `effect/ai`'s, for `LanguageModel`; `ToolLoop` refuses a tool
- * that needs approval (it would run the call without asking).
+ * `needsApproval` and `toModelOutput` are `effect/ai`'s, for `LanguageModel`: `ToolLoop` refuses a tool
+ * that needs approval (it would run the call without asking), and sends a result as the `success`
+ * Schema encodes it, not `toModelOutput`'s parts.
  *
  * `strict: true` asks the provider to hold the model to the parameters' JSON Schema
  * (`function.strict`); the JSON Schema is then the strict form (every property required, optional
