@@ -252,6 +252,7 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
           ToolLoop.run(request, { toolkit: Tools, output: Advice, outputRetries: 0.5 }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, outputStrategy: "grammar" as never }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, extract: "loose" as never }),
+          ToolLoop.run(request, { toolkit: Tools, output: Advice, extract: { toString: () => "lenient" } as never }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, stopAfter: ["book"] }),
           ToolLoop.run(request, { toolkit: Tools, output: Schema.Struct({ f: Schema.Unknown }) }),
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["no_such_tool" as never] }),

@@ -347,6 +347,13 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
           { concurrency: Number.NaN },
           { concurrency: "all" },
           { invalidCalls: "ignore" },
+          {
+            maxRounds: {
+              toString: () => {
+                throw new Error("no")
+              }
+            }
+          },
           { stopAfter: "now" },
           { toolkit: undefined },
           { toolkit: { tools: null } },

@@ -105,6 +105,10 @@ const DEFAULT_CONCURRENCY = 4
 const hasTool = (toolkit: Toolkit.Any, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(toolkit.tools, name)
 
+/** A value for a message: a primitive as it is, anything else by its type (an object's own `toString` may throw). */
+const shown = (u: unknown): string =>
+  typeof u === "function" ? "a function" : typeof u === "object" && u !== null ? "an object" : String(u)
+
 const invalidOption = (path: string, message: string) =>
   new Errors.InvalidRequestError({
     message: `Invalid tool loop options, nothing was sent: ${path} ${message}`,
@@ -119,12 +123,15 @@ const outputSettings = (
   const strategy = options.outputStrategy ?? "tool"
   if (strategy !== "tool" && strategy !== "responseFormat") {
     return Result.fail(
-      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${String(strategy)}`)
+      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${shown(strategy)}`)
     )
   }
   const retries = options.outputRetries ?? 0
   if (!Number.isInteger(retries) || retries < 0) {
-    return Result.fail(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${String(retries)}`))
+    return Result.fail(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${shown(retries)}`))
+  }
+  if (options.extract !== undefined && typeof options.extract !== "string") {
+    return Result.fail(invalidOption("extract", `must be "exact" or "lenient", got ${shown(options.extract)}`))
   }
   const extract = Structure.checkExtract(options.extract, "extract")
   if (extract !== undefined) return Result.fail(extract)
@@ -165,7 +172,7 @@ const settings = (
   }
   for (const name of Object.keys(toolkit.tools)) {
     // Running such a tool without asking would skip the approval it demands; the loop has no step to ask.
-    const approval = (toolkit.tools[name] as { readonly needsApproval?: unknown }).needsApproval
+    const approval = (toolkit.tools[name] as { readonly needsApproval?: unknown } | null | undefined)?.needsApproval
     if (approval === true || typeof approval === "function") {
       return Result.fail(invalidOption(
         "toolkit",
@@ -180,17 +187,17 @@ const settings = (
   }
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS
   if (!Number.isInteger(maxRounds) || maxRounds < 1) {
-    return Result.fail(invalidOption("maxRounds", `must be a whole number of at least 1, got ${String(maxRounds)}`))
+    return Result.fail(invalidOption("maxRounds", `must be a whole number of at least 1, got ${shown(maxRounds)}`))
   }
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   if (concurrency !== "unbounded" && (!Number.isInteger(concurrency) || concurrency < 1)) {
     return Result.fail(
-      invalidOption("concurrency", `must be a whole number of at least 1 or "unbounded", got ${String(concurrency)}`)
+      invalidOption("concurrency", `must be a whole number of at least 1 or "unbounded", got ${shown(concurrency)}`)
     )
   }
   const invalidCalls = options.invalidCalls ?? "error"
   if (invalidCalls !== "error" && invalidCalls !== "return") {
-    return Result.fail(invalidOption("invalidCalls", `must be "error" or "return", got ${String(invalidCalls)}`))
+    return Result.fail(invalidOption("invalidCalls", `must be "error" or "return", got ${shown(invalidCalls)}`))
   }
   if (options.toolChoiceAfterForced !== undefined && !isToolChoice(options.toolChoiceAfterForced)) {
     return Result.fail(invalidOption("toolChoiceAfterForced", "is not a tool_choice"))
@@ -199,7 +206,7 @@ const settings = (
   if (!Array.isArray(stopAfter)) return Result.fail(invalidOption("stopAfter", "must be an array of tool names"))
   for (const name of stopAfter) {
     if (typeof name !== "string" || !hasTool(toolkit, name)) {
-      return Result.fail(invalidOption("stopAfter", `names no tool of the toolkit: ${String(name)}`))
+      return Result.fail(invalidOption("stopAfter", `names no tool of the toolkit: ${shown(name)}`))
     }
   }
   const output = outputSettings(request, options)
@@ -549,7 +556,7 @@ const driverFor = (
     opts = { ...options }
     if (Array.isArray(opts.stopAfter)) opts = { ...opts, stopAfter: [...opts.stopAfter] }
   } catch (e) {
-    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : String(e)}`))
+    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : shown(e)}`))
   }
   return Result.map(settings(plain, opts), (s) => makeDriver(plain, s))
 }
