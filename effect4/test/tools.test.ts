@@ -237,36 +237,6 @@ describe("effect/ai's other kinds of tool", () => {
     expect(Result.isFailure(result) && result.failure.issues[0]?.path).toBe("tools.OpenAiWebSearch")
     expect(Result.isFailure(result) && result.failure.message).toContain("openai.web_search")
   })
-
-  const loopChecks: ReadonlyArray<readonly [string, Tool.Any, string | undefined]> = [
-    ["a tool with a handler", Tool.make("ok"), undefined],
-    ["needsApproval: false", Tool.make("ok", { needsApproval: false }), undefined],
-    [
-      "a client-executed tool",
-      AiTool.make("ui", { execution: "client" }),
-      `is executed by the client (execution: "client"); ToolLoop runs every call with its handler`
-    ],
-    [
-      "needsApproval: true",
-      Tool.make("rm", { needsApproval: true }),
-      "needs approval (needsApproval), which ToolLoop does not ask for; use LanguageModel for it"
-    ],
-    [
-      "needsApproval as a function",
-      Tool.make("rm", { needsApproval: () => true }),
-      "needs approval (needsApproval), which ToolLoop does not ask for; use LanguageModel for it"
-    ]
-  ]
-  for (const [label, tool, message] of loopChecks) {
-    it(`ToolLoop's check of the toolkit: ${label}`, () => {
-      const error = Kit.loopCheck(Toolkit.make(Now, tool))
-      if (message === undefined) expect(error).toBeUndefined()
-      else {
-        expect(error?._tag).toBe("InvalidRequestError")
-        expect(error?.issues).toEqual([{ path: `toolkit.${tool.name}`, message }])
-      }
-    })
-  }
 })
 
 describe("Toolkit.decodeCall", () => {

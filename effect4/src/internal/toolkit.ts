@@ -12,7 +12,6 @@ import * as Schema from "effect/Schema"
 import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import * as Calls from "../../../src/internal/toolCalls.js"
 import type * as Errors from "../Errors.js"
-import * as ErrorsModule from "../Errors.js"
 import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
@@ -68,34 +67,6 @@ export const definitions = (
     definitionsCache.set(toolkit, cached)
   }
   return cached
-}
-
-/**
- * Why `ToolLoop` cannot run a toolkit, or `undefined`: a tool executed by the client
- * (`execution: "client"`: it has no handler, `LanguageModel` hands its calls back instead), or one
- * that needs approval (`needsApproval`: `LanguageModel` asks for it, the loop would run the call
- * without). Checked before anything is sent, as an `InvalidRequestError`.
- */
-export const loopCheck = (toolkit: Toolkit.Any): Errors.InvalidRequestError | undefined => {
-  const issues: Array<{ readonly path: string; readonly message: string }> = []
-  for (const tool of Object.values(toolkit.tools)) {
-    if (tool.execution === "client") {
-      issues.push({
-        path: `toolkit.${tool.name}`,
-        message: `is executed by the client (execution: "client"); ToolLoop runs every call with its handler`
-      })
-    } else if (tool.needsApproval !== undefined && tool.needsApproval !== false) {
-      issues.push({
-        path: `toolkit.${tool.name}`,
-        message: `needs approval (needsApproval), which ToolLoop does not ask for; use LanguageModel for it`
-      })
-    }
-  }
-  if (issues.length === 0) return undefined
-  return new ErrorsModule.InvalidRequestError({
-    message: `Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-    issues
-  })
 }
 
 /** The tool of a name, own keys only (a model may call `__proto__` or `constructor`). */
