@@ -258,6 +258,15 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["no_such_tool" as never] }),
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["toString" as never] }),
           ToolLoop.run(request, { toolkit: Tools, toolChoiceAfterForced: 42 as never }),
+          ToolLoop.run(request, {
+            toolkit: Tools,
+            toolChoiceAfterForced: Object.defineProperty({}, "type", {
+              enumerable: true,
+              get: () => {
+                throw new Error("no")
+              }
+            }) as never
+          }),
           ToolLoop.run(request, { toolkit: Clash, output: Advice })
         ]
         const live = Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) }))

@@ -545,20 +545,21 @@ const driverFor = (
 ): Result.Result<Driver, Errors.InvalidRequestError> => {
   if (!isRecord(request)) return Result.fail(invalidOption("request", "must be an object"))
   if (!isRecord(options)) return Result.fail(invalidOption("options", "must be an object"))
-  let plain: Chat.ChatRequest
-  let opts: AnyOptions
   let where = "request"
   try {
-    plain = { ...request }
+    let plain: Chat.ChatRequest = { ...request }
     if (Array.isArray(plain.messages)) plain = { ...plain, messages: [...plain.messages] }
     if (Array.isArray(plain.tools)) plain = { ...plain, tools: [...plain.tools] }
     where = "options"
-    opts = { ...options }
+    let opts: AnyOptions = { ...options }
     if (Array.isArray(opts.stopAfter)) opts = { ...opts, stopAfter: [...opts.stopAfter] }
+    // The checks read values inside the options too (a tool_choice, the toolkit's tools): a getter there
+    // that throws is as much an option that cannot be read.
+    const checked = settings(plain, opts)
+    return Result.map(checked, (s) => makeDriver(plain, s))
   } catch (e) {
     return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : shown(e)}`))
   }
-  return Result.map(settings(plain, opts), (s) => makeDriver(plain, s))
 }
 
 /** `ToolLoop.run`: each reply from `Chat.send`. */
