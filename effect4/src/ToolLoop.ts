@@ -365,7 +365,8 @@ export type Requirements<Tools extends Record<string, Tool.Any>> =
  * anything is sent. So does a toolkit with a tool that needs approval (`effect/ai`'s `needsApproval`,
  * which `LanguageModel` asks for): the loop has no step to ask, and would otherwise run the tool
  * without it; ask inside the handler instead (`Toolkit.CurrentCall` names the call). A call of a tool
- * the client executes ends the loop with the call `pending` (see {@link Result}).
+ * the client executes ends the loop with the call `pending` (see {@link Result}); with `output`, a
+ * toolkit with such a tool is refused, as the loop would end before its output.
  *
  * With `output` (since 0.3.0), the loop ends with the final answer decoded by that Schema
  * ({@link OutputResult}), and the error union gains `StructuredError.OutputError` (an answer that is

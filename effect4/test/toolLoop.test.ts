@@ -505,6 +505,13 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
           }).pipe(Effect.provide(live))
           expect(next.response.choices[0]?.message?.content).toBe("Booked for 8 pm.")
           expect(next.pending).toBeUndefined()
+          // With an output Schema the loop must end with the output: a toolkit with a client tool is refused.
+          const refused = yield* Effect.flip(
+            ToolLoop.run(request, { toolkit: Kit, output: Schema.Struct({ when: Schema.String }) }).pipe(
+              Effect.provide(live)
+            )
+          )
+          expect(refused._tag).toBe("InvalidRequestError")
           expect(yield* server.requests).toHaveLength(4)
           expect(messagesOf((yield* server.requests)[3]!).slice(-2)).toEqual([
             { role: "tool", tool_call_id: "n", content: "noon" },

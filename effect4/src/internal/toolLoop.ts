@@ -143,6 +143,15 @@ const outputSettings = (
       invalidOption("response_format", "is set from the output Schema by the tool loop; leave it out of the request")
     )
   }
+  for (const name of Object.keys(options.toolkit.tools)) {
+    const tool = options.toolkit.tools[name]
+    if (tool !== undefined && AiTool.isClientExecuted(tool)) {
+      return Result.fail(invalidOption(
+        "toolkit",
+        `has a tool the client executes, whose call would end the loop before the output: ${name}`
+      ))
+    }
+  }
   if (strategy === "tool" && hasTool(options.toolkit, FINAL_ANSWER)) {
     return Result.fail(invalidOption("toolkit", `has a tool named ${FINAL_ANSWER}, the name of the output tool`))
   }
