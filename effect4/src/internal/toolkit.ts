@@ -81,12 +81,6 @@ export interface AnyCall {
   readonly raw: S.ResponseToolCall
 }
 
-const fieldsOf = (read: { readonly id: string; readonly name: string; readonly message: string }) => ({
-  id: read.id,
-  name: read.name,
-  message: read.message
-})
-
 /** Decodes one call: at most one JSON parse and one Schema decode. */
 export const decodeCall = (
   toolkit: Toolkit.Any,
@@ -96,14 +90,16 @@ export const decodeCall = (
   const read = Calls.readCall(toolkit.tools, raw, fallbackId)
   switch (read._tag) {
     case "UnknownTool":
-      return Effect.fail(new ToolError.UnknownToolError({ ...fieldsOf(read), call: raw, available: read.available }))
+      return Effect.fail(
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: read.available })
+      )
     case "Malformed":
       return Effect.fail(
-        new ToolError.MalformedArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
       )
     case "NotObject":
       return Effect.fail(
-        new ToolError.InvalidArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
       )
   }
   const { id, name, tool, value } = read
