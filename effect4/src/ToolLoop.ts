@@ -8,7 +8,7 @@
  *
  * Since 0.3.0: with `output` (a Schema), the loop ends with a typed final answer ({@link OutputResult});
  * a forced `tool_choice` is forced only until a reply honours it; `stopAfter` ends the loop once a given
- * tool has run; handlers may take the call's context (`Toolkit.CallContext`); {@link stream} also shows
+ * tool has run; handlers may read the call's context (`Toolkit.CallContext`); {@link stream} also shows
  * each call's arguments and the output as they form, and says when the output starts over.
  *
  * Interrupting the loop interrupts the handlers that are running and the HTTP request in flight (the
