@@ -37,7 +37,7 @@ import type * as Context from "effect/Context"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Errors from "./Errors.js"
-import { toolSchema } from "./internal/toolSchema.js"
+import { toolSchemaOf } from "./internal/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**
@@ -214,7 +214,12 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
 /**
  * Defines a tool (an `effect/ai` tool). `parameters` defaults to {@link NoParameters}, `success` to
  * `Schema.Unknown` (any JSON-serialisable result; `effect/ai`'s own `Tool.make` defaults it to
- * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to `false`.
+ * `Schema.Void`), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to unset (not strict; a
+ * `LanguageModel` provider may then choose for itself, `strict: false` keeps it off).
+ *
+ * `needsApproval` and `toModelOutput` are `effect/ai`'s, for `LanguageModel`: `ToolLoop` refuses a tool
+ * that needs approval (it would run the call without asking), and sends a result as the `success`
+ * Schema encodes it, not `toModelOutput`'s parts.
  *
  * `strict: true` asks the provider to hold the model to the parameters' JSON Schema
  * (`function.strict`); the JSON Schema is then the strict form (every property required, optional
@@ -277,7 +282,8 @@ export const make = <
     needsApproval: options?.needsApproval,
     toModelOutput: options?.toModelOutput
   })
-  return (options?.strict === true ? tool.annotate(AiTool.Strict, true) : tool) as never
+  // An explicit `strict: false` is kept too: a provider that picks strictness itself then leaves it off.
+  return (options?.strict === undefined ? tool : tool.annotate(AiTool.Strict, options.strict)) as never
 }
 
 /**
@@ -301,15 +307,27 @@ export const isStrict = (tool: Any): boolean => AiTool.getStrictMode(tool) === t
  * The tool as an entry of the request's `tools` array: `{type: "function", function: {name,
  * description, parameters, strict}}`, the parameters as a JSON Schema derived from the Schema (for a
  * strict tool, in the strict form: every property required, optional ones nullable). Fails with
- * `InvalidRequestError` when the Schema has a part JSON Schema cannot state. A `Result` (an `Either` in
- * the Effect 3 edition).
+ * `InvalidRequestError` when the Schema has a part JSON Schema cannot state, or for an `effect/ai`
+ * provider-defined tool (an OpenAI or Anthropic built-in, which OpenRouter does not take). The
+ * parameters of an `effect/ai` dynamic tool given as a JSON Schema are sent as given. A `Result` (an
+ * `Either` in the Effect 3 edition).
  *
  * @since 0.2.0
  * @category conversions
  */
 export const definition = (tool: Any): Result.Result<S.FunctionTool, Errors.InvalidRequestError> => {
+  if (AiTool.isProviderDefined(tool)) {
+    const reason = `it is provided by a model provider (${tool.id}); OpenRouter takes function tools (and its own ` +
+      "server tools in the request's tools)"
+    return Result.fail(
+      new Errors.InvalidRequestError({
+        message: `Invalid request: tool ${tool.name} cannot be sent: ${reason}`,
+        issues: [{ path: `tools.${tool.name}`, message: reason }]
+      })
+    )
+  }
   const strict = isStrict(tool)
-  const derived = toolSchema(tool.parametersSchema, strict)
+  const derived = toolSchemaOf(tool)
   if (Result.isFailure(derived)) {
     return Result.fail(
       new Errors.InvalidRequestError({

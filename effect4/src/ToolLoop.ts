@@ -8,7 +8,7 @@
  *
  * Since 0.3.0: with `output` (a Schema), the loop ends with a typed final answer ({@link OutputResult});
  * a forced `tool_choice` is forced only until a reply honours it; `stopAfter` ends the loop once a given
- * tool has run; handlers may take the call's context (`Toolkit.CallContext`); {@link stream} also shows
+ * tool has run; handlers may read the call's context (`Toolkit.CallContext`); {@link stream} also shows
  * each call's arguments and the output as they form, and says when the output starts over.
  *
  * Interrupting the loop interrupts the handlers that are running and the HTTP request in flight (the
@@ -18,7 +18,8 @@
  * the loop runs the handlers of the layer its `toLayer` builds: one Toolkit with one layer of handlers
  * serves `ToolLoop.run` and `LanguageModel.generateText` through `OpenRouterLanguageModel`. A handler
  * reads the call's context (id, round, transcript so far) with `yield* Toolkit.CurrentCall`; its second
- * argument is `effect/ai`'s handler context.
+ * argument is `effect/ai`'s handler context (what it sends with `preliminary` is not shown: the model gets
+ * the handler's result).
  *
  * @example
  * ```ts
@@ -214,6 +215,37 @@ export interface Round<Tools extends Record<string, Tool.Any>> {
  * When a `stopAfter` tool ended the loop (since 0.3.0), `stoppedBy` is its call's result, `response`
  * the reply that called it, and the transcript ends with the tool messages of that round.
  *
+ * When the reply called a tool the client executes (`effect/ai`'s `execution: "client"`, since 1.0.0),
+ * the loop ends there, as `LanguageModel` does: the other calls of that reply have run, `pending` holds
+ * the decoded calls the loop has no handler for, and the transcript ends with the tool messages of the
+ * calls that ran. Answer each pending call with a `tool` message naming its `id`, and go on with
+ * `ToolLoop.run` on the transcript.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Tool as AiTool } from "effect/ai"
+ * import { Tool, Toolkit, ToolLoop } from "effect-openrouter"
+ *
+ * // Answered by the person at the keyboard, not by a handler.
+ * const AskUser = AiTool.make("ask_user", {
+ *   parameters: Schema.Struct({ question: Schema.String }),
+ *   success: Schema.String,
+ *   execution: "client"
+ * })
+ * const Tools = Toolkit.make(Tool.make("now", { success: Schema.String }), AskUser)
+ * const request = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "Book a table." }] }
+ *
+ * export const program = Effect.gen(function*() {
+ *   let result = yield* ToolLoop.run(request, { toolkit: Tools })
+ *   while (result.pending !== undefined) {
+ *     const answers = result.pending.map((call) => ({ role: "tool" as const, tool_call_id: call.id, content: "8 pm" }))
+ *     result = yield* ToolLoop.run({ ...request, messages: [...result.transcript, ...answers] }, { toolkit: Tools })
+ *   }
+ *   return result.response.choices[0]?.message?.content
+ * }).pipe(Effect.provide(Tools.toLayer({ now: () => Effect.succeed("12:00") })))
+ * ```
+ *
  * @since 0.2.0
  * @category models
  */
@@ -223,6 +255,8 @@ export interface Result<Tools extends Record<string, Tool.Any>> {
   readonly rounds: ReadonlyArray<Round<Tools>>
   /** @since 0.3.0 */
   readonly stoppedBy?: Extract<CallResult<Tools>, { readonly _tag: "Success" }> | undefined
+  /** The calls of tools the client executes, not run (see above). @since 1.0.0 */
+  readonly pending?: ReadonlyArray<Toolkit.Call<Tools>> | undefined
 }
 
 /**
@@ -327,7 +361,12 @@ export type Requirements<Tools extends Record<string, Tool.Any>> =
  *
  * The request's own `tools` (server tools, say) are sent too, the toolkit's after them. Bad options
  * (`maxRounds` or `concurrency` not a whole number of at least 1, a `stopAfter` name that is no tool of
- * the toolkit, ...) fail with `InvalidRequestError` before anything is sent.
+ * the toolkit, a request or options whose getters throw, ...) fail with `InvalidRequestError` before
+ * anything is sent. So does a toolkit with a tool that needs approval (`effect/ai`'s `needsApproval`,
+ * which `LanguageModel` asks for): the loop has no step to ask, and would otherwise run the tool
+ * without it; ask inside the handler instead (`Toolkit.CurrentCall` names the call). A call of a tool
+ * the client executes ends the loop with the call `pending` (see {@link Result}); with `output`, a
+ * toolkit with such a tool is refused, as the loop would end before its output.
  *
  * With `output` (since 0.3.0), the loop ends with the final answer decoded by that Schema
  * ({@link OutputResult}), and the error union gains `StructuredError.OutputError` (an answer that is

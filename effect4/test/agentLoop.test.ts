@@ -14,7 +14,7 @@ import * as Ref from "effect/Ref"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type OpenRouterConfig, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
+import { type OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import { httpClients, withServer } from "./support/harness.js"
 
 const GetWeather = Tool.make("get_weather", {
@@ -252,11 +252,21 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
           ToolLoop.run(request, { toolkit: Tools, output: Advice, outputRetries: 0.5 }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, outputStrategy: "grammar" as never }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, extract: "loose" as never }),
+          ToolLoop.run(request, { toolkit: Tools, output: Advice, extract: { toString: () => "lenient" } as never }),
           ToolLoop.run(request, { toolkit: Tools, output: Advice, stopAfter: ["book"] }),
           ToolLoop.run(request, { toolkit: Tools, output: Schema.Struct({ f: Schema.Unknown }) }),
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["no_such_tool" as never] }),
           ToolLoop.run(request, { toolkit: Tools, stopAfter: ["toString" as never] }),
           ToolLoop.run(request, { toolkit: Tools, toolChoiceAfterForced: 42 as never }),
+          ToolLoop.run(request, {
+            toolkit: Tools,
+            toolChoiceAfterForced: Object.defineProperty({}, "type", {
+              enumerable: true,
+              get: () => {
+                throw new Error("no")
+              }
+            }) as never
+          }),
           ToolLoop.run(request, { toolkit: Clash, output: Advice })
         ]
         const live = Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) }))
@@ -360,6 +370,32 @@ describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, htt
             { role: "user", content: expect.stringContaining("does not match the schema") }
           ])
         })
+    ))
+
+  it.live("a failure Chat.stream retries (before any content) shows no Restart in ToolLoop.stream", () =>
+    withServer(
+      http,
+      (recorded, index) =>
+        index === 0
+          ? Testing.callTools([{ id: "w", name: "get_weather", arguments: { city: "Paris" } }])(recorded)
+          : index === 1
+          ? Testing.error(503)
+          : Testing.jsonAnswer(Advice, advice, { stream: true, pieceSize: 4 }),
+      (server) =>
+        Effect.gen(function*() {
+          const events = yield* ToolLoop.stream(request, {
+            toolkit: Tools,
+            output: Advice,
+            outputStrategy: "responseFormat"
+          }).pipe(Stream.runCollect, Effect.provide(ToolsLive))
+          expect(events.some((e) => e._tag === "Restart")).toBe(false)
+          const done = events.at(-1)
+          if (done?._tag !== "Done") return expect.unreachable()
+          expect(done.result.output).toStrictEqual(advice)
+          expect(done.result.rounds).toHaveLength(2)
+          expect(yield* server.requests).toHaveLength(3)
+        }),
+      { retry: Retry.make({ retries: 1, baseDelay: "1 millis" }) }
     ))
 
   it.live("without the output option, no final_answer tool and no response_format are sent", () =>

@@ -347,9 +347,18 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
           { concurrency: Number.NaN },
           { concurrency: "all" },
           { invalidCalls: "ignore" },
+          {
+            maxRounds: {
+              toString: () => {
+                throw new Error("no")
+              }
+            }
+          },
           { stopAfter: "now" },
           { toolkit: undefined },
-          { toolkit: { tools: null } }
+          { toolkit: { tools: null } },
+          { toolkit: Toolkit.make(Tool.make("delete_all", { needsApproval: true })) },
+          { toolkit: Toolkit.make(Tool.make("delete_all", { needsApproval: () => Effect.succeed(false) })) }
         ]
         for (const options of bad) {
           const error = yield* failureOf(
@@ -456,6 +465,61 @@ describe.each(httpClients)("ToolLoop.run over %s", (_name, http) => {
         expect((first!.body as { tools: ReadonlyArray<{ type: string }> }).tools.map((t) => t.type))
           .toEqual(["openrouter:datetime", "function", "function"])
       })))
+
+  it.live("a call of a tool the client executes ends the loop: the other calls run, it is pending, and the caller answers it", () => {
+    const AskUser = AiTool.make("ask_user", {
+      parameters: Schema.Struct({ question: Schema.String }),
+      success: Schema.String,
+      execution: "client"
+    })
+    const Kit = Toolkit.make(Now, AskUser)
+    const live = Layer.provideMerge(Toolkit.toLayer(Kit, { now: () => now }), clockAt("noon"))
+    return withServer(
+      http,
+      Testing.rounds([
+        Testing.callTools([
+          { id: "n", name: "now", arguments: "" },
+          { id: "q", name: "ask_user", arguments: { question: "When?" } }
+        ]),
+        Testing.answer("Booked for 8 pm.")
+      ]),
+      (server) =>
+        Effect.gen(function*() {
+          for (const maxRounds of [10, 1]) {
+            const result = yield* ToolLoop.run(request, { toolkit: Kit, maxRounds }).pipe(Effect.provide(live))
+            expect(result.pending?.map((call) => [call.id, call.name, call.params])).toEqual([
+              ["q", "ask_user", { question: "When?" }]
+            ])
+            expect(result.rounds.map((r) => r.results.map((x) => x._tag))).toEqual([["Success"]])
+            expect(result.transcript.slice(-2)).toMatchObject([
+              { role: "assistant", tool_calls: [{ id: "n" }, { id: "q" }] },
+              { role: "tool", tool_call_id: "n", content: "noon" }
+            ])
+          }
+          const first = yield* ToolLoop.stream(request, { toolkit: Kit }).pipe(Stream.runCollect, Effect.provide(live))
+          const done = first.at(-1)
+          if (done?._tag !== "Done") return expect.unreachable()
+          const answer = { role: "tool" as const, tool_call_id: done.result.pending![0]!.id, content: "8 pm" }
+          const next = yield* ToolLoop.run({ ...request, messages: [...done.result.transcript, answer] }, {
+            toolkit: Kit
+          }).pipe(Effect.provide(live))
+          expect(next.response.choices[0]?.message?.content).toBe("Booked for 8 pm.")
+          expect(next.pending).toBeUndefined()
+          // With an output Schema the loop must end with the output: a toolkit with a client tool is refused.
+          const refused = yield* Effect.flip(
+            ToolLoop.run(request, { toolkit: Kit, output: Schema.Struct({ when: Schema.String }) }).pipe(
+              Effect.provide(live)
+            )
+          )
+          expect(refused._tag).toBe("InvalidRequestError")
+          expect(yield* server.requests).toHaveLength(4)
+          expect(messagesOf((yield* server.requests)[3]!).slice(-2)).toEqual([
+            { role: "tool", tool_call_id: "n", content: "noon" },
+            answer
+          ])
+        })
+    )
+  })
 
   it.live("an effect/ai Toolkit (effect/ai's Tool.make and Toolkit.make) runs with the layer of its own toLayer", () => {
     const Add = AiTool.make("add", {

@@ -81,7 +81,8 @@ describe("Tool.make", () => {
     const strict = Tool.make("s", { strict: true })
     expect(AiTool.getStrictMode(strict)).toBe(true)
     expect(Tool.isStrict(strict)).toBe(true)
-    expect(AiTool.getStrictMode(Tool.make("s", { strict: false }))).toBe(undefined)
+    expect(AiTool.getStrictMode(Tool.make("s", { strict: false }))).toBe(false)
+    expect(AiTool.getStrictMode(Tool.make("s"))).toBe(undefined)
     expect(Tool.isStrict(AiTool.make("s").annotate(AiTool.Strict, true))).toBe(true)
     expect(Tool.isStrict(AiTool.make("s").annotate(AiTool.Strict, false))).toBe(false)
   })
@@ -199,6 +200,43 @@ describe("Tool.definition / Toolkit.definitions", () => {
       const tools = yield* Effect.fromResult(Toolkit.definitions(Tools))
       expect(tools.map((t) => t.function.name)).toEqual(["get_weather", "now"])
     }).pipe(Effect.runSync))
+})
+
+describe("effect/ai's other kinds of tool", () => {
+  it.effect("a dynamic tool's JSON Schema parameters are sent as given, its arguments passed on undecoded", () =>
+    Effect.gen(function*() {
+      const jsonSchema = { type: "object", properties: { q: { type: "string" } }, required: ["q"] }
+      const Search = AiTool.dynamic("search", { description: "Search", parameters: jsonSchema })
+      const definition = getOrThrow(Tool.definition(Search))
+      expect(definition).toEqual({
+        type: "function",
+        function: { name: "search", description: "Search", parameters: jsonSchema }
+      })
+      const decoded = yield* Toolkit.decodeCall(call("search", `{"q":1,"extra":true}`), Toolkit.make(Search))
+      expect(decoded.params).toEqual({ q: 1, extra: true })
+    }))
+
+  it("a dynamic tool whose JSON Schema root is not an object is an InvalidRequestError", () => {
+    const List = AiTool.dynamic("list", { parameters: { type: "array", items: { type: "string" } } })
+    const result = Tool.definition(List)
+    expect(Result.isFailure(result) && result.failure.issues[0]).toEqual({
+      path: "tools.list.parameters",
+      message: `a JSON Schema given as parameters must have type "object" at its root`
+    })
+  })
+
+  it("a provider-defined tool (an OpenAI or Anthropic built-in) is an InvalidRequestError, not a defect", () => {
+    const WebSearch = AiTool.providerDefined({
+      id: "openai.web_search",
+      customName: "OpenAiWebSearch",
+      providerName: "web_search",
+      args: Schema.Struct({}),
+      success: Schema.Unknown
+    })({})
+    const result = Toolkit.definitions(AiToolkit.make(WebSearch) as unknown as Toolkit.Any)
+    expect(Result.isFailure(result) && result.failure.issues[0]?.path).toBe("tools.OpenAiWebSearch")
+    expect(Result.isFailure(result) && result.failure.message).toContain("openai.web_search")
+  })
 })
 
 describe("Toolkit.decodeCall", () => {

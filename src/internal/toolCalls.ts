@@ -181,6 +181,13 @@ export const readCall = <T>(
   return { _tag: "Read", id, name, tool, value: parsed.value }
 }
 
+/** The fields every call error has (`id`, `name`, `message`), from a call that cannot run. */
+export const errorFields = (read: { readonly id: string; readonly name: string; readonly message: string }) => ({
+  id: read.id,
+  name: read.name,
+  message: read.message
+})
+
 /** The message of arguments that do not decode with the tool's parameters Schema. */
 export const mismatchMessage = (name: string, detail: string): string =>
   `The arguments of ${name} do not match its parameters: ${detail}`

@@ -121,12 +121,6 @@ export interface AnyCall {
   readonly raw: S.ResponseToolCall
 }
 
-const fieldsOf = (read: { readonly id: string; readonly name: string; readonly message: string }) => ({
-  id: read.id,
-  name: read.name,
-  message: read.message
-})
-
 /** Decodes one call: at most one JSON parse and one Schema decode. */
 export const decodeCall = (
   toolkit: Toolkit.Any,
@@ -137,15 +131,15 @@ export const decodeCall = (
   switch (read._tag) {
     case "UnknownTool":
       return Either.left(
-        new ToolError.UnknownToolError({ ...fieldsOf(read), call: raw, available: [...read.available] })
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: [...read.available] })
       )
     case "Malformed":
       return Either.left(
-        new ToolError.MalformedArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
       )
     case "NotObject":
       return Either.left(
-        new ToolError.InvalidArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
       )
   }
   const { id, name, tool } = read

@@ -7,15 +7,17 @@
  * The round logic lives in one place, {@link makeDriver}: what each request carries, and what a reply
  * leads to (run the calls, end with a result, ask again for the output, fail). `run` and `stream` are two
  * faces of it that differ only in how a reply arrives (`Chat.send`, or `Chat.stream` folded by
- * `Chat.collect` while its chunks are passed on), as openai-node runs both of its tool runners on one
+ * `Chat.collect`'s fold while its chunks are passed on), as openai-node runs both of its tool runners on one
  * `_runTools`. The handlers run through the toolkit module, from the layer `Toolkit.toLayer` builds: the
  * one `effect/ai`'s `LanguageModel` uses too.
  */
+import * as AiTool from "effect/ai/Tool"
 import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { CallPartials } from "../../../src/internal/callPartials.js"
+import { Collector } from "../../../src/internal/collect.js"
 import { isRecord } from "../../../src/internal/json.js"
 import type { PartialPlan } from "../../../src/internal/partialPlan.js"
 import { PartialValues } from "../../../src/internal/partialValues.js"
@@ -49,6 +51,7 @@ interface AnyLoopResult {
   readonly transcript: ReadonlyArray<S.Message>
   readonly rounds: ReadonlyArray<AnyRound>
   readonly stoppedBy?: AnyResult
+  readonly pending?: ReadonlyArray<Kit.AnyCall>
   readonly output?: unknown
 }
 
@@ -102,6 +105,10 @@ const DEFAULT_CONCURRENCY = 4
 const hasTool = (toolkit: Toolkit.Any, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(toolkit.tools, name)
 
+/** A value for a message: a primitive as it is, anything else by its type (an object's own `toString` may throw). */
+const shown = (u: unknown): string =>
+  typeof u === "function" ? "a function" : typeof u === "object" && u !== null ? "an object" : String(u)
+
 const invalidOption = (path: string, message: string) =>
   new Errors.InvalidRequestError({
     message: `Invalid tool loop options, nothing was sent: ${path} ${message}`,
@@ -116,12 +123,15 @@ const outputSettings = (
   const strategy = options.outputStrategy ?? "tool"
   if (strategy !== "tool" && strategy !== "responseFormat") {
     return Result.fail(
-      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${String(strategy)}`)
+      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${shown(strategy)}`)
     )
   }
   const retries = options.outputRetries ?? 0
   if (!Number.isInteger(retries) || retries < 0) {
-    return Result.fail(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${String(retries)}`))
+    return Result.fail(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${shown(retries)}`))
+  }
+  if (options.extract !== undefined && typeof options.extract !== "string") {
+    return Result.fail(invalidOption("extract", `must be "exact" or "lenient", got ${shown(options.extract)}`))
   }
   const extract = Structure.checkExtract(options.extract, "extract")
   if (extract !== undefined) return Result.fail(extract)
@@ -132,6 +142,15 @@ const outputSettings = (
     return Result.fail(
       invalidOption("response_format", "is set from the output Schema by the tool loop; leave it out of the request")
     )
+  }
+  for (const name of Object.keys(options.toolkit.tools)) {
+    const tool = options.toolkit.tools[name]
+    if (tool !== undefined && AiTool.isClientExecuted(tool)) {
+      return Result.fail(invalidOption(
+        "toolkit",
+        `has a tool the client executes, whose call would end the loop before the output: ${name}`
+      ))
+    }
   }
   if (strategy === "tool" && hasTool(options.toolkit, FINAL_ANSWER)) {
     return Result.fail(invalidOption("toolkit", `has a tool named ${FINAL_ANSWER}, the name of the output tool`))
@@ -160,23 +179,34 @@ const settings = (
   if (typeof toolkit !== "object" && typeof toolkit !== "function" || toolkit === null || !isRecord(toolkit.tools)) {
     return Result.fail(invalidOption("toolkit", "must be a Toolkit"))
   }
+  for (const name of Object.keys(toolkit.tools)) {
+    // Running such a tool without asking would skip the approval it demands; the loop has no step to ask.
+    const approval = (toolkit.tools[name] as { readonly needsApproval?: unknown } | null | undefined)?.needsApproval
+    if (approval === true || typeof approval === "function") {
+      return Result.fail(invalidOption(
+        "toolkit",
+        `has a tool that needs approval (effect/ai's needsApproval), which the tool loop does not ask for: ${name}; ` +
+          "ask inside its handler (Toolkit.CurrentCall names the call) instead"
+      ))
+    }
+  }
   if (!Array.isArray(request.messages)) return Result.fail(invalidOption("messages", "must be an array of messages"))
   if (request.tools !== undefined && !Array.isArray(request.tools)) {
     return Result.fail(invalidOption("tools", "must be an array of tools"))
   }
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS
   if (!Number.isInteger(maxRounds) || maxRounds < 1) {
-    return Result.fail(invalidOption("maxRounds", `must be a whole number of at least 1, got ${String(maxRounds)}`))
+    return Result.fail(invalidOption("maxRounds", `must be a whole number of at least 1, got ${shown(maxRounds)}`))
   }
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   if (concurrency !== "unbounded" && (!Number.isInteger(concurrency) || concurrency < 1)) {
     return Result.fail(
-      invalidOption("concurrency", `must be a whole number of at least 1 or "unbounded", got ${String(concurrency)}`)
+      invalidOption("concurrency", `must be a whole number of at least 1 or "unbounded", got ${shown(concurrency)}`)
     )
   }
   const invalidCalls = options.invalidCalls ?? "error"
   if (invalidCalls !== "error" && invalidCalls !== "return") {
-    return Result.fail(invalidOption("invalidCalls", `must be "error" or "return", got ${String(invalidCalls)}`))
+    return Result.fail(invalidOption("invalidCalls", `must be "error" or "return", got ${shown(invalidCalls)}`))
   }
   if (options.toolChoiceAfterForced !== undefined && !isToolChoice(options.toolChoiceAfterForced)) {
     return Result.fail(invalidOption("toolChoiceAfterForced", "is not a tool_choice"))
@@ -185,7 +215,7 @@ const settings = (
   if (!Array.isArray(stopAfter)) return Result.fail(invalidOption("stopAfter", "must be an array of tool names"))
   for (const name of stopAfter) {
     if (typeof name !== "string" || !hasTool(toolkit, name)) {
-      return Result.fail(invalidOption("stopAfter", `names no tool of the toolkit: ${String(name)}`))
+      return Result.fail(invalidOption("stopAfter", `names no tool of the toolkit: ${shown(name)}`))
     }
   }
   const output = outputSettings(request, options)
@@ -252,10 +282,23 @@ interface Fixed {
   readonly message: S.ToolMessage
 }
 
+/** A call of a tool the client executes (`effect/ai`'s `execution: "client"`): not run, left to the caller. */
+interface Pending {
+  readonly _tag: "Pending"
+  readonly call: Kit.AnyCall
+}
+
 /** The outcome of a round whose reply asked for tools. */
 interface Step {
   readonly assistant: S.AssistantMessage
   readonly results: ReadonlyArray<AnyResult>
+  readonly pending: ReadonlyArray<Kit.AnyCall>
+}
+
+/** Whether a call is of a tool the client executes: the loop has no handler for it. */
+const isClientCall = (toolkit: Toolkit.Any, raw: S.ResponseToolCall): boolean => {
+  const tool = Kit.lookup(toolkit, Calls.callName(raw))
+  return tool !== undefined && AiTool.isClientExecuted(tool)
 }
 
 /**
@@ -329,32 +372,41 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
       }
       const assistant = Calls.assistantMessage(response, wire) as S.AssistantMessage
       const sofar: ReadonlyArray<S.Message> = [...transcript, assistant]
-      const all = yield* Effect.forEach(decoded, (d, i): Effect.Effect<AnyResult | Fixed, unknown, unknown> => {
-        if (Result.isFailure(d)) {
-          return Effect.succeed({
-            _tag: "Invalid",
-            error: d.failure,
-            message: Calls.toolMessage(d.failure.id, Calls.errorContent(d.failure.message))
-          })
-        }
-        const call = d.success
-        if (typeof call === "string") {
-          return Effect.succeed({ _tag: "Fixed", message: Calls.toolMessage(call, answerFor(raws[i]!)!) })
-        }
-        const context: Toolkit.CallContext = { id: call.id, name: call.name, round, transcript: sofar }
-        return Effect.map(Kit.run(s.toolkit, call, context), (outcome): AnyResult =>
-          outcome._tag === "Success"
-            ? { _tag: "Success", call, value: outcome.value, message: Calls.toolMessage(call.id, outcome.content) }
-            : { _tag: "Failure", call, error: outcome.error, message: Calls.toolMessage(call.id, outcome.content) })
-      }, { concurrency: s.concurrency })
+      const all = yield* Effect.forEach(
+        decoded,
+        (d, i): Effect.Effect<AnyResult | Fixed | Pending, unknown, unknown> => {
+          if (Result.isFailure(d)) {
+            return Effect.succeed({
+              _tag: "Invalid",
+              error: d.failure,
+              message: Calls.toolMessage(d.failure.id, Calls.errorContent(d.failure.message))
+            })
+          }
+          const call = d.success
+          if (typeof call === "string") {
+            return Effect.succeed({ _tag: "Fixed", message: Calls.toolMessage(call, answerFor(raws[i]!)!) })
+          }
+          if (isClientCall(s.toolkit, call.raw)) return Effect.succeed({ _tag: "Pending", call })
+          const context: Toolkit.CallContext = { id: call.id, name: call.name, round, transcript: sofar }
+          return Effect.map(Kit.run(s.toolkit, call, context), (outcome): AnyResult =>
+            outcome._tag === "Success"
+              ? { _tag: "Success", call, value: outcome.value, message: Calls.toolMessage(call.id, outcome.content) }
+              : { _tag: "Failure", call, error: outcome.error, message: Calls.toolMessage(call.id, outcome.content) })
+        },
+        { concurrency: s.concurrency }
+      )
       const results: Array<AnyResult> = []
       const messages: Array<S.ToolMessage> = []
+      const pending: Array<Kit.AnyCall> = []
       for (const r of all) {
-        if (r._tag !== "Fixed") results.push(r)
-        messages.push(r.message)
+        if (r._tag === "Pending") pending.push(r.call)
+        else {
+          if (r._tag !== "Fixed") results.push(r)
+          messages.push(r.message)
+        }
       }
       transcript.push(assistant, ...messages)
-      return { assistant, results }
+      return { assistant, results, pending }
     })
 
   const maxRoundsError = (response: S.ChatResponse) =>
@@ -367,6 +419,7 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
 
   const done = (index: number, response: S.ChatResponse, results: ReadonlyArray<AnyResult>, extra: {
     readonly stoppedBy?: AnyResult
+    readonly pending?: ReadonlyArray<Kit.AnyCall>
     readonly output?: unknown
   }): Next => {
     const round: AnyRound = { index, response, results }
@@ -455,8 +508,12 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
       const answer = raws.find((raw) => Calls.callName(raw) === FINAL_ANSWER)
       if (answer !== undefined) return finalAnswerCall(index, response, raws, answer, output)
     }
-    if (index >= s.maxRounds) return Effect.fail(maxRoundsError(response))
+    // A reply with a call the client executes ends the loop, so it needs no further round.
+    if (index >= s.maxRounds && !raws.some((raw) => isClientCall(s.toolkit, raw))) {
+      return Effect.fail(maxRoundsError(response))
+    }
     return Effect.map(runCalls(response, index, raws, () => undefined), (step): Next => {
+      if (step.pending.length > 0) return done(index, response, step.results, { pending: step.pending })
       const stoppedBy = s.stopAfter.size === 0
         ? undefined
         : step.results.find((r) => r._tag === "Success" && s.stopAfter.has(r.call.name))
@@ -497,20 +554,21 @@ const driverFor = (
 ): Result.Result<Driver, Errors.InvalidRequestError> => {
   if (!isRecord(request)) return Result.fail(invalidOption("request", "must be an object"))
   if (!isRecord(options)) return Result.fail(invalidOption("options", "must be an object"))
-  let plain: Chat.ChatRequest
-  let opts: AnyOptions
   let where = "request"
   try {
-    plain = { ...request }
+    let plain: Chat.ChatRequest = { ...request }
     if (Array.isArray(plain.messages)) plain = { ...plain, messages: [...plain.messages] }
     if (Array.isArray(plain.tools)) plain = { ...plain, tools: [...plain.tools] }
     where = "options"
-    opts = { ...options }
+    let opts: AnyOptions = { ...options }
     if (Array.isArray(opts.stopAfter)) opts = { ...opts, stopAfter: [...opts.stopAfter] }
+    // The checks read values inside the options too (a tool_choice, the toolkit's tools): a getter there
+    // that throws is as much an option that cannot be read.
+    const checked = settings(plain, opts)
+    return Result.map(checked, (s) => makeDriver(plain, s))
   } catch (e) {
-    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : String(e)}`))
+    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : shown(e)}`))
   }
-  return Result.map(settings(plain, opts), (s) => makeDriver(plain, s))
 }
 
 /** `ToolLoop.run`: each reply from `Chat.send`. */
@@ -544,7 +602,8 @@ export const stream = (
     const d = driver.success
     const round = (index: number): Stream.Stream<AnyEvent, unknown, unknown> =>
       Stream.suspend(() => {
-        const chunks: Array<S.ChatStreamChunk> = []
+        // The fold of `Chat.collect` (the shared `collect.ts`), fed as the chunks pass: no second pass over them.
+        const collector = new Collector<S.ChatResponse>()
         const calls = new CallPartials(d.planFor)
         const content = d.output.from === "content" ? new PartialValues(d.output.plan, d.output.lenient) : undefined
         const streamed = Stream.mapAccumArray(
@@ -553,7 +612,7 @@ export const stream = (
           (_, input) => {
             const out: Array<AnyEvent> = []
             for (const chunk of input) {
-              chunks.push(chunk)
+              collector.add(chunk)
               out.push({ _tag: "Chunk", round: index, chunk })
               for (const partial of calls.push(chunk)) {
                 out.push(
@@ -573,7 +632,7 @@ export const stream = (
         )
         const next = Stream.unwrap(
           Effect.flatMap(
-            Effect.suspend(() => Chat.collect(Stream.fromArray(chunks))),
+            Effect.sync(() => collector.result()),
             (response) =>
               Effect.map(d.settle(index, response), (next): Stream.Stream<AnyEvent, unknown, unknown> => {
                 const ended: AnyEvent = { _tag: "Round", round: next.round as never }

@@ -16,6 +16,8 @@
  *   as `{}`.
  * - Parameters whose root is not an object (a model's arguments always are) travel wrapped as
  *   `{ value: ... }`, through the strict derivation.
+ * - An effect/ai dynamic tool's JSON Schema parameters (`Tool.dynamic`) are sent as given and not
+ *   decoded, as effect/ai does.
  */
 import * as AiTool from "effect/ai/Tool"
 import * as Effect from "effect/Effect"
@@ -100,6 +102,25 @@ const plainForm = (schema: Schema.Top): ToolSchema | undefined => {
 
 const ALL_ERRORS = { errors: "all" } as const
 
+const jsonForms = new WeakMap<object, ToolSchema>()
+
+/**
+ * The parameters of an effect/ai dynamic tool given as a JSON Schema (`Tool.dynamic`, e.g. an MCP
+ * tool): sent as given, and the handler gets the arguments as they are (effect/ai does not validate
+ * them either). A root that is not an object is refused: a model's arguments always are one.
+ */
+const jsonSchemaForm = (jsonSchema: Record<string, unknown>): Result.Result<ToolSchema, string> => {
+  if (!isRecord(jsonSchema) || jsonSchema.type !== "object") {
+    return Result.fail("a JSON Schema given as parameters must have type \"object\" at its root")
+  }
+  let made = jsonForms.get(jsonSchema)
+  if (made === undefined) {
+    made = { parameters: jsonSchema, decode: Effect.succeed }
+    jsonForms.set(jsonSchema, made)
+  }
+  return Result.succeed(made)
+}
+
 const cache = new WeakMap<AST.AST, { strict?: ToolSchema; plain?: ToolSchema }>()
 
 /**
@@ -128,3 +149,12 @@ export const toolSchema = (schema: Schema.Constraint, strict: boolean): Result.R
     return Result.fail(e instanceof Error ? e.message : String(e))
   }
 }
+
+/**
+ * The JSON Schema and decoder of a tool's parameters: an effect/ai dynamic tool's JSON Schema when it
+ * has one, else its parameters Schema's, strict when the tool asks for it (`Tool.Strict`).
+ */
+export const toolSchemaOf = (tool: AiTool.Any): Result.Result<ToolSchema, string> =>
+  AiTool.isDynamic(tool) && tool.jsonSchema !== undefined
+    ? jsonSchemaForm(tool.jsonSchema as Record<string, unknown>)
+    : toolSchema(tool.parametersSchema, AiTool.getStrictMode(tool) === true)

@@ -17,7 +17,7 @@ import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import * as Toolkit from "../Toolkit.js"
 import { pathIssues } from "./issues.js"
-import { toolSchema } from "./toolSchema.js"
+import { toolSchemaOf } from "./toolSchema.js"
 
 /** The Schema codecs of a tool, built once per tool. */
 interface Codecs {
@@ -35,9 +35,10 @@ type AnyCodec = Schema.Codec<unknown, unknown, unknown, unknown>
 const codecs = (tool: Tool.Any): Codecs => {
   let c = codecsCache.get(tool)
   if (c === undefined) {
-    const derived = toolSchema(tool.parametersSchema, Tool.isStrict(tool))
+    const derived = toolSchemaOf(tool)
     c = {
       wrapped: Result.isSuccess(derived) && derived.success.wrapped === true,
+      // Without a derivation (a Schema JSON Schema cannot state), calls still decode with the Schema.
       decodeParameters: Result.isSuccess(derived)
         ? derived.success.decode
         : Schema.decodeUnknownEffect(Schema.toCodecJson(tool.parametersSchema as AnyCodec)),
@@ -80,12 +81,6 @@ export interface AnyCall {
   readonly raw: S.ResponseToolCall
 }
 
-const fieldsOf = (read: { readonly id: string; readonly name: string; readonly message: string }) => ({
-  id: read.id,
-  name: read.name,
-  message: read.message
-})
-
 /** Decodes one call: at most one JSON parse and one Schema decode. */
 export const decodeCall = (
   toolkit: Toolkit.Any,
@@ -95,14 +90,16 @@ export const decodeCall = (
   const read = Calls.readCall(toolkit.tools, raw, fallbackId)
   switch (read._tag) {
     case "UnknownTool":
-      return Effect.fail(new ToolError.UnknownToolError({ ...fieldsOf(read), call: raw, available: read.available }))
+      return Effect.fail(
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: read.available })
+      )
     case "Malformed":
       return Effect.fail(
-        new ToolError.MalformedArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
       )
     case "NotObject":
       return Effect.fail(
-        new ToolError.InvalidArgumentsError({ ...fieldsOf(read), call: raw, arguments: read.arguments })
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
       )
   }
   const { id, name, tool, value } = read
@@ -204,6 +201,6 @@ export const run = (
 
 /** How the partial arguments of a call of this tool are shaped as they arrive (strict tools only). */
 export const partialPlan = (tool: Tool.Any): PartialPlan | undefined => {
-  const derived = toolSchema(tool.parametersSchema, Tool.isStrict(tool))
+  const derived = toolSchemaOf(tool)
   return Result.isSuccess(derived) ? derived.success.partial : undefined
 }

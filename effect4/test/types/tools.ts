@@ -324,3 +324,23 @@ export const valueOf = (result: ToolLoop.CallResult<Tools>) => {
   }
   return result._tag
 }
+
+// ---------------------------------------------------------------------------
+// Handlers written apart from toLayer, and merged toolkits
+// ---------------------------------------------------------------------------
+
+export const apart = Toolkit.handlers(Tools, {
+  get_weather: ({ city }) => Effect.succeed({ celsius: city.length }),
+  locate: () => Effect.succeed("x")
+})
+export const apartLive = Toolkit.toLayer(Tools, apart)
+assertType<Equals<typeof apartLive, typeof ToolsLive>>(true)
+
+export const apartWrong = Toolkit.handlers(Tools, {
+  // @ts-expect-error Toolkit.handlers types the handlers against the tools
+  get_weather: () => Effect.succeed(1),
+  locate: () => Effect.succeed("x")
+})
+
+export const merged = Toolkit.merge(Tools, Toolkit.make(Tool.make("extra")))
+assertType<Equals<keyof Toolkit.Tools<typeof merged>, "get_weather" | "locate" | "extra">>(true)
