@@ -23,9 +23,17 @@ import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
 import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
+import {
+  chunk,
+  finishChunk,
+  finishReasonCases,
+  fragmentCases,
+  MODEL,
+  reasoningToolCall,
+  signedDetails,
+  usageChunk
+} from "./support/providerCases.js"
 import type { Wire } from "./support/wire.js"
-
-const MODEL = "anthropic/claude-sonnet-4"
 
 /** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
 const withModel = <A, E>(
@@ -50,27 +58,6 @@ const bodies = (server: TestServer.TestServer) =>
 
 const json = (body: unknown): Testing.Reply =>
   Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-
-const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  id: "gen-stream-1",
-  object: "chat.completion.chunk",
-  created: 1700000000,
-  model: MODEL,
-  provider: "Anthropic",
-  choices: [{ index: 0, delta, finish_reason: null }],
-  ...extra
-})
-
-const finishChunk = (reason: string) => ({
-  ...chunk({}),
-  choices: [{ index: 0, delta: {}, finish_reason: reason, native_finish_reason: reason }]
-})
-
-const usageChunk = {
-  ...chunk({}),
-  choices: [],
-  usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cost: 0.00042 }
-}
 
 const GetWeather = Tool.make("get_weather", {
   description: "The weather in a city",
@@ -166,39 +153,8 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
     ))
 
   it.scopedLive("reasoning round trip: reasoning_details come back unchanged on the next turn", () => {
-    const details = [
-      {
-        type: "reasoning.text",
-        text: "The user wants the weather.",
-        signature: "sig-123",
-        format: "anthropic-claude-v1",
-        index: 0
-      },
-      { type: "reasoning.encrypted", data: "ENCRYPTED==", format: "anthropic-claude-v1", index: 1 }
-    ]
-    const first = json({
-      id: "gen-r1",
-      object: "chat.completion",
-      created: 1700000000,
-      model: MODEL,
-      provider: "Anthropic",
-      choices: [{
-        index: 0,
-        finish_reason: "tool_calls",
-        message: {
-          role: "assistant",
-          content: null,
-          reasoning: "The user wants the weather.",
-          reasoning_details: details,
-          tool_calls: [{
-            id: "call_1",
-            type: "function",
-            function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" }
-          }]
-        }
-      }],
-      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10, cost: 0.1 }
-    })
+    const details = signedDetails
+    const first = json(reasoningToolCall)
     return withModel(
       http,
       [first, Testing.completion({ content: "18 °C in Paris" })],
@@ -273,21 +229,7 @@ describe.each(httpClients)("OpenRouterLanguageModel over %s", (_name, http) => {
   })
 
   for (
-    const [label, fragments] of [
-      ["without index (a Gemini-compatible gateway: id and name first, then arguments only)", [
-        { id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
-        { function: { arguments: "{\"city\":\"Paris\"}" } },
-        { id: "call_b", type: "function", function: { name: "get_weather" } },
-        { function: { arguments: "{\"city\":" } },
-        { function: { arguments: "\"Oslo\"}" } }
-      ]],
-      ["with the same index 0 and different ids", [
-        { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
-        { index: 0, function: { arguments: "\"Paris\"}" } },
-        { index: 0, id: "call_b", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
-        { index: 0, function: { arguments: "\"Oslo\"}" } }
-      ]]
-    ] as const
+    const [label, fragments] of fragmentCases
   ) {
     it.scopedLive(`two tool calls streamed ${label} stay two calls`, () =>
       withModel(
@@ -723,21 +665,13 @@ describe.each(httpClients)("OpenRouterLanguageModel mapping over %s", (_name, ht
         Effect.gen(function*() {
           const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi", toolkit: Tools }))
           expect(error._tag).toBe("MalformedOutput")
+          // the parser's own error, for the position of the fault
+          expect((error as AiError.MalformedOutput).cause).toBeInstanceOf(SyntaxError)
         }).pipe(Effect.provide(handlers))
     ))
 })
 
-// Every finish_reason OpenRouter sends, as @effect/ai's FinishReason; an unknown one is "other", none "unknown".
-const finishReasons: ReadonlyArray<readonly [wire: string | null, mapped: Response.FinishReason]> = [
-  ["stop", "stop"],
-  ["length", "length"],
-  ["tool_calls", "tool-calls"],
-  ["function_call", "tool-calls"],
-  ["content_filter", "content-filter"],
-  ["error", "error"],
-  ["something_new", "other"],
-  [null, "unknown"]
-]
+const finishReasons = finishReasonCases as ReadonlyArray<readonly [string | null, Response.FinishReason]>
 
 describe("OpenRouterLanguageModel finish reasons", () => {
   it.effect.each(finishReasons)(
@@ -758,4 +692,23 @@ describe("OpenRouterLanguageModel finish reasons", () => {
         )
       )
   )
+})
+
+describe("OpenRouterLanguageModel created timestamps", () => {
+  it.effect("a created timestamp out of Date's range is left out of the metadata, and the answer is kept", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "Hi" })
+      expect(response.text).toBe("kept")
+      expect((response.content[0] as Response.ResponseMetadataPart).timestamp).toEqual(Option.none())
+      const parts = Chunk.toArray(yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" })))
+      expect(parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
+    }).pipe(
+      Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
+      Effect.provide(
+        Testing.layerWithConfig((request) =>
+          (request.body as { readonly stream?: boolean }).stream === true
+            ? Testing.stream({ deltas: ["kept"], created: 1e20 })
+            : Testing.completion({ content: "kept", created: 1e20 }), { retry: false })
+      )
+    ))
 })

@@ -17,6 +17,7 @@ import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import * as fs from "node:fs"
 import { foldReasoningDetails } from "../../src/internal/collect.js"
+import { isRecord } from "../../src/internal/json.js"
 import { applyMutations, junk, type Mutation } from "../../test/support/mutations.js"
 import { readRecorded, recordedDir } from "../../test/support/recorded.js"
 import { Chat, Errors } from "../src/index.js"
@@ -172,8 +173,8 @@ describe.skipIf(recordedDir === undefined)("OpenRouterLanguageModel (Effect 4) o
           const layer = Testing.layerWithConfig([
             Testing.raw({ headers: { "content-type": "application/json" }, body: text }),
             // streamOf splits an object into chunks; a root that is not one goes as one event
-            typeof mutated === "object" && mutated !== null && !Array.isArray(mutated)
-              ? Testing.streamOf(mutated as Readonly<Record<string, unknown>>)
+            isRecord(mutated)
+              ? Testing.streamOf(mutated)
               : Testing.raw({
                 headers: { "content-type": "text/event-stream" },
                 body: `data: ${text}\n\ndata: [DONE]\n\n`

@@ -15,12 +15,22 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import {
+  chunk,
+  finishChunk,
+  finishReasonCases,
+  fragmentCases,
+  MODEL,
+  reasoningToolCall,
+  signedDetails,
+  usageChunk
+} from "../../test/support/providerCases.js"
 import { Errors, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
 import { httpClients } from "./support/harness.js"
-import { MODEL, withModel } from "./support/languageModel.js"
+import { withModel } from "./support/languageModel.js"
 import type { Wire } from "./support/wire.js"
 
 const bodies = (server: TestServer.TestServer) =>
@@ -28,27 +38,6 @@ const bodies = (server: TestServer.TestServer) =>
 
 const json = (body: unknown): Testing.Reply =>
   Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-
-const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  id: "gen-stream-1",
-  object: "chat.completion.chunk",
-  created: 1700000000,
-  model: MODEL,
-  provider: "Anthropic",
-  choices: [{ index: 0, delta, finish_reason: null }],
-  ...extra
-})
-
-const finishChunk = (reason: string) => ({
-  ...chunk({}),
-  choices: [{ index: 0, delta: {}, finish_reason: reason, native_finish_reason: reason }]
-})
-
-const usageChunk = {
-  ...chunk({}),
-  choices: [],
-  usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cost: 0.00042 }
-}
 
 const GetWeather = Tool.make("get_weather", {
   description: "The weather in a city",
@@ -166,39 +155,8 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
     ))
 
   it.live("reasoning round trip: signed and encrypted reasoning_details come back unchanged on the next turn", () => {
-    const details = [
-      {
-        type: "reasoning.text",
-        text: "The user wants the weather.",
-        signature: "sig-123",
-        format: "anthropic-claude-v1",
-        index: 0
-      },
-      { type: "reasoning.encrypted", data: "ENCRYPTED==", format: "anthropic-claude-v1", index: 1 }
-    ]
-    const first = json({
-      id: "gen-r1",
-      object: "chat.completion",
-      created: 1700000000,
-      model: MODEL,
-      provider: "Anthropic",
-      choices: [{
-        index: 0,
-        finish_reason: "tool_calls",
-        message: {
-          role: "assistant",
-          content: null,
-          reasoning: "The user wants the weather.",
-          reasoning_details: details,
-          tool_calls: [{
-            id: "call_1",
-            type: "function",
-            function: { name: "get_weather", arguments: "{\"city\":\"Paris\"}" }
-          }]
-        }
-      }],
-      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10, cost: 0.1 }
-    })
+    const details = signedDetails
+    const first = json(reasoningToolCall)
     return withModel(
       http,
       [first, Testing.completion({ content: "18 °C in Paris" })],
@@ -271,21 +229,7 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
   })
 
   for (
-    const [label, fragments] of [
-      ["without index (a Gemini-compatible gateway: id and name first, then arguments only)", [
-        { id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
-        { function: { arguments: "{\"city\":\"Paris\"}" } },
-        { id: "call_b", type: "function", function: { name: "get_weather" } },
-        { function: { arguments: "{\"city\":" } },
-        { function: { arguments: "\"Oslo\"}" } }
-      ]],
-      ["with the same index 0 and different ids", [
-        { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
-        { index: 0, function: { arguments: "\"Paris\"}" } },
-        { index: 0, id: "call_b", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
-        { index: 0, function: { arguments: "\"Oslo\"}" } }
-      ]]
-    ] as const
+    const [label, fragments] of fragmentCases
   ) {
     it.live(`two tool calls streamed ${label} stay two calls (the shared CallFragments rule)`, () =>
       withModel(
@@ -793,18 +737,7 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) request mapping o
     ))
 })
 
-// Every finish_reason OpenRouter sends, as effect/ai's FinishReason; an unknown one is "other", none "unknown".
-const finishReasons: ReadonlyArray<readonly [wire: string | null, mapped: Response.FinishReason]> = [
-  ["stop", "stop"],
-  ["length", "length"],
-  ["tool_calls", "tool-calls"],
-  ["function_call", "tool-calls"],
-  ["content_filter", "content-filter"],
-  ["error", "error"],
-  ["something_new", "other"],
-  ["constructor", "other"],
-  [null, "unknown"]
-]
+const finishReasons = finishReasonCases as ReadonlyArray<readonly [string | null, Response.FinishReason]>
 
 describe("OpenRouterLanguageModel (Effect 4) finish reasons", () => {
   it.effect.each(finishReasons)(
@@ -842,5 +775,126 @@ describe("OpenRouterLanguageModel (Effect 4) model", () => {
           ? Testing.completion({ content: "Hello" })
           : Testing.error(400, { message: `unexpected ${JSON.stringify(body)}` })
       }, { retry: false }))
+    ))
+})
+
+/** The requests a program sent to the in-process emulator, with the provider for MODEL in place. */
+const sentBodies = <A, E>(
+  program: Effect.Effect<A, E, LanguageModel.LanguageModel>,
+  script: Testing.Script = Testing.completion()
+) =>
+  Effect.gen(function*() {
+    const recorder = yield* Testing.Recorder
+    yield* Effect.exit(program.pipe(Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL }))))
+    return (yield* recorder.requests).map((r) => r.body as Wire)
+  }).pipe(Effect.provide(Testing.layerWithConfig(script, { retry: false })))
+
+const Optional = Tool.make("optional_arg", {
+  parameters: Schema.Struct({ city: Schema.String, unit: Schema.optionalKey(Schema.String) })
+})
+const StrictByAnnotation = Tool.make("annotated", {
+  parameters: Schema.Struct({ unit: Schema.optionalKey(Schema.String) })
+}).annotate(Tool.Strict, true)
+const Choices = Toolkit.make(GetWeather, Explode, Optional, StrictByAnnotation)
+
+// Every tool_choice effect/ai has, as sent; `oneOf` narrows `tools` (effect/ai) and its `mode` is the choice.
+const toolChoices: ReadonlyArray<
+  readonly [
+    string,
+    LanguageModel.ToolChoice<"get_weather" | "explode" | "optional_arg" | "annotated">,
+    unknown,
+    ReadonlyArray<string>
+  ]
+> = [
+  ["auto", "auto", "auto", ["get_weather", "explode", "optional_arg", "annotated"]],
+  ["none", "none", "none", ["get_weather", "explode", "optional_arg", "annotated"]],
+  ["required", "required", "required", ["get_weather", "explode", "optional_arg", "annotated"]],
+  ["one tool", { tool: "explode" }, { type: "function", function: { name: "explode" } }, [
+    "get_weather",
+    "explode",
+    "optional_arg",
+    "annotated"
+  ]],
+  ["oneOf", { oneOf: ["get_weather"] }, "auto", ["get_weather"]],
+  ["oneOf, required", { mode: "required", oneOf: ["explode"] }, "required", ["explode"]]
+]
+
+// Every audio media type with a format of its own; another audio/x goes as x.
+const audioTypes: ReadonlyArray<readonly [string, string]> = [
+  ["audio/wav", "wav"],
+  ["audio/x-wav", "wav"],
+  ["audio/wave", "wav"],
+  ["audio/mpeg", "mp3"],
+  ["audio/mp3", "mp3"],
+  ["audio/flac", "flac"],
+  ["audio/ogg", "ogg"],
+  ["audio/aac", "aac"],
+  ["audio/mp4", "m4a"],
+  ["audio/aiff", "aiff"],
+  ["audio/webm", "webm"],
+  ["audio/opus", "opus"]
+]
+
+describe("OpenRouterLanguageModel (Effect 4) mapping tables", () => {
+  it.effect.each(toolChoices)("toolChoice %s", ([_label, choice, wire, names]) =>
+    Effect.gen(function*() {
+      const [sent] = yield* sentBodies(
+        LanguageModel.generateText({ prompt: "Hi", toolkit: Choices, toolChoice: choice }).pipe(
+          Effect.provide(Choices.toLayer({
+            get_weather: ({ city }) => Effect.succeed({ city, temperature_c: 1 }),
+            explode: () => Effect.fail({ error: "x" }),
+            optional_arg: () => Effect.void,
+            annotated: () => Effect.void
+          }))
+        )
+      )
+      expect(sent.tool_choice).toEqual(wire)
+      expect(sent.tools.map((t: Wire) => t.function.name)).toEqual(names)
+    }))
+
+  it.effect("a tool with an optional parameter goes without strict (left open); Tool.Strict wins", () =>
+    Effect.gen(function*() {
+      const [sent] = yield* sentBodies(
+        LanguageModel.generateText({ prompt: "Hi", toolkit: Choices }).pipe(
+          Effect.provide(Choices.toLayer({
+            get_weather: ({ city }) => Effect.succeed({ city, temperature_c: 1 }),
+            explode: () => Effect.fail({ error: "x" }),
+            optional_arg: () => Effect.void,
+            annotated: () => Effect.void
+          }))
+        )
+      )
+      const byName = Object.fromEntries(sent.tools.map((t: Wire) => [t.function.name, t.function]))
+      expect(byName.optional_arg.strict).toBeUndefined()
+      expect(byName.optional_arg.parameters.additionalProperties).not.toBe(false)
+      expect(byName.annotated.strict).toBe(true)
+      expect(byName.get_weather.strict).toBe(true)
+    }))
+
+  it.effect.each(audioTypes)("audio %s goes as input_audio format %s", ([mediaType, format]) =>
+    Effect.gen(function*() {
+      const [sent] = yield* sentBodies(LanguageModel.generateText({
+        prompt: Prompt.fromMessages([
+          Prompt.makeMessage("user", { content: [Prompt.makePart("file", { mediaType, data: new Uint8Array([1]) })] })
+        ])
+      }))
+      expect(sent.messages[0].content).toEqual([{ type: "input_audio", input_audio: { data: "AQ==", format } }])
+    }))
+
+  it.effect("a created timestamp out of Date's range is left out of the metadata, and the answer is kept", () =>
+    Effect.gen(function*() {
+      const response = yield* LanguageModel.generateText({ prompt: "Hi" })
+      expect(response.text).toBe("kept")
+      expect((response.content[0] as Response.ResponseMetadataPart).timestamp).toBeUndefined()
+      const parts = yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" }))
+      expect(parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
+    }).pipe(
+      Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
+      Effect.provide(
+        Testing.layerWithConfig((request) =>
+          (request.body as { readonly stream?: boolean }).stream === true
+            ? Testing.stream({ deltas: ["kept"], created: 1e20 })
+            : Testing.completion({ content: "kept", created: 1e20 }), { retry: false })
+      )
     ))
 })

@@ -17,9 +17,10 @@ import * as Duration from "effect/Duration"
 import * as Base64 from "effect/encoding/Base64"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
-import { CallFragments } from "../../../src/internal/callFragments.js"
-import { foldReasoningDetails, ReasoningFold } from "../../../src/internal/collect.js"
-import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../src/internal/json.js"
+import * as Parts from "../../../src/internal/aiParts.js"
+import { audioFormat, isStrictCompatible, isUrlString } from "../../../src/internal/aiParts.js"
+import { foldReasoningDetails } from "../../../src/internal/collect.js"
+import { isRecord } from "../../../src/internal/json.js"
 import type * as Errors from "../Errors.js"
 import type * as S from "../Schema.js"
 
@@ -53,29 +54,12 @@ const invalidInput = (description: string): AiError.AiError =>
 const dataUrl = (mediaType: string, data: Uint8Array | string): string =>
   `data:${mediaType};base64,${typeof data === "string" ? data : Base64.encode(data)}`
 
-/** A string is taken as a URL (http, https or data) when it looks like one, else as base64 data. */
-const isUrlString = (data: string): boolean => /^(https?:|data:)/i.test(data)
-
 const fileSource = (part: Prompt.FilePart, mediaType: string): string =>
   part.data instanceof URL
     ? part.data.toString()
     : typeof part.data === "string" && isUrlString(part.data)
     ? part.data
     : dataUrl(mediaType, part.data)
-
-const audioFormats: Record<string, string> = {
-  "audio/wav": "wav",
-  "audio/x-wav": "wav",
-  "audio/wave": "wav",
-  "audio/mpeg": "mp3",
-  "audio/mp3": "mp3",
-  "audio/flac": "flac",
-  "audio/ogg": "ogg",
-  "audio/aac": "aac",
-  "audio/mp4": "m4a",
-  "audio/aiff": "aiff",
-  "audio/webm": "webm"
-}
 
 const cacheOf = (cacheControl: S.CacheControl | null | undefined): Loose =>
   cacheControl === undefined || cacheControl === null ? {} : { cache_control: cacheControl }
@@ -94,7 +78,7 @@ const filePart = (part: Prompt.FilePart, index: number): Result.Result<Loose, Ai
     })
   }
   if (mediaType.startsWith("audio/")) {
-    const format = audioFormats[mediaType] ?? mediaType.slice("audio/".length)
+    const format = audioFormat(mediaType)
     if (part.data instanceof URL || (typeof part.data === "string" && isUrlString(part.data))) {
       return Result.fail(invalidInput(
         `Audio (${mediaType}) must be sent as data (a Uint8Array or base64 text); OpenRouter's input_audio takes no URL`
@@ -230,33 +214,6 @@ export const prepareMessages = (prompt: Prompt.Prompt): Result.Result<Array<Loos
 // Tools, tool choice, response format
 // ---------------------------------------------------------------------------
 
-type JsonSchemaNode = { readonly [key: string]: unknown }
-
-/**
- * Whether OpenAI-style strict mode accepts a JSON Schema as it is: every object lists all its
- * properties as required and forbids additional ones. Effect's generator leaves optional fields out
- * of `required`, which strict mode rejects; such schemas are sent without `strict`.
- */
-export const isStrictCompatible = (schema: unknown): boolean => {
-  const visit = (node: unknown): boolean => {
-    if (Array.isArray(node)) return node.every(visit)
-    if (node === null || typeof node !== "object") return true
-    const n = node as JsonSchemaNode
-    if (n.type === "object" || n.properties !== undefined) {
-      const properties = (n.properties ?? {}) as JsonSchemaNode
-      const required = Array.isArray(n.required) ? n.required as ReadonlyArray<unknown> : []
-      if (n.additionalProperties !== false) return false
-      if (Object.keys(properties).some((key) => !required.includes(key))) return false
-    }
-    for (const key in n) {
-      if (key === "enum" || key === "const" || key === "examples" || key === "default") continue
-      if (!visit(n[key])) return false
-    }
-    return true
-  }
-  return visit(schema)
-}
-
 const unsupportedSchema = (what: string, cause: unknown): AiError.AiError =>
   aiError(
     "prepareRequest",
@@ -309,7 +266,7 @@ export const prepareTools = (options: LanguageModel.ProviderOptions): Result.Res
  */
 const closeObjects = (node: unknown): unknown => {
   if (Array.isArray(node)) return node.map(closeObjects)
-  if (node === null || typeof node !== "object") return node
+  if (!isRecord(node)) return node
   const out: Loose = {}
   for (const [key, value] of Object.entries(node)) {
     out[key] = key === "enum" || key === "const" || key === "examples" || key === "default"
@@ -369,23 +326,12 @@ export const prepareResponseFormat = (
 }
 
 // ---------------------------------------------------------------------------
-// Response → parts
+// Response → parts (the shared `aiParts.ts`, with this edition's usage and error)
 // ---------------------------------------------------------------------------
-
-const finishReasons: Record<string, Response.FinishReason> = {
-  stop: "stop",
-  length: "length",
-  tool_calls: "tool-calls",
-  function_call: "tool-calls",
-  content_filter: "content-filter",
-  error: "error"
-}
 
 /** OpenRouter's `finish_reason` as effect/ai's: unknown values are `other`, a missing one `unknown`. */
 export const finishReason = (reason: string | null | undefined): Response.FinishReason =>
-  reason === null || reason === undefined ? "unknown" : Object.hasOwn(finishReasons, reason)
-    ? finishReasons[reason]!
-    : "other"
+  Parts.finishReason(reason) as Response.FinishReason
 
 /** A token count effect/ai's `Usage` accepts (an integer); anything else is left out, not a failure. */
 const count = (n: unknown): number | undefined =>
@@ -427,133 +373,16 @@ const usageInfo = (usage: S.Usage | null | undefined): typeof AiError.UsageInfo.
     totalTokens: count(usage.total_tokens)
   })
 
-const isoTime = (created: number | null | undefined): string | undefined =>
-  typeof created === "number" && Number.isFinite(created) && Math.abs(created) < 8.64e12
-    ? new Date(created * 1000).toISOString()
-    : undefined
-
-/** The envelope fields of a response or chunk that the metadata parts carry. */
-interface Envelope {
-  readonly id?: string | null | undefined
-  readonly model?: string | null | undefined
-  readonly provider?: string | null | undefined
-  readonly created?: number | null | undefined
-}
-
-const responseMetadata = (envelope: Envelope): Response.ResponseMetadataPartEncoded => {
-  const id = typeof envelope.id === "string" ? envelope.id : undefined
-  const provider = typeof envelope.provider === "string" ? envelope.provider : undefined
-  return {
-    type: "response-metadata",
-    ...defined({
-      id,
-      modelId: typeof envelope.model === "string" ? envelope.model : undefined,
-      timestamp: isoTime(envelope.created)
-    }),
-    metadata: { openrouter: defined({ provider, generationId: id }) }
-  }
-}
-
-const finishMetadata = (
-  envelope: Envelope,
-  usage: S.Usage | null | undefined,
-  nativeFinishReason: string | null | undefined,
-  finish: string | null | undefined
-): Response.FinishPartEncoded["metadata"] => ({
-  openrouter: defined({
-    generationId: typeof envelope.id === "string" ? envelope.id : undefined,
-    provider: typeof envelope.provider === "string" ? envelope.provider : undefined,
-    model: typeof envelope.model === "string" ? envelope.model : undefined,
-    cost: typeof usage?.cost === "number" && Number.isFinite(usage.cost) ? usage.cost : undefined,
-    usage: usage ?? undefined,
-    finishReason: typeof finish === "string" ? finish : undefined,
-    nativeFinishReason: typeof nativeFinishReason === "string" ? nativeFinishReason : undefined
-  }) as Loose as never
-})
-
-/** The text of reasoning details, for a reasoning part when the message has no `reasoning` string. */
-const detailsText = (details: ReadonlyArray<S.ReasoningDetail>): string => {
-  let text = ""
-  for (const detail of details) {
-    const d = detail as { readonly type: string; readonly text?: unknown; readonly summary?: unknown }
-    if (d.type === "reasoning.text" && typeof d.text === "string") text += d.text
-    else if (d.type === "reasoning.summary" && typeof d.summary === "string") text += d.summary
-  }
-  return text
-}
-
-const invalidOutput = (
-  method: string,
-  description: string,
-  usage?: S.Usage | null | undefined
-): AiError.AiError => {
-  const info = usageInfo(usage)
-  return aiError(
-    method,
-    new AiError.InvalidOutputError(info === undefined ? { description } : { description, usage: info })
-  )
-}
-
-const parseToolParams = (
-  method: string,
-  name: string,
-  args: string,
-  usage?: S.Usage | null | undefined
-): Result.Result<unknown, AiError.AiError> => {
-  if (args.trim() === "") return Result.succeed({})
-  // effect/ai decodes the parameters with a Schema walk that recurses once per level.
-  if (nestsDeeperThan(args)) {
-    return Result.fail(invalidOutput(method, `The model called tool ${name} with arguments ${TOO_DEEP}`, usage))
-  }
-  try {
-    return Result.succeed(Tool.unsafeSecureJsonParse(args))
-  } catch {
-    return Result.fail(invalidOutput(
+const edition: Parts.Edition<AiError.AiError> = {
+  usage: (usage) => usageOf(usage as S.Usage | null | undefined),
+  parse: Tool.unsafeSecureJsonParse,
+  invalidOutput: (method, description, usage) => {
+    const info = usageInfo(usage as S.Usage | null | undefined)
+    return aiError(
       method,
-      `The model called tool ${name} with arguments that are not JSON: ${args.slice(0, 200)}`,
-      usage
-    ))
+      new AiError.InvalidOutputError(info === undefined ? { description } : { description, usage: info })
+    )
   }
-}
-
-const mediaTypeOfDataUrl = (url: string): string | undefined => /^data:([^;,]+)[;,]/.exec(url)?.[1]
-
-const imagePart = (image: S.GeneratedImage): Response.FilePartEncoded | undefined => {
-  const url = (image as { readonly image_url?: { readonly url?: unknown } }).image_url?.url
-  if (typeof url !== "string") return undefined
-  const comma = url.indexOf(",")
-  if (!url.startsWith("data:") || comma < 0) return undefined
-  return { type: "file", mediaType: mediaTypeOfDataUrl(url) ?? "image/png", data: url.slice(comma + 1) }
-}
-
-const sourcePart = (annotation: S.Annotation): Response.UrlSourcePartEncoded | undefined => {
-  const citation = annotation.url_citation
-  if (annotation.type !== "url_citation" || citation === null || citation === undefined) return undefined
-  if (typeof citation.url !== "string") return undefined
-  return {
-    type: "source",
-    sourceType: "url",
-    id: citation.url,
-    url: citation.url,
-    title: typeof citation.title === "string" ? citation.title : citation.url,
-    metadata: {
-      openrouter: defined({
-        content: typeof citation.content === "string" ? citation.content : undefined,
-        startIndex: typeof citation.start_index === "number" ? citation.start_index : undefined,
-        endIndex: typeof citation.end_index === "number" ? citation.end_index : undefined
-      })
-    }
-  }
-}
-
-const messageText = (content: S.ChatMessage["content"]): string => {
-  if (typeof content === "string") return content
-  if (!Array.isArray(content)) return ""
-  let text = ""
-  for (const part of content) {
-    if (isRecord(part) && part.type === "text" && typeof part.text === "string") text += part.text
-  }
-  return text
 }
 
 /**
@@ -565,234 +394,22 @@ export const responseParts = (
   response: S.ChatResponse,
   json: boolean = false
 ): Result.Result<Array<Response.PartEncoded>, AiError.AiError> => {
-  const parts: Array<Response.PartEncoded> = [responseMetadata(response)]
-  const choice = response.choices[0]
-  const message = choice?.message
-  if (message !== null && message !== undefined) {
-    const details = message.reasoning_details ?? []
-    const reasoning = message.reasoning ?? ""
-    if (details.length > 0) {
-      parts.push({
-        type: "reasoning",
-        text: reasoning.length > 0 ? reasoning : detailsText(details),
-        metadata: { openrouter: { reasoningDetails: details } } as never
-      })
-    } else if (reasoning.length > 0) {
-      parts.push({ type: "reasoning", text: reasoning })
-    }
-    const text = messageText(message.content)
-    if (json && nestsDeeperThan(text)) {
-      return Result.fail(invalidOutput("generateObject", `The answer is JSON ${TOO_DEEP}`, response.usage))
-    }
-    const refusal = message.refusal
-    if (text.length > 0 || typeof refusal === "string") {
-      parts.push(
-        typeof refusal === "string"
-          ? { type: "text", text, metadata: { openrouter: { refusal } } }
-          : { type: "text", text }
-      )
-    }
-    for (const call of message.tool_calls ?? []) {
-      const name = call.function?.name ?? ""
-      const params = parseToolParams("generateText", name, call.function?.arguments ?? "", response.usage)
-      if (Result.isFailure(params)) return Result.fail(params.failure)
-      parts.push({ type: "tool-call", id: call.id ?? `call_${parts.length}`, name, params: params.success })
-    }
-    for (const annotation of message.annotations ?? []) {
-      const source = sourcePart(annotation)
-      if (source !== undefined) parts.push(source)
-    }
-    for (const image of message.images ?? []) {
-      const file = imagePart(image)
-      if (file !== undefined) parts.push(file)
-    }
-  }
-  parts.push({
-    type: "finish",
-    reason: finishReason(choice?.finish_reason),
-    usage: usageOf(response.usage),
-    metadata: finishMetadata(response, response.usage, choice?.native_finish_reason, choice?.finish_reason)
-  })
-  return Result.succeed(parts)
+  const parts = Parts.responseParts(edition, response, json)
+  return parts.ok ? Result.succeed(parts.parts as unknown as Array<Response.PartEncoded>) : Result.fail(parts.error)
 }
 
-// ---------------------------------------------------------------------------
-// Stream chunks → stream parts
-// ---------------------------------------------------------------------------
-
-interface OpenToolCall {
-  readonly id: string
-  readonly name: string
-  args: string
-}
-
-/**
- * Turns stream chunks into stream parts, in the order effect/ai expects: `response-metadata` first;
- * `reasoning-start`/`-delta`/`-end` and `text-start`/`-delta`/`-end` as they come (a reasoning part
- * ends when text starts, and the other way round); `tool-params-start`/`-delta` as arguments arrive,
- * then `tool-params-end` and `tool-call` once the call is complete (at its finish reason, or at the
- * end); `finish` last, with the usage of the usage chunk. The reasoning details of a reasoning part
- * ride on its `reasoning-end`, as received and folded, so they can be sent back unchanged.
- */
+/** Stream chunks as stream parts, in the order effect/ai expects (see the shared `StreamMapper`). */
 export class StreamMapper {
-  private nextId = 0
-  private metadataSent = false
-  private textId: string | undefined
-  private reasoningId: string | undefined
-  private reasoningDetails = new ReasoningFold()
-  private readonly toolCalls = new Map<number, OpenToolCall>()
-  private toolFragments = new CallFragments()
-  private finish: string | null | undefined
-  private nativeFinish: string | null | undefined
-  private usage: S.Usage | null | undefined
-  private envelope: { id?: string; model?: string; provider?: string; created?: number } = {}
-
-  private endText(out: Array<Response.StreamPartEncoded>): void {
-    if (this.textId !== undefined) {
-      out.push({ type: "text-end", id: this.textId })
-      this.textId = undefined
-    }
-  }
-
-  private endReasoning(out: Array<Response.StreamPartEncoded>): void {
-    if (this.reasoningId !== undefined) {
-      const details = this.reasoningDetails.blocks as Array<S.ReasoningDetail>
-      out.push(
-        details.length > 0
-          ? {
-            type: "reasoning-end",
-            id: this.reasoningId,
-            metadata: { openrouter: { reasoningDetails: details } } as never
-          }
-          : { type: "reasoning-end", id: this.reasoningId }
-      )
-      this.reasoningId = undefined
-      this.reasoningDetails = new ReasoningFold()
-    }
-  }
-
-  private endToolCalls(out: Array<Response.StreamPartEncoded>): AiError.AiError | undefined {
-    for (const call of this.toolCalls.values()) {
-      const params = parseToolParams("streamText", call.name, call.args, this.usage)
-      if (Result.isFailure(params)) return params.failure
-      out.push({ type: "tool-params-end", id: call.id })
-      out.push({ type: "tool-call", id: call.id, name: call.name, params: params.success })
-    }
-    this.toolCalls.clear()
-    this.toolFragments = new CallFragments()
-    return undefined
-  }
+  private readonly shared = new Parts.StreamMapper(edition)
 
   /** The parts of one chunk, appended to `out`; a tool call with arguments that are not JSON fails. */
   add(chunk: S.ChatStreamChunk, out: Array<Response.StreamPartEncoded>): AiError.AiError | undefined {
-    const env = this.envelope
-    if (typeof chunk.id === "string") env.id = chunk.id
-    if (typeof chunk.model === "string") env.model = chunk.model
-    if (typeof chunk.provider === "string") env.provider = chunk.provider
-    if (typeof chunk.created === "number") env.created = chunk.created
-    if (!this.metadataSent && typeof chunk.id === "string") {
-      this.metadataSent = true
-      out.push(responseMetadata(chunk))
-    }
-    if (chunk.usage !== null && chunk.usage !== undefined) this.usage = chunk.usage
-    const choices = chunk.choices
-    for (let c = 0; c < choices.length; c++) {
-      const choice = choices[c]!
-      // effect/ai has one answer per call: only the first choice is mapped
-      if (typeof choice.index === "number" && choice.index !== 0) continue
-      const delta = choice.delta
-      if (delta !== null && delta !== undefined) {
-        const details = delta.reasoning_details
-        const hasDetails = details !== null && details !== undefined && details.length > 0
-        const reasoning = typeof delta.reasoning === "string" && delta.reasoning.length > 0
-          ? delta.reasoning
-          : hasDetails
-          ? detailsText(details)
-          : ""
-        if (reasoning.length > 0 || hasDetails) {
-          this.endText(out)
-          if (this.reasoningId === undefined) {
-            this.reasoningId = String(this.nextId++)
-            out.push({ type: "reasoning-start", id: this.reasoningId })
-          }
-          if (hasDetails) this.reasoningDetails.add(details)
-          if (reasoning.length > 0) out.push({ type: "reasoning-delta", id: this.reasoningId, delta: reasoning })
-        }
-        const content = delta.content
-        if (typeof content === "string" && content.length > 0) {
-          this.endReasoning(out)
-          if (this.textId === undefined) {
-            this.textId = String(this.nextId++)
-            out.push({ type: "text-start", id: this.textId })
-          }
-          out.push({ type: "text-delta", id: this.textId, delta: content })
-        }
-        const toolCalls = delta.tool_calls
-        if (toolCalls !== null && toolCalls !== undefined) {
-          for (let t = 0; t < toolCalls.length; t++) {
-            const piece = toolCalls[t]!
-            const slot = this.toolFragments.slot(piece)
-            let call = this.toolCalls.get(slot)
-            const args = piece.function?.arguments ?? ""
-            if (call === undefined) {
-              this.endReasoning(out)
-              this.endText(out)
-              call = {
-                id: piece.id ?? `call_${this.nextId++}`,
-                name: piece.function?.name ?? "",
-                args: ""
-              }
-              this.toolCalls.set(slot, call)
-              out.push({ type: "tool-params-start", id: call.id, name: call.name })
-            }
-            if (args.length > 0) {
-              call.args += args
-              out.push({ type: "tool-params-delta", id: call.id, delta: args })
-            }
-          }
-        }
-        const images = delta.images
-        if (images !== null && images !== undefined) {
-          for (const image of images) {
-            const file = imagePart(image)
-            if (file !== undefined) out.push(file)
-          }
-        }
-        const annotations = delta.annotations
-        if (annotations !== null && annotations !== undefined) {
-          for (const annotation of annotations) {
-            const source = sourcePart(annotation)
-            if (source !== undefined) out.push(source)
-          }
-        }
-      }
-      if (choice.finish_reason !== null && choice.finish_reason !== undefined) {
-        this.finish = choice.finish_reason
-        if (choice.native_finish_reason !== undefined) this.nativeFinish = choice.native_finish_reason
-        const error = this.endToolCalls(out)
-        if (error !== undefined) return error
-      }
-    }
-    return undefined
+    return this.shared.add(chunk, out as unknown as Array<Parts.PartEncoded>)
   }
 
   /** The closing parts, once the stream has ended: open parts end, then `finish`. */
   end(out: Array<Response.StreamPartEncoded>): AiError.AiError | undefined {
-    if (!this.metadataSent) {
-      this.metadataSent = true
-      out.push(responseMetadata(this.envelope))
-    }
-    this.endReasoning(out)
-    this.endText(out)
-    const error = this.endToolCalls(out)
-    if (error !== undefined) return error
-    out.push({
-      type: "finish",
-      reason: finishReason(this.finish),
-      usage: usageOf(this.usage),
-      metadata: finishMetadata(this.envelope, this.usage, this.nativeFinish, this.finish)
-    })
-    return undefined
+    return this.shared.end(out as unknown as Array<Parts.PartEncoded>)
   }
 }
 

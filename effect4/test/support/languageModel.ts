@@ -12,8 +12,9 @@ import type * as Testing from "../../src/Testing.js"
 import type * as TestServer from "../../src/TestServer.js"
 import { withServer } from "./harness.js"
 
-/** The model every provider test asks for. */
-export const MODEL = "anthropic/claude-sonnet-4"
+import { MODEL } from "../../../test/support/providerCases.js"
+
+export { MODEL }
 
 /** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
 export const withModel = <A, E>(
