@@ -87,21 +87,31 @@ expect "$emulated" '^assistant → tool call get_weather\(\{"city": "Paris"\}\)$
   '^tool → \{"city":"Paris","temperature_c":18,"conditions":"light rain"\}$' \
   '^assistant: It is 18 °C in Paris, with light rain\.' '^\(finish_reason: stop, '
 
+expect_ai_language_model() {
+  expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$' \
+    '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
+    '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
+    '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+}
 run ai-language-model 0 npx tsx examples/ai-language-model.ts
-expect "$emulated" '^assistant → tool call get_weather\(\{"city":"Paris"\}\)$' \
-  '^assistant → tool call get_weather\(\{"city":"Oslo"\}\)$' \
-  '^tool → \{"city":"Oslo","temperature_c":4,"conditions":"clear skies"\}$' \
-  '^assistant: Paris: 18 °C, light rain\. Oslo: 4 °C, clear skies\.$' '^\(finish: stop, [0-9]+ → [0-9]+ tokens\)$'
+expect_ai_language_model
+expect_structured() {
+  expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
+    '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
+    '^Streamed: [0-9]+ partial values \(up to 3 ingredients\), then Quick pancakes '
+}
 run structured 0 npx tsx examples/structured.ts
-expect "$emulated" '^Recipe: +Quick pancakes \(3 ingredients, 20 min, vegetarian\)$' '^  - 200 g flour$' \
-  '^Usage: +[0-9]+ prompt \+ [0-9]+ completion = [0-9]+ tokens$' '^Cost: +\$0\.[0-9]{6}$' \
-  '^Streamed: [0-9]+ partial values \(up to 3 ingredients\), then Quick pancakes '
+expect_structured
+# expect_agent FAILURE_JSON: the agent's lines, with the tool failure as the edition's Schema encodes it.
+expect_agent() {
+  expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
+    "^tool get_weather\\(\\{\"city\":\"Atlantis\"\\}\\) failed: \\{\"error\":$1\\}\$" \
+    '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
+    '^answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30$' \
+    '^\(2 rounds, 7 messages, the answer seen forming in pieces\)$'
+}
 run agent 0 npx tsx examples/agent.ts
-expect "$emulated" '^tool get_weather\(\{"city":"Paris"\}\) = \{"city":"Paris","celsius":18,"conditions":"light rain"\}$' \
-  '^tool get_weather\(\{"city":"Atlantis"\}\) failed: \{"error":\{"city":"Atlantis","_tag":"CityNotFound"\}\}$' \
-  '^tool get_time\(\{"timezone":"Europe/Paris"\}\) = 14:30$' \
-  '^answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30$' \
-  '^\(2 rounds, 7 messages, the answer seen forming in pieces\)$'
+expect_agent '\{"city":"Atlantis","_tag":"CityNotFound"\}'
 run telemetry 0 npx tsx examples/telemetry.ts
 expect "$emulated" "^  name: 'chat openrouter/auto',$" "^  name: 'http.client POST',$" \
   "'gen_ai.operation.name': 'chat'," "'gen_ai.provider.name': 'openrouter'," "'gen_ai.request.stream': true," \
@@ -136,6 +146,20 @@ expect "$emulated" '^This answer comes from the local OpenRouter emulator.*You s
 STDIN='First line\nSecond line\n' run "demo (Effect 4 edition): piped stdin" 0 npm run --silent demo
 expect '^you › First line$' '^you › Second line$' 'You said: "First line"' 'You said: "Second line"'
 expect_count 2 '^  openrouter/auto via Emulator · '
+
+# The examples ported to the Effect 4 edition (effect4/examples/), run from effect4/ so that its Node 22
+# and its effect 4 are the ones used: the same lines as their Effect 3 originals (but the agent's tool
+# failure, which Effect 4's Schema encodes with `_tag` first).
+effect4() { (cd effect4 && "$@"); }
+
+run "structured (Effect 4 edition)" 0 effect4 npx tsx examples/structured.ts
+expect_structured
+
+run "agent (Effect 4 edition)" 0 effect4 npx tsx examples/agent.ts
+expect_agent '\{"_tag":"CityNotFound","city":"Atlantis"\}'
+
+run "ai-language-model (Effect 4 edition)" 0 effect4 npx tsx examples/ai-language-model.ts
+expect_ai_language_model
 
 echo
 if [ "$failures" -gt 0 ]; then

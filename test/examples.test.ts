@@ -1,14 +1,16 @@
 /**
  * Runs every example as a child process (`node --import tsx`, OPENROUTER_API_KEY unset, so against the
  * embedded emulator) and checks the lines it prints; and runs the checks of `examples/testing.ts`
- * under vitest, as a user would write them.
+ * under vitest, as a user would write them. The examples ported to the Effect 4 edition
+ * (effect4/examples/) run too, on the Node that effect4/ installs, and must print the same lines.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { instruction, summarize } from "../examples/support/summarize.js"
 import { OpenRouterConfig, Testing } from "../src/index.js"
 
@@ -30,11 +32,27 @@ interface Run {
   readonly lines: ReadonlyArray<string>
 }
 
-/** Runs a TypeScript file of the repository with tsx and collects its output. */
-const run = (file: string, args: ReadonlyArray<string> = []): Promise<Run> =>
+/** Where an edition's examples run: the folder holding `examples/` and the Node that runs them. */
+interface Edition {
+  readonly name: string
+  readonly dir: string
+  readonly node: string
+}
+
+const effect3: Edition = { name: "Effect 3", dir: root, node: process.execPath }
+// The Effect 4 edition's Node 22 (a devDependency of effect4/): @effect/platform-node 4 wants Node >= 22.19.
+const effect4: Edition = {
+  name: "Effect 4",
+  dir: join(root, "effect4"),
+  node: join(root, "effect4/node_modules/.bin/node")
+}
+
+/** Runs a TypeScript file of an edition (default: the Effect 3 edition) with tsx and collects its output. */
+const run = (file: string, args: ReadonlyArray<string> = [], edition: Edition = effect3): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", file, ...args], {
-      cwd: root,
+    const loader = join(root, "node_modules/tsx/dist/loader.mjs")
+    const child = spawn(edition.node, ["--import", pathToFileURL(loader).href, file, ...args], {
+      cwd: edition.dir,
       env: keyless(),
       stdio: ["ignore", "pipe", "pipe"]
     })
@@ -126,53 +144,73 @@ describe.concurrent("examples against the embedded emulator", () => {
     ])
   }, TIMEOUT)
 
-  it("ai-language-model runs a tool-using @effect/ai program through the provider", async () => {
-    const { lines } = succeeded(await run("examples/ai-language-model.ts"))
-    expect(lines.slice(1, 7)).toEqual([
-      "user: What's the weather in Paris and in Oslo right now?",
-      "assistant → tool call get_weather({\"city\":\"Paris\"})",
-      "assistant → tool call get_weather({\"city\":\"Oslo\"})",
-      "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
-      "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
-      "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
-    ])
-    expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
-  }, TIMEOUT)
-
-  it("structured prints the decoded recipe, usage and cost, then the streamed partial values", async () => {
-    const { lines } = succeeded(await run("examples/structured.ts"))
-    expect(lines[0]).toMatch(emulatorLine)
-    expect(lines.slice(1, 6)).toEqual([
-      "Recipe:   Quick pancakes (3 ingredients, 20 min, vegetarian)",
-      "  - 200 g flour",
-      "  - 300 ml milk",
-      "  - 2 eggs",
-      "Tip:      (none)"
-    ])
-    expect(lines).toContainEqual(expect.stringMatching(/^Usage: +\d+ prompt \+ \d+ completion = \d+ tokens$/))
-    expect(lines).toContainEqual(expect.stringMatching(/^Cost: +\$0\.\d{6}$/))
-    expect(lines).toContainEqual(
-      expect.stringMatching(
-        /^Streamed: \d+ partial values \(up to 3 ingredients\), then Quick pancakes \(3 ingredients, 20 min, vegetarian\)$/
-      )
+  for (const edition of [effect3, effect4]) {
+    it(
+      `ai-language-model (${edition.name} edition) runs a tool-using effect/ai program through the provider`,
+      async () => {
+        const { lines } = succeeded(await run("examples/ai-language-model.ts", [], edition))
+        expect(lines.slice(1, 7)).toEqual([
+          "user: What's the weather in Paris and in Oslo right now?",
+          "assistant → tool call get_weather({\"city\":\"Paris\"})",
+          "assistant → tool call get_weather({\"city\":\"Oslo\"})",
+          "tool → {\"city\":\"Paris\",\"temperature_c\":18,\"conditions\":\"light rain\"}",
+          "tool → {\"city\":\"Oslo\",\"temperature_c\":4,\"conditions\":\"clear skies\"}",
+          "assistant: Paris: 18 °C, light rain. Oslo: 4 °C, clear skies."
+        ])
+        expect(lines[7]).toMatch(/^\(finish: stop, \d+ → \d+ tokens\)$/)
+      },
+      TIMEOUT
     )
-  }, TIMEOUT)
-  it(
-    "agent runs two tools through ToolLoop.stream, one failing back to the model, and ends with a typed answer",
-    async () => {
-      const { lines } = succeeded(await run("examples/agent.ts"))
-      expect(lines[0]).toMatch(emulatorLine)
-      expect(lines.slice(1, 7)).toEqual([
-        "user: What's the weather in Paris and in Atlantis, and what time is it in Paris?",
-        "tool get_weather({\"city\":\"Paris\"}) = {\"city\":\"Paris\",\"celsius\":18,\"conditions\":\"light rain\"}",
-        "tool get_weather({\"city\":\"Atlantis\"}) failed: {\"error\":{\"city\":\"Atlantis\",\"_tag\":\"CityNotFound\"}}",
-        "tool get_time({\"timezone\":\"Europe/Paris\"}) = 14:30",
-        "answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30",
-        "(2 rounds, 7 messages, the answer seen forming in pieces)"
-      ])
-    },
-    TIMEOUT
-  )
+  }
+
+  for (const edition of [effect3, effect4]) {
+    it(
+      `structured (${edition.name} edition) prints the decoded recipe, usage and cost, then the streamed partial values`,
+      async () => {
+        const { lines } = succeeded(await run("examples/structured.ts", [], edition))
+        expect(lines[0]).toMatch(emulatorLine)
+        expect(lines.slice(1, 6)).toEqual([
+          "Recipe:   Quick pancakes (3 ingredients, 20 min, vegetarian)",
+          "  - 200 g flour",
+          "  - 300 ml milk",
+          "  - 2 eggs",
+          "Tip:      (none)"
+        ])
+        expect(lines).toContainEqual(expect.stringMatching(/^Usage: +\d+ prompt \+ \d+ completion = \d+ tokens$/))
+        expect(lines).toContainEqual(expect.stringMatching(/^Cost: +\$0\.\d{6}$/))
+        expect(lines).toContainEqual(
+          expect.stringMatching(
+            /^Streamed: \d+ partial values \(up to 3 ingredients\), then Quick pancakes \(3 ingredients, 20 min, vegetarian\)$/
+          )
+        )
+      },
+      TIMEOUT
+    )
+  }
+  // The tool's failure as each edition's Schema encodes a tagged error: Effect 4 writes `_tag` first.
+  for (
+    const edition of [
+      { ...effect3, cityNotFound: "{\"city\":\"Atlantis\",\"_tag\":\"CityNotFound\"}" },
+      { ...effect4, cityNotFound: "{\"_tag\":\"CityNotFound\",\"city\":\"Atlantis\"}" }
+    ]
+  ) {
+    it(
+      `agent (${edition.name} edition) runs two tools through ToolLoop.stream, one failing back to the model, and ends with a typed answer`,
+      async () => {
+        const { lines } = succeeded(await run("examples/agent.ts", [], edition))
+        expect(lines[0]).toMatch(emulatorLine)
+        expect(lines.slice(1, 7)).toEqual([
+          "user: What's the weather in Paris and in Atlantis, and what time is it in Paris?",
+          "tool get_weather({\"city\":\"Paris\"}) = {\"city\":\"Paris\",\"celsius\":18,\"conditions\":\"light rain\"}",
+          `tool get_weather({"city":"Atlantis"}) failed: {"error":${edition.cityNotFound}}`,
+          "tool get_time({\"timezone\":\"Europe/Paris\"}) = 14:30",
+          "answer: Paris: 18 °C, light rain; Atlantis: unknown; time in Paris 14:30",
+          "(2 rounds, 7 messages, the answer seen forming in pieces)"
+        ])
+      },
+      TIMEOUT
+    )
+  }
   it("telemetry prints the chat span, the HTTP span beneath it and the GenAI metrics", async () => {
     const { lines, stdout } = succeeded(await run("examples/telemetry.ts"))
     expect(lines[0]).toMatch(emulatorLine)

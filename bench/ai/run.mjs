@@ -6,24 +6,15 @@
 // the targets use the median of the per-round ratios (same round, same machine state).
 //   npm run build && (cd bench && npm install) && node bench/ai/run.mjs [--rounds 5] [--quick]
 // Writes bench/ai/RESULTS.md (bench/results/ai.md with --quick).
-import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { fmt, fmtRatio, rate, ratio, runRounds, runWorker, settings, startServers } from "./rounds.mjs"
 
 const HERE = Path.dirname(fileURLToPath(import.meta.url))
 const ROOT = Path.resolve(HERE, "../..")
-const args = process.argv.slice(2)
-const quick = args.includes("--quick")
-const option = (name, fallback) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? Number(args[i + 1]) : fallback
-}
-const CHUNKS = option("--chunks", 10_000)
-const ROUNDS = option("--rounds", quick ? 1 : 3)
-const WARMUP = quick ? 1 : 2
-const RUNS = quick ? 1 : 2
+const { quick, chunks: CHUNKS, rounds: ROUNDS, warmup: WARMUP, runs: RUNS } = settings(process.argv.slice(2))
 
 const PROVIDERS = [
   { name: "ours", label: "effect-openrouter/OpenRouterLanguageModel", pkg: null },
@@ -39,84 +30,25 @@ const version = (rel) => {
   }
 }
 
-const startServers = () =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [Path.join(HERE, "servers.mjs"), String(CHUNKS)], {
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    let out = ""
-    child.stdout.setEncoding("utf8").on("data", (t) => {
-      out += t
-      const line = out.split("\n")[0]
-      if (out.includes("\n")) resolve({ ...JSON.parse(line), stop: () => child.stdin.end() })
-    })
-    child.on("exit", (code) => reject(new Error(`servers exited ${code}`)))
-  })
-
-const worker = (provider, urls) =>
-  new Promise((resolve) => {
-    const job = { provider, urls, chunks: CHUNKS, warmup: WARMUP, runs: RUNS }
-    const child = spawn(process.execPath, [Path.join(HERE, "worker.mjs"), JSON.stringify(job)], {
-      cwd: HERE,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let out = ""
-    let err = ""
-    child.stdout.setEncoding("utf8").on("data", (t) => (out += t))
-    child.stderr.setEncoding("utf8").on("data", (t) => (err += t))
-    child.on("close", () => {
-      const line = out.split("\n").find((l) => l.startsWith("RESULT "))
-      resolve(line === undefined ? { error: `no result; stderr: ${err.slice(0, 400)}` } : JSON.parse(line.slice(7)))
-    })
-  })
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
-const rotate = (xs, n) => [...xs.slice(n % xs.length), ...xs.slice(0, n % xs.length)]
-
-const servers = await startServers()
+const servers = await startServers(CHUNKS)
 console.log(
   `servers up (chat ${servers.bytes.chat} bytes, responses ${servers.bytes.responses} bytes per stream); ${ROUNDS} rounds`
 )
-const perRound = [] // [{provider: chunksPerSecond}]
-let failed = false
-for (let round = 0; round < ROUNDS; round++) {
-  const values = {}
-  for (const provider of rotate(PROVIDERS, round)) {
-    const result = await worker(provider.name, servers)
-    if (result.error !== undefined) {
-      console.log(`round ${round + 1} ${provider.name}: FAILED ${result.error}`)
-      failed = true
-      continue
-    }
-    const ms = median(result.times)
-    values[provider.name] = CHUNKS / (ms / 1000)
-    console.log(
-      `round ${round + 1} ${provider.name.padEnd(22)} ${ms.toFixed(1).padStart(9)} ms  ${
-        Math.round(values[provider.name]).toLocaleString("en").padStart(9)
-      } chunks/s`
-    )
-  }
-  perRound.push(values)
-}
+const { perRound, failed } = await runRounds({
+  providers: PROVIDERS,
+  rounds: ROUNDS,
+  chunks: CHUNKS,
+  measure: (provider) =>
+    runWorker({
+      script: Path.join(HERE, "worker.mjs"),
+      cwd: HERE,
+      job: { provider: provider.name, urls: servers, chunks: CHUNKS, warmup: WARMUP, runs: RUNS }
+    })
+})
 servers.stop()
 
-const rate = (name) => {
-  const xs = perRound.map((r) => r[name]).filter((x) => x !== undefined)
-  return xs.length === 0 ? undefined : { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }
-}
-const ratio = (a, b) => {
-  const xs = perRound.filter((r) => r[a] !== undefined && r[b] !== undefined).map((r) => r[a] / r[b])
-  return xs.length === 0 ? undefined : { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }
-}
-const fmt = (x) => (x === undefined ? "n/a" : Math.round(x).toLocaleString("en"))
-const fmtRatio = (r) => (r === undefined ? "n/a" : `${r.median.toFixed(2)}x (${r.min.toFixed(2)}–${r.max.toFixed(2)})`)
-
-const vsOpenRouter = ratio("ours", "effect-ai-openrouter")
-const vsOpenAi = ratio("ours", "effect-ai-openai")
+const vsOpenRouter = ratio(perRound, "ours", "effect-ai-openrouter")
+const vsOpenAi = ratio(perRound, "ours", "effect-ai-openai")
 const targets = [
   ["at least 20x @effect/ai-openrouter", vsOpenRouter, 20],
   ["at least as fast as @effect/ai-openai", vsOpenAi, 1]
@@ -133,7 +65,7 @@ const lines = [
   "| provider | version | chunks/s (median over rounds) | min–max |",
   "| --- | --- | ---: | --- |",
   ...PROVIDERS.map((p) => {
-    const r = rate(p.name)
+    const r = rate(perRound, p.name)
     const v = p.pkg === null ? version(".") : version(p.pkg)
     return `| ${p.label} | ${v} | ${fmt(r?.median)} | ${fmt(r?.min)}–${fmt(r?.max)} |`
   }),
@@ -155,4 +87,4 @@ Fs.mkdirSync(Path.dirname(file), { recursive: true })
 Fs.writeFileSync(file, lines.join("\n") + "\n")
 console.log("\n" + lines.join("\n"))
 console.log(`\nwritten to ${Path.relative(ROOT, file)}`)
-process.exit(failed ? 1 : 0)
+process.exit(failed.size > 0 ? 1 : 0)

@@ -1,6 +1,6 @@
 // Measures `LanguageModel.streamText` through ONE provider in a fresh process, then prints
-// `RESULT <json>`: the time of each measured stream, after warm-up streams. Every stream is checked
-// (number of text-delta parts and total text length), so no provider can look fast by skipping work.
+// `RESULT <json>`: the time of each measured stream, after warm-up streams (measure.mjs). Every stream is
+// checked (number of text-delta parts and total text length), so no provider can look fast by skipping work.
 //   node bench/ai/worker.mjs '{"provider": "ours" | "effect-ai-openrouter" | "effect-ai-openai", "urls": ..., "chunks": N, "warmup": W, "runs": R}'
 //
 // Our provider and @effect/ai-openai run on the repository's @effect/ai 0.37 (root node_modules);
@@ -9,9 +9,8 @@
 // the provider's adapter below rather than by name.
 import * as Fs from "node:fs"
 import * as Path from "node:path"
-import { performance } from "node:perf_hooks"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { word } from "../payload.mjs"
+import { measure } from "./measure.mjs"
 
 const job = JSON.parse(process.argv[2])
 const ROOT = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
@@ -25,7 +24,8 @@ const rootImport = (pkg, sub) => {
   return import(pathToFileURL(Path.join(dir, typeof target === "string" ? target : target.default)).href)
 }
 
-const { Effect, Layer, ManagedRuntime, Redacted, Stream } = await import("effect")
+const effect = await import("effect")
+const { Layer, Redacted } = effect
 const NodeHttpClient = await import("@effect/platform-node/NodeHttpClient")
 
 const providers = {
@@ -60,41 +60,4 @@ const providers = {
   }
 }
 
-const expected = { deltas: job.chunks, chars: 0 }
-for (let i = 0; i < job.chunks; i++) expected.chars += word(i).length
-
-const finish = (result) => process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
-
-try {
-  const { LanguageModel, layer } = await providers[job.provider]()
-  const runtime = ManagedRuntime.make(layer)
-  const once = async () => {
-    let deltas = 0
-    let chars = 0
-    const t0 = performance.now()
-    await runtime.runPromise(
-      LanguageModel.streamText({ prompt: "Write a long story about a benchmark." }).pipe(
-        Stream.runForEach((part) =>
-          Effect.sync(() => {
-            if (part.type === "text-delta") {
-              deltas++
-              chars += part.delta.length
-            }
-          })
-        )
-      )
-    )
-    const ms = performance.now() - t0
-    if (deltas !== expected.deltas || chars !== expected.chars) {
-      throw new Error(`got ${deltas} deltas / ${chars} chars, expected ${expected.deltas} / ${expected.chars}`)
-    }
-    return ms
-  }
-  for (let i = 0; i < job.warmup; i++) await once()
-  const times = []
-  for (let i = 0; i < job.runs; i++) times.push(await once())
-  await runtime.dispose()
-  finish({ times })
-} catch (e) {
-  finish({ error: String(e?.stack ?? e).split("\n").slice(0, 3).join(" | ") })
-}
+await measure({ effect, load: providers[job.provider], job })

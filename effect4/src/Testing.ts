@@ -496,6 +496,36 @@ export const answer: (content: string, options?: ToolReplyOptions) => (request: 
 export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRequest) => Reply = ToolReplies.rounds
 
 /**
+ * A model that gives a tool loop's final answer (`ToolLoop.run` with `output`): a call of the
+ * `final_answer` tool with the value encoded as {@link jsonAnswer} encodes it (wrapped as `{ value }`
+ * when the Schema's root is not an object) when the request offers that tool, else the value as JSON
+ * content (the `"responseFormat"` strategy, or `Structured`); streamed when the request streams (the
+ * arguments or the content in pieces of `argumentsChunkSize` characters). A value that does not encode
+ * gives the emulator's 500 error naming the problem.
+ *
+ * @example
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Testing } from "effect-openrouter"
+ *
+ * const Advice = Schema.Struct({ wear: Schema.Literals(["coat", "t-shirt"]) })
+ *
+ * export const script = Testing.rounds([
+ *   Testing.callTools([{ name: "get_weather", arguments: { city: "Paris" } }]),
+ *   Testing.finalAnswer(Advice, { wear: "coat" })
+ * ])
+ * ```
+ *
+ * @since 1.0.0
+ * @category tool loops
+ */
+export const finalAnswer: <A, I, RD>(
+  schema: Schema.Codec<A, I, RD, never>,
+  value: NoInfer<A>,
+  options?: ToolReplyOptions
+) => (request: RecordedRequest) => Reply = StructuredReplies.finalAnswer
+
+/**
  * The round of a tool loop a request belongs to (see {@link rounds}).
  *
  * @since 0.2.0

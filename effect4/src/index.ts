@@ -92,3 +92,32 @@ export * as Structured from "./Structured.js"
  * @since 0.2.0
  */
 export * as StructuredError from "./StructuredError.js"
+
+/**
+ * Tools the model may call: `effect/ai`'s `Tool`, made with this package's extras (strict parameters,
+ * the request's `tools` entry).
+ *
+ * @since 0.2.0
+ */
+export * as Tool from "./Tool.js"
+
+/**
+ * Toolkits: `effect/ai`'s `Toolkit`, with the request's `tools` array and typed decoded calls.
+ *
+ * @since 0.2.0
+ */
+export * as Toolkit from "./Toolkit.js"
+
+/**
+ * The ways a tool call can go wrong, and the bound of a tool loop, as tagged errors.
+ *
+ * @since 0.2.0
+ */
+export * as ToolError from "./ToolError.js"
+
+/**
+ * The tool loop: send, run the tools the model asks for, send their results back, until it answers.
+ *
+ * @since 0.2.0
+ */
+export * as ToolLoop from "./ToolLoop.js"

@@ -1,14 +1,14 @@
 /**
  * The partial arguments of the tool calls of a streamed reply, as they form: the fragments of each
  * call, assigned to calls by `CallFragments` (the rule `Chat.collect` folds them by, so a partial call is
- * the call the folded reply will have), fed to an incremental parser per call. No Effect imports (reused
- * by an Effect 4 edition).
+ * the call the folded reply will have), fed to an incremental parser per call. No Effect imports, and edition-free:
+ * both editions' `ToolLoop.stream` use it.
  */
-import type * as S from "../Schema.js"
 import { CallFragments } from "./callFragments.js"
 import { isRecord } from "./json.js"
 import type { PartialPlan } from "./partialPlan.js"
 import { PartialValues } from "./partialValues.js"
+import type { ChunkShape } from "./wireShapes.js"
 
 /** A call's arguments so far (the encoded side, unvalidated). */
 export interface CallPartial {
@@ -32,7 +32,7 @@ export class CallPartials {
   constructor(private readonly planFor: (name: string) => PartialPlan | undefined) {}
 
   /** The calls whose arguments took a new shape with this chunk. */
-  push(chunk: S.ChatStreamChunk): ReadonlyArray<CallPartial> {
+  push(chunk: ChunkShape): ReadonlyArray<CallPartial> {
     const deltas = chunk.choices[0]?.delta?.tool_calls
     if (!Array.isArray(deltas) || deltas.length === 0) return []
     const out: Array<CallPartial> = []

@@ -13,7 +13,6 @@ import type * as S from "../Schema.js"
 import * as Tool from "../Tool.js"
 import * as ToolError from "../ToolError.js"
 import type * as Toolkit from "../Toolkit.js"
-import { isRecord } from "./json.js"
 import * as Calls from "./toolCalls.js"
 import { toolSchema } from "./toolSchema.js"
 
@@ -128,57 +127,31 @@ export const decodeCall = (
   raw: S.ResponseToolCall,
   fallbackId: string
 ): Either.Either<AnyCall, ToolError.CallError> => {
-  const name = Calls.callName(raw)
-  const id = Calls.callId(raw, fallbackId)
-  const tool = lookup(toolkit, name)
-  if (tool === undefined) {
-    const available = Object.keys(toolkit.tools)
-    return Either.left(
-      new ToolError.UnknownToolError({
-        id,
-        name,
-        call: raw,
-        available,
-        message: `There is no tool named ${JSON.stringify(name)}; the tools are: ${available.join(", ")}`
-      })
-    )
+  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  switch (read._tag) {
+    case "UnknownTool":
+      return Either.left(
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: [...read.available] })
+      )
+    case "Malformed":
+      return Either.left(
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+      )
+    case "NotObject":
+      return Either.left(
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+      )
   }
-  const text = Calls.callArguments(raw)
-  const parsed = Calls.parseArguments(text)
-  if (!parsed.ok) {
-    return Either.left(
-      new ToolError.MalformedArgumentsError({
-        id,
-        name,
-        call: raw,
-        arguments: text,
-        message: parsed.tooDeep === true
-          ? `The arguments of ${name} are ${parsed.message}`
-          : `The arguments of ${name} are not JSON: ${parsed.message}`
-      })
-    )
-  }
-  // A model's arguments are always a JSON object (a non-object root travels wrapped as {value}).
-  if (!isRecord(parsed.value)) {
-    return Either.left(
-      new ToolError.InvalidArgumentsError({
-        id,
-        name,
-        call: raw,
-        arguments: parsed.value,
-        message: `The arguments of ${name} are not a JSON object`
-      })
-    )
-  }
-  const decoded = codecs(tool).decodeParameters(parsed.value)
+  const { id, name, tool } = read
+  const decoded = codecs(tool).decodeParameters(read.value)
   if (Either.isLeft(decoded)) {
     return Either.left(
       new ToolError.InvalidArgumentsError({
         id,
         name,
         call: raw,
-        arguments: parsed.value,
-        message: `The arguments of ${name} do not match its parameters: ${decoded.left.message}`
+        arguments: read.value,
+        message: Calls.mismatchMessage(name, decoded.left.message)
       })
     )
   }

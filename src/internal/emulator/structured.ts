@@ -48,16 +48,6 @@ export const jsonAnswer = <A, I, R>(
     onRight: (text) => answer(text, options)
   })
 
-/** Whether a tool loop asks for its output with the `final_answer` tool (and not `response_format`). */
-const asksWithTool = (request: Testing.RecordedRequest): boolean => {
-  const body = request.body
-  if (!isRecord(body) || body.response_format !== undefined) return false
-  return Array.isArray(body.tools) &&
-    body.tools.some((tool: { readonly function?: { readonly name?: unknown } } | null) =>
-      tool?.function?.name === FINAL_ANSWER
-    )
-}
-
 /** @internal */
 export const finalAnswer = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
@@ -67,7 +57,7 @@ export const finalAnswer = <A, I, R>(
 (request) => {
   const text = strictText(schema, value, "Testing.finalAnswer")
   if (Either.isLeft(text)) return Replies.scriptError(text.left)
-  if (asksWithTool(request)) {
+  if (ToolReplies.asksWithTool(request)) {
     return ToolReplies.callTools([{ name: FINAL_ANSWER, arguments: text.right }], options)(request)
   }
   const { argumentsChunkSize, content: _content, ...rest } = options

@@ -6,6 +6,7 @@
  */
 import { REASK_PREFIX } from "../extractJson.js"
 import { isRecord } from "../json.js"
+import { FINAL_ANSWER } from "../toolCalls.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
@@ -90,4 +91,19 @@ export const rounds = <D>(
     return Replies.scriptError(`no scripted answer for round #${round + 1} (the script has ${script.length})`)
   }
   return typeof entry === "function" ? entry(request, round) : entry
+}
+
+/**
+ * Whether a tool loop asks for its output with the `final_answer` tool (and not `response_format`):
+ * how both editions' `Testing.finalAnswer` choose between a call and JSON content.
+ *
+ * @internal
+ */
+export const asksWithTool = (request: Testing.RecordedRequest): boolean => {
+  const body = request.body as { readonly tools?: unknown; readonly response_format?: unknown } | undefined
+  if (typeof body !== "object" || body === null || body.response_format !== undefined) return false
+  return Array.isArray(body.tools) &&
+    body.tools.some((tool: { readonly function?: { readonly name?: unknown } } | null) =>
+      tool?.function?.name === FINAL_ANSWER
+    )
 }
