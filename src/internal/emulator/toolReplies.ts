@@ -100,8 +100,8 @@ export const rounds = <D>(
  * @internal
  */
 export const asksWithTool = (request: Testing.RecordedRequest): boolean => {
-  const body = request.body as { readonly tools?: unknown; readonly response_format?: unknown } | undefined
-  if (typeof body !== "object" || body === null || body.response_format !== undefined) return false
+  const body = request.body
+  if (!isRecord(body) || body.response_format !== undefined) return false
   return Array.isArray(body.tools) &&
     body.tools.some((tool: { readonly function?: { readonly name?: unknown } } | null) =>
       tool?.function?.name === FINAL_ANSWER
