@@ -8,15 +8,15 @@
  * loopback to a node:http server in another process (NodeHttpClient.layerUndici), so that a gain can
  * be set against the whole cost of a call.
  *
- *   1. Request timeout (internal/timeout.ts `executeWithin`): a timer and the request's own abort
+ *   1. Request timeout (internal/transport/timeout.ts `executeWithin`): a timer and the request's own abort
  *      signal vs `Effect.timeoutFail` (a race of two forked fibers) vs no timeout at all.
- *   2. Idle watch (internal/stream.ts): what the body's channel does per read. The shipped watch is a
+ *   2. Idle watch (internal/chat/stream.ts): what the body's channel does per read. The shipped watch is a
  *      single watchdog fiber reading a record the stream fiber writes (two field writes per read); the
  *      alternatives are the same record held in a `Ref` (an effect per read), and `Stream.timeoutFail`
  *      (a race per read), each over a stream of one-byte reads.
  *   3. `Stream.unwrap` / `Stream.unwrapScoped` vs `Channel.unwrap` (three layers, as a stream has them):
  *      per element.
- *   4. `withAttempts` (internal/retry.ts): the error's own constructor (shipped) vs a property-descriptor
+ *   4. `withAttempts` (internal/transport/retry.ts): the error's own constructor (shipped) vs a property-descriptor
  *      copy (the code it replaced); runs once per call that gives up.
  *   5. `Retry.retry` on a call that succeeds: `Effect.retry(self, schedule)` (shipped; it makes the
  *      schedule's driver for every call) vs a hand loop that makes it on the first failure.
@@ -51,10 +51,10 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { makeConfig } from "../src/Client.js"
 import * as Errors from "../src/Errors.js"
-import { prepare } from "../src/internal/request.js"
-import { readCompletion } from "../src/internal/response.js"
-import { withAttempts } from "../src/internal/retry.js"
-import { executeWithin } from "../src/internal/timeout.js"
+import { prepare } from "../src/internal/transport/request.js"
+import { readCompletion } from "../src/internal/transport/response.js"
+import { withAttempts } from "../src/internal/transport/retry.js"
+import { executeWithin } from "../src/internal/transport/timeout.js"
 import * as Retry from "../src/Retry.js"
 import { completionBody, REQUEST } from "./payload.mjs"
 

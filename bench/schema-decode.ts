@@ -9,7 +9,7 @@
  *   (a0) the same with the default options (drops unknown fields: not usable, for reference)
  *   (b)  Schema.is(schema) then the input itself
  *   (c)  a hand-written check of the typical content chunk (partial: the fields it has)
- *   (d0) the strict fastDecoder: a guard compiled from the schema AST (src/internal/decode.ts)
+ *   (d0) the strict fastDecoder: a guard compiled from the schema AST (src/internal/chat/decode.ts)
  *        that returns the input itself when valid
  *   (d)  decodeChatStreamChunk / decodeChatResponse: (d0) under the tolerant decoder, whose repair
  *        only runs after the schema rejected the input (a valid input costs one more call)
@@ -32,7 +32,7 @@
  * The hand-written check is 10-20x faster still, but checks only the fields it was written for.
  */
 import * as Schema from "effect/Schema"
-import { fastDecoder } from "../src/internal/decode.js"
+import { fastDecoder } from "../src/internal/chat/decode.js"
 import * as S from "../src/Schema.js"
 
 const WARMUP = 3

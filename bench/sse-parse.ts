@@ -52,8 +52,8 @@ import * as Sse from "@effect/experimental/Sse"
 import { Chunk, Effect, Stream } from "effect"
 import { createParser } from "eventsource-parser"
 import { execFileSync } from "node:child_process"
-import { makeSseParser, type SseEvent, type SseParser } from "../src/internal/sse.js"
-import { sseEvents } from "../src/internal/sseStream.js"
+import { makeSseParser, type SseEvent, type SseParser } from "../src/internal/transport/sse.js"
+import { sseEvents } from "../src/internal/transport/sseStream.js"
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -151,7 +151,7 @@ const effectExperimental = (): SseParser => {
   }
 }
 
-/** Shared line/field logic of the two hand-written variants below (same as src/internal/sse.ts). */
+/** Shared line/field logic of the two hand-written variants below (same as src/internal/transport/sse.ts). */
 const fieldState = () => {
   const st = {
     out: undefined as Array<SseEvent> | undefined,
@@ -331,7 +331,7 @@ const handPerLineDecode = (): SseParser => {
 }
 
 const candidates: ReadonlyArray<readonly [string, () => SseParser]> = [
-  ["hand: block decode (src/internal/sse.ts)", makeSseParser],
+  ["hand: block decode (src/internal/transport/sse.ts)", makeSseParser],
   ["hand: streaming TextDecoder + string scan", handStreamingDecoder],
   ["hand: byte scan + decode per line", handPerLineDecode],
   ["eventsource-parser + TextDecoder", eventsourceParser],

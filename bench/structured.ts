@@ -7,7 +7,7 @@
  *    after every chunk each candidate produces the partial value so far, as an immutable value the
  *    consumer may keep. Time for the whole answer at 1,000 and 10,000 chunks: a linear parser
  *    takes ~10x longer for 10x the chunks, a quadratic one ~100x.
- *      - hand (shipped): src/internal/partialJson.ts, incremental, snapshots share completed values;
+ *      - hand (shipped): src/internal/structured/partialJson.ts, incremental, snapshots share completed values;
  *      - partial-json 0.1.7 and best-effort-json-parser 1.5.1: re-parse the whole text so far per chunk;
  *      - @streamparser/json 0.0.26: incremental, but builds one mutable value, so a snapshot is a
  *        structuredClone of it (also shown without snapshots, as the parse-only floor);
@@ -79,7 +79,7 @@ const parserCase = async (name: string, chunks: number): Promise<number> => {
   const warmups = slow && chunks > 1000 ? 1 : 2
   switch (name) {
     case "hand": {
-      const { makePartialJsonParser } = await import("../src/internal/partialJson.js")
+      const { makePartialJsonParser } = await import("../src/internal/structured/partialJson.js")
       return time(
         () => {
           const p = makePartialJsonParser()

@@ -5,7 +5,7 @@
  * `ToolLoop.stream` (0.3.0). Candidates, each a full loop against the in-process emulator
  * (`Testing.layerWithConfig`, no socket): 2 rounds of 4 tool calls, then the answer (3 requests):
  *
- *   base   `ToolLoop.run` of `--base` (default `main`): its `src/internal/toolLoop.ts`, read with
+ *   base   `ToolLoop.run` of `--base` (default `main`): its `src/internal/tool/toolLoop.ts`, read with
  *          `git show` into a scratch file next to the current one, so both run on the same Chat,
  *          Toolkit and emulator
  *   run    `ToolLoop.run` of the working tree
@@ -36,7 +36,7 @@ const PASS = 50
 // The scratch file sits next to the current `toolLoop.ts` (wherever the tree keeps it), so its relative
 // imports reach the same modules; the base is read from the same path (a base before a move of the file
 // needs a checkout of its own).
-const current = fileURLToPath(new URL("../src/internal/toolLoop.ts", import.meta.url))
+const current = fileURLToPath(new URL("../src/internal/tool/toolLoop.ts", import.meta.url))
 const scratch = current.replace(/\.ts$/, ".bench-base.ts")
 const inRepo = relative(fileURLToPath(new URL("..", import.meta.url)), current).split(sep).join("/")
 // Not type-checked: the base is compiled against the working tree's modules, whose signatures may have grown.

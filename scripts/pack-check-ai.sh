@@ -40,7 +40,7 @@ console.log(`pack check (ai) ok: root and ${subpaths.length - 1} subpaths import
 JS
 node check.mjs
 offenders="$(grep -rlE '@effect/(ai|experimental|rpc)' node_modules/effect-openrouter/dist \
-  | grep -vE '/dist/(OpenRouterLanguageModel|internal/aiLanguageModel|internal/aiProvider)\.(js|cjs|d\.ts|d\.cts)(\.map)?$' || true)"
+  | grep -vE '/dist/(OpenRouterLanguageModel|internal/provider/mapping|internal/provider/languageModel)\.(js|cjs|d\.ts|d\.cts)(\.map)?$' || true)"
 if [ -n "$offenders" ]; then
   echo "pack check (ai) failed: these files name @effect/ai or its peers:"
   echo "$offenders"

@@ -34,9 +34,9 @@ import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import type * as Client from "./Client.js"
 import type * as Errors from "./Errors.js"
-import * as content from "./internal/content.js"
-import * as internalSend from "./internal/send.js"
-import * as internalStream from "./internal/stream.js"
+import * as content from "./internal/chat/content.js"
+import * as internalSend from "./internal/chat/send.js"
+import * as internalStream from "./internal/chat/stream.js"
 import type * as S from "./Schema.js"
 
 /**

@@ -32,11 +32,11 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Errors from "./Errors.js"
-import * as EnvHints from "./internal/envHints.js"
-import { isRecord } from "./internal/json.js"
-import * as Options from "./internal/options.js"
-import * as Response from "./internal/response.js"
-import { version } from "./internal/version.js"
+import * as EnvHints from "./internal/transport/envHints.js"
+import { isRecord } from "./internal/transport/json.js"
+import * as Options from "./internal/transport/options.js"
+import * as Response from "./internal/transport/response.js"
+import { version } from "./internal/transport/version.js"
 import type * as Retry from "./Retry.js"
 import type * as Telemetry from "./Telemetry.js"
 
@@ -238,7 +238,7 @@ const envName: Readonly<Record<string, string>> = {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
-// What to do about a variable, in the ConfigError naming it (`./internal/envHints.ts`).
+// What to do about a variable, in the ConfigError naming it (`./internal/transport/envHints.ts`).
 const emulator: EnvHints.EmulatorWords = {
   start: "npx effect-openrouter-emulator",
   url: "the URL it prints",

@@ -25,7 +25,7 @@ import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
 import type * as Client from "./Client.js"
 import type * as Errors from "./Errors.js"
-import * as internal from "./internal/generation.js"
+import * as internal from "./internal/chat/generation.js"
 import type * as S from "./Schema.js"
 
 /**

@@ -43,7 +43,7 @@ import { dual } from "effect/Function"
 import * as Layer from "effect/Layer"
 import type { Simplify } from "effect/Types"
 import { OpenRouterConfig } from "./Client.js"
-import * as Provider from "./internal/aiProvider.js"
+import * as Provider from "./internal/provider/languageModel.js"
 import type * as S from "./Schema.js"
 
 // ---------------------------------------------------------------------------

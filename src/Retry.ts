@@ -29,8 +29,8 @@ import { dual } from "effect/Function"
 import type * as Predicate from "effect/Predicate"
 import * as Schedule from "effect/Schedule"
 import * as Errors from "./Errors.js"
-import { withAttempts } from "./internal/retry.js"
-import { onRetry } from "./internal/telemetry.js"
+import { onRetry } from "./internal/telemetry/telemetry.js"
+import { withAttempts } from "./internal/transport/retry.js"
 
 /**
  * A retry policy: either {@link Backoff} (the built-in exponential backoff, from {@link make}) or

@@ -46,9 +46,9 @@
 import type * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as Decode from "./internal/decode.js"
-import * as Essentials from "./internal/invalidFields.js"
-import { knownContentPartTypes, knownReasoningDetailTypes } from "./internal/wireShapes.js"
+import * as Decode from "./internal/chat/decode.js"
+import * as Essentials from "./internal/chat/invalidFields.js"
+import { knownContentPartTypes, knownReasoningDetailTypes } from "./internal/chat/wireShapes.js"
 
 // ---------------------------------------------------------------------------
 // building blocks

@@ -33,7 +33,7 @@ import type * as Stream from "effect/Stream"
 import type * as Chat from "./Chat.js"
 import type * as Client from "./Client.js"
 import type * as Errors from "./Errors.js"
-import * as internal from "./internal/structured.js"
+import * as internal from "./internal/structured/structured.js"
 import type * as S from "./Schema.js"
 import type * as StructuredError from "./StructuredError.js"
 

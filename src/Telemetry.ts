@@ -31,8 +31,8 @@
 import type * as Metric from "effect/Metric"
 import type * as MetricKeyType from "effect/MetricKeyType"
 import type * as MetricState from "effect/MetricState"
-import * as genai from "./internal/genai.js"
-import * as internal from "./internal/telemetry.js"
+import * as genai from "./internal/telemetry/genai.js"
+import * as internal from "./internal/telemetry/telemetry.js"
 
 /**
  * The `telemetry` option of `OpenRouterConfig.layer`. Every field defaults to on except `recordContent`.

@@ -31,7 +31,7 @@ import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
 import * as Errors from "./Errors.js"
-import { toolSchema } from "./internal/toolSchema.js"
+import { toolSchema } from "./internal/tool/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**

@@ -14,7 +14,7 @@ import type * as MetricPair from "effect/MetricPair"
 import * as MetricState from "effect/MetricState"
 import * as Redacted from "effect/Redacted"
 import { Chat, Client, Telemetry, Testing } from "../src/index.js"
-import * as Internal from "../src/internal/telemetry.js"
+import * as Internal from "../src/internal/telemetry/telemetry.js"
 
 const DURATION = Telemetry.metricNames.operationDuration
 const TOKENS = Telemetry.metricNames.tokenUsage

@@ -51,15 +51,15 @@ describe("one place for one piece of logic", () => {
   const offenders = (pattern: RegExp, home: string, view: (text: string) => string = (text) => text) =>
     sources.filter(([file, text]) => file !== home && pattern.test(view(text))).map(([file]) => file)
 
-  it("defines the record guard once (src/internal/json.ts)", () => {
+  it("defines the record guard once (src/internal/transport/json.ts)", () => {
     // A guard written out: `typeof u === "object" && u !== null && !Array.isArray(u)`, or its negation.
     // Template literals are left out: source generated for `new Function` cannot call `isRecord`.
     const guard = /typeof (\w+) [!=]== "object" (?:&&|\|\|) \1 [!=]== null (?:&&|\|\|) !?Array\.isArray\(\1\)/
     const code = (text: string) => text.replace(/`(?:[^`\\]|\\.)*`/g, "``")
-    expect(offenders(guard, "src/internal/json.ts", code)).toEqual([])
+    expect(offenders(guard, "src/internal/transport/json.ts", code)).toEqual([])
   })
 
-  it("starts platform timers in one place (src/internal/timer.ts)", () => {
-    expect(offenders(/\b(?:setTimeout|setInterval)\(/, "src/internal/timer.ts")).toEqual([])
+  it("starts platform timers in one place (src/internal/transport/timer.ts)", () => {
+    expect(offenders(/\b(?:setTimeout|setInterval)\(/, "src/internal/transport/timer.ts")).toEqual([])
   })
 })

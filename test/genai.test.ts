@@ -1,5 +1,5 @@
 /**
- * The Effect-free side of telemetry (`src/internal/genai.ts`): which request fields become attributes,
+ * The Effect-free side of telemetry (`src/internal/telemetry/genai.ts`): which request fields become attributes,
  * what a stream's chunks teach, and the opt-in content in the GenAI conventions' message format.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -10,7 +10,7 @@ import {
   ResponseFacts,
   serverAttributes,
   spanName
-} from "../src/internal/genai.js"
+} from "../src/internal/telemetry/genai.js"
 import type * as S from "../src/Schema.js"
 
 const attributesOf = (request: unknown, stream = false) => {

@@ -11,8 +11,8 @@ import {
   type JsonSchema,
   strictJsonSchema,
   StrictJsonSchemaError
-} from "../src/internal/jsonSchema.js"
-import { Ambiguous, shapeInPlace } from "../src/internal/partialPlan.js"
+} from "../src/internal/structured/jsonSchema.js"
+import { Ambiguous, shapeInPlace } from "../src/internal/structured/partialPlan.js"
 
 // ---------------------------------------------------------------------------
 // The Schemas under test

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
-import { makePartialJsonParser } from "../src/internal/partialJson.js"
+import { makePartialJsonParser } from "../src/internal/structured/partialJson.js"
 
 /**
  * Whether a partial value is consistent with the final one: a string is a prefix of the final

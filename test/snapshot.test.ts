@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { MAX_DEPTH, snapshot, Unrepresentable } from "../src/internal/snapshot.js"
+import { MAX_DEPTH, snapshot, Unrepresentable } from "../src/internal/transport/snapshot.js"
 
 const nested = (depth: number): unknown => {
   let value: unknown = 1

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Stream } from "effect"
 import * as fc from "fast-check"
-import { makeSseParser, type SseEvent } from "../src/internal/sse.js"
-import { sseEvents } from "../src/internal/sseStream.js"
+import { makeSseParser, type SseEvent } from "../src/internal/transport/sse.js"
+import { sseEvents } from "../src/internal/transport/sseStream.js"
 
 const utf8 = new TextEncoder()
 const bytes = (s: string): Uint8Array => utf8.encode(s)

@@ -1,13 +1,13 @@
 /**
- * The request timeout on the live clock (`internal/timeout.ts`) and the one platform timer behind it
- * (`internal/timer.ts`): a limit longer than a platform timer holds (2^31 - 1 ms) means "no limit",
+ * The request timeout on the live clock (`internal/transport/timeout.ts`) and the one platform timer behind it
+ * (`internal/transport/timer.ts`): a limit longer than a platform timer holds (2^31 - 1 ms) means "no limit",
  * not a timer that fires after 1 ms.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { Chat } from "../src/index.js"
-import { MAX_TIMER_MS, startTimer } from "../src/internal/timer.js"
+import { MAX_TIMER_MS, startTimer } from "../src/internal/transport/timer.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, withServer } from "./support/harness.js"
 

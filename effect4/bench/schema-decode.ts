@@ -1,5 +1,5 @@
 /*
- * Response decoding on Effect 4: the guard compiled from the schema AST (effect4/src/internal/decode.ts)
+ * Response decoding on Effect 4: the guard compiled from the schema AST (effect4/src/internal/chat/decode.ts)
  * against Effect 4's own Schema decoder. Run from the repository root:
  * `node_modules/.bin/tsx effect4/bench/schema-decode.ts` (about 30 s).
  *

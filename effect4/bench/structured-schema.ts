@@ -1,7 +1,7 @@
 /*
  * Strict JSON Schema on Effect 4: effect/ai's own derivation (`OpenAiStructuredOutput.toCodecOpenAI`)
  * as it comes, this edition's (effect/ai's made smaller, root wrapped, refusals;
- * effect4/src/internal/structured/jsonSchema.ts), and the Effect 3 edition's (src/internal/jsonSchema.ts,
+ * effect4/src/internal/structured/jsonSchema.ts), and the Effect 3 edition's (src/internal/structured/jsonSchema.ts,
  * loaded in the same process: its `effect` resolves to the root's Effect 3). Run from the repository
  * root: `node_modules/.bin/tsx effect4/bench/structured-schema.ts` (about 20 s).
  *
@@ -28,7 +28,7 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Effect3 from "../../node_modules/effect/dist/esm/Effect.js"
 import * as Schema3 from "../../node_modules/effect/dist/esm/Schema.js"
-import { decodeStrictJson as decode3, strictJsonSchema as strict3 } from "../../src/internal/jsonSchema.js"
+import { decodeStrictJson as decode3, strictJsonSchema as strict3 } from "../../src/internal/structured/jsonSchema.js"
 import { decodeStrictJson, strictJsonSchema } from "../src/internal/structured/jsonSchema.js"
 
 const weather4 = Schema.Struct({

@@ -31,11 +31,11 @@
 import type * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type * as Stream from "effect/Stream"
-import * as content from "../../src/internal/content.js"
+import * as content from "../../src/internal/chat/content.js"
 import type * as Client from "./Client.js"
 import type * as Errors from "./Errors.js"
-import * as internalSend from "./internal/send.js"
-import * as internalStream from "./internal/stream.js"
+import * as internalSend from "./internal/chat/send.js"
+import * as internalStream from "./internal/chat/stream.js"
 import type * as S from "./Schema.js"
 
 /**

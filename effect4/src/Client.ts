@@ -29,13 +29,13 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import * as EnvHints from "../../src/internal/envHints.js"
-import { headerProblem, isValidApiKey } from "../../src/internal/headers.js"
-import { isRecord } from "../../src/internal/json.js"
+import * as EnvHints from "../../src/internal/transport/envHints.js"
+import { headerProblem, isValidApiKey } from "../../src/internal/transport/headers.js"
+import { isRecord } from "../../src/internal/transport/json.js"
 import type * as Errors from "./Errors.js"
-import * as Options from "./internal/options.js"
-import * as Response from "./internal/response.js"
-import { version } from "./internal/version.js"
+import * as Options from "./internal/transport/options.js"
+import * as Response from "./internal/transport/response.js"
+import { version } from "./internal/transport/version.js"
 import type * as Retry from "./Retry.js"
 import type * as Telemetry from "./Telemetry.js"
 
@@ -227,7 +227,7 @@ const joinCategories = (u: unknown): string | undefined => {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
-// What to do about a variable, in the ConfigError naming it (`src/internal/envHints.ts`, shared with
+// What to do about a variable, in the ConfigError naming it (`src/internal/transport/envHints.ts`, shared with
 // Effect 3, whose package also ships the emulator as a command).
 const emulator: EnvHints.EmulatorWords = {
   start: "TestServer.make of effect-openrouter/TestServer",

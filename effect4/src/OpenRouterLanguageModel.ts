@@ -56,7 +56,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { Simplify } from "effect/Types"
 import { OpenRouterConfig } from "./Client.js"
-import * as Provider from "./internal/aiProvider.js"
+import * as Provider from "./internal/provider/languageModel.js"
 import type * as S from "./Schema.js"
 
 // ---------------------------------------------------------------------------

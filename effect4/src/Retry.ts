@@ -31,9 +31,9 @@ import type * as Predicate from "effect/Predicate"
 import * as Pull from "effect/Pull"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import { withAttempts } from "../../src/internal/retry.js"
+import { withAttempts } from "../../src/internal/transport/retry.js"
 import * as Errors from "./Errors.js"
-import { onRetry } from "./internal/telemetry.js"
+import { onRetry } from "./internal/telemetry/telemetry.js"
 
 /**
  * A retry policy: either {@link Backoff} (the built-in exponential backoff, from {@link make}) or

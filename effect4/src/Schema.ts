@@ -47,9 +47,9 @@
  */
 import type * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as Essentials from "../../src/internal/invalidFields.js"
-import { knownContentPartTypes, knownReasoningDetailTypes } from "../../src/internal/wireShapes.js"
-import * as Decode from "./internal/decode.js"
+import * as Essentials from "../../src/internal/chat/invalidFields.js"
+import { knownContentPartTypes, knownReasoningDetailTypes } from "../../src/internal/chat/wireShapes.js"
+import * as Decode from "./internal/chat/decode.js"
 
 // ---------------------------------------------------------------------------
 // building blocks

@@ -29,8 +29,8 @@
  * @since 0.2.0
  */
 import type * as Metric from "effect/Metric"
-import * as genai from "../../src/internal/genai.js"
-import * as internal from "./internal/telemetry.js"
+import * as genai from "../../src/internal/telemetry/genai.js"
+import * as internal from "./internal/telemetry/telemetry.js"
 
 /**
  * The `telemetry` option of `OpenRouterConfig.layer`. Every field defaults to on except `recordContent`.

@@ -37,7 +37,7 @@ import type * as Context from "effect/Context"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Errors from "./Errors.js"
-import { toolSchemaOf } from "./internal/toolSchema.js"
+import { toolSchemaOf } from "./internal/tool/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**

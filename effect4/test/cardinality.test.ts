@@ -10,7 +10,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
-import * as Internal from "../src/internal/telemetry.js"
+import * as Internal from "../src/internal/telemetry/telemetry.js"
 import type * as S from "../src/Schema.js"
 import * as Telemetry from "../src/Telemetry.js"
 

@@ -11,7 +11,7 @@ import * as Exit from "effect/Exit"
 import * as Redacted from "effect/Redacted"
 import { inspect } from "node:util"
 import { Client, OpenRouterConfig } from "../src/index.js"
-import * as Options from "../src/internal/options.js"
+import * as Options from "../src/internal/transport/options.js"
 import { SECRET } from "./support/harness.js"
 
 const withEnv = (env: Record<string, string>) => Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord(env)))

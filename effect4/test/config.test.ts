@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs"
 import { inspect } from "node:util"
 import { invalidBaseUrls } from "../../test/support/errorTables.js"
 import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
-import { version } from "../src/internal/version.js"
+import { version } from "../src/internal/transport/version.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { inspect } from "node:util"
-import { withAttempts } from "../../src/internal/retry.js"
+import { withAttempts } from "../../src/internal/transport/retry.js"
 import * as Errors from "../src/Errors.js"
 
 const fields = (extra: Partial<Errors.StatusErrorFields> = {}): Errors.StatusErrorFields => ({
@@ -188,7 +188,7 @@ describe("in Effect 4 programs", () => {
       expect(flipped._tag).toBe("ConnectionError")
     }))
 
-  // the shared retry bookkeeping (src/internal/retry.ts) copies Effect 4's error classes too
+  // the shared retry bookkeeping (src/internal/transport/retry.ts) copies Effect 4's error classes too
   it.each([
     new Errors.ConnectionError({ reason: "RequestFailed", message: "m", cause: new Error("socket hang up") }),
     Errors.fromStatus(429, fields({ retryAfter: Duration.seconds(2) })),

@@ -1,5 +1,5 @@
 /**
- * The exit the HTTP client's span ends with, without the request's secrets (internal/platformSpan.ts):
+ * The exit the HTTP client's span ends with, without the request's secrets (internal/telemetry/platformSpan.ts):
  * the pieces, on Effect 4's `HttpClientError` reasons. The end-to-end check over real sockets and a
  * recording tracer is test/secrets.test.ts.
  */
@@ -11,7 +11,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { inspect } from "node:util"
 import { SECRET } from "../../test/support/secret.js"
-import { redactExit, redactRequest } from "../src/internal/platformSpan.js"
+import { redactExit, redactRequest } from "../src/internal/telemetry/platformSpan.js"
 
 const request = HttpClientRequest.post("http://127.0.0.1:9/api/v1/chat/completions").pipe(
   HttpClientRequest.bearerToken(SECRET),

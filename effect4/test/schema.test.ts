@@ -8,7 +8,7 @@ import * as SchemaIssue from "effect/SchemaIssue"
 import * as FastCheck from "fast-check"
 import { applyMutations, junk, type Mutation } from "../../test/support/mutations.js"
 import * as Cases from "../../test/support/tolerantCases.js"
-import { compileGuard, fastDecoder } from "../src/internal/decode.js"
+import { compileGuard, fastDecoder } from "../src/internal/chat/decode.js"
 import * as S from "../src/Schema.js"
 
 const getRight = <A>(result: Result.Result<A, Schema.SchemaError>): A => {

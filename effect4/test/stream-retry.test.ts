@@ -1,5 +1,5 @@
 /**
- * The stream's retry in the Effect 4 edition (`internal/stream.ts`, `retryUntilContent`): a failure
+ * The stream's retry in the Effect 4 edition (`internal/chat/stream.ts`, `retryUntilContent`): a failure
  * before any content is retried under the policy and leaves no trace (the opening chunk is not shown
  * twice); once content was emitted, never; on giving up, the error carries the attempts.
  */

@@ -158,7 +158,7 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         if (error._tag === "ConnectionError") expect(error.reason).toBe("StreamCutOff")
       })))
 
-  // What the Effect 3 edition's `sseEvents` (src/internal/sseStream.ts) guarantees, here of the parser
+  // What the Effect 3 edition's `sseEvents` (src/internal/transport/sseStream.ts) guarantees, here of the parser
   // inside `decodeEvents`: the event pending at the end of the body is parsed, one pending when the
   // body fails is not, and each attempt of a retried stream parses with a fresh parser.
   const sseBody = (events: ReadonlyArray<string>, pending: string) =>

@@ -1,5 +1,5 @@
 /**
- * The request timeout of the Effect 4 edition (`internal/timeout.ts`): on the live clock a plain timer
+ * The request timeout of the Effect 4 edition (`internal/transport/timeout.ts`): on the live clock a plain timer
  * aborts the request (the server sees the connection close), under `TestClock` it is
  * `Effect.timeoutOrElse`; either way the call fails with `TimeoutError` (`limit: "request"`), and
  * each attempt of a retried call gets the full timeout.
@@ -12,7 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
-import { MAX_TIMER_MS } from "../../src/internal/timer.js"
+import { MAX_TIMER_MS } from "../../src/internal/transport/timer.js"
 import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, withServer } from "./support/harness.js"

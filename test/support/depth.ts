@@ -4,8 +4,8 @@
  * more, and 5,000, where an unbounded walk overflows the stack), and the test of the bound itself in
  * the shared `json.ts` and partial parser, taking the running vitest's functions.
  */
-import { MAX_DEPTH, nestsDeeperThan } from "../../src/internal/json.js"
-import { makePartialJsonParser } from "../../src/internal/partialJson.js"
+import { makePartialJsonParser } from "../../src/internal/structured/partialJson.js"
+import { MAX_DEPTH, nestsDeeperThan } from "../../src/internal/transport/json.js"
 
 /** A value nested through `child` (each edition's `Node` schema decodes to it). */
 export interface Node {

@@ -1,10 +1,10 @@
 /**
  * The body of the `withAttempts` test, shared by both editions (`test/with-attempts.test.ts`,
- * `effect4/test/with-attempts.test.ts`): the shared `src/internal/retry.ts` copies an edition's error
+ * `effect4/test/with-attempts.test.ts`): the shared `src/internal/transport/retry.ts` copies an edition's error
  * with the attempts a retry loop made. Effect-free: each edition passes its vitest functions and the
  * errors to copy, made with its own `Errors` (an `InvalidRequestError` among them).
  */
-import { withAttempts } from "../../src/internal/retry.js"
+import { withAttempts } from "../../src/internal/transport/retry.js"
 
 /** An error of either edition's `Errors`, as the test reads it. */
 export interface AnyError {

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { isRecord } from "../json.js"
+import { isRecord } from "../transport/json.js"
 
 type Json = Record<string, unknown>
 

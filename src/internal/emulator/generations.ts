@@ -10,8 +10,8 @@
  *
  * @internal
  */
-import { isRecord, NotJson, parseJson } from "../json.js"
-import { makeSseParser } from "../sse.js"
+import { isRecord, NotJson, parseJson } from "../transport/json.js"
+import { makeSseParser } from "../transport/sse.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 

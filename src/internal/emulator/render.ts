@@ -7,7 +7,7 @@
  *
  * @internal
  */
-import { isRecord } from "../json.js"
+import { isRecord } from "../transport/json.js"
 import type * as Testing from "./types.js"
 
 /** @internal */

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { isRecord, NotJson, parseJson } from "../json.js"
+import { isRecord, NotJson, parseJson } from "../transport/json.js"
 import { exampleOf, requestedSchema } from "./example.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"

@@ -8,7 +8,7 @@
  */
 import * as Http from "node:http"
 import type * as Net from "node:net"
-import { startTimer } from "../timer.js"
+import { startTimer } from "../transport/timer.js"
 import * as Cors from "./cors.js"
 import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
 import * as Render from "./render.js"

@@ -4,9 +4,9 @@
  *
  * @internal
  */
-import { REASK_PREFIX } from "../extractJson.js"
-import { isRecord } from "../json.js"
-import { FINAL_ANSWER } from "../toolCalls.js"
+import { REASK_PREFIX } from "../structured/extractJson.js"
+import { FINAL_ANSWER } from "../tool/toolCalls.js"
+import { isRecord } from "../transport/json.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"

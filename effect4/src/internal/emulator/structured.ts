@@ -13,8 +13,8 @@ import { answer, DEFAULT_PIECE } from "../../../../src/internal/emulator/answers
 import * as Replies from "../../../../src/internal/emulator/replies.js"
 import * as ToolReplies from "../../../../src/internal/emulator/toolReplies.js"
 import type * as Types from "../../../../src/internal/emulator/types.js"
-import { isRecord } from "../../../../src/internal/json.js"
-import { FINAL_ANSWER } from "../../../../src/internal/toolCalls.js"
+import { FINAL_ANSWER } from "../../../../src/internal/tool/toolCalls.js"
+import { isRecord } from "../../../../src/internal/transport/json.js"
 import { strictJsonSchema } from "../structured/jsonSchema.js"
 
 type AnswerOptions = Types.AnswerOptions<Duration.Input>

@@ -1,7 +1,7 @@
 /**
  * From an Effect 4 `Schema` to the JSON Schema that OpenAI-compatible providers accept in strict mode
  * (`response_format.json_schema.strict: true`), and back: the Effect 4 edition of the Effect 3
- * `src/internal/jsonSchema.ts`.
+ * `src/internal/structured/jsonSchema.ts`.
  *
  * The derivation is `effect/ai`'s own (`OpenAiStructuredOutput.toCodecOpenAI`): every property
  * required, optional ones nullable, `additionalProperties: false`, records as arrays of
@@ -25,8 +25,8 @@ import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/json.js"
-import type { PartialField, PartialPlan } from "../../../../src/internal/partialPlan.js"
+import type { PartialField, PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/transport/json.js"
 
 /** A JSON Schema node, as plain JSON. */
 export interface JsonSchema {

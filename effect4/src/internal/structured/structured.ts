@@ -1,16 +1,16 @@
 /**
  * The body of `Structured`: the request with `response_format` from a Schema, the answer decoded to
  * the Schema's type, the re-ask loop, and the stream of partial values. The Effect 4 edition of the
- * Effect 3 `src/internal/structured.ts` (same behaviour, same messages).
+ * Effect 3 `src/internal/structured/structured.ts` (same behaviour, same messages).
  */
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { candidates, REASK_PREFIX } from "../../../../src/internal/extractJson.js"
-import { isRecord } from "../../../../src/internal/json.js"
-import { PartialValues } from "../../../../src/internal/partialValues.js"
+import { candidates, REASK_PREFIX } from "../../../../src/internal/structured/extractJson.js"
+import { PartialValues } from "../../../../src/internal/structured/partialValues.js"
+import { isRecord } from "../../../../src/internal/transport/json.js"
 import * as Chat from "../../Chat.js"
 import type * as Client from "../../Client.js"
 import * as Errors from "../../Errors.js"

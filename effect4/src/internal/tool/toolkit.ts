@@ -1,0 +1,206 @@
+/**
+ * The body of `Toolkit` (Effect 4 edition): the request's `tools` entries, decoding calls against the
+ * tools, and running one decoded call with the handler `effect/ai`'s `Toolkit.toLayer` provides (the
+ * same handler service `LanguageModel` runs, read from the context by the tool's id).
+ */
+import * as AiError from "effect/ai/AiError"
+import * as AiTool from "effect/ai/Tool"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
+import * as Calls from "../../../../src/internal/tool/toolCalls.js"
+import type * as Errors from "../../Errors.js"
+import type * as S from "../../Schema.js"
+import * as Tool from "../../Tool.js"
+import * as ToolError from "../../ToolError.js"
+import * as Toolkit from "../../Toolkit.js"
+import { pathIssues } from "../chat/issues.js"
+import { toolSchemaOf } from "./toolSchema.js"
+
+/** The Schema codecs of a tool, built once per tool. */
+interface Codecs {
+  /** Whether the arguments travel wrapped as `{ value: ... }`. */
+  readonly wrapped: boolean
+  readonly decodeParameters: (u: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
+  readonly encodeSuccess: (a: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
+  readonly encodeFailure: (e: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>
+}
+
+const codecsCache = new WeakMap<Tool.Any, Codecs>()
+
+type AnyCodec = Schema.Codec<unknown, unknown, unknown, unknown>
+
+const codecs = (tool: Tool.Any): Codecs => {
+  let c = codecsCache.get(tool)
+  if (c === undefined) {
+    const derived = toolSchemaOf(tool)
+    c = {
+      wrapped: Result.isSuccess(derived) && derived.success.wrapped === true,
+      // Without a derivation (a Schema JSON Schema cannot state), calls still decode with the Schema.
+      decodeParameters: Result.isSuccess(derived)
+        ? derived.success.decode
+        : Schema.decodeUnknownEffect(Schema.toCodecJson(tool.parametersSchema as AnyCodec)),
+      // As effect/ai's Toolkit.handle encodes: the JSON codec of the success Schema, and of the failure
+      // Schema joined with AiError (a handler may fail with one).
+      encodeSuccess: Schema.encodeUnknownEffect(Schema.toCodecJson(tool.successSchema as AnyCodec)),
+      encodeFailure: Schema.encodeUnknownEffect(Schema.toCodecJson(AiTool.failureResultSchema(tool) as AnyCodec))
+    }
+    codecsCache.set(tool, c)
+  }
+  return c
+}
+
+const definitionsCache = new WeakMap<
+  Toolkit.Any,
+  Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
+>()
+
+/** The request's `tools` entries of a toolkit, derived once. */
+export const definitions = (
+  toolkit: Toolkit.Any
+): Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
+  let cached = definitionsCache.get(toolkit)
+  if (cached === undefined) {
+    cached = Result.all(Object.values(toolkit.tools).map(Tool.definition))
+    definitionsCache.set(toolkit, cached)
+  }
+  return cached
+}
+
+/** The tool of a name, own keys only (a model may call `__proto__` or `constructor`). */
+export const lookup = (toolkit: Toolkit.Any, name: string): Tool.Any | undefined =>
+  Object.prototype.hasOwnProperty.call(toolkit.tools, name) ? toolkit.tools[name] : undefined
+
+/** A decoded call, untyped. */
+export interface AnyCall {
+  readonly id: string
+  readonly name: string
+  readonly params: unknown
+  readonly raw: S.ResponseToolCall
+}
+
+/** Decodes one call: at most one JSON parse and one Schema decode. */
+export const decodeCall = (
+  toolkit: Toolkit.Any,
+  raw: S.ResponseToolCall,
+  fallbackId: string
+): Effect.Effect<AnyCall, ToolError.CallError, unknown> => {
+  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  switch (read._tag) {
+    case "UnknownTool":
+      return Effect.fail(
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: read.available })
+      )
+    case "Malformed":
+      return Effect.fail(
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+      )
+    case "NotObject":
+      return Effect.fail(
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+      )
+  }
+  const { id, name, tool, value } = read
+  const c = codecs(tool)
+  return c.decodeParameters(value).pipe(
+    Effect.map((params): AnyCall => ({ id, name, params, raw })),
+    Effect.mapError((error) =>
+      new ToolError.InvalidArgumentsError({
+        id,
+        name,
+        call: raw,
+        arguments: value,
+        message: Calls.mismatchMessage(name, mismatch(error, value, c.wrapped))
+      })
+    )
+  )
+}
+
+/**
+ * A mismatch in words, one issue per path with the value found there (`city: expected a string, got
+ * 42`), as an `InvalidRequestError` words a request's: the model reads it when the call's error goes
+ * back to it. The `{ value }` wrapper of a non-object root is left out of the paths.
+ */
+const mismatch = (error: Schema.SchemaError, value: Record<string, unknown>, wrapped: boolean): string => {
+  const issues = pathIssues(error.issue, value).map(({ message, path }) => {
+    const steps = wrapped && path[0] === "value" ? path.slice(1) : path
+    return steps.length === 0 ? message : `${steps.map(String).join(".")}: ${message}`
+  })
+  return issues.length === 0 ? error.message : issues.join("; ")
+}
+
+/** Decodes every call of a reply, failing with the first that does not decode. */
+export const decodeCalls = (
+  toolkit: Toolkit.Any,
+  response: S.ChatResponse
+): Effect.Effect<ReadonlyArray<AnyCall>, ToolError.CallError, unknown> => {
+  const raws = Calls.replyCalls(response)
+  return Effect.forEach(raws, (raw, i) => decodeCall(toolkit, raw, Calls.fallbackId(response, 0, i)))
+}
+
+/** The outcome of running one decoded call. */
+export type Outcome =
+  | { readonly _tag: "Success"; readonly value: unknown; readonly content: string }
+  | { readonly _tag: "Failure"; readonly error: unknown; readonly content: string }
+
+/** An `AiErrorReason` a handler fails with, wrapped in an `AiError` as effect/ai's `Toolkit.handle` does. */
+const normalize = (name: string, error: unknown): unknown =>
+  AiError.isAiErrorReason(error) ? AiError.make({ module: "Toolkit", method: `${name}.handle`, reason: error }) : error
+
+/**
+ * Runs the handler of a decoded call (the handler service `Toolkit.toLayer` provides, with the
+ * context it was built in underneath and {@link Toolkit.CurrentCall} set) and encodes its result for
+ * the model. A failure of a tool whose `failureMode` is `"return"` becomes a `Failure` outcome;
+ * otherwise the handler's error fails.
+ */
+export const run = (
+  toolkit: Toolkit.Any,
+  call: AnyCall,
+  context: Toolkit.CallContext
+): Effect.Effect<Outcome, unknown, unknown> =>
+  Effect.flatMap(Effect.context<never>(), (services) => {
+    const tool = lookup(toolkit, call.name)
+    const service = tool === undefined
+      ? undefined
+      : services.mapUnsafe.get(tool.id) as AiTool.Handler<string> | undefined
+    if (tool === undefined || service === undefined) {
+      // The types require the handler layer; only a cast can get here.
+      return Effect.die(new Error(`No handler for tool ${call.name}: provide the toolkit's toLayer`))
+    }
+    const c = codecs(tool)
+    const invalid = (message: string) =>
+      new ToolError.InvalidResultError({ id: call.id, name: call.name, message: `${call.name}: ${message}` })
+    const success = (value: unknown): Effect.Effect<Outcome, ToolError.InvalidResultError, unknown> =>
+      c.encodeSuccess(value).pipe(
+        Effect.mapError((e) => invalid(`the result does not encode: ${e.message}`)),
+        Effect.flatMap((encoded) => {
+          const content = Calls.resultContent(encoded)
+          return content.ok
+            ? Effect.succeed<Outcome>({ _tag: "Success", value, content: content.value })
+            : Effect.fail(invalid(content.message))
+        })
+      )
+    const failure = (raw: unknown): Effect.Effect<Outcome, unknown, unknown> => {
+      const error = normalize(call.name, raw)
+      if (tool.failureMode !== "return") return Effect.fail(error)
+      return c.encodeFailure(error).pipe(
+        Effect.mapError((e) => invalid(`the failure does not encode: ${e.message}`)),
+        Effect.map((encoded): Outcome => ({ _tag: "Failure", error, content: Calls.errorContent(encoded) }))
+      )
+    }
+    const handlerContext = { toolCallId: call.id, preliminary: () => Effect.void }
+    return service.handler(call.params, handlerContext).pipe(
+      Effect.updateContext((input: Context.Context<never>) => Context.merge(service.context, input)),
+      Effect.provideService(Toolkit.CurrentCall, context),
+      Effect.matchEffect({ onFailure: failure, onSuccess: success }),
+      Effect.withSpan("Toolkit.run", { attributes: { "tool.name": call.name, "tool.call_id": call.id } })
+    )
+  })
+
+/** How the partial arguments of a call of this tool are shaped as they arrive (strict tools only). */
+export const partialPlan = (tool: Tool.Any): PartialPlan | undefined => {
+  const derived = toolSchemaOf(tool)
+  return Result.isSuccess(derived) ? derived.success.partial : undefined
+}

@@ -1,0 +1,182 @@
+/**
+ * How a value in the strict-mode wire form (see `jsonSchema.ts`) differs from the Schema's encoded
+ * form, for values still arriving: where a `null` means "absent", where an array of `{ key, value }`
+ * entries is a record, and whether the root travels wrapped as `{ value }`. The streaming side uses
+ * it (through `partialJson.ts`) to show partial values in the shape of the Schema without decoding them.
+ *
+ * No Effect imports: this file is reused as it is by other editions.
+ */
+import { isRecord } from "../transport/json.js"
+
+/** A plan mirrors the objects, arrays and records of a Schema; `undefined` means "nothing to change below". */
+export type PartialPlan =
+  | undefined
+  | {
+    readonly _tag: "Object"
+    readonly fields: ReadonlyMap<string, PartialField>
+    /** The fields that allow only literals, with their values: what tells union members apart. */
+    readonly tags: ReadonlyMap<string, ReadonlyArray<unknown>>
+  }
+  | { readonly _tag: "Array"; readonly item: PartialPlan }
+  | { readonly _tag: "Record"; readonly value: PartialPlan }
+  | { readonly _tag: "Union"; readonly members: ReadonlyArray<PartialPlan> }
+  | { readonly _tag: "Wrapped"; readonly value: PartialPlan }
+  | { readonly _tag: "Lazy"; readonly get: () => PartialPlan }
+
+/** One field of an object plan. */
+export interface PartialField {
+  /** Whether `null` stands for an absent field (an optional field that does not itself accept `null`). */
+  readonly nullMeansAbsent: boolean
+  readonly plan: PartialPlan
+}
+
+export const force = (plan: PartialPlan): PartialPlan => {
+  let p = plan
+  while (p !== undefined && p._tag === "Lazy") p = p.get()
+  return p
+}
+
+/** Whether an object (its keys, and the values read so far) may be of an object plan. */
+const fits = (
+  m: { readonly fields: ReadonlyMap<string, PartialField>; readonly tags: ReadonlyMap<string, ReadonlyArray<unknown>> },
+  object: Record<string, unknown>,
+  keys: ReadonlyArray<string>
+): boolean => {
+  for (const k of keys) {
+    if (!m.fields.has(k)) return false
+    const tag = m.tags.get(k)
+    if (tag !== undefined && Object.prototype.hasOwnProperty.call(object, k) && !tag.includes(object[k])) return false
+  }
+  return true
+}
+
+/** The first object member of a union that fits the object read so far and knows `key`. */
+export const pickObject = (
+  members: ReadonlyArray<PartialPlan>,
+  object: Record<string, unknown>,
+  key: string
+): ReadonlyMap<string, PartialField> | undefined => {
+  const keys = [...Object.keys(object), key]
+  for (const member of members) {
+    const m = force(member)
+    if (m?._tag === "Object" && fits(m, object, keys)) return m.fields
+    if (m?._tag === "Union") {
+      const inner = pickObject(m.members, object, key)
+      if (inner !== undefined) return inner
+    }
+  }
+  return undefined
+}
+
+/** The first array or record member of a union. */
+export const pickArray = (members: ReadonlyArray<PartialPlan>): PartialPlan => {
+  for (const member of members) {
+    const m = force(member)
+    if (m?._tag === "Array" || m?._tag === "Record") return m
+    if (m?._tag === "Union") {
+      const inner = pickArray(m.members)
+      if (inner !== undefined) return inner
+    }
+  }
+  return undefined
+}
+
+/**
+ * Whether two partial values are equal. Completed parts are shared between snapshots (the same
+ * object), so the walk stops at them: the cost is the size of the containers still open.
+ */
+export const samePartial = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return Object.is(a, b)
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!samePartial(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  if (ka.length !== kb.length) return false
+  for (const key of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false
+    if (!samePartial((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false
+  }
+  return true
+}
+
+const setOwn = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  } else {
+    target[key] = value
+  }
+}
+
+/**
+ * Turns a complete wire value (freshly parsed JSON, changed in place) into the encoded shape: the
+ * `null`s that stand for absent fields removed, entries made records, the root unwrapped. Cheaper
+ * than decoding with the wire Schema; where a union is ambiguous the first fitting member is taken,
+ * so the caller decodes the result with the Schema and falls back to the wire Schema on failure.
+ */
+export const shapeInPlace = (value: unknown, plan: PartialPlan): unknown => {
+  const p = force(plan)
+  if (p === undefined || typeof value !== "object" || value === null) return value
+  switch (p._tag) {
+    case "Wrapped":
+      return isRecord(value) ? shapeInPlace(value.value, p.value) : value
+    case "Union": {
+      const member = Array.isArray(value)
+        ? pickArray(p.members)
+        : pickFields(p.members, value as Record<string, unknown>)
+      return member === undefined ? value : shapeInPlace(value, member)
+    }
+    case "Array":
+      if (Array.isArray(value) && p.item !== undefined) {
+        for (let i = 0; i < value.length; i++) value[i] = shapeInPlace(value[i], p.item)
+      }
+      return value
+    case "Record": {
+      if (!Array.isArray(value)) return value
+      const record: Record<string, unknown> = {}
+      for (const entry of value) {
+        if (isRecord(entry) && typeof entry.key === "string") {
+          setOwn(record, entry.key, shapeInPlace(entry.value, p.value))
+        }
+      }
+      return record
+    }
+    case "Object": {
+      if (!isRecord(value)) return value
+      for (const key of Object.keys(value)) {
+        const field = p.fields.get(key)
+        if (field === undefined) continue
+        const v = value[key]
+        if (v === null && field.nullMeansAbsent) delete value[key]
+        else if (field.plan !== undefined) setOwn(value, key, shapeInPlace(v, field.plan))
+      }
+      return value
+    }
+  }
+  return value
+}
+
+/** Thrown by {@link shapeInPlace} when more than one member of a union fits an object. */
+export class Ambiguous extends Error {}
+
+/** The one object member of a union that fits an object; {@link Ambiguous} when several do. */
+const pickFields = (members: ReadonlyArray<PartialPlan>, object: Record<string, unknown>): PartialPlan => {
+  const keys = Object.keys(object)
+  let found: PartialPlan = undefined
+  const visit = (list: ReadonlyArray<PartialPlan>): void => {
+    for (const member of list) {
+      const m = force(member)
+      if (m?._tag === "Union") visit(m.members)
+      else if (m?._tag === "Object" && fits(m, object, keys)) {
+        if (found !== undefined && found !== m) throw new Ambiguous()
+        found = m
+      }
+    }
+  }
+  visit(members)
+  return found
+}

@@ -1,0 +1,273 @@
+/**
+ * Plain helpers for tool calls on the wire: reading a call's fields, parsing its arguments, and the
+ * assistant and tool messages a tool loop appends. Effect-free and edition-free (both editions
+ * compile this one source): the wire values are plain shapes that each edition's decoded types
+ * (`Schema.ResponseToolCall`, `Schema.ChatResponse`, ...) are assignable to, and what goes back on the
+ * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`.
+ */
+import { isRecord, nestsDeeperThan, TOO_DEEP } from "../transport/json.js"
+
+/** A tool call as a reply carries it: every field may be missing (some providers send no id). */
+export interface CallShape {
+  readonly id?: string | null | undefined
+  readonly function?:
+    | {
+      readonly name?: string | null | undefined
+      readonly arguments?: string | null | undefined
+    }
+    | null
+    | undefined
+}
+
+/** What is read of a reply: its id and the first choice's message (`D` is the reasoning detail type). */
+export interface ReplyShape<C extends CallShape = CallShape, D = unknown> {
+  readonly id?: string | null | undefined
+  readonly choices: ReadonlyArray<{
+    readonly message?:
+      | {
+        readonly content?: unknown
+        readonly tool_calls?: ReadonlyArray<C> | null | undefined
+        readonly reasoning_details?: ReadonlyArray<D> | null | undefined
+      }
+      | null
+      | undefined
+  }>
+}
+
+/*
+ * The shapes below carry an index signature because the Effect 4 edition's wire types keep unknown
+ * fields (`readonly [key: string]: unknown`), and only a type with one is assignable to them.
+ */
+
+/** A call as it goes back in the conversation (the wire `ToolCall`). */
+export interface WireCall {
+  readonly [key: string]: unknown
+  readonly id: string
+  readonly type: "function"
+  readonly function: { readonly [key: string]: unknown; readonly name: string; readonly arguments: string }
+}
+
+/** The assistant message a tool loop appends (assignable to each edition's `AssistantMessage`). */
+export interface WireAssistantMessage<D> {
+  readonly [key: string]: unknown
+  readonly role: "assistant"
+  readonly content: string | null
+  readonly tool_calls?: ReadonlyArray<WireCall>
+  readonly reasoning_details?: ReadonlyArray<D>
+}
+
+/** A `tool` message (assignable to each edition's `ToolMessage`). */
+export interface WireToolMessage {
+  readonly [key: string]: unknown
+  readonly role: "tool"
+  readonly tool_call_id: string
+  readonly content: string
+}
+
+/** The name of the tool a tool loop's model answers with under the `"tool"` output strategy. */
+export const FINAL_ANSWER = "final_answer"
+
+/** The id of a call, or the fallback when the model sent none (some providers do not). */
+export const callId = (raw: CallShape, fallback: string): string =>
+  typeof raw.id === "string" && raw.id !== "" ? raw.id : fallback
+
+/** The tool name of a call (`""` when missing). */
+export const callName = (raw: CallShape): string => typeof raw.function?.name === "string" ? raw.function.name : ""
+
+/** The arguments text of a call (`""` when missing). */
+export const callArguments = (raw: CallShape): string =>
+  typeof raw.function?.arguments === "string" ? raw.function.arguments : ""
+
+/** The result of parsing a call's arguments. */
+export type Parsed =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string; readonly tooDeep?: true }
+
+/**
+ * Parses a call's arguments: `""` (or only whitespace) is `{}`, as models send for a tool without
+ * parameters; anything else must be JSON nested at most `MAX_DEPTH` levels deep (checked before
+ * parsing: the Schema decode that follows recurses once per level).
+ */
+export const parseArguments = (text: string): Parsed => {
+  if (text.trim() === "") return { ok: true, value: {} }
+  if (nestsDeeperThan(text)) return { ok: false, message: TOO_DEEP, tooDeep: true }
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch (e) {
+    return { ok: false, message: (e as Error).message }
+  }
+}
+
+/**
+ * What reading a call against a toolkit's tools gives, before its Schema decode: the tool and the
+ * arguments as a JSON object, or why the call cannot run, with the message sent back to the model.
+ * Each edition turns the failures into its `ToolError` classes (same fields, same messages).
+ */
+export type ReadCall<T> =
+  | {
+    readonly _tag: "Read"
+    readonly id: string
+    readonly name: string
+    readonly tool: T
+    readonly value: Record<string, unknown>
+  }
+  | {
+    readonly _tag: "UnknownTool"
+    readonly id: string
+    readonly name: string
+    readonly available: ReadonlyArray<string>
+    readonly message: string
+  }
+  | {
+    readonly _tag: "Malformed"
+    readonly id: string
+    readonly name: string
+    readonly arguments: string
+    readonly message: string
+  }
+  | {
+    readonly _tag: "NotObject"
+    readonly id: string
+    readonly name: string
+    readonly arguments: unknown
+    readonly message: string
+  }
+
+/**
+ * Reads a call against tools by name (own keys only: a model may call `constructor` or `__proto__`):
+ * the tool, then the arguments parsed (bounded depth) and checked to be a JSON object (a model's
+ * arguments always are; a non-object root travels wrapped as `{value}`).
+ */
+export const readCall = <T>(
+  tools: Readonly<Record<string, T>>,
+  raw: CallShape,
+  fallbackId: string
+): ReadCall<T> => {
+  const name = callName(raw)
+  const id = callId(raw, fallbackId)
+  const tool = Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined
+  if (tool === undefined) {
+    const available = Object.keys(tools)
+    return {
+      _tag: "UnknownTool",
+      id,
+      name,
+      available,
+      message: `There is no tool named ${JSON.stringify(name)}; the tools are: ${available.join(", ")}`
+    }
+  }
+  const text = callArguments(raw)
+  const parsed = parseArguments(text)
+  if (!parsed.ok) {
+    return {
+      _tag: "Malformed",
+      id,
+      name,
+      arguments: text,
+      message: parsed.tooDeep === true
+        ? `The arguments of ${name} are ${parsed.message}`
+        : `The arguments of ${name} are not JSON: ${parsed.message}`
+    }
+  }
+  if (!isRecord(parsed.value)) {
+    return {
+      _tag: "NotObject",
+      id,
+      name,
+      arguments: parsed.value,
+      message: `The arguments of ${name} are not a JSON object`
+    }
+  }
+  return { _tag: "Read", id, name, tool, value: parsed.value }
+}
+
+/** The fields every call error has (`id`, `name`, `message`), from a call that cannot run. */
+export const errorFields = (read: { readonly id: string; readonly name: string; readonly message: string }) => ({
+  id: read.id,
+  name: read.name,
+  message: read.message
+})
+
+/** The message of arguments that do not decode with the tool's parameters Schema. */
+export const mismatchMessage = (name: string, detail: string): string =>
+  `The arguments of ${name} do not match its parameters: ${detail}`
+
+/** The calls of a reply: the first choice's `message.tool_calls` (empty when there are none). */
+export const replyCalls = <C extends CallShape>(response: ReplyShape<C>): ReadonlyArray<C> =>
+  response.choices[0]?.message?.tool_calls ?? []
+
+/** A fallback call id for call `index` of a reply, unique within the conversation. */
+export const fallbackId = (
+  response: { readonly id?: string | null | undefined },
+  round: number,
+  index: number
+): string => `call_${typeof response.id === "string" && response.id !== "" ? response.id : `round${round}`}_${index}`
+
+/**
+ * The assistant message to append for a reply: its text (or `null`), the calls with their ids as the
+ * tool messages will name them, and reasoning details, which some providers need back to continue.
+ */
+export const assistantMessage = <D>(
+  response: ReplyShape<CallShape, D>,
+  calls: ReadonlyArray<WireCall>
+): WireAssistantMessage<D> => {
+  const message = response.choices[0]?.message
+  // An empty text beside tool calls goes back as null: some providers reject an empty text block.
+  const content = typeof message?.content === "string" && (message.content !== "" || calls.length === 0)
+    ? message.content
+    : null
+  const out: {
+    role: "assistant"
+    content: string | null
+    tool_calls?: ReadonlyArray<WireCall>
+    reasoning_details?: ReadonlyArray<D>
+  } = { role: "assistant", content }
+  if (calls.length > 0) out.tool_calls = calls
+  if (Array.isArray(message?.reasoning_details) && message.reasoning_details.length > 0) {
+    out.reasoning_details = message.reasoning_details
+  }
+  return out
+}
+
+/**
+ * A call as it goes back in the conversation: id, `type: "function"`, name and arguments text (empty
+ * arguments as `"{}"`, which every provider parses).
+ */
+export const wireCall = (raw: CallShape, id: string): WireCall => {
+  const args = callArguments(raw)
+  return { id, type: "function", function: { name: callName(raw), arguments: args.trim() === "" ? "{}" : args } }
+}
+
+/** A `tool` message answering a call. */
+export const toolMessage = (id: string, content: string): WireToolMessage => ({
+  role: "tool",
+  tool_call_id: id,
+  content
+})
+
+/**
+ * The content of a tool message for an encoded result: a string as is, anything else as JSON
+ * (`undefined` as `null`). Fails with a message when the value is not JSON-serialisable.
+ */
+export const resultContent = (encoded: unknown): { readonly ok: true; readonly value: string } | {
+  readonly ok: false
+  readonly message: string
+} => {
+  if (typeof encoded === "string") return { ok: true, value: encoded }
+  try {
+    const text = JSON.stringify(encoded === undefined ? null : encoded)
+    if (typeof text !== "string") return { ok: false, message: `the result is not JSON-serialisable` }
+    return { ok: true, value: text }
+  } catch (e) {
+    return { ok: false, message: `the result is not JSON-serialisable: ${(e as Error).message}` }
+  }
+}
+
+/** The content of a tool message that reports an error to the model: `{"error": ...}`. */
+export const errorContent = (error: unknown): string => {
+  try {
+    return JSON.stringify({ error: error === undefined ? null : error })
+  } catch {
+    return JSON.stringify({ error: String(error) })
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * The body of `Toolkit`: decoding calls against the tools, handler services, running one call.
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import type * as ParseResult from "effect/ParseResult"
+import { pipeArguments } from "effect/Pipeable"
+import * as Schema from "effect/Schema"
+import type * as Errors from "../../Errors.js"
+import type * as S from "../../Schema.js"
+import * as Tool from "../../Tool.js"
+import * as ToolError from "../../ToolError.js"
+import type * as Toolkit from "../../Toolkit.js"
+import * as Calls from "./toolCalls.js"
+import { toolSchema } from "./toolSchema.js"
+
+/** What `Toolkit.toLayer` provides for one tool: the handler and the context it was built in. */
+export interface HandlerService {
+  readonly handler: (params: unknown, context: Toolkit.CallContext) => Effect.Effect<unknown, unknown, unknown>
+  readonly context: Context.Context<never>
+}
+
+const handlerTags = new Map<string, Context.Tag<Tool.Handler<string>, HandlerService>>()
+
+/** The service tag of the handler of the tool named `name`. */
+export const handlerTag = (name: string): Context.Tag<Tool.Handler<string>, HandlerService> => {
+  let tag = handlerTags.get(name)
+  if (tag === undefined) {
+    tag = Context.GenericTag<Tool.Handler<string>, HandlerService>(`effect-openrouter/Tool/Handler/${name}`)
+    handlerTags.set(name, tag)
+  }
+  return tag
+}
+
+/** The Schema codecs of a tool, built once per tool. */
+interface Codecs {
+  readonly decodeParameters: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  readonly encodeSuccess: (a: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  readonly encodeFailure: (e: unknown) => Either.Either<unknown, ParseResult.ParseError>
+}
+
+const codecsCache = new WeakMap<Tool.Any, Codecs>()
+
+const codecs = (tool: Tool.Any): Codecs => {
+  let c = codecsCache.get(tool)
+  if (c === undefined) {
+    const derived = toolSchema(tool.parameters, tool.strict)
+    c = {
+      decodeParameters: Either.isRight(derived) ? derived.right.decode : Schema.decodeUnknownEither(tool.parameters),
+      encodeSuccess: Schema.encodeUnknownEither(tool.success),
+      encodeFailure: Schema.encodeUnknownEither(tool.failure as Schema.Schema.AnyNoContext)
+    }
+    codecsCache.set(tool, c)
+  }
+  return c
+}
+
+const TypeId: Toolkit.TypeId = Symbol.for("effect-openrouter/Toolkit") as Toolkit.TypeId
+
+/** The toolkit's tools by name, without prototype keys. */
+const byName = new WeakMap<Toolkit.Any, ReadonlyMap<string, Tool.Any>>()
+
+const Proto = {
+  [TypeId]: TypeId,
+  pipe() {
+    // eslint-disable-next-line prefer-rest-params -- pipeArguments takes the arguments object, as in Effect
+    return pipeArguments(this, arguments)
+  },
+  toJSON(this: Toolkit.Any) {
+    return { _id: "Toolkit", tools: Object.keys(this.tools) }
+  }
+}
+
+const definitionsCache = new WeakMap<
+  Toolkit.Any,
+  Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
+>()
+
+/** The request's `tools` entries of a toolkit, derived once. */
+export const definitions = (
+  toolkit: Toolkit.Any
+): Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
+  let cached = definitionsCache.get(toolkit)
+  if (cached === undefined) {
+    cached = Either.all(Object.values(toolkit.tools).map(Tool.definition))
+    definitionsCache.set(toolkit, cached)
+  }
+  return cached
+}
+
+/** Builds a toolkit. */
+export const make = (tools: ReadonlyArray<Tool.Any>): Toolkit.Any => {
+  const record: Record<string, Tool.Any> = {}
+  const map = new Map<string, Tool.Any>()
+  for (const tool of tools) {
+    record[tool.name] = tool
+    map.set(tool.name, tool)
+  }
+  const toolkit = Object.create(Proto) as { tools: Record<string, Tool.Any> }
+  toolkit.tools = record
+  byName.set(toolkit as unknown as Toolkit.Any, map)
+  return toolkit as unknown as Toolkit.Any
+}
+
+const lookup = (toolkit: Toolkit.Any, name: string): Tool.Any | undefined => {
+  let map = byName.get(toolkit)
+  if (map === undefined) {
+    map = new Map(Object.entries(toolkit.tools))
+    byName.set(toolkit, map)
+  }
+  return map.get(name)
+}
+
+/** A decoded call, untyped. */
+export interface AnyCall {
+  readonly id: string
+  readonly name: string
+  readonly params: unknown
+  readonly raw: S.ResponseToolCall
+}
+
+/** Decodes one call: at most one JSON parse and one Schema decode. */
+export const decodeCall = (
+  toolkit: Toolkit.Any,
+  raw: S.ResponseToolCall,
+  fallbackId: string
+): Either.Either<AnyCall, ToolError.CallError> => {
+  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  switch (read._tag) {
+    case "UnknownTool":
+      return Either.left(
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: [...read.available] })
+      )
+    case "Malformed":
+      return Either.left(
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+      )
+    case "NotObject":
+      return Either.left(
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+      )
+  }
+  const { id, name, tool } = read
+  const decoded = codecs(tool).decodeParameters(read.value)
+  if (Either.isLeft(decoded)) {
+    return Either.left(
+      new ToolError.InvalidArgumentsError({
+        id,
+        name,
+        call: raw,
+        arguments: read.value,
+        message: Calls.mismatchMessage(name, decoded.left.message)
+      })
+    )
+  }
+  return Either.right({ id, name, params: decoded.right, raw })
+}
+
+/** Decodes every call of a reply, failing with the first that does not decode. */
+export const decodeCalls = (
+  toolkit: Toolkit.Any,
+  response: S.ChatResponse
+): Either.Either<ReadonlyArray<AnyCall>, ToolError.CallError> => {
+  const raws = Calls.replyCalls(response)
+  const out: Array<AnyCall> = []
+  for (let i = 0; i < raws.length; i++) {
+    const decoded = decodeCall(toolkit, raws[i]!, Calls.fallbackId(response, 0, i))
+    if (Either.isLeft(decoded)) return Either.left(decoded.left)
+    out.push(decoded.right)
+  }
+  return Either.right(out)
+}
+
+/** The outcome of running one decoded call. */
+export type Outcome =
+  | { readonly _tag: "Success"; readonly value: unknown; readonly content: string }
+  | { readonly _tag: "Failure"; readonly error: unknown; readonly content: string }
+
+/**
+ * Runs the handler of a decoded call (from the handler service in the context, with the context it
+ * was built in underneath) and encodes its result for the model. A failure of a tool whose
+ * `failureMode` is `"return"` becomes a `Failure` outcome; otherwise the handler's error fails.
+ */
+export const run = (
+  toolkit: Toolkit.Any,
+  call: AnyCall,
+  context: Toolkit.CallContext
+): Effect.Effect<Outcome, unknown, unknown> =>
+  Effect.flatMap(Effect.context<never>(), (services) => {
+    const tool = lookup(toolkit, call.name)!
+    const service = Context.unsafeGet(services, handlerTag(call.name))
+    const c = codecs(tool)
+    const invalid = (message: string) =>
+      new ToolError.InvalidResultError({ id: call.id, name: call.name, message: `${call.name}: ${message}` })
+    const success = (value: unknown): Effect.Effect<Outcome, ToolError.InvalidResultError> => {
+      const encoded = c.encodeSuccess(value)
+      if (Either.isLeft(encoded)) return Effect.fail(invalid(`the result does not encode: ${encoded.left.message}`))
+      const content = Calls.resultContent(encoded.right)
+      if (!content.ok) return Effect.fail(invalid(content.message))
+      return Effect.succeed({ _tag: "Success", value, content: content.value })
+    }
+    const failure = (error: unknown): Effect.Effect<Outcome, unknown> => {
+      if (tool.failureMode !== "return") return Effect.fail(error)
+      const encoded = c.encodeFailure(error)
+      if (Either.isLeft(encoded)) return Effect.fail(invalid(`the failure does not encode: ${encoded.left.message}`))
+      return Effect.succeed({ _tag: "Failure", error, content: Calls.errorContent(encoded.right) })
+    }
+    return service.handler(call.params, context).pipe(
+      Effect.mapInputContext((input: Context.Context<unknown>) => Context.merge(service.context, input)),
+      Effect.matchEffect({ onFailure: failure, onSuccess: success }),
+      Effect.withSpan("Toolkit.run", { attributes: { "tool.name": call.name, "tool.call_id": call.id } })
+    )
+  })
+
+/** The handler services for a toolkit. */
+export const toContext = (
+  toolkit: Toolkit.Any,
+  build: unknown
+): Effect.Effect<Context.Context<never>, unknown, unknown> =>
+  Effect.gen(function*() {
+    const context = yield* Effect.context<never>()
+    const handlers =
+      (Effect.isEffect(build) ? yield* (build as Effect.Effect<unknown, unknown, unknown>) : build) as Record<
+        string,
+        (params: unknown, context: Toolkit.CallContext) => Effect.Effect<unknown, unknown, unknown>
+      >
+    let out = Context.empty() as Context.Context<never>
+    for (const name of Object.keys(toolkit.tools)) {
+      const handler = handlers[name]
+      if (handler === undefined) continue
+      out = Context.add(out, handlerTag(name), { handler, context }) as Context.Context<never>
+    }
+    return out
+  })
+
+/** The handler services for a toolkit, as a layer. */
+export const toLayer = (
+  toolkit: Toolkit.Any,
+  build: unknown
+): Layer.Layer<never, unknown, unknown> => Layer.scopedContext(toContext(toolkit, build))
