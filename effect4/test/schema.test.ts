@@ -499,7 +499,7 @@ describe("fast path", () => {
     expect(guard({ value: 1, children: [{ value: "2", children: [] }] })).toBe(false)
   })
 
-  // A struct's guard is generated code (a switch on the input's keys) where the runtime allows it.
+  // A struct's guard is generated code (one read per property name) where the runtime allows it.
   it("generates a struct's guard whatever its property names (names enter the code as string literals)", () => {
     const names = ["a\"b", "c\\d", "e\u2028f", "constructor", "\"}) || true; ({\"", "case", "__proto__x"]
     const OddNames = Schema.Struct(Object.fromEntries(names.map((name) => [name, Schema.String])))
@@ -512,6 +512,39 @@ describe("fast path", () => {
       expect(guard({ ...valid, [name]: 1 })).toBe(false)
       const { [name]: _, ...missing } = valid
       expect(guard(missing)).toBe(false)
+    }
+  })
+
+  // The generated guard reads each property by name, as the decoder does: absent means not `in` the
+  // input, and a name `Object.prototype` has (`constructor`) counts only as an own property.
+  it("tells absent, undefined and inherited properties apart as the decoder does", () => {
+    const Named = Schema.Struct({
+      constructor: Schema.optionalKey(Schema.String),
+      toString: Schema.optionalKey(Schema.String),
+      a: Schema.optionalKey(Schema.String),
+      b: Schema.optional(Schema.Number),
+      r: Schema.Unknown
+    })
+    const guard = compileGuard(Named.ast)
+    expect(guard.name).toBe("guard")
+    const slow = Schema.decodeUnknownResult(Named)
+    const inherited = Object.create({ a: 1 }) as Record<string, unknown>
+    inherited.r = 0
+    const values: Array<[unknown, boolean]> = [
+      [{ r: 0 }, true],
+      [{}, false],
+      [{ r: undefined }, true],
+      [{ r: 0, constructor: "c", toString: "t" }, true],
+      [{ r: 0, constructor: 1 }, false],
+      [{ r: 0, toString: 1 }, false],
+      [{ r: 0, a: undefined }, false],
+      [{ r: 0, b: undefined }, true],
+      [{ r: 0, b: "1" }, false],
+      [inherited, false]
+    ]
+    for (const [value, accepted] of values) {
+      expect(Result.isSuccess(slow(value))).toBe(accepted)
+      expect(guard(value)).toBe(accepted)
     }
   })
 
