@@ -371,3 +371,49 @@ describe("Structured.responseFormat and Structured.decode", () => {
       expect(loose).toStrictEqual({ a: undefined })
     }))
 })
+
+/** An object whose `key` is an enumerable getter that throws. */
+const throwingAt = <T extends object>(base: T, key: string): T =>
+  Object.defineProperty({ ...base }, key, {
+    enumerable: true,
+    get: () => {
+      throw new Error("no")
+    }
+  })
+
+/** A value whose `toString` (and `valueOf`) throws: a message must not call it. */
+const unprintable = {
+  toString: () => {
+    throw new Error("no")
+  },
+  valueOf: () => {
+    throw new Error("no")
+  }
+}
+
+/** Hostile input to Structured, with the path its InvalidRequestError names. */
+const hostileStructured: ReadonlyArray<readonly [string, unknown, unknown, string]> = [
+  ["a request whose model getter throws", throwingAt(request, "model"), undefined, "request"],
+  ["a request whose response_format getter throws", throwingAt(request, "response_format"), undefined, "request"],
+  ["options whose retries getter throws", request, throwingAt({}, "retries"), "options"],
+  ["an extract whose toString throws", request, { extract: unprintable }, "options.extract"],
+  ["a name whose toString throws", request, { name: unprintable }, "options"]
+]
+
+describe.each(httpClients)("Structured on hostile input over %s", (_name, http) => {
+  for (const [label, req, options, path] of hostileStructured) {
+    for (const kind of ["send", "stream"] as const) {
+      it.live(`Structured.${kind} refuses ${label}: InvalidRequestError at ${path}, nothing sent`, () =>
+        withServer(http, Testing.emulator, (server) =>
+          Effect.gen(function*() {
+            const run = kind === "send"
+              ? Structured.send(Weather, req as never, options as never)
+              : Stream.runDrain(Structured.stream(Weather, req as never, options as never))
+            const error = yield* Effect.flip(run)
+            expect(error._tag).toBe("InvalidRequestError")
+            if (error._tag === "InvalidRequestError") expect(error.issues.map((i) => i.path)).toEqual([path])
+            expect(yield* server.requests).toHaveLength(0)
+          })))
+    }
+  }
+})
