@@ -19,6 +19,7 @@ import { Chat, Client, type Errors, OpenRouterConfig, Structured } from "../src/
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { throwingAt, unprintable } from "./support/hostileValues.js"
 
 const model = "openai/gpt-4o"
 const messages = [{ role: "user", content: "Hi" }] as const
@@ -482,25 +483,6 @@ describe("configuration", () => {
       expect(printed).toContain("idleTimeout")
     }).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["OPENROUTER_API_KEY", SECRET]])))))
 })
-
-/** An object whose `key` is an enumerable getter that throws. */
-const throwingAt = <T extends object>(base: T, key: string): T =>
-  Object.defineProperty({ ...base }, key, {
-    enumerable: true,
-    get: () => {
-      throw new Error("no")
-    }
-  })
-
-/** A value whose `toString` (and `valueOf`) throws: a message must not call it. */
-const unprintable = {
-  toString: () => {
-    throw new Error("no")
-  },
-  valueOf: () => {
-    throw new Error("no")
-  }
-}
 
 const Answer = Schema.Struct({ answer: Schema.String })
 const structuredRequest = { model, messages }

@@ -16,6 +16,7 @@ import * as Stream from "effect/Stream"
 import { Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import type * as S from "../src/Schema.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { throwingAt, unprintable } from "./support/hostileValues.js"
 import { readRecorded, recordedDir } from "./support/recorded.js"
 
 class WeatherUnavailable extends Schema.TaggedError<WeatherUnavailable>()("WeatherUnavailable", {
@@ -492,25 +493,6 @@ describe.each(httpClients)("ToolLoop.stream over %s", (_name, http) => {
     }
   )
 })
-
-/** An object whose `key` is an enumerable getter that throws. */
-const throwingAt = <T extends object>(base: T, key: string): T =>
-  Object.defineProperty({ ...base }, key, {
-    enumerable: true,
-    get: () => {
-      throw new Error("no")
-    }
-  })
-
-/** A value whose `toString` (and `valueOf`) throws: a message must not call it. */
-const unprintable = {
-  toString: () => {
-    throw new Error("no")
-  },
-  valueOf: () => {
-    throw new Error("no")
-  }
-}
 
 /** Hostile input to the loop, with the path its InvalidRequestError names. */
 const hostileLoopInput: ReadonlyArray<readonly [string, unknown, unknown, string]> = [

@@ -8,6 +8,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { inspect } from "node:util"
+import { throwingAt, unprintable } from "../../test/support/hostileValues.js"
 import { type Chat, Structured, type StructuredError } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
@@ -371,25 +372,6 @@ describe("Structured.responseFormat and Structured.decode", () => {
       expect(loose).toStrictEqual({ a: undefined })
     }))
 })
-
-/** An object whose `key` is an enumerable getter that throws. */
-const throwingAt = <T extends object>(base: T, key: string): T =>
-  Object.defineProperty({ ...base }, key, {
-    enumerable: true,
-    get: () => {
-      throw new Error("no")
-    }
-  })
-
-/** A value whose `toString` (and `valueOf`) throws: a message must not call it. */
-const unprintable = {
-  toString: () => {
-    throw new Error("no")
-  },
-  valueOf: () => {
-    throw new Error("no")
-  }
-}
 
 /** Hostile input to Structured, with the path its InvalidRequestError names. */
 const hostileStructured: ReadonlyArray<readonly [string, unknown, unknown, string]> = [
