@@ -15,10 +15,11 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
-import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
+import { Chat, Client, type Errors, OpenRouterConfig, Structured } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
-import { httpClients, SECRET } from "./support/harness.js"
+import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { throwingAt, unprintable } from "./support/hostileValues.js"
 
 const model = "openai/gpt-4o"
 const messages = [{ role: "user", content: "Hi" }] as const
@@ -481,4 +482,40 @@ describe("configuration", () => {
       const printed = Exit.isFailure(exit) ? String(exit.cause) : ""
       expect(printed).toContain("idleTimeout")
     }).pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["OPENROUTER_API_KEY", SECRET]])))))
+})
+
+const Answer = Schema.Struct({ answer: Schema.String })
+const structuredRequest = { model, messages }
+
+/** Hostile input to Structured, with the path its InvalidRequestError names. */
+const hostileStructured: ReadonlyArray<readonly [string, unknown, unknown, string]> = [
+  ["a request that is null", null, undefined, "request"],
+  ["a request whose model getter throws", throwingAt(structuredRequest, "model"), undefined, "request"],
+  [
+    "a request whose response_format getter throws",
+    throwingAt(structuredRequest, "response_format"),
+    undefined,
+    "request"
+  ],
+  ["options whose retries getter throws", structuredRequest, throwingAt({}, "retries"), "options"],
+  ["an extract whose toString throws", structuredRequest, { extract: unprintable }, "options.extract"],
+  ["a name whose toString throws", structuredRequest, { name: unprintable }, "options"]
+]
+
+describe.each(httpClients)("Structured on hostile input over %s", (_name, http) => {
+  for (const [label, request, options, path] of hostileStructured) {
+    for (const kind of ["send", "stream"] as const) {
+      it.scopedLive(`Structured.${kind} refuses ${label}: InvalidRequestError at ${path}, nothing sent`, () =>
+        withServer(http, Testing.emulator, (server) =>
+          Effect.gen(function*() {
+            const run = kind === "send"
+              ? Structured.send(Answer, request as never, options as never)
+              : Stream.runDrain(Structured.stream(Answer, request as never, options as never))
+            // Structured's errors hold Chat's; the InvalidRequestError is the one this reads.
+            const exit = (yield* Effect.exit(run)) as Exit.Exit<unknown, Errors.StreamError>
+            expect(invalidIssues(exit).map((i) => i.path)).toEqual([path])
+            expect(yield* server.requests).toHaveLength(0)
+          })))
+    }
+  }
 })

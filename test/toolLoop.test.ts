@@ -7,6 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
@@ -15,6 +16,7 @@ import * as Stream from "effect/Stream"
 import { Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import type * as S from "../src/Schema.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { throwingAt, unprintable } from "./support/hostileValues.js"
 import { readRecorded, recordedDir } from "./support/recorded.js"
 
 class WeatherUnavailable extends Schema.TaggedError<WeatherUnavailable>()("WeatherUnavailable", {
@@ -490,4 +492,73 @@ describe.each(httpClients)("ToolLoop.stream over %s", (_name, http) => {
       )
     }
   )
+})
+
+/** Hostile input to the loop, with the path its InvalidRequestError names. */
+const hostileLoopInput: ReadonlyArray<readonly [string, unknown, unknown, string]> = [
+  ["a request that is null", null, { toolkit: Tools }, "request"],
+  ["a request that is a string", "hi", { toolkit: Tools }, "request"],
+  ["a request without messages", { model: "m" }, { toolkit: Tools }, "messages"],
+  ["tools that are not an array", { ...request, tools: "all" }, { toolkit: Tools }, "tools"],
+  ["tools: [null]", { ...request, tools: [null] }, { toolkit: Tools }, "tools.0"],
+  ["a request whose messages getter throws", throwingAt(request, "messages"), { toolkit: Tools }, "request"],
+  ["a request whose model getter throws", throwingAt(request, "model"), { toolkit: Tools }, "request"],
+  ["options that are null", request, null, "options"],
+  ["no toolkit", request, { toolkit: undefined }, "toolkit"],
+  ["a toolkit without tools", request, { toolkit: { tools: null } }, "toolkit"],
+  ["options whose maxRounds getter throws", request, throwingAt({ toolkit: Tools }, "maxRounds"), "options"],
+  ["a maxRounds whose toString throws", request, { toolkit: Tools, maxRounds: unprintable }, "maxRounds"],
+  ["a concurrency whose toString throws", request, { toolkit: Tools, concurrency: unprintable }, "concurrency"],
+  ["an invalidCalls whose toString throws", request, { toolkit: Tools, invalidCalls: unprintable }, "invalidCalls"],
+  ["a stopAfter entry whose toString throws", request, { toolkit: Tools, stopAfter: [unprintable] }, "stopAfter"],
+  [
+    "a toolChoiceAfterForced whose type getter throws",
+    request,
+    { toolkit: Tools, toolChoiceAfterForced: throwingAt({}, "type") },
+    "options"
+  ],
+  [
+    "an outputStrategy whose toString throws",
+    request,
+    { toolkit: Tools, output: Schema.Struct({ a: Schema.String }), outputStrategy: unprintable },
+    "outputStrategy"
+  ],
+  [
+    "an outputRetries whose toString throws",
+    request,
+    { toolkit: Tools, output: Schema.Struct({ a: Schema.String }), outputRetries: unprintable },
+    "outputRetries"
+  ],
+  [
+    "an extract whose toString throws",
+    request,
+    { toolkit: Tools, output: Schema.Struct({ a: Schema.String }), extract: unprintable },
+    "extract"
+  ]
+]
+
+describe.each(httpClients)("ToolLoop on hostile input over %s", (_name, http) => {
+  for (const [label, req, options, path] of hostileLoopInput) {
+    for (const kind of ["run", "stream"] as const) {
+      it.scopedLive(`ToolLoop.${kind} refuses ${label}: InvalidRequestError at ${path}, nothing sent`, () =>
+        withServer(http, twoCallsThenAnswer, (server) =>
+          Effect.gen(function*() {
+            const loop = kind === "run"
+              ? ToolLoop.run(req as never, options as never)
+              : Stream.runDrain(ToolLoop.stream(req as never, options as never))
+            // The hostile arguments leave the loop's types open; its requirements are the handlers and the client.
+            const exit = yield* Effect.exit(loop.pipe(Effect.provide(handlers)) as Effect.Effect<unknown, unknown>)
+            expect(Exit.isFailure(exit) && exit.cause._tag === "Fail").toBe(true)
+            if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
+              const error = exit.cause.error as {
+                readonly _tag: string
+                readonly issues: ReadonlyArray<{ path: string }>
+              }
+              expect(error._tag).toBe("InvalidRequestError")
+              expect(error.issues[0]?.path).toBe(path)
+            }
+            expect(yield* server.requests).toHaveLength(0)
+          })))
+    }
+  }
 })

@@ -16,6 +16,7 @@ import type * as S from "../../Schema.js"
 import type * as Structured from "../../Structured.js"
 import * as StructuredError from "../../StructuredError.js"
 import { isRecord } from "../transport/json.js"
+import { describeThrown, shownValue } from "../transport/snapshot.js"
 import { candidates, REASK_PREFIX } from "./extractJson.js"
 import {
   decodeStrictJson,
@@ -70,8 +71,14 @@ const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.Form
 interface Prepared<A, R> {
   readonly strict: StrictJsonSchema<A, R>
   readonly request: Chat.ChatRequest
+  /** The options read once into a plain copy. */
+  readonly options: Structured.Options | undefined
 }
 
+/**
+ * The request and options read once, into plain copies: a getter that throws there, or inside a value
+ * the checks read, is a typed error and nothing is sent.
+ */
 const prepare = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   request: Chat.ChatRequest,
@@ -80,6 +87,24 @@ const prepare = <A, I, R>(
   if (!isRecord(request)) {
     return Either.left(invalid("request", "must be an object"))
   }
+  let where = "request"
+  const read = Either.try({
+    try: () => {
+      const plain: Chat.ChatRequest = { ...request }
+      where = "options"
+      const opts: Structured.Options | undefined = isRecord(options) ? { ...options } : options
+      return prepareRead(schema, plain, opts)
+    },
+    catch: (e) => invalid(where, `cannot be read: ${describeThrown(e)}`)
+  })
+  return Either.flatMap(read, (prepared) => prepared)
+}
+
+const prepareRead = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  request: Chat.ChatRequest,
+  options: Structured.Options | undefined
+): Either.Either<Prepared<A, R>, Errors.InvalidRequestError> => {
   if (request.response_format !== undefined) {
     return Either.left(
       invalid("response_format", "is set from the Schema by Structured; leave it out of the request")
@@ -105,7 +130,7 @@ const prepare = <A, I, R>(
         out.plugins = [...plugins, { id: "response-healing" }]
       }
     }
-    return { strict, request: out as unknown as Chat.ChatRequest }
+    return { strict, request: out as unknown as Chat.ChatRequest, options }
   })
 }
 
@@ -119,7 +144,7 @@ const callOptions = (options: Structured.Options | undefined): Chat.Options | un
 export const checkExtract = (extract: unknown, path: string): Errors.InvalidRequestError | undefined =>
   extract === undefined || extract === "exact" || extract === "lenient"
     ? undefined
-    : invalid(path, `must be "exact" or "lenient", got ${String(extract)}`)
+    : invalid(path, `must be "exact" or "lenient", got ${shownValue(extract)}`)
 
 /**
  * Decodes an answer's text; with `extract: "lenient"`, an answer that fails as it is gets a second
@@ -279,12 +304,12 @@ type Env = HttpClient.HttpClient | Client.OpenRouterConfig
 export const send = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   request: Chat.ChatRequest,
-  options: Structured.Options | undefined
+  given: Structured.Options | undefined
 ): Effect.Effect<Structured.Result<A>, Structured.SendError, Env | R> =>
   Effect.suspend(() => {
-    const prepared = prepare(schema, request, options)
+    const prepared = prepare(schema, request, given)
     if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-    const { strict } = prepared.right
+    const { options, strict } = prepared.right
     const retries = options?.retries ?? 0
     const extract = options?.extract
     const chatOptions = callOptions(options)
@@ -307,12 +332,12 @@ export const send = <A, I, R>(
 export const stream = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   request: Chat.ChatRequest,
-  options: Structured.Options | undefined
+  given: Structured.Options | undefined
 ): Stream.Stream<Structured.Event<A, I>, Structured.StreamError, Env | R> =>
   Stream.suspend(() => {
-    const prepared = prepare(schema, request, options)
+    const prepared = prepare(schema, request, given)
     if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
-    const { strict } = prepared.right
+    const { options, strict } = prepared.right
     const retries = options?.retries ?? 0
     const extract = options?.extract
     const chatOptions = callOptions(options)

@@ -29,6 +29,7 @@ import type { PartialPlan } from "../structured/partialPlan.js"
 import { PartialValues } from "../structured/partialValues.js"
 import * as Structure from "../structured/structured.js"
 import { isRecord } from "../transport/json.js"
+import { describeThrown, shownValue } from "../transport/snapshot.js"
 import { CallPartials } from "./callPartials.js"
 import * as Calls from "./toolCalls.js"
 import * as Kit from "./toolkit.js"
@@ -84,6 +85,8 @@ interface Output {
 
 interface Settings {
   readonly toolkit: Toolkit.Any
+  /** The request's own `tools` (server tools, say), without those the toolkit's replace. */
+  readonly ownTools: ReadonlyArray<unknown>
   readonly definitions: ReadonlyArray<S.FunctionTool>
   readonly maxRounds: number
   readonly concurrency: number | "unbounded"
@@ -113,19 +116,19 @@ const outputSettings = (
   const strategy = options.outputStrategy ?? "tool"
   if (strategy !== "tool" && strategy !== "responseFormat") {
     return Either.left(
-      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${String(strategy)}`)
+      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${shownValue(strategy)}`)
     )
   }
   const retries = options.outputRetries ?? 0
   if (!Number.isInteger(retries) || retries < 0) {
-    return Either.left(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${String(retries)}`))
+    return Either.left(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${shownValue(retries)}`))
   }
   const extract = Structure.checkExtract(options.extract, "extract")
   if (extract !== undefined) return Either.left(extract)
   if (options.stopAfter !== undefined && options.stopAfter.length > 0) {
     return Either.left(invalidOption("stopAfter", "cannot be used with output: the loop ends with the output"))
   }
-  if (isRecord(request) && request.response_format !== undefined) {
+  if (request.response_format !== undefined) {
     return Either.left(
       invalidOption("response_format", "is set from the output Schema by the tool loop; leave it out of the request")
     )
@@ -154,19 +157,28 @@ const settings = (
   request: Chat.ChatRequest,
   options: AnyOptions
 ): Either.Either<Settings, Errors.InvalidRequestError> => {
+  const toolkit = options.toolkit as Toolkit.Any | undefined
+  if (!isRecord(toolkit) || !isRecord(toolkit.tools)) return Either.left(invalidOption("toolkit", "must be a Toolkit"))
+  if (!Array.isArray(request.messages)) return Either.left(invalidOption("messages", "must be an array of messages"))
+  if (request.tools !== undefined && !Array.isArray(request.tools)) {
+    return Either.left(invalidOption("tools", "must be an array of tools"))
+  }
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS
   if (!Number.isInteger(maxRounds) || maxRounds < 1) {
-    return Either.left(invalidOption("maxRounds", `must be a whole number of at least 1, got ${String(maxRounds)}`))
+    return Either.left(invalidOption("maxRounds", `must be a whole number of at least 1, got ${shownValue(maxRounds)}`))
   }
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   if (concurrency !== "unbounded" && (!Number.isInteger(concurrency) || concurrency < 1)) {
     return Either.left(
-      invalidOption("concurrency", `must be a whole number of at least 1 or "unbounded", got ${String(concurrency)}`)
+      invalidOption(
+        "concurrency",
+        `must be a whole number of at least 1 or "unbounded", got ${shownValue(concurrency)}`
+      )
     )
   }
   const invalidCalls = options.invalidCalls ?? "error"
   if (invalidCalls !== "error" && invalidCalls !== "return") {
-    return Either.left(invalidOption("invalidCalls", `must be "error" or "return", got ${String(invalidCalls)}`))
+    return Either.left(invalidOption("invalidCalls", `must be "error" or "return", got ${shownValue(invalidCalls)}`))
   }
   if (options.toolChoiceAfterForced !== undefined && !isToolChoice(options.toolChoiceAfterForced)) {
     return Either.left(invalidOption("toolChoiceAfterForced", "is not a tool_choice"))
@@ -175,7 +187,7 @@ const settings = (
   if (!Array.isArray(stopAfter)) return Either.left(invalidOption("stopAfter", "must be an array of tool names"))
   for (const name of stopAfter) {
     if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(options.toolkit.tools, name)) {
-      return Either.left(invalidOption("stopAfter", `names no tool of the toolkit: ${String(name)}`))
+      return Either.left(invalidOption("stopAfter", `names no tool of the toolkit: ${shownValue(name)}`))
     }
   }
   const output = outputSettings(request, options)
@@ -183,9 +195,15 @@ const settings = (
   const definitions = Kit.definitions(options.toolkit)
   if (Either.isLeft(definitions)) return Either.left(definitions.left)
   const out = output.right
+  const all = out?.strategy === "tool" ? [...definitions.right, finalAnswerTool(out)] : definitions.right
+  const names = new Set(all.map((d) => d.function.name))
   return Either.right({
     toolkit: options.toolkit,
-    definitions: out?.strategy === "tool" ? [...definitions.right, finalAnswerTool(out)] : definitions.right,
+    ownTools: (request.tools ?? []).filter((tool) =>
+      !(isRecord(tool) && tool.type === "function" && isRecord(tool.function) &&
+        typeof tool.function.name === "string" && names.has(tool.function.name))
+    ),
+    definitions: all,
     maxRounds,
     concurrency,
     invalidCalls,
@@ -215,12 +233,7 @@ const roundRequest = (
   transcript: ReadonlyArray<S.Message>,
   toolChoice: unknown
 ): Chat.ChatRequest => {
-  const names = new Set(s.definitions.map((d) => d.function.name))
-  const own = (request.tools ?? []).filter((tool) => {
-    const fn = tool as { readonly type?: unknown; readonly function?: { readonly name?: unknown } }
-    return !(fn.type === "function" && typeof fn.function?.name === "string" && names.has(fn.function.name))
-  })
-  const out: Record<string, unknown> = { ...request, tools: [...own, ...s.definitions], messages: transcript }
+  const out: Record<string, unknown> = { ...request, tools: [...s.ownTools, ...s.definitions], messages: transcript }
   if (toolChoice !== undefined) out.tool_choice = toolChoice
   if (s.output?.strategy === "responseFormat") out.response_format = s.output.format
   return out as unknown as Chat.ChatRequest
@@ -474,8 +487,32 @@ const makeDriver = (
   }
 }
 
-const driverFor = (request: Chat.ChatRequest, options: AnyOptions): Either.Either<Driver, Errors.InvalidRequestError> =>
-  Either.map(settings(request, options), (s) => makeDriver(request, s))
+/**
+ * The driver of a loop, or why it cannot run. The request and options are read once, here, into plain
+ * copies (their getters run once; one that throws, here or inside a value the checks read, is a typed
+ * error and nothing is sent), so each round's request is built from plain values.
+ */
+const driverFor = (
+  request: Chat.ChatRequest,
+  options: AnyOptions
+): Either.Either<Driver, Errors.InvalidRequestError> => {
+  if (!isRecord(request)) return Either.left(invalidOption("request", "must be an object"))
+  if (!isRecord(options)) return Either.left(invalidOption("options", "must be an object"))
+  let where = "request"
+  const read = Either.try({
+    try: () => {
+      let plain: Chat.ChatRequest = { ...request }
+      if (Array.isArray(plain.messages)) plain = { ...plain, messages: [...plain.messages] }
+      if (Array.isArray(plain.tools)) plain = { ...plain, tools: [...plain.tools] }
+      where = "options"
+      let opts: AnyOptions = { ...options }
+      if (Array.isArray(opts.stopAfter)) opts = { ...opts, stopAfter: [...opts.stopAfter] }
+      return Either.map(settings(plain, opts), (s) => makeDriver(plain, s))
+    },
+    catch: (e) => invalidOption(where, `cannot be read: ${describeThrown(e)}`)
+  })
+  return Either.flatMap(read, (driver) => driver)
+}
 
 /**
  * `ToolLoop.run`: each reply from `Chat.send`. Its loop over rounds is a plain Effect loop, not `stream`'s

@@ -8,11 +8,13 @@ import * as Layer from "effect/Layer"
 import type * as ParseResult from "effect/ParseResult"
 import { pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
-import type * as Errors from "../../Errors.js"
+import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import type * as Toolkit from "../../Toolkit.js"
+import { isRecord } from "../transport/json.js"
+import { describeThrown } from "../transport/snapshot.js"
 import * as Calls from "./toolCalls.js"
 import { toolSchema } from "./toolSchema.js"
 
@@ -82,13 +84,29 @@ const definitionsCache = new WeakMap<
 export const definitions = (
   toolkit: Toolkit.Any
 ): Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
+  if (!isRecord(toolkit)) return Either.left(notAToolkit("must be a Toolkit"))
   let cached = definitionsCache.get(toolkit)
   if (cached === undefined) {
-    cached = Either.all(Object.values(toolkit.tools).map(Tool.definition))
+    // A toolkit from a caller may be anything: one that cannot be read is a typed error, not a throw.
+    try {
+      const tools: unknown = toolkit.tools
+      if (!isRecord(tools)) return Either.left(notAToolkit("must be a Toolkit"))
+      const entries = Object.values(tools)
+      if (!entries.every(isRecord)) return Either.left(notAToolkit("has a tool that is not a Tool"))
+      cached = Either.all((entries as unknown as ReadonlyArray<Tool.Any>).map(Tool.definition))
+    } catch (e) {
+      return Either.left(notAToolkit(`cannot be read: ${describeThrown(e)}`))
+    }
     definitionsCache.set(toolkit, cached)
   }
   return cached
 }
+
+const notAToolkit = (message: string) =>
+  new Errors.InvalidRequestError({
+    message: `Invalid toolkit, nothing was sent: toolkit ${message}`,
+    issues: [{ path: "toolkit", message }]
+  })
 
 /** Builds a toolkit. */
 export const make = (tools: ReadonlyArray<Tool.Any>): Toolkit.Any => {
@@ -122,24 +140,59 @@ export interface AnyCall {
 }
 
 /** Decodes one call: at most one JSON parse and one Schema decode. */
+/**
+ * A call's fields read once into a plain object: a call handed in by a caller may be anything, and one
+ * that is not an object, or cannot be read, is read as a call without a name (an unknown tool).
+ */
+const plainCall = (raw: unknown): S.ResponseToolCall => {
+  try {
+    if (!isRecord(raw)) return {} as S.ResponseToolCall
+    const fn: unknown = raw.function
+    const f = isRecord(fn) ? { name: fn.name, arguments: fn.arguments } : undefined
+    return { id: raw.id, type: raw.type, function: f } as S.ResponseToolCall
+  } catch {
+    return {} as S.ResponseToolCall
+  }
+}
+
+/** A fallback id for call `index`: the reply's own id when it can be read. */
+const fallbackIdOf = (response: S.ChatResponse, index: number): string => {
+  try {
+    return Calls.fallbackId(response, 0, index)
+  } catch {
+    return Calls.fallbackId({ id: undefined } as unknown as S.ChatResponse, 0, index)
+  }
+}
+
+/** The calls of a reply; a reply handed in by a caller that holds no readable array of calls has none. */
+const readReplyCalls = (response: S.ChatResponse): ReadonlyArray<unknown> => {
+  try {
+    const calls: unknown = Calls.replyCalls(response)
+    return Array.isArray(calls) ? calls : []
+  } catch {
+    return []
+  }
+}
+
 export const decodeCall = (
   toolkit: Toolkit.Any,
   raw: S.ResponseToolCall,
   fallbackId: string
 ): Either.Either<AnyCall, ToolError.CallError> => {
-  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  const plain = plainCall(raw)
+  const read = Calls.readCall(toolkit.tools, plain, fallbackId)
   switch (read._tag) {
     case "UnknownTool":
       return Either.left(
-        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: [...read.available] })
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: plain, available: [...read.available] })
       )
     case "Malformed":
       return Either.left(
-        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
     case "NotObject":
       return Either.left(
-        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
   }
   const { id, name, tool } = read
@@ -149,7 +202,7 @@ export const decodeCall = (
       new ToolError.InvalidArgumentsError({
         id,
         name,
-        call: raw,
+        call: plain,
         arguments: read.value,
         message: Calls.mismatchMessage(name, decoded.left.message)
       })
@@ -163,10 +216,10 @@ export const decodeCalls = (
   toolkit: Toolkit.Any,
   response: S.ChatResponse
 ): Either.Either<ReadonlyArray<AnyCall>, ToolError.CallError> => {
-  const raws = Calls.replyCalls(response)
+  const raws = readReplyCalls(response)
   const out: Array<AnyCall> = []
   for (let i = 0; i < raws.length; i++) {
-    const decoded = decodeCall(toolkit, raws[i]!, Calls.fallbackId(response, 0, i))
+    const decoded = decodeCall(toolkit, raws[i] as S.ResponseToolCall, fallbackIdOf(response, i))
     if (Either.isLeft(decoded)) return Either.left(decoded.left)
     out.push(decoded.right)
   }

@@ -162,6 +162,19 @@ const describeClass = (value: object): string => {
   }
 }
 
+/**
+ * A value for a message: a primitive as it is, anything else by its kind, never through its own
+ * `toString` (a caller's object may have one that throws, and a message must not).
+ */
+export const shownValue = (u: unknown): string =>
+  typeof u === "function"
+    ? "a function"
+    : typeof u === "symbol"
+    ? "a symbol"
+    : typeof u === "object" && u !== null
+    ? Array.isArray(u) ? "an array" : "an object"
+    : String(u)
+
 /** A bounded description of something thrown, itself safe to read. */
 export const describeThrown = (e: unknown): string => {
   try {

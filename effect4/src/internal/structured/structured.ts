@@ -11,6 +11,7 @@ import * as Stream from "effect/Stream"
 import { candidates, REASK_PREFIX } from "../../../../src/internal/structured/extractJson.js"
 import { PartialValues } from "../../../../src/internal/structured/partialValues.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
+import { describeThrown, shownValue } from "../../../../src/internal/transport/snapshot.js"
 import * as Chat from "../../Chat.js"
 import type * as Client from "../../Client.js"
 import * as Errors from "../../Errors.js"
@@ -70,8 +71,14 @@ const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.Form
 interface Prepared<A, R> {
   readonly strict: StrictJsonSchema<A, R>
   readonly request: Chat.ChatRequest
+  /** The options read once into a plain copy. */
+  readonly options: Structured.Options | undefined
 }
 
+/**
+ * The request and options read once, into plain copies: a getter that throws there, or inside a value
+ * the checks read, is a typed error and nothing is sent.
+ */
 const prepare = <A, I, R>(
   schema: Schema.Codec<A, I, R>,
   request: Chat.ChatRequest,
@@ -80,6 +87,24 @@ const prepare = <A, I, R>(
   if (!isRecord(request)) {
     return Result.fail(invalid("request", "must be an object"))
   }
+  let where = "request"
+  const read = Result.try({
+    try: () => {
+      const plain: Chat.ChatRequest = { ...request }
+      where = "options"
+      const opts: Structured.Options | undefined = isRecord(options) ? { ...options } : options
+      return prepareRead(schema, plain, opts)
+    },
+    catch: (e) => invalid(where, `cannot be read: ${describeThrown(e)}`)
+  })
+  return Result.flatMap(read, (prepared) => prepared)
+}
+
+const prepareRead = <A, I, R>(
+  schema: Schema.Codec<A, I, R>,
+  request: Chat.ChatRequest,
+  options: Structured.Options | undefined
+): Result.Result<Prepared<A, R>, Errors.InvalidRequestError> => {
   if (request.response_format !== undefined) {
     return Result.fail(
       invalid("response_format", "is set from the Schema by Structured; leave it out of the request")
@@ -105,7 +130,7 @@ const prepare = <A, I, R>(
         out.plugins = [...plugins, { id: "response-healing" }]
       }
     }
-    return { strict, request: out as unknown as Chat.ChatRequest }
+    return { strict, request: out as unknown as Chat.ChatRequest, options }
   })
 }
 
@@ -119,7 +144,7 @@ const callOptions = (options: Structured.Options | undefined): Chat.Options | un
 export const checkExtract = (extract: unknown, path: string): Errors.InvalidRequestError | undefined =>
   extract === undefined || extract === "exact" || extract === "lenient"
     ? undefined
-    : invalid(path, `must be "exact" or "lenient", got ${String(extract)}`)
+    : invalid(path, `must be "exact" or "lenient", got ${shownValue(extract)}`)
 
 /**
  * Decodes an answer's text; with `extract: "lenient"`, an answer that fails as it is gets a second
@@ -270,12 +295,12 @@ type Env = HttpClient.HttpClient | Client.OpenRouterConfig
 export const send = <A, I, R>(
   schema: Schema.Codec<A, I, R>,
   request: Chat.ChatRequest,
-  options: Structured.Options | undefined
+  given: Structured.Options | undefined
 ): Effect.Effect<Structured.Result<A>, Structured.SendError, Env | R> =>
   Effect.suspend(() => {
-    const prepared = prepare(schema, request, options)
+    const prepared = prepare(schema, request, given)
     if (Result.isFailure(prepared)) return Effect.fail(prepared.failure)
-    const { strict } = prepared.success
+    const { options, strict } = prepared.success
     const retries = options?.retries ?? 0
     const extract = options?.extract
     const chatOptions = callOptions(options)
@@ -298,12 +323,12 @@ export const send = <A, I, R>(
 export const stream = <A, I, R>(
   schema: Schema.Codec<A, I, R>,
   request: Chat.ChatRequest,
-  options: Structured.Options | undefined
+  given: Structured.Options | undefined
 ): Stream.Stream<Structured.Event<A, I>, Structured.StreamError, Env | R> =>
   Stream.suspend(() => {
-    const prepared = prepare(schema, request, options)
+    const prepared = prepare(schema, request, given)
     if (Result.isFailure(prepared)) return Stream.fail(prepared.failure)
-    const { strict } = prepared.success
+    const { options, strict } = prepared.success
     const retries = options?.retries ?? 0
     const extract = options?.extract
     const chatOptions = callOptions(options)
