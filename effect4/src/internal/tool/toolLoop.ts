@@ -22,6 +22,7 @@ import { PartialValues } from "../../../../src/internal/structured/partialValues
 import { CallPartials } from "../../../../src/internal/tool/callPartials.js"
 import * as Calls from "../../../../src/internal/tool/toolCalls.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
+import { shownValue } from "../../../../src/internal/transport/snapshot.js"
 import * as Chat from "../../Chat.js"
 import * as Errors from "../../Errors.js"
 import * as S from "../../Schema.js"
@@ -105,10 +106,6 @@ const DEFAULT_CONCURRENCY = 4
 const hasTool = (toolkit: Toolkit.Any, name: string): boolean =>
   Object.prototype.hasOwnProperty.call(toolkit.tools, name)
 
-/** A value for a message: a primitive as it is, anything else by its type (an object's own `toString` may throw). */
-const shown = (u: unknown): string =>
-  typeof u === "function" ? "a function" : typeof u === "object" && u !== null ? "an object" : String(u)
-
 const invalidOption = (path: string, message: string) =>
   new Errors.InvalidRequestError({
     message: `Invalid tool loop options, nothing was sent: ${path} ${message}`,
@@ -123,15 +120,15 @@ const outputSettings = (
   const strategy = options.outputStrategy ?? "tool"
   if (strategy !== "tool" && strategy !== "responseFormat") {
     return Result.fail(
-      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${shown(strategy)}`)
+      invalidOption("outputStrategy", `must be "tool" or "responseFormat", got ${shownValue(strategy)}`)
     )
   }
   const retries = options.outputRetries ?? 0
   if (!Number.isInteger(retries) || retries < 0) {
-    return Result.fail(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${shown(retries)}`))
+    return Result.fail(invalidOption("outputRetries", `must be a whole number, 0 or more, got ${shownValue(retries)}`))
   }
   if (options.extract !== undefined && typeof options.extract !== "string") {
-    return Result.fail(invalidOption("extract", `must be "exact" or "lenient", got ${shown(options.extract)}`))
+    return Result.fail(invalidOption("extract", `must be "exact" or "lenient", got ${shownValue(options.extract)}`))
   }
   const extract = Structure.checkExtract(options.extract, "extract")
   if (extract !== undefined) return Result.fail(extract)
@@ -196,17 +193,20 @@ const settings = (
   }
   const maxRounds = options.maxRounds ?? DEFAULT_MAX_ROUNDS
   if (!Number.isInteger(maxRounds) || maxRounds < 1) {
-    return Result.fail(invalidOption("maxRounds", `must be a whole number of at least 1, got ${shown(maxRounds)}`))
+    return Result.fail(invalidOption("maxRounds", `must be a whole number of at least 1, got ${shownValue(maxRounds)}`))
   }
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY
   if (concurrency !== "unbounded" && (!Number.isInteger(concurrency) || concurrency < 1)) {
     return Result.fail(
-      invalidOption("concurrency", `must be a whole number of at least 1 or "unbounded", got ${shown(concurrency)}`)
+      invalidOption(
+        "concurrency",
+        `must be a whole number of at least 1 or "unbounded", got ${shownValue(concurrency)}`
+      )
     )
   }
   const invalidCalls = options.invalidCalls ?? "error"
   if (invalidCalls !== "error" && invalidCalls !== "return") {
-    return Result.fail(invalidOption("invalidCalls", `must be "error" or "return", got ${shown(invalidCalls)}`))
+    return Result.fail(invalidOption("invalidCalls", `must be "error" or "return", got ${shownValue(invalidCalls)}`))
   }
   if (options.toolChoiceAfterForced !== undefined && !isToolChoice(options.toolChoiceAfterForced)) {
     return Result.fail(invalidOption("toolChoiceAfterForced", "is not a tool_choice"))
@@ -215,7 +215,7 @@ const settings = (
   if (!Array.isArray(stopAfter)) return Result.fail(invalidOption("stopAfter", "must be an array of tool names"))
   for (const name of stopAfter) {
     if (typeof name !== "string" || !hasTool(toolkit, name)) {
-      return Result.fail(invalidOption("stopAfter", `names no tool of the toolkit: ${shown(name)}`))
+      return Result.fail(invalidOption("stopAfter", `names no tool of the toolkit: ${shownValue(name)}`))
     }
   }
   const output = outputSettings(request, options)
@@ -567,7 +567,7 @@ const driverFor = (
     const checked = settings(plain, opts)
     return Result.map(checked, (s) => makeDriver(plain, s))
   } catch (e) {
-    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : shown(e)}`))
+    return Result.fail(invalidOption(where, `cannot be read: ${e instanceof Error ? e.message : shownValue(e)}`))
   }
 }
 
