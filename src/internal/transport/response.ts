@@ -14,28 +14,23 @@ import * as Errors from "../../Errors.js"
 import * as S from "../../Schema.js"
 import { invalidFieldLog, invalidFieldsOf } from "../chat/invalidFields.js"
 import * as Bounded from "./bounded.js"
-import { bodyId } from "./errorFields.js"
+import {
+  bodyId,
+  excerpt,
+  field,
+  FIELD_LIMIT,
+  fieldOrCode,
+  ISSUE_LIMIT,
+  ISSUE_LINE_LIMIT,
+  metadataHeaders,
+  providerDetails,
+  RAW_BODY_LIMIT,
+  stringField
+} from "./errorFields.js"
 import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
 
-/** The longest excerpt of a raw body that an error keeps. */
-const EXCERPT_LIMIT = 2048
-
-/** The most of a non-JSON error body an error keeps. */
-const RAW_BODY_LIMIT = 16 * 1024
-
-/** The longest string field (a message, a code, an error type) an error keeps. */
-const FIELD_LIMIT = 2048
-
-/** The longest line, and the most in all, of a schema failure an error keeps as its `issue`. */
-const ISSUE_LINE_LIMIT = 512
-const ISSUE_LIMIT = 4096
-
-/** Cuts a raw body down to a bounded excerpt for an error: a flat copy, never a slice of the body. */
-export const excerpt = (text: string, limit: number = EXCERPT_LIMIT): string => Bounded.excerpt(text, limit)
-
-const field = (s: string | undefined): string | undefined => s === undefined ? undefined : excerpt(s, FIELD_LIMIT)
-
-const fieldOrCode = <A>(code: A): A => (typeof code === "string" ? excerpt(code, FIELD_LIMIT) as A : code)
+/** Cuts a raw body down to a bounded excerpt for an error (the shared bound of both editions). */
+export { excerpt }
 
 /**
  * Maps a transport failure of `@effect/platform`'s `HttpClient` to a {@link Errors.ConnectionError}
@@ -94,7 +89,6 @@ export const parseRetryAfter = (
 }
 
 /** The `headers` record an error body's `metadata` may carry (the upstream's rate-limit headers). */
-const metadataHeaders = (metadata: unknown): unknown => isRecord(metadata) ? metadata.headers : undefined
 
 /** A header of the `metadata.headers` record of an error body, by case-insensitive name. */
 const headerIn = (record: unknown, name: string): unknown => {
@@ -163,57 +157,6 @@ export const statusError = (
     }
     return Bounded.settleStack(Errors.fromStatus(effective, fields))
   })
-
-/** The provider fields of an error: its name, and its own error from `metadata.raw`. */
-export interface ProviderDetails {
-  readonly providerName?: string
-  readonly providerMessage?: string
-  readonly providerError?: unknown
-}
-
-const upstreamMessage = (error: unknown): string | undefined => {
-  if (typeof error === "string") return error.trim() === "" ? undefined : excerpt(error.trim())
-  if (!isRecord(error)) return undefined
-  const inner = isRecord(error.error) ? error.error : error
-  if (typeof inner.message === "string" && inner.message !== "") return excerpt(inner.message)
-  if (typeof error.error === "string" && error.error !== "") return excerpt(error.error)
-  if (typeof inner.detail === "string" && inner.detail !== "") return excerpt(inner.detail)
-  return undefined
-}
-
-/**
- * Unpacks `error.metadata`: the provider's name, and `raw` (often the upstream's JSON error as a
- * string) parsed when it is JSON, the text otherwise, bounded; the upstream's own message from it.
- */
-export const providerDetails = (metadata: unknown): ProviderDetails => {
-  if (!isRecord(metadata)) return {}
-  const out: { -readonly [K in keyof ProviderDetails]: ProviderDetails[K] } = {}
-  if (typeof metadata.provider_name === "string" && metadata.provider_name !== "") {
-    out.providerName = excerpt(metadata.provider_name, FIELD_LIMIT)
-  }
-  const raw = metadata.raw
-  if (typeof raw === "string" && raw.trim() !== "") {
-    const trimmed = raw.trim()
-    // Only a small enough text is parsed: an error must stay bounded.
-    const parsed = trimmed.length <= RAW_BODY_LIMIT && (trimmed.startsWith("{") || trimmed.startsWith("["))
-      ? parseJson(trimmed)
-      : undefined
-    out.providerError = parsed !== undefined && !(parsed instanceof NotJson) ? parsed : excerpt(trimmed)
-  } else if (raw !== undefined && raw !== null && typeof raw !== "string") {
-    out.providerError = Bounded.boundedJson(raw, RAW_BODY_LIMIT)
-  }
-  if (out.providerError !== undefined) {
-    const message = upstreamMessage(out.providerError)
-    if (message !== undefined) out.providerMessage = message
-  }
-  return out
-}
-
-const stringField = (record: unknown, key: string): string | undefined => {
-  if (!isRecord(record)) return undefined
-  const value = record[key]
-  return typeof value === "string" ? value : undefined
-}
 
 /** Reads the body of an error status and fails with its {@link Errors.StatusError}. */
 export const failWithStatus = (
