@@ -1,6 +1,6 @@
 /**
  * The Effect-free half of both editions' `OpenRouterLanguageModel`: a chat response, or a stream of
- * chunks, as the encoded response parts of `@effect/ai` (Effect 3) and `effect/ai` (Effect 4), which
+ * chunks, as the encoded response parts of the AI library (its Effect 3 package, and `effect/ai` on Effect 4), which
  * have the same shapes but for `usage` (each edition passes its own) and the error of a tool call or an
  * answer the provider cannot use (each edition passes its own constructor). Also the request-side
  * tables both providers read: finish reasons, audio formats, OpenAI strict mode's acceptance test.
