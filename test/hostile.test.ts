@@ -18,6 +18,7 @@ import * as fc from "fast-check"
 import { Chat, Client, type Errors, OpenRouterConfig, Structured } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
+import { optionValueMessages } from "./support/errorTables.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
 import { throwingAt, unprintable } from "./support/hostileValues.js"
 
@@ -427,6 +428,19 @@ describe.each(httpClients)("hostile input over %s", (_name, http) => {
       }),
     120_000
   )
+})
+
+describe("how an option check shows the value it got (the shared shownValue)", () => {
+  const [, http] = httpClients[0]!
+  for (const [label, options, issue] of optionValueMessages) {
+    it.scopedLive(`Chat.send with ${label} where an option cannot take it: ${issue.message}`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(Testing.emulator)
+        const { exit, sent } = yield* attempt(server, http, "send", { model, messages }, options)
+        expect(invalidIssues(exit)).toContainEqual(issue)
+        expect(sent).toBe(0)
+      }))
+  }
 })
 
 describe("configuration", () => {

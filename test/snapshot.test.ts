@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as fc from "fast-check"
-import { MAX_DEPTH, snapshot, Unrepresentable } from "../src/internal/transport/snapshot.js"
+import { MAX_DEPTH, shownValue, snapshot, Unrepresentable } from "../src/internal/transport/snapshot.js"
 
 const nested = (depth: number): unknown => {
   let value: unknown = 1
@@ -99,5 +99,35 @@ describe("snapshot (the request read once into plain JSON)", () => {
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype)
     expect(Object.keys(copy)).toEqual(["__proto__"])
     expect(JSON.stringify(copy)).toBe(`{"__proto__":{"x":1}}`)
+  })
+})
+
+describe("shownValue (the value an option check says it got)", () => {
+  const revoked = Proxy.revocable([], {})
+  revoked.revoke()
+  const throwingToString = {
+    toString: () => {
+      throw new Error("no")
+    }
+  }
+  it.each([
+    ["a string, quoted", "hot", `"hot"`],
+    ["a string with a line break, escaped", "a\nb", `"a\\nb"`],
+    ["a string of 40 characters, whole", "x".repeat(40), `"${"x".repeat(40)}"`],
+    ["a string of 41 characters, cut after 40", "x".repeat(41), `"${"x".repeat(40)}…"`],
+    ["a number", 42, "42"],
+    ["NaN", NaN, "NaN"],
+    ["a bigint", 5n, "5n"],
+    ["a boolean", true, "true"],
+    ["undefined", undefined, "undefined"],
+    ["null", null, "null"],
+    ["a symbol", Symbol("s"), "a symbol"],
+    ["a function", () => 1, "a function"],
+    ["an array", [1, 2], "an array"],
+    ["an object", { a: 1 }, "an object"],
+    ["an object whose toString throws", throwingToString, "an object"],
+    ["a revoked Proxy (Array.isArray throws)", revoked.proxy, "an unreadable value"]
+  ])("%s", (_, value, shown) => {
+    expect(shownValue(value)).toBe(shown)
   })
 })

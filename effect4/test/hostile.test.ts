@@ -16,6 +16,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
+import { optionValueMessages } from "../../test/support/errorTables.js"
 import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
@@ -407,6 +408,19 @@ describe.each(httpClients)("hostile input over %s", (_name, http) => {
       }),
     120_000
   )
+})
+
+describe("how an option check shows the value it got (the shared shownValue)", () => {
+  const [, http] = httpClients[0]!
+  for (const [label, options, issue] of optionValueMessages) {
+    it.live(`Chat.send with ${label} where an option cannot take it: ${issue.message}`, () =>
+      Effect.gen(function*() {
+        const server = yield* TestServer.make(Testing.emulator)
+        const { exit, sent } = yield* attempt(server, http, "send", { model, messages }, options)
+        expect(invalidIssues(exit)).toContainEqual(issue)
+        expect(sent).toBe(0)
+      }))
+  }
 })
 
 describe("configuration", () => {

@@ -73,3 +73,39 @@ export const invalidBaseUrls: ReadonlyArray<readonly [string, string]> = [
   ["https://user:pw-very-secret@example.com/api/v1", "must not contain credentials"],
   ["https://example.com/api/v1?x=1", "must not have a query or a fragment"]
 ]
+
+/**
+ * [what is wrong, per-call options, the issue expected]: how an option check shows the value it got
+ * (the shared `snapshot.ts` `shownValue`: a string quoted and cut after 40 characters, another
+ * primitive as it is, anything else by its kind). Read by both editions' `hostile.test.ts`.
+ */
+export const optionValueMessages: ReadonlyArray<
+  readonly [string, unknown, { readonly path: string; readonly message: string }]
+> = [
+  ["a string", { metadata: "yes" }, { path: "metadata", message: `expected a boolean, got "yes"` }],
+  ["a long string, cut", { metadata: "y".repeat(50) }, {
+    path: "metadata",
+    message: `expected a boolean, got "${"y".repeat(40)}…"`
+  }],
+  ["a number", { headers: 42 }, { path: "headers", message: "expected a record of header names to values, got 42" }],
+  ["a bigint", { metadata: 5n }, { path: "metadata", message: "expected a boolean, got 5n" }],
+  ["null", { metadata: null }, { path: "metadata", message: "expected a boolean, got null" }],
+  ["an array", { headers: ["x-a", "1"] }, {
+    path: "headers",
+    message: "expected a record of header names to values, got an array"
+  }],
+  ["a function", { metadata: () => true }, { path: "metadata", message: "expected a boolean, got a function" }],
+  ["a symbol", { metadata: Symbol("yes") }, { path: "metadata", message: "expected a boolean, got a symbol" }],
+  ["an object", { retry: { times: 3 } }, {
+    path: "retry",
+    message: "expected false or a Retry.Policy (Retry.backoff(...) or Retry.fromSchedule(...))"
+  }],
+  ["a string for a duration", { timeout: "banana" }, {
+    path: "timeout",
+    message: `not a duration (a Duration, a number of milliseconds, or a string such as "30 seconds"), got "banana"`
+  }],
+  ["a string for a policy", { retry: "yes" }, {
+    path: "retry",
+    message: `expected false or a Retry.Policy (Retry.backoff(...) or Retry.fromSchedule(...)), got "yes"`
+  }]
+]

@@ -11,7 +11,7 @@
 import { excerpt } from "./bounded.js"
 import { headerProblem, isValidApiKey } from "./headers.js"
 import { isRecord } from "./json.js"
-import { describeThrown } from "./snapshot.js"
+import { describeThrown, shownValue } from "./snapshot.js"
 
 /** A problem with one option (`Errors.RequestIssue` in either edition). */
 export interface Issue {
@@ -62,21 +62,10 @@ const checkDuration = (fx: EffectChecks, u: unknown, path: string, issues: Issue
   issues.push({
     path,
     message: `not a duration (a Duration, a number of milliseconds, or a string such as "30 seconds"), got ${
-      describeValue(u)
+      shownValue(u)
     }`
   })
   return undefined
-}
-
-const describeValue = (u: unknown): string => {
-  try {
-    if (typeof u === "string") return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u)
-    if (u === null) return "null"
-    if (Array.isArray(u)) return "an array"
-    return typeof u === "object" ? "an object" : typeof u
-  } catch {
-    return "an unreadable value"
-  }
 }
 
 const isNonNegative = (u: unknown): boolean => typeof u === "number" && u >= 0 && u !== Infinity
@@ -93,7 +82,7 @@ const checkPolicy = (fx: EffectChecks, u: unknown, path: string, issues: Issues)
 const policyProblem = (fx: EffectChecks, u: unknown): string | undefined => {
   const expected = "expected false or a Retry.Policy (Retry.backoff(...) or Retry.fromSchedule(...))"
   try {
-    if (!isRecord(u)) return `${expected}, got ${describeValue(u)}`
+    if (!isRecord(u)) return `${expected}, got ${shownValue(u)}`
     const p = u
     if (typeof p.while !== "function" || !fx.isDuration(p.maxRetryAfter)) return expected
     if (p._tag === "FromSchedule") return fx.isSchedule(p.schedule) ? undefined : expected
@@ -111,7 +100,7 @@ const policyProblem = (fx: EffectChecks, u: unknown): string | undefined => {
 /** A boolean option. */
 export const checkBoolean = (u: unknown, path: string, issues: Issues): boolean | undefined => {
   if (u === undefined || typeof u === "boolean") return u
-  issues.push({ path, message: `expected a boolean, got ${describeValue(u)}` })
+  issues.push({ path, message: `expected a boolean, got ${shownValue(u)}` })
   return undefined
 }
 
@@ -131,7 +120,7 @@ export const checkTelemetry = (
 {
   if (u === undefined || u === false) return u
   if (!isRecord(u)) {
-    issues.push({ path, message: `expected false or telemetry options, got ${describeValue(u)}` })
+    issues.push({ path, message: `expected false or telemetry options, got ${shownValue(u)}` })
     return undefined
   }
   const out: { spans?: boolean; metrics?: boolean; recordContent?: boolean; cardinalityLimit?: number } = {}
@@ -143,7 +132,7 @@ export const checkTelemetry = (
   const limit = readField(u, "cardinalityLimit", limitPath, issues)
   if (limit !== undefined) {
     if (typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 1) out.cardinalityLimit = limit
-    else issues.push({ path: limitPath, message: `expected a whole number, 1 or more, got ${describeValue(limit)}` })
+    else issues.push({ path: limitPath, message: `expected a whole number, 1 or more, got ${shownValue(limit)}` })
   }
   return out
 }
@@ -160,7 +149,7 @@ export const checkHeaders = (
   if (u === undefined || u === null) return into
   try {
     if (!isRecord(u)) {
-      issues.push({ path: "headers", message: `expected a record of header names to values, got ${describeValue(u)}` })
+      issues.push({ path: "headers", message: `expected a record of header names to values, got ${shownValue(u)}` })
       return into
     }
     for (const name of Object.keys(u)) {
@@ -187,7 +176,7 @@ export const checkHeaderRecord = (headers: Readonly<Record<string, string>>, iss
  */
 export const checkBaseUrl = (u: unknown, path: string, issues: Issues): string | undefined => {
   if (typeof u !== "string") {
-    issues.push({ path, message: `expected a URL string, got ${describeValue(u)}` })
+    issues.push({ path, message: `expected a URL string, got ${shownValue(u)}` })
     return undefined
   }
   const url = URL.canParse(u) ? new URL(u) : undefined

@@ -163,17 +163,32 @@ const describeClass = (value: object): string => {
 }
 
 /**
- * A value for a message: a primitive as it is, anything else by its kind, never through its own
- * `toString` (a caller's object may have one that throws, and a message must not).
+ * A value for a message (the `got ...` of an option check): a string quoted and cut after 40
+ * characters, another primitive as it is (`42`, `true`, `null`, `5n`), anything else by its kind (an
+ * array, an object, a function, a symbol), never through its own `toString` (a caller's object may
+ * have one that throws, and a message must not) and never throwing itself (a revoked `Proxy` throws
+ * even from `Array.isArray`).
  */
-export const shownValue = (u: unknown): string =>
-  typeof u === "function"
-    ? "a function"
-    : typeof u === "symbol"
-    ? "a symbol"
-    : typeof u === "object" && u !== null
-    ? Array.isArray(u) ? "an array" : "an object"
-    : String(u)
+export const shownValue = (u: unknown): string => {
+  try {
+    switch (typeof u) {
+      case "string":
+        return JSON.stringify(u.length > 40 ? `${u.slice(0, 40)}…` : u)
+      case "function":
+        return "a function"
+      case "symbol":
+        return "a symbol"
+      case "bigint":
+        return `${u}n`
+      case "object":
+        return u === null ? "null" : Array.isArray(u) ? "an array" : "an object"
+      default:
+        return String(u)
+    }
+  } catch {
+    return "an unreadable value"
+  }
+}
 
 /** A bounded description of something thrown, itself safe to read. */
 export const describeThrown = (e: unknown): string => {
