@@ -1,18 +1,22 @@
-// The step after `docgen` in `npm run docs`: makes docs/ a site that renders.
+// The step after both editions' `docgen` in `npm run docs` (the Effect 3 edition's into docs/, the Effect 4
+// edition's into effect4/docs/): makes docs/ one site that renders, with a section per edition.
 //
-// 1. Repairs the front matter of every page. docgen 0.5.2 writes a module page as "\n---\ntitle: ..."
+// 1. Repairs the front matter of every module page. docgen 0.5.2 writes a module page as "\n---\ntitle: ..."
 //    and formats it with prettier; from prettier 3.10 the leading newline makes the first `---` a
 //    thematic break, printed `***`, so the page has no front matter (no title, no navigation) and
 //    shows its YAML as text. Measured: prettier 3.9.10 prints "---\n\ntitle: ...", 3.10.0 and
 //    3.10.1 "***\n\ntitle: ...". Repairing here, rather than pinning prettier below 3.10 (docgen
 //    asks for ^3.2.5), keeps the output right whatever prettier npm picks, and fails loudly if a page
 //    has no front matter at all.
-// 2. Writes the home page, docs/index.md (docgen's is front matter only): what the library is, how to
-//    install it (the README's own install lines) and every module with the first sentence of its
-//    description, linked to its page.
+// 2. Puts each edition's module pages under its own section (`parent:`): the Effect 4 edition's in
+//    docs/effect4/, the Effect 3 edition's where docgen wrote them, docs/modules/; each section page
+//    gives the edition's install lines.
+// 3. Writes the home page, docs/index.md (docgen's is front matter only): what the library is, how to
+//    install each edition (the README's own install lines) and every module of each edition with the
+//    first sentence of its description, linked to its page.
 //
-// Usage: tsx scripts/docs-site.ts (after docgen). Exports the two steps for test/docs.test.ts.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+// Usage: tsx scripts/docs-site.ts (after both docgen runs). Exports the steps for test/docs.test.ts.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { readmeInstallLines } from "./readme-install.mjs"
@@ -51,12 +55,54 @@ export const moduleSummary = (source: string): string => {
   return text.match(/^.*?\.(?=\s|$)/)?.[0] ?? text
 }
 
-/** The home page: front matter, what the library is, install, the modules. */
+/**
+ * The page with its front matter's `fields` set (replaced when present, added at the end when not):
+ * how a module page moves under its edition's section of the navigation (`parent`).
+ */
+export const setFrontMatter = (page: string, fields: Readonly<Record<string, string>>, name = "page"): string => {
+  const repaired = repairFrontMatter(page, name)
+  const end = repaired.indexOf("\n---\n", 4)
+  const lines = repaired.slice(4, end).split("\n")
+  for (const [key, value] of Object.entries(fields)) {
+    const i = lines.findIndex((line) => line.startsWith(`${key}:`))
+    if (i < 0) lines.push(`${key}: ${value}`)
+    else lines[i] = `${key}: ${value}`
+  }
+  return `---\n${lines.join("\n")}${repaired.slice(end)}`
+}
+
+/** One edition of the site: its section of the navigation and its modules. */
+export interface Edition {
+  /** The section's title, the module pages' `parent`: "Effect 4 edition (1.x)". */
+  readonly title: string
+  /** The folder of its module pages under docs/ (`effect4`, `modules`): their links are `${folder}/X.ts.html`. */
+  readonly folder: string
+  /** The README's install lines of the edition. */
+  readonly installLines: ReadonlyArray<string>
+  readonly modules: ReadonlyArray<{ readonly name: string; readonly summary: string }>
+}
+
+/** The section page of an edition: the parent of its module pages in the navigation. */
+export const editionPage = (edition: Edition, navOrder: number): string =>
+  [
+    "---",
+    `title: ${edition.title}`,
+    "has_children: true",
+    `permalink: /${edition.folder}`,
+    `nav_order: ${navOrder}`,
+    "---",
+    "",
+    "```sh",
+    ...edition.installLines,
+    "```",
+    ""
+  ].join("\n")
+
+/** The home page: front matter, what the library is, install, the modules of each edition. */
 export const homePage = (site: {
   readonly description: string
   readonly homepage: string
-  readonly installLines: ReadonlyArray<string>
-  readonly modules: ReadonlyArray<{ readonly name: string; readonly summary: string }>
+  readonly editions: ReadonlyArray<Edition>
 }): string =>
   [
     "---",
@@ -70,33 +116,68 @@ export const homePage = (site: {
     "",
     `Guide, examples and benchmarks: [the README](${site.homepage}).`,
     "",
+    "Two editions of the same package, one per Effect, with the same modules, names and behaviour.",
+    "",
     "## Install",
     "",
     "```sh",
-    ...site.installLines,
+    ...site.editions.flatMap((edition) => [`# ${edition.title}`, ...edition.installLines]),
     "```",
     "",
     "## Modules",
     "",
     "Each module is also a subpath export (`effect-openrouter/Chat`, ...).",
-    "",
-    ...site.modules.map(({ name, summary }) => `- [${name}](modules/${name}.ts.html): ${summary}`),
+    ...site.editions.flatMap((edition) => [
+      "",
+      `### ${edition.title}`,
+      "",
+      ...edition.modules.map(({ name, summary }) => `- [${name}](${edition.folder}/${name}.ts.html): ${summary}`)
+    ]),
     ""
   ].join("\n")
 
+/**
+ * The module pages docgen wrote into `from` (one edition's), each with valid front matter under the
+ * edition's section, written into `to`; the edition's modules, sorted, with their summaries read from `src`.
+ */
+const publishEdition = (
+  edition: Omit<Edition, "modules">,
+  dirs: { readonly from: string; readonly to: string; readonly src: string }
+): Edition => {
+  const pages = readdirSync(dirs.from).filter((f) => f.endsWith(".ts.md"))
+  if (pages.length === 0) throw new Error(`${dirs.from}: no module pages (did docgen run?)`)
+  mkdirSync(dirs.to, { recursive: true })
+  for (const page of pages) {
+    const text = readFileSync(join(dirs.from, page), "utf8")
+    writeFileSync(join(dirs.to, page), setFrontMatter(text, { parent: edition.title }, join(dirs.from, page)))
+  }
+  const modules = pages.map((p) => p.slice(0, -".ts.md".length)).sort()
+    .map((name) => ({ name, summary: moduleSummary(readFileSync(join(dirs.src, `${name}.ts`), "utf8")) }))
+  return { ...edition, modules }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const docs = join(root, "docs")
-  const pages = readdirSync(join(docs, "modules")).filter((f) => f.endsWith(".md"))
-  for (const page of pages) {
-    const path = join(docs, "modules", page)
-    writeFileSync(path, repairFrontMatter(readFileSync(path, "utf8"), `docs/modules/${page}`))
-  }
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
-  const modules = pages.filter((p) => p.endsWith(".ts.md")).map((p) => p.slice(0, -".ts.md".length)).sort()
-    .map((name) => ({ name, summary: moduleSummary(readFileSync(join(root, "src", `${name}.ts`), "utf8")) }))
-  writeFileSync(
-    join(docs, "index.md"),
-    homePage({ description: pkg.description, homepage: pkg.homepage, installLines: readmeInstallLines(), modules })
+  const readme = new URL("../README.md", import.meta.url)
+  // The Effect 4 edition first, as in the README: npm's `latest` is its line.
+  const editions = [
+    publishEdition(
+      { title: "Effect 4 edition (1.x)", folder: "effect4", installLines: readmeInstallLines(readme, "effect4") },
+      { from: join(root, "effect4", "docs", "modules"), to: join(docs, "effect4"), src: join(root, "effect4", "src") }
+    ),
+    publishEdition(
+      { title: "Effect 3 edition (0.x)", folder: "modules", installLines: readmeInstallLines(readme, "effect3") },
+      { from: join(docs, "modules"), to: join(docs, "modules"), src: join(root, "src") }
+    )
+  ]
+  editions.forEach((edition, i) => {
+    writeFileSync(join(docs, edition.folder, "index.md"), editionPage(edition, i + 2))
+  })
+  writeFileSync(join(docs, "index.md"), homePage({ description: pkg.description, homepage: pkg.homepage, editions }))
+  console.log(
+    `docs-site: ${
+      editions.map((e) => `${e.title}: ${e.modules.length} module pages`).join(", ")
+    }, front matter checked, home page written`
   )
-  console.log(`docs-site: front matter of ${pages.length} pages checked, home page lists ${modules.length} modules`)
 }

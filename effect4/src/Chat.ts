@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { NodeHttpClient } from "@effect/platform-node"
  * import { Effect, Layer } from "effect"
  * import { Chat, OpenRouterConfig, Testing } from "effect-openrouter"
@@ -23,7 +24,7 @@
  *
  * // in a test: the same program against the scripted emulator
  * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.completion({ content: "Hello!" })))))
- *   .then((content) => assert.strictEqual(content, "Hello!"))
+ *   .then((content) => strictEqual(content, "Hello!"))
  * ```
  *
  * @since 0.1.0

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect, Redacted } from "effect"
  * import { OpenRouterConfig } from "effect-openrouter"
  *
@@ -14,8 +15,8 @@
  * export const FromEnv = OpenRouterConfig.layerConfig({ timeout: "2 minutes" })
  *
  * Effect.runPromise(Effect.provide(Effect.service(OpenRouterConfig), Live)).then((config) => {
- *   assert.strictEqual(config.completionsUrl, "https://openrouter.ai/api/v1/chat/completions")
- *   assert.strictEqual(config.headers["x-openrouter-title"], "My app")
+ *   strictEqual(config.completionsUrl, "https://openrouter.ai/api/v1/chat/completions")
+ *   strictEqual(config.headers["x-openrouter-title"], "My app")
  * })
  * ```
  *

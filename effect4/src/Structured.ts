@@ -12,7 +12,7 @@
  *   city: Schema.String,
  *   temperature_c: Schema.Number,
  *   conditions: Schema.optional(Schema.String)
- * }).annotations({ identifier: "Weather", description: "The weather in a city" })
+ * }).annotate({ identifier: "Weather", description: "The weather in a city" })
  *
  * const program = Effect.gen(function*() {
  *   const { response, value } = yield* Structured.send(Weather, {
@@ -239,6 +239,7 @@ export const stream = <A, I, R>(
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect, Schema } from "effect"
  * import { Structured } from "effect-openrouter"
  * import type { Schema as S } from "effect-openrouter"
@@ -249,7 +250,7 @@ export const stream = <A, I, R>(
  * }
  *
  * Effect.runPromise(Structured.decode(Schema.Struct({ ok: Schema.Boolean }), response, { extract: "lenient" }))
- *   .then((value) => assert.strictEqual(value.ok, true))
+ *   .then((value) => strictEqual(value.ok, true))
  * ```
  *
  * @since 0.2.0

@@ -6,6 +6,27 @@
  * Each carries the `response` (usage, cost, provider, id), so a failed answer is still accounted for,
  * and `attempts` (how many answers were asked for, re-asks included).
  *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert"
+ * import { Effect, Schema } from "effect"
+ * import { Structured, Testing } from "effect-openrouter"
+ *
+ * const Answer = Schema.Struct({ answer: Schema.Number })
+ *
+ * const program = Structured.send(Answer, { messages: [{ role: "user", content: "6 times 7?" }] }).pipe(
+ *   Effect.map(({ value }) => `the answer is ${value.answer}`),
+ *   Effect.catchTags({
+ *     OutputDecodeError: (e) => Effect.succeed(`wrong shape at ${e.issues.map((i) => i.path).join(", ")}`),
+ *     RefusalError: (e) => Effect.succeed(`refused: ${e.refusal}`)
+ *   })
+ * )
+ *
+ * // a model that answers JSON of the wrong shape: a typed error, with the response for its cost
+ * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.mismatchedAnswer({ answer: "42" })))))
+ *   .then((text) => strictEqual(text, "wrong shape at answer"))
+ * ```
+ *
  * @since 0.2.0
  */
 import * as Schema from "effect/Schema"

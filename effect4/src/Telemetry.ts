@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { NodeSdk } from "@effect/opentelemetry"
+ * import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
  * import { BatchSpanProcessor, ConsoleSpanExporter } from "@opentelemetry/sdk-trace-base"
  * import { Redacted } from "effect"
  * import { OpenRouterConfig } from "effect-openrouter"

@@ -6,6 +6,31 @@
  * buffering them. `GET /api/v1/generation?id=` answers with the stats of a completion it served
  * (`Generation.get`); any other route gets a 404 JSON error.
  *
+ * From code outside Effect: `const server = await TestServer.listen(Testing.emulator)`, then use
+ * `server.url` as the base URL.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert"
+ * import { Effect, Layer, Redacted } from "effect"
+ * import * as FetchHttpClient from "effect/http/FetchHttpClient"
+ * import { Chat, OpenRouterConfig, Testing } from "effect-openrouter"
+ * import * as TestServer from "effect-openrouter/TestServer"
+ *
+ * // a real server on 127.0.0.1 (any free port), for the life of the scope
+ * const program = Effect.gen(function*() {
+ *   const server = yield* TestServer.make(Testing.completion({ content: "Hello over a socket" }))
+ *   const config = OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: server.url })
+ *   const response = yield* Chat.send({ messages: [{ role: "user", content: "Hi" }] }).pipe(
+ *     Effect.provide(Layer.merge(config, FetchHttpClient.layer))
+ *   )
+ *   strictEqual((yield* server.requests).length, 1)
+ *   return response.choices[0]?.message?.content
+ * })
+ *
+ * Effect.runPromise(Effect.scoped(program)).then((content) => strictEqual(content, "Hello over a socket"))
+ * ```
+ *
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"

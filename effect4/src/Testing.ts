@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect, Fiber, Layer, Redacted } from "effect"
  * import { TestClock } from "effect/testing"
  * import { Chat, OpenRouterConfig } from "effect-openrouter"
@@ -29,8 +30,8 @@
  *   const fiber = yield* Effect.forkChild(program)
  *   yield* TestClock.adjust("2 seconds") // the Retry-After wait, on the test clock
  *   const response = yield* Fiber.join(fiber)
- *   assert.strictEqual(response.choices[0]?.message?.content, "Hello")
- *   assert.strictEqual((yield* Testing.requests).length, 2)
+ *   strictEqual(response.choices[0]?.message?.content, "Hello")
+ *   strictEqual((yield* Testing.requests).length, 2)
  * }).pipe(Effect.provide(TestLayer), Effect.provide(TestClock.layer()), Effect.runPromise)
  * ```
  *
@@ -406,6 +407,7 @@ export interface EmulatorOptions extends Types.EmulatorOptions {}
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect } from "effect"
  * import { Chat, Testing } from "effect-openrouter"
  *
@@ -416,8 +418,8 @@ export interface EmulatorOptions extends Types.EmulatorOptions {}
  *   Effect.provide(Testing.layerWithConfig(script))
  * )
  * Effect.runPromise(program).then((error) => {
- *   assert.strictEqual(error._tag, "NotFoundResponseError")
- *   assert.strictEqual(error.message, "No endpoints found for acme/unknown.")
+ *   strictEqual(error._tag, "NotFoundResponseError")
+ *   strictEqual(error.message, "No endpoints found for acme/unknown.")
  * })
  * ```
  *
@@ -596,6 +598,7 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
  *
  * @example
  * ```ts
+ * import { strictEqual } from "node:assert"
  * import { Effect } from "effect"
  * import { Chat, Testing } from "effect-openrouter"
  *
@@ -603,7 +606,7 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
  *
  * // no retry: the 503 is the answer
  * Effect.runPromise(Effect.flip(program).pipe(Effect.provide(Testing.layerWithConfig(Testing.error(503), { retry: false }))))
- *   .then((error) => assert.strictEqual(error._tag, "ServiceUnavailableResponseError"))
+ *   .then((error) => strictEqual(error._tag, "ServiceUnavailableResponseError"))
  * ```
  *
  * @since 0.1.0

@@ -8,6 +8,10 @@
  * carry the raw call as the model sent it. Together they are {@link CallError}. A tool loop that is still
  * asked for tools after its last round fails with {@link MaxRoundsError}, carrying the transcript.
  *
+ * The same errors, fields and messages as the Effect 3 edition. They are this package's, not
+ * `effect/ai`'s `AiError` reasons: `LanguageModel.generateText` reports a bad call with `effect/ai`'s
+ * `ToolNotFoundError` / `ToolParameterValidationError`; `ToolLoop` and `Toolkit.decodeCall` with these.
+ *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert"
@@ -30,10 +34,6 @@
  * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.callTools([{ name: "now", arguments: {} }])))))
  *   .then((text) => strictEqual(text, "gave up after 2 rounds"))
  * ```
- *
- * The same errors, fields and messages as the Effect 3 edition. They are this package's, not
- * `effect/ai`'s `AiError` reasons: `LanguageModel.generateText` reports a bad call with `effect/ai`'s
- * `ToolNotFoundError` / `ToolParameterValidationError`; `ToolLoop` and `Toolkit.decodeCall` with these.
  *
  * @since 0.2.0
  */

@@ -1,6 +1,21 @@
 /**
  * effect-openrouter: an Effect client for OpenRouter chat completions.
  *
+ * Every module is a namespace of the root (`import { Chat } from "effect-openrouter"`) and its own
+ * subpath (`import * as Chat from "effect-openrouter/Chat"`); `TestServer` (Node only) is a subpath only.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert"
+ * import { Effect } from "effect"
+ * import { Chat, Testing } from "effect-openrouter"
+ *
+ * const program = Chat.send({ model: "openai/gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] })
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(Testing.layerWithConfig(Testing.completion({ content: "Hello" })))))
+ *   .then((response) => strictEqual(response.choices[0]?.message?.content, "Hello"))
+ * ```
+ *
  * @since 0.1.0
  */
 
