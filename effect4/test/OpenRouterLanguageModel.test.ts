@@ -326,14 +326,14 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
               function: {
                 name: "get_weather",
                 description: "The weather in a city",
-                // Effect 4 leaves a Struct open; closed here so that strict mode takes it
+                // as Toolkit.definitions sends a tool that does not ask for strict mode: effect/ai's JSON
+                // Schema of the parameters (Effect 4 leaves a Struct open)
                 parameters: {
                   type: "object",
                   properties: { city: { type: "string" } },
                   required: ["city"],
-                  additionalProperties: false
-                },
-                strict: true
+                  additionalProperties: true
+                }
               }
             },
             {
@@ -345,9 +345,8 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
                   type: "object",
                   properties: { reason: { type: "string" } },
                   required: ["reason"],
-                  additionalProperties: false
-                },
-                strict: true
+                  additionalProperties: true
+                }
               }
             }
           ])
@@ -852,7 +851,7 @@ describe("OpenRouterLanguageModel (Effect 4) mapping tables", () => {
       expect(sent.tools.map((t: Wire) => t.function.name)).toEqual(names)
     }))
 
-  it.effect("a tool with an optional parameter goes without strict (left open); Tool.Strict wins", () =>
+  it.effect("a tool goes strict only when it asks (Tool.Strict), in the strict form, as Toolkit.definitions sends it", () =>
     Effect.gen(function*() {
       const [sent] = yield* sentBodies(
         LanguageModel.generateText({ prompt: "Hi", toolkit: Choices }).pipe(
@@ -867,8 +866,18 @@ describe("OpenRouterLanguageModel (Effect 4) mapping tables", () => {
       const byName = Object.fromEntries(sent.tools.map((t: Wire) => [t.function.name, t.function]))
       expect(byName.optional_arg.strict).toBeUndefined()
       expect(byName.optional_arg.parameters.additionalProperties).not.toBe(false)
-      expect(byName.annotated.strict).toBe(true)
-      expect(byName.get_weather.strict).toBe(true)
+      expect(byName.get_weather.strict).toBeUndefined()
+      expect(byName.annotated).toEqual({
+        name: "annotated",
+        // the strict form: every property required, an optional one nullable, closed
+        parameters: {
+          type: "object",
+          properties: { unit: { anyOf: [{ type: "string" }, { type: "null" }] } },
+          required: ["unit"],
+          additionalProperties: false
+        },
+        strict: true
+      })
     }))
 
   it.effect.each(audioTypes)("audio %s goes as input_audio format %s", ([mediaType, format]) =>

@@ -12,6 +12,7 @@ import * as Prompt from "effect/ai/Prompt"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import type * as TestServer from "../src/TestServer.js"
@@ -45,24 +46,6 @@ const script = Testing.rounds([
   Testing.callTools([{ id: "call_1", name: "get_forecast", arguments: { city: "Paris", days: "3" } }]),
   Testing.answer(ANSWER)
 ])
-
-/** A request's `tools` with the descriptions of the parameters' properties left out. */
-const withoutPropertyDescriptions = (tools: Wire): Wire =>
-  tools.map((tool: Wire) => ({
-    ...tool,
-    function: {
-      ...tool.function,
-      parameters: {
-        ...tool.function.parameters,
-        properties: Object.fromEntries(
-          Object.entries(tool.function.parameters.properties).map(([key, { description: _, ...rest }]: Wire) => [
-            key,
-            rest
-          ])
-        )
-      }
-    }
-  }))
 
 const bodies = (server: TestServer.TestServer) =>
   Effect.map(server.requests, (requests) => requests.map((r) => r.body as Wire))
@@ -130,12 +113,139 @@ describe("one Toolkit and one handler layer through ToolLoop.run and LanguageMod
             content: "{\"city\":\"Paris\",\"days\":3,\"celsius\":18}"
           })
         }
-        // The same definition, but for the description Effect's JSON Schema generation gives
-        // `NumberFromString` ("a string that will be decoded as a number"): `Toolkit.definitions` keeps it,
-        // the provider does not.
-        expect(withoutPropertyDescriptions(viaLanguageModel.sent[0]?.tools)).toEqual(
-          withoutPropertyDescriptions(viaLoop.sent[0]?.tools)
-        )
+        // The same definition, descriptions included (`NumberFromString`'s "a string that will be decoded
+        // as a number"): both send `Toolkit.definitions`.
+        expect(viaLanguageModel.sent[0]?.tools).toEqual(viaLoop.sent[0]?.tools)
+      }))
+  }
+})
+
+/**
+ * The parameters of the table's tools: transformations, refinements, optional and nullable fields, and
+ * what the strict form rewrites (a root that is not an object, a record, an identifier at the root).
+ */
+const parameterCases: ReadonlyArray<readonly [string, Schema.Top]> = [
+  ["a transformation (NumberFromString)", Schema.Struct({ days: Schema.NumberFromString })],
+  [
+    "a transformation with its own description",
+    Schema.Struct({ days: Schema.NumberFromString.annotate({ description: "How many days" }) })
+  ],
+  ["a nested transformation", Schema.Struct({ inner: Schema.Struct({ x: Schema.NumberFromString }) })],
+  [
+    "refinements",
+    Schema.Struct({
+      n: Schema.Number.check(Schema.isInt(), Schema.isGreaterThan(0)),
+      s: Schema.String.check(Schema.isMinLength(2))
+    })
+  ],
+  [
+    "optional fields",
+    Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.String), c: Schema.optionalKey(Schema.Number) })
+  ],
+  ["a nullable field", Schema.Struct({ a: Schema.NullOr(Schema.String) })],
+  ["an optional nullable field", Schema.Struct({ a: Schema.optionalKey(Schema.NullOr(Schema.Number)) })],
+  ["descriptions", Schema.Struct({ a: Schema.String.annotate({ description: "A" }) }).annotate({ description: "All" })],
+  ["an identifier at the root", Schema.Struct({ a: Schema.String }).annotate({ identifier: "Named" })],
+  ["a record", Schema.Struct({ tags: Schema.Record(Schema.String, Schema.Number) })],
+  ["no parameters", Schema.Struct({})],
+  ["a root that is not an object", Schema.Array(Schema.String)]
+]
+
+const toolCases = parameterCases.flatMap(([label, parameters]) =>
+  [true, false, undefined].map((strict) =>
+    [
+      `${label}, ${strict === undefined ? "strict left unset" : strict ? "strict" : "not strict"}`,
+      Tool.make("t", {
+        description: "A tool.",
+        parameters: parameters as Schema.Struct<{}>,
+        ...(strict === undefined ? {} : { strict })
+      })
+    ] as const
+  )
+)
+
+/** A layer of handlers for a toolkit of one tool named `t` (never called: the model answers in text). */
+const handlerOf = (toolkit: Toolkit.Toolkit<Record<string, Tool.Any>>) =>
+  Toolkit.toLayer(toolkit as never, { t: () => Effect.succeed(null) } as never) as never
+
+describe("one tool definition on the wire through Toolkit.definitions, ToolLoop.run and the provider", () => {
+  const [[, http]] = httpClients as unknown as [[string, (typeof httpClients)[number][1]]]
+  for (const [label, tool] of toolCases) {
+    it.live(label, () =>
+      Effect.gen(function*() {
+        const toolkit = Toolkit.make(tool) as unknown as Toolkit.Toolkit<Record<string, Tool.Any>>
+        const definitions = yield* Effect.fromResult(Toolkit.definitions(toolkit))
+        const answer = Testing.rounds([Testing.answer("ok")])
+        const viaLoop = yield* withServer(http, answer, (server) =>
+          ToolLoop.run({ model: MODEL, messages: [{ role: "user", content: "Hi" }] }, { toolkit }).pipe(
+            Effect.andThen(bodies(server)),
+            Effect.provide(handlerOf(toolkit))
+          ))
+        const viaProvider = yield* withServer(http, answer, (server) =>
+          LanguageModel.generateText({ prompt: "Hi", toolkit }).pipe(
+            Effect.andThen(bodies(server)),
+            Effect.provide(handlerOf(toolkit)),
+            Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL }))
+          ))
+        expect(viaProvider[0]?.tools).toEqual(definitions)
+        expect(viaLoop[0]?.tools).toEqual(definitions)
+      }))
+  }
+})
+
+/**
+ * [what the strict form rewrites, the parameters, the arguments as a model sends them in the strict
+ * form, what the handler must get].
+ */
+const strictArguments: ReadonlyArray<readonly [string, Schema.Top, unknown, unknown]> = [
+  [
+    "optional fields sent as null",
+    Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.String), c: Schema.optionalKey(Schema.Number) }),
+    { a: "x", b: null, c: null },
+    { a: "x" }
+  ],
+  ["a transformation", Schema.Struct({ days: Schema.NumberFromString }), { days: "3" }, { days: 3 }],
+  ["a root that is not an object (wrapped)", Schema.Array(Schema.String), { value: ["a", "b"] }, ["a", "b"]],
+  [
+    "a record (as pairs)",
+    Schema.Struct({ tags: Schema.Record(Schema.String, Schema.Number) }),
+    { tags: [{ "0": "k", "1": 1 }] },
+    { tags: { k: 1 } }
+  ]
+]
+
+describe("a strict tool's arguments in the strict form reach the handler decoded: ToolLoop.run, generateText, streamText", () => {
+  const [[, http]] = httpClients as unknown as [[string, (typeof httpClients)[number][1]]]
+  for (const [label, parameters, sent, expected] of strictArguments) {
+    it.live(label, () =>
+      Effect.gen(function*() {
+        const tool = Tool.make("t", { parameters: parameters as Schema.Struct<{}>, strict: true })
+        const toolkit = Toolkit.make(tool) as unknown as Toolkit.Toolkit<Record<string, Tool.Any>>
+        const calls = yield* Ref.make<ReadonlyArray<unknown>>([])
+        const handlers = Toolkit.toLayer(
+          toolkit as never,
+          { t: (params: unknown) => Ref.update(calls, (all) => [...all, params]).pipe(Effect.as(null)) } as never
+        ) as never
+        const script = Testing.rounds([
+          Testing.callTools([{ id: "call_1", name: "t", arguments: sent as Record<string, unknown> }]),
+          Testing.answer("done")
+        ])
+        yield* withServer(http, script, () =>
+          ToolLoop.run({ model: MODEL, messages: [{ role: "user", content: "Hi" }] }, { toolkit }).pipe(
+            Effect.provide(handlers)
+          ))
+        yield* withServer(http, script, () =>
+          LanguageModel.generateText({ prompt: "Hi", toolkit }).pipe(
+            Effect.provide(handlers),
+            Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL }))
+          ))
+        yield* withServer(http, script, () =>
+          Stream.runDrain(LanguageModel.streamText({ prompt: "Hi", toolkit })).pipe(
+            Effect.provide(handlers),
+            Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL }))
+          ))
+        // ToolLoop.run, generateText, streamText
+        expect(yield* Ref.get(calls)).toEqual([expected, expected, expected])
       }))
   }
 })

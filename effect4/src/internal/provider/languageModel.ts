@@ -129,7 +129,9 @@ export const make = (
             Effect.flatMap((response) => {
               const parts = Internal.responseParts(response, providerOptions.responseFormat.type === "json")
               if (annotate && Result.isSuccess(parts)) { for (const part of parts.success) annotatePart(span, part) }
-              return Result.isSuccess(parts) ? Effect.succeed(parts.success) : Effect.fail(parts.failure)
+              if (Result.isFailure(parts)) return Effect.fail(parts.failure)
+              const plain = Internal.plainToolCalls(providerOptions)
+              return plain === undefined ? Effect.succeed(parts.success) : Effect.forEach(parts.success, plain)
             })
           )
         }),
@@ -168,7 +170,9 @@ export const make = (
             const error = mapper.end(out)
             return error === undefined ? Stream.fromIterable(emit(out)) : Stream.fail(error)
           })
-          return Stream.concat(parts, end)
+          const all = Stream.concat(parts, end)
+          const plain = Internal.plainToolCalls(providerOptions)
+          return plain === undefined ? all : Stream.mapEffect(all, plain)
         }))
     })
   })

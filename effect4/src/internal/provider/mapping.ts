@@ -14,15 +14,19 @@ import type * as Response from "effect/ai/Response"
 import * as Tool from "effect/ai/Tool"
 import * as DateTime from "effect/DateTime"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Base64 from "effect/encoding/Base64"
+import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import { foldReasoningDetails } from "../../../../src/internal/chat/collect.js"
 import * as Parts from "../../../../src/internal/provider/parts.js"
-import { audioFormat, isStrictCompatible, isUrlString } from "../../../../src/internal/provider/parts.js"
+import { audioFormat, isUrlString } from "../../../../src/internal/provider/parts.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
 import type * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
+import * as OurTool from "../../Tool.js"
+import { type ToolSchema, toolSchemaOf } from "../tool/toolSchema.js"
 
 /** A request under construction, or a piece of JSON: wire field names, unknown fields allowed. */
 type Loose = Record<string, unknown>
@@ -222,10 +226,15 @@ const unsupportedSchema = (what: string, cause: unknown): AiError.AiError =>
     })
   )
 
-/** `tools` and `tool_choice` from the toolkit the caller gave (already narrowed to `oneOf` by effect/ai). */
+/**
+ * `tools` and `tool_choice` from the toolkit the caller gave (already narrowed to `oneOf` by effect/ai).
+ * Each tool goes as `Toolkit.definitions` (and so `ToolLoop`) sends it: this package's `Tool.definition`,
+ * one derivation for both drivers of a toolkit. A strict tool's parameters are in the strict form, whose
+ * arguments {@link plainToolCalls} turns back into the form effect/ai decodes.
+ */
 export const prepareTools = (options: LanguageModel.ProviderOptions): Result.Result<Loose, AiError.AiError> => {
   if (options.tools.length === 0) return Result.succeed({})
-  const tools: Array<Loose> = []
+  const tools: Array<S.FunctionTool> = []
   for (const tool of options.tools) {
     if (Tool.isProviderDefined(tool)) {
       return Result.fail(invalidInput(
@@ -233,19 +242,12 @@ export const prepareTools = (options: LanguageModel.ProviderOptions): Result.Res
           `(web search, datetime, ...) go in the request through the provider config's \`tools\``
       ))
     }
-    let parameters: unknown
-    try {
-      parameters = Tool.getJsonSchema(tool)
-    } catch (cause) {
-      return Result.fail(unsupportedSchema(`The parameters of tool ${tool.name}`, cause))
+    const definition = OurTool.definition(tool)
+    if (Result.isFailure(definition)) {
+      const issue = definition.failure.issues[0]?.message ?? definition.failure.message
+      return Result.fail(unsupportedSchema(`The parameters of tool ${tool.name}`, issue))
     }
-    const description = Tool.getDescription(tool)
-    const closed = closeObjects(parameters)
-    const strict = Tool.getStrictMode(tool) ?? isStrictCompatible(closed)
-    const fn: Loose = { name: tool.name, parameters: strict ? closed : parameters }
-    if (description !== undefined) fn.description = description
-    if (strict) fn.strict = true
-    tools.push({ type: "function", function: fn })
+    tools.push(definition.success)
   }
   const choice = options.toolChoice
   const tool_choice = choice === "auto" || choice === "none" || choice === "required"
@@ -259,24 +261,32 @@ export const prepareTools = (options: LanguageModel.ProviderOptions): Result.Res
 }
 
 /**
- * The schema with every object that lists its properties closed (`additionalProperties: false`), so
- * that strict mode can take it: Effect 4 leaves a Struct open, and a Struct's decoding ignores keys it
- * does not declare, so closing it changes nothing the tool's handler sees. Records and index
- * signatures (an `additionalProperties` schema) stay as they are.
+ * For the tools sent in the strict form (`strict: true`), the tool-call parts with the model's
+ * arguments in the parameters' plain JSON form, the one effect/ai decodes before it runs a handler
+ * (a `null` for an absent optional field would fail there); `undefined` when no tool of the call needs
+ * it, so that a call without strict tools pays nothing. Arguments that do not decode are handed on as
+ * the model sent them: effect/ai reports them as it reports any invalid call.
  */
-const closeObjects = (node: unknown): unknown => {
-  if (Array.isArray(node)) return node.map(closeObjects)
-  if (!isRecord(node)) return node
-  const out: Loose = {}
-  for (const [key, value] of Object.entries(node)) {
-    out[key] = key === "enum" || key === "const" || key === "examples" || key === "default"
-      ? value
-      : closeObjects(value)
+export const plainToolCalls = (
+  options: LanguageModel.ProviderOptions
+): (<P extends Response.PartEncoded | Response.StreamPartEncoded>(part: P) => Effect.Effect<P>) | undefined => {
+  const toPlain = new Map<string, NonNullable<ToolSchema["toPlain"]>>()
+  for (const tool of options.tools) {
+    const derived = toolSchemaOf(tool)
+    if (Result.isSuccess(derived) && derived.success.toPlain !== undefined) {
+      toPlain.set(tool.name, derived.success.toPlain)
+    }
   }
-  if (isRecord(out.properties) && (out.additionalProperties === undefined || out.additionalProperties === true)) {
-    out.additionalProperties = false
+  if (toPlain.size === 0) return undefined
+  return (part) => {
+    const convert = part.type === "tool-call" ? toPlain.get(part.name) : undefined
+    if (convert === undefined || part.type !== "tool-call") return Effect.succeed(part)
+    // a Schema that needs a service effect/ai would provide dies here: handed on as sent, as a mismatch is
+    return Effect.map(
+      Effect.exit(convert(part.params) as Effect.Effect<unknown, Schema.SchemaError>),
+      (exit) => Exit.isSuccess(exit) ? { ...part, params: exit.value } : part
+    )
   }
-  return out
 }
 
 /**

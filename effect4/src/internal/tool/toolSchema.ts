@@ -38,6 +38,13 @@ export interface ToolSchema {
   readonly partial?: PartialPlan | undefined
   /** Whether the arguments travel wrapped as `{ value: ... }` (the parameters' root is not an object). */
   readonly wrapped?: boolean | undefined
+  /**
+   * The strict form only: the model's arguments in the Schema's plain JSON form (`Schema.toCodecJson`),
+   * the form effect/ai's `Toolkit.handle` decodes. The strict form is not that form (a `null` for an
+   * absent optional field, the `{ value }` wrapper, records as pairs), so a provider that sends it hands
+   * effect/ai the arguments through this. Fails as {@link decode} does.
+   */
+  readonly toPlain?: ((u: unknown) => Effect.Effect<unknown, Schema.SchemaError, unknown>) | undefined
 }
 
 /**
@@ -60,18 +67,21 @@ const isEmptyObject = (ast: AST.AST): boolean => {
 
 const strictForm = (schema: Schema.Top): ToolSchema => {
   const strict = strictJsonSchema(schema as Schema.Codec<unknown, unknown, unknown>)
+  // As Structured reads an answer: the plain JSON form means what it says; the strict form's
+  // issues are the ones reported when neither reads.
+  const decode = (json: unknown) => {
+    const bare = strict.wrapped && isRecord(json) && Object.keys(json).length === 1 && "value" in json
+      ? json.value
+      : json
+    return Effect.catch(strict.plain(bare), () => strict.wire(json))
+  }
+  const encodePlain = Schema.encodeUnknownEffect(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown, unknown>))
   return {
     parameters: { ...strict.schema },
-    // As Structured reads an answer: the plain JSON form means what it says; the strict form's
-    // issues are the ones reported when neither reads.
-    decode: (json) => {
-      const bare = strict.wrapped && isRecord(json) && Object.keys(json).length === 1 && "value" in json
-        ? json.value
-        : json
-      return Effect.catch(strict.plain(bare), () => strict.wire(json))
-    },
+    decode,
     partial: strict.partial,
-    wrapped: strict.wrapped
+    wrapped: strict.wrapped,
+    toPlain: (json) => Effect.flatMap(decode(json), (value) => encodePlain(value))
   }
 }
 
