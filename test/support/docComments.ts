@@ -56,17 +56,19 @@ export const proseAfterExamples = (text: string): ReadonlyArray<string> =>
   })
 
 /**
- * The exported declarations of a module whose doc comment lacks `tag` (e.g. `@category`), by name.
- * Re-exports of a whole module (`export * as Chat from "./Chat.js"`) are left out: docgen lists those
- * under the module's exports without a category. A name declared twice (overloads, a type and a value
- * of one name) counts as documented when one of its declarations is.
+ * The exported declarations of a module, by name, with the text of `tag` in their doc comment
+ * (`undefined` when the tag is missing, `""` when it has no text). Re-exports of a whole module
+ * (`export * as Chat from "./Chat.js"`) are left out: docgen lists those under the module's exports
+ * without a category. A name declared twice (overloads, a type and a value of one name) takes the
+ * first declaration that has the tag.
  */
-export const exportsWithoutTag = (fileName: string, text: string, tag: string): ReadonlyArray<string> => {
+export const exportTags = (fileName: string, text: string, tag: string): ReadonlyMap<string, string | undefined> => {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true)
-  const documented = new Map<string, boolean>()
+  const found = new Map<string, string | undefined>()
   const note = (name: string, node: ts.Node) => {
-    const has = ts.getJSDocTags(node).some((t) => t.tagName.text === tag)
-    documented.set(name, (documented.get(name) ?? false) || has)
+    const jsDocTag = ts.getJSDocTags(node).find((t) => t.tagName.text === tag)
+    const value = jsDocTag === undefined ? undefined : (ts.getTextOfJSDocComment(jsDocTag.comment) ?? "").trim()
+    if (found.get(name) === undefined) found.set(name, value)
   }
   const isExported = (node: ts.Node) =>
     ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
@@ -91,8 +93,29 @@ export const exportsWithoutTag = (fileName: string, text: string, tag: string): 
       note(statement.name.text, statement)
     }
   }
-  return [...documented].filter(([, has]) => !has).map(([name]) => name)
+  return found
 }
+
+/** The exported declarations of a module whose doc comment lacks `tag` (e.g. `@category`), by name. */
+export const exportsWithoutTag = (fileName: string, text: string, tag: string): ReadonlyArray<string> =>
+  [...exportTags(fileName, text, tag)].filter(([, value]) => value === undefined).map(([name]) => name)
+
+/**
+ * The Effect 4 edition's `@since` that say something untrue, as `Module.name: effect4 x, effect3 y`: a
+ * name both editions export has the Effect 3 edition's `@since` (the version of the line that
+ * introduced it) or 1.0.0 (the Effect 4 edition's first, for a name whose Effect 4 form is new work);
+ * a name only the Effect 4 edition exports has 1.0.0.
+ */
+export const untrueSince = (
+  module: string,
+  effect4: ReadonlyMap<string, string | undefined>,
+  effect3: ReadonlyMap<string, string | undefined>
+): ReadonlyArray<string> =>
+  [...effect4].flatMap(([name, since]) => {
+    const before = effect3.get(name)
+    const allowed = effect3.has(name) ? [before, "1.0.0"] : ["1.0.0"]
+    return allowed.includes(since) ? [] : [`${module}.${name}: effect4 ${since}, effect3 ${before ?? "(none)"}`]
+  })
 
 /** What the suite needs of the running vitest (3 for the Effect 3 suite, 5 for the Effect 4 one). */
 export interface Vitest {
