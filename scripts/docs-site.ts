@@ -88,7 +88,8 @@ export const editionPage = (edition: Edition, navOrder: number): string =>
     "---",
     `title: ${edition.title}`,
     "has_children: true",
-    `permalink: /${edition.folder}`,
+    // docgen's own permalink for its section page (`/docs/modules`), kept for links made to it
+    `permalink: /docs/${edition.folder}`,
     `nav_order: ${navOrder}`,
     "---",
     "",

@@ -84,7 +84,7 @@ describe("docs site (scripts/docs-site.ts)", () => {
   it("an edition's section page is a parent in the navigation, with the edition's install lines", () => {
     const [effect4] = editions
     expect(editionPage(effect4!, 2)).toBe(
-      "---\ntitle: Effect 4 edition (1.x)\nhas_children: true\npermalink: /effect4\nnav_order: 2\n---\n\n" +
+      "---\ntitle: Effect 4 edition (1.x)\nhas_children: true\npermalink: /docs/effect4\nnav_order: 2\n---\n\n" +
         "```sh\nnpm install effect-openrouter effect@^4.1\n```\n"
     )
   })
