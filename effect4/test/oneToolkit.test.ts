@@ -234,11 +234,22 @@ describe("a strict tool's arguments in the strict form reach the handler decoded
           ToolLoop.run({ model: MODEL, messages: [{ role: "user", content: "Hi" }] }, { toolkit }).pipe(
             Effect.provide(handlers)
           ))
-        yield* withServer(http, script, () =>
-          LanguageModel.generateText({ prompt: "Hi", toolkit }).pipe(
+        const history = yield* withServer(http, script, (server) =>
+          Effect.gen(function*() {
+            const first = yield* LanguageModel.generateText({ prompt: "Hi", toolkit })
+            const prompt = Prompt.concat(Prompt.make("Hi"), Prompt.fromResponseParts(first.content))
+            yield* LanguageModel.generateText({ prompt, toolkit })
+            return yield* bodies(server)
+          }).pipe(
             Effect.provide(handlers),
             Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL }))
           ))
+        // the call goes back to the model with arguments that are an object, as every call's are
+        const assistant = history[1]?.messages.find((m: Wire) =>
+          m.role === "assistant"
+        )
+        const args = JSON.parse(assistant?.tool_calls?.[0]?.function?.arguments)
+        expect([typeof args, Array.isArray(args)]).toEqual(["object", false])
         yield* withServer(http, script, () =>
           Stream.runDrain(LanguageModel.streamText({ prompt: "Hi", toolkit })).pipe(
             Effect.provide(handlers),

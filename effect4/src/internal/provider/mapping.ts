@@ -177,10 +177,16 @@ export const prepareMessages = (prompt: Prompt.Prompt): Result.Result<Array<Loos
             }
             case "tool-call":
               if (!part.providerExecuted) {
+                // A tool whose parameters are not an object travels wrapped as `{ value }` (as
+                // Toolkit.definitions sends it), and a call's arguments are always an object.
+                const params = part.params ?? {}
                 toolCalls.push({
                   id: part.id,
                   type: "function",
-                  function: { name: part.name, arguments: JSON.stringify(part.params ?? {}) }
+                  function: {
+                    name: part.name,
+                    arguments: JSON.stringify(isRecord(params) ? params : { value: params })
+                  }
                 })
               }
               break
