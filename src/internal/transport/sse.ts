@@ -83,73 +83,88 @@ const isDigits = (s: string): boolean => {
  * @since 0.1.0
  * @category constructors
  */
-export const makeSseParser = (): SseParser => {
+export const makeSseParser = (): SseParser => new Parser()
+
+/**
+ * The parser's state and steps. A class, not closures made per parser: every stream makes a parser,
+ * and V8's optimized code for a closure inlines the closures it calls, which belong to the first
+ * parser; the second and third streams then deoptimized `feed` and its block loop ("wrong call
+ * target") and a fresh process needed several more streams to reach full speed (measured in
+ * effect4/bench/warm-probe.mjs: stream 4 of a fresh process took 2x the floor's time, and 1.1x with
+ * this class). Methods on one prototype are the same functions for every parser.
+ */
+class Parser implements SseParser {
   // ignoreBOM: the BOM is stripped by hand, only at the very start of the stream; the
   // decoder would otherwise strip one at the start of every block.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
+  private readonly decoder = new TextDecoder("utf-8", { ignoreBOM: true })
   // Node's non-streaming decode is ~9x faster than streaming mode for ASCII, but ~1.7x slower
   // for large non-ASCII blocks; a block ends with a line terminator, so a streaming-mode decoder
   // holds no partial character after it and gives the same text. Choose by the last block.
-  const nonAsciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true })
-  let lastBlockAscii = true
-  const decodeBlock = (bytes: Uint8Array): string => {
+  private readonly nonAsciiDecoder = new TextDecoder("utf-8", { ignoreBOM: true })
+  private lastBlockAscii = true
+
+  // Unfinished line (bytes after the last line terminator seen).
+  private pending = new Uint8Array(0)
+  private pendingLength = 0
+
+  // Line-level state.
+  private atStart = true // nothing decoded yet: a leading BOM is still to be stripped
+  private skipLF = false // the previous block ended with CR: a leading LF completes that CRLF
+
+  // Event-level state (the spec's buffers).
+  private data = ""
+  private dataLines = 0
+  private eventType = ""
+  private lastEventId: string | undefined = undefined
+  private retryMs: number | undefined = undefined
+  private commentCount = 0
+
+  // Events completed by the current feed; allocated only when there is one.
+  private out: Array<SseEvent> | undefined = undefined
+
+  private decodeBlock(bytes: Uint8Array): string {
     // A short block (the end of a line begun in the previous read) neither chooses nor updates the
     // choice: an ASCII line end would otherwise send the next large non-ASCII block the slow way.
-    if (bytes.length < 2048) return decoder.decode(bytes)
-    const text = lastBlockAscii ? decoder.decode(bytes) : nonAsciiDecoder.decode(bytes, STREAM)
-    lastBlockAscii = text.length === bytes.length // UTF-8: equal lengths only for ASCII
+    if (bytes.length < 2048) return this.decoder.decode(bytes)
+    const text = this.lastBlockAscii ? this.decoder.decode(bytes) : this.nonAsciiDecoder.decode(bytes, STREAM)
+    this.lastBlockAscii = text.length === bytes.length // UTF-8: equal lengths only for ASCII
     return text
   }
 
-  // Unfinished line (bytes after the last line terminator seen).
-  let pending = new Uint8Array(0)
-  let pendingLength = 0
-
-  // Line-level state.
-  let atStart = true // nothing decoded yet: a leading BOM is still to be stripped
-  let skipLF = false // the previous block ended with CR: a leading LF completes that CRLF
-
-  // Event-level state (the spec's buffers).
-  let data = ""
-  let dataLines = 0
-  let eventType = ""
-  let lastEventId: string | undefined = undefined
-  let retryMs: number | undefined = undefined
-  let commentCount = 0
-
-  // Events completed by the current feed; allocated only when there is one.
-  let out: Array<SseEvent> | undefined = undefined
-
-  const dispatch = (): void => {
-    if (dataLines > 0) {
-      const event: SseEvent = { event: eventType === "" ? "message" : eventType, data, id: lastEventId }
-      if (out === undefined) out = [event]
-      else out.push(event)
-      data = ""
-      dataLines = 0
+  private dispatch(): void {
+    if (this.dataLines > 0) {
+      const event: SseEvent = {
+        event: this.eventType === "" ? "message" : this.eventType,
+        data: this.data,
+        id: this.lastEventId
+      }
+      if (this.out === undefined) this.out = [event]
+      else this.out.push(event)
+      this.data = ""
+      this.dataLines = 0
     }
-    eventType = ""
+    this.eventType = ""
   }
 
-  const appendData = (value: string): void => {
-    data = dataLines === 0 ? value : data + "\n" + value
-    dataLines++
+  private appendData(value: string): void {
+    this.data = this.dataLines === 0 ? value : this.data + "\n" + value
+    this.dataLines++
   }
 
   // Rare fields (and `data` lines the hot path does not catch).
-  const processField = (field: string, value: string): void => {
+  private processField(field: string, value: string): void {
     switch (field) {
       case "data":
-        appendData(value)
+        this.appendData(value)
         return
       case "event":
-        eventType = value
+        this.eventType = value
         return
       case "id":
-        if (value.indexOf("\u0000") === -1) lastEventId = value
+        if (value.indexOf("\u0000") === -1) this.lastEventId = value
         return
       case "retry":
-        if (isDigits(value)) retryMs = parseInt(value, 10)
+        if (isDigits(value)) this.retryMs = parseInt(value, 10)
         return
       default:
         return // unknown fields are ignored
@@ -157,14 +172,14 @@ export const makeSseParser = (): SseParser => {
   }
 
   /** Processes `s[start, end)`, one line without its terminator. */
-  const processLine = (s: string, start: number, end: number): void => {
+  private processLine(s: string, start: number, end: number): void {
     if (start === end) {
-      dispatch()
+      this.dispatch()
       return
     }
     const c0 = s.charCodeAt(start)
     if (c0 === COLON) {
-      commentCount++
+      this.commentCount++
       return
     }
     // Hot path: "data:" (OpenRouter sends nothing else).
@@ -173,45 +188,58 @@ export const makeSseParser = (): SseParser => {
       s.charCodeAt(start + 3) === 97 && s.charCodeAt(start + 4) === COLON
     ) {
       const from = start + 5 < end && s.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5
-      appendData(s.slice(from, end))
+      this.appendData(s.slice(from, end))
       return
     }
     // Bounded to the line: indexOf could run far past it, for every colon-less line.
     let colon = start + 1
     while (colon < end && s.charCodeAt(colon) !== COLON) colon++
     if (colon === end) {
-      processField(s.slice(start, end), "")
+      this.processField(s.slice(start, end), "")
     } else {
       const from = colon + 1 < end && s.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
-      processField(s.slice(start, colon), s.slice(from, end))
+      this.processField(s.slice(start, colon), s.slice(from, end))
     }
   }
 
   /** Parses a decoded block that ends with a line terminator (so it holds whole lines only). */
-  const processBlock = (s: string): void => {
+  private processBlock(s: string): void {
     const n = s.length
     let pos = 0
-    if (atStart) {
-      atStart = false
+    if (this.atStart) {
+      this.atStart = false
       if (n > 0 && s.charCodeAt(0) === BOM) pos = 1
     }
-    if (skipLF) {
-      skipLF = false
+    if (this.skipLF) {
+      this.skipLF = false
       if (pos < n && s.charCodeAt(pos) === LF) pos++
     }
     // Next CR and LF at or after `pos` (-1: none left); each is searched again only once passed.
     let cr = s.indexOf("\r", pos)
     let lf = s.indexOf("\n", pos)
+    if (cr === -1) {
+      // LF line ends only (what OpenRouter sends). The blank line and the `data: ` line are handled
+      // here rather than in `processLine`: measured in a running stream (effect4/bench/overhead.mjs),
+      // the call per line cost 1.16x of the whole stream's CPU time, though a parser-only loop hides it.
+      while (lf !== -1) {
+        if (lf === pos) this.dispatch()
+        else if (s.startsWith("data: ", pos)) this.appendData(s.slice(pos + 6, lf))
+        else this.processLine(s, pos, lf)
+        pos = lf + 1
+        lf = s.indexOf("\n", pos)
+      }
+      return
+    }
     while (pos < n) {
       if (lf !== -1 && (cr === -1 || lf < cr)) {
-        processLine(s, pos, lf)
+        this.processLine(s, pos, lf)
         pos = lf + 1
         lf = s.indexOf("\n", pos)
       } else if (cr !== -1) {
-        processLine(s, pos, cr)
+        this.processLine(s, pos, cr)
         pos = cr + 1
         if (pos === n) {
-          skipLF = true
+          this.skipLF = true
         } else if (lf === pos) {
           pos++
           lf = s.indexOf("\n", pos)
@@ -223,26 +251,26 @@ export const makeSseParser = (): SseParser => {
     }
   }
 
-  const appendPendingBytes = (bytes: Uint8Array, from: number, to: number): void => {
+  private appendPendingBytes(bytes: Uint8Array, from: number, to: number): void {
     const len = to - from
     if (len <= 0) return
-    const need = pendingLength + len
-    if (need > pending.length) {
-      const grown = new Uint8Array(Math.max(need, pending.length * 2, 256))
-      grown.set(pending.subarray(0, pendingLength))
-      pending = grown
+    const need = this.pendingLength + len
+    if (need > this.pending.length) {
+      const grown = new Uint8Array(Math.max(need, this.pending.length * 2, 256))
+      grown.set(this.pending.subarray(0, this.pendingLength))
+      this.pending = grown
     }
-    pending.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), pendingLength)
-    pendingLength = need
+    this.pending.set(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to), this.pendingLength)
+    this.pendingLength = need
   }
 
-  const takeEvents = (): ReadonlyArray<SseEvent> => {
-    const events = out
-    out = undefined
+  private takeEvents(): ReadonlyArray<SseEvent> {
+    const events = this.out
+    this.out = undefined
     return events ?? EMPTY
   }
 
-  const feed = (chunk: Uint8Array): ReadonlyArray<SseEvent> => {
+  feed(chunk: Uint8Array): ReadonlyArray<SseEvent> {
     const n = chunk.length
     // The last terminator is usually a few hundred bytes from the end: scan backwards.
     let last = n - 1
@@ -252,17 +280,17 @@ export const makeSseParser = (): SseParser => {
       last--
     }
     if (last === -1) {
-      appendPendingBytes(chunk, 0, n)
+      this.appendPendingBytes(chunk, 0, n)
       return EMPTY
     }
     let from = 0
-    if (pendingLength > 0) {
+    if (this.pendingLength > 0) {
       // The unfinished line ends at this read's first terminator: only that much joins the pending bytes.
       let first = 0
       while (chunk[first] !== LF && chunk[first] !== CR) first++
-      appendPendingBytes(chunk, 0, first + 1)
-      processBlock(decodeBlock(pending.subarray(0, pendingLength)))
-      pendingLength = 0
+      this.appendPendingBytes(chunk, 0, first + 1)
+      this.processBlock(this.decodeBlock(this.pending.subarray(0, this.pendingLength)))
+      this.pendingLength = 0
       from = first + 1
     }
     // The rest in blocks of about BLOCK bytes, each ending with a line terminator (a longer line is one
@@ -272,35 +300,36 @@ export const makeSseParser = (): SseParser => {
     while (from <= last) {
       let end = Math.min(last + 1, from + BLOCK)
       while (end <= last && chunk[end - 1] !== LF && chunk[end - 1] !== CR) end++
-      processBlock(decodeBlock(from === 0 && end === n ? chunk : chunk.subarray(from, end)))
+      this.processBlock(this.decodeBlock(from === 0 && end === n ? chunk : chunk.subarray(from, end)))
       from = end
     }
-    if (pending.length > 65536) pending = new Uint8Array(0) // release what a huge line left behind
-    appendPendingBytes(chunk, last + 1, n)
-    return takeEvents()
+    if (this.pending.length > 65536) this.pending = new Uint8Array(0) // release what a huge line left behind
+    this.appendPendingBytes(chunk, last + 1, n)
+    return this.takeEvents()
   }
 
-  const flush = (): ReadonlyArray<SseEvent> => {
-    if (pendingLength > 0) {
-      let s = decoder.decode(pending.subarray(0, pendingLength))
-      pendingLength = 0
-      if (atStart) {
-        atStart = false
+  flush(): ReadonlyArray<SseEvent> {
+    if (this.pendingLength > 0) {
+      let s = this.decoder.decode(this.pending.subarray(0, this.pendingLength))
+      this.pendingLength = 0
+      if (this.atStart) {
+        this.atStart = false
         if (s.charCodeAt(0) === BOM) s = s.slice(1)
       }
-      skipLF = false
-      if (s.length > 0) processLine(s, 0, s.length)
+      this.skipLF = false
+      if (s.length > 0) this.processLine(s, 0, s.length)
     }
-    skipLF = false
-    dispatch()
-    pending = new Uint8Array(0)
-    return takeEvents()
+    this.skipLF = false
+    this.dispatch()
+    this.pending = new Uint8Array(0)
+    return this.takeEvents()
   }
 
-  return {
-    feed,
-    flush,
-    comments: () => commentCount,
-    retry: () => retryMs
+  comments(): number {
+    return this.commentCount
+  }
+
+  retry(): number | undefined {
+    return this.retryMs
   }
 }
