@@ -64,7 +64,13 @@ if (option("--child") !== undefined) {
   const runs = Object.fromEntries(who.map((w) => [w, []]))
   for (let k = 0; k < PROCESSES; k++) {
     for (const w of k % 2 === 0 ? who : [...who].reverse()) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--child", w, "--streams", String(STREAMS)])
+      const out = execFileSync(process.execPath, [
+        fileURLToPath(import.meta.url),
+        "--child",
+        w,
+        "--streams",
+        String(STREAMS)
+      ])
       runs[w].push(JSON.parse(out.toString()))
     }
   }
