@@ -72,23 +72,31 @@ export const executeWithClock = <A, E>(
       timedOut = true
       Effect.runFork(Scope.close(scope, Exit.void))
     })
-    return scoped.execute(request).pipe(
-      Effect.mapError((e) => connectionError(e)),
-      Effect.flatMap(use),
-      // one context update for both: the request's scope, and no span when no tracer is installed
-      Effect.updateContext((context: Context.Context<never>) =>
-        untraced ? withoutHttpSpan(Context.add(context, Scope.Scope, scope)) : Context.add(context, Scope.Scope, scope)
+    // one context update for both: the request's scope, and no span when no tracer is installed
+    const context = (context: Context.Context<never>): Context.Context<Scope.Scope> =>
+      untraced ? withoutHttpSpan(Context.add(context, Scope.Scope, scope)) : Context.add(context, Scope.Scope, scope)
+    // Data-first calls: each piped `Effect.x(f)` would be one more closure per attempt.
+    const read: Effect.Effect<A, E | Errors.ConnectionError, Scope.Scope> = Effect.flatMap(
+      Effect.mapError(scoped.execute(request), toConnectionError),
+      use
+    )
+    return Effect.onExit(
+      Effect.catch(
+        Effect.updateContext(read, context),
+        (e): Effect.Effect<never, E | Errors.ConnectionError | Errors.TimeoutError> =>
+          Effect.fail(timedOut ? timeoutError("request", timeout, what) : e)
       ),
-      Effect.catch((e) => Effect.fail(timedOut ? timeoutError("request", timeout, what) : e)),
-      Effect.onExit((exit) => {
+      (exit) => {
         cancel()
         // On success the body is read: nothing to abort, and the scope is left to the garbage
         // collector. On failure or interruption, abort the request.
         return Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)
-      })
+      }
     )
   })
 }
+
+const toConnectionError = (e: HttpClientError.HttpClientError): Errors.ConnectionError => connectionError(e)
 
 const always = (): boolean => true
 
