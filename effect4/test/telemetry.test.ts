@@ -603,35 +603,24 @@ describe("with no tracer installed", () => {
     OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), retry: false })
   )
 
-  it.effect("opens no span of its own under Effect's native tracer (nothing could export it)", () =>
+  it.effect("opens no span under Effect's native tracer (nothing could export it), nor does the HTTP client", () =>
     Effect.gen(function*() {
       parents.length = 0
+      sent.length = 0
       yield* Chat.send(request("test/native"))
       expect(parents).toEqual([undefined])
+      // no span for the request, and no trace headers naming a trace no one records
+      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
     }).pipe(Effect.provide(layer)))
 
-  it.effect("opens its span under any other tracer", () =>
+  it.effect("opens its span under any other tracer, and the HTTP client's span and trace headers are there", () =>
     Effect.gen(function*() {
       parents.length = 0
+      sent.length = 0
       const native = yield* Effect.tracer
       const tracer = Tracer.make({ span: (options) => native.span(options) })
       yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
       expect(parents).toEqual(["chat test/custom"])
-    }).pipe(Effect.provide(layer)))
-
-  it.effect("the HTTP client opens no span and sends no trace headers under Effect's native tracer", () =>
-    Effect.gen(function*() {
-      sent.length = 0
-      yield* Chat.send(request("test/native"))
-      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
-    }).pipe(Effect.provide(layer)))
-
-  it.effect("under any other tracer the HTTP client's span is there, and its trace headers are sent", () =>
-    Effect.gen(function*() {
-      sent.length = 0
-      const native = yield* Effect.tracer
-      const tracer = Tracer.make({ span: (options) => native.span(options) })
-      yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
       expect(sent).toHaveLength(1)
       expect(sent[0]!.span).toBe("POST")
       expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
