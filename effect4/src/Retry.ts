@@ -247,34 +247,33 @@ export const retry: {
   if (policy === false) return self
   const schedule = toSchedule(policy)
   // The attempts are counted here rather than read from the schedule's metadata: the count must also
-  // be right when the schedule stops on the first failure (a failure the policy does not retry). The
-  // schedule's step is made on the first failure, not for every call (most calls succeed at once):
-  // `Effect.retry` makes it, and copies the context for the schedule's metadata, before the first attempt.
-  return Effect.suspend(() => {
-    let attempts = 0
+  // be right when the schedule stops on the first failure (a failure the policy does not retry).
+  // Nothing is made for a call that succeeds at once (most calls): the count and the schedule's step
+  // start with the first failure (`Effect.retry` would make the step, and copy the context for the
+  // schedule's metadata, before the first attempt).
+  return Effect.catch(self, (first) => {
+    let attempts = 1
     let step: ((error: E) => Pull.Pull<unknown, never, unknown>) | undefined
-    const attempt: Effect.Effect<A, E, R> = Effect.catch(
-      Effect.suspend(() => {
-        attempts++
-        return self
-      }),
-      (error) =>
-        Effect.matchCauseEffect(
-          step === undefined
-            ? Effect.flatMap(Schedule.toStepWithSleep(schedule as Schedule.Schedule<unknown, E>), (made) => {
-              step = made
-              return made(error)
-            })
-            : step(error),
-          {
-            onSuccess: () => attempt,
-            onFailure: (cause) =>
-              Pull.isDoneCause(cause)
-                ? Effect.fail(withAttempts(error, attempts))
-                : Effect.failCause(cause as Cause.Cause<never>)
-          }
-        )
-    )
-    return attempt
+    const decide = (error: E): Effect.Effect<A, E, R> =>
+      Effect.matchCauseEffect(
+        step === undefined
+          ? Effect.flatMap(Schedule.toStepWithSleep(schedule as Schedule.Schedule<unknown, E>), (made) => {
+            step = made
+            return made(error)
+          })
+          : step(error),
+        {
+          onSuccess: () => Effect.catch(again, decide),
+          onFailure: (cause) =>
+            Pull.isDoneCause(cause)
+              ? Effect.fail(withAttempts(error, attempts))
+              : Effect.failCause(cause as Cause.Cause<never>)
+        }
+      )
+    const again = Effect.suspend(() => {
+      attempts++
+      return self
+    })
+    return decide(first)
   })
 })

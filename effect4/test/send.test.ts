@@ -182,6 +182,15 @@ describe.each(httpClients)("Chat.send over %s", (_name, http) => {
       { httpReferer: "https://example.app", appTitle: "Example", appCategories: ["cli-agent"], metadata: true }
     ))
 
+  it.live("sends no trace headers when no tracer is installed (the HTTP client opens no span)", () =>
+    withServer(http, Testing.completion(), (server) =>
+      Effect.gen(function*() {
+        yield* Chat.send(request)
+        const [sent] = yield* server.requests
+        expect(sent!.headers["traceparent"]).toBeUndefined()
+        expect(sent!.headers["b3"]).toBeUndefined()
+      })))
+
   it.live("never sends an invalid request", () =>
     withServer(http, Testing.completion(), (server) =>
       Effect.gen(function*() {

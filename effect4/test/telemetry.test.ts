@@ -577,12 +577,19 @@ const only1 = <T>(items: ReadonlyArray<T>): T => {
 describe("with no tracer installed", () => {
   // An HttpClient that answers in-process and reports the name of its span's parent.
   const parents: Array<string | undefined> = []
+  // the span the request runs in (the HTTP client's own, when it opens one) and the trace headers it sent
+  const sent: Array<{ span: string | undefined; traceparent: string | undefined; b3: string | undefined }> = []
   const client = HttpClient.make((request) =>
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
       parents.push(
         Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" })
       )
+      sent.push({
+        span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
+        traceparent: request.headers["traceparent"],
+        b3: request.headers["b3"]
+      })
       return HttpClientResponse.fromWeb(
         request,
         new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
@@ -596,19 +603,27 @@ describe("with no tracer installed", () => {
     OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), retry: false })
   )
 
-  it.effect("opens no span of its own under Effect's native tracer (nothing could export it)", () =>
+  it.effect("opens no span under Effect's native tracer (nothing could export it), nor does the HTTP client", () =>
     Effect.gen(function*() {
       parents.length = 0
+      sent.length = 0
       yield* Chat.send(request("test/native"))
       expect(parents).toEqual([undefined])
+      // no span for the request, and no trace headers naming a trace no one records
+      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
     }).pipe(Effect.provide(layer)))
 
-  it.effect("opens its span under any other tracer", () =>
+  it.effect("opens its span under any other tracer, and the HTTP client's span and trace headers are there", () =>
     Effect.gen(function*() {
       parents.length = 0
+      sent.length = 0
       const native = yield* Effect.tracer
       const tracer = Tracer.make({ span: (options) => native.span(options) })
       yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
       expect(parents).toEqual(["chat test/custom"])
+      expect(sent).toHaveLength(1)
+      expect(sent[0]!.span).toBe("POST")
+      expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+      expect(sent[0]!.b3).toBeDefined()
     }).pipe(Effect.provide(layer)))
 })

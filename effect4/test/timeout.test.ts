@@ -80,3 +80,27 @@ describe("request timeout under TestClock", () => {
       expect(error._tag).toBe("TimeoutError")
     }).pipe(Effect.provide(layer(Testing.hang()))))
 })
+
+describe("request timeout on the live clock, two HTTP clients in one runtime", () => {
+  // The client each call's timeout wraps (`HttpClient.withScope`) is made once per client: a call must
+  // still go through the client of its own context.
+  const layer = (content: string) =>
+    Layer.merge(
+      Testing.layer(Testing.completion({ content })),
+      OpenRouterConfig.layer({ apiKey: Redacted.make("sk-test"), baseUrl: "http://emulator.test/api/v1" })
+    )
+  const a = layer("from a")
+  const b = layer("from b")
+
+  it.live("each call goes through the client in its context", () =>
+    Effect.gen(function*() {
+      const answer = (l: typeof a) =>
+        Effect.map(Chat.send(request).pipe(Effect.provide(l)), (r) => r.choices[0]?.message?.content)
+      expect([yield* answer(a), yield* answer(b), yield* answer(a), yield* answer(b)]).toEqual([
+        "from a",
+        "from b",
+        "from a",
+        "from b"
+      ])
+    }))
+})

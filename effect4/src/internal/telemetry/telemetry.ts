@@ -353,7 +353,7 @@ export class Call {
 
   /** The chunks a stream hands its consumer (one batch per network read). */
   emitted(chunks: ReadonlyArray<S.ChatStreamChunk>, contentEmitted: boolean): void {
-    if (contentEmitted && this.firstChunk === undefined) this.firstChunk = this.clock.currentTimeNanosUnsafe()
+    if (contentEmitted && this.firstChunk === undefined) this.firstChunk = this.clock.monotonicTimeNanosUnsafe()
     for (let i = 0; i < chunks.length; i++) {
       this.facts.chunk(chunks[i]!)
       if (this.collector !== undefined) this.collector.add(chunks[i]!)
@@ -373,7 +373,7 @@ export class Call {
 
   /** Records the end of the call on its span and in the metrics (the span is ended by the caller). */
   finish(exit: Exit.Exit<unknown, unknown>, context: Context.Context<never>): void {
-    const end = this.clock.currentTimeNanosUnsafe()
+    const end = this.clock.monotonicTimeNanosUnsafe()
     let errorType: string | undefined
     let cancelled = false
     if (Exit.isFailure(exit)) {
@@ -527,7 +527,8 @@ const isNative = (tracer: Tracer.Tracer): boolean => tracer === Tracer.nativeTra
 
 const callOf = (fiber: Fiber.Fiber<unknown, unknown>, settings: Settings, request: unknown, stream: boolean) => {
   const clock = fiber.getRef(Clock.Clock)
-  return new Call(settings, request, stream, clock, clock.currentTimeNanosUnsafe())
+  // Durations on the monotonic clock (wall time can jump; one clock read, no arithmetic on it).
+  return new Call(settings, request, stream, clock, clock.monotonicTimeNanosUnsafe())
 }
 
 /**
@@ -538,24 +539,34 @@ export const traceSend = <E, R>(
   config: TelemetryConfig,
   request: unknown,
   effect: Effect.Effect<S.ChatResponse, E, R>
+): Effect.Effect<S.ChatResponse, E, R> =>
+  settingsOf(config) === false ? effect : Effect.withFiber((fiber) => traceSendIn(fiber, config, request, effect))
+
+/**
+ * {@link traceSend} for a caller that already runs in `fiber` (inside its own `Effect.withFiber`): the
+ * same span and metrics, without a fiber read of its own.
+ */
+export const traceSendIn = <E, R>(
+  fiber: Fiber.Fiber<unknown, unknown>,
+  config: TelemetryConfig,
+  request: unknown,
+  effect: Effect.Effect<S.ChatResponse, E, R>
 ): Effect.Effect<S.ChatResponse, E, R> => {
   const settings = settingsOf(config)
   if (settings === false) return effect
-  return Effect.withFiber((fiber) => {
-    const spans = settings.spans && !isNative(fiber.getRef(Tracer.Tracer))
-    if (!spans && !settings.metrics) return effect
-    const call = callOf(fiber, settings, request, false)
-    const finish = (exit: Exit.Exit<S.ChatResponse, E>) =>
-      Effect.withFiber<void>((fiber) => {
-        if (Exit.isSuccess(exit)) call.facts.response(exit.value)
-        call.finish(exit, fiber.context)
-        return Effect.void
-      })
-    if (!spans) return Effect.onExit(effect, finish)
-    return Effect.useSpan(spanName(request), spanOptions, (span) => {
-      call.open(span)
-      return Effect.onExit(Effect.withParentSpan(effect, span), finish)
-    })
+  const spans = settings.spans && !isNative(fiber.getRef(Tracer.Tracer))
+  if (!spans && !settings.metrics) return effect
+  const call = callOf(fiber, settings, request, false)
+  // The call's fiber is this fiber: its context when the call ends is the one the metrics update in.
+  const finish = (exit: Exit.Exit<S.ChatResponse, E>): Effect.Effect<void> => {
+    if (Exit.isSuccess(exit)) call.facts.response(exit.value)
+    call.finish(exit, fiber.context)
+    return Effect.void
+  }
+  if (!spans) return Effect.onExit(effect, finish)
+  return Effect.useSpan(spanName(request), spanOptions, (span) => {
+    call.open(span)
+    return Effect.onExit(Effect.withParentSpan(effect, span), finish)
   })
 }
 

@@ -67,8 +67,12 @@ const isRequestReason = (error: HttpClientError.HttpClientError): boolean => {
 /** Reads a whole body as text; a transport failure becomes a {@link Errors.ConnectionError}. */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, Errors.ConnectionError> =>
-  Effect.mapError(response.text, (e) => connectionError(e, "ResponseFailed", response.headers["x-generation-id"]))
+): Effect.Effect<string, Errors.ConnectionError> => Effect.mapError(response.text, (e) => readFailed(response, e))
+
+const readFailed = (
+  response: HttpClientResponse.HttpClientResponse,
+  error: HttpClientError.HttpClientError
+): Errors.ConnectionError => connectionError(error, "ResponseFailed", response.headers["x-generation-id"])
 
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After` (seconds,
@@ -194,25 +198,37 @@ export const readJson = <A>(
   member: string,
   what: string
 ): Effect.Effect<A, Errors.SendError> =>
-  Effect.flatMap(readText(response), (text): Effect.Effect<A, Errors.SendError> => {
-    const status = response.status
-    if (status < 200 || status >= 300) return Effect.flip(statusError(status, response.headers, text))
-    const json = parseJson(text)
-    if (json instanceof NotJson) {
-      return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`, what))
-    }
-    if (errorMember(json) !== undefined && (json as Record<string, unknown>)[member] === undefined) {
-      return Effect.flip(statusError(status, response.headers, text))
-    }
-    const decoded = decode(json)
-    if (Result.isFailure(decoded)) {
-      return Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what, json))
-    }
-    const invalid = invalidFieldsOf<S.InvalidField>(decoded.success)
-    return invalid === undefined
-      ? Effect.succeed(decoded.success)
-      : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.success)
+  // One step for the read and what follows it (`readText` and a `flatMap` would be two).
+  Effect.matchEffect(response.text, {
+    onFailure: (e) => Effect.fail(readFailed(response, e)),
+    onSuccess: (text) => readJsonText(response, text, decode, member, what)
   })
+
+const readJsonText = <A>(
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  decode: (u: unknown) => Result.Result<A, Schema.SchemaError>,
+  member: string,
+  what: string
+): Effect.Effect<A, Errors.SendError> => {
+  const status = response.status
+  if (status < 200 || status >= 300) return Effect.flip(statusError(status, response.headers, text))
+  const json = parseJson(text)
+  if (json instanceof NotJson) {
+    return Effect.fail(decodeError(status, response.headers, text, `not JSON: ${json.message}`, what))
+  }
+  if (errorMember(json) !== undefined && (json as Record<string, unknown>)[member] === undefined) {
+    return Effect.flip(statusError(status, response.headers, text))
+  }
+  const decoded = decode(json)
+  if (Result.isFailure(decoded)) {
+    return Effect.fail(decodeError(status, response.headers, text, decoded.failure.message, what, json))
+  }
+  const invalid = invalidFieldsOf<S.InvalidField>(decoded.success)
+  return invalid === undefined
+    ? Effect.succeed(decoded.success)
+    : Effect.as(logInvalidFields(invalid, response.headers["x-generation-id"] || bodyId(json)), decoded.success)
+}
 
 /**
  * A JSON body on a 2xx answer to a stream request (some gateways): an error object becomes its status
