@@ -45,6 +45,15 @@ describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
         expect(sent!.headers.accept).toBe("text/event-stream")
       })))
 
+  it.live("sends no trace headers when no tracer is installed (the HTTP client opens no span)", () =>
+    withServer(http, Testing.stream({ deltas: ["a"] }), (server) =>
+      Effect.gen(function*() {
+        yield* run()
+        const [sent] = yield* server.requests
+        expect(sent!.headers["traceparent"]).toBeUndefined()
+        expect(sent!.headers["b3"]).toBeUndefined()
+      })))
+
   it.live("skips keep-alive comments", () =>
     withServer(
       http,

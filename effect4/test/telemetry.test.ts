@@ -590,11 +590,19 @@ describe("with no tracer installed", () => {
         traceparent: request.headers["traceparent"],
         b3: request.headers["b3"]
       })
+      const streaming = request.headers["accept"] === "text/event-stream"
       return HttpClientResponse.fromWeb(
         request,
-        new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
-          headers: { "content-type": "application/json" }
-        })
+        streaming
+          ? new Response(
+            `data: ${
+              JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
+            }\n\ndata: [DONE]\n\n`,
+            { headers: { "content-type": "text/event-stream" } }
+          )
+          : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
+            headers: { "content-type": "application/json" }
+          })
       )
     })
   )
@@ -621,6 +629,30 @@ describe("with no tracer installed", () => {
       const tracer = Tracer.make({ span: (options) => native.span(options) })
       yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
       expect(parents).toEqual(["chat test/custom"])
+      expect(sent).toHaveLength(1)
+      expect(sent[0]!.span).toBe("POST")
+      expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+      expect(sent[0]!.b3).toBeDefined()
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("a stream opens no span either under the native tracer, and its HTTP client neither", () =>
+    Effect.gen(function*() {
+      parents.length = 0
+      sent.length = 0
+      const chunks = yield* Stream.runCollect(Chat.stream(request("test/native-stream")))
+      expect(chunks).toHaveLength(1)
+      expect(parents).toEqual([undefined])
+      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("a stream opens its span under any other tracer, with the HTTP client's span and trace headers", () =>
+    Effect.gen(function*() {
+      parents.length = 0
+      sent.length = 0
+      const native = yield* Effect.tracer
+      const tracer = Tracer.make({ span: (options) => native.span(options) })
+      yield* Stream.runDrain(Chat.stream(request("test/custom-stream"))).pipe(Effect.withTracer(tracer))
+      expect(parents).toEqual(["chat test/custom-stream"])
       expect(sent).toHaveLength(1)
       expect(sent[0]!.span).toBe("POST")
       expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)

@@ -14,6 +14,7 @@ import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { identity } from "effect/Function"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
@@ -22,6 +23,7 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import { Collector } from "../../../../src/internal/chat/collect.js"
 import { hasContent } from "../../../../src/internal/chat/content.js"
 import { settleStack } from "../../../../src/internal/transport/bounded.js"
@@ -281,6 +283,8 @@ interface IdleWatch {
   bodyEnded: boolean
 }
 
+const always = (): boolean => true
+
 /** How long a body may stay open after `[DONE]` before the request is aborted. */
 const DRAIN_AFTER_DONE_MS = 1000
 
@@ -305,6 +309,7 @@ const watchIdle = (idle: IdleWatch, abort: Effect.Effect<void>): Effect.Effect<v
  */
 const openAttempt = (
   client: HttpClient.HttpClient,
+  untraced: boolean,
   request: HttpClientRequest.HttpClientRequest,
   timeout: Duration.Duration,
   idleLimit: Duration.Duration,
@@ -327,6 +332,9 @@ const openAttempt = (
     yield* Effect.addFinalizer(() => Effect.suspend(() => idle.bodyEnded ? Effect.void : abort))
     const response = yield* HttpClient.withScope(client).execute(request).pipe(
       Effect.provideService(Scope.Scope, requestScope),
+      // Without a tracer the HTTP client's span would be seen by no one: the request opens none (and so
+      // sends no trace headers), as `Chat.send`'s (see `executeWithClock`).
+      untraced ? Effect.provideService(HttpClient.TracerDisabledWhen, always) : identity,
       (effect) => withCall(effect, attempt.call),
       Effect.mapError((e) => connectionError(e)),
       Effect.timeoutOrElse({
@@ -413,9 +421,13 @@ const streamWith = (
   return Effect.flatMap(traceStream(config, traceable(body)), (call) => {
     const chunks = Effect.gen(function*() {
       if (Result.isFailure(prepared)) return yield* Effect.fail(prepared.failure)
-      const client = redactingClient(yield* HttpClient.HttpClient)
+      const http = yield* HttpClient.HttpClient
+      // Without a tracer there is no span to redact either (see `redactingClient`).
+      const untraced = (yield* Effect.tracer) === Tracer.nativeTracer
+      const client = untraced ? http : redactingClient(http)
       const prep = prepared.success
-      const open = (attempt: Attempt) => openAttempt(client, prep.request, prep.timeout, prep.idleTimeout, attempt)
+      const open = (attempt: Attempt) =>
+        openAttempt(client, untraced, prep.request, prep.timeout, prep.idleTimeout, attempt)
       const policy = prep.retry
       if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
       return retryUntilContent(open, policy, call)
