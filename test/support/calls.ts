@@ -16,6 +16,8 @@ export interface CallError {
     readonly code?: string | undefined
     readonly requested_models?: ReadonlyArray<string> | undefined
   } | undefined
+  /** Any other field of the error class (the shared bodies read the ones their behaviour sets). */
+  readonly [field: string]: unknown
 }
 
 /** How a call ended: its value, or the typed error it failed with (a defect rejects the Promise). */
@@ -27,11 +29,24 @@ export interface Response {
   readonly choices: ReadonlyArray<{ readonly message?: { readonly content?: unknown } | undefined }>
 }
 
+/**
+ * What a call adds to the defaults: `config` is spread over the test config (key, base URL, retries
+ * off) given to `OpenRouterConfig.layer`, `headers` are the call's own (`Chat.send(request, { headers })`).
+ */
+export interface CallOptions {
+  readonly config?: Readonly<Record<string, unknown>>
+  readonly headers?: Readonly<Record<string, string>>
+}
+
 /** The calls of an edition over one HttpClient. */
 export interface Calls {
-  readonly send: (baseUrl: string, request: unknown) => Promise<Outcome<Response>>
+  readonly send: (baseUrl: string, request: unknown, options?: CallOptions) => Promise<Outcome<Response>>
   /** `Chat.stream`, run to its end: the chunks. */
-  readonly stream: (baseUrl: string, request: unknown) => Promise<Outcome<ReadonlyArray<unknown>>>
+  readonly stream: (
+    baseUrl: string,
+    request: unknown,
+    options?: CallOptions
+  ) => Promise<Outcome<ReadonlyArray<unknown>>>
   /** A JSON POST to `url` without the library and without an API key: the JSON answer. */
   readonly post: (url: string, body: unknown) => Promise<unknown>
 }

@@ -8,7 +8,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import type { CallError, Calls, Outcome, Response } from "../../../test/support/calls.js"
+import type { CallError, CallOptions, Calls, Outcome, Response } from "../../../test/support/calls.js"
 import { Chat, OpenRouterConfig } from "../../src/index.js"
 import { SECRET } from "./harness.js"
 
@@ -16,19 +16,28 @@ const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcom
   Result.isSuccess(result) ? { ok: true, value: result.success } : { ok: false, error: result.failure as CallError }
 
 export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
-  const layer = (baseUrl: string) =>
-    Layer.merge(http, OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl, retry: false }))
+  const layer = (baseUrl: string, options: CallOptions | undefined) =>
+    Layer.merge(
+      http,
+      OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl, retry: false, ...options?.config })
+    )
+  const callOptions = (options: CallOptions | undefined) =>
+    options?.headers === undefined ? undefined : { headers: options.headers }
   return {
-    send: (baseUrl, request) =>
+    send: (baseUrl, request, options) =>
       Effect.runPromise(
-        Chat.send(request as Chat.ChatRequest).pipe(Effect.result, Effect.map(outcome), Effect.provide(layer(baseUrl)))
-      ) as Promise<Outcome<Response>>,
-    stream: (baseUrl, request) =>
-      Effect.runPromise(
-        Stream.runCollect(Chat.stream(request as Chat.ChatRequest)).pipe(
+        Chat.send(request as Chat.ChatRequest, callOptions(options)).pipe(
           Effect.result,
           Effect.map(outcome),
-          Effect.provide(layer(baseUrl))
+          Effect.provide(layer(baseUrl, options))
+        )
+      ) as Promise<Outcome<Response>>,
+    stream: (baseUrl, request, options) =>
+      Effect.runPromise(
+        Stream.runCollect(Chat.stream(request as Chat.ChatRequest, callOptions(options))).pipe(
+          Effect.result,
+          Effect.map(outcome),
+          Effect.provide(layer(baseUrl, options))
         )
       ),
     post: (url, body) =>

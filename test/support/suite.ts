@@ -1,0 +1,85 @@
+/**
+ * What every shared test body (`*Suite.ts`) receives from the edition that runs it: the running
+ * vitest's functions (vitest 3 and 5 cannot share a module, so each edition passes its own), its
+ * `Testing` reply builders and its `TestServer.listen`. Effect-free: the reply builders are typed with
+ * the shared emulator types (`src/internal/emulator/types.ts`) and durations in milliseconds, so each
+ * edition passes its `Testing` module as it is.
+ */
+import type * as Types from "../../src/internal/emulator/types.js"
+
+/** The matchers the shared bodies use (vitest's, both majors). */
+export interface Assertion {
+  toBe(expected: unknown): void
+  toEqual(expected: unknown): void
+  toStrictEqual(expected: unknown): void
+  toMatchObject(expected: object): void
+  toContain(expected: unknown): void
+  toHaveLength(expected: number): void
+  toHaveProperty(path: string, value?: unknown): void
+  toBeUndefined(): void
+  toBeDefined(): void
+  toBeNull(): void
+  toBeTruthy(): void
+  toBeGreaterThan(expected: number): void
+  toBeGreaterThanOrEqual(expected: number): void
+  toBeLessThan(expected: number): void
+  toBeLessThanOrEqual(expected: number): void
+  toMatch(expected: RegExp | string): void
+  readonly not: Assertion
+}
+
+/** The running vitest's functions. */
+export interface Vitest {
+  readonly describe: (name: string, body: () => void) => unknown
+  readonly it: (name: string, body: () => Promise<void>) => unknown
+  readonly expect: ((value: unknown) => Assertion) & {
+    readonly arrayContaining: (expected: Array<unknown>) => unknown
+    readonly stringMatching: (expected: RegExp | string) => unknown
+  }
+}
+
+/** An edition's `Testing` reply builders (`R`: its `Testing.Reply`). */
+export interface Replies<R> {
+  completion(options?: Types.CompletionOptions<number>): R
+  stream(options?: Types.StreamOptions<number>): R
+  error(status: number, options?: Types.ErrorOptions<number>): R
+  midStreamError(options: Types.MidStreamErrorOptions<number>): R
+  truncated(options: Types.CutOptions<number>): R
+  reset(options: Types.CutOptions<number>): R
+  hang(options?: Partial<Types.CutOptions<number>>): R
+  raw(options?: Types.RawOptions<number>): R
+  sse(events: Iterable<string | object>, options?: Types.SseOptions<number>): R
+  streamOf(body: Readonly<Record<string, unknown>>, options?: Types.StreamOfOptions<number>): R
+  pieces(count: number, text?: (index: number) => string): Iterable<string>
+}
+
+/** A script: one reply, replies in order, or a reply per request. */
+export type Script<R> = R | ReadonlyArray<R> | ((request: Types.RecordedRequest, index: number) => R)
+
+/** A listening emulator (`TestServer.listen`), as the shared bodies use it. */
+export interface Server {
+  readonly url: string
+  readonly requests: () => ReadonlyArray<Types.RecordedRequest>
+  /** How many responses the client aborted before their body ended. */
+  readonly aborted: () => number
+  /** Resolves once at least `count` (default 1) aborts have been observed. */
+  readonly awaitAbort: (count?: number) => Promise<void>
+  readonly close: () => Promise<void>
+}
+
+/** An edition's `TestServer.listen`. */
+export type Listen<R> = (script: Script<R>) => Promise<Server>
+
+/** Runs `body` against a server listening with `script`, closed afterwards. */
+export const serving = async <R, A>(
+  listen: Listen<R>,
+  script: Script<R>,
+  body: (server: Server) => Promise<A>
+): Promise<A> => {
+  const server = await listen(script)
+  try {
+    return await body(server)
+  } finally {
+    await server.close()
+  }
+}
