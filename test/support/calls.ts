@@ -27,6 +27,14 @@ export type Outcome<A> = { readonly ok: true; readonly value: A } | { readonly o
 export interface Response {
   readonly model?: string | undefined
   readonly choices: ReadonlyArray<{ readonly message?: { readonly content?: unknown } | undefined }>
+  /** Any other field (the shared bodies read the ones their behaviour sets). */
+  readonly [field: string]: unknown
+}
+
+/** The chunks a stream emitted before it ended, and the error it ended with (`undefined`: a clean end). */
+export interface Drained {
+  readonly chunks: ReadonlyArray<unknown>
+  readonly error: CallError | undefined
 }
 
 /**
@@ -47,8 +55,20 @@ export interface Calls {
     request: unknown,
     options?: CallOptions
   ) => Promise<Outcome<ReadonlyArray<unknown>>>
+  /** `Chat.stream`, run to its end or its failure: every chunk it emitted, and the error it failed with. */
+  readonly drain: (baseUrl: string, request: unknown, options?: CallOptions) => Promise<Drained>
+  /** `Chat.collect(Chat.stream(request))`. */
+  readonly collect: (baseUrl: string, request: unknown, options?: CallOptions) => Promise<Outcome<Response>>
   /** A JSON POST to `url` without the library and without an API key: the JSON answer. */
   readonly post: (url: string, body: unknown) => Promise<unknown>
+}
+
+/** What the shared bodies read of an error through the edition's `Errors` module. */
+export interface ErrorReaders {
+  readonly isStatusError: (error: CallError) => boolean
+  readonly isRetryable: (error: CallError) => boolean
+  /** `Errors.retryAfter` in milliseconds. */
+  readonly retryAfterMillis: (error: CallError) => number | undefined
 }
 
 /** The error of a call that must have failed. */

@@ -5,13 +5,14 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as PlatformClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Chat, OpenRouterConfig } from "../../src/index.js"
-import type { CallError, CallOptions, Calls, Outcome, Response } from "./calls.js"
+import { Chat, Errors, OpenRouterConfig } from "../../src/index.js"
+import type { CallError, CallOptions, Calls, ErrorReaders, Outcome, Response } from "./calls.js"
 import { SECRET } from "./secret.js"
 
 const outcome = <A>(either: Either.Either<A, { readonly _tag: string }>): Outcome<A> =>
@@ -25,24 +26,30 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
     )
   const callOptions = (options: CallOptions | undefined) =>
     options?.headers === undefined ? undefined : { headers: options.headers }
+  const run = <A>(
+    effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | OpenRouterConfig>,
+    baseUrl: string,
+    options: CallOptions | undefined
+  ): Promise<Outcome<A>> =>
+    Effect.runPromise(effect.pipe(Effect.either, Effect.map(outcome), Effect.provide(layer(baseUrl, options))))
+  const stream = (request: unknown, options: CallOptions | undefined) =>
+    Chat.stream(request as Chat.ChatRequest, callOptions(options))
   return {
     send: (baseUrl, request, options) =>
-      Effect.runPromise(
-        Chat.send(request as Chat.ChatRequest, callOptions(options)).pipe(
-          Effect.either,
-          Effect.map(outcome),
-          Effect.provide(layer(baseUrl, options))
-        )
-      ) as Promise<Outcome<Response>>,
+      run(Chat.send(request as Chat.ChatRequest, callOptions(options)), baseUrl, options) as Promise<Outcome<Response>>,
     stream: (baseUrl, request, options) =>
-      Effect.runPromise(
-        Stream.runCollect(Chat.stream(request as Chat.ChatRequest, callOptions(options))).pipe(
-          Effect.map(Chunk.toReadonlyArray),
-          Effect.either,
-          Effect.map(outcome),
-          Effect.provide(layer(baseUrl, options))
-        )
-      ),
+      run(Stream.runCollect(stream(request, options)).pipe(Effect.map(Chunk.toReadonlyArray)), baseUrl, options),
+    drain: async (baseUrl, request, options) => {
+      const chunks: Array<unknown> = []
+      const ended = await run(
+        Stream.runForEach(stream(request, options), (chunk) => Effect.sync(() => chunks.push(chunk))),
+        baseUrl,
+        options
+      )
+      return { chunks, error: ended.ok ? undefined : ended.error }
+    },
+    collect: (baseUrl, request, options) =>
+      run(Chat.collect(stream(request, options)), baseUrl, options) as Promise<Outcome<Response>>,
     post: (url, body) =>
       Effect.runPromise(
         Effect.flatMap(PlatformClient.HttpClient, (client) =>
@@ -51,5 +58,17 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
             (response) => response.json
           )).pipe(Effect.scoped, Effect.provide(http))
       )
+  }
+}
+
+/** A shared body's error is the edition's own error value. */
+const own = (error: CallError) => error as unknown as Errors.StreamError
+
+export const errorReaders: ErrorReaders = {
+  isStatusError: (error) => Errors.isStatusError(error),
+  isRetryable: (error) => Errors.isRetryable(own(error)),
+  retryAfterMillis: (error) => {
+    const after = Errors.retryAfter(own(error))
+    return after === undefined ? undefined : Duration.toMillis(after)
   }
 }

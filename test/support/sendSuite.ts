@@ -8,7 +8,7 @@
  * the three `Errors` functions the assertions read.
  */
 import { inspect } from "node:util"
-import { type CallError, type Calls, failure, success } from "./calls.js"
+import { type Calls, type ErrorReaders, failure, success } from "./calls.js"
 import { SECRET, statusTable } from "./secret.js"
 import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
 
@@ -17,12 +17,7 @@ export interface Edition<R> extends Vitest {
   readonly clients: ReadonlyArray<readonly [string, Calls]>
   readonly testing: Replies<R>
   readonly listen: Listen<R>
-  readonly errors: {
-    readonly isStatusError: (error: CallError) => boolean
-    readonly isRetryable: (error: CallError) => boolean
-    /** `Errors.retryAfter` in milliseconds. */
-    readonly retryAfterMillis: (error: CallError) => number | undefined
-  }
+  readonly errors: ErrorReaders
 }
 
 const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }

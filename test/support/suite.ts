@@ -15,7 +15,7 @@ export interface Assertion {
   toMatchObject(expected: object): void
   toContain(expected: unknown): void
   toHaveLength(expected: number): void
-  toHaveProperty(path: string, value?: unknown): void
+  toHaveProperty(path: string | Array<string | number>, value?: unknown): void
   toBeUndefined(): void
   toBeDefined(): void
   toBeNull(): void

@@ -1,6 +1,7 @@
 /**
  * The Effect 4 edition's `Calls` (`test/support/calls.ts`) over one HttpClient layer.
  */
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -8,8 +9,8 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import type { CallError, CallOptions, Calls, Outcome, Response } from "../../../test/support/calls.js"
-import { Chat, OpenRouterConfig } from "../../src/index.js"
+import type { CallError, CallOptions, Calls, ErrorReaders, Outcome, Response } from "../../../test/support/calls.js"
+import { Chat, Errors, OpenRouterConfig } from "../../src/index.js"
 import { SECRET } from "./harness.js"
 
 const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcome<A> =>
@@ -23,23 +24,29 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
     )
   const callOptions = (options: CallOptions | undefined) =>
     options?.headers === undefined ? undefined : { headers: options.headers }
+  const run = <A>(
+    effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | OpenRouterConfig>,
+    baseUrl: string,
+    options: CallOptions | undefined
+  ): Promise<Outcome<A>> =>
+    Effect.runPromise(effect.pipe(Effect.result, Effect.map(outcome), Effect.provide(layer(baseUrl, options))))
+  const stream = (request: unknown, options: CallOptions | undefined) =>
+    Chat.stream(request as Chat.ChatRequest, callOptions(options))
   return {
     send: (baseUrl, request, options) =>
-      Effect.runPromise(
-        Chat.send(request as Chat.ChatRequest, callOptions(options)).pipe(
-          Effect.result,
-          Effect.map(outcome),
-          Effect.provide(layer(baseUrl, options))
-        )
-      ) as Promise<Outcome<Response>>,
-    stream: (baseUrl, request, options) =>
-      Effect.runPromise(
-        Stream.runCollect(Chat.stream(request as Chat.ChatRequest, callOptions(options))).pipe(
-          Effect.result,
-          Effect.map(outcome),
-          Effect.provide(layer(baseUrl, options))
-        )
-      ),
+      run(Chat.send(request as Chat.ChatRequest, callOptions(options)), baseUrl, options) as Promise<Outcome<Response>>,
+    stream: (baseUrl, request, options) => run(Stream.runCollect(stream(request, options)), baseUrl, options),
+    drain: async (baseUrl, request, options) => {
+      const chunks: Array<unknown> = []
+      const ended = await run(
+        Stream.runForEach(stream(request, options), (chunk) => Effect.sync(() => chunks.push(chunk))),
+        baseUrl,
+        options
+      )
+      return { chunks, error: ended.ok ? undefined : ended.error }
+    },
+    collect: (baseUrl, request, options) =>
+      run(Chat.collect(stream(request, options)), baseUrl, options) as Promise<Outcome<Response>>,
     post: (url, body) =>
       Effect.runPromise(
         Effect.flatMap(HttpClient.HttpClient, (client) =>
@@ -48,5 +55,17 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
             (response) => response.json
           )).pipe(Effect.provide(http))
       )
+  }
+}
+
+/** A shared body's error is the edition's own error value. */
+const own = (error: CallError) => error as unknown as Errors.StreamError
+
+export const errorReaders: ErrorReaders = {
+  isStatusError: (error) => Errors.isStatusError(error),
+  isRetryable: (error) => Errors.isRetryable(own(error)),
+  retryAfterMillis: (error) => {
+    const after = Errors.retryAfter(own(error))
+    return after === undefined ? undefined : Duration.toMillis(after)
   }
 }
