@@ -5,6 +5,7 @@
  * in `callsEffect3.ts`, the Effect 4 edition in `effect4/test/support/callsEffect4.ts`, once per
  * HttpClient its suite runs with.
  */
+import type { RecordedRequest } from "../../src/internal/emulator/types.js"
 
 /** An error of either edition, as a shared body reads it (the assertions check its fields). */
 export interface CallError {
@@ -82,3 +83,30 @@ export const success = <A>(outcome: Outcome<A>): A => {
   if (!outcome.ok) throw new Error(`expected a success, got ${outcome.error._tag}: ${outcome.error.message}`)
   return outcome.value
 }
+
+/** A response of the edition's in-process `Testing.layer`, its body read to the end. */
+export interface Exchanged {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  /** The whole body as text. */
+  readonly text: string
+  /** The reads the body came in. */
+  readonly pieces: ReadonlyArray<Uint8Array>
+  /** The error that ended the body (`undefined`: it ended cleanly). */
+  readonly error: unknown
+}
+
+/** What a shared body does with one `Testing.layer(script)`: requests through it and its recorder. */
+export interface Layered<S> {
+  /** A JSON POST (to the chat completions URL unless `url` is given), its body read whole. */
+  readonly post: (
+    body?: unknown,
+    options?: { readonly url?: string; readonly headers?: Readonly<Record<string, string>> }
+  ) => Promise<Exchanged>
+  readonly requests: () => Promise<ReadonlyArray<RecordedRequest>>
+  readonly setScript: (script: S) => Promise<void>
+  readonly aborted: () => Promise<number>
+}
+
+/** Runs a body against a fresh `Testing.layer(script)` of the edition (no socket). */
+export type InProcess<S> = (script: S, body: (layer: Layered<S>) => Promise<void>) => Promise<void>

@@ -12,8 +12,10 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { Chat, Errors, OpenRouterConfig } from "../../src/index.js"
-import type { CallError, CallOptions, Calls, ErrorReaders, Outcome, Response } from "./calls.js"
+import * as Testing from "../../src/Testing.js"
+import type { CallError, CallOptions, Calls, ErrorReaders, InProcess, Outcome, Response } from "./calls.js"
 import { SECRET } from "./secret.js"
+import { readBody } from "./wire.js"
 
 const outcome = <A>(either: Either.Either<A, { readonly _tag: string }>): Outcome<A> =>
   Either.isRight(either) ? { ok: true, value: either.right } : { ok: false, error: either.left as CallError }
@@ -71,4 +73,35 @@ export const errorReaders: ErrorReaders = {
     const after = Errors.retryAfter(own(error))
     return after === undefined ? undefined : Duration.toMillis(after)
   }
+}
+
+const chatUrl = "https://openrouter.ai/api/v1/chat/completions"
+
+/**
+ * The edition's `InProcess` (`calls.ts`): the context of one `Testing.layer(script)`, each call run in
+ * it (the layer holds no resource to release, so its context outlives the build).
+ */
+export const inProcess: InProcess<Testing.Script> = async (script, body) => {
+  const context = await Effect.runPromise(
+    Effect.context<PlatformClient.HttpClient | Testing.Recorder>().pipe(Effect.provide(Testing.layer(script)))
+  )
+  const run = <A>(effect: Effect.Effect<A, unknown, PlatformClient.HttpClient | Testing.Recorder>) =>
+    Effect.runPromise(Effect.provide(effect, context))
+  await body({
+    post: (json = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }, options) =>
+      run(Effect.flatMap(PlatformClient.HttpClient, (client) =>
+        Effect.flatMap(
+          client.execute(
+            HttpClientRequest.post(options?.url ?? chatUrl).pipe(
+              HttpClientRequest.setHeaders(options?.headers ?? {}),
+              HttpClientRequest.bodyUnsafeJson(json)
+            )
+          ),
+          (response) =>
+            Effect.map(readBody(response), (read) => ({ status: response.status, headers: response.headers, ...read }))
+        ))),
+    requests: () => run(Testing.requests),
+    setScript: (next) => run(Testing.setScript(next)),
+    aborted: () => run(Testing.aborted)
+  })
 }

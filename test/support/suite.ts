@@ -2,7 +2,7 @@
  * What every shared test body (`*Suite.ts`) receives from the edition that runs it: the running
  * vitest's functions (vitest 3 and 5 cannot share a module, so each edition passes its own), its
  * `Testing` reply builders and its `TestServer.listen`. Effect-free: the reply builders are typed with
- * the shared emulator types (`src/internal/emulator/types.ts`) and durations in milliseconds, so each
+ * the shared emulator types (`src/internal/emulator/types.ts`) and durations both editions read alike, so each
  * edition passes its `Testing` module as it is.
  */
 import type * as Types from "../../src/internal/emulator/types.js"
@@ -38,19 +38,24 @@ export interface Vitest {
   }
 }
 
+/** A duration both editions' `Duration` inputs accept: milliseconds, or a number with a unit. */
+export type Duration = number | `${number} ${"millis" | "seconds" | "minutes" | "hours"}`
+
 /** An edition's `Testing` reply builders (`R`: its `Testing.Reply`). */
 export interface Replies<R> {
-  completion(options?: Types.CompletionOptions<number>): R
-  stream(options?: Types.StreamOptions<number>): R
-  error(status: number, options?: Types.ErrorOptions<number>): R
-  midStreamError(options: Types.MidStreamErrorOptions<number>): R
-  truncated(options: Types.CutOptions<number>): R
-  reset(options: Types.CutOptions<number>): R
-  hang(options?: Partial<Types.CutOptions<number>>): R
-  raw(options?: Types.RawOptions<number>): R
-  sse(events: Iterable<string | object>, options?: Types.SseOptions<number>): R
-  streamOf(body: Readonly<Record<string, unknown>>, options?: Types.StreamOfOptions<number>): R
+  completion(options?: Types.CompletionOptions<Duration>): R
+  stream(options?: Types.StreamOptions<Duration>): R
+  error(status: number, options?: Types.ErrorOptions<Duration>): R
+  midStreamError(options: Types.MidStreamErrorOptions<Duration>): R
+  truncated(options: Types.CutOptions<Duration>): R
+  reset(options: Types.CutOptions<Duration>): R
+  hang(options?: Partial<Types.CutOptions<Duration>>): R
+  raw(options?: Types.RawOptions<Duration>): R
+  sse(events: Iterable<string | object>, options?: Types.SseOptions<Duration>): R
+  streamOf(body: Readonly<Record<string, unknown>>, options?: Types.StreamOfOptions<Duration>): R
   pieces(count: number, text?: (index: number) => string): Iterable<string>
+  withHeaders(self: R, headers: Readonly<Record<string, string>>): R
+  emulator(request: Types.RecordedRequest, index: number): R
 }
 
 /** A script: one reply, replies in order, or a reply per request. */

@@ -9,9 +9,19 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
-import type { CallError, CallOptions, Calls, ErrorReaders, Outcome, Response } from "../../../test/support/calls.js"
+import type {
+  CallError,
+  CallOptions,
+  Calls,
+  ErrorReaders,
+  InProcess,
+  Outcome,
+  Response
+} from "../../../test/support/calls.js"
 import { Chat, Errors, OpenRouterConfig } from "../../src/index.js"
+import * as Testing from "../../src/Testing.js"
 import { SECRET } from "./harness.js"
+import { readBody } from "./wire.js"
 
 const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcome<A> =>
   Result.isSuccess(result) ? { ok: true, value: result.success } : { ok: false, error: result.failure as CallError }
@@ -68,4 +78,35 @@ export const errorReaders: ErrorReaders = {
     const after = Errors.retryAfter(own(error))
     return after === undefined ? undefined : Duration.toMillis(after)
   }
+}
+
+const chatUrl = "https://openrouter.ai/api/v1/chat/completions"
+
+/**
+ * The edition's `InProcess` (`calls.ts`): the context of one `Testing.layer(script)`, each call run in
+ * it (the layer holds no resource to release, so its context outlives the build).
+ */
+export const inProcess: InProcess<Testing.Script> = async (script, body) => {
+  const context = await Effect.runPromise(
+    Effect.context<HttpClient.HttpClient | Testing.Recorder>().pipe(Effect.provide(Testing.layer(script)))
+  )
+  const run = <A>(effect: Effect.Effect<A, unknown, HttpClient.HttpClient | Testing.Recorder>) =>
+    Effect.runPromise(Effect.provide(effect, context))
+  await body({
+    post: (json = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }, options) =>
+      run(Effect.flatMap(HttpClient.HttpClient, (client) =>
+        Effect.flatMap(
+          client.execute(
+            HttpClientRequest.post(options?.url ?? chatUrl).pipe(
+              HttpClientRequest.setHeaders(options?.headers ?? {}),
+              HttpClientRequest.bodyJsonUnsafe(json)
+            )
+          ),
+          (response) =>
+            Effect.map(readBody(response), (read) => ({ status: response.status, headers: response.headers, ...read }))
+        ))),
+    requests: () => run(Testing.requests),
+    setScript: (next) => run(Testing.setScript(next)),
+    aborted: () => run(Testing.aborted)
+  })
 }
