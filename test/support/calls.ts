@@ -70,6 +70,8 @@ export interface ErrorReaders {
   readonly isRetryable: (error: CallError) => boolean
   /** `Errors.retryAfter` in milliseconds. */
   readonly retryAfterMillis: (error: CallError) => number | undefined
+  /** `Cause.pretty` of a failure with the error. */
+  readonly pretty: (error: CallError) => string
 }
 
 /** The error of a call that must have failed. */

@@ -4,6 +4,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as PlatformClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -72,7 +73,8 @@ export const errorReaders: ErrorReaders = {
   retryAfterMillis: (error) => {
     const after = Errors.retryAfter(own(error))
     return after === undefined ? undefined : Duration.toMillis(after)
-  }
+  },
+  pretty: (error) => Cause.pretty(Cause.fail(error))
 }
 
 const chatUrl = "https://openrouter.ai/api/v1/chat/completions"

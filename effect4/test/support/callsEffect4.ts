@@ -1,6 +1,7 @@
 /**
  * The Effect 4 edition's `Calls` (`test/support/calls.ts`) over one HttpClient layer.
  */
+import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as HttpClient from "effect/http/HttpClient"
@@ -77,7 +78,8 @@ export const errorReaders: ErrorReaders = {
   retryAfterMillis: (error) => {
     const after = Errors.retryAfter(own(error))
     return after === undefined ? undefined : Duration.toMillis(after)
-  }
+  },
+  pretty: (error) => Cause.pretty(Cause.fail(error))
 }
 
 const chatUrl = "https://openrouter.ai/api/v1/chat/completions"
