@@ -40,11 +40,13 @@ export interface Drained {
 
 /**
  * What a call adds to the defaults: `config` is spread over the test config (key, base URL, retries
- * off) given to `OpenRouterConfig.layer`, `headers` are the call's own (`Chat.send(request, { headers })`).
+ * off) given to `OpenRouterConfig.layer`, `headers` are the call's own (`Chat.send(request, { headers })`),
+ * `take` stops a stream after that many chunks (`Stream.take`).
  */
 export interface CallOptions {
   readonly config?: Readonly<Record<string, unknown>>
   readonly headers?: Readonly<Record<string, string>>
+  readonly take?: number
 }
 
 /** The calls of an edition over one HttpClient. */

@@ -41,8 +41,10 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
     options: CallOptions | undefined
   ): Promise<Outcome<A>> =>
     Effect.runPromise(effect.pipe(Effect.result, Effect.map(outcome), Effect.provide(layer(baseUrl, options))))
-  const stream = (request: unknown, options: CallOptions | undefined) =>
-    Chat.stream(request as Chat.ChatRequest, callOptions(options))
+  const stream = (request: unknown, options: CallOptions | undefined) => {
+    const chunks = Chat.stream(request as Chat.ChatRequest, callOptions(options))
+    return options?.take === undefined ? chunks : Stream.take(chunks, options.take)
+  }
   return {
     send: (baseUrl, request, options) =>
       run(Chat.send(request as Chat.ChatRequest, callOptions(options)), baseUrl, options) as Promise<Outcome<Response>>,
