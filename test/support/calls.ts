@@ -60,6 +60,12 @@ export interface Calls {
   ) => Promise<Outcome<ReadonlyArray<unknown>>>
   /** `Chat.stream`, run to its end or its failure: every chunk it emitted, and the error it failed with. */
   readonly drain: (baseUrl: string, request: unknown, options?: CallOptions) => Promise<Drained>
+  /** `Generation.get(id, { wait, headers })` (`wait`: a duration both editions read alike). */
+  readonly generation: (
+    baseUrl: string,
+    id: string,
+    options?: { readonly wait?: string; readonly headers?: Readonly<Record<string, string>> }
+  ) => Promise<Outcome<{ readonly [field: string]: unknown }>>
   /** `Chat.collect(Chat.stream(request))`. */
   readonly collect: (baseUrl: string, request: unknown, options?: CallOptions) => Promise<Outcome<Response>>
   /** A JSON POST to `url` without the library and without an API key: the JSON answer. */

@@ -12,7 +12,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
-import { Chat, Errors, OpenRouterConfig } from "../../src/index.js"
+import { Chat, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
 import * as Testing from "../../src/Testing.js"
 import type { CallError, CallOptions, Calls, ErrorReaders, InProcess, Outcome, Response } from "./calls.js"
 import { SECRET } from "./secret.js"
@@ -53,6 +53,15 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
       )
       return { chunks, error: ended.ok ? undefined : ended.error }
     },
+    generation: (baseUrl, id, options) =>
+      run(
+        Generation.get(id, {
+          ...(options?.wait === undefined ? {} : { wait: options.wait as Duration.DurationInput }),
+          ...(options?.headers === undefined ? {} : { headers: options.headers })
+        }),
+        baseUrl,
+        undefined
+      ),
     collect: (baseUrl, request, options) =>
       run(Chat.collect(stream(request, options)), baseUrl, options) as Promise<Outcome<Response>>,
     post: (url, body) =>

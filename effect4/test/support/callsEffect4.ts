@@ -19,7 +19,7 @@ import type {
   Outcome,
   Response
 } from "../../../test/support/calls.js"
-import { Chat, Errors, OpenRouterConfig } from "../../src/index.js"
+import { Chat, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
 import * as Testing from "../../src/Testing.js"
 import { SECRET } from "./harness.js"
 import { readBody } from "./wire.js"
@@ -58,6 +58,15 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
       )
       return { chunks, error: ended.ok ? undefined : ended.error }
     },
+    generation: (baseUrl, id, options) =>
+      run(
+        Generation.get(id, {
+          ...(options?.wait === undefined ? {} : { wait: options.wait as Duration.Input }),
+          ...(options?.headers === undefined ? {} : { headers: options.headers })
+        }),
+        baseUrl,
+        undefined
+      ),
     collect: (baseUrl, request, options) =>
       run(Chat.collect(stream(request, options)), baseUrl, options) as Promise<Outcome<Response>>,
     post: (url, body) =>
