@@ -41,11 +41,13 @@ export interface Drained {
 /**
  * What a call adds to the defaults: `config` is spread over the test config (key, base URL, retries
  * off) given to `OpenRouterConfig.layer`, `headers` are the call's own (`Chat.send(request, { headers })`),
- * `take` stops a stream after that many chunks (`Stream.take`).
+ * `call` are the call's other options (`Chat.Options`: `idleTimeout`, ...), `take` stops a stream after
+ * that many chunks (`Stream.take`).
  */
 export interface CallOptions {
   readonly config?: Readonly<Record<string, unknown>>
   readonly headers?: Readonly<Record<string, string>>
+  readonly call?: Readonly<Record<string, unknown>>
   readonly take?: number
 }
 
@@ -78,6 +80,8 @@ export interface ErrorReaders {
   readonly isRetryable: (error: CallError) => boolean
   /** `Errors.retryAfter` in milliseconds. */
   readonly retryAfterMillis: (error: CallError) => number | undefined
+  /** A `Duration` an error carries (`TimeoutError.duration`, ...) in milliseconds. */
+  readonly millis: (duration: unknown) => number
   /** `Cause.pretty` of a failure with the error. */
   readonly pretty: (error: CallError) => string
 }

@@ -33,8 +33,10 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
       http,
       OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl, retry: false, ...options?.config })
     )
-  const callOptions = (options: CallOptions | undefined) =>
-    options?.headers === undefined ? undefined : { headers: options.headers }
+  const callOptions = (options: CallOptions | undefined): Chat.Options | undefined =>
+    options?.headers === undefined && options?.call === undefined
+      ? undefined
+      : { ...options.call, ...(options.headers === undefined ? {} : { headers: options.headers }) }
   const run = <A>(
     effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | OpenRouterConfig>,
     baseUrl: string,
@@ -90,6 +92,7 @@ export const errorReaders: ErrorReaders = {
     const after = Errors.retryAfter(own(error))
     return after === undefined ? undefined : Duration.toMillis(after)
   },
+  millis: (duration) => Duration.toMillis(duration as Duration.Input),
   pretty: (error) => Cause.pretty(Cause.fail(error))
 }
 
