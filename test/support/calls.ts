@@ -70,6 +70,12 @@ export interface Calls {
   ) => Promise<Outcome<{ readonly [field: string]: unknown }>>
   /** `Chat.collect(Chat.stream(request))`. */
   readonly collect: (baseUrl: string, request: unknown, options?: CallOptions) => Promise<Outcome<Response>>
+  /** A JSON POST to `url` without the library (`defaultBody` unless `body` is given), its body read whole. */
+  readonly exchange: (
+    url: string,
+    body?: unknown,
+    headers?: Readonly<Record<string, string>>
+  ) => Promise<Exchanged>
   /** A JSON POST to `url` without the library and without an API key: the JSON answer. */
   readonly post: (url: string, body: unknown) => Promise<unknown>
 }
@@ -97,6 +103,19 @@ export const success = <A>(outcome: Outcome<A>): A => {
   if (!outcome.ok) throw new Error(`expected a success, got ${outcome.error._tag}: ${outcome.error.message}`)
   return outcome.value
 }
+
+/** The body a raw POST sends unless it is given one. */
+export const defaultBody = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }
+
+/**
+ * The error a connection reset mid-body ends a raw response's body with, per edition: its tag, then
+ * the tag of the reason it nests (Effect 4's `HttpClientError` carries the kind as a reason; Effect 3
+ * has a class per kind).
+ */
+export const resetError = {
+  effect3: ["ResponseError"],
+  effect4: ["HttpClientError", "DecodeError"]
+} as const satisfies Record<string, readonly [string, string?]>
 
 /** A response of the edition's in-process `Testing.layer`, its body read to the end. */
 export interface Exchanged {

@@ -9,13 +9,27 @@ import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { Chat, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
 import * as Testing from "../../src/Testing.js"
-import type { CallError, CallOptions, Calls, ErrorReaders, InProcess, Outcome, Response } from "./calls.js"
+import * as TestServer from "../../src/TestServer.js"
+import {
+  type CallError,
+  type CallOptions,
+  type Calls,
+  defaultBody,
+  type ErrorReaders,
+  type Exchanged,
+  type InProcess,
+  type Outcome,
+  type Response
+} from "./calls.js"
 import { SECRET } from "./secret.js"
+import type { Server } from "./suite.js"
 import { readBody } from "./wire.js"
 
 const outcome = <A>(either: Either.Either<A, { readonly _tag: string }>): Outcome<A> =>
@@ -66,6 +80,8 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
       ),
     collect: (baseUrl, request, options) =>
       run(Chat.collect(stream(request, options)), baseUrl, options) as Promise<Outcome<Response>>,
+    exchange: (url, body, headers) =>
+      Effect.runPromise(exchanged(url, body, headers).pipe(Effect.provide(http), Effect.scoped)),
     post: (url, body) =>
       Effect.runPromise(
         Effect.flatMap(PlatformClient.HttpClient, (client) =>
@@ -93,6 +109,20 @@ export const errorReaders: ErrorReaders = {
 
 const chatUrl = "https://openrouter.ai/api/v1/chat/completions"
 
+/** A JSON POST through the HttpClient in context, its body read whole (`Exchanged` in `calls.ts`). */
+const exchanged = (url: string, json: unknown = defaultBody, headers: Readonly<Record<string, string>> = {}) =>
+  Effect.flatMap(PlatformClient.HttpClient, (client) =>
+    Effect.flatMap(
+      client.execute(
+        HttpClientRequest.post(url).pipe(HttpClientRequest.setHeaders(headers), HttpClientRequest.bodyUnsafeJson(json))
+      ),
+      (response) =>
+        Effect.map(
+          readBody(response),
+          (read): Exchanged => ({ status: response.status, headers: response.headers, ...read })
+        )
+    ))
+
 /**
  * The edition's `InProcess` (`calls.ts`): the context of one `Testing.layer(script)`, each call run in
  * it (the layer holds no resource to release, so its context outlives the build).
@@ -104,20 +134,26 @@ export const inProcess: InProcess<Testing.Script> = async (script, body) => {
   const run = <A>(effect: Effect.Effect<A, unknown, PlatformClient.HttpClient | Testing.Recorder>) =>
     Effect.runPromise(Effect.provide(effect, context))
   await body({
-    post: (json = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }, options) =>
-      run(Effect.flatMap(PlatformClient.HttpClient, (client) =>
-        Effect.flatMap(
-          client.execute(
-            HttpClientRequest.post(options?.url ?? chatUrl).pipe(
-              HttpClientRequest.setHeaders(options?.headers ?? {}),
-              HttpClientRequest.bodyUnsafeJson(json)
-            )
-          ),
-          (response) =>
-            Effect.map(readBody(response), (read) => ({ status: response.status, headers: response.headers, ...read }))
-        ))),
+    post: (json, options) => run(exchanged(options?.url ?? chatUrl, json, options?.headers)),
     requests: () => run(Testing.requests),
     setScript: (next) => run(Testing.setScript(next)),
     aborted: () => run(Testing.aborted)
   })
+}
+
+/**
+ * `TestServer.make` as a shared body's `Listen` (`suite.ts`): the server in a scope of its own, closed
+ * by `close`, each of its Effects run as a Promise.
+ */
+export const madeServer = async (script: Testing.Script): Promise<Server<Testing.Reply>> => {
+  const scope = await Effect.runPromise(Scope.make())
+  const server = await Effect.runPromise(Scope.extend(TestServer.make(script), scope))
+  return {
+    url: server.url,
+    requests: () => Effect.runSync(server.requests),
+    aborted: () => Effect.runSync(server.aborted),
+    awaitAbort: (count = 1) => Effect.runPromise(server.awaitAborts(count)),
+    setScript: (next) => Effect.runPromise(server.setScript(next)),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
 }

@@ -6,7 +6,7 @@
  * its vitest functions, its `Testing` replies, its `InProcess` (`calls.ts`) and its SSE test parser;
  * the replies that wait on the Effect clock stay in each edition's file (they drive `TestClock`).
  */
-import type { InProcess } from "./calls.js"
+import { type InProcess, resetError } from "./calls.js"
 import type { Replies, Script, Vitest } from "./suite.js"
 
 /** A decoded wire value, read loosely. */
@@ -24,15 +24,6 @@ export interface Edition<R> extends Vitest {
     readonly comments: ReadonlyArray<string>
     readonly chunks: ReadonlyArray<Wire>
   }
-}
-
-/**
- * The error a connection reset mid-body ends the body with: its tag, then its reason's tag (Effect 4's
- * `HttpClientError` carries the kind as a reason; Effect 3 has a class per kind).
- */
-const resetError: Record<Edition<unknown>["edition"], readonly [string, string?]> = {
-  effect3: ["ResponseError"],
-  effect4: ["HttpClientError", "DecodeError"]
 }
 
 const chatUrl = "https://openrouter.ai/api/v1/chat/completions"

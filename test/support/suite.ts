@@ -61,25 +61,27 @@ export interface Replies<R> {
 /** A script: one reply, replies in order, or a reply per request. */
 export type Script<R> = R | ReadonlyArray<R> | ((request: Types.RecordedRequest, index: number) => R)
 
-/** A listening emulator (`TestServer.listen`), as the shared bodies use it. */
-export interface Server {
+/** A listening emulator (`TestServer.listen`), as the shared bodies use it (`R`: the edition's `Testing.Reply`). */
+export interface Server<R = never> {
   readonly url: string
   readonly requests: () => ReadonlyArray<Types.RecordedRequest>
   /** How many responses the client aborted before their body ended. */
   readonly aborted: () => number
   /** Resolves once at least `count` (default 1) aborts have been observed. */
   readonly awaitAbort: (count?: number) => Promise<void>
+  /** Answers later requests from another script. */
+  readonly setScript: (script: Script<R>) => Promise<void> | void
   readonly close: () => Promise<void>
 }
 
 /** An edition's `TestServer.listen`. */
-export type Listen<R> = (script: Script<R>) => Promise<Server>
+export type Listen<R> = (script: Script<R>) => Promise<Server<R>>
 
 /** Runs `body` against a server listening with `script`, closed afterwards. */
 export const serving = async <R, A>(
   listen: Listen<R>,
   script: Script<R>,
-  body: (server: Server) => Promise<A>
+  body: (server: Server<R>) => Promise<A>
 ): Promise<A> => {
   const server = await listen(script)
   try {

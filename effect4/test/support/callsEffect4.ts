@@ -4,23 +4,29 @@
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type {
-  CallError,
-  CallOptions,
-  Calls,
-  ErrorReaders,
-  InProcess,
-  Outcome,
-  Response
+import {
+  type CallError,
+  type CallOptions,
+  type Calls,
+  defaultBody,
+  type ErrorReaders,
+  type Exchanged,
+  type InProcess,
+  type Outcome,
+  type Response
 } from "../../../test/support/calls.js"
+import type { Server } from "../../../test/support/suite.js"
 import { Chat, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
 import * as Testing from "../../src/Testing.js"
+import * as TestServer from "../../src/TestServer.js"
 import { SECRET } from "./harness.js"
 import { readBody } from "./wire.js"
 
@@ -71,6 +77,7 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
       ),
     collect: (baseUrl, request, options) =>
       run(Chat.collect(stream(request, options)), baseUrl, options) as Promise<Outcome<Response>>,
+    exchange: (url, body, headers) => Effect.runPromise(exchanged(url, body, headers).pipe(Effect.provide(http))),
     post: (url, body) =>
       Effect.runPromise(
         Effect.flatMap(HttpClient.HttpClient, (client) =>
@@ -98,6 +105,20 @@ export const errorReaders: ErrorReaders = {
 
 const chatUrl = "https://openrouter.ai/api/v1/chat/completions"
 
+/** A JSON POST through the HttpClient in context, its body read whole (`Exchanged` in `calls.ts`). */
+const exchanged = (url: string, json: unknown = defaultBody, headers: Readonly<Record<string, string>> = {}) =>
+  Effect.flatMap(HttpClient.HttpClient, (client) =>
+    Effect.flatMap(
+      client.execute(
+        HttpClientRequest.post(url).pipe(HttpClientRequest.setHeaders(headers), HttpClientRequest.bodyJsonUnsafe(json))
+      ),
+      (response) =>
+        Effect.map(
+          readBody(response),
+          (read): Exchanged => ({ status: response.status, headers: response.headers, ...read })
+        )
+    ))
+
 /**
  * The edition's `InProcess` (`calls.ts`): the context of one `Testing.layer(script)`, each call run in
  * it (the layer holds no resource to release, so its context outlives the build).
@@ -109,20 +130,26 @@ export const inProcess: InProcess<Testing.Script> = async (script, body) => {
   const run = <A>(effect: Effect.Effect<A, unknown, HttpClient.HttpClient | Testing.Recorder>) =>
     Effect.runPromise(Effect.provide(effect, context))
   await body({
-    post: (json = { model: "openai/gpt-4o", messages: [{ role: "user", content: "hi" }] }, options) =>
-      run(Effect.flatMap(HttpClient.HttpClient, (client) =>
-        Effect.flatMap(
-          client.execute(
-            HttpClientRequest.post(options?.url ?? chatUrl).pipe(
-              HttpClientRequest.setHeaders(options?.headers ?? {}),
-              HttpClientRequest.bodyJsonUnsafe(json)
-            )
-          ),
-          (response) =>
-            Effect.map(readBody(response), (read) => ({ status: response.status, headers: response.headers, ...read }))
-        ))),
+    post: (json, options) => run(exchanged(options?.url ?? chatUrl, json, options?.headers)),
     requests: () => run(Testing.requests),
     setScript: (next) => run(Testing.setScript(next)),
     aborted: () => run(Testing.aborted)
   })
+}
+
+/**
+ * `TestServer.make` as a shared body's `Listen` (`suite.ts`): the server in a scope of its own, closed
+ * by `close`, each of its Effects run as a Promise.
+ */
+export const madeServer = async (script: Testing.Script): Promise<Server<Testing.Reply>> => {
+  const scope = await Effect.runPromise(Scope.make())
+  const server = await Effect.runPromise(Scope.provide(TestServer.make(script), scope))
+  return {
+    url: server.url,
+    requests: () => Effect.runSync(server.requests),
+    aborted: () => Effect.runSync(server.aborted),
+    awaitAbort: (count = 1) => Effect.runPromise(server.awaitAborts(count)),
+    setScript: (next) => Effect.runPromise(server.setScript(next)),
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
 }
