@@ -14,21 +14,12 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import { Chat, Errors, Generation, OpenRouterConfig, Retry, Schema as S } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver } from "./support/callsEffect3.js"
+import { wired } from "./support/callsEffect3.js"
 import { generationSuite } from "./support/generationSuite.js"
-import { httpClients } from "./support/harness.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
-generationSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script)
-})
+generationSuite(wired)
 
 // ---------------------------------------------------------------------------------------------
 // Waiting, retries and timeouts (TestClock, a scripted HttpClient)

@@ -13,22 +13,12 @@ import * as Redacted from "effect/Redacted"
 import * as TestClock from "effect/TestClock"
 import { Chat, Errors, OpenRouterConfig, Retry, Schema as S } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver, errorReaders } from "./support/callsEffect3.js"
-import { httpClients } from "./support/harness.js"
+import { wired } from "./support/callsEffect3.js"
 import { providerErrorsSuite } from "./support/providerErrorsSuite.js"
 
 const request: Chat.ChatRequest = { model: "openai/o3", messages: [{ role: "user", content: "Hi" }] }
 
-providerErrorsSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script),
-  errors: errorReaders
-})
+providerErrorsSuite(wired)
 
 describe("error metadata", () => {
   it("types limit_source, remedy_hint, resets_at, available_providers, requested_providers and is_byok", () => {

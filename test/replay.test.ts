@@ -3,22 +3,12 @@
  * with the Effect 4 edition (`test/support/replaySuite.ts`), this file gives it the Effect 3
  * edition's pieces.
  */
-import { describe, expect, it } from "@effect/vitest"
+import { describe } from "@effect/vitest"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver, errorReaders } from "./support/callsEffect3.js"
-import { httpClients } from "./support/harness.js"
+import { wired } from "./support/callsEffect3.js"
 import { replaySuite } from "./support/replaySuite.js"
-import { parseSse } from "./support/wire.js"
 
 replaySuite<Testing.Reply>({
-  describe,
-  describeIf: (condition) => describe.skipIf(!condition),
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script),
-  parseSse,
-  errors: errorReaders
+  ...wired,
+  describeIf: (condition) => describe.skipIf(!condition)
 })

@@ -16,7 +16,7 @@ import * as TestClock from "effect/TestClock"
 import * as Testing from "../src/Testing.js"
 import { parseSse, readBody } from "./support/wire.js"
 
-import { inProcess } from "./support/callsEffect3.js"
+import { inProcess, wired } from "./support/callsEffect3.js"
 import { repliesSuite } from "./support/repliesSuite.js"
 
 const decoder = new TextDecoder()
@@ -30,13 +30,8 @@ const post = (body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user
   )
 
 repliesSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  edition: "effect3",
-  testing: Testing,
-  inProcess,
-  parseSse
+  ...wired,
+  inProcess
 })
 
 describe("Testing.stream", () => {

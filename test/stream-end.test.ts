@@ -11,21 +11,12 @@ import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver } from "./support/callsEffect3.js"
-import { httpClients } from "./support/harness.js"
+import { wired } from "./support/callsEffect3.js"
 import { chunk, streamEndSuite, text } from "./support/streamEndSuite.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
-streamEndSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script)
-})
+streamEndSuite(wired)
 
 describe("the end of a stream (in-process test kit: every abort is counted)", () => {
   const config = OpenRouterConfig.layer({ apiKey: Redacted.make("k"), retry: false })

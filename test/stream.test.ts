@@ -12,8 +12,7 @@ import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { Chat, type Schema } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver, errorReaders } from "./support/callsEffect3.js"
+import { wired } from "./support/callsEffect3.js"
 import { httpClients, withServer } from "./support/harness.js"
 import { streamSuite } from "./support/streamSuite.js"
 
@@ -25,13 +24,7 @@ const text = (chunks: ReadonlyArray<Schema.ChatStreamChunk>) =>
   chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")
 
 streamSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script),
-  errors: errorReaders,
+  ...wired,
   hasContent: Chat.hasContent
 })
 

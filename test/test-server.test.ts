@@ -16,9 +16,9 @@ import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
-import { callsOver, madeServer } from "./support/callsEffect3.js"
+import { callsOver, madeServer, wired } from "./support/callsEffect3.js"
 import { testServerSuite } from "./support/testServerSuite.js"
-import { parseSse, readBody } from "./support/wire.js"
+import { readBody } from "./support/wire.js"
 
 const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
   ["undici", NodeHttpClient.layerUndici],
@@ -36,15 +36,9 @@ const post = (
   )
 
 testServerSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  edition: "effect3",
+  ...wired,
   clients: clients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  make: madeServer,
-  listen: (script) => TestServer.listen(script),
-  parseSse
+  make: madeServer
 })
 
 describe("TestServer", () => {

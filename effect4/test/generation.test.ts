@@ -20,9 +20,7 @@ import * as Generation from "../src/Generation.js"
 import * as Retry from "../src/Retry.js"
 import * as S from "../src/Schema.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver } from "./support/callsEffect4.js"
-import { httpClients } from "./support/harness.js"
+import { wired } from "./support/callsEffect4.js"
 
 const getOrThrow = <A>(result: Result.Result<A, unknown>): A => {
   if (Result.isFailure(result)) throw new Error(String(result.failure))
@@ -31,14 +29,7 @@ const getOrThrow = <A>(result: Result.Result<A, unknown>): A => {
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
-generationSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script)
-})
+generationSuite(wired)
 
 // ---------------------------------------------------------------------------------------------
 // Waiting, retries and timeouts (TestClock, a scripted HttpClient)

@@ -15,7 +15,7 @@ import * as Testing from "../src/Testing.js"
 import { parseSse, readBody } from "./support/wire.js"
 
 import { repliesSuite } from "../../test/support/repliesSuite.js"
-import { inProcess } from "./support/callsEffect4.js"
+import { inProcess, wired } from "./support/callsEffect4.js"
 
 const decoder = new TextDecoder()
 
@@ -28,13 +28,8 @@ const post = (body: unknown = { model: "openai/gpt-4o", messages: [{ role: "user
   )
 
 repliesSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  edition: "effect4",
-  testing: Testing,
-  inProcess,
-  parseSse
+  ...wired,
+  inProcess
 })
 
 describe("Testing.stream", () => {

@@ -11,20 +11,11 @@ import * as Stream from "effect/Stream"
 import { chunk, streamEndSuite, text } from "../../test/support/streamEndSuite.js"
 import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver } from "./support/callsEffect4.js"
-import { httpClients } from "./support/harness.js"
+import { wired } from "./support/callsEffect4.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
-streamEndSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script)
-})
+streamEndSuite(wired)
 
 describe("the end of a stream (in-process test kit: every abort is counted)", () => {
   const config = OpenRouterConfig.layer({ apiKey: Redacted.make("k"), retry: false })

@@ -10,8 +10,7 @@ import * as Stream from "effect/Stream"
 import { streamSuite } from "../../test/support/streamSuite.js"
 import { Chat, Retry, type Schema } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import * as TestServer from "../src/TestServer.js"
-import { callsOver, errorReaders } from "./support/callsEffect4.js"
+import { wired } from "./support/callsEffect4.js"
 import { httpClients, withServer } from "./support/harness.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
@@ -22,13 +21,7 @@ const text = (chunks: ReadonlyArray<Schema.ChatStreamChunk>) =>
   chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")
 
 streamSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  listen: (script) => TestServer.listen(script),
-  errors: errorReaders,
+  ...wired,
   hasContent: Chat.hasContent
 })
 

@@ -15,9 +15,9 @@ import * as Http from "node:http"
 import { testServerSuite } from "../../test/support/testServerSuite.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
-import { callsOver, madeServer } from "./support/callsEffect4.js"
+import { madeServer, wired } from "./support/callsEffect4.js"
 import { httpClients } from "./support/harness.js"
-import { parseSse, readBody } from "./support/wire.js"
+import { readBody } from "./support/wire.js"
 
 const clients = httpClients
 
@@ -32,15 +32,8 @@ const post = (
   )
 
 testServerSuite<Testing.Reply>({
-  describe,
-  it,
-  expect,
-  edition: "effect4",
-  clients: clients.map(([name, http]) => [name, callsOver(http)] as const),
-  testing: Testing,
-  make: madeServer,
-  listen: (script) => TestServer.listen(script),
-  parseSse
+  ...wired,
+  make: madeServer
 })
 
 describe("TestServer", () => {

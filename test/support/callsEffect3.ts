@@ -4,6 +4,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as PlatformClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -28,9 +29,10 @@ import {
   type Outcome,
   type Response
 } from "./calls.js"
+import { httpClients } from "./harness.js"
 import { SECRET } from "./secret.js"
-import type { Server } from "./suite.js"
-import { readBody } from "./wire.js"
+import type { Server, Wired } from "./suite.js"
+import { parseSse, readBody } from "./wire.js"
 
 const outcome = <A>(either: Either.Either<A, { readonly _tag: string }>): Outcome<A> =>
   Either.isRight(either) ? { ok: true, value: either.right } : { ok: false, error: either.left as CallError }
@@ -156,4 +158,17 @@ export const madeServer = async (script: Testing.Script): Promise<Server<Testing
     setScript: (next) => Effect.runPromise(server.setScript(next)),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
+}
+
+/** The Effect 3 edition as the shared bodies of wire exchanges take it (`Wired` in `suite.ts`). */
+export const wired: Wired<Testing.Reply> = {
+  describe,
+  it,
+  expect,
+  edition: "effect3",
+  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
+  testing: Testing,
+  listen: (script) => TestServer.listen(script),
+  errors: errorReaders,
+  parseSse
 }

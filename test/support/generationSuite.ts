@@ -8,16 +8,9 @@
  */
 import { inspect } from "node:util"
 import type * as Types from "../../src/internal/emulator/types.js"
-import { type Calls, failure, success } from "./calls.js"
+import { failure, success } from "./calls.js"
 import { SECRET } from "./secret.js"
-import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
-
-/** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R>
-  readonly listen: Listen<R>
-}
+import { serving, type Wired } from "./suite.js"
 
 const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
@@ -29,7 +22,7 @@ interface Completion {
 }
 
 export const generationSuite = <R extends Types.Reply>(
-  { clients, describe, expect, it, listen, testing: Testing }: Edition<R>
+  { clients, describe, expect, it, listen, testing: Testing }: Wired<R>
 ) => {
   for (const [name, calls] of clients) {
     describe(`Generation.get over ${name}`, () => {

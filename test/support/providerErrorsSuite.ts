@@ -7,16 +7,8 @@
  * HttpClient and its `ErrorReaders`.
  */
 import { inspect } from "node:util"
-import { type Calls, type ErrorReaders, failure } from "./calls.js"
-import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
-
-/** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R>
-  readonly listen: Listen<R>
-  readonly errors: ErrorReaders
-}
+import { failure } from "./calls.js"
+import { serving, type Wired } from "./suite.js"
 
 const request = { model: "openai/o3", messages: [{ role: "user", content: "Hi" }] }
 
@@ -35,7 +27,7 @@ const upstreamJson = JSON.stringify(
 )
 
 export const providerErrorsSuite = <R>(
-  { clients, describe, errors, expect, it, listen, testing: Testing }: Edition<R>
+  { clients, describe, errors, expect, it, listen, testing: Testing }: Wired<R>
 ) => {
   const providerError = (raw: unknown, providerName = "OpenAI") =>
     Testing.error(400, { message: "Provider returned error", metadata: { provider_name: providerName, raw } })

@@ -23,24 +23,18 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { type CallError, type Calls, type ErrorReaders, failure, success } from "./calls.js"
+import { type CallError, failure, success } from "./calls.js"
 import { expectedFold } from "./expectedFold.js"
-import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
+import { serving, type Wired } from "./suite.js"
 
 /** A decoded wire value, read loosely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Wire = any
 
 /** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
+export interface Edition<R> extends Wired<R> {
   /** `describe.skipIf`: the suite skips, saying why, where the recorded data is absent. */
   readonly describeIf: (condition: boolean) => (name: string, body: () => void) => unknown
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R>
-  readonly listen: Listen<R>
-  /** The JSON of every `data:` event of an SSE text (the edition's own test parser). */
-  readonly parseSse: (text: string) => { readonly chunks: ReadonlyArray<unknown> }
-  readonly errors: ErrorReaders
 }
 
 // The repository root (this file is in test/support/).

@@ -8,23 +8,15 @@
  * the three `Errors` functions the assertions read.
  */
 import { inspect } from "node:util"
-import { type Calls, type ErrorReaders, failure, success } from "./calls.js"
+import { failure, success } from "./calls.js"
 import { SECRET, statusTable } from "./secret.js"
-import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
-
-/** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R>
-  readonly listen: Listen<R>
-  readonly errors: ErrorReaders
-}
+import { serving, type Wired } from "./suite.js"
 
 const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
 const json = { "content-type": "application/json" }
 
-export const sendSuite = <R>(edition: Edition<R>): void => {
+export const sendSuite = <R>(edition: Wired<R>): void => {
   const { clients, describe, errors, expect, it, listen, testing: Testing } = edition
 
   const expectNoSecret = (value: unknown) => {

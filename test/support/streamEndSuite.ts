@@ -6,15 +6,8 @@
  * `Testing` replies, its `TestServer.listen` and its calls (`calls.ts`) per HttpClient.
  */
 import { pause } from "../../src/internal/emulator/replies.js"
-import { type Calls, success } from "./calls.js"
-import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
-
-/** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R>
-  readonly listen: Listen<R>
-}
+import { success } from "./calls.js"
+import { serving, type Wired } from "./suite.js"
 
 const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
@@ -37,7 +30,7 @@ export const text = (chunks: ReadonlyArray<unknown>) =>
 
 const sse = { "content-type": "text/event-stream" }
 
-export const streamEndSuite = <R>({ clients, describe, expect, it, listen, testing: Testing }: Edition<R>) => {
+export const streamEndSuite = <R>({ clients, describe, expect, it, listen, testing: Testing }: Wired<R>) => {
   for (const [name, calls] of clients) {
     describe(`the end of a stream over ${name}`, () => {
       it("a body that ends soon after [DONE] finishes on its own: the request is not aborted", () =>

@@ -8,15 +8,11 @@
  * passes its vitest functions, its `Testing` replies, its `TestServer.listen`, its calls (`calls.ts`) per
  * HttpClient, its `ErrorReaders` and its `Chat.hasContent`.
  */
-import { type Calls, type ErrorReaders, failure, success } from "./calls.js"
-import { type Listen, type Replies, serving, type Vitest } from "./suite.js"
+import { failure, success } from "./calls.js"
+import { serving, type Wired } from "./suite.js"
 
 /** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R>
-  readonly listen: Listen<R>
-  readonly errors: ErrorReaders
+export interface Edition<R> extends Wired<R> {
   /** `Chat.hasContent`. */
   readonly hasContent: (chunk: never) => boolean
 }

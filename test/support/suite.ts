@@ -6,6 +6,7 @@
  * edition passes its `Testing` module as it is.
  */
 import type * as Types from "../../src/internal/emulator/types.js"
+import type { Calls, ErrorReaders } from "./calls.js"
 
 /** The matchers the shared bodies use (vitest's, both majors). */
 export interface Assertion {
@@ -55,6 +56,7 @@ export interface Replies<R> {
   streamOf(body: Readonly<Record<string, unknown>>, options?: Types.StreamOfOptions<Duration>): R
   pieces(count: number, text?: (index: number) => string): Iterable<string>
   withHeaders(self: R, headers: Readonly<Record<string, string>>): R
+  delay(self: R, duration: Duration): R
   emulator(request: Types.RecordedRequest, index: number): R
 }
 
@@ -88,5 +90,25 @@ export const serving = async <R, A>(
     return await body(server)
   } finally {
     await server.close()
+  }
+}
+
+/**
+ * What the shared bodies of wire exchanges take from an edition (`R`: its `Testing.Reply`): its vitest
+ * functions, its name (the column of the tables where the editions differ), its calls per HttpClient,
+ * its `Testing` replies, its `TestServer.listen`, its `ErrorReaders` and its SSE test parser. Each edition
+ * builds it once (`wired` in `callsEffect3.ts`, `effect4/test/support/callsEffect4.ts`).
+ */
+export interface Wired<R> extends Vitest {
+  readonly edition: "effect3" | "effect4"
+  readonly clients: ReadonlyArray<readonly [string, Calls]>
+  readonly testing: Replies<R>
+  readonly listen: Listen<R>
+  readonly errors: ErrorReaders
+  readonly parseSse: (text: string) => {
+    readonly data: ReadonlyArray<string>
+    readonly comments: ReadonlyArray<string>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- decoded wire values, read loosely
+    readonly chunks: ReadonlyArray<any>
   }
 }

@@ -10,23 +10,17 @@
  */
 import * as Http from "node:http"
 import { pause } from "../../src/internal/emulator/replies.js"
-import { type Calls, type Exchanged, resetError } from "./calls.js"
-import { type Duration, type Listen, type Replies, type Script, type Server, serving, type Vitest } from "./suite.js"
+import { type Exchanged, resetError } from "./calls.js"
+import { type Listen, type Script, type Server, serving, type Wired } from "./suite.js"
 
 /** A decoded wire value, read loosely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Wire = any
 
 /** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> extends Vitest {
-  readonly edition: keyof typeof resetError
-  readonly clients: ReadonlyArray<readonly [string, Calls]>
-  readonly testing: Replies<R> & { delay(self: R, duration: Duration): R }
+export interface Edition<R> extends Wired<R> {
   /** `TestServer.make` run as a Promise (`madeServer`). */
   readonly make: Listen<R>
-  /** `TestServer.listen`. */
-  readonly listen: Listen<R>
-  readonly parseSse: (text: string) => { readonly data: ReadonlyArray<string>; readonly chunks: ReadonlyArray<Wire> }
 }
 
 /** Reads a response over a plain Node socket: how many reads its body came in, and its text. */

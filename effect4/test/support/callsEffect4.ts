@@ -1,6 +1,7 @@
 /**
  * The Effect 4 edition's `Calls` (`test/support/calls.ts`) over one HttpClient layer.
  */
+import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -23,12 +24,12 @@ import {
   type Outcome,
   type Response
 } from "../../../test/support/calls.js"
-import type { Server } from "../../../test/support/suite.js"
+import type { Server, Wired } from "../../../test/support/suite.js"
 import { Chat, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
 import * as Testing from "../../src/Testing.js"
 import * as TestServer from "../../src/TestServer.js"
-import { SECRET } from "./harness.js"
-import { readBody } from "./wire.js"
+import { httpClients, SECRET } from "./harness.js"
+import { parseSse, readBody } from "./wire.js"
 
 const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcome<A> =>
   Result.isSuccess(result) ? { ok: true, value: result.success } : { ok: false, error: result.failure as CallError }
@@ -152,4 +153,17 @@ export const madeServer = async (script: Testing.Script): Promise<Server<Testing
     setScript: (next) => Effect.runPromise(server.setScript(next)),
     close: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
+}
+
+/** The Effect 4 edition as the shared bodies of wire exchanges take it (`Wired` in `suite.ts`). */
+export const wired: Wired<Testing.Reply> = {
+  describe,
+  it,
+  expect,
+  edition: "effect4",
+  clients: httpClients.map(([name, http]) => [name, callsOver(http)] as const),
+  testing: Testing,
+  listen: (script) => TestServer.listen(script),
+  errors: errorReaders,
+  parseSse
 }
