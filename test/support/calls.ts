@@ -1,9 +1,11 @@
 /**
  * What a shared test body needs of an edition's client to exchange requests with an emulator over a
- * real socket: `Chat.send` and `Chat.stream` (with the test key, the given base URL, retries off) and a
- * raw POST without the library, each returning a Promise. Effect-free: the Effect 3 edition builds it
- * in `callsEffect3.ts`, the Effect 4 edition in `effect4/test/support/callsEffect4.ts`, once per
- * HttpClient its suite runs with.
+ * real socket: `Chat.send`, `Chat.stream` (run to its end or drained), `Chat.collect` and
+ * `Generation.get` (with the test key, the given base URL, retries off, plus a call's own config and
+ * options) and raw POSTs without the library, each returning a Promise; the `Errors` readers; and
+ * `InProcess`, requests through the edition's in-process `Testing.layer`. Effect-free: the Effect 3
+ * edition builds them in `callsEffect3.ts`, the Effect 4 edition in `effect4/test/support/callsEffect4.ts`,
+ * once per HttpClient its suite runs with.
  */
 import type { RecordedRequest } from "../../src/internal/emulator/types.js"
 
