@@ -1,3 +1,8 @@
+/**
+ * Configuration: the configured headers' part is shared with the Effect 4 edition
+ * (`test/support/configSuite.ts`); this file gives it the Effect 3 edition's pieces and holds what reads
+ * Effect's own configuration (`ConfigProvider`, `layerConfig`, `Config` errors) and the config service.
+ */
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -6,6 +11,7 @@ import type * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Match from "effect/Match"
@@ -16,9 +22,9 @@ import { Chat, Client, type Errors, OpenRouterConfig, Testing } from "../src/ind
 import * as ResponseInternal from "../src/internal/transport/response.js"
 import { version } from "../src/internal/transport/version.js"
 import * as TestServer from "../src/TestServer.js"
+import type { Outcome } from "./support/calls.js"
+import { configSuite, SECRET, type Sent } from "./support/configSuite.js"
 import { invalidBaseUrls } from "./support/errorTables.js"
-
-const SECRET = "sk-or-v1-very-secret-key-0123456789"
 
 const completionBody = {
   id: "gen-1",
@@ -28,12 +34,6 @@ const completionBody = {
   provider: "OpenAI",
   choices: [{ index: 0, message: { role: "assistant", content: "Hello" }, finish_reason: "stop" }],
   usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }
-}
-
-interface Sent {
-  readonly url: string
-  readonly headers: Record<string, string>
-  readonly body: unknown
 }
 
 /** A user-style fake: HttpClient.make answering every request with a JSON body, recording requests. */
@@ -58,96 +58,27 @@ const fakeHttp = (sent: Array<Sent>, status = 200, body: unknown = completionBod
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
+configSuite({
+  describe,
+  it,
+  expect,
+  version,
+  sendWith: (config, call) => {
+    const sent: Array<Sent> = []
+    return Effect.runPromise(
+      Chat.send(request, call as Chat.Options).pipe(
+        Effect.either,
+        Effect.map((e) =>
+          (Either.isRight(e) ? { ok: true, value: e.right } : { ok: false, error: e.left }) as Outcome<unknown>
+        ),
+        Effect.provide(fakeHttp(sent)),
+        Effect.provide(OpenRouterConfig.layer({ ...config, apiKey: Redacted.make(config.apiKey) }))
+      )
+    ).then((outcome) => ({ outcome, sent }))
+  }
+})
+
 describe("OpenRouterConfig", () => {
-  it.effect("sends every configured header", () => {
-    const sent: Array<Sent> = []
-    return Chat.send(request).pipe(
-      Effect.provide(fakeHttp(sent)),
-      Effect.provide(OpenRouterConfig.layer({
-        apiKey: Redacted.make(SECRET),
-        baseUrl: "http://example.test/api/v1/",
-        httpReferer: "https://my.app",
-        appTitle: "My App",
-        appCategories: ["cli-agent", "cloud-agent"],
-        metadata: true,
-        headers: { "X-Custom": "1" }
-      })),
-      Effect.map(() => {
-        expect(sent).toHaveLength(1)
-        expect(sent[0]!.url).toBe("http://example.test/api/v1/chat/completions")
-        expect(sent[0]!.headers).toMatchObject({
-          "authorization": `Bearer ${SECRET}`,
-          "http-referer": "https://my.app",
-          "x-openrouter-title": "My App",
-          "x-title": "My App",
-          "x-openrouter-categories": "cli-agent,cloud-agent",
-          "x-openrouter-metadata": "enabled",
-          "user-agent": `effect-openrouter/${version}`,
-          "content-type": "application/json",
-          "accept": "application/json",
-          "x-custom": "1"
-        })
-      })
-    )
-  })
-
-  it.effect("lets per-call headers win over configured ones", () => {
-    const sent: Array<Sent> = []
-    return Chat.send(request, { headers: { "X-Title": "Per call", "User-Agent": "mine/1" }, metadata: false }).pipe(
-      Effect.provide(fakeHttp(sent)),
-      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), appTitle: "Configured", metadata: true })),
-      Effect.map(() => {
-        expect(sent[0]!.headers["x-title"]).toBe("Per call")
-        expect(sent[0]!.headers["x-openrouter-title"]).toBe("Configured")
-        expect(sent[0]!.headers["user-agent"]).toBe("mine/1")
-        expect(sent[0]!.headers["x-openrouter-metadata"]).toBeUndefined()
-      })
-    )
-  })
-
-  it.effect("rejects a header value with a line break as InvalidRequestError and sends nothing", () => {
-    const sent: Array<Sent> = []
-    return Chat.send(request, { headers: { "X-Evil": "a\r\nInjected: yes" } }).pipe(
-      Effect.flip,
-      Effect.provide(fakeHttp(sent)),
-      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET) })),
-      Effect.map((error) => {
-        expect(error._tag).toBe("InvalidRequestError")
-        if (error._tag === "InvalidRequestError") expect(error.issues[0]!.path).toBe("headers.x-evil")
-        expect(sent).toHaveLength(0)
-      })
-    )
-  })
-
-  it.effect("rejects a configured appTitle with a newline", () => {
-    const sent: Array<Sent> = []
-    return Chat.send(request).pipe(
-      Effect.flip,
-      Effect.provide(fakeHttp(sent)),
-      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), appTitle: "x\ny" })),
-      Effect.map((error) => {
-        expect(error._tag).toBe("InvalidRequestError")
-        expect(sent).toHaveLength(0)
-      })
-    )
-  })
-
-  it.effect("rejects an API key with a line break without echoing it", () => {
-    const sent: Array<Sent> = []
-    const key = `${SECRET}\nx`
-    return Chat.send(request).pipe(
-      Effect.flip,
-      Effect.provide(fakeHttp(sent)),
-      Effect.provide(OpenRouterConfig.layer({ apiKey: Redacted.make(key) })),
-      Effect.map((error) => {
-        expect(error._tag).toBe("InvalidRequestError")
-        expect(JSON.stringify(error)).not.toContain(SECRET)
-        expect(error.message).not.toContain(SECRET)
-        expect(sent).toHaveLength(0)
-      })
-    )
-  })
-
   it.effect("never prints the key in the config service", () =>
     Effect.gen(function*() {
       const config = yield* OpenRouterConfig

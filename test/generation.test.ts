@@ -1,3 +1,8 @@
+/**
+ * `Generation.get`: the HTTP part is shared with the Effect 4 edition (`test/support/generationSuite.ts`),
+ * this file gives it the Effect 3 edition's pieces and holds the waiting, retries and timeouts (on the
+ * Effect clock with a scripted HttpClient), the in-process lookup and the schema.
+ */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
@@ -6,138 +11,15 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { inspect } from "node:util"
 import { Chat, Errors, Generation, OpenRouterConfig, Retry, Schema as S } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { wired } from "./support/callsEffect3.js"
+import { generationSuite } from "./support/generationSuite.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
-describe.each(httpClients)("Generation.get over %s", (_name, http) => {
-  it.scopedLive("returns the stats of a completion the emulator served", () =>
-    withServer(
-      http,
-      Testing.completion({ content: "Hello", usage: { prompt_tokens: 12, completion_tokens: 7 } }),
-      () =>
-        Effect.gen(function*() {
-          const response = yield* Chat.send(request)
-          const stats = yield* Generation.get(response.id!)
-          expect(stats.id).toBe(response.id)
-          expect(stats.model).toBe(response.model)
-          expect(stats.provider_name).toBe("Emulator")
-          expect(stats.streamed).toBe(false)
-          expect(stats.cancelled).toBe(false)
-          expect(stats.finish_reason).toBe("stop")
-          expect(stats.tokens_prompt).toBe(12)
-          expect(stats.tokens_completion).toBe(7)
-          expect(stats.total_cost).toBe(response.usage!.cost)
-        })
-    ))
-
-  it.scopedLive("sends GET {baseUrl}/generation?id= with the key and no body", () =>
-    withServer(http, Testing.completion({ id: "gen-shape-1" }), (server) =>
-      Effect.gen(function*() {
-        yield* Chat.send(request)
-        yield* Generation.get("gen-shape-1", { headers: { "X-Title": "lookup" } })
-        const lookup = (yield* server.requests)[1]!
-        expect(lookup.method).toBe("GET")
-        expect(lookup.path).toBe("/api/v1/generation")
-        expect(new URL(lookup.url).searchParams.get("id")).toBe("gen-shape-1")
-        expect(lookup.headers["authorization"]).toBe(`Bearer ${SECRET}`)
-        expect(lookup.headers["x-title"]).toBe("lookup")
-        expect(lookup.headers["content-type"]).toBeUndefined()
-        expect(lookup.text).toBe("")
-      })))
-
-  it.scopedLive("returns the stats of a stream, with its usage", () =>
-    withServer(
-      http,
-      Testing.stream({ deltas: ["a", "b"], usage: { prompt_tokens: 3, completion_tokens: 2 } }),
-      () =>
-        Effect.gen(function*() {
-          const response = yield* Chat.collect(Chat.stream(request))
-          const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
-          expect(stats.streamed).toBe(true)
-          expect(stats.cancelled).toBe(false)
-          expect(stats.tokens_completion).toBe(2)
-          expect(stats.total_cost).toBe(response.usage!.cost)
-        })
-    ))
-
-  it.scopedLive("returns the stats of a stream written as one large piece (only its head and tail are read)", () => {
-    const lazy = Testing.stream({
-      deltas: Array.from({ length: 3000 }, (_, i) => `word${i} `),
-      usage: { prompt_tokens: 5, completion_tokens: 3000 }
-    })
-    const encoder = new TextEncoder()
-    const pieces = [...lazy.body].filter((p): p is string | Uint8Array =>
-      typeof p === "string" || p instanceof Uint8Array
-    )
-    const whole = encoder.encode(pieces.map((p) => typeof p === "string" ? p : new TextDecoder().decode(p)).join(""))
-    expect(whole.length).toBeGreaterThan(64 * 1024)
-    return withServer(http, { ...lazy, body: [whole] }, () =>
-      Effect.gen(function*() {
-        const response = yield* Chat.collect(Chat.stream(request))
-        const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
-        expect(stats.id).toBe(response.id)
-        expect(stats.streamed).toBe(true)
-        expect(stats.finish_reason).toBe("stop")
-        expect(stats.tokens_completion).toBe(3000)
-        expect(stats.total_cost).toBe(response.usage!.cost)
-      }))
-  })
-
-  it.scopedLive("marks a stream the consumer stopped early as cancelled", () =>
-    withServer(
-      http,
-      Testing.stream({ deltas: Testing.pieces(50), chunkDelay: "20 millis" }),
-      () =>
-        Effect.gen(function*() {
-          const chunks = yield* Stream.runCollect(Stream.take(Chat.stream(request), 2))
-          const id = [...chunks][0]!.id!
-          const stats = yield* Generation.get(id, { wait: "10 seconds" })
-          expect(stats.cancelled).toBe(true)
-          expect(stats.streamed).toBe(true)
-        })
-    ))
-
-  it.scopedLive("looks up the generation a MidStreamError names", () =>
-    withServer(http, Testing.midStreamError({ after: 2 }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Stream.runDrain(Chat.stream(request)))
-        if (error._tag !== "MidStreamError") throw new Error(error._tag)
-        const stats = yield* Generation.get(error.generationId!, { wait: "5 seconds" })
-        expect(stats.id).toBe(error.generationId)
-        expect(stats.finish_reason).toBe("error")
-      })))
-
-  it.scopedLive("fails an unknown id with NotFoundResponseError at once", () =>
-    withServer(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Generation.get("gen-unknown"))
-        expect(error._tag).toBe("NotFoundResponseError")
-        expect((yield* server.requests).length).toBe(1)
-        expect(inspect(error, { depth: 20 })).not.toContain(SECRET)
-      })))
-
-  it.scopedLive("fails an empty id with InvalidRequestError and sends nothing", () =>
-    withServer(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Generation.get(""))
-        expect(error._tag).toBe("InvalidRequestError")
-        expect((yield* server.requests).length).toBe(0)
-      })))
-
-  it.scopedLive("fails a bad per-call header with InvalidRequestError and sends nothing", () =>
-    withServer(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Generation.get("gen-1", { headers: { "x-bad": "a\r\nb" } }))
-        expect(error._tag).toBe("InvalidRequestError")
-        expect((yield* server.requests).length).toBe(0)
-      })))
-})
+generationSuite(wired)
 
 // ---------------------------------------------------------------------------------------------
 // Waiting, retries and timeouts (TestClock, a scripted HttpClient)

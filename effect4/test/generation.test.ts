@@ -1,3 +1,8 @@
+/**
+ * `Generation.get`: the HTTP part is shared with the Effect 3 edition (`test/support/generationSuite.ts`),
+ * this file gives it the Effect 4 edition's pieces and holds the waiting, retries and timeouts (on the
+ * Effect clock with a scripted HttpClient), the in-process lookup and the schema.
+ */
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -6,9 +11,8 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
-import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
-import { inspect } from "node:util"
+import { generationSuite } from "../../test/support/generationSuite.js"
 import * as Chat from "../src/Chat.js"
 import { OpenRouterConfig } from "../src/Client.js"
 import * as Errors from "../src/Errors.js"
@@ -16,7 +20,7 @@ import * as Generation from "../src/Generation.js"
 import * as Retry from "../src/Retry.js"
 import * as S from "../src/Schema.js"
 import * as Testing from "../src/Testing.js"
-import { httpClients, SECRET, withServer } from "./support/harness.js"
+import { wired } from "./support/callsEffect4.js"
 
 const getOrThrow = <A>(result: Result.Result<A, unknown>): A => {
   if (Result.isFailure(result)) throw new Error(String(result.failure))
@@ -25,129 +29,7 @@ const getOrThrow = <A>(result: Result.Result<A, unknown>): A => {
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
-describe.each(httpClients)("Generation.get over %s", (_name, http) => {
-  it.live("returns the stats of a completion the emulator served", () =>
-    withServer(
-      http,
-      Testing.completion({ content: "Hello", usage: { prompt_tokens: 12, completion_tokens: 7 } }),
-      () =>
-        Effect.gen(function*() {
-          const response = yield* Chat.send(request)
-          const stats = yield* Generation.get(response.id!)
-          expect(stats.id).toBe(response.id)
-          expect(stats.model).toBe(response.model)
-          expect(stats.provider_name).toBe("Emulator")
-          expect(stats.streamed).toBe(false)
-          expect(stats.cancelled).toBe(false)
-          expect(stats.finish_reason).toBe("stop")
-          expect(stats.tokens_prompt).toBe(12)
-          expect(stats.tokens_completion).toBe(7)
-          expect(stats.total_cost).toBe(response.usage!.cost)
-        })
-    ))
-
-  it.live("sends GET {baseUrl}/generation?id= with the key and no body", () =>
-    withServer(http, Testing.completion({ id: "gen-shape-1" }), (server) =>
-      Effect.gen(function*() {
-        yield* Chat.send(request)
-        yield* Generation.get("gen-shape-1", { headers: { "X-Title": "lookup" } })
-        const lookup = (yield* server.requests)[1]!
-        expect(lookup.method).toBe("GET")
-        expect(lookup.path).toBe("/api/v1/generation")
-        expect(new URL(lookup.url).searchParams.get("id")).toBe("gen-shape-1")
-        expect(lookup.headers["authorization"]).toBe(`Bearer ${SECRET}`)
-        expect(lookup.headers["x-title"]).toBe("lookup")
-        expect(lookup.headers["content-type"]).toBeUndefined()
-        expect(lookup.text).toBe("")
-      })))
-
-  it.live("returns the stats of a stream, with its usage", () =>
-    withServer(
-      http,
-      Testing.stream({ deltas: ["a", "b"], usage: { prompt_tokens: 3, completion_tokens: 2 } }),
-      () =>
-        Effect.gen(function*() {
-          const response = yield* Chat.collect(Chat.stream(request))
-          const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
-          expect(stats.streamed).toBe(true)
-          expect(stats.cancelled).toBe(false)
-          expect(stats.tokens_completion).toBe(2)
-          expect(stats.total_cost).toBe(response.usage!.cost)
-        })
-    ))
-
-  it.live("returns the stats of a stream written as one large piece (only its head and tail are read)", () => {
-    const lazy = Testing.stream({
-      deltas: Array.from({ length: 3000 }, (_, i) => `word${i} `),
-      usage: { prompt_tokens: 5, completion_tokens: 3000 }
-    })
-    const encoder = new TextEncoder()
-    const pieces = [...lazy.body].filter((p): p is string | Uint8Array =>
-      typeof p === "string" || p instanceof Uint8Array
-    )
-    const whole = encoder.encode(pieces.map((p) => typeof p === "string" ? p : new TextDecoder().decode(p)).join(""))
-    expect(whole.length).toBeGreaterThan(64 * 1024)
-    return withServer(http, { ...lazy, body: [whole] }, () =>
-      Effect.gen(function*() {
-        const response = yield* Chat.collect(Chat.stream(request))
-        const stats = yield* Generation.get(response.id!, { wait: "5 seconds" })
-        expect(stats.id).toBe(response.id)
-        expect(stats.streamed).toBe(true)
-        expect(stats.finish_reason).toBe("stop")
-        expect(stats.tokens_completion).toBe(3000)
-        expect(stats.total_cost).toBe(response.usage!.cost)
-      }))
-  })
-
-  it.live("marks a stream the consumer stopped early as cancelled", () =>
-    withServer(
-      http,
-      Testing.stream({ deltas: Testing.pieces(50), chunkDelay: "20 millis" }),
-      () =>
-        Effect.gen(function*() {
-          const chunks = yield* Stream.runCollect(Stream.take(Chat.stream(request), 2))
-          const id = chunks[0]!.id!
-          const stats = yield* Generation.get(id, { wait: "10 seconds" })
-          expect(stats.cancelled).toBe(true)
-          expect(stats.streamed).toBe(true)
-        })
-    ))
-
-  it.live("looks up the generation a MidStreamError names", () =>
-    withServer(http, Testing.midStreamError({ after: 2 }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Stream.runDrain(Chat.stream(request)))
-        if (error._tag !== "MidStreamError") throw new Error(error._tag)
-        const stats = yield* Generation.get(error.generationId!, { wait: "5 seconds" })
-        expect(stats.id).toBe(error.generationId)
-        expect(stats.finish_reason).toBe("error")
-      })))
-
-  it.live("fails an unknown id with NotFoundResponseError at once", () =>
-    withServer(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Generation.get("gen-unknown"))
-        expect(error._tag).toBe("NotFoundResponseError")
-        expect((yield* server.requests).length).toBe(1)
-        expect(inspect(error, { depth: 20 })).not.toContain(SECRET)
-      })))
-
-  it.live("fails an empty id with InvalidRequestError and sends nothing", () =>
-    withServer(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Generation.get(""))
-        expect(error._tag).toBe("InvalidRequestError")
-        expect((yield* server.requests).length).toBe(0)
-      })))
-
-  it.live("fails a bad per-call header with InvalidRequestError and sends nothing", () =>
-    withServer(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Generation.get("gen-1", { headers: { "x-bad": "a\r\nb" } }))
-        expect(error._tag).toBe("InvalidRequestError")
-        expect((yield* server.requests).length).toBe(0)
-      })))
-})
+generationSuite(wired)
 
 // ---------------------------------------------------------------------------------------------
 // Waiting, retries and timeouts (TestClock, a scripted HttpClient)

@@ -1,139 +1,24 @@
+/**
+ * Provider errors: the HTTP part is shared with the Effect 3 edition
+ * (`test/support/providerErrorsSuite.ts`), this file gives it the Effect 4 edition's pieces and holds
+ * the error metadata's decoding and the 402 retries, which drive the Effect clock.
+ */
 import { describe, expect, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
-import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
-import { inspect } from "node:util"
+import { providerErrorsSuite } from "../../test/support/providerErrorsSuite.js"
 import { Chat, Errors, OpenRouterConfig, Retry, Schema as S } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import { httpClients, withServer } from "./support/harness.js"
+import { wired } from "./support/callsEffect4.js"
 
 const request: Chat.ChatRequest = { model: "openai/o3", messages: [{ role: "user", content: "Hi" }] }
 
-const upstreamJson = JSON.stringify(
-  {
-    error: {
-      message: "Unsupported value: 'none' is not supported with the 'o3' model.",
-      type: "invalid_request_error",
-      param: "reasoning.effort",
-      code: "unsupported_value"
-    }
-  },
-  null,
-  2
-)
-
-const providerError = (raw: unknown, providerName = "OpenAI") =>
-  Testing.error(400, { message: "Provider returned error", metadata: { provider_name: providerName, raw } })
-
-describe.each(httpClients)("provider errors over %s", (_name, http) => {
-  it.live("unpacks a JSON metadata.raw: the provider's name and own message, OpenRouter's message kept", () =>
-    withServer(http, providerError(upstreamJson), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request))
-        if (!Errors.isStatusError(error)) throw new Error(`not a status error: ${error._tag}`)
-        expect(error.message).toBe("Provider returned error")
-        expect(error.providerName).toBe("OpenAI")
-        expect(error.providerMessage).toBe("Unsupported value: 'none' is not supported with the 'o3' model.")
-        expect(error.providerError).toEqual(JSON.parse(upstreamJson))
-      })))
-
-  it.live("keeps a metadata.raw that is not JSON as its text", () =>
-    withServer(http, providerError("upstream is rate-limited, retry shortly", "BaseTen"), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request))
-        if (!Errors.isStatusError(error)) throw new Error("not a status error")
-        expect(error.providerName).toBe("BaseTen")
-        expect(error.providerMessage).toBe("upstream is rate-limited, retry shortly")
-        expect(error.providerError).toBe("upstream is rate-limited, retry shortly")
-      })))
-
-  it.live("bounds a huge metadata.raw", () =>
-    withServer(http, providerError(`{"error":{"message":"${"x".repeat(100_000)}"}}`), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request))
-        if (!Errors.isStatusError(error)) throw new Error("not a status error")
-        expect(typeof error.providerError).toBe("string")
-        expect((error.providerError as string).length).toBeLessThan(3000)
-        expect(error.providerMessage!.length).toBeLessThan(3000)
-      })))
-
-  it.live("shows the provider and its message in the printed error", () =>
-    withServer(http, providerError(upstreamJson), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request))
-        const printed = String(error)
-        expect(printed).toContain("BadRequestResponseError: Provider returned error")
-        expect(printed).toContain("provider OpenAI: Unsupported value: 'none'")
-        expect(inspect(error)).toContain("provider OpenAI: Unsupported value: 'none'")
-      })))
-
-  it.live("prints an error without provider details as before", () =>
-    withServer(http, Testing.error(401, { message: "No auth credentials found" }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request))
-        expect(String(error)).toBe("UnauthorizedResponseError: No auth credentials found")
-        expect(Cause.pretty(Cause.fail(error))).toContain("No auth credentials found")
-      })))
-
-  it.live("unpacks the provider of a mid-stream error and names the generation", () =>
-    withServer(
-      http,
-      Testing.midStreamError({
-        after: 2,
-        id: "gen-mid-1",
-        providerName: "Anthropic",
-        metadata: { raw: "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}" }
-      }),
-      () =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(Stream.runDrain(Chat.stream(request)))
-          if (error._tag !== "MidStreamError") throw new Error(error._tag)
-          expect(error.providerName).toBe("Anthropic")
-          expect(error.providerMessage).toBe("Overloaded")
-          expect(error.generationId).toBe("gen-mid-1")
-          expect(String(error)).toContain("provider Anthropic: Overloaded")
-        })
-    ))
-
-  it.live("names the generation of a stream cut off before [DONE]", () =>
-    withServer(http, Testing.truncated({ after: 3, id: "gen-cut-1" }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Stream.runDrain(Chat.stream(request)))
-        if (error._tag !== "ConnectionError") throw new Error(error._tag)
-        expect(error.reason).toBe("StreamCutOff")
-        expect(error.generationId).toBe("gen-cut-1")
-      })))
-
-  it.live("names the generation (X-Generation-Id) of a completion whose body was cut off", () =>
-    withServer(
-      http,
-      Testing.raw({
-        headers: { "content-type": "application/json", "x-generation-id": "gen-send-cut" },
-        body: "{\"id\": \"gen-send-cut\", \"choi",
-        ending: "reset"
-      }),
-      () =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(Chat.send(request))
-          if (error._tag !== "ConnectionError") throw new Error(error._tag)
-          expect(error.generationId).toBe("gen-send-cut")
-        })
-    ))
-
-  it.live("names the generation of a stream whose connection is reset", () =>
-    withServer(http, Testing.reset({ after: 3, id: "gen-reset-1" }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Stream.runDrain(Chat.stream(request)))
-        if (error._tag !== "ConnectionError") throw new Error(error._tag)
-        expect(error.generationId).toBe("gen-reset-1")
-      })))
-})
+providerErrorsSuite(wired)
 
 describe("error metadata", () => {
   it("types limit_source, remedy_hint, resets_at, available_providers, requested_providers and is_byok", () => {

@@ -6,6 +6,7 @@
  * its vitest functions, its `Testing` replies, its `listen`, and its HttpClients as functions
  * returning Promises.
  */
+import type { Vitest } from "./suite.js"
 
 /** A response as the test reads it: status, headers (lower-case names) and the whole body. */
 export interface Answer {
@@ -28,15 +29,7 @@ export type Http = (
 export type Cors = true | { readonly allowedOrigins: ReadonlyArray<string> }
 
 /** What the suite needs of an edition (`R`: its `Testing.Reply`). */
-export interface Edition<R> {
-  readonly describe: (name: string, body: () => void) => unknown
-  readonly it: (name: string, body: () => Promise<void>) => unknown
-  readonly expect: (value: unknown) => {
-    toBe(expected: unknown): void
-    toEqual(expected: unknown): void
-    toHaveLength(expected: number): void
-    toBeUndefined(): void
-  }
+export interface Edition<R> extends Vitest {
   readonly clients: ReadonlyArray<readonly [string, Http]>
   readonly testing: {
     readonly completion: (options?: { readonly content?: string }) => R

@@ -8,20 +8,10 @@
  * functions, its scripts, its `TestServer.listen` and its calls (`calls.ts`).
  */
 import { type Calls, failure, success } from "./calls.js"
+import type { Vitest } from "./suite.js"
 
 /** What the suite needs of an edition (`S`: its `Testing.Script`). */
-export interface Edition<S> {
-  readonly describe: (name: string, body: () => void) => unknown
-  readonly it: (name: string, body: () => Promise<void>) => unknown
-  readonly expect: (value: unknown) => {
-    toBe(expected: unknown): void
-    toEqual(expected: unknown): void
-    toMatch(expected: RegExp): void
-    toContain(expected: string): void
-    toHaveLength(expected: number): void
-    toBeGreaterThan(expected: number): void
-    readonly not: { toMatch(expected: RegExp): void }
-  }
+export interface Edition<S> extends Vitest {
   readonly clients: ReadonlyArray<readonly [string, Calls]>
   readonly emulator: S
   readonly emulatorWith: (options: { readonly models: ReadonlyArray<string> }) => S
