@@ -24,7 +24,9 @@ import {
   ISSUE_LINE_LIMIT,
   metadataHeaders,
   providerDetails,
+  rateLimitResetMillis,
   RAW_BODY_LIMIT,
+  retryAfterMillis,
   stringField
 } from "./errorFields.js"
 import { errorMember, isRecord, NotJson, parseJson } from "./json.js"
@@ -67,59 +69,27 @@ export const readText = (
 /**
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
  * (seconds, or an HTTP date relative to `now`), then {@link parseRateLimitReset} of the
- * `X-RateLimit-Reset` header or, without one, of the same name in the error body's `metadata.headers`.
+ * `X-RateLimit-Reset` header or, without one, of the same name in the error body's `metadata.headers`
+ * (the shared `errorFields.retryAfterMillis`, one source with the Effect 4 edition).
  */
 export const parseRetryAfter = (
   headers: Readonly<Record<string, string | undefined>>,
   now: number,
   bodyHeaders?: unknown
-): Duration.Duration | undefined => {
-  const ms = headers["retry-after-ms"]
-  if (ms !== undefined && ms.trim() !== "") {
-    const n = Number(ms)
-    if (Number.isFinite(n) && n >= 0) return Duration.millis(n)
-  }
-  const value = headers["retry-after"]?.trim()
-  if (value !== undefined && value !== "") {
-    if (/^\d+(\.\d+)?$/.test(value)) return Duration.seconds(Number(value))
-    const date = Date.parse(value)
-    if (!Number.isNaN(date)) return Duration.millis(Math.max(0, date - now))
-  }
-  return parseRateLimitReset(headers["x-ratelimit-reset"] ?? headerIn(bodyHeaders, "x-ratelimit-reset"), now)
-}
-
-/** The `headers` record an error body's `metadata` may carry (the upstream's rate-limit headers). */
-
-/** A header of the `metadata.headers` record of an error body, by case-insensitive name. */
-const headerIn = (record: unknown, name: string): unknown => {
-  if (!isRecord(record)) return undefined
-  for (const key in record) {
-    if (key.toLowerCase() === name) return record[key]
-  }
-  return undefined
-}
-
-/** Below this, an epoch is read in seconds (it is 1973-03-03 in milliseconds, 5138 AD in seconds). */
-const EPOCH_MS_FROM = 1e11
-/** Below this, a number is no epoch at all (2001-09-09 in seconds): a count we cannot place in time. */
-const EPOCH_S_FROM = 1e9
+): Duration.Duration | undefined => toDuration(retryAfterMillis(headers, now, bodyHeaders))
 
 /**
  * The delay until an `X-RateLimit-Reset` time (OpenRouter sends epoch milliseconds; a number that
  * can only be epoch seconds is read as such). `undefined`, so the policy's own backoff applies, for a
  * reset that is not a number (a string of digits or a JSON number), is too small to be an epoch, or
  * has already passed (the window is over, or the clocks disagree: a blind backoff is the safer guess).
+ * The shared `errorFields.rateLimitResetMillis` as a `Duration`.
  */
-export const parseRateLimitReset = (value: unknown, now: number): Duration.Duration | undefined => {
-  const n = typeof value === "number"
-    ? value
-    : typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)
-    ? Number(value)
-    : Number.NaN
-  if (!Number.isFinite(n) || n < EPOCH_S_FROM) return undefined
-  const at = n < EPOCH_MS_FROM ? n * 1000 : n
-  return at > now ? Duration.millis(Math.ceil(at - now)) : undefined
-}
+export const parseRateLimitReset = (value: unknown, now: number): Duration.Duration | undefined =>
+  toDuration(rateLimitResetMillis(value, now))
+
+const toDuration = (ms: number | undefined): Duration.Duration | undefined =>
+  ms === undefined ? undefined : Duration.millis(ms)
 
 /**
  * Builds the typed error for an error response from its status, headers and body text. The body may
