@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /* global Response, ReadableStream */
 // How fast a fresh process reaches full speed: the client CPU time of each of the first streams (10,000
-// chunks, 64 KiB reads over an in-memory `fetch`, as effect4/bench/overhead.mjs) of the Effect 4 edition
+// chunks, 64 KiB reads by default, over an in-memory `fetch`, as effect4/bench/overhead.mjs) of the Effect 4 edition
 // and its floor, each in fresh processes run in alternation; per stream index, the median over processes.
 // bench/run.mjs measures streams 4 to 10 of a fresh process, so code that reaches full speed late (a
 // deoptimization loop, closures inlined per instance) shows here first.
 //
-//   node effect4/bench/warmup.mjs [--processes 7] [--streams 12] [--base <dir of another effect4/dist>]
+//   node effect4/bench/warmup.mjs [--processes 7] [--streams 12] [--read 65536] [--base <dir of another effect4/dist>]
 import { Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { execFileSync } from "node:child_process"
@@ -21,12 +21,13 @@ const option = (name) => {
   return i === -1 ? undefined : args[i + 1]
 }
 const STREAMS = Number(option("--streams") ?? 12)
+const READ = Number(option("--read") ?? 65536)
 
 if (option("--child") !== undefined) {
   const who = option("--child")
   const bytes = new TextEncoder().encode([...streamBatches(10_000)].join(""))
   const reads = []
-  for (let i = 0; i < bytes.length; i += 65536) reads.push(bytes.subarray(i, i + 65536))
+  for (let i = 0; i < bytes.length; i += READ) reads.push(bytes.subarray(i, i + READ))
   const fetch = async (_url, init) => {
     if (init?.body !== undefined) await new Response(init.body).arrayBuffer()
     let i = 0
@@ -69,7 +70,9 @@ if (option("--child") !== undefined) {
         "--child",
         w,
         "--streams",
-        String(STREAMS)
+        String(STREAMS),
+        "--read",
+        String(READ)
       ])
       runs[w].push(JSON.parse(out.toString()))
     }
