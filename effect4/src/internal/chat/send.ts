@@ -13,7 +13,7 @@ import { OpenRouterConfig } from "../../Client.js"
 import * as Errors from "../../Errors.js"
 import * as Retry from "../../Retry.js"
 import type * as S from "../../Schema.js"
-import { redactingClient } from "../telemetry/platformSpan.js"
+import { isNativeTracer, redactingClient } from "../telemetry/platformSpan.js"
 import { traceSendIn } from "../telemetry/telemetry.js"
 import { callConfig, prepare, readBody, traceable } from "../transport/request.js"
 import { readCompletion } from "../transport/response.js"
@@ -56,7 +56,7 @@ const sendWith = (
   const client = Context.getUnsafe(fiber.context, HttpClient.HttpClient)
   // Without a tracer the HTTP client's spans would be seen by no one: the request opens none (see
   // `executeWithClock`), and there is nothing to redact (see `redactingClient`).
-  const untraced = fiber.getRef(Tracer.Tracer) === Tracer.nativeTracer
+  const untraced = isNativeTracer(fiber.getRef(Tracer.Tracer))
   return traceSendIn(
     fiber,
     config,

@@ -23,7 +23,6 @@ import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
 import { Collector } from "../../../../src/internal/chat/collect.js"
 import { hasContent } from "../../../../src/internal/chat/content.js"
 import { settleStack } from "../../../../src/internal/transport/bounded.js"
@@ -36,7 +35,7 @@ import type { OpenRouterConfig } from "../../Client.js"
 import * as Errors from "../../Errors.js"
 import * as Retry from "../../Retry.js"
 import * as S from "../../Schema.js"
-import { redactingClient } from "../telemetry/platformSpan.js"
+import { isNativeTracer, redactingClient, withoutHttpSpan } from "../telemetry/platformSpan.js"
 import type { Call } from "../telemetry/telemetry.js"
 import { endStream, traceStream, withCall } from "../telemetry/telemetry.js"
 import { prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
@@ -283,8 +282,6 @@ interface IdleWatch {
   bodyEnded: boolean
 }
 
-const always = (): boolean => true
-
 /** How long a body may stay open after `[DONE]` before the request is aborted. */
 const DRAIN_AFTER_DONE_MS = 1000
 
@@ -334,7 +331,7 @@ const openAttempt = (
       Effect.provideService(Scope.Scope, requestScope),
       // Without a tracer the HTTP client's span would be seen by no one: the request opens none (and so
       // sends no trace headers), as `Chat.send`'s (see `executeWithClock`).
-      untraced ? Effect.provideService(HttpClient.TracerDisabledWhen, always) : identity,
+      untraced ? (effect) => Effect.updateContext(effect, withoutHttpSpan<never>) : identity,
       (effect) => withCall(effect, attempt.call),
       Effect.mapError((e) => connectionError(e)),
       Effect.timeoutOrElse({
@@ -423,7 +420,7 @@ const streamWith = (
       if (Result.isFailure(prepared)) return yield* Effect.fail(prepared.failure)
       const http = yield* HttpClient.HttpClient
       // Without a tracer there is no span to redact either (see `redactingClient`).
-      const untraced = (yield* Effect.tracer) === Tracer.nativeTracer
+      const untraced = isNativeTracer(yield* Effect.tracer)
       const client = untraced ? http : redactingClient(http)
       const prep = prepared.success
       const open = (attempt: Attempt) =>

@@ -26,7 +26,7 @@
  * once the request is done.
  */
 import * as Cause from "effect/Cause"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
@@ -147,6 +147,18 @@ const redactingTracer = (tracer: Tracer.Tracer): Tracer.Tracer => {
 
 const redactingClients = new WeakMap<HttpClient.HttpClient, HttpClient.HttpClient>()
 
+/** Effect's native tracer: its spans are seen by no one (no exporter reads them). */
+export const isNativeTracer = (tracer: Tracer.Tracer): boolean => tracer === Tracer.nativeTracer
+
+const always = (): boolean => true
+
+/**
+ * The context with the HTTP client opening no span for its requests (`HttpClient.TracerDisabledWhen`), and
+ * so sending no trace headers: for a call under the native tracer, whose spans no one could see.
+ */
+export const withoutHttpSpan = <R>(context: Context.Context<R>): Context.Context<R> =>
+  Context.add(context, HttpClient.TracerDisabledWhen, always)
+
 /**
  * The client whose requests' spans (Effect's, created with the current tracer) end without the
  * request's secrets. One per client.
@@ -161,7 +173,7 @@ export const redactingClient = (client: HttpClient.HttpClient): HttpClient.HttpC
           const tracer = fiber.getRef(Tracer.Tracer)
           // The native tracer's spans are seen by no one (no exporter reads them, and nothing keeps
           // them once the request is done), so they are left as they are: no cost without a tracer.
-          return tracer === Tracer.nativeTracer ? effect : Effect.withTracer(effect, redactingTracer(tracer))
+          return isNativeTracer(tracer) ? effect : Effect.withTracer(effect, redactingTracer(tracer))
         })
     )
     redactingClients.set(client, wrapped)

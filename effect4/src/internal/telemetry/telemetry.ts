@@ -40,6 +40,7 @@ import {
 import { isRecord } from "../../../../src/internal/transport/json.js"
 import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
+import { isNativeTracer } from "./platformSpan.js"
 
 // ---------------------------------------------------------------------------------------------
 // Metrics
@@ -523,8 +524,6 @@ const recordBound = (
 
 const spanOptions = { kind: "client" } as const
 
-const isNative = (tracer: Tracer.Tracer): boolean => tracer === Tracer.nativeTracer
-
 const callOf = (fiber: Fiber.Fiber<unknown, unknown>, settings: Settings, request: unknown, stream: boolean) => {
   const clock = fiber.getRef(Clock.Clock)
   // Durations on the monotonic clock (wall time can jump; one clock read, no arithmetic on it).
@@ -554,7 +553,7 @@ export const traceSendIn = <E, R>(
 ): Effect.Effect<S.ChatResponse, E, R> => {
   const settings = settingsOf(config)
   if (settings === false) return effect
-  const spans = settings.spans && !isNative(fiber.getRef(Tracer.Tracer))
+  const spans = settings.spans && !isNativeTracer(fiber.getRef(Tracer.Tracer))
   if (!spans && !settings.metrics) return effect
   const call = callOf(fiber, settings, request, false)
   // The call's fiber is this fiber: its context when the call ends is the one the metrics update in.
@@ -579,7 +578,7 @@ export const traceStream = (config: TelemetryConfig, request: unknown): Effect.E
   const settings = settingsOf(config)
   if (settings === false) return Effect.succeed(undefined)
   return Effect.withFiber((fiber) => {
-    const spans = settings.spans && !isNative(fiber.getRef(Tracer.Tracer))
+    const spans = settings.spans && !isNativeTracer(fiber.getRef(Tracer.Tracer))
     if (!spans && !settings.metrics) return Effect.succeed(undefined)
     const call = callOf(fiber, settings, request, true)
     if (!spans) return Effect.succeed(call)

@@ -13,6 +13,7 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Scope from "effect/Scope"
 import { startTimer } from "../../../../src/internal/transport/timer.js"
 import type * as Errors from "../../Errors.js"
+import { withoutHttpSpan } from "../telemetry/platformSpan.js"
 import { connectionError, timeoutError } from "./response.js"
 
 // The class of the live clock (the `Clock` reference's default): with it, a plain timer can bound a
@@ -97,11 +98,6 @@ export const executeWithClock = <A, E>(
 }
 
 const toConnectionError = (e: HttpClientError.HttpClientError): Errors.ConnectionError => connectionError(e)
-
-const always = (): boolean => true
-
-const withoutHttpSpan = <R>(context: Context.Context<R>): Context.Context<R> =>
-  Context.add(context, HttpClient.TracerDisabledWhen, always)
 
 // `HttpClient.withScope` builds a new client: one per client, not one per call.
 const scopedClients = new WeakMap<
