@@ -21,6 +21,7 @@ import {
 } from "@opentelemetry/sdk-metrics"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
@@ -597,17 +598,32 @@ const only1 = <T>(items: ReadonlyArray<T>): T => {
 describe("with no tracer installed", () => {
   // An HttpClient that answers in-process and reports the name of its span's parent.
   const parents: Array<string | undefined> = []
+  // the span the request runs in (the HTTP client's own, when it opens one) and the trace headers it sent
+  const sent: Array<{ span: string | undefined; traceparent: string | undefined; b3: string | undefined }> = []
   const client = HttpClient.make((request) =>
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
       parents.push(
         Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" })
       )
+      sent.push({
+        span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
+        traceparent: request.headers["traceparent"],
+        b3: request.headers["b3"]
+      })
+      const streaming = request.headers["accept"] === "text/event-stream"
       return HttpClientResponse.fromWeb(
         request,
-        new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
-          headers: { "content-type": "application/json" }
-        })
+        streaming
+          ? new Response(
+            `data: ${
+              JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
+            }\n\ndata: [DONE]\n\n`,
+            { headers: { "content-type": "text/event-stream" } }
+          )
+          : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
+            headers: { "content-type": "application/json" }
+          })
       )
     })
   )
@@ -615,20 +631,52 @@ describe("with no tracer installed", () => {
     Layer.succeed(HttpClient.HttpClient, client),
     OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), retry: false })
   )
+  const customTracer = Effect.map(
+    Effect.tracer,
+    (native) => Tracer.make({ span: (...args) => native.span(...args), context: (f) => f() })
+  )
 
-  it.effect("opens no span of its own under Effect's native tracer (nothing could export it)", () =>
+  it.effect("opens no span under Effect's native tracer (nothing could export it), nor does the HTTP client", () =>
     Effect.gen(function*() {
       parents.length = 0
+      sent.length = 0
       yield* Chat.send(request("test/native"))
       expect(parents).toEqual([undefined])
+      // no span for the request, and no trace headers naming a trace no one records
+      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
     }).pipe(Effect.provide(layer)))
 
-  it.effect("opens its span under any other tracer", () =>
+  it.effect("opens its span under any other tracer, and the HTTP client's span and trace headers are there", () =>
     Effect.gen(function*() {
       parents.length = 0
-      const native = yield* Effect.tracer
-      const tracer = Tracer.make({ span: (...args) => native.span(...args), context: (f) => f() })
-      yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
+      sent.length = 0
+      yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(yield* customTracer))
       expect(parents).toEqual(["chat test/custom"])
+      expect(sent).toHaveLength(1)
+      expect(sent[0]!.span).toBe("http.client POST")
+      expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+      expect(sent[0]!.b3).toBeDefined()
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("a stream opens no span either under the native tracer, and its HTTP client neither", () =>
+    Effect.gen(function*() {
+      parents.length = 0
+      sent.length = 0
+      const chunks = yield* Stream.runCollect(Chat.stream(request("test/native-stream")))
+      expect(Chunk.size(chunks)).toBe(1)
+      expect(parents).toEqual([undefined])
+      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("a stream opens its span under any other tracer, with the HTTP client's span and trace headers", () =>
+    Effect.gen(function*() {
+      parents.length = 0
+      sent.length = 0
+      yield* Stream.runDrain(Chat.stream(request("test/custom-stream"))).pipe(Effect.withTracer(yield* customTracer))
+      expect(parents).toEqual(["chat test/custom-stream"])
+      expect(sent).toHaveLength(1)
+      expect(sent[0]!.span).toBe("http.client POST")
+      expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+      expect(sent[0]!.b3).toBeDefined()
     }).pipe(Effect.provide(layer)))
 })
