@@ -26,6 +26,7 @@ export interface Assertion {
   toBeGreaterThanOrEqual(expected: number): void
   toBeLessThan(expected: number): void
   toBeLessThanOrEqual(expected: number): void
+  toBeCloseTo(expected: number, digits?: number): void
   toMatch(expected: RegExp | string): void
   toThrow(expected?: RegExp | string): void
   readonly not: Assertion
