@@ -11,6 +11,7 @@
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics"
@@ -39,10 +40,12 @@ import { httpClients, recordingTracer, SECRET, withServer } from "./support/harn
 import {
   ANSWER,
   request as shared,
+  type Seen,
   type Step,
   telemetrySuite,
   type Traced,
-  uniqueModel
+  uniqueModel,
+  type Untraced
 } from "./support/telemetrySuite.js"
 
 const request = (model: string, extra: Record<string, unknown> = {}) => shared(model, extra) as Chat.ChatRequest
@@ -123,11 +126,6 @@ const tracedOver = (http: Layer.Layer<HttpClient.HttpClient>): Traced<Testing.Re
     )
   )
 
-telemetrySuite(wired, {
-  clients: httpClients.map(([name, http]) => [name, tracedOver(http)] as const),
-  retry: Retry.make
-})
-
 describe.each(httpClients)("telemetry over %s", (_name, http) => {
   it.live("a single stop string is a one-item list, and a native Effect span keeps lists as arrays", () =>
     Effect.gen(function*() {
@@ -164,41 +162,54 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
 
 })
 
-describe("with no tracer installed", () => {
-  // An HttpClient that answers in-process and reports the name of its span's parent.
-  const parents: Array<string | undefined> = []
+/** A JSON completion, or (for a stream) one chunk and `[DONE]`. */
+const answer = (request: HttpClientRequest.HttpClientRequest) =>
+  HttpClientResponse.fromWeb(
+    request,
+    request.headers["accept"] === "text/event-stream"
+      ? new Response(
+        `data: ${JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })}\n\ndata: [DONE]\n\n`,
+        { headers: { "content-type": "text/event-stream" } }
+      )
+      : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
+        headers: { "content-type": "application/json" }
+      })
+  )
+
+/** The Effect 3 edition's `Untraced`: an in-process HttpClient that reports its span, its parent and its trace headers. */
+const untraced: Untraced = (call, tracer, model) => {
+  const seen: Array<Seen> = []
   const client = HttpClient.make((request) =>
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
-      parents.push(
-        Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" })
-      )
-      return HttpClientResponse.fromWeb(
-        request,
-        new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
-          headers: { "content-type": "application/json" }
-        })
-      )
+      seen.push({
+        parent: Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" }),
+        span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
+        traceparent: request.headers["traceparent"],
+        b3: request.headers["b3"]
+      })
+      return answer(request)
     })
   )
   const layer = Layer.merge(
     Layer.succeed(HttpClient.HttpClient, client),
     OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), retry: false })
   )
-
-  it.effect("opens no span of its own under Effect's native tracer (nothing could export it)", () =>
+  return Effect.runPromise(
     Effect.gen(function*() {
-      parents.length = 0
-      yield* Chat.send(request("test/native"))
-      expect(parents).toEqual([undefined])
-    }).pipe(Effect.provide(layer)))
-
-  it.effect("opens its span under any other tracer", () =>
-    Effect.gen(function*() {
-      parents.length = 0
       const native = yield* Effect.tracer
-      const tracer = Tracer.make({ span: (...args) => native.span(...args), context: (f) => f() })
-      yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
-      expect(parents).toEqual(["chat test/custom"])
-    }).pipe(Effect.provide(layer)))
+      const outcome = yield* runStep({ call, request: request(model) }).pipe(
+        tracer === "native"
+          ? (effect) => effect
+          : Effect.withTracer(Tracer.make({ span: (...args) => native.span(...args), context: (f) => f() }))
+      )
+      return { outcome, seen }
+    }).pipe(Effect.provide(layer))
+  )
+}
+
+telemetrySuite(wired, {
+  clients: httpClients.map(([name, http]) => [name, tracedOver(http)] as const),
+  retry: Retry.make,
+  untraced
 })

@@ -9,7 +9,6 @@
  * the data points tagged with them.
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
-import { describe, expect, it } from "@effect/vitest"
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics"
 import {
   AggregationTemporality,
@@ -21,6 +20,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-tr
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -29,7 +29,14 @@ import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type { CallError, Outcome } from "../../test/support/calls.js"
-import { request as shared, type Step, telemetrySuite, type Traced } from "../../test/support/telemetrySuite.js"
+import {
+  request as shared,
+  type Seen,
+  type Step,
+  telemetrySuite,
+  type Traced,
+  type Untraced
+} from "../../test/support/telemetrySuite.js"
 import * as Chat from "../src/Chat.js"
 import * as Client from "../src/Client.js"
 import { OpenRouterConfig } from "../src/Client.js"
@@ -111,93 +118,54 @@ const tracedOver = (http: Layer.Layer<HttpClient.HttpClient>): Traced<Testing.Re
     )
   )
 
-telemetrySuite(wired, {
-  clients: httpClients.map(([name, http]) => [name, tracedOver(http)] as const),
-  retry: Retry.make
-})
+/** A JSON completion, or (for a stream) one chunk and `[DONE]`. */
+const answer = (request: HttpClientRequest.HttpClientRequest) =>
+  HttpClientResponse.fromWeb(
+    request,
+    request.headers["accept"] === "text/event-stream"
+      ? new Response(
+        `data: ${JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })}\n\ndata: [DONE]\n\n`,
+        { headers: { "content-type": "text/event-stream" } }
+      )
+      : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
+        headers: { "content-type": "application/json" }
+      })
+  )
 
-describe("with no tracer installed", () => {
-  // An HttpClient that answers in-process and reports the name of its span's parent.
-  const parents: Array<string | undefined> = []
-  // the span the request runs in (the HTTP client's own, when it opens one) and the trace headers it sent
-  const sent: Array<{ span: string | undefined; traceparent: string | undefined; b3: string | undefined }> = []
+/** The Effect 4 edition's `Untraced`: an in-process HttpClient that reports its span, its parent and its trace headers. */
+const untraced: Untraced = (call, tracer, model) => {
+  const seen: Array<Seen> = []
   const client = HttpClient.make((request) =>
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
-      parents.push(
-        Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" })
-      )
-      sent.push({
+      seen.push({
+        parent: Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" }),
         span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
         traceparent: request.headers["traceparent"],
         b3: request.headers["b3"]
       })
-      const streaming = request.headers["accept"] === "text/event-stream"
-      return HttpClientResponse.fromWeb(
-        request,
-        streaming
-          ? new Response(
-            `data: ${
-              JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
-            }\n\ndata: [DONE]\n\n`,
-            { headers: { "content-type": "text/event-stream" } }
-          )
-          : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
-            headers: { "content-type": "application/json" }
-          })
-      )
+      return answer(request)
     })
   )
   const layer = Layer.merge(
     Layer.succeed(HttpClient.HttpClient, client),
     OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), retry: false })
   )
-
-  it.effect("opens no span under Effect's native tracer (nothing could export it), nor does the HTTP client", () =>
+  return Effect.runPromise(
     Effect.gen(function*() {
-      parents.length = 0
-      sent.length = 0
-      yield* Chat.send(request("test/native"))
-      expect(parents).toEqual([undefined])
-      // no span for the request, and no trace headers naming a trace no one records
-      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
-    }).pipe(Effect.provide(layer)))
-
-  it.effect("opens its span under any other tracer, and the HTTP client's span and trace headers are there", () =>
-    Effect.gen(function*() {
-      parents.length = 0
-      sent.length = 0
       const native = yield* Effect.tracer
-      const tracer = Tracer.make({ span: (options) => native.span(options) })
-      yield* Chat.send(request("test/custom")).pipe(Effect.withTracer(tracer))
-      expect(parents).toEqual(["chat test/custom"])
-      expect(sent).toHaveLength(1)
-      expect(sent[0]!.span).toBe("POST")
-      expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
-      expect(sent[0]!.b3).toBeDefined()
-    }).pipe(Effect.provide(layer)))
+      const outcome = yield* runStep({ call, request: request(model) }).pipe(
+        tracer === "native"
+          ? (effect) => effect
+          : Effect.withTracer(Tracer.make({ span: (options) => native.span(options) }))
+      )
+      return { outcome, seen }
+    }).pipe(Effect.provide(layer))
+  )
+}
 
-  it.effect("a stream opens no span either under the native tracer, and its HTTP client neither", () =>
-    Effect.gen(function*() {
-      parents.length = 0
-      sent.length = 0
-      const chunks = yield* Stream.runCollect(Chat.stream(request("test/native-stream")))
-      expect(chunks).toHaveLength(1)
-      expect(parents).toEqual([undefined])
-      expect(sent).toEqual([{ span: undefined, traceparent: undefined, b3: undefined }])
-    }).pipe(Effect.provide(layer)))
-
-  it.effect("a stream opens its span under any other tracer, with the HTTP client's span and trace headers", () =>
-    Effect.gen(function*() {
-      parents.length = 0
-      sent.length = 0
-      const native = yield* Effect.tracer
-      const tracer = Tracer.make({ span: (options) => native.span(options) })
-      yield* Stream.runDrain(Chat.stream(request("test/custom-stream"))).pipe(Effect.withTracer(tracer))
-      expect(parents).toEqual(["chat test/custom-stream"])
-      expect(sent).toHaveLength(1)
-      expect(sent[0]!.span).toBe("POST")
-      expect(sent[0]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
-      expect(sent[0]!.b3).toBeDefined()
-    }).pipe(Effect.provide(layer)))
+telemetrySuite(wired, {
+  clients: httpClients.map(([name, http]) => [name, tracedOver(http)] as const),
+  retry: Retry.make,
+  untraced
 })

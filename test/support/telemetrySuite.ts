@@ -48,21 +48,43 @@ export type Traced<R> = (
   config?: Readonly<Record<string, unknown>>
 ) => Promise<Exported>
 
+/** A request as an in-process HttpClient saw it: its span's parent and its own span (names), its trace headers. */
+export interface Seen {
+  readonly parent: string | undefined
+  readonly span: string | undefined
+  readonly traceparent: string | undefined
+  readonly b3: string | undefined
+}
+
+/**
+ * `Chat.send`, or `Chat.stream` run to its end, with no SDK, through an in-process `HttpClient.make`
+ * answering one chunk (key set, retries off), under Effect's native tracer or under another tracer that
+ * wraps it: how it ended, and each request as the client saw it.
+ */
+export type Untraced = (
+  call: "send" | "stream",
+  tracer: "native" | "other",
+  model: string
+) => Promise<{ readonly outcome: Outcome<unknown>; readonly seen: ReadonlyArray<Seen> }>
+
 /** What the telemetry body takes from an edition besides its `Wired`. */
 export interface Telemetry<R> {
   readonly clients: ReadonlyArray<readonly [string, Traced<R>]>
   /** `Retry.make`. */
   readonly retry: (options: { readonly retries: number; readonly baseDelay: Duration; readonly jitter: number }) => unknown
+  readonly untraced: Untraced
 }
 
 /**
- * Where the editions' OpenTelemetry bridges differ, per edition: the status of a span that succeeded
- * (`@effect/opentelemetry` 4 leaves it UNSET, as the OpenTelemetry conventions ask of instrumentation;
- * 0.64 sets OK), and the name of the HTTP client's span (Effect 4 names it by the method alone).
+ * Where the editions differ, per edition: the status of a span that succeeded (`@effect/opentelemetry`
+ * 4 leaves it UNSET, as the OpenTelemetry conventions ask of instrumentation; 0.64 sets OK), the name
+ * of the HTTP client's span (Effect 4 names it by the method alone), and whether the HTTP client opens
+ * its span and sends trace headers under Effect's native tracer (the Effect 4 edition turns both off
+ * there, as nothing could record the trace they name; the Effect 3 edition leaves its platform's).
  */
 export const bridge = {
-  effect3: { successStatus: SpanStatusCode.OK, httpSpanName: "http.client POST" },
-  effect4: { successStatus: SpanStatusCode.UNSET, httpSpanName: "POST" }
+  effect3: { successStatus: SpanStatusCode.OK, httpSpanName: "http.client POST", httpSpanUnderNative: true },
+  effect4: { successStatus: SpanStatusCode.UNSET, httpSpanName: "POST", httpSpanUnderNative: false }
 } as const
 
 /** Text that only the prompt holds, and text that only the completion holds. */
@@ -131,7 +153,7 @@ export const telemetrySuite = <R>(
   { describe, edition, expect, it, testing: Testing }: Wired<R>,
   telemetry: Telemetry<R>
 ): void => {
-  const { httpSpanName, successStatus } = bridge[edition]
+  const { httpSpanName, httpSpanUnderNative, successStatus } = bridge[edition]
   const httpSpans = (spans: ReadonlyArray<ReadableSpan>) => spans.filter((s) => s.name === httpSpanName)
   const only = <T>(items: ReadonlyArray<T>): T => {
     expect(items).toHaveLength(1)
@@ -520,4 +542,33 @@ export const telemetrySuite = <R>(
       })
     })
   }
+
+  describe("with no tracer installed", () => {
+    /** The HTTP client's span, and trace headers naming it. */
+    const expectHttpSpan = (seen: Seen) => {
+      expect(seen.span).toBe(httpSpanName)
+      expect(seen.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/)
+      expect(seen.b3).toBeDefined()
+    }
+
+    for (const call of ["send", "stream"] as const) {
+      const subject = call === "send" ? "a send" : "a stream"
+      it(`${subject} opens no span of its own under Effect's native tracer (nothing could export it); the HTTP client's as the edition has it`, async () => {
+        const { outcome, seen } = await telemetry.untraced(call, "native", `test/native-${call}`)
+        if (call === "stream") expect(success(outcome)).toHaveLength(1)
+        else success(outcome)
+        expect(seen.map((s) => s.parent)).toEqual([undefined])
+        if (httpSpanUnderNative) expectHttpSpan(seen[0]!)
+        // no span for the request, and no trace headers naming a trace no one records
+        else expect(seen).toEqual([{ parent: undefined, span: undefined, traceparent: undefined, b3: undefined }])
+      })
+
+      it(`${subject} opens its span under any other tracer, parent of the HTTP client's span and its trace headers`, async () => {
+        const { outcome, seen } = await telemetry.untraced(call, "other", `test/custom-${call}`)
+        success(outcome)
+        expect(seen.map((s) => s.parent)).toEqual([`chat test/custom-${call}`])
+        expectHttpSpan(seen[0]!)
+      })
+    }
+  })
 }
