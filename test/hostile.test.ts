@@ -28,7 +28,11 @@ class SchemaMessage extends Schema.Class<SchemaMessage>("SchemaMessage")({
 
 class DataMessage extends Data.Class<{ readonly role: "user"; readonly content: string }> {}
 
-const call = (kind: Kind, request: unknown, options: unknown): Effect.Effect<unknown, unknown, HttpClient.HttpClient | OpenRouterConfig> => {
+const call = (
+  kind: Kind,
+  request: unknown,
+  options: unknown
+): Effect.Effect<unknown, unknown, HttpClient.HttpClient | OpenRouterConfig> => {
   switch (kind) {
     case "Chat.send":
       return Chat.send(request as Chat.ChatRequest, options as Chat.Options)

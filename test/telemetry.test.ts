@@ -92,10 +92,17 @@ const only = (spans: ReadonlyArray<ReadableSpan>): ReadableSpan => {
 }
 
 /** One step of a shared body (`Step`), run in the SDK's scope: how it ended. */
-const runStep = (step: Step): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> => {
-  const outcome = <A>(effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | Client.OpenRouterConfig>) =>
-    Effect.map(Effect.either(effect), (either): Outcome<unknown> =>
-      Either.isRight(either) ? { ok: true, value: either.right } : { ok: false, error: either.left as CallError })
+const runStep = (
+  step: Step
+): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> => {
+  const outcome = <A>(
+    effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | Client.OpenRouterConfig>
+  ) =>
+    Effect.map(
+      Effect.either(effect),
+      (either): Outcome<unknown> =>
+        Either.isRight(either) ? { ok: true, value: either.right } : { ok: false, error: either.left as CallError }
+    )
   const request = step.request as Chat.ChatRequest
   switch (step.call) {
     case "send":
@@ -159,7 +166,6 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
       const generate = only(spans.filter((s) => s.name === "LanguageModel.generateText"))
       expect(generate.attributes["gen_ai.response.finish_reasons"]).toEqual(["stop"])
     }))
-
 })
 
 /** A JSON completion, or (for a stream) one chunk and `[DONE]`. */
@@ -168,7 +174,9 @@ const answer = (request: HttpClientRequest.HttpClientRequest) =>
     request,
     request.headers["accept"] === "text/event-stream"
       ? new Response(
-        `data: ${JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })}\n\ndata: [DONE]\n\n`,
+        `data: ${
+          JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
+        }\n\ndata: [DONE]\n\n`,
         { headers: { "content-type": "text/event-stream" } }
       )
       : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
@@ -183,7 +191,10 @@ const untraced: Untraced = (call, tracer, model) => {
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
       seen.push({
-        parent: Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" }),
+        parent: Option.match(parent, {
+          onNone: () => undefined,
+          onSome: (p) => p._tag === "Span" ? p.name : "external"
+        }),
         span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
         traceparent: request.headers["traceparent"],
         b3: request.headers["b3"]

@@ -84,7 +84,9 @@ const traced = <A, E>(
   })
 
 /** One step of a shared body (`Step`), run in the SDK's scope: how it ended. */
-const runStep = (step: Step): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> => {
+const runStep = (
+  step: Step
+): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> => {
   const outcome = <A>(
     effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | Client.OpenRouterConfig>
   ) =>
@@ -124,7 +126,9 @@ const answer = (request: HttpClientRequest.HttpClientRequest) =>
     request,
     request.headers["accept"] === "text/event-stream"
       ? new Response(
-        `data: ${JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })}\n\ndata: [DONE]\n\n`,
+        `data: ${
+          JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
+        }\n\ndata: [DONE]\n\n`,
         { headers: { "content-type": "text/event-stream" } }
       )
       : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
@@ -139,7 +143,10 @@ const untraced: Untraced = (call, tracer, model) => {
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
       seen.push({
-        parent: Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" }),
+        parent: Option.match(parent, {
+          onNone: () => undefined,
+          onSome: (p) => p._tag === "Span" ? p.name : "external"
+        }),
         span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
         traceparent: request.headers["traceparent"],
         b3: request.headers["b3"]

@@ -9,8 +9,8 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/testing/TestClock"
-import { Chat, Testing } from "../src/index.js"
 import { testkitSuite } from "../../test/support/testkitSuite.js"
+import { Chat, Testing } from "../src/index.js"
 import { callsWithConfig, wired } from "./support/callsEffect4.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }

@@ -28,7 +28,10 @@ const deltaOf = (chunk: unknown) => (chunk as Delta).choices[0]?.delta
 /** The text of the chunks' content deltas, in order. */
 const contentOf = (chunks: ReadonlyArray<unknown>) => chunks.map((c) => deltaOf(c)?.content ?? "").join("")
 
-export const retrySuite = <R>({ clients, describe, expect, it, listen, testing: Testing }: Wired<R>, make: MakeRetry) => {
+export const retrySuite = <R>(
+  { clients, describe, expect, it, listen, testing: Testing }: Wired<R>,
+  make: MakeRetry
+) => {
   const fast = { config: { retry: make({ retries: 2, baseDelay: "1 millis", maxDelay: "5 millis", jitter: 0 }) } }
 
   for (const [name, calls] of clients) {

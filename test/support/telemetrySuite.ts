@@ -71,7 +71,9 @@ export type Untraced = (
 export interface Telemetry<R> {
   readonly clients: ReadonlyArray<readonly [string, Traced<R>]>
   /** `Retry.make`. */
-  readonly retry: (options: { readonly retries: number; readonly baseDelay: Duration; readonly jitter: number }) => unknown
+  readonly retry: (
+    options: { readonly retries: number; readonly baseDelay: Duration; readonly jitter: number }
+  ) => unknown
   readonly untraced: Untraced
 }
 

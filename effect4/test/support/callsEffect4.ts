@@ -109,8 +109,11 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls =>
  * layer afresh.
  */
 export const callsWithConfig = (script: Testing.Script, config: Partial<Client.OpenRouterConfigOptions> = {}): Calls =>
-  callsIn(Testing.layer(script), (_baseUrl, options) =>
-    Testing.layerWithConfig(script, { ...config, ...options?.config } as Partial<Client.OpenRouterConfigOptions>))
+  callsIn(
+    Testing.layer(script),
+    (_baseUrl, options) =>
+      Testing.layerWithConfig(script, { ...config, ...options?.config } as Partial<Client.OpenRouterConfigOptions>)
+  )
 
 /** A shared body's error is the edition's own error value. */
 const own = (error: CallError) => error as unknown as Errors.StreamError
