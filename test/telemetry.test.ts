@@ -11,7 +11,6 @@
 import * as LanguageModel from "@effect/ai/LanguageModel"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import type { ResourceMetrics } from "@opentelemetry/sdk-metrics"
@@ -39,6 +38,7 @@ import { wired } from "./support/callsEffect3.js"
 import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import {
   ANSWER,
+  answerSeen,
   request as shared,
   type Seen,
   type Step,
@@ -168,38 +168,21 @@ describe.each(httpClients)("telemetry over %s", (_name, http) => {
     }))
 })
 
-/** A JSON completion, or (for a stream) one chunk and `[DONE]`. */
-const answer = (request: HttpClientRequest.HttpClientRequest) =>
-  HttpClientResponse.fromWeb(
-    request,
-    request.headers["accept"] === "text/event-stream"
-      ? new Response(
-        `data: ${
-          JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
-        }\n\ndata: [DONE]\n\n`,
-        { headers: { "content-type": "text/event-stream" } }
-      )
-      : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
-        headers: { "content-type": "application/json" }
-      })
-  )
-
 /** The Effect 3 edition's `Untraced`: an in-process HttpClient that reports its span, its parent and its trace headers. */
 const untraced: Untraced = (call, tracer, model) => {
   const seen: Array<Seen> = []
   const client = HttpClient.make((request) =>
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
-      seen.push({
-        parent: Option.match(parent, {
-          onNone: () => undefined,
-          onSome: (p) => p._tag === "Span" ? p.name : "external"
-        }),
-        span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
-        traceparent: request.headers["traceparent"],
-        b3: request.headers["b3"]
-      })
-      return answer(request)
+      return HttpClientResponse.fromWeb(
+        request,
+        answerSeen(
+          seen,
+          request.headers,
+          Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" }),
+          Option.getOrUndefined(Option.map(span, (s) => s.name))
+        )
+      )
     })
   )
   const layer = Layer.merge(

@@ -20,7 +20,6 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-tr
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -30,6 +29,7 @@ import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
 import type { CallError, Outcome } from "../../test/support/calls.js"
 import {
+  answerSeen,
   request as shared,
   type Seen,
   type Step,
@@ -120,38 +120,21 @@ const tracedOver = (http: Layer.Layer<HttpClient.HttpClient>): Traced<Testing.Re
     )
   )
 
-/** A JSON completion, or (for a stream) one chunk and `[DONE]`. */
-const answer = (request: HttpClientRequest.HttpClientRequest) =>
-  HttpClientResponse.fromWeb(
-    request,
-    request.headers["accept"] === "text/event-stream"
-      ? new Response(
-        `data: ${
-          JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })
-        }\n\ndata: [DONE]\n\n`,
-        { headers: { "content-type": "text/event-stream" } }
-      )
-      : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
-        headers: { "content-type": "application/json" }
-      })
-  )
-
 /** The Effect 4 edition's `Untraced`: an in-process HttpClient that reports its span, its parent and its trace headers. */
 const untraced: Untraced = (call, tracer, model) => {
   const seen: Array<Seen> = []
   const client = HttpClient.make((request) =>
     Effect.map(Effect.currentSpan.pipe(Effect.option), (span) => {
       const parent = Option.flatMap(span, (s) => s.parent)
-      seen.push({
-        parent: Option.match(parent, {
-          onNone: () => undefined,
-          onSome: (p) => p._tag === "Span" ? p.name : "external"
-        }),
-        span: Option.getOrUndefined(Option.map(span, (s) => s.name)),
-        traceparent: request.headers["traceparent"],
-        b3: request.headers["b3"]
-      })
-      return answer(request)
+      return HttpClientResponse.fromWeb(
+        request,
+        answerSeen(
+          seen,
+          request.headers,
+          Option.match(parent, { onNone: () => undefined, onSome: (p) => p._tag === "Span" ? p.name : "external" }),
+          Option.getOrUndefined(Option.map(span, (s) => s.name))
+        )
+      )
     })
   )
   const layer = Layer.merge(

@@ -67,6 +67,28 @@ export type Untraced = (
   model: string
 ) => Promise<{ readonly outcome: Outcome<unknown>; readonly seen: ReadonlyArray<Seen> }>
 
+/**
+ * What the in-process HttpClient of an `Untraced` answers a request with, after recording it in `seen`
+ * (`parent`, `span`: the names of its span's parent and of its span): a JSON completion or, for a stream
+ * (`accept: text/event-stream`), one chunk and `[DONE]`.
+ */
+export const answerSeen = (
+  seen: Array<Seen>,
+  headers: Readonly<Record<string, string>>,
+  parent: string | undefined,
+  span: string | undefined
+): Response => {
+  seen.push({ parent, span, traceparent: headers["traceparent"], b3: headers["b3"] })
+  return headers["accept"] === "text/event-stream"
+    ? new Response(
+      `data: ${JSON.stringify({ id: "gen-1", choices: [{ index: 0, delta: { content: "hi" } }] })}\n\ndata: [DONE]\n\n`,
+      { headers: { "content-type": "text/event-stream" } }
+    )
+    : new Response(JSON.stringify({ id: "gen-1", choices: [{ index: 0, message: { content: "hi" } }] }), {
+      headers: { "content-type": "application/json" }
+    })
+}
+
 /** What the telemetry body takes from an edition besides its `Wired`. */
 export interface Telemetry<R> {
   readonly clients: ReadonlyArray<readonly [string, Traced<R>]>
