@@ -58,7 +58,8 @@ export const retrySuite = <R>(
         serving(
           listen,
           [
-            Testing.midStreamError({ after: 0, code: 529, errorType: "provider_overloaded" }),
+            // an opening chunk without content, then the error
+            Testing.midStreamError({ deltas: [""], after: 1, code: 529, errorType: "provider_overloaded" }),
             Testing.stream({ deltas: ["fine ", "now"] })
           ],
           async (server) => {
