@@ -146,6 +146,7 @@ const metrics = {
       chunks: job.chunks,
       ms,
       times,
+      cpus: cpu,
       cpuMs: median(cpu),
       chunksPerSec: (job.chunks * 1000) / ms,
       mbPerSec: bytes / 1e3 / ms

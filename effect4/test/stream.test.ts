@@ -26,16 +26,6 @@ streamSuite<Testing.Reply>({
 })
 
 describe.each(httpClients)("Chat.stream over %s", (_name, http) => {
-  // The Effect 3 edition's HTTP client still opens its span (and sends its trace headers) under the native tracer.
-  it.live("sends no trace headers when no tracer is installed (the HTTP client opens no span)", () =>
-    withServer(http, Testing.stream({ deltas: ["a"] }), (server) =>
-      Effect.gen(function*() {
-        expect(text(yield* run())).toBe("a")
-        const [sent] = yield* server.requests
-        expect(sent!.headers["traceparent"]).toBeUndefined()
-        expect(sent!.headers["b3"]).toBeUndefined()
-      })))
-
   // What the Effect 3 edition's `sseEvents` (src/internal/transport/sseStream.ts) guarantees, here of the parser
   // inside `decodeEvents`: each attempt of a retried stream parses with a fresh parser (the shared
   // suite checks the events pending at the end of a body).

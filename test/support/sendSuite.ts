@@ -164,6 +164,16 @@ export const sendSuite = <R>(edition: Wired<R>): void => {
           expect(sent!.headers["user-agent"]).toMatch(/^effect-openrouter\/\d+\.\d+\.\d+/)
         }))
 
+      // Under Effect's native tracer (no tracer installed) no one records a trace: the HTTP client opens no
+      // span for the request, and so no trace headers name one.
+      it("sends no trace headers when no tracer is installed (the HTTP client opens no span)", () =>
+        serving(listen, Testing.completion(), async (server) => {
+          success(await calls.send(server.url, request))
+          const [sent] = server.requests()
+          expect(sent!.headers["traceparent"]).toBeUndefined()
+          expect(sent!.headers["b3"]).toBeUndefined()
+        }))
+
       it("never sends an invalid request", () =>
         serving(listen, Testing.completion(), async (server) => {
           const error = failure(await calls.send(server.url, { ...request, temperature: 7 }))

@@ -67,6 +67,15 @@ export const streamSuite = <R>(edition: Edition<R>) => {
           expect(sent!.headers.accept).toBe("text/event-stream")
         }))
 
+      // As `Chat.send`'s (see sendSuite.ts).
+      it("sends no trace headers when no tracer is installed (the HTTP client opens no span)", () =>
+        serving(listen, Testing.stream({ deltas: ["a"] }), async (server) => {
+          expect(text(success(await calls.stream(server.url, request)))).toBe("a")
+          const [sent] = server.requests()
+          expect(sent!.headers["traceparent"]).toBeUndefined()
+          expect(sent!.headers["b3"]).toBeUndefined()
+        }))
+
       it("skips keep-alive comments", async () => {
         expect(await streamed(Testing.stream({ deltas: ["a", "b"], keepAlive: 3 }))).toBe("ab")
       })

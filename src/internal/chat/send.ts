@@ -9,7 +9,7 @@ import { OpenRouterConfig } from "../../Client.js"
 import * as Errors from "../../Errors.js"
 import * as Retry from "../../Retry.js"
 import type * as S from "../../Schema.js"
-import { redactingClient } from "../telemetry/platformSpan.js"
+import { chatClient } from "../telemetry/platformSpan.js"
 import { traceSend } from "../telemetry/telemetry.js"
 import { prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
 import { readCompletion } from "../transport/response.js"
@@ -47,7 +47,7 @@ const sendWith = (
     Effect.flatMap(HttpClient.HttpClient, (client) =>
       Retry.retry(
         executeWithin(
-          redactingClient(client),
+          chatClient(client),
           call.request,
           call.timeout,
           "The chat completion request",

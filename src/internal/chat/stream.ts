@@ -20,7 +20,7 @@ import { OpenRouterConfig } from "../../Client.js"
 import * as Errors from "../../Errors.js"
 import * as Retry from "../../Retry.js"
 import * as S from "../../Schema.js"
-import { redactingClient } from "../telemetry/platformSpan.js"
+import { chatClient } from "../telemetry/platformSpan.js"
 import type { Call } from "../telemetry/telemetry.js"
 import { endStream, traceStream, withCall } from "../telemetry/telemetry.js"
 import { settleStack } from "../transport/bounded.js"
@@ -414,7 +414,7 @@ const streamWith = (
   return Effect.flatMap(traceStream(config, traceable(body)), (call) => {
     const chunks = Effect.gen(function*() {
       if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
-      const client = redactingClient(yield* HttpClient.HttpClient)
+      const client = chatClient(yield* HttpClient.HttpClient)
       const prep = prepared.right
       const open = (attempt: Attempt) => openAttempt(client, prep.request, prep.timeout, prep.idleTimeout, attempt)
       const policy = prep.retry

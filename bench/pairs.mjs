@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Two clients' steady-state CPU time, each in fresh processes run in alternation (A B, B A, ...) over
+// the project's emulator (emulator-project.mjs, its own process): per process, the median client CPU
+// time per call (send) or per stream (stream-big, stream-64) after a long warm-up, and per pair of
+// processes the ratio B ÷ A (above 1: A is cheaper). run.mjs measures streams 4 to 10 of a fresh
+// process, where both editions and floors are still warming up (their CPU per stream falls until about
+// the 15th stream); this measures what a long-running process pays.
+//
+//   node bench/pairs.mjs --metric send --clients effect-openrouter-undici,baseline-undici [--processes 8]
+//   node bench/pairs.mjs --metric stream-big --clients effect4-openrouter-fetch,effect4-floor-fetch
+//   options: --node <path> (the Node to run the workers on, e.g. effect4/node_modules/node/bin/node for
+//   the Effect 4 edition's undici clients)
+import { execFileSync, spawn } from "node:child_process"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const BENCH = Path.dirname(fileURLToPath(import.meta.url))
+const args = process.argv.slice(2)
+const option = (name, fallback) => {
+  const i = args.indexOf(name)
+  return i === -1 ? fallback : args[i + 1]
+}
+const metric = option("--metric", "send")
+const names = option("--clients", "effect4-openrouter-fetch,effect4-floor-fetch").split(",")
+const processes = Number(option("--processes", "8"))
+const node = option("--node", process.execPath)
+const SCENARIOS = {
+  send: { chunks: 0, writeSize: 0 },
+  "stream-big": { chunks: 10_000, writeSize: 0 },
+  "stream-64": { chunks: 10_000, writeSize: 64 }
+}
+const scenario = SCENARIOS[metric]
+if (scenario === undefined || names.length !== 2) {
+  console.error("usage: node bench/pairs.mjs --metric send|stream-big|stream-64 --clients A,B [--processes N]")
+  process.exit(2)
+}
+const job = metric === "send"
+  ? { metric: "send", warmup: 2000, calls: 6000, runs: 6 }
+  : { metric: "stream", ...scenario, warmup: 15, runs: 15 }
+const cpuOf = (result) => (metric === "send" ? result.cpuUsPerCall : result.cpuMs)
+
+const emulator = spawn(process.execPath, ["emulator-project.mjs", JSON.stringify([scenario])], {
+  cwd: BENCH,
+  stdio: ["pipe", "pipe", "inherit"]
+})
+const scenarios = await new Promise((resolve) => {
+  let buf = ""
+  emulator.stdout.on("data", (d) => {
+    buf += d
+    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))).scenarios)
+  })
+})
+const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1]
+const cpu = Object.fromEntries(names.map((n) => [n, []]))
+const ratios = []
+try {
+  for (let k = 0; k < processes; k++) {
+    for (const name of k % 2 === 0 ? names : [...names].reverse()) {
+      const out = execFileSync(node, ["worker.mjs", JSON.stringify({ client: name, scenarios, ...job })], {
+        cwd: BENCH
+      }).toString()
+      const result = JSON.parse(out.slice(out.lastIndexOf("RESULT ") + 7))
+      if (result.unavailable !== undefined) throw new Error(`${name}: ${result.unavailable}`)
+      cpu[name].push(cpuOf(result))
+    }
+    ratios.push(cpu[names[1]][k] / cpu[names[0]][k])
+  }
+} finally {
+  emulator.kill()
+}
+const unit = metric === "send" ? "µs per call" : "ms per stream"
+console.log(`${metric}: client CPU time (${unit}), ${processes} processes each, alternating`)
+for (const name of names) {
+  console.log(
+    `${name.padEnd(28)} median ${median(cpu[name]).toFixed(1)}  (${cpu[name].map((x) => x.toFixed(1)).join(" ")})`
+  )
+}
+console.log(
+  `${names[1]} ÷ ${names[0]} per pair: ${ratios.map((r) => r.toFixed(2)).join(" ")}; median ${
+    median(ratios).toFixed(3)
+  }`
+)
