@@ -1,3 +1,7 @@
+/**
+ * Retries: the policy's timing on the TestClock through a swapped HttpClient, in this file; the
+ * exchanges over a real socket are shared with the Effect 4 edition (`test/support/retrySuite.ts`).
+ */
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -6,11 +10,11 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { Chat, Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
-import { httpClients, withServer } from "./support/harness.js"
+import { wired } from "./support/callsEffect3.js"
+import { retrySuite } from "./support/retrySuite.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
@@ -289,83 +293,4 @@ describe("Retry policy (TestClock, swapped HttpClient)", () => {
     ]))))
 })
 
-describe.each(httpClients)("Retry over a real socket (%s)", (_name, http) => {
-  const fast = Retry.make({ baseDelay: "10 millis", jitter: 0 })
-
-  it.scopedLive("succeeds after two 503s", () =>
-    withServer(
-      http,
-      [Testing.error(503), Testing.error(503), Testing.completion({ content: "third time" })],
-      (server) =>
-        Effect.gen(function*() {
-          const response = yield* Chat.send(request)
-          expect(response.choices[0]!.message!.content).toBe("third time")
-          expect(yield* server.requests).toHaveLength(3)
-        }),
-      { retry: fast }
-    ))
-
-  it.scopedLive("succeeds after a connection reset", () =>
-    withServer(
-      http,
-      [Testing.reset({ after: 0 }), Testing.completion({ content: "recovered" })],
-      (server) =>
-        Effect.gen(function*() {
-          const response = yield* Chat.send(request)
-          expect(response.choices[0]!.message!.content).toBe("recovered")
-          expect(yield* server.requests).toHaveLength(2)
-        }),
-      { retry: fast }
-    ))
-
-  it.scopedLive("retries a stream that fails with an overloaded provider before any content", () =>
-    withServer(
-      http,
-      [
-        Testing.midStreamError({ after: 0, code: 529, errorType: "provider_overloaded" }),
-        Testing.stream({ deltas: ["fine ", "now"] })
-      ],
-      (server) =>
-        Effect.gen(function*() {
-          const response = yield* Chat.collect(Chat.stream(request))
-          expect(response.choices[0]!.message!.content).toBe("fine now")
-          expect(yield* server.requests).toHaveLength(2)
-        }),
-      { retry: fast }
-    ))
-
-  it.scopedLive("retries a stream whose status is 503 before it starts", () =>
-    withServer(http, [Testing.error(503), Testing.stream({ deltas: ["ok"] })], (server) =>
-      Effect.gen(function*() {
-        const response = yield* Chat.collect(Chat.stream(request))
-        expect(response.choices[0]!.message!.content).toBe("ok")
-        expect(yield* server.requests).toHaveLength(2)
-      }), { retry: fast }))
-
-  it.scopedLive("never retries a stream once content was emitted", () =>
-    withServer(
-      http,
-      [Testing.midStreamError({ after: 2, code: 529, errorType: "provider_overloaded" }), Testing.stream()],
-      (server) =>
-        Effect.gen(function*() {
-          const seen: Array<string> = []
-          const error = yield* Chat.stream(request).pipe(
-            Stream.runForEach((c) => Effect.sync(() => seen.push(c.choices[0]?.delta?.content ?? ""))),
-            Effect.flip
-          )
-          expect(error._tag).toBe("MidStreamError")
-          if (error._tag === "MidStreamError") expect(error.contentEmitted).toBe(true)
-          expect(seen.join("")).not.toBe("")
-          expect(yield* server.requests).toHaveLength(1)
-        }),
-      { retry: fast }
-    ))
-
-  it.scopedLive("times out a slow server and closes the connection", () =>
-    withServer(http, Testing.delay(Testing.completion(), "30 seconds"), (server) =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request, { timeout: "200 millis" }))
-        expect(error._tag).toBe("TimeoutError")
-        yield* server.awaitAbort
-      }), { retry: false }))
-})
+retrySuite(wired, Retry.make)

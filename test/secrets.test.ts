@@ -1,8 +1,10 @@
 /**
  * The API key is in no error, no `Exit` and no span: a tracer records every span the library and
  * `@effect/platform` create, and each call's exit and every span's attributes, events, links and exit
- * are serialised and walked, for a success and every kind of failure, over both HTTP clients. The
- * cases and the search are shared with the Effect 4 edition (`test/support/secretSearch.ts`).
+ * are serialised and walked, for a success and every kind of failure, over both HTTP clients, and
+ * every line logged (at every level) with them. The cases, the search and the assertions are shared
+ * with the Effect 4 edition (`test/support/secretSearch.ts`, `secretsSuite.ts`); this file gives them
+ * the Effect 3 edition's tracer and logger, and holds the platform's span of a request.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
@@ -10,6 +12,8 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { Chat, OpenRouterConfig } from "../src/index.js"
@@ -17,7 +21,7 @@ import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { findSecret, findSecretInSpan, recordingTracer } from "./support/secrets.js"
-import { secretCases } from "./support/secretSearch.js"
+import { secretsSuite, type Seek } from "./support/secretsSuite.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
 
@@ -44,61 +48,47 @@ const outcome = (exit: Exit.Exit<unknown, unknown>): string => {
   return Exit.isInterrupted(exit) ? "interrupted" : "defect"
 }
 
-describe.each(httpClients)("the API key over %s", (_name, http) => {
-  for (const c of secretCases) {
-    for (const call of ["send", "stream"] as const) {
-      it.scopedLive(`is in no exit and no span after ${c.name} (Chat.${call})`, () =>
-        Effect.gen(function*() {
-          const server = yield* TestServer.make(c.reply(Testing))
-          const { spans, tracer } = recordingTracer()
-          const exit = yield* run(call, c.interruptAfter).pipe(
-            Effect.withSpan(`test ${call}`),
-            Effect.provide(Layer.merge(
-              http,
-              OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl: server.url, retry: false, ...c.options })
-            )),
-            Effect.withTracer(tracer)
-          )
-          expect(outcome(exit)).toBe(c[call])
-          expect(findSecret(exit, SECRET)).toEqual([])
-          // The library's call ran in a span of its own, and the platform's HTTP span when a request was sent.
-          expect(spans.length).toBeGreaterThanOrEqual(c[call] === "InvalidRequestError" ? 1 : 2)
-          for (const span of spans) expect(findSecretInSpan(span, SECRET)).toEqual([])
-          if (c[call] !== "InvalidRequestError") {
-            const httpSpan = spans.find((s) => s.name.startsWith("http.client"))
-            expect(httpSpan?.exit).toBeDefined()
-            expect(httpSpan?.attributes.get("http.request.header.authorization")).toBe("<redacted>")
-          }
-        }))
+/** The Effect 3 edition's `Seek` over one HttpClient: its recording tracer, and a logger keeping every line. */
+const seekOver = (http: Layer.Layer<HttpClient.HttpClient>): Seek => (call, target) =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const { spans, tracer } = recordingTracer()
+    const lines: Array<unknown> = []
+    const logger = Logger.make(({ annotations, cause, logLevel, message }) => {
+      lines.push({ message, logLevel, cause, annotations: Object.fromEntries(annotations) })
+    })
+    const server = target === "refused" ? undefined : yield* TestServer.make(target.reply(Testing))
+    const config = OpenRouterConfig.layer({
+      apiKey: Redacted.make(SECRET),
+      baseUrl: server?.url ?? "http://127.0.0.1:1/api/v1",
+      retry: false,
+      ...(target === "refused" ? {} : target.options)
+    })
+    const called = run(call, target === "refused" ? undefined : target.interruptAfter)
+    const exit = yield* (target === "refused" ? called : Effect.withSpan(called, `test ${call}`)).pipe(
+      Effect.provide(Layer.merge(http, config)),
+      Effect.withTracer(tracer),
+      Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+      Logger.withMinimumLogLevel(LogLevel.All)
+    )
+    return {
+      outcome: outcome(exit),
+      value: Exit.isSuccess(exit) ? exit.value : undefined,
+      inExit: findSecret(exit, SECRET),
+      inLogs: findSecret(lines, SECRET),
+      logged: lines.length,
+      spans: spans.map((span) => ({
+        name: span.name,
+        found: findSecretInSpan(span, SECRET),
+        http: span.name.startsWith("http.client"),
+        exit: span.exit === undefined ? undefined : Exit.isSuccess(span.exit) ? "success" : "failure",
+        authorization: span.attributes.get("http.request.header.authorization")
+      }))
     }
-  }
+  })))
 
-  it.scopedLive("is in no exit and no span after a refused connection", () =>
-    Effect.gen(function*() {
-      const { spans, tracer } = recordingTracer()
-      for (const call of ["send", "stream"] as const) {
-        const exit = yield* run(call, undefined).pipe(
-          Effect.provide(Layer.merge(
-            http,
-            OpenRouterConfig.layer({
-              apiKey: Redacted.make(SECRET),
-              baseUrl: "http://127.0.0.1:1/api/v1",
-              retry: false
-            })
-          )),
-          Effect.withTracer(tracer)
-        )
-        expect(outcome(exit)).toBe("ConnectionError")
-        expect(findSecret(exit, SECRET)).toEqual([])
-      }
-      // The platform's span of each call (our own GenAI span of each call is checked alongside).
-      expect(spans.filter((span) => span.name.startsWith("http.client")).length).toBe(2)
-      for (const span of spans) {
-        expect(span.exit !== undefined && Exit.isFailure(span.exit)).toBe(true)
-        expect(findSecretInSpan(span, SECRET)).toEqual([])
-      }
-    }))
+secretsSuite({ describe, expect, it }, httpClients.map(([name, http]) => [name, seekOver(http)] as const))
 
+describe.each(httpClients)("the API key over %s", (_name, http) => {
   it.scopedLive("keeps the platform's span for the request: name, attributes, a failure's RequestError", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()

@@ -1,80 +1,24 @@
 /**
- * The test kit as a user meets it: every scripted answer kind, consumed through `Chat` with
- * `Testing.layerWithConfig` (in-process, no socket), request recording and sequences.
+ * The test kit as a user meets it, with `Testing.layerWithConfig` (in-process, no socket): the answer
+ * kinds that need no clock are shared with the Effect 4 edition (`test/support/testkitSuite.ts`); this
+ * file gives it the Effect 3 edition's calls and holds what drives the Effect clock: delays, idle
+ * timeouts, retries answered in order, an interrupted hang.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { Chat, Errors, Testing } from "../src/index.js"
+import { Chat, Testing } from "../src/index.js"
+import { callsWithConfig, wired } from "./support/callsEffect3.js"
+import { testkitSuite } from "./support/testkitSuite.js"
 
 const request: Chat.ChatRequest = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
-const collectText = Chat.collect(Chat.stream(request)).pipe(Effect.map((r) => r.choices[0]?.message?.content))
+
+testkitSuite(wired, callsWithConfig)
 
 describe("Testing through Chat", () => {
-  it.effect("completion: content, tool calls and usage", () =>
-    Effect.gen(function*() {
-      const response = yield* Chat.send(request)
-      const message = response.choices[0]!.message!
-      expect(message.content).toBe("Checking")
-      expect(message.tool_calls?.[0]?.function?.name).toBe("lookup")
-      expect(JSON.parse(message.tool_calls![0]!.function!.arguments!)).toEqual({ q: "x" })
-      expect(response.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 2, cost: 0.001 })
-    }).pipe(Effect.provide(Testing.layerWithConfig(
-      Testing.completion({
-        content: "Checking",
-        toolCalls: [{ name: "lookup", arguments: { q: "x" } }],
-        usage: { prompt_tokens: 4, completion_tokens: 2, cost: 0.001 }
-      })
-    ))))
-
-  it.effect("stream: deltas, keep-alives and a usage chunk, ending at [DONE]", () =>
-    Effect.gen(function*() {
-      const response = yield* Chat.collect(Chat.stream(request))
-      expect(response.choices[0]!.message!.content).toBe("Hello, world")
-      expect(response.usage?.cost).toBe(0.25)
-    }).pipe(Effect.provide(Testing.layerWithConfig(
-      Testing.stream({ deltas: ["Hello", ", ", "world"], keepAlive: 2, usage: { cost: 0.25 } })
-    ))))
-
-  for (const status of [400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 524, 529, 418]) {
-    it.effect(`error(${status}): the typed error for the status`, () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Chat.send(request))
-        expect(Errors.isStatusError(error)).toBe(true)
-        if (Errors.isStatusError(error)) expect(error.status).toBe(status)
-        expect(error.message.length).toBeGreaterThan(0)
-      }).pipe(Effect.provide(Testing.layerWithConfig(Testing.error(status), { retry: false }))))
-  }
-
-  it.effect("midStreamError after N chunks", () =>
-    Effect.gen(function*() {
-      const seen = yield* Chat.stream(request).pipe(
-        Stream.filter(Chat.hasContent),
-        Stream.runCollect,
-        Effect.either
-      )
-      expect(seen._tag).toBe("Left")
-      if (seen._tag === "Left") {
-        expect(seen.left._tag).toBe("MidStreamError")
-      }
-    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.midStreamError({ after: 3 }), { retry: false }))))
-
-  it.effect("truncated: a ConnectionError after the chunks", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(collectText)
-      expect(error._tag).toBe("ConnectionError")
-    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.truncated({ after: 2 }), { retry: false }))))
-
-  it.effect("reset: a ConnectionError mid-stream", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(collectText)
-      expect(error._tag).toBe("ConnectionError")
-    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.reset({ after: 2 }), { retry: false }))))
-
   it.effect("hang: the client's abort is recorded", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(Stream.runDrain(Chat.stream(request)))
@@ -127,12 +71,6 @@ describe("Testing through Chat", () => {
       { retry: false }
     ))))
 
-  it.effect("retryAfter: exposed on the error", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(Chat.send(request))
-      expect(Duration.toSeconds(Errors.retryAfter(error)!)).toBe(90)
-    }).pipe(Effect.provide(Testing.layerWithConfig(Testing.error(429, { retryAfter: 90 })))))
-
   it.effect("a sequence answers retries in order, and the requests are recorded", () =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(Chat.send(request, { headers: { "x-trace": "t1" } }))
@@ -150,12 +88,4 @@ describe("Testing through Chat", () => {
       Testing.error(429, { retryAfter: 1 }),
       Testing.completion({ content: "third" })
     ]))))
-
-  it.effect("a function script answers from the request", () =>
-    Effect.gen(function*() {
-      const chunks = yield* Stream.runCollect(Chat.stream({ ...request, model: "echo/model" }))
-      expect(Chunk.toArray(chunks)[0]!.model).toBe("echo/model")
-    }).pipe(Effect.provide(Testing.layerWithConfig((req) =>
-      Testing.stream({ model: (req.body as { model: string }).model, deltas: ["x"] })
-    ))))
 })

@@ -1,3 +1,8 @@
+/**
+ * Retries: the policy's timing on the TestClock, in this file; the exchanges over a real socket (the
+ * stream's retry before any content, `retryUntilContent` in `internal/chat/stream.ts`, among them) are
+ * shared with the Effect 3 edition (`test/support/retrySuite.ts`).
+ */
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -5,8 +10,10 @@ import * as Fiber from "effect/Fiber"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as TestClock from "effect/testing/TestClock"
+import { retrySuite } from "../../test/support/retrySuite.js"
 import * as Errors from "../src/Errors.js"
 import * as Retry from "../src/Retry.js"
+import { wired } from "./support/callsEffect4.js"
 
 const status = (code: number, extra: Partial<Errors.StatusErrorFields> = {}): Errors.StatusError =>
   Errors.fromStatus(code, { message: `HTTP ${code}`, headers: {}, body: null, ...extra })
@@ -219,3 +226,5 @@ describe("Retry.fromSchedule (TestClock)", () => {
       expect(yield* Fiber.join(fiber)).toBe("ok")
     }))
 })
+
+retrySuite(wired, Retry.make)

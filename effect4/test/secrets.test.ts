@@ -3,8 +3,9 @@
  * with its annotations) is kept, a tracer records every span the library and
  * `effect/http` create, and each call's exit and every span (its attributes, events, links and exit,
  * and everything else reachable from it) are serialised and walked, for a success and every kind of
- * failure, over both HTTP clients. The cases and the search are shared with the Effect 3 edition
- * (`test/support/secretSearch.ts`).
+ * failure, over both HTTP clients. The cases, the search and the assertions are shared with the
+ * Effect 3 edition (`test/support/secretSearch.ts`, `secretsSuite.ts`); this file gives them the
+ * Effect 4 edition's tracer and logger.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
@@ -19,7 +20,8 @@ import * as Redacted from "effect/Redacted"
 import * as References from "effect/References"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
-import { findSecret, secretCases } from "../../test/support/secretSearch.js"
+import { findSecret } from "../../test/support/secretSearch.js"
+import { secretsSuite, type Seek } from "../../test/support/secretsSuite.js"
 import { Chat, OpenRouterConfig } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
@@ -81,88 +83,44 @@ const outcome = (exit: Exit.Exit<unknown, unknown>): string => {
   return Cause.hasInterrupts(exit.cause) ? "interrupted" : "defect"
 }
 
-describe.each(httpClients)("the API key over %s", (_name, http) => {
-  for (const c of secretCases) {
-    for (const call of ["send", "stream"] as const) {
-      it.live(`is in no exit and no span after ${c.name} (Chat.${call})`, () =>
-        Effect.gen(function*() {
-          const server = yield* TestServer.make(c.reply(Testing))
-          const { spans, tracer } = yield* recordingTracer
-          const logs = recordingLogger()
-          const exit = yield* run(call, c.interruptAfter).pipe(
-            Effect.withSpan(`test ${call}`),
-            Effect.provide(Layer.merge(
-              http,
-              OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl: server.url, retry: false, ...c.options })
-            )),
-            Effect.withTracer(tracer),
-            // Every header on the span (Effect 4 records none by default): the key shows as <redacted>.
-            Effect.provideService(HttpClient.TracerHeaderFilter, () => true),
-            Effect.provide(logs.layer),
-            Effect.provideService(References.MinimumLogLevel, "All")
-          )
-          expect(outcome(exit)).toBe(c[call])
-          expect(findSecret(exit, SECRET)).toEqual([])
-          expect(findSecret(logs.lines, SECRET)).toEqual([])
-          // The test's span and the library's, and the HTTP client's when a request was sent.
-          expect(spans.length).toBeGreaterThanOrEqual(c[call] === "InvalidRequestError" ? 2 : 3)
-          for (const span of spans) expect([span.name, findSecret(span, SECRET)]).toEqual([span.name, []])
-          if (c[call] !== "InvalidRequestError") {
-            const httpSpan = spans.find(isHttpSpan)
-            expect(httpSpan === undefined ? undefined : exitOf(httpSpan)).toBeDefined()
-            expect(httpSpan?.attributes.get("http.request.header.authorization")).toBe("<redacted>")
-          }
-        }))
+/** The Effect 4 edition's `Seek` over one HttpClient: its recording tracer, and a logger keeping every line. */
+const seekOver = (http: Layer.Layer<HttpClient.HttpClient>): Seek => (call, target) =>
+  Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+    const { spans, tracer } = yield* recordingTracer
+    const logs = recordingLogger()
+    const server = target === "refused" ? undefined : yield* TestServer.make(target.reply(Testing))
+    const config = OpenRouterConfig.layer({
+      apiKey: Redacted.make(SECRET),
+      baseUrl: server?.url ?? "http://127.0.0.1:1/api/v1",
+      retry: false,
+      ...(target === "refused" ? {} : target.options)
+    })
+    const called = run(call, target === "refused" ? undefined : target.interruptAfter)
+    const exit = yield* (target === "refused" ? called : Effect.withSpan(called, `test ${call}`)).pipe(
+      Effect.provide(Layer.merge(http, config)),
+      Effect.withTracer(tracer),
+      // Every header on the span (Effect 4 records none by default): the key shows as <redacted>.
+      Effect.provideService(HttpClient.TracerHeaderFilter, () => true),
+      Effect.provide(logs.layer),
+      Effect.provideService(References.MinimumLogLevel, "All")
+    )
+    return {
+      outcome: outcome(exit),
+      value: Exit.isSuccess(exit) ? exit.value : undefined,
+      inExit: findSecret(exit, SECRET),
+      inLogs: findSecret(logs.lines, SECRET),
+      logged: logs.lines.length,
+      spans: spans.map((span) => {
+        const ended = exitOf(span)
+        return {
+          name: span.name,
+          found: findSecret(span, SECRET),
+          http: isHttpSpan(span),
+          exit: ended === undefined ? undefined : Exit.isSuccess(ended) ? "success" : "failure",
+          authorization: span.attributes.get("http.request.header.authorization")
+        }
+      })
     }
-  }
+  })))
 
-  it.live("is in no log line when the library logs (a field taken out of a reply is logged at debug)", () =>
-    Effect.gen(function*() {
-      const body = {
-        id: "gen-1",
-        object: "chat.completion",
-        model: "openai/gpt-4o",
-        choices: [{ index: 0, finish_reason: "stop", logprobs: -1, message: { role: "assistant", content: "Hi" } }]
-      }
-      const server = yield* TestServer.make(Testing.raw({ body: JSON.stringify(body) }))
-      const logs = recordingLogger()
-      const response = yield* Chat.send(request).pipe(
-        Effect.provide(Layer.merge(
-          http,
-          OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl: server.url, retry: false })
-        )),
-        Effect.provide(logs.layer),
-        Effect.provideService(References.MinimumLogLevel, "All")
-      )
-      expect(response.invalidFields?.length).toBe(1)
-      expect(logs.lines.length).toBeGreaterThan(0)
-      expect(findSecret(logs.lines, SECRET)).toEqual([])
-    }))
-
-  it.live("is in no exit and no span after a refused connection", () =>
-    Effect.gen(function*() {
-      const { spans, tracer } = yield* recordingTracer
-      for (const call of ["send", "stream"] as const) {
-        const exit = yield* run(call, undefined).pipe(
-          Effect.provide(Layer.merge(
-            http,
-            OpenRouterConfig.layer({
-              apiKey: Redacted.make(SECRET),
-              baseUrl: "http://127.0.0.1:1/api/v1",
-              retry: false
-            })
-          )),
-          Effect.withTracer(tracer)
-        )
-        expect(outcome(exit)).toBe("ConnectionError")
-        expect(findSecret(exit, SECRET)).toEqual([])
-      }
-      // The HTTP client's span of each call (the library's span of each call is checked alongside).
-      expect(spans.filter(isHttpSpan).length).toBe(2)
-      for (const span of spans) {
-        const exit = exitOf(span)
-        expect(exit !== undefined && Exit.isFailure(exit)).toBe(true)
-        expect(findSecret(span, SECRET)).toEqual([])
-      }
-    }))
-})
+secretsSuite({ describe, expect, it }, httpClients.map(([name, http]) => [name, seekOver(http)] as const))

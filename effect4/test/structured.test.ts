@@ -8,7 +8,6 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { inspect } from "node:util"
-import { throwingAt, unprintable } from "../../test/support/hostileValues.js"
 import { type Chat, Structured, type StructuredError } from "../src/index.js"
 import * as Testing from "../src/Testing.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
@@ -371,31 +370,4 @@ describe("Structured.responseFormat and Structured.decode", () => {
       const loose = yield* Structured.decode(Schema.Struct({ a: Schema.optional(Schema.String) }), response)
       expect(loose).toStrictEqual({ a: undefined })
     }))
-})
-
-/** Hostile input to Structured, with the path its InvalidRequestError names. */
-const hostileStructured: ReadonlyArray<readonly [string, unknown, unknown, string]> = [
-  ["a request whose model getter throws", throwingAt(request, "model"), undefined, "request"],
-  ["a request whose response_format getter throws", throwingAt(request, "response_format"), undefined, "request"],
-  ["options whose retries getter throws", request, throwingAt({}, "retries"), "options"],
-  ["an extract whose toString throws", request, { extract: unprintable }, "options.extract"],
-  ["a name whose toString throws", request, { name: unprintable }, "options"]
-]
-
-describe.each(httpClients)("Structured on hostile input over %s", (_name, http) => {
-  for (const [label, req, options, path] of hostileStructured) {
-    for (const kind of ["send", "stream"] as const) {
-      it.live(`Structured.${kind} refuses ${label}: InvalidRequestError at ${path}, nothing sent`, () =>
-        withServer(http, Testing.emulator, (server) =>
-          Effect.gen(function*() {
-            const run = kind === "send"
-              ? Structured.send(Weather, req as never, options as never)
-              : Stream.runDrain(Structured.stream(Weather, req as never, options as never))
-            const error = yield* Effect.flip(run)
-            expect(error._tag).toBe("InvalidRequestError")
-            if (error._tag === "InvalidRequestError") expect(error.issues.map((i) => i.path)).toEqual([path])
-            expect(yield* server.requests).toHaveLength(0)
-          })))
-    }
-  }
 })

@@ -15,6 +15,7 @@ export interface Assertion {
   toStrictEqual(expected: unknown): void
   toMatchObject(expected: object): void
   toContain(expected: unknown): void
+  toContainEqual(expected: unknown): void
   toHaveLength(expected: number): void
   toHaveProperty(path: string | Array<string | number>, value?: unknown): void
   toBeUndefined(): void
@@ -25,14 +26,16 @@ export interface Assertion {
   toBeGreaterThanOrEqual(expected: number): void
   toBeLessThan(expected: number): void
   toBeLessThanOrEqual(expected: number): void
+  toBeCloseTo(expected: number, digits?: number): void
   toMatch(expected: RegExp | string): void
+  toThrow(expected?: RegExp | string): void
   readonly not: Assertion
 }
 
 /** The running vitest's functions. */
 export interface Vitest {
   readonly describe: (name: string, body: () => void) => unknown
-  readonly it: (name: string, body: () => Promise<void>) => unknown
+  readonly it: (name: string, body: () => Promise<void>, timeout?: number) => unknown
   readonly expect: ((value: unknown) => Assertion) & {
     readonly arrayContaining: (expected: Array<unknown>) => unknown
     readonly stringMatching: (expected: RegExp | string) => unknown

@@ -25,7 +25,7 @@ import {
   type Response
 } from "../../../test/support/calls.js"
 import type { Server, Wired } from "../../../test/support/suite.js"
-import { Chat, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
+import { Chat, type Client, Errors, Generation, OpenRouterConfig } from "../../src/index.js"
 import * as Testing from "../../src/Testing.js"
 import * as TestServer from "../../src/TestServer.js"
 import { httpClients, SECRET } from "./harness.js"
@@ -34,12 +34,17 @@ import { parseSse, readBody } from "./wire.js"
 const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcome<A> =>
   Result.isSuccess(result) ? { ok: true, value: result.success } : { ok: false, error: result.failure as CallError }
 
-export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
-  const layer = (baseUrl: string, options: CallOptions | undefined) =>
-    Layer.merge(
-      http,
-      OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl, retry: false, ...options?.config })
-    )
+/**
+ * The calls, each run in the layer `layer` builds for it (its HttpClient and configuration); the raw
+ * POSTs go through `http`.
+ */
+const callsIn = (
+  http: Layer.Layer<HttpClient.HttpClient>,
+  layer: (
+    baseUrl: string,
+    options: CallOptions | undefined
+  ) => Layer.Layer<HttpClient.HttpClient | OpenRouterConfig>
+): Calls => {
   const callOptions = (options: CallOptions | undefined): Chat.Options | undefined =>
     options?.headers === undefined && options?.call === undefined
       ? undefined
@@ -89,6 +94,26 @@ export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls => {
       )
   }
 }
+
+/** The calls over one HttpClient layer, with the test key, the given base URL and retries off. */
+export const callsOver = (http: Layer.Layer<HttpClient.HttpClient>): Calls =>
+  callsIn(http, (baseUrl, options) =>
+    Layer.merge(
+      http,
+      OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl, retry: false, ...options?.config })
+    ))
+
+/**
+ * The calls through `Testing.layerWithConfig(script, config)`, in-process: the layer's own key and base
+ * URL (the calls' base URL is not read), a call's `config` spread over `config`; each call builds the
+ * layer afresh.
+ */
+export const callsWithConfig = (script: Testing.Script, config: Partial<Client.OpenRouterConfigOptions> = {}): Calls =>
+  callsIn(
+    Testing.layer(script),
+    (_baseUrl, options) =>
+      Testing.layerWithConfig(script, { ...config, ...options?.config } as Partial<Client.OpenRouterConfigOptions>)
+  )
 
 /** A shared body's error is the edition's own error value. */
 const own = (error: CallError) => error as unknown as Errors.StreamError
