@@ -11,7 +11,6 @@ import type * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Match from "effect/Match"
@@ -22,7 +21,7 @@ import { Chat, Client, type Errors, OpenRouterConfig, Testing } from "../src/ind
 import * as ResponseInternal from "../src/internal/transport/response.js"
 import { version } from "../src/internal/transport/version.js"
 import * as TestServer from "../src/TestServer.js"
-import type { Outcome } from "./support/calls.js"
+import { outcome } from "./support/callsEffect3.js"
 import { configSuite, SECRET, type Sent } from "./support/configSuite.js"
 import { invalidBaseUrls } from "./support/errorTables.js"
 
@@ -68,9 +67,7 @@ configSuite({
     return Effect.runPromise(
       Chat.send(request, call as Chat.Options).pipe(
         Effect.either,
-        Effect.map((e) =>
-          (Either.isRight(e) ? { ok: true, value: e.right } : { ok: false, error: e.left }) as Outcome<unknown>
-        ),
+        Effect.map(outcome<unknown>),
         Effect.provide(fakeHttp(sent)),
         Effect.provide(OpenRouterConfig.layer({ ...config, apiKey: Redacted.make(config.apiKey) }))
       )

@@ -22,7 +22,6 @@ import {
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -33,8 +32,8 @@ import { Chat, type Client, OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import type { CallError, Outcome } from "./support/calls.js"
-import { wired } from "./support/callsEffect3.js"
+import type { Outcome } from "./support/calls.js"
+import { outcome, wired } from "./support/callsEffect3.js"
 import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import {
   ANSWER,
@@ -95,21 +94,17 @@ const only = (spans: ReadonlyArray<ReadableSpan>): ReadableSpan => {
 const runStep = (
   step: Step
 ): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> => {
-  const outcome = <A>(
+  const ended = <A>(
     effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | Client.OpenRouterConfig>
-  ) =>
-    Effect.map(
-      Effect.either(effect),
-      (either): Outcome<unknown> =>
-        Either.isRight(either) ? { ok: true, value: either.right } : { ok: false, error: either.left as CallError }
-    )
+  ): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> =>
+    Effect.map(Effect.either(effect), outcome<unknown>)
   const request = step.request as Chat.ChatRequest
   switch (step.call) {
     case "send":
-      return outcome(Chat.send(request))
+      return ended(Chat.send(request))
     case "stream": {
       const chunks = Chat.stream(request, step.options as Chat.Options | undefined)
-      return outcome(
+      return ended(
         Stream.runCollect(step.take === undefined ? chunks : Stream.take(chunks, step.take)).pipe(
           Effect.map((collected) => [...collected])
         )

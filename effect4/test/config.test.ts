@@ -15,16 +15,15 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Match from "effect/Match"
 import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import { readFileSync } from "node:fs"
 import { inspect } from "node:util"
-import type { Outcome } from "../../test/support/calls.js"
 import { configSuite, SECRET, type Sent } from "../../test/support/configSuite.js"
 import { invalidBaseUrls } from "../../test/support/errorTables.js"
 import { Chat, Client, type Errors, OpenRouterConfig } from "../src/index.js"
 import { version } from "../src/internal/transport/version.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
+import { outcome } from "./support/callsEffect4.js"
 
 /** Runs with a ConfigProvider over the given variables (Effect 4: a layer of the ConfigProvider reference). */
 const withEnv = (env: ReadonlyMap<string, string>) =>
@@ -72,9 +71,7 @@ configSuite({
     return Effect.runPromise(
       Chat.send(request, call as Chat.Options).pipe(
         Effect.result,
-        Effect.map((r) =>
-          (Result.isSuccess(r) ? { ok: true, value: r.success } : { ok: false, error: r.failure }) as Outcome<unknown>
-        ),
+        Effect.map(outcome<unknown>),
         Effect.provide(fakeHttp(sent)),
         Effect.provide(OpenRouterConfig.layer({ ...config, apiKey: Redacted.make(config.apiKey) }))
       )

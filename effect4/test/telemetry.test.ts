@@ -24,10 +24,9 @@ import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
-import type { CallError, Outcome } from "../../test/support/calls.js"
+import type { Outcome } from "../../test/support/calls.js"
 import {
   answerSeen,
   request as shared,
@@ -43,7 +42,7 @@ import { OpenRouterConfig } from "../src/Client.js"
 import * as Retry from "../src/Retry.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
-import { wired } from "./support/callsEffect4.js"
+import { outcome, wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET, withServer } from "./support/harness.js"
 
 const request = (model: string, extra: Record<string, unknown> = {}) => shared(model, extra) as Chat.ChatRequest
@@ -87,20 +86,17 @@ const traced = <A, E>(
 const runStep = (
   step: Step
 ): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> => {
-  const outcome = <A>(
+  const ended = <A>(
     effect: Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | Client.OpenRouterConfig>
-  ) =>
-    Effect.map(Effect.result(effect), (result): Outcome<unknown> =>
-      Result.isSuccess(result)
-        ? { ok: true, value: result.success }
-        : { ok: false, error: result.failure as CallError })
+  ): Effect.Effect<Outcome<unknown>, never, HttpClient.HttpClient | Client.OpenRouterConfig> =>
+    Effect.map(Effect.result(effect), outcome<unknown>)
   const request = step.request as Chat.ChatRequest
   switch (step.call) {
     case "send":
-      return outcome(Chat.send(request))
+      return ended(Chat.send(request))
     case "stream": {
       const chunks = Chat.stream(request, step.options as Chat.Options | undefined)
-      return outcome(Stream.runCollect(step.take === undefined ? chunks : Stream.take(chunks, step.take)))
+      return ended(Stream.runCollect(step.take === undefined ? chunks : Stream.take(chunks, step.take)))
     }
     case "interrupt":
       return Effect.gen(function*() {

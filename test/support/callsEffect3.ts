@@ -34,7 +34,8 @@ import { SECRET } from "./secret.js"
 import type { Server, Wired } from "./suite.js"
 import { parseSse, readBody } from "./wire.js"
 
-const outcome = <A>(either: Either.Either<A, { readonly _tag: string }>): Outcome<A> =>
+/** How a call ended, as the shared bodies read it (`Outcome` in `calls.ts`). */
+export const outcome = <A>(either: Either.Either<A, { readonly _tag: string }>): Outcome<A> =>
   Either.isRight(either) ? { ok: true, value: either.right } : { ok: false, error: either.left as CallError }
 
 /**

@@ -31,7 +31,8 @@ import * as TestServer from "../../src/TestServer.js"
 import { httpClients, SECRET } from "./harness.js"
 import { parseSse, readBody } from "./wire.js"
 
-const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcome<A> =>
+/** How a call ended, as the shared bodies read it (`Outcome` in `calls.ts`). */
+export const outcome = <A>(result: Result.Result<A, { readonly _tag: string }>): Outcome<A> =>
   Result.isSuccess(result) ? { ok: true, value: result.success } : { ok: false, error: result.failure as CallError }
 
 /**
