@@ -10,7 +10,7 @@
 import * as fc from "fast-check"
 import type { CallError, Outcome } from "./calls.js"
 import { optionValueMessages } from "./errorTables.js"
-import { throwingAt, unprintable } from "./hostileValues.js"
+import { anyValue, throwingAt, unprintable } from "./hostileValues.js"
 import { SECRET } from "./secret.js"
 import { serving, type Wired } from "./suite.js"
 
@@ -422,18 +422,7 @@ export const hostileSuite = <R>(
         "any value, as the request, a field or a message, ends as a success or a typed failure",
         () =>
           serving(listen, Testing.emulator, async (server) => {
-            const anything = fc.anything({
-              withBigInt: true,
-              withBoxedValues: true,
-              withDate: true,
-              withMap: true,
-              withNullPrototype: true,
-              withObjectString: true,
-              withSet: true,
-              withSparseArray: true,
-              withTypedArray: true,
-              maxDepth: 3
-            })
+            const anything = fc.anything({ ...anyValue, maxDepth: 3 })
             const placed = fc.oneof(
               anything.map((v) => ({ where: "request", value: v, request: v })),
               anything.map((v) => ({ where: "field", value: v, request: { model, messages, x: v } })),

@@ -1,6 +1,7 @@
 /**
  * Hostile values a caller can hand in, shared by both editions' tests (Effect-free): an object whose
- * field is a getter that throws, and a value whose `toString` throws (a message must not call it).
+ * field is a getter that throws, a value whose `toString` throws (a message must not call it), and the
+ * `fast-check` settings for any JavaScript value.
  */
 
 /** A copy of `base` whose `key` is an enumerable getter that throws. */
@@ -21,3 +22,19 @@ export const unprintable = {
     throw new Error("no")
   }
 }
+
+/**
+ * `fc.anything` settings for every kind of value a caller could hand in where JSON is expected: bigints,
+ * boxed values, dates, maps, sets, typed arrays, sparse arrays and objects without a prototype.
+ */
+export const anyValue = {
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSet: true,
+  withSparseArray: true,
+  withTypedArray: true
+} as const
