@@ -43,6 +43,7 @@ import {
   spanName,
   tokenBuckets
 } from "./genai.js"
+import { isNativeTracer } from "./platformSpan.js"
 
 // ---------------------------------------------------------------------------------------------
 // Metrics
@@ -436,14 +437,6 @@ const withTags = (labels: LabelSets, tags: ReadonlyArray<MetricLabel.MetricLabel
 
 const spanOptions = { kind: "client", captureStackTrace: false } as const
 
-// Effect's native tracer: the one in the default services, used when no tracer is installed. It keeps
-// spans in memory for nobody, so a call opens no span of its own under it.
-let nativeTracer: Tracer.Tracer | undefined
-const isNative = (tracer: Tracer.Tracer): boolean => {
-  if (nativeTracer === undefined) nativeTracer = Effect.runSync(Effect.tracer)
-  return tracer === nativeTracer
-}
-
 /**
  * Runs `Chat.send`'s effect as a traced call: in a client span named `chat {model}` (the parent of the
  * HTTP client's spans), recording the response's facts and the metrics at its end.
@@ -457,7 +450,7 @@ export const traceSend = <E, R>(
   if (settings === false) return effect
   // One fiber read for the tracer and the clock, one for the metric labels: this runs on every call.
   return Effect.withFiberRuntime((fiber) => {
-    const spans = settings.spans && !isNative(fiber.currentTracer)
+    const spans = settings.spans && !isNativeTracer(fiber.currentTracer)
     if (!spans && !settings.metrics) return effect
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     const call = new Call(settings, request, false, clock, clock.unsafeCurrentTimeNanos())
@@ -485,7 +478,7 @@ export const traceStream = (config: OpenRouterConfigService, request: unknown): 
   const settings = settingsOf(config)
   if (settings === false) return Effect.succeed(undefined)
   return Effect.withFiberRuntime((fiber) => {
-    const spans = settings.spans && !isNative(fiber.currentTracer)
+    const spans = settings.spans && !isNativeTracer(fiber.currentTracer)
     if (!spans && !settings.metrics) return Effect.succeed(undefined)
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     const call = new Call(settings, request, true, clock, clock.unsafeCurrentTimeNanos())
