@@ -18,6 +18,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulator } from "./emulatorProcess.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const ROOT = Path.dirname(BENCH)
@@ -60,21 +61,6 @@ const runNode = (argv) =>
     })
   })
 
-const startEmulator = (scenarios) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [Path.join(BENCH, "emulator-project.mjs"), JSON.stringify(scenarios)], {
-      cwd: BENCH,
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    let buf = ""
-    child.on("error", reject)
-    child.stdout.on("data", (d) => {
-      buf += d
-      const nl = buf.indexOf("\n")
-      if (nl !== -1) resolve({ ...JSON.parse(buf.slice(0, nl)), stop: () => child.kill("SIGTERM") })
-    })
-  })
-
 const METRICS = [
   { key: "send", job: { metric: "send", ...PARAMS.send }, value: (r) => r.reqPerSec, unit: "req/s" },
   {
@@ -94,11 +80,11 @@ const METRICS = [
 const main = async () => {
   const started = Date.now()
   const load = Os.loadavg()[0].toFixed(2)
-  const emulator = await startEmulator([
+  const emulator = await startEmulator("emulator-project.mjs", [JSON.stringify([
     { chunks: 0, writeSize: 0 },
     { chunks: PARAMS.stream.chunks, writeSize: 0 },
     { chunks: PARAMS.stream.chunks, writeSize: 64 }
-  ])
+  ])])
   const variants = HTTP.flatMap((h) => [`effect-openrouter-${h}`, `baseline-${h}`, `effect-openrouter-otel-${h}`])
   const results = {} // metric -> variant -> [value per round]
   try {

@@ -13,14 +13,11 @@
 // sequential calls, per call; `stream-big` / `stream-64` of one 10,000-chunk stream. A ratio is the
 // reference's CPU time over the client's in the same round (higher: the client is cheaper), and the
 // figure shown is the median of the per-round ratios. Every call is checked like worker.mjs does.
-import { spawn } from "node:child_process"
-import * as Path from "node:path"
 import { performance } from "node:perf_hooks"
-import { fileURLToPath } from "node:url"
 import { byName } from "./clients.mjs"
+import { startEmulator } from "./emulatorProcess.mjs"
 import { COMPLETION_CONTENT, expectedStream } from "./payload.mjs"
 
-const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
 const option = (name) => {
   const i = args.indexOf(name)
@@ -42,24 +39,10 @@ const METRICS = {
 }
 for (const m of METRIC_NAMES) if (METRICS[m] === undefined) throw new Error(`unknown metric ${m}`)
 
-const emulator = spawn(
-  process.execPath,
-  [
-    "emulator-project.mjs",
-    JSON.stringify([{ chunks: 0, writeSize: 0 }, { chunks: CHUNKS, writeSize: 0 }, {
-      chunks: CHUNKS,
-      writeSize: 64
-    }])
-  ],
-  { cwd: BENCH, stdio: ["pipe", "pipe", "inherit"] }
-)
-const scenarios = await new Promise((resolve) => {
-  let buf = ""
-  emulator.stdout.on("data", (d) => {
-    buf += d
-    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))).scenarios)
-  })
-})
+const emulator = await startEmulator("emulator-project.mjs", [
+  JSON.stringify([{ chunks: 0, writeSize: 0 }, { chunks: CHUNKS, writeSize: 0 }, { chunks: CHUNKS, writeSize: 64 }])
+])
+const scenarios = emulator.scenarios
 
 const clients = []
 for (const name of CLIENT_NAMES) {
@@ -119,7 +102,7 @@ for (const metric of METRIC_NAMES) {
   }
   results[metric] = perRound
 }
-emulator.kill("SIGTERM")
+emulator.stop()
 
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1))
 console.log(

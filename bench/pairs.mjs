@@ -10,9 +10,10 @@
 //   node bench/pairs.mjs --metric stream-big --clients effect4-openrouter-fetch,effect4-floor-fetch
 //   options: --node <path> (the Node to run the workers on, e.g. effect4/node_modules/node/bin/node for
 //   the Effect 4 edition's undici clients)
-import { execFileSync, spawn } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulator } from "./emulatorProcess.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -39,17 +40,8 @@ const job = metric === "send"
   : { metric: "stream", ...scenario, warmup: 15, runs: 15 }
 const cpuOf = (result) => (metric === "send" ? result.cpuUsPerCall : result.cpuMs)
 
-const emulator = spawn(process.execPath, ["emulator-project.mjs", JSON.stringify([scenario])], {
-  cwd: BENCH,
-  stdio: ["pipe", "pipe", "inherit"]
-})
-const scenarios = await new Promise((resolve) => {
-  let buf = ""
-  emulator.stdout.on("data", (d) => {
-    buf += d
-    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))).scenarios)
-  })
-})
+const emulator = await startEmulator("emulator-project.mjs", [JSON.stringify([scenario])])
+const scenarios = emulator.scenarios
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1]
 const cpu = Object.fromEntries(names.map((n) => [n, []]))
 const ratios = []
@@ -66,7 +58,7 @@ try {
     ratios.push(cpu[names[1]][k] / cpu[names[0]][k])
   }
 } finally {
-  emulator.kill()
+  emulator.stop()
 }
 const unit = metric === "send" ? "µs per call" : "ms per stream"
 console.log(`${metric}: client CPU time (${unit}), ${processes} processes each, alternating`)

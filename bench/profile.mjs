@@ -12,6 +12,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { startEmulator } from "./emulatorProcess.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const [clientName, metric, third] = process.argv.slice(2)
@@ -44,14 +45,7 @@ const emulatorArgs = runMetric === undefined
     "emulator-project.mjs",
     JSON.stringify([{ chunks: 0, writeSize: 0 }, { chunks: params_.chunks ?? 0, writeSize: params_.writeSize ?? 0 }])
   ]
-const emulator = spawn(process.execPath, emulatorArgs, { cwd: BENCH, stdio: ["pipe", "pipe", "inherit"] })
-const ready = await new Promise((resolve) => {
-  let buf = ""
-  emulator.stdout.on("data", (d) => {
-    buf += d
-    if (buf.includes("\n")) resolve(JSON.parse(buf.slice(0, buf.indexOf("\n"))))
-  })
-})
+const ready = await startEmulator(emulatorArgs[0], emulatorArgs.slice(1))
 const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "cpuprof-"))
 const job = runMetric === undefined
   ? { client: clientName, metric, url: ready.url, ...params_ }
@@ -73,7 +67,7 @@ const out = await new Promise((resolve) => {
   child.stdout.on("data", (d) => (s += d))
   child.on("close", () => resolve(s))
 })
-emulator.kill("SIGTERM")
+ready.stop()
 console.log(out.trim().split("\n").pop())
 
 const file = Fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))

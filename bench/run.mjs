@@ -27,6 +27,7 @@ import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { gzipSync } from "node:zlib"
 import { CLIENTS } from "./clients.mjs"
+import { startEmulator } from "./emulatorProcess.mjs"
 import { COMPLETION_CONTENT, word } from "./payload.mjs"
 import { chart, markdown, METRICS, targets } from "./report.mjs"
 
@@ -134,22 +135,6 @@ const EMULATORS = {
   project: Path.join(BENCH, "emulator-project.mjs"),
   bench: Path.join(BENCH, "emulator.mjs")
 }
-
-const startEmulator = (scenarios) =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [EMULATORS[emulatorKind], JSON.stringify(scenarios)], {
-      cwd: BENCH,
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    let buf = ""
-    child.on("error", reject)
-    child.on("exit", (code) => reject(new Error(`emulator exited ${code}`)))
-    child.stdout.on("data", (d) => {
-      buf += d
-      const nl = buf.indexOf("\n")
-      if (nl !== -1) resolve({ ...JSON.parse(buf.slice(0, nl)), stop: () => child.kill("SIGTERM") })
-    })
-  })
 
 // The emulator JIT-compiles its payload generation on the first requests: do those here, so the
 // first client measured does not pay for them.
@@ -406,7 +391,7 @@ const main = async () => {
     { chunks: PARAMS.memory.warmupChunks, writeSize: 0 },
     { chunks: PARAMS.memory.chunks, writeSize: 0 }
   ]
-  const emulator = await startEmulator(scenarios)
+  const emulator = await startEmulator(EMULATORS[emulatorKind], [JSON.stringify(scenarios)])
   console.log(`${emulatorKind} emulator up; ${mode} run; clients: ${selected.map((c) => c.name).join(", ")}`)
   const urls = emulator.scenarios
   await warmEmulator(urls)
