@@ -19,6 +19,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { startEmulator } from "./emulatorProcess.mjs"
+import { median } from "./stats.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const ROOT = Path.dirname(BENCH)
@@ -41,11 +42,6 @@ for (const dir of ["dist", "dist-baseline"]) {
   if (!Fs.existsSync(Path.join(ROOT, dir, "index.js"))) throw new Error(`${dir}/ is not built (see bench/README.md)`)
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 const rotate = (xs, n) => [...xs.slice(n % xs.length), ...xs.slice(0, n % xs.length)]
 
 const runNode = (argv) =>

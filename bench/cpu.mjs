@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks"
 import { byName } from "./clients.mjs"
 import { startEmulator } from "./emulatorProcess.mjs"
 import { COMPLETION_CONTENT, expectedStream } from "./payload.mjs"
+import { median } from "./stats.mjs"
 
 const args = process.argv.slice(2)
 const option = (name) => {
@@ -82,12 +83,6 @@ const measure = async (client, metric) => {
   const expected = expectedStream(CHUNKS)
   if (count !== expected.chunks || chars !== expected.chars) throw new Error(`${client.name}: incomplete stream`)
   return us / 1000
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 const started = performance.now()

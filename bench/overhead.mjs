@@ -14,6 +14,7 @@ import { Effect, Layer, ManagedRuntime, Redacted, Stream } from "effect"
 import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import { pathToFileURL } from "node:url"
+import { median } from "./stats.mjs"
 
 const args = process.argv.slice(2)
 const option = (name) => {
@@ -98,11 +99,6 @@ const time = async (build, run, n) => {
   const perCall = (cpu() - start) / n
   await client.runtime.dispose()
   return perCall
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 const ours = await load(here)

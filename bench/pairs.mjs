@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
 import { startEmulator } from "./emulatorProcess.mjs"
+import { median } from "./stats.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -42,7 +43,6 @@ const cpuOf = (result) => (metric === "send" ? result.cpuUsPerCall : result.cpuM
 
 const emulator = await startEmulator("emulator-project.mjs", [JSON.stringify([scenario])])
 const scenarios = emulator.scenarios
-const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1]
 const cpu = Object.fromEntries(names.map((n) => [n, []]))
 const ratios = []
 try {

@@ -1,6 +1,7 @@
 // Turns the runner's results into RESULTS.md (tables, ratios, targets) and chart.svg.
 import * as Fs from "node:fs"
 import { byName, CLIENTS, EFFECT4_FLOOR, EFFECT_FLOOR, FLOOR, OURS3, PEERS } from "./clients.mjs"
+import { median } from "./stats.mjs"
 
 /** The sections of hand-run micro-benchmarks (`bench/micro/*.md`), kept in RESULTS.md across full runs. */
 const microSections = () => {
@@ -9,12 +10,6 @@ const microSections = () => {
   return Fs.readdirSync(dir).filter((f) => f.endsWith(".md")).sort().map((f) =>
     Fs.readFileSync(new URL(f, dir), "utf8").trim()
   )
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 /** The spread over rounds of a throughput metric's value: `min–max (±half-range as % of median)`. */

@@ -30,6 +30,7 @@ import { CLIENTS } from "./clients.mjs"
 import { startEmulator } from "./emulatorProcess.mjs"
 import { COMPLETION_CONTENT, word } from "./payload.mjs"
 import { chart, markdown, METRICS, targets } from "./report.mjs"
+import { median } from "./stats.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const ROOT = Path.dirname(BENCH)
@@ -154,12 +155,6 @@ const warmEmulator = async (urls) => {
 
 // ---------------------------------------------------------------------------------------------
 // Metrics
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 // gc() for the samples; a fixed young generation, or V8 growing it mid-stream (by up to 16 MB,
 // depending on the client's allocation rate) would show as RSS growth.

@@ -19,6 +19,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { median } from "./stats.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 
@@ -269,12 +270,6 @@ const clients = SCALE_CLIENTS.map(([c]) => c).filter((c) =>
 const metrics = SCALE_METRICS.filter((m) => onlyMetrics === undefined || onlyMetrics.includes(m.key))
 for (const c of only ?? []) if (!SCALE_CLIENTS.some(([n]) => n === c)) throw new Error(`unknown client ${c}`)
 for (const m of onlyMetrics ?? []) if (!SCALE_METRICS.some((x) => x.key === m)) throw new Error(`unknown metric ${m}`)
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 
 const runWorker = (job) =>
   new Promise((resolve) => {

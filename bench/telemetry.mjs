@@ -27,6 +27,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { median } from "./stats.mjs"
 
 const BENCH = Path.dirname(fileURLToPath(import.meta.url))
 const ROOT = Path.dirname(BENCH)
@@ -118,12 +119,6 @@ const variant = async (lib, options, extra = Layer.empty) => {
     const used = process.cpuUsage(cpu)
     return (used.user + used.system) / (kind === "send" ? SEND_BATCH : STREAM_BATCH)
   }
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 if (child !== undefined) {

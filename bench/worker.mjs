@@ -7,6 +7,7 @@
 import { performance } from "node:perf_hooks"
 import { describe } from "./describe-error.mjs"
 import { COMPLETION_CONTENT, expectedStream } from "./payload.mjs"
+import { median } from "./stats.mjs"
 
 const job = JSON.parse(process.argv[2] ?? "{}")
 const reference = job.client === "drain"
@@ -15,11 +16,6 @@ const finish = (result) => {
   process.stdout.write(`\nRESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 const percentile = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]

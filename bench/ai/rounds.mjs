@@ -5,6 +5,8 @@
 import { spawn } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
+import { median } from "../stats.mjs"
+export { median }
 
 const HERE = Path.dirname(fileURLToPath(import.meta.url))
 
@@ -56,11 +58,6 @@ export const runWorker = ({ node = process.execPath, script, cwd, job }) =>
     })
   })
 
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2
-}
 const rotate = (xs, n) => [...xs.slice(n % xs.length), ...xs.slice(0, n % xs.length)]
 
 /**

@@ -18,6 +18,7 @@ import { FetchHttpClient } from "effect/http"
 import * as Path from "node:path"
 import { pathToFileURL } from "node:url"
 import { COMPLETION_CONTENT, completionBody, expectedStream, streamBatches } from "../../bench/payload.mjs"
+import { median } from "../../bench/stats.mjs"
 import { makeFloor, makeOpenrouter } from "./clients.mjs"
 
 const args = process.argv.slice(2)
@@ -129,11 +130,6 @@ const measure = async (name, metric) => {
     if (count !== expected.chunks || chars !== expected.chars) throw new Error(`${name}: incomplete stream`)
   }
   return (cpu() - t0) / 1000 / STREAMS_PER_MEASURE
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
 for (const metric of METRICS) {

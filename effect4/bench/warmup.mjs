@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { streamBatches } from "../../bench/payload.mjs"
+import { median } from "../../bench/stats.mjs"
 import { makeFloor, makeOpenrouter } from "./clients.mjs"
 
 const args = process.argv.slice(2)
@@ -77,7 +78,6 @@ if (option("--child") !== undefined) {
       runs[w].push(JSON.parse(out.toString()))
     }
   }
-  const median = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1]
   console.log(`client CPU ms of stream 1..${STREAMS} of a fresh process (median of ${PROCESSES} processes each)`)
   for (const w of who) {
     const row = runs[w][0].map((_, i) => median(runs[w].map((r) => r[i])).toFixed(0))
