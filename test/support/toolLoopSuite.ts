@@ -159,6 +159,9 @@ const failure = <A>(ended: Ended<A>): LoopError => {
   return ended.errors[0]!
 }
 
+/** A pattern that matches `text` literally. */
+const escaped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+
 /** `{"child":{"child":...null}}` with `levels` objects: JSON nested `levels` deep. */
 const nested = (levels: number): string => `${"{\"child\":".repeat(levels - 1)}{"child":null}${"}".repeat(levels - 1)}`
 
@@ -756,6 +759,3 @@ export const toolLoopSuite = <R>(wired: Wired<R>, edition: ToolLoopEdition<R>) =
     }
   })
 }
-
-/** A pattern that matches `text` literally. */
-const escaped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
