@@ -8,16 +8,16 @@
  */
 import type * as Types from "../../src/internal/emulator/types.js"
 import { type Calls, failure, success } from "./calls.js"
-import type { Duration, Wired } from "./suite.js"
+import type { Script, Wired } from "./suite.js"
 import type { LoopReplies } from "./toolLoopSuite.js"
 
 /** What the tool-replies body takes from an edition besides its `Wired` (`R`: its `Testing.Reply`). */
 export interface ToolRepliesEdition<R> {
   /** The calls through `Testing.layerWithConfig(script)`, in-process (`callsWithConfig`). */
-  readonly inProcess: (script: Types.Script<Duration>) => Calls
+  readonly inProcess: (script: Script<R>) => Calls
   readonly replies: LoopReplies<R> & {
     readonly roundOf: (request: Types.RecordedRequest) => number
-    readonly replyTo: (script: Types.Script<Duration>, request: Types.RecordedRequest, index: number) => R
+    readonly replyTo: (script: Script<R>, request: Types.RecordedRequest, index: number) => R
   }
   /**
    * `Testing.finalAnswer(Advice, value)`, `Advice` being `{ wear: string, note?: string }` (`"advice"`),
