@@ -5,7 +5,7 @@
  * run to a Promise.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import { expectTypeOf } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -14,9 +14,8 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
-import * as TestServer from "../src/TestServer.js"
 import { agentLoopSuite, type Loop, type LoopEvent, type LoopResult, type Seen } from "./support/agentLoopSuite.js"
-import { outcome } from "./support/callsEffect3.js"
+import { outcome, wired } from "./support/callsEffect3.js"
 import { httpClients, SECRET } from "./support/harness.js"
 
 const GetWeather = Tool.make("get_weather", {
@@ -38,10 +37,10 @@ const Advice = Schema.Struct({
 }).annotations({ identifier: "Advice", description: "What to wear" })
 
 // The output has the output Schema's type (the shared body reads results loosely).
-expectTypeOf<Effect.Effect.Success<ReturnType<typeof adviceLoop>>["output"]["wear"]>().toEqualTypeOf<
+expectTypeOf<Effect.Effect.Success<ReturnType<typeof _adviceLoop>>["output"]["wear"]>().toEqualTypeOf<
   "coat" | "t-shirt"
 >()
-function adviceLoop() {
+function _adviceLoop() {
   return ToolLoop.run({ messages: [] }, { toolkit: Tools, output: Advice })
 }
 
@@ -107,13 +106,8 @@ const loopOver = (http: Layer.Layer<HttpClient.HttpClient>): Loop => {
 const format = Either.getOrThrow(Structured.responseFormat(Advice))
 if (format.type !== "json_schema") throw new Error("expected a json_schema format")
 
-agentLoopSuite({
-  describe,
-  it,
-  expect,
-  edition: "effect3",
+agentLoopSuite(wired, {
   clients: httpClients.map(([name, http]) => [name, loopOver(http)] as const),
-  listen: (script) => TestServer.listen(script),
   testing: {
     ...Testing,
     finalAnswer: (schema, value, options) => Testing.finalAnswer(schema as typeof Advice, value as never, options),

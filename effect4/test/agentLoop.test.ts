@@ -5,7 +5,7 @@
  * `effect/ai`'s handler context) and Schemas, and `ToolLoop.run`, `ToolLoop.stream` and
  * `Structured.stream` run to a Promise.
  */
-import { describe, expect, expectTypeOf, it } from "@effect/vitest"
+import { expectTypeOf } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
@@ -21,8 +21,7 @@ import {
   type Seen
 } from "../../test/support/agentLoopSuite.js"
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
-import * as TestServer from "../src/TestServer.js"
-import { outcome } from "./support/callsEffect4.js"
+import { outcome, wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
 
 const GetWeather = Tool.make("get_weather", {
@@ -44,8 +43,8 @@ const Advice = Schema.Struct({
 }).annotate({ identifier: "Advice", description: "What to wear" })
 
 // The output has the output Schema's type (the shared body reads results loosely).
-expectTypeOf<Effect.Success<ReturnType<typeof adviceLoop>>["output"]["wear"]>().toEqualTypeOf<"coat" | "t-shirt">()
-function adviceLoop() {
+expectTypeOf<Effect.Success<ReturnType<typeof _adviceLoop>>["output"]["wear"]>().toEqualTypeOf<"coat" | "t-shirt">()
+function _adviceLoop() {
   return ToolLoop.run({ messages: [] }, { toolkit: Tools, output: Advice })
 }
 
@@ -111,13 +110,8 @@ const loopOver = (http: Layer.Layer<HttpClient.HttpClient>): Loop => {
 const format = Result.getOrThrow(Structured.responseFormat(Advice))
 if (format.type !== "json_schema") throw new Error("expected a json_schema format")
 
-agentLoopSuite({
-  describe,
-  it,
-  expect,
-  edition: "effect4",
+agentLoopSuite(wired, {
   clients: httpClients.map(([name, http]) => [name, loopOver(http)] as const),
-  listen: (script) => TestServer.listen(script),
   testing: {
     ...Testing,
     finalAnswer: (schema, value, options) => Testing.finalAnswer(schema as typeof Advice, value as never, options),

@@ -4,13 +4,13 @@
  * `final_answer` tool and `response_format` strategies, re-asks, bad options), forced tool choice that
  * ends, `stopAfter`, handlers that know their call, the arguments of tool calls and the output as they
  * form, the `Restart` event of `ToolLoop.stream` and `Structured.stream`, and tools with recursive
- * parameters. A wire exchange, so Effect-free: each edition passes its `AgentLoop`, its toolkits,
- * handlers and Schemas built with its own `Tool`, `Toolkit` and `Schema`, and its loop calls returning
- * Promises. Where the editions deliberately differ, `differences` has a column per edition.
+ * parameters. A wire exchange, so Effect-free: each edition passes its `Wired` and its `AgentLoop`: its
+ * toolkits, handlers and Schemas built with its own `Tool`, `Toolkit` and `Schema`, and its loop calls
+ * returning Promises. Where the editions deliberately differ, `differences` has a column per edition.
  */
 import type * as Types from "../../src/internal/emulator/types.js"
 import { type CallError, failure, type Outcome, success } from "./calls.js"
-import { type Duration, type Listen, serving, type Vitest } from "./suite.js"
+import { type Duration, serving, type Wired } from "./suite.js"
 
 /** A `ToolLoop` result, as the shared body reads it. */
 export interface LoopResult {
@@ -77,7 +77,10 @@ export interface LoopReplies<R> {
     calls: ReadonlyArray<Types.ToolCall>,
     options?: Types.ToolReplyOptions<Duration>
   ) => (request: Types.RecordedRequest) => R
-  readonly answer: (content: string, options?: Types.ToolReplyOptions<Duration>) => (request: Types.RecordedRequest) => R
+  readonly answer: (
+    content: string,
+    options?: Types.ToolReplyOptions<Duration>
+  ) => (request: Types.RecordedRequest) => R
   readonly rounds: (
     script: ReadonlyArray<R | ((request: Types.RecordedRequest, round: number) => R)>
   ) => (request: Types.RecordedRequest) => R
@@ -111,14 +114,12 @@ export interface Kit {
 }
 
 /**
- * What the agent-loop body takes from an edition. Its values are the edition's own (opaque here):
- * `tools` is `Toolkit.make(get_weather, book)`, `get_weather({ city })` answering `{ city, celsius:
+ * What the agent-loop body takes from an edition besides its `Wired`. Its values are the edition's own
+ * (opaque here): `tools` is `Toolkit.make(get_weather, book)`, `get_weather({ city })` answering `{ city, celsius:
  * city.length }` and `book({ city })` answering `booked ${city}` in `toolsLive`.
  */
-export interface AgentLoop<R> extends Vitest {
-  readonly edition: "effect3" | "effect4"
+export interface AgentLoop<R> {
   readonly clients: ReadonlyArray<readonly [string, Loop]>
-  readonly listen: Listen<R>
   readonly testing: LoopReplies<R>
   /** `Retry.make`. */
   readonly retry: (options: { readonly retries: number; readonly baseDelay: Duration }) => unknown
@@ -193,15 +194,18 @@ const outputTags = (events: ReadonlyArray<LoopEvent>) =>
     e._tag === "OutputPartial" ? [`Partial${e.round}`] : e._tag === "Restart" ? [`Restart${e.round}`] : []
   )
 
-export const agentLoopSuite = <R>(edition: AgentLoop<R>) => {
-  const { clients, describe, expect, it, listen, testing: Testing } = edition
+export const agentLoopSuite = <R>(
+  { describe, edition: editionName, expect, it, listen }: Wired<R>,
+  edition: AgentLoop<R>
+) => {
+  const { clients, testing: Testing } = edition
   const { advice: Advice, adviceFormat, clash: Clash, clashLive, tools: Tools } = edition
 
   const weatherThen = (...rest: ReadonlyArray<R | ((request: Types.RecordedRequest, round: number) => R)>) =>
     Testing.rounds([Testing.callTools([{ id: "w", name: "get_weather", arguments: { city: "Paris" } }]), ...rest])
 
-  for (const [name, loop] of clients) {
-    describe(`ToolLoop with an output Schema over ${name}`, () => {
+  for (const [client, loop] of clients) {
+    describe(`ToolLoop with an output Schema over ${client}`, () => {
       it("the \"tool\" strategy: a final_answer tool of the output Schema, whose call is the typed output", () =>
         serving(listen, weatherThen(Testing.finalAnswer(Advice, advice)), async (server) => {
           const result = success(await loop.run(server.url, request, { toolkit: Tools, output: Advice }))
@@ -496,7 +500,7 @@ export const agentLoopSuite = <R>(edition: AgentLoop<R>) => {
         }))
     })
 
-    describe(`ToolLoop forced tool choice and stopAfter over ${name}`, () => {
+    describe(`ToolLoop forced tool choice and stopAfter over ${client}`, () => {
       for (
         const [what, forced, options, expected] of [
           ["\"required\", once honoured, becomes \"auto\"", "required", {}, "auto"],
@@ -562,8 +566,8 @@ export const agentLoopSuite = <R>(edition: AgentLoop<R>) => {
         ))
     })
 
-    describe(`ToolLoop handlers and streamed calls over ${name}`, () => {
-      const context = differences.handlerContext[edition.edition]
+    describe(`ToolLoop handlers and streamed calls over ${client}`, () => {
+      const context = differences.handlerContext[editionName]
       it(context.name, () =>
         serving(
           listen,
@@ -649,7 +653,7 @@ export const agentLoopSuite = <R>(edition: AgentLoop<R>) => {
             }
             const names = Object.keys(params.parameters.$defs)
             expect(names).toHaveLength(1)
-            const expected = differences.recursiveName[edition.edition]
+            const expected = differences.recursiveName[editionName]
             if (expected !== undefined) expect(names).toEqual([expected])
             expect(JSON.stringify(params.parameters)).toContain(`"$ref":"#/$defs/${names[0]}"`)
           }
@@ -657,7 +661,7 @@ export const agentLoopSuite = <R>(edition: AgentLoop<R>) => {
       })
     })
 
-    describe(`Structured.stream restarts over ${name}`, () => {
+    describe(`Structured.stream restarts over ${client}`, () => {
       const point = { x: 1, label: "origin" }
 
       it("a re-ask emits Restart before the new answer's partial values", () =>
