@@ -14,7 +14,15 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
-import { agentLoopSuite, type Loop, type LoopEvent, type LoopResult, type Seen } from "./support/agentLoopSuite.js"
+import {
+  agentLoopSuite,
+  type Loop,
+  type LoopEvent,
+  type LoopResult,
+  type Seen,
+  type Tree,
+  treeSize
+} from "./support/agentLoopSuite.js"
 import { outcome, wired } from "./support/callsEffect3.js"
 import { httpClients, SECRET } from "./support/harness.js"
 
@@ -44,18 +52,13 @@ function _adviceLoop() {
   return ToolLoop.run({ messages: [] }, { toolkit: Tools, output: Advice })
 }
 
-interface Node {
-  readonly name: string
-  readonly children: ReadonlyArray<Node>
-}
-const Node: Schema.Schema<Node> = Schema.Struct({
+const Node: Schema.Schema<Tree> = Schema.Struct({
   name: Schema.String,
   children: Schema.Array(Schema.suspend(() => Node))
 })
 const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
-const size = (n: Node): number => 1 + n.children.reduce((a, c) => a + size(c), 0)
 
 const Find = Toolkit.make(Tool.make("find", {
   parameters: Schema.Struct({ query: Schema.String, limit: Schema.optional(Schema.Number) }),
@@ -122,7 +125,7 @@ agentLoopSuite(wired, {
   adviceFormat: format,
   unrepresentable: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) }),
   point: Schema.Struct({ x: Schema.Number, label: Schema.String }),
-  recursive: { kit: Count, live: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(size(root)) }) },
+  recursive: { kit: Count, live: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) }) },
   strictFind: { kit: Find, live: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
   counting: () => {
     let booked = 0

@@ -18,7 +18,9 @@ import {
   type Loop,
   type LoopEvent,
   type LoopResult,
-  type Seen
+  type Seen,
+  type Tree,
+  treeSize
 } from "../../test/support/agentLoopSuite.js"
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import { outcome, wired } from "./support/callsEffect4.js"
@@ -48,18 +50,13 @@ function _adviceLoop() {
   return ToolLoop.run({ messages: [] }, { toolkit: Tools, output: Advice })
 }
 
-interface Node {
-  readonly name: string
-  readonly children: ReadonlyArray<Node>
-}
-const Node: Schema.Codec<Node> = Schema.Struct({
+const Node: Schema.Codec<Tree> = Schema.Struct({
   name: Schema.String,
-  children: Schema.Array(Schema.suspend((): Schema.Codec<Node> => Node))
+  children: Schema.Array(Schema.suspend((): Schema.Codec<Tree> => Node))
 })
 const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
-const size = (n: Node): number => 1 + n.children.reduce((a, c) => a + size(c), 0)
 
 const Find = Toolkit.make(Tool.make("find", {
   parameters: Schema.Struct({ query: Schema.String, limit: Schema.optionalKey(Schema.Number) }),
@@ -126,7 +123,7 @@ agentLoopSuite(wired, {
   adviceFormat: format,
   unrepresentable: Schema.Struct({ f: Schema.Unknown }),
   point: Schema.Struct({ x: Schema.Number, label: Schema.String }),
-  recursive: { kit: Count, live: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(size(root)) }) },
+  recursive: { kit: Count, live: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) }) },
   strictFind: { kit: Find, live: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
   counting: () => {
     let booked = 0

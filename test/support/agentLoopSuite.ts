@@ -137,7 +137,7 @@ export interface AgentLoop<R> {
   readonly unrepresentable: unknown
   /** `{ x: number, label: string }`. */
   readonly point: unknown
-  /** `count({ root })`, `root` a recursive `{ name, children }`, answering the tree's size. */
+  /** `count({ root })`, `root` a recursive `Tree`, answering its `treeSize`. */
   readonly recursive: Kit
   /** A strict `find({ query: string, limit?: number })` answering `limit`, `-1` when absent. */
   readonly strictFind: Kit
@@ -146,6 +146,15 @@ export interface AgentLoop<R> {
   /** Handlers of `tools` that record the call each one knew. */
   readonly recording: () => Kit & { readonly seen: () => ReadonlyArray<Seen> }
 }
+
+/** A tree of the recursive tool's parameters (`AgentLoop.recursive`). */
+export interface Tree {
+  readonly name: string
+  readonly children: ReadonlyArray<Tree>
+}
+
+/** How many nodes a tree has: what the recursive tool answers. */
+export const treeSize = (tree: Tree): number => 1 + tree.children.reduce((n, child) => n + treeSize(child), 0)
 
 /** Where the editions deliberately differ, a column each. */
 export const differences = {
