@@ -15,10 +15,10 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import {
+  type AgentCalls,
+  type AgentEvent,
   agentLoopSuite,
-  type Loop,
-  type LoopEvent,
-  type LoopResult,
+  type AgentResult,
   type Seen,
   type Tree,
   treeSize
@@ -69,23 +69,23 @@ const Find = Toolkit.make(Tool.make("find", {
 type Loose<A> = Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | OpenRouterConfig>
 
 /** `ToolLoop.run`, `ToolLoop.stream` and `Structured.stream` with the options as the shared body gives them. */
-const runLoop = ToolLoop.run as unknown as (request: unknown, options: unknown) => Effect.Effect<LoopResult, never>
-const streamLoop = ToolLoop.stream as unknown as (request: unknown, options: unknown) => Stream.Stream<LoopEvent>
+const runLoop = ToolLoop.run as unknown as (request: unknown, options: unknown) => Effect.Effect<AgentResult, never>
+const streamLoop = ToolLoop.stream as unknown as (request: unknown, options: unknown) => Stream.Stream<AgentEvent>
 const streamStructured = Structured.stream as unknown as (
   schema: unknown,
   request: unknown,
   options: unknown
 ) => Stream.Stream<unknown>
 
-const loopOver = (http: Layer.Layer<HttpClient.HttpClient>): Loop => {
+const loopOver = (http: Layer.Layer<HttpClient.HttpClient>): AgentCalls => {
   const promise = <A>(
     effect: Effect.Effect<A, unknown, unknown>,
     baseUrl: string,
-    live: unknown,
+    handlers: unknown,
     config: Readonly<Record<string, unknown>> | undefined
   ) =>
     Effect.runPromise(
-      (Effect.provide(effect, live as Layer.Layer<never>) as Loose<A>).pipe(
+      (Effect.provide(effect, handlers as Layer.Layer<never>) as Loose<A>).pipe(
         Effect.either,
         Effect.map(outcome),
         Effect.provide(Layer.merge(
@@ -98,9 +98,9 @@ const loopOver = (http: Layer.Layer<HttpClient.HttpClient>): Loop => {
     Effect.map(Stream.runCollect(stream), (chunk) => Chunk.toReadonlyArray(chunk) as ReadonlyArray<A>)
   return {
     run: (baseUrl, request, options, run) =>
-      promise(runLoop(request, options), baseUrl, run?.live ?? ToolsLive, run?.config),
+      promise(runLoop(request, options), baseUrl, run?.handlers ?? ToolsLive, run?.config),
     stream: (baseUrl, request, options, run) =>
-      promise(collect<LoopEvent>(streamLoop(request, options)), baseUrl, run?.live ?? ToolsLive, run?.config),
+      promise(collect<AgentEvent>(streamLoop(request, options)), baseUrl, run?.handlers ?? ToolsLive, run?.config),
     structured: (baseUrl, schema, request, options, config) =>
       promise(collect(streamStructured(schema, request, options)), baseUrl, Layer.empty, config)
   }
@@ -118,31 +118,34 @@ agentLoopSuite(wired, {
   },
   retry: Retry.make,
   tools: Tools,
-  toolsLive: ToolsLive,
+  handlers: ToolsLive,
   clash: Clash,
-  clashLive: Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) })),
+  clashHandlers: Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) })),
   advice: Advice,
   adviceFormat: format,
   unrepresentable: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) }),
   point: Schema.Struct({ x: Schema.Number, label: Schema.String }),
-  recursive: { kit: Count, live: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) }) },
-  strictFind: { kit: Find, live: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
+  recursive: {
+    toolkit: Count,
+    handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })
+  },
+  strictFind: { toolkit: Find, handlers: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
   counting: () => {
     let booked = 0
-    const live = Toolkit.toLayer(Tools, {
+    const handlers = Toolkit.toLayer(Tools, {
       get_weather: ({ city }) => Effect.succeed({ city, celsius: 0 }),
       book: ({ city }) => Effect.sync(() => (booked++, city))
     })
-    return { kit: Tools, live, booked: () => booked }
+    return { handlers, booked: () => booked }
   },
   recording: () => {
     const seen: Array<Seen> = []
     // Effect 3: the call is the handler's second argument.
     const record = (call: Toolkit.CallContext) => seen.push({ call, toolCallId: undefined })
-    const live = Toolkit.toLayer(Tools, {
+    const handlers = Toolkit.toLayer(Tools, {
       get_weather: ({ city }, call) => Effect.sync(() => (record(call), { city, celsius: 1 })),
       book: ({ city }, call) => Effect.sync(() => (record(call), city))
     })
-    return { kit: Tools, live, seen: () => seen }
+    return { handlers, seen: () => seen }
   }
 })

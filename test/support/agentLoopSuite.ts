@@ -11,22 +11,22 @@
 import type * as Types from "../../src/internal/emulator/types.js"
 import { type CallError, failure, type Outcome, success } from "./calls.js"
 import { type Duration, serving, type Wired } from "./suite.js"
+import type { Kit, LoopReplies, LoopResult } from "./toolLoopSuite.js"
 
-/** A `ToolLoop` result, as the shared body reads it. */
-export interface LoopResult {
+/** A `ToolLoop` result (`toolLoopSuite.ts`'s), with what its output, rounds and `stopAfter` add. */
+export interface AgentResult extends LoopResult {
   readonly output?: unknown
-  readonly transcript: ReadonlyArray<{ readonly role: string; readonly [field: string]: unknown }>
-  readonly rounds: ReadonlyArray<{ readonly index: number; readonly results: ReadonlyArray<unknown> }>
+  readonly rounds: ReadonlyArray<LoopResult["rounds"][number] & { readonly index: number }>
   readonly stoppedBy?: { readonly value: unknown; readonly call: { readonly id: string } } | undefined
 }
 
 /** A `ToolLoop.stream` event, as the shared body reads it (the fields its `_tag` carries). */
-export interface LoopEvent {
+export interface AgentEvent {
   readonly _tag: string
   readonly round?: number
   readonly value?: unknown
   readonly error?: CallError
-  readonly result?: LoopResult
+  readonly result?: AgentResult
   readonly index?: number
   readonly id?: string
   readonly name?: string
@@ -41,9 +41,9 @@ export interface StructuredEvent {
   readonly error?: CallError
 }
 
-/** How a loop call runs: the handlers' layer (default: `AgentLoop.toolsLive`), config over the test config. */
+/** How a loop call runs: the handlers' layer (default: `AgentLoop.handlers`), config over the test config. */
 export interface RunWith {
-  readonly live?: unknown
+  readonly handlers?: unknown
   readonly config?: Readonly<Record<string, unknown>>
 }
 
@@ -51,16 +51,16 @@ export interface RunWith {
  * An edition's calls over one HttpClient, with the test key, the given base URL and retries off (unless
  * `config` says): `request` and `options` passed to the call as they are.
  */
-export interface Loop {
+export interface AgentCalls {
   /** `ToolLoop.run(request, options)`. */
-  readonly run: (baseUrl: string, request: unknown, options: unknown, run?: RunWith) => Promise<Outcome<LoopResult>>
+  readonly run: (baseUrl: string, request: unknown, options: unknown, run?: RunWith) => Promise<Outcome<AgentResult>>
   /** `ToolLoop.stream(request, options)`, run to its end. */
   readonly stream: (
     baseUrl: string,
     request: unknown,
     options: unknown,
     run?: RunWith
-  ) => Promise<Outcome<ReadonlyArray<LoopEvent>>>
+  ) => Promise<Outcome<ReadonlyArray<AgentEvent>>>
   /** `Structured.stream(schema, request, options)`, run to its end. */
   readonly structured: (
     baseUrl: string,
@@ -71,19 +71,8 @@ export interface Loop {
   ) => Promise<Outcome<ReadonlyArray<StructuredEvent>>>
 }
 
-/** The `Testing` tool-loop replies the body uses (`R`: the edition's `Testing.Reply`). */
-export interface LoopReplies<R> {
-  readonly callTools: (
-    calls: ReadonlyArray<Types.ToolCall>,
-    options?: Types.ToolReplyOptions<Duration>
-  ) => (request: Types.RecordedRequest) => R
-  readonly answer: (
-    content: string,
-    options?: Types.ToolReplyOptions<Duration>
-  ) => (request: Types.RecordedRequest) => R
-  readonly rounds: (
-    script: ReadonlyArray<R | ((request: Types.RecordedRequest, round: number) => R)>
-  ) => (request: Types.RecordedRequest) => R
+/** The `Testing` replies the body uses (`R`: the edition's `Testing.Reply`): the tool loop's, and these. */
+export interface AgentReplies<R> extends LoopReplies<R> {
   readonly error: (status: number) => R
   readonly mismatchedAnswer: (json: unknown, options?: Types.AnswerOptions<Duration>) => R
   /** `Testing.finalAnswer` with one of the edition's Schemas. */
@@ -107,28 +96,22 @@ export interface Seen {
   readonly toolCallId: string | undefined
 }
 
-/** A toolkit and its handlers' layer. */
-export interface Kit {
-  readonly kit: unknown
-  readonly live: unknown
-}
-
 /**
  * What the agent-loop body takes from an edition besides its `Wired`. Its values are the edition's own
  * (opaque here): `tools` is `Toolkit.make(get_weather, book)`, `get_weather({ city })` answering `{ city, celsius:
- * city.length }` and `book({ city })` answering `booked ${city}` in `toolsLive`.
+ * city.length }` and `book({ city })` answering `booked ${city}` in `handlers`.
  */
 export interface AgentLoop<R> {
-  readonly clients: ReadonlyArray<readonly [string, Loop]>
-  readonly testing: LoopReplies<R>
+  readonly clients: ReadonlyArray<readonly [string, AgentCalls]>
+  readonly testing: AgentReplies<R>
   /** `Retry.make`. */
   readonly retry: (options: { readonly retries: number; readonly baseDelay: Duration }) => unknown
   readonly tools: unknown
-  readonly toolsLive: unknown
+  readonly handlers: unknown
   /** `Toolkit.make(Tool.make("final_answer"))`, a tool that clashes with the loop's own. */
   readonly clash: unknown
-  /** `toolsLive` merged with the handler of `clash`. */
-  readonly clashLive: unknown
+  /** `handlers` merged with the handler of `clash`. */
+  readonly clashHandlers: unknown
   /** `{ city: string, wear: "coat" | "t-shirt", note?: string }`, identifier `Advice`, description "What to wear". */
   readonly advice: unknown
   /** `Structured.responseFormat(advice)`. */
@@ -142,9 +125,9 @@ export interface AgentLoop<R> {
   /** A strict `find({ query: string, limit?: number })` answering `limit`, `-1` when absent. */
   readonly strictFind: Kit
   /** Handlers of `tools` that count `book`'s runs. */
-  readonly counting: () => Kit & { readonly booked: () => number }
+  readonly counting: () => { readonly handlers: unknown; readonly booked: () => number }
   /** Handlers of `tools` that record the call each one knew. */
-  readonly recording: () => Kit & { readonly seen: () => ReadonlyArray<Seen> }
+  readonly recording: () => { readonly handlers: unknown; readonly seen: () => ReadonlyArray<Seen> }
 }
 
 /** A tree of the recursive tool's parameters (`AgentLoop.recursive`). */
@@ -191,14 +174,14 @@ interface Body {
 const bodyOf = (recorded: Types.RecordedRequest): Body => recorded.body as Body
 
 /** The result a stream ended with (its last event must be `Done`). */
-const doneOf = (events: ReadonlyArray<LoopEvent>): LoopResult => {
+const doneOf = (events: ReadonlyArray<AgentEvent>): AgentResult => {
   const done = events.at(-1)
   if (done?._tag !== "Done" || done.result === undefined) throw new Error(`expected Done last, got ${done?._tag}`)
   return done.result
 }
 
 /** The `OutputPartial` and `Restart` events, each as its tag and round (`Partial2`, `Restart3`). */
-const outputTags = (events: ReadonlyArray<LoopEvent>) =>
+const outputTags = (events: ReadonlyArray<AgentEvent>) =>
   events.flatMap((e) =>
     e._tag === "OutputPartial" ? [`Partial${e.round}`] : e._tag === "Restart" ? [`Restart${e.round}`] : []
   )
@@ -208,7 +191,7 @@ export const agentLoopSuite = <R>(
   edition: AgentLoop<R>
 ) => {
   const { clients, testing: Testing } = edition
-  const { advice: Advice, adviceFormat, clash: Clash, clashLive, tools: Tools } = edition
+  const { advice: Advice, adviceFormat, clash: Clash, clashHandlers, tools: Tools } = edition
 
   const weatherThen = (...rest: ReadonlyArray<R | ((request: Types.RecordedRequest, round: number) => R)>) =>
     Testing.rounds([Testing.callTools([{ id: "w", name: "get_weather", arguments: { city: "Paris" } }]), ...rest])
@@ -246,8 +229,10 @@ export const agentLoopSuite = <R>(
             ])
           ]),
           async (server) => {
-            const { booked, live } = edition.counting()
-            const result = success(await loop.run(server.url, request, { toolkit: Tools, output: Advice }, { live }))
+            const { booked, handlers } = edition.counting()
+            const result = success(
+              await loop.run(server.url, request, { toolkit: Tools, output: Advice }, { handlers })
+            )
             expect(result.output).toStrictEqual(advice)
             expect(booked()).toBe(0)
             expect(result.transcript.slice(-2)).toEqual([
@@ -390,7 +375,7 @@ export const agentLoopSuite = <R>(
             [request, { toolkit: Clash, output: Advice }]
           ]
           for (const [sent, options] of cases) {
-            const error = failure(await loop.run(server.url, sent, options, { live: clashLive }))
+            const error = failure(await loop.run(server.url, sent, options, { handlers: clashHandlers }))
             expect(error._tag).toBe("InvalidRequestError")
           }
           expect(server.requests()).toHaveLength(0)
@@ -586,8 +571,8 @@ export const agentLoopSuite = <R>(
             Testing.answer("Done.")
           ]),
           async (server) => {
-            const { live, seen } = edition.recording()
-            success(await loop.run(server.url, request, { toolkit: Tools }, { live }))
+            const { handlers, seen } = edition.recording()
+            success(await loop.run(server.url, request, { toolkit: Tools }, { handlers }))
             const [first, second] = seen().map((s) => s.call)
             expect(seen().map((s) => s.toolCallId)).toEqual(context.toolCallIds)
             expect([first!.id, first!.name, first!.round]).toEqual(["w1", "get_weather", 1])
@@ -637,8 +622,8 @@ export const agentLoopSuite = <R>(
             Testing.answer("Found.")
           ]),
           async (server) => {
-            const { kit, live } = edition.strictFind
-            const events = success(await loop.stream(server.url, request, { toolkit: kit }, { live }))
+            const { toolkit, handlers } = edition.strictFind
+            const events = success(await loop.stream(server.url, request, { toolkit }, { handlers }))
             const partials = events.flatMap((e) => e._tag === "CallPartial" ? [e.arguments] : [])
             expect(partials.at(-1)).toStrictEqual({ query: "cats" })
             expect(doneOf(events).rounds[0]!.results[0]).toMatchObject({ _tag: "Success", value: -1 })
@@ -654,8 +639,8 @@ export const agentLoopSuite = <R>(
             Testing.answer("3 nodes.")
           ]),
           async (server) => {
-            const { kit, live } = edition.recursive
-            const result = success(await loop.run(server.url, request, { toolkit: kit }, { live }))
+            const { toolkit, handlers } = edition.recursive
+            const result = success(await loop.run(server.url, request, { toolkit }, { handlers }))
             expect(result.rounds[0]!.results[0]).toMatchObject({ _tag: "Success", value: 3 })
             const params = bodyOf(server.requests()[0]!).tools![0]!.function as unknown as {
               parameters: { $defs: Record<string, unknown> }
