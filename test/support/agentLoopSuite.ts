@@ -98,8 +98,8 @@ export interface Seen {
 
 /**
  * What the agent-loop body takes from an edition besides its `Wired`. Its values are the edition's own
- * (opaque here): `tools` is `Toolkit.make(get_weather, book)`, `get_weather({ city })` answering `{ city, celsius:
- * city.length }` and `book({ city })` answering `booked ${city}` in `handlers`.
+ * (opaque here): `tools` is `Toolkit.make(get_weather, book)`, whose `handlers` answer `get_weather({ city })`
+ * with `{ city, celsius: city.length }` and `book({ city })` with `booked ${city}`.
  */
 export interface AgentLoop<R> {
   readonly clients: ReadonlyArray<readonly [string, AgentCalls]>
@@ -186,6 +186,7 @@ const outputTags = (events: ReadonlyArray<AgentEvent>) =>
     e._tag === "OutputPartial" ? [`Partial${e.round}`] : e._tag === "Restart" ? [`Restart${e.round}`] : []
   )
 
+/** The agent-loop tests of one edition, over each of its HttpClients. */
 export const agentLoopSuite = <R>(
   { describe, edition: editionName, expect, it, listen }: Wired<R>,
   edition: AgentLoop<R>
