@@ -1,20 +1,30 @@
 /**
- * The agent loop over real loopback sockets, with both HTTP clients: a typed final answer after tools
- * (the `final_answer` tool and `response_format` strategies, re-asks, bad options), forced tool choice
- * that ends, `stopAfter`, handlers that know their call, the arguments of tool calls and the output as
- * they form, the `Restart` event of `ToolLoop.stream` and `Structured.stream`, and tools with
- * recursive parameters.
+ * The agent loop over real loopback sockets, with both HTTP clients: the body is shared with the
+ * Effect 4 edition (`test/support/agentLoopSuite.ts`), this file gives it the Effect 3 edition's pieces:
+ * its toolkits, handlers and Schemas, and `ToolLoop.run`, `ToolLoop.stream` and `Structured.stream`
+ * run to a Promise.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
-import { describe, expect, it } from "@effect/vitest"
+import { expectTypeOf } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Ref from "effect/Ref"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { type OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
-import { httpClients, withServer } from "./support/harness.js"
+import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
+import {
+  type AgentCalls,
+  type AgentEvent,
+  agentLoopSuite,
+  type AgentResult,
+  type Seen,
+  type Tree,
+  treeSize
+} from "./support/agentLoopSuite.js"
+import { outcome, wired } from "./support/callsEffect3.js"
+import { httpClients, SECRET } from "./support/harness.js"
 
 const GetWeather = Tool.make("get_weather", {
   parameters: Schema.Struct({ city: Schema.String }),
@@ -26,509 +36,116 @@ const ToolsLive = Toolkit.toLayer(Tools, {
   get_weather: ({ city }) => Effect.succeed({ city, celsius: city.length }),
   book: ({ city }) => Effect.succeed(`booked ${city}`)
 })
+const Clash = Toolkit.make(Tool.make("final_answer"))
 
 const Advice = Schema.Struct({
   city: Schema.String,
   wear: Schema.Literal("coat", "t-shirt"),
   note: Schema.optional(Schema.String)
 }).annotations({ identifier: "Advice", description: "What to wear" })
-const advice = { city: "Paris", wear: "coat" } as const
 
-const request = { model: "openai/gpt-4o-mini", messages: [{ role: "user" as const, content: "What to wear?" }] }
-
-interface Body {
-  readonly tools?: ReadonlyArray<{ readonly function: { readonly name: string; readonly strict?: boolean } }>
-  readonly tool_choice?: unknown
-  readonly response_format?: unknown
-  readonly messages: ReadonlyArray<Record<string, unknown>>
+// The output has the output Schema's type (the shared body reads results loosely).
+expectTypeOf<Effect.Effect.Success<ReturnType<typeof _adviceLoop>>["output"]["wear"]>().toEqualTypeOf<
+  "coat" | "t-shirt"
+>()
+function _adviceLoop() {
+  return ToolLoop.run({ messages: [] }, { toolkit: Tools, output: Advice })
 }
-const bodyOf = (recorded: Testing.RecordedRequest): Body => recorded.body as Body
 
-const weatherThen = (...rest: ReadonlyArray<Testing.RoundReply>) =>
-  Testing.rounds([Testing.callTools([{ id: "w", name: "get_weather", arguments: { city: "Paris" } }]), ...rest])
-
-describe.each(httpClients)("ToolLoop with an output Schema over %s", (_name, http) => {
-  it.scopedLive("the \"tool\" strategy: a final_answer tool of the output Schema, whose call is the typed output", () =>
-    withServer(http, weatherThen(Testing.finalAnswer(Advice, advice)), (server) =>
-      Effect.gen(function*() {
-        const result = yield* ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive))
-        expect(result.output).toStrictEqual(advice)
-        const [first, second] = yield* server.requests
-        for (const sent of [first!, second!]) {
-          expect(bodyOf(sent).tools?.map((t) => t.function.name)).toEqual(["get_weather", "book", "final_answer"])
-          expect(bodyOf(sent).response_format).toBeUndefined()
-        }
-        const tool = bodyOf(first!).tools![2]!.function as unknown as Record<string, unknown>
-        expect(tool.strict).toBe(true)
-        expect(tool.parameters).toEqual(formatOf(Advice).json_schema.schema)
-        expect(String(tool.description)).toContain("What to wear")
-        // The transcript ends with the final_answer call and its acknowledgement: a conversation that can go on.
-        expect(result.transcript.slice(-2)).toMatchObject([
-          { role: "assistant", tool_calls: [{ function: { name: "final_answer" } }] },
-          { role: "tool", content: "Final answer received." }
-        ])
-        expect(result.rounds.map((r) => r.index)).toEqual([1, 2])
-      })))
-
-  it.scopedLive("the \"responseFormat\" strategy: response_format on every round, the last reply's content decoded", () =>
-    withServer(http, weatherThen(Testing.finalAnswer(Advice, advice)), (server) =>
-      Effect.gen(function*() {
-        const result = yield* ToolLoop.run(request, {
-          toolkit: Tools,
-          output: Advice,
-          outputStrategy: "responseFormat"
-        })
-          .pipe(Effect.provide(ToolsLive))
-        expect(result.output).toStrictEqual(advice)
-        for (const sent of yield* server.requests) {
-          expect(bodyOf(sent).response_format).toEqual(formatOf(Advice))
-          expect(bodyOf(sent).tools?.map((t) => t.function.name)).toEqual(["get_weather", "book"])
-        }
-      })))
-
-  it.scopedLive("a final answer that does not decode fails with OutputDecodeError (in the loop's error union)", () =>
-    withServer(
-      http,
-      weatherThen(Testing.callTools([{ name: "final_answer", arguments: { city: "Paris", wear: "hat", note: null } }])),
-      (server) =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(
-            ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive))
-          )
-          expect(error._tag).toBe("OutputDecodeError")
-          if (error._tag === "OutputDecodeError") {
-            expect([...new Set(error.issues.map((i) => i.path))]).toEqual(["wear"])
-            expect(error.attempts).toBe(1)
-          }
-          expect(yield* server.requests).toHaveLength(2)
-        })
-    ))
-
-  it.scopedLive("with outputRetries, a final answer that does not decode is sent back as the call's error", () =>
-    withServer(
-      http,
-      weatherThen(
-        Testing.callTools([{ id: "bad", name: "final_answer", arguments: { city: "Paris", wear: "hat", note: null } }]),
-        Testing.finalAnswer(Advice, advice)
-      ),
-      (server) =>
-        Effect.gen(function*() {
-          const result = yield* ToolLoop.run(request, { toolkit: Tools, output: Advice, outputRetries: 1 }).pipe(
-            Effect.provide(ToolsLive)
-          )
-          expect(result.output).toStrictEqual(advice)
-          const third = (yield* server.requests)[2]!
-          const last = bodyOf(third).messages.at(-1)!
-          expect(last).toMatchObject({ role: "tool", tool_call_id: "bad" })
-          expect(String(last.content)).toContain("does not match the schema")
-        })
-    ))
-
-  it.scopedLive("a reply without calls is read as the answer: JSON decodes, prose fails, and is asked again", () =>
-    Effect.gen(function*() {
-      const json = yield* withServer(
-        http,
-        weatherThen(Testing.answer(JSON.stringify({ ...advice, note: null }))),
-        () => ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive))
-      )
-      expect(json.output).toStrictEqual(advice)
-      const prose = yield* withServer(
-        http,
-        weatherThen(Testing.answer("Wear a coat.")),
-        () => Effect.flip(ToolLoop.run(request, { toolkit: Tools, output: Advice }).pipe(Effect.provide(ToolsLive)))
-      )
-      expect(prose._tag).toBe("OutputNotJsonError")
-      const reasked = yield* withServer(
-        http,
-        weatherThen(Testing.answer("Wear a coat."), Testing.finalAnswer(Advice, advice)),
-        (server) =>
-          Effect.gen(function*() {
-            const result = yield* ToolLoop.run(request, { toolkit: Tools, output: Advice, outputRetries: 1 }).pipe(
-              Effect.provide(ToolsLive)
-            )
-            const third = (yield* server.requests)[2]!
-            expect(bodyOf(third).messages.slice(-2)).toMatchObject([
-              { role: "assistant", content: "Wear a coat." },
-              { role: "user", content: expect.stringContaining("final_answer tool") }
-            ])
-            return result
-          })
-      )
-      expect(reasked.output).toStrictEqual(advice)
-    }))
-
-  it.scopedLive("extract \"lenient\" reads a fenced final answer", () =>
-    withServer(
-      http,
-      weatherThen(Testing.answer("Here:\n```json\n" + JSON.stringify({ ...advice, note: null }) + "\n```")),
-      () =>
-        Effect.gen(function*() {
-          const result = yield* ToolLoop.run(request, {
-            toolkit: Tools,
-            output: Advice,
-            outputStrategy: "responseFormat",
-            extract: "lenient"
-          }).pipe(Effect.provide(ToolsLive))
-          expect(result.output).toStrictEqual(advice)
-        })
-    ))
-
-  it.scopedLive("bad output options fail with InvalidRequestError and nothing is sent", () =>
-    withServer(http, weatherThen(Testing.finalAnswer(Advice, advice)), (server) =>
-      Effect.gen(function*() {
-        const Clash = Toolkit.make(Tool.make("final_answer"))
-        const cases: ReadonlyArray<Effect.Effect<unknown, { readonly _tag: string }, unknown>> = [
-          ToolLoop.run({ ...request, response_format: { type: "json_object" } }, { toolkit: Tools, output: Advice }),
-          ToolLoop.run(request, { toolkit: Tools, output: Advice, outputRetries: -1 }),
-          ToolLoop.run(request, { toolkit: Tools, output: Advice, outputStrategy: "grammar" as never }),
-          ToolLoop.run(request, { toolkit: Tools, output: Advice, extract: "loose" as never }),
-          ToolLoop.run(request, { toolkit: Tools, output: Advice, stopAfter: ["book"] }),
-          ToolLoop.run(request, {
-            toolkit: Tools,
-            output: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) })
-          }),
-          ToolLoop.run(request, { toolkit: Tools, stopAfter: ["no_such_tool" as never] }),
-          ToolLoop.run(request, { toolkit: Tools, toolChoiceAfterForced: 42 as never }),
-          ToolLoop.run(request, { toolkit: Clash, output: Advice })
-        ]
-        const live = Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) }))
-        for (const run of cases) {
-          const error = yield* Effect.flip(run.pipe(Effect.provide(live))) as Effect.Effect<
-            { readonly _tag: string },
-            never,
-            HttpClient.HttpClient | OpenRouterConfig
-          >
-          expect(error._tag).toBe("InvalidRequestError")
-        }
-        expect(yield* server.requests).toHaveLength(0)
-      })))
-
-  it.scopedLive("ToolLoop.stream ends with the output, its partial values consistent with it", () =>
-    withServer(
-      http,
-      weatherThen(Testing.finalAnswer(Advice, advice, { argumentsChunkSize: 3 })),
-      () =>
-        Effect.gen(function*() {
-          const events = [
-            ...yield* ToolLoop.stream(request, { toolkit: Tools, output: Advice }).pipe(
-              Stream.runCollect,
-              Effect.provide(ToolsLive)
-            )
-          ]
-          const done = events.at(-1)
-          if (done?._tag !== "Done") return expect.unreachable()
-          expect(done.result.output).toStrictEqual(advice)
-          const partials = events.flatMap((e) => e._tag === "OutputPartial" ? [e] : [])
-          expect(partials.length).toBeGreaterThan(3)
-          expect(partials.every((p) => p.round === 2)).toBe(true)
-          for (const p of partials) {
-            const value = p.value as { city?: string; wear?: string }
-            expect(advice.city.startsWith(value.city ?? "")).toBe(true)
-            expect(advice.wear.startsWith(value.wear ?? "")).toBe(true)
-          }
-          expect(partials.at(-1)!.value).toStrictEqual(advice)
-          // The final_answer call's arguments show as the output, not as a CallPartial.
-          expect(events.some((e) => e._tag === "CallPartial" && e.name === "final_answer")).toBe(false)
-        })
-    ))
-
-  it.scopedLive("ToolLoop.stream emits Restart before the partial values of an answer asked again", () =>
-    withServer(
-      http,
-      weatherThen(
-        Testing.callTools([{ name: "final_answer", arguments: { city: "Lyon", wear: "hat", note: null } }]),
-        Testing.finalAnswer(Advice, advice)
-      ),
-      () =>
-        Effect.gen(function*() {
-          const events = [
-            ...yield* ToolLoop.stream(request, { toolkit: Tools, output: Advice, outputRetries: 1 }).pipe(
-              Stream.runCollect,
-              Effect.provide(ToolsLive)
-            )
-          ]
-          const tags = events.flatMap((e) =>
-            e._tag === "OutputPartial" ? [`Partial${e.round}`] : e._tag === "Restart" ? [`Restart${e.round}`] : []
-          )
-          const restart = tags.indexOf("Restart3")
-          expect(restart).toBeGreaterThan(0)
-          expect(tags.slice(0, restart).every((t) => t === "Partial2")).toBe(true)
-          expect(tags.slice(restart + 1).every((t) => t === "Partial3")).toBe(true)
-          expect(tags.slice(restart + 1).length).toBeGreaterThan(0)
-          const r = events.find((e) => e._tag === "Restart")
-          if (r?._tag !== "Restart") return expect.unreachable()
-          expect(r.error._tag).toBe("OutputDecodeError")
-        })
-    ))
-
-  it.scopedLive("under \"responseFormat\", ToolLoop.stream shows the content as OutputPartial, and restarts a re-ask", () =>
-    withServer(
-      http,
-      weatherThen(
-        Testing.answer(JSON.stringify({ city: "Lyon", wear: "hat", note: null })),
-        Testing.finalAnswer(Advice, advice, { argumentsChunkSize: 4 })
-      ),
-      (server) =>
-        Effect.gen(function*() {
-          const events = [
-            ...yield* ToolLoop.stream(request, {
-              toolkit: Tools,
-              output: Advice,
-              outputStrategy: "responseFormat",
-              outputRetries: 1
-            }).pipe(Stream.runCollect, Effect.provide(ToolsLive))
-          ]
-          const done = events.at(-1)
-          if (done?._tag !== "Done") return expect.unreachable()
-          expect(done.result.output).toStrictEqual(advice)
-          const tags = events.flatMap((e) =>
-            e._tag === "OutputPartial" ? [`Partial${e.round}`] : e._tag === "Restart" ? [`Restart${e.round}`] : []
-          )
-          const restart = tags.indexOf("Restart3")
-          expect(restart).toBeGreaterThan(0)
-          expect(tags.slice(0, restart).every((t) => t === "Partial2")).toBe(true)
-          expect(tags.slice(restart + 1).length).toBeGreaterThan(1)
-          expect(tags.slice(restart + 1).every((t) => t === "Partial3")).toBe(true)
-          const last = events.filter((e) => e._tag === "OutputPartial").at(-1)
-          expect(last?._tag === "OutputPartial" && last.value).toStrictEqual(advice)
-          // The re-ask: the failed answer and what was wrong, then the answer asked again is the next round.
-          const third = (yield* server.requests)[2]!
-          expect(bodyOf(third).messages.slice(-2)).toMatchObject([
-            { role: "assistant" },
-            { role: "user", content: expect.stringContaining("does not match the schema") }
-          ])
-        })
-    ))
-
-  it.scopedLive("without the output option, no final_answer tool and no response_format are sent", () =>
-    withServer(http, weatherThen(Testing.answer("Wear a coat.")), (server) =>
-      Effect.gen(function*() {
-        const result = yield* ToolLoop.run(request, { toolkit: Tools }).pipe(Effect.provide(ToolsLive))
-        expect("output" in result).toBe(false)
-        for (const sent of yield* server.requests) {
-          expect(bodyOf(sent).tools?.map((t) => t.function.name)).toEqual(["get_weather", "book"])
-          expect(bodyOf(sent).response_format).toBeUndefined()
-        }
-      })))
+const Node: Schema.Schema<Tree> = Schema.Struct({
+  name: Schema.String,
+  children: Schema.Array(Schema.suspend(() => Node))
 })
+const Count = Toolkit.make(
+  Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
+)
 
-describe.each(httpClients)("ToolLoop forced tool choice and stopAfter over %s", (_name, http) => {
-  for (
-    const [what, forced, options, expected] of [
-      ["\"required\", once honoured, becomes \"auto\"", "required", {}, "auto"],
-      [
-        "a named function, once called, becomes \"auto\"",
-        { type: "function", function: { name: "get_weather" } },
-        {},
-        "auto"
-      ],
-      ["\"required\" becomes toolChoiceAfterForced", "required", { toolChoiceAfterForced: "none" }, "none"]
-    ] as const
-  ) {
-    it.scopedLive(`a forced tool_choice: ${what}`, () =>
-      withServer(http, weatherThen(Testing.answer("Coat.")), (server) =>
-        Effect.gen(function*() {
-          yield* ToolLoop.run({ ...request, tool_choice: forced }, { toolkit: Tools, ...options }).pipe(
-            Effect.provide(ToolsLive)
-          )
-          const [first, second] = yield* server.requests
-          expect(bodyOf(first!).tool_choice).toEqual(forced)
-          expect(bodyOf(second!).tool_choice).toEqual(expected)
-        })))
-  }
+const Find = Toolkit.make(Tool.make("find", {
+  parameters: Schema.Struct({ query: Schema.String, limit: Schema.optional(Schema.Number) }),
+  success: Schema.Number,
+  strict: true
+}))
 
-  it.scopedLive("a named function that was not called stays forced; \"auto\" is never changed", () =>
-    Effect.gen(function*() {
-      const forced = { type: "function", function: { name: "book" } } as const
-      const kept = yield* withServer(http, weatherThen(Testing.answer("Coat.")), (server) =>
-        Effect.zipRight(
-          ToolLoop.run({ ...request, tool_choice: forced }, { toolkit: Tools }).pipe(Effect.provide(ToolsLive)),
-          server.requests
+type Loose<A> = Effect.Effect<A, { readonly _tag: string }, HttpClient.HttpClient | OpenRouterConfig>
+
+/** `ToolLoop.run`, `ToolLoop.stream` and `Structured.stream` with the options as the shared body gives them. */
+const runLoop = ToolLoop.run as unknown as (request: unknown, options: unknown) => Effect.Effect<AgentResult, never>
+const streamLoop = ToolLoop.stream as unknown as (request: unknown, options: unknown) => Stream.Stream<AgentEvent>
+const streamStructured = Structured.stream as unknown as (
+  schema: unknown,
+  request: unknown,
+  options: unknown
+) => Stream.Stream<unknown>
+
+const loopOver = (http: Layer.Layer<HttpClient.HttpClient>): AgentCalls => {
+  const promise = <A>(
+    effect: Effect.Effect<A, unknown, unknown>,
+    baseUrl: string,
+    handlers: unknown,
+    config: Readonly<Record<string, unknown>> | undefined
+  ) =>
+    Effect.runPromise(
+      (Effect.provide(effect, handlers as Layer.Layer<never>) as Loose<A>).pipe(
+        Effect.either,
+        Effect.map(outcome),
+        Effect.provide(Layer.merge(
+          http,
+          OpenRouterConfig.layer({ apiKey: Redacted.make(SECRET), baseUrl, retry: false, ...config })
         ))
-      expect(kept.map((r) => bodyOf(r).tool_choice)).toEqual([forced, forced])
-      const auto = yield* withServer(http, weatherThen(Testing.answer("Coat.")), (server) =>
-        Effect.zipRight(
-          ToolLoop.run({ ...request, tool_choice: "auto" }, { toolkit: Tools }).pipe(Effect.provide(ToolsLive)),
-          server.requests
-        ))
-      expect(auto.map((r) => bodyOf(r).tool_choice)).toEqual(["auto", "auto"])
-    }))
-
-  it.scopedLive("stopAfter ends the loop once the tool has run: its result is the loop's result", () =>
-    withServer(
-      http,
-      Testing.rounds([Testing.callTools([{ id: "b", name: "book", arguments: { city: "Rome" } }])]),
-      (server) =>
-        Effect.gen(function*() {
-          const result = yield* ToolLoop.run({ ...request, tool_choice: "required" }, {
-            toolkit: Tools,
-            stopAfter: ["book"]
-          }).pipe(Effect.provide(ToolsLive))
-          expect(result.stoppedBy?.value).toBe("booked Rome")
-          expect(result.stoppedBy?.call.id).toBe("b")
-          expect(result.transcript.at(-1)).toEqual({ role: "tool", tool_call_id: "b", content: "booked Rome" })
-          expect(yield* server.requests).toHaveLength(1)
-        })
-    ))
-
-  it.scopedLive("stopAfter does not stop on other tools, and ToolLoop.stream stops the same way", () =>
-    withServer(
-      http,
-      weatherThen(Testing.callTools([{ name: "book", arguments: { city: "Rome" } }])),
-      (server) =>
-        Effect.gen(function*() {
-          const events = [
-            ...yield* ToolLoop.stream(request, { toolkit: Tools, stopAfter: ["book"] }).pipe(
-              Stream.runCollect,
-              Effect.provide(ToolsLive)
-            )
-          ]
-          const done = events.at(-1)
-          if (done?._tag !== "Done") return expect.unreachable()
-          expect(done.result.stoppedBy?.value).toBe("booked Rome")
-          expect(done.result.rounds).toHaveLength(2)
-          expect(yield* server.requests).toHaveLength(2)
-        })
-    ))
-})
-
-describe.each(httpClients)("ToolLoop handlers and streamed calls over %s", (_name, http) => {
-  it.scopedLive("a handler's second argument is the call's id, name, round and the transcript so far", () =>
-    withServer(
-      http,
-      Testing.rounds([
-        Testing.callTools([{ id: "w1", name: "get_weather", arguments: { city: "Oslo" } }]),
-        Testing.callTools([{ id: "b2", name: "book", arguments: { city: "Oslo" } }]),
-        Testing.answer("Done.")
-      ]),
-      () =>
-        Effect.gen(function*() {
-          const seen = yield* Ref.make<ReadonlyArray<Toolkit.CallContext>>([])
-          const live = Toolkit.toLayer(Tools, {
-            get_weather: ({ city }, context) =>
-              Effect.as(Ref.update(seen, (s) => [...s, context]), { city, celsius: 1 }),
-            book: ({ city }, context) => Effect.as(Ref.update(seen, (s) => [...s, context]), city)
-          })
-          yield* ToolLoop.run(request, { toolkit: Tools }).pipe(Effect.provide(live))
-          const [first, second] = yield* Ref.get(seen)
-          expect([first!.id, first!.name, first!.round]).toEqual(["w1", "get_weather", 1])
-          expect([second!.id, second!.name, second!.round]).toEqual(["b2", "book", 2])
-          expect(first!.transcript.map((m) => m.role)).toEqual(["user", "assistant"])
-          expect(second!.transcript.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"])
-          expect(second!.transcript.at(-1)).toMatchObject({ tool_calls: [{ id: "b2" }] })
-        })
-    ))
-
-  it.scopedLive("ToolLoop.stream shows each call's arguments as they form, consistent with the call", () =>
-    withServer(
-      http,
-      Testing.rounds([
-        Testing.callTools([
-          { id: "a", name: "get_weather", arguments: { city: "Lima" } },
-          { id: "b", name: "book", arguments: { city: "Quito" } }
-        ], { argumentsChunkSize: 2 }),
-        Testing.answer("Done.")
-      ]),
-      () =>
-        Effect.gen(function*() {
-          const events = [
-            ...yield* ToolLoop.stream(request, { toolkit: Tools }).pipe(Stream.runCollect, Effect.provide(ToolsLive))
-          ]
-          const partials = events.flatMap((e) => e._tag === "CallPartial" ? [e] : [])
-          for (const [index, id, name, city] of [[0, "a", "get_weather", "Lima"], [1, "b", "book", "Quito"]] as const) {
-            const mine = partials.filter((p) => p.index === index)
-            expect(mine.length).toBeGreaterThan(1)
-            expect(mine.every((p) => p.id === id && p.name === name && p.round === 1)).toBe(true)
-            for (const p of mine) expect(city.startsWith((p.arguments as { city?: string }).city ?? "")).toBe(true)
-            expect(mine.at(-1)!.arguments).toEqual({ city })
-          }
-          // Each partial comes after the chunk that completed it and before the round ends.
-          const roundEnd = events.findIndex((e) => e._tag === "Round")
-          const lastPartial = events.length - 1 - [...events].reverse().findIndex((e) => e._tag === "CallPartial")
-          expect(lastPartial).toBeLessThan(roundEnd)
-        })
-    ))
-
-  it.scopedLive("a tool whose parameters are recursive gets made-up identifiers, and its calls run", () => {
-    interface Node {
-      readonly name: string
-      readonly children: ReadonlyArray<Node>
-    }
-    const Node: Schema.Schema<Node> = Schema.Struct({
-      name: Schema.String,
-      children: Schema.Array(Schema.suspend(() => Node))
-    })
-    const Count = Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
-    const Kit = Toolkit.make(Count)
-    const size = (n: Node): number => 1 + n.children.reduce((a, c) => a + size(c), 0)
-    const tree = { name: "a", children: [{ name: "b", children: [{ name: "c", children: [] }] }] }
-    return withServer(
-      http,
-      Testing.rounds([Testing.callTools([{ name: "count", arguments: { root: tree } }]), Testing.answer("3 nodes.")]),
-      (server) =>
-        Effect.gen(function*() {
-          const result = yield* ToolLoop.run(request, { toolkit: Kit }).pipe(
-            Effect.provide(Toolkit.toLayer(Kit, { count: ({ root }) => Effect.succeed(size(root)) }))
-          )
-          expect(result.rounds[0]!.results[0]).toMatchObject({ _tag: "Success", value: 3 })
-          const params = bodyOf((yield* server.requests)[0]!).tools![0]!.function as unknown as {
-            parameters: { $defs: Record<string, unknown> }
-          }
-          expect(Object.keys(params.parameters.$defs)).toEqual(["Recursive1"])
-          expect(JSON.stringify(params.parameters)).toContain("\"$ref\":\"#/$defs/Recursive1\"")
-        })
+      )
     )
-  })
-})
-
-describe.each(httpClients)("Structured.stream restarts over %s", (_name, http) => {
-  const Point = Schema.Struct({ x: Schema.Number, label: Schema.String })
-  const point = { x: 1, label: "origin" }
-
-  it.scopedLive("a re-ask emits Restart before the new answer's partial values", () =>
-    withServer(
-      http,
-      [
-        Testing.mismatchedAnswer({ x: "one", label: "wrong" }, { stream: true, pieceSize: 4 }),
-        Testing.jsonAnswer(Point, point, { stream: true, pieceSize: 4 })
-      ],
-      () =>
-        Effect.gen(function*() {
-          const events = [...yield* Stream.runCollect(Structured.stream(Point, request, { retries: 1 }))]
-          const tags = events.map((e) => e._tag)
-          const restart = tags.indexOf("Restart")
-          expect(tags.slice(0, restart).every((t) => t === "Partial")).toBe(true)
-          expect(restart).toBeGreaterThan(0)
-          expect(tags.slice(restart + 1, -1).every((t) => t === "Partial")).toBe(true)
-          expect(tags.slice(restart + 1, -1).length).toBeGreaterThan(0)
-          expect(tags.at(-1)).toBe("Final")
-          const r = events[restart]
-          if (r?._tag !== "Restart") return expect.unreachable()
-          expect([r.attempt, r.error._tag]).toEqual([2, "OutputDecodeError"])
-          // The first partial after the restart is the start of the new answer, not a continuation.
-          const after = events[restart + 1]
-          if (after?._tag !== "Partial") return expect.unreachable()
-          expect((after.value as { label?: string }).label ?? "").not.toContain("wrong")
-        })
-    ))
-
-  it.scopedLive("a failure that Chat.stream retries (before any content) shows no Restart", () =>
-    withServer(
-      http,
-      [Testing.error(503), Testing.jsonAnswer(Point, point, { stream: true, pieceSize: 4 })],
-      () =>
-        Effect.gen(function*() {
-          const events = [...yield* Stream.runCollect(Structured.stream(Point, request))]
-          expect(events.some((e) => e._tag === "Restart")).toBe(false)
-          expect(events.at(-1)).toMatchObject({ _tag: "Final", value: point })
-        }),
-      { retry: Retry.make({ retries: 1, baseDelay: "1 millis" }) }
-    ))
-})
-
-/** The `json_schema` response format of a Schema. */
-const formatOf = (schema: Schema.Schema.AnyNoContext) => {
-  const format = Either.getOrThrow(Structured.responseFormat(schema))
-  if (format.type !== "json_schema") throw new Error("expected a json_schema format")
-  return format
+  const collect = <A>(stream: Stream.Stream<unknown>) =>
+    Effect.map(Stream.runCollect(stream), (chunk) => Chunk.toReadonlyArray(chunk) as ReadonlyArray<A>)
+  return {
+    run: (baseUrl, request, options, run) =>
+      promise(runLoop(request, options), baseUrl, run?.handlers ?? ToolsLive, run?.config),
+    stream: (baseUrl, request, options, run) =>
+      promise(collect<AgentEvent>(streamLoop(request, options)), baseUrl, run?.handlers ?? ToolsLive, run?.config),
+    structured: (baseUrl, schema, request, options, config) =>
+      promise(collect(streamStructured(schema, request, options)), baseUrl, Layer.empty, config)
+  }
 }
+
+const format = Either.getOrThrow(Structured.responseFormat(Advice))
+if (format.type !== "json_schema") throw new Error("expected a json_schema format")
+
+agentLoopSuite(wired, {
+  clients: httpClients.map(([name, http]) => [name, loopOver(http)] as const),
+  testing: {
+    ...Testing,
+    finalAnswer: (schema, value, options) => Testing.finalAnswer(schema as typeof Advice, value as never, options),
+    jsonAnswer: (schema, value, options) => Testing.jsonAnswer(schema as typeof Advice, value as never, options)
+  },
+  retry: Retry.make,
+  tools: Tools,
+  handlers: ToolsLive,
+  clash: Clash,
+  clashHandlers: Layer.merge(ToolsLive, Toolkit.toLayer(Clash, { final_answer: () => Effect.succeed(null) })),
+  advice: Advice,
+  adviceFormat: format,
+  unrepresentable: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) }),
+  point: Schema.Struct({ x: Schema.Number, label: Schema.String }),
+  recursive: {
+    toolkit: Count,
+    handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })
+  },
+  strictFind: { toolkit: Find, handlers: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
+  counting: () => {
+    let booked = 0
+    const handlers = Toolkit.toLayer(Tools, {
+      get_weather: ({ city }) => Effect.succeed({ city, celsius: 0 }),
+      book: ({ city }) => Effect.sync(() => (booked++, city))
+    })
+    return { handlers, booked: () => booked }
+  },
+  recording: () => {
+    const seen: Array<Seen> = []
+    // Effect 3: the call is the handler's second argument.
+    const record = (call: Toolkit.CallContext) => seen.push({ call, toolCallId: undefined })
+    const handlers = Toolkit.toLayer(Tools, {
+      get_weather: ({ city }, call) => Effect.sync(() => (record(call), { city, celsius: 1 })),
+      book: ({ city }, call) => Effect.sync(() => (record(call), city))
+    })
+    return { handlers, seen: () => seen }
+  }
+})
