@@ -27,6 +27,15 @@ const Now = Tool.make("now", { success: Schema.String })
 const Shell = Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })
 const Tools = Toolkit.make(GetWeather, Now)
 
+interface Tree {
+  readonly label: string
+  readonly children: ReadonlyArray<Tree>
+}
+const Tree: Schema.Schema<Tree> = Schema.Struct({
+  label: Schema.String,
+  children: Schema.Array(Schema.suspend((): Schema.Schema<Tree> => Tree))
+})
+
 /** The shared body's toolkits: any tools. */
 type AnyKit = Toolkit.Toolkit<Record<string, Tool.Any>>
 
@@ -46,6 +55,14 @@ toolsSuite(wired, {
   tools: Tools,
   strictWeather: Tool.make("get_weather", { parameters: GetWeather.parameters, strict: true }),
   sum: Tool.make("sum", { parameters: Schema.Array(Schema.Number) }),
+  noParameters: [Tool.make("a"), Tool.make("b", { strict: true }), Tool.make("c", { parameters: Schema.Struct({}) })],
+  named: Tool.make("named", {
+    parameters: Schema.Struct({ q: Schema.String }).annotations({ identifier: "Query", description: "A query" })
+  }),
+  tree: (strict) => Tool.make("tree", { parameters: Tree, strict }),
+  at: Tool.make("at", { parameters: Schema.Struct({ when: Schema.Date }) }),
+  nest: Toolkit.make(Tool.make("nest", { parameters: Schema.Struct({ child: Schema.Unknown }) })),
+  withStrict: Toolkit.make(GetWeather, Now, Tool.make("strict", { parameters: GetWeather.parameters, strict: true })),
   // A Date instance has no JSON Schema.
   unstatable: { tool: Tool.make("at", { parameters: Schema.Struct({ when: Schema.DateFromSelf }) }), name: "at" },
   version: Toolkit.make(Tool.make("llm_version", { success: Schema.String })),

@@ -1,14 +1,17 @@
 /**
  * The body of the Tool and Toolkit tests without a loop, shared by both editions (`test/tools.test.ts`,
- * `effect4/test/tools.test.ts`): the request's `tools` entries (plain, strict, wrapped, and the typed
- * error for parameters that cannot be stated), decoding calls into the typed union, the typed errors
- * for calls the toolkit cannot run, the calls of collected streams (over both HTTP clients and
- * in-process) and the recorded tool calls of real providers (read from the shared folder at test
- * time). Effect-free: each edition passes its `Wired` and its
- * `ToolsEdition` (its `Tool.definition`, `Toolkit.definitions`, `Toolkit.decodeCall` and
- * `Toolkit.decodeCalls` run to an `Outcome`, and the toolkits only its `Tool` and `Schema` build).
- * What only one edition has (effect/ai's tools, Schema 4's messages, the handler layers) stays in its file.
+ * `effect4/test/tools.test.ts`): the request's `tools` entries (plain, strict, wrapped, recursive, without
+ * parameters, and the typed error for parameters that cannot be stated), decoding calls into the typed
+ * union, the typed errors for calls the toolkit cannot run (hostile arguments included: any text, any
+ * depth), the calls of collected streams (over both HTTP clients and in-process) and the recorded tool
+ * calls of real providers (read from the shared folder at test time). Effect-free: each edition passes
+ * its `Wired` and its `ToolsEdition` (its `Tool.definition`, `Toolkit.definitions`, `Toolkit.decodeCall`
+ * and `Toolkit.decodeCalls` run to an `Outcome`, and the tools only its `Tool` and `Schema` build). What
+ * one edition alone has (effect/ai's tools, Schema 4's messages, handler layers, Effect 3's typed errors
+ * for hostile toolkits) stays in its file.
  */
+import * as fc from "fast-check"
+import { MAX_DEPTH } from "../../src/internal/transport/json.js"
 import type { Outcome, Response } from "./calls.js"
 import { failure, success } from "./calls.js"
 import { readRecorded, recordedDir, recordedMissing } from "./recorded.js"
@@ -70,6 +73,18 @@ export interface ToolsEdition<R> {
   readonly strictWeather: unknown
   /** `sum`, whose parameters are an array of numbers. */
   readonly sum: unknown
+  /** Tools without parameters, each made another way (none given, strict, an empty Struct, ...). */
+  readonly noParameters: ReadonlyArray<unknown>
+  /** `named`, whose parameters are `{ q: string }` annotated with the identifier `Query`. */
+  readonly named: unknown
+  /** `tree`, whose parameters are a recursive `Tree` (`{ label, children: Tree[] }`) without an identifier. */
+  readonly tree: (strict: boolean) => unknown
+  /** `at`, whose parameters are `{ when: Date }`, the Date read from its ISO text. */
+  readonly at: unknown
+  /** `Toolkit.make(nest)`, `nest` taking `{ child: unknown }`. */
+  readonly nest: unknown
+  /** `Toolkit.make(GetWeather, Now, strict)`, `strict` taking `get_weather`'s parameters with `strict: true`. */
+  readonly withStrict: unknown
   /** A tool whose parameters the edition cannot state as a JSON Schema (its name: `name`). */
   readonly unstatable: { readonly tool: unknown; readonly name: string }
   /** `llm_version`: no parameters, a string. */
@@ -131,6 +146,36 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
       ])
     })
 
+    it("is derived once per toolkit", async () => {
+      expect(success(definitions(Tools))).toBe(success(definitions(Tools)))
+    })
+
+    it("a tool without parameters is an empty object, strict or not, however it is made", async () => {
+      const empty = { type: "object", properties: {}, additionalProperties: false }
+      for (const tool of edition.noParameters) {
+        const entry = success(definition(tool))
+        expect([entry.function.name, entry.function.parameters]).toEqual([entry.function.name, empty])
+      }
+    })
+
+    it("a root with an identifier is inlined: the root is the object, not a $ref", async () => {
+      const parameters = success(definition(edition.named)).function.parameters
+      expect(parameters).toMatchObject({ type: "object", properties: { q: { type: "string" } } })
+      expect(parameters).not.toHaveProperty("$ref")
+      expect(parameters).not.toHaveProperty("$defs")
+    })
+
+    it("recursive parameters need no identifier: the root is an object and the recursion a $ref", async () => {
+      for (const strict of [false, true]) {
+        const parameters = success(definition(edition.tree(strict))).function.parameters as Record<string, unknown>
+        expect([strict, parameters.type]).toEqual([strict, "object"])
+        expect(JSON.stringify(parameters)).toContain(`"$ref":"#/$defs/`)
+        const defs = parameters.$defs as Record<string, unknown>
+        const ref = /"\$ref":"#\/\$defs\/([^"]+)"/.exec(JSON.stringify(parameters))![1]!
+        expect([strict, defs[ref] !== undefined]).toEqual([strict, true])
+      }
+    })
+
     it("a strict tool gets the strict form: every property required, optional ones nullable, strict: true", async () => {
       const strict = success(definition(edition.strictWeather))
       expect(strict.function.strict).toBe(true)
@@ -177,6 +222,12 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
       expect(decoded.raw.function?.arguments).toBe(`{"city":"Paris","unit":"c"}`)
     })
 
+    it("decodes with the Schema's JSON codec: a Date from its ISO text", async () => {
+      const decoded = success(decodeCall(call("at", `{"when":"2026-01-02T03:04:05.000Z"}`), make(edition.at)))
+      expect(decoded.params.when instanceof Date).toBe(true)
+      expect(decoded.params.when.toISOString()).toBe("2026-01-02T03:04:05.000Z")
+    })
+
     it("empty arguments are an empty object (a tool without parameters); added keys as the edition reads them", async () => {
       for (const args of ["", "  ", "{}"]) {
         expect([args, success(decode(call("now", args))).params]).toEqual([args, {}])
@@ -219,6 +270,48 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
     it("a call without an id gets the fallback id", async () => {
       expect(success(decode(call("now", "", null))).id).toBe("call_0")
       expect(success(decode(call("now", "", ""))).id).toBe("call_0")
+    })
+  })
+
+  describe("Toolkit.decodeCall on hostile arguments", () => {
+    const nested = (levels: number) => `{"child":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`
+    for (const levels of [2, 64, MAX_DEPTH]) {
+      it(`decodes arguments ${levels} levels deep`, async () => {
+        const decoded = success(decodeCall(call("nest", nested(levels)), edition.nest))
+        expect(JSON.stringify(decoded.params)).toBe(nested(levels))
+      })
+    }
+    for (const levels of [MAX_DEPTH + 1, 10_000, 200_000]) {
+      it(`arguments ${levels} levels deep are MalformedArgumentsError, not a defect`, async () => {
+        const error = failure(decodeCall(call("nest", nested(levels)), edition.nest))
+        expect(error._tag).toBe("MalformedArgumentsError")
+        expect(error.message).toBe(`The arguments of nest are nested deeper than ${MAX_DEPTH} levels`)
+      })
+    }
+
+    it("any arguments text, name and id give a decoded call or a typed CallError, never a defect", async () => {
+      const names = fc.constantFrom("get_weather", "now", "strict", "", "__proto__", "toString", "nope")
+      const json = fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v))
+      const objects = fc.dictionary(fc.constantFrom("city", "unit", "x"), fc.jsonValue({ maxDepth: 3 }))
+        .map((v) => JSON.stringify(v))
+      fc.assert(
+        fc.property(
+          names,
+          fc.oneof(fc.string(), json, objects),
+          fc.option(fc.string(), { nil: null }),
+          (name, args, id) => {
+            // A defect throws out of the edition's decodeCall, failing the property.
+            const decoded = decodeCall(call(name, args, id), edition.withStrict)
+            if (decoded.ok) expect(decoded.value.name).toBe(name)
+            else {
+              expect(["UnknownToolError", "MalformedArgumentsError", "InvalidArgumentsError"]).toContain(
+                decoded.error._tag
+              )
+            }
+          }
+        ),
+        { seed: 24, numRuns: 500 }
+      )
     })
   })
 
