@@ -1,11 +1,14 @@
 /**
- * The Effect 4 edition's port of test/tools.test.ts (and the tool part of test/depth.test.ts): Tool
- * and Toolkit without a loop. The request's `tools` entries (plain and strict), decoding calls into
- * the typed union, the typed errors for calls the toolkit cannot run (hostile arguments included:
- * any text, any depth), running one call with the handler layer effect/ai's `toLayer` builds (the
- * same layer effect/ai's own `Toolkit.handle` runs), the collected streams of the emulator over both
- * HTTP clients, and the recorded tool calls of real providers (read from the shared folder at test
- * time).
+ * The Effect 4 edition's Tool and Toolkit tests without a loop. The body both editions share
+ * (`test/support/toolsSuite.ts`: the request's `tools` entries, decoding calls into the typed union, the
+ * typed errors for calls the toolkit cannot run, hostile arguments, the collected streams of the
+ * emulator over both HTTP clients and in-process, the recorded tool calls of real providers) runs with
+ * this edition's tools; here what only this edition has: tools that are effect/ai's (its guards,
+ * annotations, JSON Schema, dynamic and provider-defined tools), `Effect.fromResult`, a parameters Schema
+ * that needs a service, Schema 4's messages for arguments that do not match, and running one call with
+ * the handler layer effect/ai's `toLayer` builds (the same layer effect/ai's own `Toolkit.handle` runs).
+ * Hostile toolkits, calls and replies stay in the Effect 3 edition's file: this edition's Toolkit still
+ * throws on them.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as AiError from "effect/ai/AiError"
@@ -19,13 +22,11 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as SchemaGetter from "effect/SchemaGetter"
 import * as Stream from "effect/Stream"
-import * as fc from "fast-check"
-import { MAX_DEPTH } from "../../src/internal/transport/json.js"
-import { readRecorded, recordedDir, recordedMissing } from "../../test/support/recorded.js"
-import { Chat, Testing, Tool, type ToolError, Toolkit } from "../src/index.js"
+import { type Decoded, toolsSuite } from "../../test/support/toolsSuite.js"
+import { Testing, Tool, type ToolError, Toolkit } from "../src/index.js"
 import * as Kit from "../src/internal/tool/toolkit.js"
 import type * as S from "../src/Schema.js"
-import { httpClients, withServer } from "./support/harness.js"
+import { callsWithConfig, outcome, wired } from "./support/callsEffect4.js"
 
 const GetWeather = Tool.make("get_weather", {
   description: "The weather in a city.",
@@ -33,7 +34,6 @@ const GetWeather = Tool.make("get_weather", {
   success: Schema.Struct({ celsius: Schema.Number })
 })
 const Now = Tool.make("now", { success: Schema.String })
-const Shell = Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })
 const Tools = Toolkit.make(GetWeather, Now)
 
 const call = (name: string, args: string, id: string | null = "call_1"): S.ResponseToolCall => ({
@@ -52,11 +52,80 @@ const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   }
   return found.error
 }
-const decode = (raw: S.ResponseToolCall) => Toolkit.decodeCall(raw, Tools)
 const getOrThrow = <A, E>(result: Result.Result<A, E>): A => {
   if (Result.isFailure(result)) throw new Error(`expected a success, got ${String(result.failure)}`)
   return result.success
 }
+
+interface Tree {
+  readonly label: string
+  readonly children: ReadonlyArray<Tree>
+}
+const Tree: Schema.Codec<Tree> = Schema.Struct({
+  label: Schema.String,
+  children: Schema.Array(Schema.suspend((): Schema.Codec<Tree> => Tree))
+})
+
+/** The shared body's toolkits: any tools. */
+type AnyKit = Toolkit.Toolkit<Record<string, Tool.Any>>
+
+/** `Toolkit.decodeCalls` run, as the shared body reads it. */
+const decoded = (effect: Effect.Effect<ReadonlyArray<Decoded>, { readonly _tag: string }>) =>
+  Effect.runPromise(Effect.map(Effect.result(effect), outcome))
+
+toolsSuite(wired, {
+  replies: Testing,
+  describeIf: (condition) => describe.skipIf(!condition),
+  definition: (tool) => outcome(Tool.definition(tool as Tool.Any)),
+  definitions: (toolkit) => outcome(Toolkit.definitions(toolkit as AnyKit)),
+  // The shared body's tools need no service.
+  decodeCall: (raw, toolkit) =>
+    outcome(Effect.runSync(Effect.result(
+      Toolkit.decodeCall(raw as S.ResponseToolCall, toolkit as AnyKit) as Effect.Effect<Decoded, ToolError.CallError>
+    ))),
+  decodeCalls: (response, toolkit) =>
+    decoded(Toolkit.decodeCalls(response as S.ChatResponse, toolkit as AnyKit) as Effect.Effect<
+      ReadonlyArray<Decoded>,
+      ToolError.CallError
+    >),
+  decodeCallsOf: (toolkit) => (response) =>
+    decoded(
+      Toolkit.decodeCalls(toolkit as AnyKit)(response as S.ChatResponse) as Effect.Effect<
+        ReadonlyArray<Decoded>,
+        ToolError.CallError
+      >
+    ),
+  collectInProcess: (script, request, config) => callsWithConfig(script as Testing.Script, config).collect("", request),
+  tools: Tools,
+  strictWeather: Tool.make("get_weather", { parameters: GetWeather.parametersSchema, strict: true }),
+  sum: Tool.make("sum", { parameters: Schema.Array(Schema.Number) }),
+  noParameters: [
+    Tool.make("a"),
+    Tool.make("b", { strict: true }),
+    Tool.make("c", { parameters: Schema.Struct({}) }),
+    AiTool.make("d")
+  ],
+  named: Tool.make("named", {
+    parameters: Schema.Struct({ q: Schema.String }).annotate({ identifier: "Query", description: "A query" })
+  }),
+  tree: (strict) => Tool.make("tree", { parameters: Tree, strict }),
+  at: Tool.make("at", { parameters: Schema.Struct({ when: Schema.Date }) }),
+  nest: Toolkit.make(Tool.make("nest", { parameters: Schema.Struct({ child: Schema.Unknown }) })),
+  withStrict: Toolkit.make(
+    GetWeather,
+    Now,
+    Tool.make("strict", { parameters: GetWeather.parametersSchema, strict: true })
+  ),
+  // Strict mode cannot state a value of any type.
+  unstatable: {
+    tool: Tool.make("loose", { parameters: Schema.Struct({ data: Schema.Unknown }), strict: true }),
+    name: "loose"
+  },
+  version: Toolkit.make(Tool.make("llm_version", { success: Schema.String })),
+  shell: Toolkit.make(Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })),
+  anyArguments: (name) => Tool.make(name, { parameters: Schema.Record(Schema.String, Schema.Unknown) }),
+  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>))
+})
 
 describe("Tool.make", () => {
   it("makes an effect/ai tool: effect/ai's guards, getters and Toolkit accept it", () => {
@@ -89,110 +158,10 @@ describe("Tool.make", () => {
 })
 
 describe("Tool.definition / Toolkit.definitions", () => {
-  it("gives one function entry per tool, parameters as effect/ai's JSON Schema", () => {
-    const definitions = getOrThrow(Toolkit.definitions(Tools))
-    expect(definitions).toEqual([
-      {
-        type: "function",
-        function: {
-          name: "get_weather",
-          description: "The weather in a city.",
-          parameters: {
-            type: "object",
-            required: ["city"],
-            properties: { city: { type: "string" }, unit: { type: "string", enum: ["c", "f"] } },
-            additionalProperties: true
-          }
-        }
-      },
-      {
-        type: "function",
-        function: { name: "now", parameters: { type: "object", properties: {}, additionalProperties: false } }
-      }
-    ])
+  it("a tool's parameters are effect/ai's JSON Schema", () => {
     expect(getOrThrow(Tool.definition(GetWeather)).function.parameters).toEqual(
       AiTool.getJsonSchema(GetWeather)
     )
-  })
-
-  it("is derived once per toolkit", () => {
-    expect(Toolkit.definitions(Tools)).toBe(Toolkit.definitions(Tools))
-  })
-
-  it("a strict tool gets the strict form: every property required, optional ones nullable, strict: true", () => {
-    const strict = Tool.make("get_weather", { parameters: GetWeather.parametersSchema, strict: true })
-    const definition = getOrThrow(Tool.definition(strict))
-    expect(definition.function.strict).toBe(true)
-    expect(definition.function.parameters).toMatchObject({
-      type: "object",
-      required: ["city", "unit"],
-      properties: { unit: { anyOf: [{ type: "string", enum: ["c", "f"] }, { type: "null" }] } },
-      additionalProperties: false
-    })
-  })
-
-  it("a tool without parameters is an empty object, strict or not, made here or by effect/ai", () => {
-    const empty = { type: "object", properties: {}, additionalProperties: false }
-    for (
-      const tool of [
-        Tool.make("a"),
-        Tool.make("b", { strict: true }),
-        Tool.make("c", { parameters: Schema.Struct({}) }),
-        AiTool.make("d")
-      ]
-    ) {
-      expect(getOrThrow(Tool.definition(tool)).function.parameters, tool.name).toEqual(empty)
-    }
-  })
-
-  it("a root with an identifier is inlined: the root is the object, not a $ref", () => {
-    const Named = Tool.make("named", {
-      parameters: Schema.Struct({ q: Schema.String }).annotate({ identifier: "Query", description: "A query" })
-    })
-    const parameters = getOrThrow(Tool.definition(Named)).function.parameters
-    expect(parameters).toMatchObject({ type: "object", properties: { q: { type: "string" } } })
-    expect(parameters).not.toHaveProperty("$ref")
-    expect(parameters).not.toHaveProperty("$defs")
-  })
-
-  it("recursive parameters need no identifier: the root is an object and the recursion a $ref", () => {
-    interface Tree {
-      readonly label: string
-      readonly children: ReadonlyArray<Tree>
-    }
-    const Tree: Schema.Codec<Tree> = Schema.Struct({
-      label: Schema.String,
-      children: Schema.Array(Schema.suspend((): Schema.Codec<Tree> => Tree))
-    })
-    for (const strict of [false, true]) {
-      const definition = getOrThrow(Tool.definition(Tool.make("tree", { parameters: Tree, strict })))
-      const parameters = definition.function.parameters as Record<string, unknown>
-      expect(parameters.type, `strict: ${strict}`).toBe("object")
-      expect(JSON.stringify(parameters)).toContain(`"$ref":"#/$defs/`)
-      const defs = parameters.$defs as Record<string, unknown>
-      const ref = /"\$ref":"#\/\$defs\/([^"]+)"/.exec(JSON.stringify(parameters))![1]!
-      expect(defs[ref], `strict: ${strict}`).toBeDefined()
-    }
-  })
-
-  it("parameters that are not an object travel wrapped as {value}", () =>
-    Effect.gen(function*() {
-      const Sum = Tool.make("sum", { parameters: Schema.Array(Schema.Number) })
-      const definition = getOrThrow(Tool.definition(Sum))
-      expect(definition.function.parameters).toMatchObject({ type: "object", required: ["value"] })
-      const decoded = yield* Toolkit.decodeCall(call("sum", `{"value":[1,2,3]}`), Toolkit.make(Sum))
-      expect(decoded.params).toEqual([1, 2, 3])
-    }).pipe(Effect.runSync))
-
-  it("parameters strict mode cannot state are an InvalidRequestError naming the tool, not a defect", () => {
-    const Loose = Tool.make("loose", { parameters: Schema.Struct({ data: Schema.Unknown }), strict: true })
-    const result = Toolkit.definitions(Toolkit.make(Now, Loose))
-    expect(Result.isFailure(result)).toBe(true)
-    if (Result.isFailure(result)) {
-      expect(result.failure._tag).toBe("InvalidRequestError")
-      expect(result.failure.issues[0]?.path).toBe("tools.loose.parameters")
-      expect(result.failure.message).toContain("the parameters of tool loose cannot be stated as a JSON Schema")
-    }
   })
 
   it("yield*s in Effect.gen through Effect.fromResult", () =>
@@ -240,64 +209,6 @@ describe("effect/ai's other kinds of tool", () => {
 })
 
 describe("Toolkit.decodeCall", () => {
-  it.effect("decodes the parameters with the tool's Schema, discriminated by name", () =>
-    Effect.gen(function*() {
-      const decoded = yield* decode(call("get_weather", `{"city":"Paris","unit":"c"}`))
-      expect(decoded.name).toBe("get_weather")
-      if (decoded.name === "get_weather") expect(decoded.params).toEqual({ city: "Paris", unit: "c" })
-      expect(decoded.id).toBe("call_1")
-      expect(decoded.raw.function?.arguments).toBe(`{"city":"Paris","unit":"c"}`)
-    }))
-
-  it.effect("decodes with the Schema's JSON codec, as effect/ai's Toolkit.handle does", () =>
-    Effect.gen(function*() {
-      const At = Tool.make("at", { parameters: Schema.Struct({ when: Schema.Date }) })
-      const decoded = yield* Toolkit.decodeCall(call("at", `{"when":"2026-01-02T03:04:05.000Z"}`), Toolkit.make(At))
-      expect(decoded.params.when).toBeInstanceOf(Date)
-      expect(decoded.params.when.toISOString()).toBe("2026-01-02T03:04:05.000Z")
-    }))
-
-  it.effect("empty arguments are an empty object (a tool without parameters); added keys are dropped", () =>
-    Effect.gen(function*() {
-      for (const args of ["", "  ", "{}", `{"verbose":true}`]) {
-        expect((yield* decode(call("now", args))).params, JSON.stringify(args)).toEqual({})
-      }
-    }))
-
-  it.effect("a strict tool's null for an optional field decodes as absent", () =>
-    Effect.gen(function*() {
-      const strict = Toolkit.make(Tool.make("get_weather", { parameters: GetWeather.parametersSchema, strict: true }))
-      const decoded = yield* Toolkit.decodeCall(call("get_weather", `{"city":"Oslo","unit":null}`), strict)
-      expect(decoded.params).toEqual({ city: "Oslo" })
-      // ... and the plain form (a model that ignored strict) reads too
-      const plain = yield* Toolkit.decodeCall(call("get_weather", `{"city":"Oslo"}`), strict)
-      expect(plain.params).toEqual({ city: "Oslo" })
-    }))
-
-  const errors: ReadonlyArray<readonly [string, S.ResponseToolCall, string, string]> = [
-    ["a call to an unknown tool", call("get_time", "{}"), "UnknownToolError", `There is no tool named "get_time"`],
-    ["a name that is a key of every object", call("constructor", "{}"), "UnknownToolError", "constructor"],
-    ["the name __proto__", call("__proto__", "{}"), "UnknownToolError", "__proto__"],
-    ["a call without a name", { id: "x", function: { arguments: "{}" } }, "UnknownToolError", `named ""`],
-    ["a call without a function", { id: "x" }, "UnknownToolError", `named ""`],
-    ["arguments that are not JSON", call("get_weather", `{"city": "Par`), "MalformedArgumentsError", "not JSON"],
-    ["arguments that do not decode", call("get_weather", `{"city":42}`), "InvalidArgumentsError", "city"],
-    ["a missing required field", call("get_weather", `{}`), "InvalidArgumentsError", "city"],
-    ["a number", call("now", "5"), "InvalidArgumentsError", "not a JSON object"],
-    ["a string", call("now", `"x"`), "InvalidArgumentsError", "not a JSON object"],
-    ["an array", call("now", "[]"), "InvalidArgumentsError", "not a JSON object"],
-    ["null", call("now", "null"), "InvalidArgumentsError", "not a JSON object"]
-  ]
-  for (const [label, raw, tag, text] of errors) {
-    it.effect(`${label} is a ${tag} carrying the raw call`, () =>
-      Effect.gen(function*() {
-        const error = failureOf(yield* exitOf(decode(raw)))
-        expect(error._tag).toBe(tag)
-        expect(error.call).toEqual(raw)
-        expect(error.message).toContain(text)
-      }))
-  }
-
   const Mixed = Tool.make("mixed", {
     parameters: Schema.Struct({
       n: Schema.Number,
@@ -351,22 +262,6 @@ describe("Toolkit.decodeCall", () => {
       }))
   }
 
-  it.effect("an UnknownToolError lists the available tools; a MalformedArgumentsError keeps the text", () =>
-    Effect.gen(function*() {
-      const unknown = failureOf(yield* exitOf(decode(call("get_time", "{}"))))
-      expect(unknown._tag === "UnknownToolError" && unknown.available).toEqual(["get_weather", "now"])
-      const malformed = failureOf(yield* exitOf(decode(call("get_weather", `{"city": "Par`))))
-      expect(malformed._tag === "MalformedArgumentsError" && malformed.arguments).toBe(`{"city": "Par`)
-      const invalid = failureOf(yield* exitOf(decode(call("get_weather", `{"city":42}`))))
-      expect(invalid._tag === "InvalidArgumentsError" && invalid.arguments).toEqual({ city: 42 })
-    }))
-
-  it.effect("a call without an id gets the fallback id", () =>
-    Effect.gen(function*() {
-      expect((yield* decode(call("now", "", null))).id).toBe("call_0")
-      expect((yield* decode(call("now", "", ""))).id).toBe("call_0")
-    }))
-
   it.effect("a parameters Schema that needs a service gets it from the caller", () =>
     Effect.gen(function*() {
       class Units extends Context.Service<Units, { readonly factor: number }>()("Units") {}
@@ -380,138 +275,6 @@ describe("Toolkit.decodeCall", () => {
       )
       expect(decoded.params).toEqual({ n: 20 })
     }))
-})
-
-describe("Toolkit.decodeCall on hostile arguments", () => {
-  const nested = (levels: number) => `{"child":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`
-  const Nest = Toolkit.make(Tool.make("nest", { parameters: Schema.Struct({ child: Schema.Unknown }) }))
-  for (const levels of [2, 64, MAX_DEPTH]) {
-    it.effect(`decodes arguments ${levels} levels deep`, () =>
-      Effect.gen(function*() {
-        const decoded = yield* Toolkit.decodeCall(call("nest", nested(levels)), Nest)
-        expect(JSON.stringify(decoded.params)).toBe(nested(levels))
-      }))
-  }
-  for (const levels of [MAX_DEPTH + 1, 10_000, 200_000]) {
-    it.effect(`arguments ${levels} levels deep are MalformedArgumentsError, not a defect`, () =>
-      Effect.gen(function*() {
-        const error = failureOf(yield* exitOf(Toolkit.decodeCall(call("nest", nested(levels)), Nest)))
-        expect(error._tag).toBe("MalformedArgumentsError")
-        expect(error.message).toBe(`The arguments of nest are nested deeper than ${MAX_DEPTH} levels`)
-      }))
-  }
-
-  it("any arguments text, name and id give a decoded call or a typed CallError, never a defect", () => {
-    const Strict = Tool.make("strict", { parameters: GetWeather.parametersSchema, strict: true })
-    const kit = Toolkit.make(GetWeather, Now, Strict)
-    const names = fc.constantFrom("get_weather", "now", "strict", "", "__proto__", "toString", "nope")
-    const json = fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v))
-    const objects = fc.dictionary(fc.constantFrom("city", "unit", "x"), fc.jsonValue({ maxDepth: 3 }))
-      .map((v) => JSON.stringify(v))
-    fc.assert(
-      fc.property(
-        names,
-        fc.oneof(fc.string(), json, objects),
-        fc.option(fc.string(), { nil: null }),
-        (name, args, id) => {
-          const exit = Effect.runSyncExit(Toolkit.decodeCall(call(name, args, id), kit))
-          if (Exit.isFailure(exit)) {
-            const error = failureOf(exit)
-            expect(["UnknownToolError", "MalformedArgumentsError", "InvalidArgumentsError"]).toContain(error._tag)
-          } else {
-            expect(exit.value.name).toBe(name)
-          }
-        }
-      ),
-      { seed: 24, numRuns: 500 }
-    )
-  })
-})
-
-describe("Toolkit.decodeCalls", () => {
-  const response = (calls: ReadonlyArray<S.ResponseToolCall>): S.ChatResponse => ({
-    id: "gen-1",
-    choices: [{ message: { role: "assistant", content: null, tool_calls: calls }, finish_reason: "tool_calls" }]
-  })
-
-  it.effect("decodes several calls of one reply, in order", () =>
-    Effect.gen(function*() {
-      const calls = yield* Toolkit.decodeCalls(
-        response([call("now", "", "a"), call("get_weather", `{"city":"Rome"}`, "b")]),
-        Tools
-      )
-      expect(calls.map((c) => [c.id, c.name, c.params])).toEqual([["a", "now", {}], ["b", "get_weather", {
-        city: "Rome"
-      }]])
-    }))
-
-  it.effect("a reply without calls gives none", () =>
-    Effect.map(
-      Toolkit.decodeCalls(Tools)({ choices: [{ message: { content: "hi" } }] }),
-      (calls) => expect(calls).toEqual([])
-    ))
-
-  it.effect("fails with the first call that does not decode", () =>
-    Effect.gen(function*() {
-      const error = failureOf(
-        yield* exitOf(
-          Toolkit.decodeCalls(response([call("now", ""), call("nope", "{}"), call("get_weather", "x")]), Tools)
-        )
-      )
-      expect(error._tag).toBe("UnknownToolError")
-    }))
-
-  it.effect("calls without ids get ids unique to the reply", () =>
-    Effect.gen(function*() {
-      const calls = yield* Toolkit.decodeCalls(response([call("now", "", null), call("now", "", null)]), Tools)
-      expect(calls.map((c) => c.id)).toEqual(["call_gen-1_0", "call_gen-1_1"])
-    }))
-
-  for (const [label, http] of httpClients) {
-    it.effect(`${label}: decodes the calls of a collected stream whose arguments arrive one character per chunk`, () =>
-      withServer(
-        http,
-        Testing.callTools([{ name: "get_weather", arguments: { city: "Reykjavík" } }, { name: "now", arguments: "" }], {
-          argumentsChunkSize: 1
-        }),
-        () =>
-          Effect.gen(function*() {
-            const collected = yield* Chat.collect(Chat.stream({ messages: [{ role: "user", content: "hi" }] }))
-            const calls = yield* Toolkit.decodeCalls(collected, Tools)
-            expect(calls.map((c) => c.params)).toEqual([{ city: "Reykjavík" }, {}])
-          })
-      ).pipe(Effect.scoped))
-  }
-})
-
-describe("Toolkit.decodeCalls on a collected stream whose tool-call fragments", () => {
-  const chunk = (toolCall: object) => ({ id: "gen-1", choices: [{ index: 0, delta: { tool_calls: [toolCall] } }] })
-  for (
-    const [label, fragments] of [
-      ["carry no index (id and name first, then arguments only)", [
-        { id: "call_a", type: "function", function: { name: "get_weather", arguments: "" } },
-        { function: { arguments: "{\"city\":\"Rome\"}" } },
-        { id: "call_b", type: "function", function: { name: "now" } },
-        { function: { arguments: "" } }
-      ]],
-      ["share index 0 with different ids", [
-        { index: 0, id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":" } },
-        { index: 0, function: { arguments: "\"Rome\"}" } },
-        { index: 0, id: "call_b", type: "function", function: { name: "now", arguments: "" } }
-      ]]
-    ] as const
-  ) {
-    it.effect(`${label} gives each call`, () =>
-      Effect.gen(function*() {
-        const collected = yield* Chat.collect(Chat.stream({ messages: [{ role: "user", content: "hi" }] }))
-        const calls = yield* Toolkit.decodeCalls(collected, Tools)
-        expect(calls.map((c) => [c.id, c.name, c.params])).toEqual([["call_a", "get_weather", { city: "Rome" }], [
-          "call_b",
-          "now",
-          {}
-        ]])
-      }).pipe(Effect.provide(Testing.layerWithConfig(Testing.sse(fragments.map(chunk), { done: true })))))
-  }
 })
 
 describe("one handler layer: Toolkit.toLayer, effect/ai's toLayer and handle", () => {
@@ -631,85 +394,5 @@ describe("one handler layer: Toolkit.toLayer, effect/ai's toLayer and handle", (
         Effect.provide(Layer.succeed(Greeting, "bonjour"))
       )
       expect(outcome.content).toBe("bonjour Ada")
-    }))
-})
-
-describe.skipIf(recordedDir === undefined)("recorded tool calls (shared/openrouter/recorded)", () => {
-  if (recordedDir === undefined) console.warn(recordedMissing)
-  const AnyArgs = Schema.Record(Schema.String, Schema.Unknown)
-  const replay = (file: string) =>
-    Chat.collect(Chat.stream({ messages: [{ role: "user", content: "hi" }] })).pipe(
-      Effect.provide(Testing.layerWithConfig(
-        Testing.raw({ headers: { "content-type": "text/event-stream" }, body: readRecorded(file) }),
-        { retry: false }
-      ))
-    )
-
-  it.effect("gpt-4.1-mini: a tool without parameters, arguments \"\" then \"{}\"", () =>
-    Effect.gen(function*() {
-      const Version = Toolkit.make(Tool.make("llm_version", { success: Schema.String }))
-      const calls = yield* Effect.flatMap(replay("llm-gpt41mini-stream-tool-call.sse"), Toolkit.decodeCalls(Version))
-      expect(calls).toHaveLength(1)
-      expect(calls[0]).toMatchObject({ id: "call_o4OCgtJrNoZTmoCRvmlfoHfj", name: "llm_version", params: {} })
-    }))
-
-  it.effect("Claude on Bedrock: two parallel calls (indexes 1 and 2) with arguments in fragments", () =>
-    Effect.gen(function*() {
-      const calls = yield* Effect.flatMap(
-        replay("goose-bedrock-claude4-parallel-tool-calls.sse"),
-        Toolkit.decodeCalls(Toolkit.make(Shell))
-      )
-      expect(calls.map((c) => c.name)).toEqual(["developer__shell", "developer__shell"])
-      expect(calls[0]!.params.command).toBe("ls")
-      expect(calls[1]!.params.command).toMatch(/^ls /)
-      expect(new Set(calls.map((c) => c.id)).size).toBe(2)
-    }))
-
-  it.effect("GLM via Mistral: a second delta repeating name \"\" keeps the name", () =>
-    Effect.gen(function*() {
-      const collected = yield* replay("vercel-mistral-glm-incremental-tool-call.sse")
-      const [raw] = collected.choices[0]?.message?.tool_calls ?? []
-      const calls = yield* Toolkit.decodeCalls(
-        collected,
-        Toolkit.make(Tool.make(raw!.function!.name!, { parameters: AnyArgs }))
-      )
-      expect(calls).toHaveLength(1)
-      expect(typeof calls[0]!.params).toBe("object")
-    }))
-
-  it.effect("non-streaming recorded replies decode with Toolkit.decodeCalls", () =>
-    Effect.gen(function*() {
-      for (const file of ["pyd-mistral-small-tool-call.json", "pyd-claude45-tool-call-optional-params.json"]) {
-        const response = JSON.parse(readRecorded(file)) as S.ChatResponse
-        const raws = response.choices[0]?.message?.tool_calls ?? []
-        expect(raws.length).toBeGreaterThan(0)
-        const tools = Toolkit.make(...raws.map((raw) => Tool.make(raw.function!.name!, { parameters: AnyArgs })))
-        const calls = yield* Toolkit.decodeCalls(response, tools)
-        expect(calls.map((c) => c.params)).toEqual(raws.map((raw) => JSON.parse(raw.function!.arguments || "{}")))
-      }
-    }))
-
-  it.effect("every recorded tool-call stream folds into calls that parse", () =>
-    Effect.gen(function*() {
-      for (
-        const file of [
-          "goose-tetrate-claude-tool-call-no-finish-field.sse",
-          "vercel-alibaba-qwen3max-tool-call.sse",
-          "vercel-groq-tool-call-x-groq.sse",
-          "vercel-xai-grok3mini-reasoning-tool-call.sse",
-          "vercel-anthropic-compat-tool-call-index1.sse"
-        ]
-      ) {
-        const collected = yield* replay(file)
-        const raws = collected.choices[0]?.message?.tool_calls ?? []
-        expect(raws.length, file).toBeGreaterThan(0)
-        const tools = Toolkit.make(
-          ...[...new Set(raws.map((raw) => raw.function!.name!))].map((name) =>
-            Tool.make(name, { parameters: AnyArgs })
-          )
-        )
-        const calls = yield* Toolkit.decodeCalls(collected, tools)
-        expect(calls).toHaveLength(raws.length)
-      }
     }))
 })
