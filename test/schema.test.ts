@@ -61,9 +61,9 @@ const schemas = {
   ChatResponse: S.ChatResponse,
   ErrorResponse: S.ErrorResponse,
   ChatRequest: S.ChatRequest
-} as const satisfies Record<Subject, unknown>
+} as const satisfies Record<Subject, Schema.Schema.AnyNoContext>
 
-const strict = (schema: Schema.Schema<unknown, unknown>): Strict => ({
+const strict = (schema: Schema.Schema.AnyNoContext): Strict => ({
   guard: compileGuard(schema.ast),
   decode: folded(Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })),
   decodeAll: folded(Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve", errors: "all" })),
@@ -97,10 +97,10 @@ schemaSuite<FastCheck.Arbitrary<unknown>>({
   essentialResponseFields: S.essentialResponseFields,
   essentialChunkFields: S.essentialChunkFields,
   strict: {
-    ChatStreamChunk: strict(S.ChatStreamChunk as Schema.Schema<unknown, unknown>),
-    ChatResponse: strict(S.ChatResponse as Schema.Schema<unknown, unknown>),
-    ErrorResponse: strict(S.ErrorResponse as Schema.Schema<unknown, unknown>),
-    ChatRequest: strict(S.ChatRequest as Schema.Schema<unknown, unknown>)
+    ChatStreamChunk: strict(schemas.ChatStreamChunk),
+    ChatResponse: strict(schemas.ChatResponse),
+    ErrorResponse: strict(schemas.ErrorResponse),
+    ChatRequest: strict(schemas.ChatRequest)
   },
   fast: {
     ChatStreamChunk: folded(fastDecoder(S.ChatStreamChunk)),
@@ -110,7 +110,7 @@ schemaSuite<FastCheck.Arbitrary<unknown>>({
   treeGuard: compileGuard(Tree.ast),
   compileTransforming: () => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)
 }, {
-  valid: (subject) => Arbitrary.make(schemas[subject] as Schema.Schema<unknown, unknown>),
+  valid: (subject) => Arbitrary.make(schemas[subject] as Schema.Schema<unknown>),
   mutated,
   map: (values, f) => values.map(f),
   assert: (values, body, numRuns) => FastCheck.assert(FastCheck.property(values, body), { numRuns }),
