@@ -14,10 +14,10 @@ import type * as AST from "effect/SchemaAST"
 import { compileGuard, fastDecoder } from "../src/internal/chat/decode.js"
 import * as S from "../src/Schema.js"
 import { mutated } from "./support/mutate.js"
-import { type Decode, type Decoded, schemaSuite, type Strict, type Subject } from "./support/schemaSuite.js"
+import { type Decoded, schemaSuite } from "./support/schemaSuite.js"
 
 /** A decode's `Either` as the shared body reads it. */
-const decoded = (result: Either.Either<unknown, ParseResult.ParseError>): Decoded =>
+const fold = (result: Either.Either<unknown, ParseResult.ParseError>): Decoded =>
   Either.isRight(result)
     ? { ok: true, value: result.right }
     : {
@@ -25,9 +25,6 @@ const decoded = (result: Either.Either<unknown, ParseResult.ParseError>): Decode
       message: () => ParseResult.TreeFormatter.formatErrorSync(result.left),
       paths: () => ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => issue.path)
     }
-
-const folded = (decode: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>): Decode => (u) =>
-  decoded(decode(u))
 
 /** The names of the required fields anywhere in a schema. */
 const requiredNames = (ast: AST.AST, out = new Set<string>(), seen = new Set<AST.AST>()): Set<string> => {
@@ -56,19 +53,8 @@ const requiredNames = (ast: AST.AST, out = new Set<string>(), seen = new Set<AST
   return out
 }
 
-const schemas = {
-  ChatStreamChunk: S.ChatStreamChunk,
-  ChatResponse: S.ChatResponse,
-  ErrorResponse: S.ErrorResponse,
-  ChatRequest: S.ChatRequest
-} as const satisfies Record<Subject, Schema.Schema.AnyNoContext>
-
-const strict = (schema: Schema.Schema.AnyNoContext): Strict => ({
-  guard: compileGuard(schema.ast),
-  decode: folded(Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })),
-  decodeAll: folded(Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve", errors: "all" })),
-  required: () => requiredNames(schema.ast)
-})
+type Decoder = Schema.Schema.AnyNoContext
+type Decoded3 = Either.Either<unknown, ParseResult.ParseError>
 
 interface Tree {
   readonly value: number
@@ -79,38 +65,26 @@ const Tree: Schema.Schema<Tree> = Schema.Struct({
   children: Schema.Array(Schema.suspend(() => Tree))
 })
 
-schemaSuite<FastCheck.Arbitrary<unknown>>({
+schemaSuite<Decoder, Decoded3, FastCheck.Arbitrary<unknown>>({
   describe,
   it,
   expect,
   edition: "effect3",
-  decodeChatStreamChunk: folded(S.decodeChatStreamChunk),
-  decodeChatResponse: folded(S.decodeChatResponse),
-  decodeErrorResponse: folded(S.decodeErrorResponse),
-  validateRequest: folded(S.validateRequest),
-  encodeChatRequest: folded(Schema.encodeUnknownEither(S.ChatRequest)),
-  is: {
-    ModerationErrorMetadata: Schema.is(S.ModerationErrorMetadata),
-    GuardrailErrorMetadata: Schema.is(S.GuardrailErrorMetadata),
-    ProviderErrorMetadata: Schema.is(S.ProviderErrorMetadata)
-  },
-  essentialResponseFields: S.essentialResponseFields,
-  essentialChunkFields: S.essentialChunkFields,
-  strict: {
-    ChatStreamChunk: strict(schemas.ChatStreamChunk),
-    ChatResponse: strict(schemas.ChatResponse),
-    ErrorResponse: strict(schemas.ErrorResponse),
-    ChatRequest: strict(schemas.ChatRequest)
-  },
-  fast: {
-    ChatStreamChunk: folded(fastDecoder(S.ChatStreamChunk)),
-    ChatResponse: folded(fastDecoder(S.ChatResponse)),
-    ErrorResponse: folded(S.decodeErrorResponse)
-  },
+  S,
+  fold,
+  is: (schema) => Schema.is(schema),
+  encode: (schema) => Schema.encodeUnknownEither(schema),
+  fastDecoder,
+  strict: (schema) => ({
+    guard: compileGuard(schema.ast),
+    decode: Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" }),
+    decodeAll: Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve", errors: "all" }),
+    required: () => requiredNames(schema.ast)
+  }),
   treeGuard: compileGuard(Tree.ast),
   compileTransforming: () => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)
 }, {
-  valid: (subject) => Arbitrary.make(schemas[subject] as Schema.Schema<unknown>),
+  valid: (schema) => Arbitrary.make(schema),
   mutated,
   map: (values, f) => values.map(f),
   assert: (values, body, numRuns) => FastCheck.assert(FastCheck.property(values, body), { numRuns }),

@@ -14,14 +14,14 @@ import type * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as FastCheck from "fast-check"
 import { applyMutations, junk, type Mutation } from "../../test/support/mutations.js"
-import { type Decode, type Decoded, schemaSuite, type Strict, type Subject } from "../../test/support/schemaSuite.js"
+import { type Decoded, schemaSuite } from "../../test/support/schemaSuite.js"
 import { compileGuard, fastDecoder } from "../src/internal/chat/decode.js"
 import * as S from "../src/Schema.js"
 
 const formatIssues = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /** A decode's `Result` as the shared body reads it. */
-const decoded = (result: Result.Result<unknown, Schema.SchemaError>): Decoded =>
+const fold = (result: Result.Result<unknown, Schema.SchemaError>): Decoded =>
   Result.isSuccess(result)
     ? { ok: true, value: result.success }
     : {
@@ -30,8 +30,6 @@ const decoded = (result: Result.Result<unknown, Schema.SchemaError>): Decoded =>
       paths: () =>
         formatIssues(result.failure.issue).issues.map((issue) => (issue.path ?? []) as ReadonlyArray<PropertyKey>)
     }
-
-const folded = (decode: (u: unknown) => Result.Result<unknown, Schema.SchemaError>): Decode => (u) => decoded(decode(u))
 
 /**
  * A copy with ordinary objects: Effect 4's Arbitrary builds objects without a prototype, while the
@@ -94,19 +92,7 @@ const requiredNames = (ast: AST.AST, out = new Set<string>(), seen = new Set<AST
   return out
 }
 
-const schemas = {
-  ChatStreamChunk: S.ChatStreamChunk,
-  ChatResponse: S.ChatResponse,
-  ErrorResponse: S.ErrorResponse,
-  ChatRequest: S.ChatRequest
-} as const satisfies Record<Subject, Schema.Decoder<unknown>>
-
-const strict = (schema: Schema.Decoder<unknown>): Strict => ({
-  guard: compileGuard(schema.ast),
-  decode: folded(Schema.decodeUnknownResult(schema)),
-  decodeAll: folded((u) => Schema.decodeUnknownResult(schema)(u, { errors: "all" })),
-  required: () => requiredNames(schema.ast)
-})
+type Decoded4 = Result.Result<unknown, Schema.SchemaError>
 
 interface Tree {
   readonly value: number
@@ -117,38 +103,26 @@ const Tree: Schema.Codec<Tree> = Schema.Struct({
   children: Schema.Array(Schema.suspend((): Schema.Codec<Tree> => Tree))
 })
 
-schemaSuite<FastCheck.Arbitrary<unknown>>({
+schemaSuite<Schema.Codec<unknown>, Decoded4, FastCheck.Arbitrary<unknown>>({
   describe,
   it,
   expect,
   edition: "effect4",
-  decodeChatStreamChunk: folded(S.decodeChatStreamChunk),
-  decodeChatResponse: folded(S.decodeChatResponse),
-  decodeErrorResponse: folded(S.decodeErrorResponse),
-  validateRequest: folded(S.validateRequest),
-  encodeChatRequest: folded(Schema.encodeUnknownResult(S.ChatRequest)),
-  is: {
-    ModerationErrorMetadata: Schema.is(S.ModerationErrorMetadata),
-    GuardrailErrorMetadata: Schema.is(S.GuardrailErrorMetadata),
-    ProviderErrorMetadata: Schema.is(S.ProviderErrorMetadata)
-  },
-  essentialResponseFields: S.essentialResponseFields,
-  essentialChunkFields: S.essentialChunkFields,
-  strict: {
-    ChatStreamChunk: strict(schemas.ChatStreamChunk),
-    ChatResponse: strict(schemas.ChatResponse),
-    ErrorResponse: strict(schemas.ErrorResponse),
-    ChatRequest: strict(schemas.ChatRequest)
-  },
-  fast: {
-    ChatStreamChunk: folded(fastDecoder(S.ChatStreamChunk)),
-    ChatResponse: folded(fastDecoder(S.ChatResponse)),
-    ErrorResponse: folded(S.decodeErrorResponse)
-  },
+  S,
+  fold,
+  is: (schema) => Schema.is(schema),
+  encode: (schema) => Schema.encodeUnknownResult(schema),
+  fastDecoder,
+  strict: (schema) => ({
+    guard: compileGuard(schema.ast),
+    decode: Schema.decodeUnknownResult(schema),
+    decodeAll: (u) => Schema.decodeUnknownResult(schema)(u, { errors: "all" }),
+    required: () => requiredNames(schema.ast)
+  }),
   treeGuard: compileGuard(Tree.ast),
   compileTransforming: () => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)
 }, {
-  valid: (subject) => validOf(schemas[subject], subject === "ChatRequest" ? 100 : 300),
+  valid: (schema, subject) => validOf(schema, subject === "ChatRequest" ? 100 : 300),
   mutated,
   map: (values, f) => values.map(f),
   assert: (values, body, numRuns) => FastCheck.assert(FastCheck.property(values, body), { numRuns }),

@@ -33,22 +33,22 @@ export type Decode = (u: unknown) => Decoded
 /** The schemas the fast path is checked against. */
 export type Subject = "ChatStreamChunk" | "ChatResponse" | "ErrorResponse" | "ChatRequest"
 
-/** A schema of `Schema.ts` as the schema itself decodes it. */
-export interface Strict {
+/** A schema of `Schema.ts` as it decodes itself (`R`: the result of the edition's decoders). */
+export interface Strict<R> {
   /** `compileGuard(schema.ast)`. */
   readonly guard: (u: unknown) => boolean
   /** The schema's own decoder (unknown keys kept), stopping at the first issue. */
-  readonly decode: Decode
+  readonly decode: (u: unknown) => R
   /** The same, reporting every issue. */
-  readonly decodeAll: Decode
+  readonly decodeAll: (u: unknown) => R
   /** The names of the required fields anywhere in the schema (a walk of the edition's AST). */
   readonly required: () => ReadonlySet<string>
 }
 
 /** Values for the property tests, drawn with the edition's own fast-check (`A`: its `Arbitrary`). */
-export interface Properties<A> {
+export interface Properties<Sch, A> {
   /** Valid values of a schema (the edition's Schema `Arbitrary`). */
-  readonly valid: (subject: Subject) => A
+  readonly valid: (schema: Sch, subject: Subject) => A
   /** Values from `values`, each changed by one to three random mutations (`mutations.ts`). */
   readonly mutated: (values: A) => A
   readonly map: (values: A, f: (value: unknown) => unknown) => A
@@ -58,27 +58,41 @@ export interface Properties<A> {
   readonly pre: (condition: boolean) => void
 }
 
+/**
+ * What the body reads of an edition's `Schema.ts` (`Sch`: a schema of the edition, `R`: the result of
+ * its decoders, `Either` or `Result`).
+ */
+export interface SchemaModule<Sch, R> {
+  readonly ChatStreamChunk: Sch
+  readonly ChatResponse: Sch
+  readonly ErrorResponse: Sch
+  readonly ChatRequest: Sch
+  readonly ModerationErrorMetadata: Sch
+  readonly GuardrailErrorMetadata: Sch
+  readonly ProviderErrorMetadata: Sch
+  readonly decodeChatStreamChunk: (u: unknown) => R
+  readonly decodeChatResponse: (u: unknown) => R
+  readonly decodeErrorResponse: (u: unknown) => R
+  readonly validateRequest: (u: unknown) => R
+  readonly essentialResponseFields: ReadonlyArray<string>
+  readonly essentialChunkFields: ReadonlyArray<string>
+}
+
 /** What the Schema body takes from an edition. */
-export interface SchemaEdition extends Pick<Vitest, "describe"> {
+export interface SchemaEdition<Sch, R> extends Pick<Vitest, "describe"> {
   readonly it: (name: string, body: () => void) => unknown
   readonly expect: Vitest["expect"] & { readonly any: (constructor: unknown) => unknown }
   readonly edition: "effect3" | "effect4"
-  /** `Schema.ts`'s decoders. */
-  readonly decodeChatStreamChunk: Decode
-  readonly decodeChatResponse: Decode
-  readonly decodeErrorResponse: Decode
-  readonly validateRequest: Decode
-  /** `ChatRequest`'s encoder. */
-  readonly encodeChatRequest: Decode
-  /** `Schema.is` of the error metadata schemas. */
-  readonly is: Readonly<
-    Record<"ModerationErrorMetadata" | "GuardrailErrorMetadata" | "ProviderErrorMetadata", (u: unknown) => boolean>
-  >
-  readonly essentialResponseFields: ReadonlyArray<string>
-  readonly essentialChunkFields: ReadonlyArray<string>
-  readonly strict: Readonly<Record<Subject, Strict>>
-  /** The strict fast path: `fastDecoder(schema)`; for `ErrorResponse`, `decodeErrorResponse` itself. */
-  readonly fast: Readonly<Record<Exclude<Subject, "ChatRequest">, Decode>>
+  readonly S: SchemaModule<Sch, R>
+  /** A decoder's result as the body reads it. */
+  readonly fold: (result: R) => Decoded
+  /** `Schema.is`. */
+  readonly is: (schema: Sch) => (u: unknown) => boolean
+  /** The schema's encoder (`Schema.encodeUnknownEither` / `encodeUnknownResult`). */
+  readonly encode: (schema: Sch) => (u: unknown) => R
+  /** The strict fast path, `fastDecoder` (`internal/chat/decode.ts`). */
+  readonly fastDecoder: (schema: Sch) => (u: unknown) => R
+  readonly strict: (schema: Sch) => Strict<R>
   /** `compileGuard` of a recursive struct `Tree`: `{ value: number, children: Array<Tree> }`. */
   readonly treeGuard: (u: unknown) => boolean
   /** `compileGuard` of a struct whose decoding transforms its value (`{ n: NumberFromString }`). */
@@ -153,8 +167,21 @@ const hasProtoKey = (u: unknown): boolean => {
   return Object.values(u).some(hasProtoKey)
 }
 
-export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) => {
-  const { describe, expect, it } = self
+export const schemaSuite = <Sch, R, A>(edition: SchemaEdition<Sch, R>, properties: Properties<Sch, A>) => {
+  const { describe, expect, fold, it, S } = edition
+  const folded = (decode: (u: unknown) => R): Decode => (u) => fold(decode(u))
+  /** The edition's decoders, folded. */
+  const self = {
+    decodeChatStreamChunk: folded(S.decodeChatStreamChunk),
+    decodeChatResponse: folded(S.decodeChatResponse),
+    decodeErrorResponse: folded(S.decodeErrorResponse),
+    validateRequest: folded(S.validateRequest),
+    encodeChatRequest: folded(edition.encode(S.ChatRequest))
+  }
+  const strict = (subject: Subject) => {
+    const { decode, decodeAll, guard, required } = edition.strict(S[subject])
+    return { guard, required, decode: folded(decode), decodeAll: folded(decodeAll) }
+  }
 
   describe("ChatStreamChunk", () => {
     it("keeps unknown fields on the chunk, its choices and their deltas", () => {
@@ -372,13 +399,15 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
       const moderation = { reasons: ["violence"], flagged_input: "...", provider_name: "OpenAI", model_slug: "m" }
       const guardrail = { patterns: ["ignore all previous instructions"] }
       const provider = { provider_name: "Anthropic", raw: "{\"error\":\"overloaded\"}" }
-      const { is } = self
-      expect(is.ModerationErrorMetadata(moderation)).toBe(true)
-      expect(is.ModerationErrorMetadata(provider)).toBe(false)
-      expect(is.GuardrailErrorMetadata(guardrail)).toBe(true)
-      expect(is.GuardrailErrorMetadata(provider)).toBe(false)
-      expect(is.ProviderErrorMetadata(provider)).toBe(true)
-      expect(is.ProviderErrorMetadata(guardrail)).toBe(false)
+      const isModeration = edition.is(S.ModerationErrorMetadata)
+      const isGuardrail = edition.is(S.GuardrailErrorMetadata)
+      const isProvider = edition.is(S.ProviderErrorMetadata)
+      expect(isModeration(moderation)).toBe(true)
+      expect(isModeration(provider)).toBe(false)
+      expect(isGuardrail(guardrail)).toBe(true)
+      expect(isGuardrail(provider)).toBe(false)
+      expect(isProvider(provider)).toBe(true)
+      expect(isProvider(guardrail)).toBe(false)
     })
   })
 
@@ -397,7 +426,7 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
       expect(rejects({ messages: [{ role: "tool", content: "42" }] })).toContain("messages.0.tool_call_id")
     })
 
-    const part = unknownPart[self.edition]
+    const part = unknownPart[edition.edition]
     it(`rejects a content part of an unknown type, naming ${part.naming}`, () => {
       const messages = [{ role: "user", content: [{ type: "text", text: "a" }, { type: "hologram" }] }]
       expect(rejects({ messages })).toContain(part.path)
@@ -489,9 +518,10 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
 
   describe("fast path", () => {
     const agreement = (name: Exclude<Subject, "ChatRequest">) => {
-      const { decode: slow, guard } = self.strict[name]
-      const fast = self.fast[name]
-      const valid = properties.valid(name)
+      const { decode: slow, guard } = strict(name)
+      // the tolerant ErrorResponse decoder is the strict fast path itself
+      const fast = name === "ErrorResponse" ? self.decodeErrorResponse : folded(edition.fastDecoder(S[name]))
+      const valid = properties.valid(S[name], name)
 
       it(`returns every valid ${name} itself, as the schema decodes it`, () => {
         properties.assert(valid, (value) => {
@@ -523,12 +553,12 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
     }
 
     it("compiles a recursive schema", () => {
-      expect(self.treeGuard({ value: 1, children: [{ value: 2, children: [] }] })).toBe(true)
-      expect(self.treeGuard({ value: 1, children: [{ value: "2", children: [] }] })).toBe(false)
+      expect(edition.treeGuard({ value: 1, children: [{ value: 2, children: [] }] })).toBe(true)
+      expect(edition.treeGuard({ value: 1, children: [{ value: "2", children: [] }] })).toBe(false)
     })
 
     it("refuses a schema whose decoding transforms the value", () => {
-      expect(self.compileTransforming).toThrow(/Transformation/)
+      expect(edition.compileTransforming).toThrow(/Transformation/)
     })
 
     // the strict fast path under the tolerant decoders (tolerance is checked in "tolerant decoding")
@@ -537,8 +567,8 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
     agreement("ErrorResponse")
 
     it("agrees with the schema on request constraints (refinements, closed enums, records)", () => {
-      const { decode: slow, guard } = self.strict.ChatRequest
-      properties.assert(properties.mutated(properties.valid("ChatRequest")), (value) => {
+      const { decode: slow, guard } = strict("ChatRequest")
+      properties.assert(properties.mutated(properties.valid(S.ChatRequest, "ChatRequest")), (value) => {
         expect(guard(value)).toBe(slow(value).ok)
       }, 300)
     })
@@ -623,23 +653,23 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
 
     for (
       const [name, decode, essentials] of [
-        ["ChatResponse", self.decodeChatResponse, self.essentialResponseFields],
-        ["ChatStreamChunk", self.decodeChatStreamChunk, self.essentialChunkFields]
+        ["ChatResponse", self.decodeChatResponse, S.essentialResponseFields],
+        ["ChatStreamChunk", self.decodeChatStreamChunk, S.essentialChunkFields]
       ] as const
     ) {
       it(`on mutated ${name} values: a strict failure is repaired unless an essential field is wrong; what it takes out is kept as it was`, () => {
-        const { decode: strict, decodeAll: strictAll } = self.strict[name]
-        const required = self.strict[name].required()
+        const { decode: strictOne, decodeAll: strictAll, required: requiredOf } = strict(name)
+        const required = requiredOf()
         let repaired = 0
         properties.assert(
           // (a body from the wire has no invalidFields of its own)
-          properties.mutated(properties.map(properties.valid(name), (value) => {
+          properties.mutated(properties.map(properties.valid(S[name], name), (value) => {
             const { invalidFields: _, ...rest } = value as Record<string, unknown>
             return rest
           })),
           (value) => {
             const result = decode(value)
-            if (strict(value).ok) return
+            if (strictOne(value).ok) return
             if (!result.ok) {
               // only an essential field, a required one (which cannot be taken out) or the top makes a failure
               const all = strictAll(value)
@@ -655,7 +685,7 @@ export const schemaSuite = <A>(self: SchemaEdition, properties: Properties<A>) =
               expect(field.value).toBe(at(value, field.path))
             }
             // what is left decodes strictly
-            expect(strict(rest).ok).toBe(true)
+            expect(strictOne(rest).ok).toBe(true)
           },
           500
         )
