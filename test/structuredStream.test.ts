@@ -57,6 +57,7 @@ structuredStreamSuite<Testing.Reply>({
   describe,
   it,
   expect,
+  edition: "effect3",
   testing: { ...Testing, jsonAnswer: (schema, value, options) => Testing.jsonAnswer(own(schema), value, options) },
   stream: async (schema, request, script) => {
     const chunks: Array<unknown> = []
@@ -77,26 +78,20 @@ structuredStreamSuite<Testing.Reply>({
     }),
     Int: Schema.Struct({ n: Schema.Int }),
     A: Schema.Struct({ a: Schema.String }),
-    emulated: [
-      ["an object with optional fields", Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Int) })],
-      [
-        "nested arrays and unions",
-        Schema.Struct({
-          items: Schema.Array(Schema.Union(
-            Schema.Struct({ kind: Schema.Literal("x"), n: Schema.Number.pipe(Schema.between(5, 10)) }),
-            Schema.Struct({ kind: Schema.Literal("y") })
-          ))
-        })
-      ],
-      ["a recursive schema", Order],
-      [
-        "records, dates and a wrapped root",
-        Schema.Array(Schema.Struct({
-          when: Schema.Date,
-          scores: Schema.Record({ key: Schema.String, value: Schema.Int })
-        }))
-      ]
-    ]
+    emulated: {
+      "an object with optional fields": Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Int) }),
+      "nested arrays and unions": Schema.Struct({
+        items: Schema.Array(Schema.Union(
+          Schema.Struct({ kind: Schema.Literal("x"), n: Schema.Number.pipe(Schema.between(5, 10)) }),
+          Schema.Struct({ kind: Schema.Literal("y") })
+        ))
+      }),
+      "a recursive schema": Order,
+      "records, dates and a wrapped root": Schema.Array(Schema.Struct({
+        when: Schema.Date,
+        scores: Schema.Record({ key: Schema.String, value: Schema.Int })
+      }))
+    }
   },
   forAllOrders: (body, numRuns) =>
     FastCheck.assert(
