@@ -1,11 +1,11 @@
 /**
- * The bodies of the `Structured.send` and `Structured.stream` tests over a real socket, shared by both
- * editions (`test/structured.test.ts`, `effect4/test/structured.test.ts`): the response_format sent,
- * the answer decoded, each structured error with what it carries, the re-asks, the requests refused
- * before anything is sent, and the partial values of a stream. A wire exchange, so Effect-free: each
- * edition passes its `Wired` and its `StructuredEdition` (the calls over each HttpClient, its
- * `Testing` structured answers, the test's schemas built with its `Schema`). What reads a decoded
- * value's Schema (`responseFormat`, `decode`) stays in each edition's file.
+ * The bodies of the structured-output tests, shared by both editions (`test/structured.test.ts`,
+ * `effect4/test/structured.test.ts`): over a real socket, `Structured.send` and `Structured.stream`
+ * (the response_format sent, the answer decoded, each structured error with what it carries, the
+ * re-asks, the requests refused before anything is sent, the partial values of a stream); and
+ * `Structured.responseFormat` and `Structured.decode`. Effect-free: each edition passes its `Wired` and
+ * its `StructuredEdition` (the calls over each HttpClient, `responseFormat` and `decode` folded, its
+ * `Testing` structured answers, the test's schemas built with its `Schema`).
  */
 import { inspect } from "node:util"
 import type * as Types from "../../src/internal/emulator/types.js"
@@ -52,6 +52,10 @@ export interface StructuredCalls {
 /** What the structured bodies take from an edition besides its `Wired` (`R`: its `Testing.Reply`). */
 export interface StructuredEdition<R> {
   readonly clients: ReadonlyArray<readonly [string, StructuredCalls]>
+  /** `Structured.responseFormat(schema, options)`, its `Either` / `Result` folded. */
+  readonly responseFormat: (schema: unknown, options?: Readonly<Record<string, unknown>>) => Outcome<unknown>
+  /** `Structured.decode(schema, response)` run. */
+  readonly decode: (schema: unknown, response: unknown) => Promise<Outcome<unknown>>
   readonly answers: StructuredReplies<R>
   /** The test's schemas, built with the edition's `Schema`. */
   readonly schemas: {
@@ -64,7 +68,27 @@ export interface StructuredEdition<R> {
     readonly Unexpressible: unknown
     /** `Array<String>`, a root that is not an object. */
     readonly Tags: unknown
+    /** A struct with a field strict mode cannot express (each edition its own case of that). */
+    readonly Unformattable: unknown
+    /**
+     * `{ kind: "x", a?: Int } | { kind: "y", a?: NullOr<String> }` (`a?`: the edition's exact optional
+     * field).
+     */
+    readonly Tagged: unknown
+    /** `{ a?: String }` for each kind of optional field `decodedNull` names. */
+    readonly optional: Readonly<Partial<Record<OptionalKind, unknown>>>
   }
+}
+
+/**
+ * What a `null` for an absent optional field decodes to, by kind of optional field. Effect 3 has one
+ * (`Schema.optional`: the field absent); Effect 4 two (`Schema.optionalKey` is the exact optional
+ * field: absent; `Schema.optional`'s type admits `undefined`, and the `null` decodes to that).
+ */
+type OptionalKind = "exact" | "admitsUndefined"
+const decodedNull: Record<"effect3" | "effect4", ReadonlyArray<readonly [OptionalKind, unknown]>> = {
+  effect3: [["exact", {}]],
+  effect4: [["exact", {}], ["admitsUndefined", { a: undefined }]]
 }
 
 const request = {
@@ -102,8 +126,9 @@ const bodyOf = (sent: Sent | undefined): Loose => sent?.body
 
 export const structuredSuite = <R>(
   { describe, edition, expect, it, listen, testing }: Wired<R>,
-  { answers, clients, schemas: { Tags, Unexpressible, Weather } }: StructuredEdition<R>
+  { answers, clients, decode, responseFormat, schemas }: StructuredEdition<R>
 ) => {
+  const { Tags, Unexpressible, Weather } = schemas
   const Testing = { ...testing, ...answers }
   const differ = differences[edition]
 
@@ -370,4 +395,36 @@ export const structuredSuite = <R>(
         }))
     })
   }
+  describe("Structured.responseFormat and Structured.decode", () => {
+    it("gives the response_format for a Schema, with name and description overridable", async () => {
+      expect(success(responseFormat(Weather, { name: "w", description: "d" }))).toMatchObject({
+        type: "json_schema",
+        json_schema: { name: "w", description: "d", strict: true, schema: { type: "object" } }
+      })
+    })
+
+    it("fails with InvalidRequestError for a Schema strict mode cannot express", async () => {
+      expect(failure(responseFormat(schemas.Unformattable))._tag).toBe("InvalidRequestError")
+    })
+
+    it("decodes the union member the answer's tag names, a null kept where that member allows it", async () => {
+      const answer = (content: string) => ({
+        choices: [{ index: 0, finish_reason: "stop", message: { content } }]
+      })
+      expect(success(await decode(schemas.Tagged, answer("{\"value\":{\"kind\":\"y\",\"a\":null}}")))).toStrictEqual({
+        kind: "y",
+        a: null
+      })
+      expect(success(await decode(schemas.Tagged, answer("{\"value\":{\"kind\":\"x\",\"a\":null}}")))).toStrictEqual({
+        kind: "x"
+      })
+    })
+
+    it("decodes a response got with Chat.send the way Structured.send does", async () => {
+      const response = { choices: [{ index: 0, finish_reason: "stop", message: { content: "{\"a\":null}" } }] }
+      for (const [kind, expected] of decodedNull[edition]) {
+        expect(success(await decode(schemas.optional[kind], response))).toStrictEqual(expected)
+      }
+    })
+  })
 }
