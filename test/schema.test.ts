@@ -1,3 +1,9 @@
+/**
+ * The Schema tests: the body is shared with the Effect 4 edition (`test/support/schemaSuite.ts`), this
+ * file gives it the Effect 3 edition's pieces: its decoders folded from `Either` (the issues' paths from
+ * `ArrayFormatter`), guards compiled from its Schema AST and values drawn with its `Arbitrary` and
+ * fast-check.
+ */
 import { describe, expect, it } from "@effect/vitest"
 import * as Arbitrary from "effect/Arbitrary"
 import * as Either from "effect/Either"
@@ -8,615 +14,79 @@ import type * as AST from "effect/SchemaAST"
 import { compileGuard, fastDecoder } from "../src/internal/chat/decode.js"
 import * as S from "../src/Schema.js"
 import { mutated } from "./support/mutate.js"
-import * as Cases from "./support/tolerantCases.js"
+import { type Decoded, schemaSuite } from "./support/schemaSuite.js"
 
-const getRight = <A>(result: Either.Either<A, ParseResult.ParseError>): A => {
-  if (Either.isLeft(result)) throw new Error(ParseResult.TreeFormatter.formatErrorSync(result.left))
-  return result.right
-}
-
-/** The paths (joined with ".") of the issues of a failed decode. */
-const issuePaths = (result: Either.Either<unknown, ParseResult.ParseError>): Array<string> => {
-  if (Either.isRight(result)) throw new Error("expected a decoding failure")
-  return ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => issue.path.join("."))
-}
-
-const chunk = () => ({
-  id: "gen-1747000000-abc",
-  provider: "OpenAI",
-  model: "openai/gpt-4o-mini",
-  object: "chat.completion.chunk",
-  created: 1747000000,
-  choices: [{
-    index: 0,
-    delta: { role: "assistant", content: "Hello" },
-    finish_reason: null,
-    native_finish_reason: null,
-    logprobs: null
-  }]
-})
-
-const response = () => ({
-  id: "gen-1747000000-abc",
-  provider: "OpenAI",
-  model: "openai/gpt-4o-mini",
-  object: "chat.completion",
-  created: 1747000000,
-  system_fingerprint: null,
-  choices: [{
-    index: 0,
-    finish_reason: "stop",
-    native_finish_reason: "stop",
-    logprobs: null,
-    message: { role: "assistant", content: "Paris.", refusal: null, reasoning: null }
-  }],
-  usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 }
-})
-
-const request = (fields: Record<string, unknown> = {}) => ({
-  model: "openai/gpt-4o-mini",
-  messages: [{ role: "user", content: "Hi" }],
-  ...fields
-})
-
-describe("ChatStreamChunk", () => {
-  it("keeps unknown fields on the chunk, its choices and their deltas", () => {
-    const input = {
-      ...chunk(),
-      future_top: { a: 1 },
-      choices: [{ ...chunk().choices[0], future_choice: 2, delta: { content: "x", future_delta: [3] } }]
+/** A decode's `Either` as the shared body reads it. */
+const fold = (result: Either.Either<unknown, ParseResult.ParseError>): Decoded =>
+  Either.isRight(result)
+    ? { ok: true, value: result.right }
+    : {
+      ok: false,
+      message: () => ParseResult.TreeFormatter.formatErrorSync(result.left),
+      paths: () => ParseResult.ArrayFormatter.formatErrorSync(result.left).map((issue) => issue.path)
     }
-    const decoded = getRight(S.decodeChatStreamChunk(input)) as unknown as typeof input
-    expect(decoded.future_top).toEqual({ a: 1 })
-    expect(decoded.choices[0]!.future_choice).toBe(2)
-    expect(decoded.choices[0]!.delta.future_delta).toEqual([3])
-  })
 
-  it("keeps a finish_reason value nobody has listed", () => {
-    const input = { ...chunk(), choices: [{ index: 0, delta: {}, finish_reason: "brand_new_reason" }] }
-    expect(getRight(S.decodeChatStreamChunk(input)).choices[0]!.finish_reason).toBe("brand_new_reason")
-  })
-
-  it("accepts null in every optional field", () => {
-    const nulls = {
-      id: null,
-      object: null,
-      created: null,
-      model: null,
-      provider: null,
-      system_fingerprint: null,
-      service_tier: null,
-      usage: null,
-      openrouter_metadata: null,
-      error: null,
-      choices: [{
-        index: null,
-        delta: {
-          role: null,
-          content: null,
-          reasoning: null,
-          reasoning_details: null,
-          refusal: null,
-          tool_calls: [{ index: 0, id: null, type: null, function: { name: null, arguments: null } }],
-          images: null,
-          audio: null,
-          annotations: null
-        },
-        finish_reason: null,
-        native_finish_reason: null,
-        logprobs: null,
-        error: null
-      }]
-    }
-    expect(Either.isRight(S.decodeChatStreamChunk(nulls))).toBe(true)
-  })
-
-  it("accepts a chunk whose choice has no fields at all", () => {
-    expect(Either.isRight(S.decodeChatStreamChunk({ choices: [{}] }))).toBe(true)
-  })
-
-  it("accepts the usage chunk, whose choices are empty", () => {
-    const usage = {
-      ...chunk(),
-      choices: [],
-      usage: {
-        prompt_tokens: 12,
-        completion_tokens: 100,
-        total_tokens: 112,
-        cost: 0.0001,
-        is_byok: false,
-        prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
-        completion_tokens_details: { reasoning_tokens: 10 },
-        cost_details: { upstream_inference_cost: null },
-        server_tool_use_details: { web_search_requests: 1 }
+/** The names of the required fields anywhere in a schema. */
+const requiredNames = (ast: AST.AST, out = new Set<string>(), seen = new Set<AST.AST>()): Set<string> => {
+  if (seen.has(ast)) return out
+  seen.add(ast)
+  switch (ast._tag) {
+    case "TypeLiteral":
+      for (const ps of ast.propertySignatures) {
+        if (!ps.isOptional) out.add(String(ps.name))
+        requiredNames(ps.type, out, seen)
       }
-    }
-    expect(getRight(S.decodeChatStreamChunk(usage)).usage?.cost).toBe(0.0001)
-  })
-
-  it("decodes a mid-stream error chunk with its error and metadata", () => {
-    const error = {
-      ...chunk(),
-      error: { code: 502, message: "Provider disconnected", metadata: { error_type: "provider_unavailable" } },
-      choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }]
-    }
-    const decoded = getRight(S.decodeChatStreamChunk(error))
-    expect(decoded.error?.metadata?.error_type).toBe("provider_unavailable")
-    expect(decoded.choices[0]!.finish_reason).toBe("error")
-  })
-
-  it("decodes an error reported inside a choice, as older traffic does", () => {
-    const error = {
-      ...chunk(),
-      choices: [{
-        index: 0,
-        delta: { content: "" },
-        finish_reason: "error",
-        error: { code: "server", message: "Boom" }
-      }]
-    }
-    expect(getRight(S.decodeChatStreamChunk(error)).choices[0]!.error?.code).toBe("server")
-  })
-
-  it("keeps a reasoning detail of an unknown type", () => {
-    const detail = { type: "reasoning.future", blob: "x", index: 0 }
-    const input = { ...chunk(), choices: [{ index: 0, delta: { reasoning_details: [detail] } }] }
-    expect(getRight(S.decodeChatStreamChunk(input)).choices[0]!.delta?.reasoning_details).toEqual([detail])
-  })
-
-  it("rejects a chunk without choices", () => {
-    expect(Either.isLeft(S.decodeChatStreamChunk({ ...chunk(), choices: undefined }))).toBe(true)
-  })
-
-  it("rejects a delta whose content is not a string, naming the path", () => {
-    const input = { ...chunk(), choices: [{ index: 0, delta: { content: 42 } }] }
-    expect(issuePaths(S.decodeChatStreamChunk(input))).toContain("choices.0.delta.content")
-  })
-
-  it("returns the parsed object itself when it is valid", () => {
-    const input = chunk()
-    expect(getRight(S.decodeChatStreamChunk(input))).toBe(input)
-  })
-})
-
-describe("ChatResponse", () => {
-  it("decodes tool calls, annotations, images, reasoning details and usage with cost", () => {
-    const input = {
-      ...response(),
-      choices: [{
-        index: 0,
-        finish_reason: "tool_calls",
-        native_finish_reason: "TOOL_USE",
-        message: {
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }],
-          annotations: [{ type: "url_citation", url_citation: { url: "https://a.example", title: "A" } }],
-          images: [{ type: "image_url", image_url: { url: "data:image/png;base64,AA" } }],
-          reasoning_details: [{ type: "reasoning.encrypted", data: "xyz", format: "anthropic-claude-v1" }]
-        }
-      }],
-      usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3, cost: 0.5, is_byok: true }
-    }
-    const decoded = getRight(S.decodeChatResponse(input))
-    expect(decoded.choices[0]!.message?.tool_calls?.[0]?.function?.name).toBe("f")
-    expect(decoded.usage?.cost).toBe(0.5)
-  })
-
-  it("rejects a 200 error body without choices, which decodes as an ErrorResponse", () => {
-    const body = { error: { code: 429, message: "Rate limited" }, user_id: "u1" }
-    expect(issuePaths(S.decodeChatResponse(body))).toContain("choices")
-    expect(getRight(S.decodeErrorResponse(body)).error.message).toBe("Rate limited")
-  })
-
-  it("keeps unknown fields in the message and the usage details", () => {
-    const input = {
-      ...response(),
-      choices: [{ index: 0, message: { role: "assistant", content: "x", future_message: true } }],
-      usage: { total_tokens: 1, prompt_tokens_details: { cached_tokens: 0, future_tokens: 4 } }
-    }
-    const decoded = getRight(S.decodeChatResponse(input)) as unknown as typeof input
-    expect(decoded.choices[0]!.message.future_message).toBe(true)
-    expect(decoded.usage.prompt_tokens_details.future_tokens).toBe(4)
-  })
-
-  it("accepts a message whose content is a list of parts, of known and unknown types", () => {
-    const content = [{ type: "text", text: "a" }, { type: "refusal", refusal: "no" }]
-    const input = { ...response(), choices: [{ index: 0, message: { role: "assistant", content } }] }
-    expect(getRight(S.decodeChatResponse(input)).choices[0]!.message?.content).toEqual(content)
-  })
-
-  it("keeps an array where an object belongs aside in invalidFields, naming the field", () => {
-    const input = { ...response(), usage: [] }
-    const decoded = getRight(S.decodeChatResponse(input))
-    expect(decoded.usage).toBeUndefined()
-    expect(decoded.invalidFields).toEqual([{ path: ["usage"], expected: "Usage | null | undefined", value: [] }])
-  })
-})
-
-describe("ErrorResponse", () => {
-  it("decodes the availability fields and the previous errors", () => {
-    const body = {
-      error: {
-        code: 503,
-        message: "No endpoints available",
-        error_type: "provider_unavailable",
-        http_status: 503,
-        availability: {
-          code: "capacity_exhausted",
-          retryable: true,
-          retry_after: 30,
-          requested_models: ["a/b"],
-          affected_providers: ["P"],
-          fallback_models: ["c/d"],
-          docs_url: "https://openrouter.ai/docs"
-        },
-        metadata: { previous_errors: [{ provider: "P", code: 503, status: 503 }] }
-      },
-      user_id: "user_1"
-    }
-    const decoded = getRight(S.decodeErrorResponse(body))
-    expect(decoded.error.availability?.retry_after).toBe(30)
-    expect(decoded.error.metadata?.previous_errors?.[0]?.provider).toBe("P")
-  })
-
-  it("keeps an availability code nobody has listed", () => {
-    const body = { error: { code: 503, message: "x", availability: { code: "new_reason", retryable: false } } }
-    expect(getRight(S.decodeErrorResponse(body)).error.availability?.code).toBe("new_reason")
-  })
-
-  it("accepts a string error code", () => {
-    expect(getRight(S.decodeErrorResponse({ error: { code: "server_error", message: "x" } })).error.code).toBe(
-      "server_error"
-    )
-  })
-
-  it("tells moderation, guardrail and provider metadata apart", () => {
-    const moderation = { reasons: ["violence"], flagged_input: "...", provider_name: "OpenAI", model_slug: "m" }
-    const guardrail = { patterns: ["ignore all previous instructions"] }
-    const provider = { provider_name: "Anthropic", raw: "{\"error\":\"overloaded\"}" }
-    expect(Schema.is(S.ModerationErrorMetadata)(moderation)).toBe(true)
-    expect(Schema.is(S.ModerationErrorMetadata)(provider)).toBe(false)
-    expect(Schema.is(S.GuardrailErrorMetadata)(guardrail)).toBe(true)
-    expect(Schema.is(S.GuardrailErrorMetadata)(provider)).toBe(false)
-    expect(Schema.is(S.ProviderErrorMetadata)(provider)).toBe(true)
-    expect(Schema.is(S.ProviderErrorMetadata)(guardrail)).toBe(false)
-  })
-})
-
-describe("ChatRequest", () => {
-  it("accepts a minimal request with only messages", () => {
-    expect(Either.isRight(S.validateRequest({ messages: [{ role: "user", content: "Hi" }] }))).toBe(true)
-  })
-
-  it("rejects a temperature of 3, naming temperature", () => {
-    expect(issuePaths(S.validateRequest(request({ temperature: 3 })))).toContain("temperature")
-  })
-
-  it("rejects a tool message without tool_call_id, naming the field", () => {
-    const messages = [{ role: "tool", content: "42" }]
-    expect(issuePaths(S.validateRequest(request({ messages })))).toContain("messages.0.tool_call_id")
-  })
-
-  it("rejects a content part of an unknown type, naming its type", () => {
-    const messages = [{ role: "user", content: [{ type: "text", text: "a" }, { type: "hologram" }] }]
-    expect(issuePaths(S.validateRequest(request({ messages })))).toContain("messages.0.content.1.type")
-  })
-
-  it("rejects an empty message list", () => {
-    expect(issuePaths(S.validateRequest(request({ messages: [] })))).toContain("messages")
-  })
-
-  it("rejects top_logprobs above 20", () => {
-    expect(issuePaths(S.validateRequest(request({ top_logprobs: 21 })))).toContain("top_logprobs")
-  })
-
-  it("rejects a session_id longer than 256 characters", () => {
-    expect(issuePaths(S.validateRequest(request({ session_id: "s".repeat(257) })))).toContain("session_id")
-  })
-
-  it("rejects metadata with more than 16 pairs", () => {
-    const metadata = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"]))
-    expect(issuePaths(S.validateRequest(request({ metadata })))).toContain("metadata")
-  })
-
-  it("rejects more than 4 stop sequences", () => {
-    expect(issuePaths(S.validateRequest(request({ stop: ["a", "b", "c", "d", "e"] })))).toContain("stop")
-  })
-
-  it("rejects a reasoning effort the spec does not list", () => {
-    expect(issuePaths(S.validateRequest(request({ reasoning: { effort: "extreme" } })))).toContain("reasoning.effort")
-  })
-
-  it("accepts the full set of message kinds, tools, plugins and routing preferences", () => {
-    const full = request({
-      messages: [
-        {
-          role: "system",
-          content: [{ type: "text", text: "Be brief.", cache_control: { type: "ephemeral", ttl: "1h" } }]
-        },
-        { role: "developer", content: "No emojis." },
-        {
-          role: "user",
-          content: [
-            { type: "text", text: "What is this?" },
-            { type: "image_url", image_url: { url: "https://a.example/i.png", detail: "high" } },
-            { type: "input_audio", input_audio: { data: "AAAA", format: "wav" } },
-            { type: "video_url", video_url: { url: "https://a.example/v.mp4" } },
-            { type: "file", file: { filename: "a.pdf", file_data: "data:application/pdf;base64,AA" } }
-          ]
-        },
-        {
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }],
-          reasoning_details: [{ type: "reasoning.text", text: "thinking", signature: "sig" }]
-        },
-        { role: "tool", tool_call_id: "call_1", content: "42" }
-      ],
-      tools: [
-        { type: "function", function: { name: "f", parameters: { type: "object" }, strict: true } },
-        { type: "openrouter:web_search", parameters: { max_results: 3 } }
-      ],
-      tool_choice: { type: "function", function: { name: "f" } },
-      plugins: [{ id: "web", max_results: 3 }, { id: "file-parser", pdf: { engine: "pdf-text" } }],
-      provider: { order: ["anthropic"], allow_fallbacks: false, sort: { by: "price", partition: "none" } },
-      response_format: { type: "json_schema", json_schema: { name: "answer", schema: { type: "object" } } },
-      reasoning: { effort: "high", max_tokens: 2000, exclude: true, enabled: true },
-      metadata: { user: "u" },
-      stop: ["\n"],
-      logit_bias: { "50256": -100 }
-    })
-    expect(Either.isRight(S.validateRequest(full))).toBe(true)
-  })
-
-  it("keeps unknown fields at the top level and in nested objects", () => {
-    const input = request({
-      transforms: ["middle-out"],
-      reasoning: { effort: "low", future_reasoning_knob: 1 },
-      provider: { order: ["a"], future_routing_knob: true },
-      messages: [{ role: "user", content: [{ type: "text", text: "Hi", future_part_field: "p" }], future_msg: 1 }],
-      tools: [{ type: "function", function: { name: "f", future_fn_field: 2 } }]
-    })
-    expect(getRight(S.validateRequest(input))).toEqual(input)
-  })
-
-  it("keeps unknown fields when encoding", () => {
-    const input = request({ transforms: ["middle-out"], reasoning: { future_reasoning_knob: 1 } })
-    expect(getRight(Schema.encodeUnknownEither(S.ChatRequest)(input))).toEqual(input)
-  })
-})
-
-describe("fast path", () => {
-  const decodeWithSchema = <A, I>(schema: Schema.Schema<A, I>) =>
-    Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" })
-
-  // Effect's decoder copies a record key "__proto__" by assignment, which sets the copy's prototype
-  // instead of keeping the key, so its output cannot equal such an input; the fast path returns the
-  // input itself and keeps the key. Values with that key are left out of the comparisons.
-  const hasProtoKey = (u: unknown): boolean => {
-    if (typeof u !== "object" || u === null) return false
-    if (Object.prototype.hasOwnProperty.call(u, "__proto__")) return true
-    return Object.values(u).some(hasProtoKey)
+      break
+    case "Union":
+      for (const member of ast.types) requiredNames(member, out, seen)
+      break
+    case "TupleType":
+      for (const rest of ast.rest) requiredNames(rest.type, out, seen)
+      break
+    case "Suspend":
+      requiredNames(ast.f(), out, seen)
+      break
+    case "Refinement":
+      requiredNames(ast.from, out, seen)
+      break
   }
+  return out
+}
 
-  const agreement = <A, I>(
-    name: string,
-    schema: Schema.Schema<A, I>,
-    fast: (u: unknown) => Either.Either<A, ParseResult.ParseError>
-  ) => {
-    const guard = compileGuard(schema.ast)
-    const slow = decodeWithSchema(schema)
-    const valid = Arbitrary.make(schema)
+type Decoder = Schema.Schema.AnyNoContext
+type Decoded3 = Either.Either<unknown, ParseResult.ParseError>
 
-    it(`returns every valid ${name} itself, as the schema decodes it`, () => {
-      FastCheck.assert(
-        FastCheck.property(valid, (value) => {
-          FastCheck.pre(!hasProtoKey(value))
-          const result = fast(value)
-          expect(Either.isRight(result) && result.right === value).toBe(true)
-          expect(getRight(slow(value))).toStrictEqual(value)
-        }),
-        { numRuns: 300 }
-      )
-    })
-
-    it(`accepts exactly the mutated ${name} values the schema accepts, with the same result`, () => {
-      let accepted = 0
-      FastCheck.assert(
-        FastCheck.property(mutated(valid), (value) => {
-          FastCheck.pre(!hasProtoKey(value))
-          const expected = slow(value)
-          expect(guard(value)).toBe(Either.isRight(expected))
-          const actual = fast(value)
-          if (Either.isRight(expected)) {
-            accepted++
-            expect(getRight(actual)).toStrictEqual(expected.right)
-          } else {
-            expect(Either.isLeft(actual)).toBe(true)
-          }
-        }),
-        { numRuns: 1000 }
-      )
-      // both outcomes must occur, or the property says little
-      expect(accepted).toBeGreaterThan(50)
-      expect(accepted).toBeLessThan(950)
-    })
-  }
-
-  it("compiles a recursive schema", () => {
-    interface Tree {
-      readonly value: number
-      readonly children: ReadonlyArray<Tree>
-    }
-    const Tree: Schema.Schema<Tree> = Schema.Struct({
-      value: Schema.Number,
-      children: Schema.Array(Schema.suspend(() => Tree))
-    })
-    const guard = compileGuard(Tree.ast)
-    expect(guard({ value: 1, children: [{ value: 2, children: [] }] })).toBe(true)
-    expect(guard({ value: 1, children: [{ value: "2", children: [] }] })).toBe(false)
-  })
-
-  it("refuses a schema whose decoding transforms the value", () => {
-    expect(() => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)).toThrow(/Transformation/)
-  })
-
-  // the strict fast path under the tolerant decoders (tolerance is checked in "tolerant decoding")
-  agreement("ChatStreamChunk", S.ChatStreamChunk, fastDecoder(S.ChatStreamChunk))
-  agreement("ChatResponse", S.ChatResponse, fastDecoder(S.ChatResponse))
-  agreement("ErrorResponse", S.ErrorResponse, S.decodeErrorResponse)
-
-  it("agrees with the schema on request constraints (refinements, closed enums, records)", () => {
-    const guard = compileGuard(S.ChatRequest.ast)
-    const slow = decodeWithSchema(S.ChatRequest)
-    FastCheck.assert(
-      FastCheck.property(mutated(Arbitrary.make(S.ChatRequest)), (value) => {
-        expect(guard(value)).toBe(Either.isRight(slow(value)))
-      }),
-      { numRuns: 300 }
-    )
-  })
+interface Tree {
+  readonly value: number
+  readonly children: ReadonlyArray<Tree>
+}
+const Tree: Schema.Schema<Tree> = Schema.Struct({
+  value: Schema.Number,
+  children: Schema.Array(Schema.suspend(() => Tree))
 })
 
-describe("request pass-through for tools and plugins added later", () => {
-  it("accepts a plugin id it does not know and keeps its fields", () => {
-    const result = S.validateRequest({
-      messages: [{ role: "user", content: "hi" }],
-      plugins: [{ id: "brand-new-plugin", setting: 3 }]
-    })
-    expect(Either.isRight(result) && result.right.plugins).toEqual([{ id: "brand-new-plugin", setting: 3 }])
-  })
-
-  it("accepts a server tool type it does not know and keeps its fields", () => {
-    const result = S.validateRequest({
-      messages: [{ role: "user", content: "hi" }],
-      tools: [{ type: "openrouter:future_tool", parameters: { x: 1 } }]
-    })
-    expect(Either.isRight(result) && result.right.tools).toEqual([{
-      type: "openrouter:future_tool",
-      parameters: { x: 1 }
-    }])
-  })
-
-  it("still validates a known plugin fully", () => {
-    const result = S.validateRequest({
-      messages: [{ role: "user", content: "hi" }],
-      plugins: [{ id: "web", max_results: "many" }]
-    })
-    expect(Either.isLeft(result)).toBe(true)
-  })
-})
-
-describe("tolerant decoding", () => {
-  const { at, body, chunkEssential, chunkTolerated, essential, essentialPattern, tolerated, without } = Cases
-
-  // Fields a caller can do without: each, with a value of the wrong type, is taken out and kept aside.
-  it.each(tolerated)("a response keeps %s aside, with its path and value", (_label, input, path) => {
-    const decoded = getRight(S.decodeChatResponse(input)) as unknown as Record<string, unknown>
-    expect(decoded.invalidFields).toEqual([{ path, expected: expect.any(String), value: at(input, path) }])
-    const { invalidFields: _, ...rest } = decoded
-    expect(rest).toEqual(without(input, path))
-  })
-
-  // Fields without which there is no answer: the call still fails, naming the field.
-  it.each(essential)("a response with %s still fails", (_label, input, path) => {
-    expect(issuePaths(S.decodeChatResponse(input)).some((p) => p.startsWith(path))).toBe(true)
-  })
-
-  it.each(chunkTolerated)("a stream chunk keeps %s aside", (_label, input, path) => {
-    const decoded = getRight(S.decodeChatStreamChunk(input)) as unknown as Record<string, unknown>
-    expect(decoded.invalidFields).toEqual([{ path, expected: expect.any(String), value: at(input, path) }])
-  })
-  it.each(chunkEssential)("a stream chunk with %s still fails", (_label, input, path) => {
-    expect(issuePaths(S.decodeChatStreamChunk(input)).some((p) => p.startsWith(path))).toBe(true)
-  })
-
-  it("returns a valid body itself, and never changes its input", () => {
-    const valid = body()
-    expect(getRight(S.decodeChatResponse(valid))).toBe(valid)
-    const odd = body({ logprobs: 1 })
-    const before = structuredClone(odd)
-    getRight(S.decodeChatResponse(odd))
-    expect(odd).toEqual(before)
-  })
-
-  /** The names of the required fields anywhere in a schema. */
-  const requiredNames = (ast: AST.AST, out = new Set<string>(), seen = new Set<AST.AST>()): Set<string> => {
-    if (seen.has(ast)) return out
-    seen.add(ast)
-    switch (ast._tag) {
-      case "TypeLiteral":
-        for (const ps of ast.propertySignatures) {
-          if (!ps.isOptional) out.add(String(ps.name))
-          requiredNames(ps.type, out, seen)
-        }
-        break
-      case "Union":
-        for (const member of ast.types) requiredNames(member, out, seen)
-        break
-      case "TupleType":
-        for (const rest of ast.rest) requiredNames(rest.type, out, seen)
-        break
-      case "Suspend":
-        requiredNames(ast.f(), out, seen)
-        break
-      case "Refinement":
-        requiredNames(ast.from, out, seen)
-        break
-    }
-    return out
-  }
-  for (
-    const [name, schema, decode, essentials] of [
-      ["ChatResponse", S.ChatResponse, S.decodeChatResponse, S.essentialResponseFields],
-      ["ChatStreamChunk", S.ChatStreamChunk, S.decodeChatStreamChunk, S.essentialChunkFields]
-    ] as const
-  ) {
-    it(`on mutated ${name} values: a strict failure is repaired unless an essential field is wrong; what it takes out is kept as it was`, () => {
-      const strict = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>, {
-        onExcessProperty: "preserve"
-      })
-      const strictAll = Schema.decodeUnknownEither(schema as Schema.Schema<unknown, unknown>, {
-        onExcessProperty: "preserve",
-        errors: "all"
-      })
-      const required = requiredNames(schema.ast)
-      let repaired = 0
-      FastCheck.assert(
-        // (a body from the wire has no invalidFields of its own)
-        FastCheck.property(
-          mutated(
-            Arbitrary.make(schema as unknown as Schema.Schema<Record<string, unknown>, unknown>).map((
-              { invalidFields: _, ...rest }
-            ) => rest)
-          ),
-          (value) => {
-            const result = (decode as (u: unknown) => Either.Either<unknown, ParseResult.ParseError>)(value)
-            if (Either.isRight(strict(value))) return
-            if (Either.isLeft(result)) {
-              // only an essential field, a required one (which cannot be taken out) or the top makes a failure
-              const all = ParseResult.ArrayFormatter.formatErrorSync(
-                Either.flip(strictAll(value)).pipe(Either.getOrThrow)
-              )
-              expect(all.some((i) => Cases.failureExplained(i.path, essentials, required))).toBe(true)
-              return
-            }
-            repaired++
-            const out = result.right as { readonly invalidFields?: ReadonlyArray<S.InvalidField> }
-            expect(out.invalidFields!.length).toBeGreaterThan(0)
-            for (const field of out.invalidFields!) {
-              expect(essentialPattern(field.path, essentials)).toBe(false)
-              expect(field.value).toBe(at(value, field.path))
-            }
-            // what is left decodes strictly
-            const { invalidFields: _, ...rest } = out as Record<string, unknown>
-            expect(Either.isRight(strict(rest))).toBe(true)
-          }
-        ),
-        { numRuns: 500 }
-      )
-      expect(repaired).toBeGreaterThan(20)
-    })
-  }
+schemaSuite<Decoder, Decoded3, FastCheck.Arbitrary<unknown>>({
+  describe,
+  it,
+  expect,
+  edition: "effect3",
+  S,
+  fold,
+  is: (schema) => Schema.is(schema),
+  encode: (schema) => Schema.encodeUnknownEither(schema),
+  fastDecoder,
+  strict: (schema) => ({
+    guard: compileGuard(schema.ast),
+    decode: Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve" }),
+    decodeAll: Schema.decodeUnknownEither(schema, { onExcessProperty: "preserve", errors: "all" }),
+    required: () => requiredNames(schema.ast)
+  }),
+  treeGuard: compileGuard(Tree.ast),
+  compileTransforming: () => compileGuard(Schema.Struct({ n: Schema.NumberFromString }).ast)
+}, {
+  valid: (schema) => Arbitrary.make(schema),
+  mutated,
+  map: (values, f) => values.map(f),
+  assert: (values, body, numRuns) => FastCheck.assert(FastCheck.property(values, body), { numRuns }),
+  pre: (condition) => FastCheck.pre(condition)
 })
