@@ -10,7 +10,6 @@ import { describe, expect, it } from "@effect/vitest"
 import * as AiError from "effect/ai/AiError"
 import * as LanguageModel from "effect/ai/LanguageModel"
 import * as Prompt from "effect/ai/Prompt"
-import type * as Response from "effect/ai/Response"
 import * as Tool from "effect/ai/Tool"
 import * as Toolkit from "effect/ai/Toolkit"
 import * as Cause from "effect/Cause"
@@ -35,7 +34,7 @@ import {
   type Prompted
 } from "../../test/support/languageModelSuite.js"
 import { MODEL } from "../../test/support/providerCases.js"
-import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
+import { OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
@@ -46,9 +45,6 @@ import type { Wire } from "./support/wire.js"
 
 const bodies = (server: TestServer.TestServer) =>
   Effect.map(server.requests, (requests) => requests.map((r) => r.body as Wire))
-
-const json = (body: unknown): Testing.Reply =>
-  Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
 
 const GetWeather = Tool.make("get_weather", {
   description: "The weather in a city",
@@ -79,11 +75,10 @@ const toolkits = {
 }
 
 const schemas = {
+  title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Finite }),
   loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) })
 }
-
-const types = (parts: ReadonlyArray<{ readonly type: string }>) => parts.map((p) => p.type)
 
 /** A field of a part as the shared body reads it: a `DateTime` as a Date. */
 const plain = (value: unknown): unknown => DateTime.isDateTime(value) ? DateTime.toDate(value) : value
@@ -244,116 +239,23 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
         })
     ))
 
-  it.live("generateObject: response_format json_schema from effect/ai's toCodecOpenAI, strict; a non-object root falls back to strict: false", () => {
-    const Event = Schema.Struct({ title: Schema.String, year: Schema.Finite })
-    const Loose = Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) })
-    const Tags = Schema.Array(Schema.String)
-    return withModel(
-      http,
-      [
-        Testing.completion({ content: "{\"title\":\"Effect Days\",\"year\":2026}" }),
-        Testing.completion({ content: "{\"title\":\"x\",\"note\":null}" }),
-        Testing.completion({ content: "[\"a\",\"b\"]" })
-      ],
-      (server) =>
-        Effect.gen(function*() {
-          const response = yield* LanguageModel.generateObject({
-            prompt: "Extract",
-            schema: Event,
-            objectName: "event"
-          })
-          expect(response.value).toEqual({ title: "Effect Days", year: 2026 })
-          // strict mode's null for an optional field is an absent key, as effect/ai's codec reads it
-          const loose = yield* LanguageModel.generateObject({ prompt: "Extract", schema: Loose, objectName: "loose" })
-          expect(loose.value).toEqual({ title: "x" })
-          const tags = yield* LanguageModel.generateObject({ prompt: "Tags", schema: Tags, objectName: "tags" })
-          expect(tags.value).toEqual(["a", "b"])
-          const [first, second, third] = yield* bodies(server)
-          expect(first.response_format).toEqual({
-            type: "json_schema",
-            json_schema: {
-              name: "event",
-              strict: true,
-              schema: {
-                type: "object",
-                required: ["title", "year"],
-                properties: { title: { type: "string" }, year: { type: "number" } },
-                additionalProperties: false
-              }
-            }
-          })
-          expect(second.response_format.json_schema.strict).toBe(true)
-          expect(second.response_format.json_schema.schema.required).toEqual(["title", "note"])
-          expect(second.response_format.json_schema.schema.properties.note).toEqual({
-            anyOf: [{ type: "string" }, { type: "null" }]
-          })
-          expect(third.response_format.json_schema.strict).toBe(false)
-          expect(third.response_format.json_schema.schema.type).toBe("array")
-        })
-    )
-  })
-
-  it.live("generateObject: config.strictJsonSchema wins over the derived strictness", () =>
+  it.live("generateObject: a schema effect/ai's toCodecOpenAI refuses (a non-object root) falls back to strict: false", () =>
     withModel(
       http,
-      Testing.completion({ content: "{\"title\":\"x\"}" }),
+      Testing.completion({ content: "[\"a\",\"b\"]" }),
       (server) =>
         Effect.gen(function*() {
-          yield* LanguageModel.generateObject({
-            prompt: "Extract",
-            schema: Schema.Struct({ title: Schema.String }),
-            objectName: "a name with spaces"
+          const tags = yield* LanguageModel.generateObject({
+            prompt: "Tags",
+            schema: Schema.Array(Schema.String),
+            objectName: "tags"
           })
+          expect(tags.value).toEqual(["a", "b"])
           const [sent] = yield* bodies(server)
           expect(sent.response_format.json_schema.strict).toBe(false)
-          expect(sent.response_format.json_schema.name).toBe("a_name_with_spaces")
-        }),
-      { config: { strictJsonSchema: false } }
-    ))
-
-  it.live("generateObject: an answer nested deeper than 128 levels is InvalidOutputError with the usage, not a defect", () =>
-    withModel(
-      http,
-      Testing.completion({
-        content: "[".repeat(5000) + "]".repeat(5000),
-        usage: { prompt_tokens: 3, completion_tokens: 5000, total_tokens: 5003 }
-      }),
-      () =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(LanguageModel.generateObject({
-            prompt: "Extract",
-            schema: Schema.Struct({ title: Schema.String }),
-            objectName: "event"
-          }))
-          expect(error.reason._tag).toBe("InvalidOutputError")
-          if (error.reason._tag !== "InvalidOutputError") return
-          expect(error.reason.description).toContain("nested deeper than 128 levels")
-          expect(error.reason.usage).toEqual({ promptTokens: 3, completionTokens: 5000, totalTokens: 5003 })
+          expect(sent.response_format.json_schema.schema.type).toBe("array")
         })
     ))
-
-  it.live("tool-call arguments nested deeper than 128 levels are InvalidOutputError, not a defect", () =>
-    withModel(
-      http,
-      Testing.completion({
-        toolCalls: [{ id: "c", name: "get_weather", arguments: `{"city":${"[".repeat(5000)}${"]".repeat(5000)}}` }]
-      }),
-      () =>
-        Effect.gen(function*() {
-          const error = yield* Effect.flip(LanguageModel.generateText({ prompt: "Hi", toolkit: Tools }))
-          expect(error.reason._tag).toBe("InvalidOutputError")
-        }).pipe(Effect.provide(handlers))
-    ))
-
-  it.live("a stream cut off before [DONE] (truncation) is NetworkError with the ConnectionError as cause", () =>
-    withModel(http, Testing.truncated({ after: 2 }), () =>
-      Effect.gen(function*() {
-        const error = yield* Effect.flip(Stream.runDrain(LanguageModel.streamText({ prompt: "Hi" })))
-        expect(error.reason._tag).toBe("NetworkError")
-        if (error.reason._tag !== "NetworkError") return
-        expect(error.reason.cause).toBeInstanceOf(Errors.ConnectionError)
-        expect((error.reason.cause as Errors.ConnectionError).reason).toBe("StreamCutOff")
-      })))
 
   it.live("interrupting streamText closes the connection", () =>
     withModel(http, Testing.hang({ after: 2 }), (server) =>
@@ -370,58 +272,6 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
         yield* server.awaitAbort
         expect(yield* server.aborted).toBe(1)
       })))
-})
-
-describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) request mapping over %s", (_name, http) => {
-  it.live("audio by URL (no input_audio form) is InvalidUserInputError, and nothing is sent", () =>
-    withModel(http, Testing.completion(), (server) =>
-      Effect.gen(function*() {
-        const prompt = Prompt.fromMessages([
-          Prompt.makeMessage("user", {
-            content: [Prompt.makePart("file", { mediaType: "audio/wav", data: new URL("https://example.com/a.wav") })]
-          })
-        ])
-        const error = yield* Effect.flip(LanguageModel.generateText({ prompt }))
-        expect(error.reason._tag).toBe("InvalidUserInputError")
-        expect((yield* server.requests).length).toBe(0)
-      })))
-
-  it.live("URL citations become source parts, generated images file parts, a refusal rides on the text", () =>
-    withModel(
-      http,
-      json({
-        id: "gen-c",
-        object: "chat.completion",
-        created: 1700000000,
-        model: MODEL,
-        choices: [{
-          index: 0,
-          finish_reason: "stop",
-          message: {
-            role: "assistant",
-            content: "See",
-            refusal: "partly",
-            annotations: [{
-              type: "url_citation",
-              url_citation: { url: "https://e.com", title: "E", content: "c", start_index: 1, end_index: 2 }
-            }],
-            images: [{ type: "image_url", image_url: { url: "data:image/webp;base64,AAAA" } }]
-          }
-        }]
-      }),
-      () =>
-        Effect.gen(function*() {
-          const response = yield* LanguageModel.generateText({ prompt: "Hi" })
-          expect(types(response.content)).toEqual(["response-metadata", "text", "source", "file", "finish"])
-          const text = response.content[1] as Response.TextPart
-          expect(text.metadata.openrouter?.refusal).toBe("partly")
-          const source = response.content[2] as Response.UrlSourcePart
-          expect([source.url.toString(), source.title]).toEqual(["https://e.com/", "E"])
-          expect(source.metadata.openrouter).toEqual({ content: "c", startIndex: 1, endIndex: 2 })
-          const file = response.content[3] as Response.FilePart
-          expect(file.mediaType).toBe("image/webp")
-        })
-    ))
 })
 
 describe("OpenRouterLanguageModel (Effect 4) model", () => {
@@ -461,61 +311,7 @@ const StrictByAnnotation = Tool.make("annotated", {
 }).annotate(Tool.Strict, true)
 const Choices = Toolkit.make(GetWeather, Explode, Optional, StrictByAnnotation)
 
-// Every tool_choice effect/ai has, as sent; `oneOf` narrows `tools` (effect/ai) and its `mode` is the choice.
-const toolChoices: ReadonlyArray<
-  readonly [
-    string,
-    LanguageModel.ToolChoice<"get_weather" | "explode" | "optional_arg" | "annotated">,
-    unknown,
-    ReadonlyArray<string>
-  ]
-> = [
-  ["auto", "auto", "auto", ["get_weather", "explode", "optional_arg", "annotated"]],
-  ["none", "none", "none", ["get_weather", "explode", "optional_arg", "annotated"]],
-  ["required", "required", "required", ["get_weather", "explode", "optional_arg", "annotated"]],
-  ["one tool", { tool: "explode" }, { type: "function", function: { name: "explode" } }, [
-    "get_weather",
-    "explode",
-    "optional_arg",
-    "annotated"
-  ]],
-  ["oneOf", { oneOf: ["get_weather"] }, "auto", ["get_weather"]],
-  ["oneOf, required", { mode: "required", oneOf: ["explode"] }, "required", ["explode"]]
-]
-
-// Every audio media type with a format of its own; another audio/x goes as x.
-const audioTypes: ReadonlyArray<readonly [string, string]> = [
-  ["audio/wav", "wav"],
-  ["audio/x-wav", "wav"],
-  ["audio/wave", "wav"],
-  ["audio/mpeg", "mp3"],
-  ["audio/mp3", "mp3"],
-  ["audio/flac", "flac"],
-  ["audio/ogg", "ogg"],
-  ["audio/aac", "aac"],
-  ["audio/mp4", "m4a"],
-  ["audio/aiff", "aiff"],
-  ["audio/webm", "webm"],
-  ["audio/opus", "opus"]
-]
-
 describe("OpenRouterLanguageModel (Effect 4) mapping tables", () => {
-  it.effect.each(toolChoices)("toolChoice %s", ([_label, choice, wire, names]) =>
-    Effect.gen(function*() {
-      const [sent] = yield* sentBodies(
-        LanguageModel.generateText({ prompt: "Hi", toolkit: Choices, toolChoice: choice }).pipe(
-          Effect.provide(Choices.toLayer({
-            get_weather: ({ city }) => Effect.succeed({ city, temperature_c: 1 }),
-            explode: () => Effect.fail({ error: "x" }),
-            optional_arg: () => Effect.void,
-            annotated: () => Effect.void
-          }))
-        )
-      )
-      expect(sent.tool_choice).toEqual(wire)
-      expect(sent.tools.map((t: Wire) => t.function.name)).toEqual(names)
-    }))
-
   it.effect("a tool goes strict only when it asks (Tool.Strict), in the strict form, as Toolkit.definitions sends it", () =>
     Effect.gen(function*() {
       const [sent] = yield* sentBodies(
@@ -544,31 +340,4 @@ describe("OpenRouterLanguageModel (Effect 4) mapping tables", () => {
         strict: true
       })
     }))
-
-  it.effect.each(audioTypes)("audio %s goes as input_audio format %s", ([mediaType, format]) =>
-    Effect.gen(function*() {
-      const [sent] = yield* sentBodies(LanguageModel.generateText({
-        prompt: Prompt.fromMessages([
-          Prompt.makeMessage("user", { content: [Prompt.makePart("file", { mediaType, data: new Uint8Array([1]) })] })
-        ])
-      }))
-      expect(sent.messages[0].content).toEqual([{ type: "input_audio", input_audio: { data: "AQ==", format } }])
-    }))
-
-  it.effect("a created timestamp out of Date's range is left out of the metadata, and the answer is kept", () =>
-    Effect.gen(function*() {
-      const response = yield* LanguageModel.generateText({ prompt: "Hi" })
-      expect(response.text).toBe("kept")
-      expect((response.content[0] as Response.ResponseMetadataPart).timestamp).toBeUndefined()
-      const parts = yield* Stream.runCollect(LanguageModel.streamText({ prompt: "Hi" }))
-      expect(parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
-    }).pipe(
-      Effect.provide(OpenRouterLanguageModel.layer({ model: MODEL })),
-      Effect.provide(
-        Testing.layerWithConfig((request) =>
-          (request.body as { readonly stream?: boolean }).stream === true
-            ? Testing.stream({ deltas: ["kept"], created: 1e20 })
-            : Testing.completion({ content: "kept", created: 1e20 }), { retry: false })
-      )
-    ))
 })

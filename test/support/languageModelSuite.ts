@@ -43,6 +43,8 @@ export interface Failed {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the wrapped error's fields, read loosely
   readonly cause: any
   readonly message: string
+  /** What the error says went wrong (`description` of `@effect/ai`'s errors and of `effect/ai`'s reasons). */
+  readonly description?: string | undefined
   /** `AiError.isAiError` of the error. */
   readonly isAiError: boolean
   /** The error itself (the key must be in no part of it). */
@@ -120,6 +122,8 @@ export interface ModelOptions {
 
 /** The Schemas `generateObject` is asked with. */
 export interface Schemas {
+  /** `{ title: string }`. */
+  readonly title: unknown
   /** `{ title: string, year: number }` (Effect 4: `Schema.Finite`, a plain number in JSON Schema). */
   readonly event: unknown
   /** `{ title: string, note?: string }`. */
@@ -269,7 +273,11 @@ export const aiErrors = {
     midStream: { kind: "HttpResponseError", status: 502 },
     invalidArguments: { kind: "MalformedOutput" },
     unsendablePrompt: { kind: "MalformedInput" },
-    rateLimited: { kind: "HttpResponseError", reason: "StatusCode", status: 429 }
+    rateLimited: { kind: "HttpResponseError", reason: "StatusCode", status: 429 },
+    tooDeep: { kind: "MalformedOutput" },
+    cutOff: { kind: "HttpRequestError", reason: "Transport" },
+    refused: { kind: "HttpRequestError", reason: "Transport" },
+    invalidRequest: { kind: "MalformedInput" }
   },
   effect4: {
     midStream: {
@@ -279,9 +287,50 @@ export const aiErrors = {
     },
     invalidArguments: { kind: "InvalidOutputError" },
     unsendablePrompt: { kind: "InvalidUserInputError" },
-    rateLimited: { kind: "RateLimitError", retryable: true }
+    rateLimited: { kind: "RateLimitError", retryable: true },
+    tooDeep: { kind: "InvalidOutputError", usage: { promptTokens: 3, completionTokens: 5000, totalTokens: 5003 } },
+    cutOff: { kind: "NetworkError" },
+    refused: { kind: "NetworkError" },
+    invalidRequest: { kind: "InvalidRequestError" }
   }
 } as const
+
+/**
+ * Whether the `AiError` for tool-call arguments that are not JSON carries the parser's `SyntaxError`:
+ * `@effect/ai` 0.3x's `MalformedOutput` has a cause; `effect/ai` 4's `InvalidOutputError` has none (its
+ * `description` says what was wrong).
+ */
+export const parserCause = { effect3: true, effect4: false } as const
+
+/**
+ * Every tool_choice both AI libraries have, as sent with the toolkit of get_weather and explode: the
+ * choice, the wire's `tool_choice`, the tools sent (`oneOf` narrows them and its `mode` is the choice).
+ */
+export const toolChoices: ReadonlyArray<readonly [string, unknown, unknown, ReadonlyArray<string>]> = [
+  ["auto", "auto", "auto", ["get_weather", "explode"]],
+  ["none", "none", "none", ["get_weather", "explode"]],
+  ["required", "required", "required", ["get_weather", "explode"]],
+  ["one tool", { tool: "explode" }, { type: "function", function: { name: "explode" } }, ["get_weather", "explode"]],
+  ["oneOf", { oneOf: ["get_weather"] }, "auto", ["get_weather"]],
+  ["oneOf, required", { mode: "required", oneOf: ["explode"] }, "required", ["explode"]]
+]
+
+/** Every audio media type with a format of its own; another audio/x goes as x. */
+export const audioTypes: ReadonlyArray<readonly [string, string]> = [
+  ["audio/wav", "wav"],
+  ["audio/x-wav", "wav"],
+  ["audio/wave", "wav"],
+  ["audio/mpeg", "mp3"],
+  ["audio/mp3", "mp3"],
+  ["audio/flac", "flac"],
+  ["audio/ogg", "ogg"],
+  ["audio/aac", "aac"],
+  ["audio/mp4", "m4a"],
+  ["audio/aiff", "aiff"],
+  ["audio/webm", "webm"],
+  ["audio/opus", "opus"],
+  ["audio/x-aiff", "x-aiff"]
+]
 
 export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdition<R>) => {
   const { describe, expect, it, listen, testing: Testing } = wired
@@ -781,6 +830,131 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           async (model) => {
             const error = failed(await model.generateText({ prompt: "Hi", toolkit: "weather" }))
             expect(error).toMatchObject(aiErrors[column].invalidArguments)
+            // the parser's own error, for the position of the fault, where the AiError has a cause
+            expect(error.cause instanceof SyntaxError).toBe(parserCause[column])
+          }
+        ))
+
+      it("generateObject: config.strictJsonSchema wins over the derived strictness; the name is made one OpenAI takes", () =>
+        withModel(
+          Testing.completion({ content: "{\"title\":\"x\"}" }),
+          async (model, sent) => {
+            const value = ok(
+              await model.generateObject({ prompt: "Extract", schema: "title", objectName: "a name with spaces" })
+            )
+            expect(value).toEqual({ title: "x" })
+            const [request] = sent()
+            expect(request.response_format.json_schema.strict).toBe(false)
+            expect(request.response_format.json_schema.name).toBe("a_name_with_spaces")
+          },
+          { config: { strictJsonSchema: false } }
+        ))
+
+      it("generateObject: an answer nested deeper than 128 levels is a typed AiError, not a defect", () =>
+        withModel(
+          Testing.completion({
+            content: "[".repeat(5000) + "]".repeat(5000),
+            usage: { prompt_tokens: 3, completion_tokens: 5000, total_tokens: 5003 }
+          }),
+          async (model) => {
+            const error = failed(
+              await model.generateObject({ prompt: "Extract", schema: "title", objectName: "event" })
+            )
+            expect(error).toMatchObject(aiErrors[column].tooDeep)
+            expect(error.description).toContain("nested deeper than 128 levels")
+          }
+        ))
+
+      it("tool-call arguments nested deeper than 128 levels are a typed AiError, not a defect", () =>
+        withModel(
+          Testing.completion({
+            toolCalls: [{ id: "c", name: "get_weather", arguments: `{"city":${"[".repeat(5000)}${"]".repeat(5000)}}` }]
+          }),
+          async (model) => {
+            const error = failed(await model.generateText({ prompt: "Hi", toolkit: "weather" }))
+            expect(error.kind).toBe(aiErrors[column].invalidArguments.kind)
+            expect(error.description).toContain("nested deeper than 128 levels")
+          }
+        ))
+
+      it("a stream cut off before [DONE] is a typed AiError with the ConnectionError as cause", () =>
+        withModel(Testing.truncated({ after: 2 }), async (model) => {
+          const { error } = await model.streamText({ prompt: "Hi" })
+          expect(error).toMatchObject(aiErrors[column].cutOff)
+          expect(error?.cause?._tag).toBe("ConnectionError")
+          expect(error?.cause?.reason).toBe("StreamCutOff")
+        }))
+
+      it("a refused connection is a typed AiError with the ConnectionError as cause, and never the key", () =>
+        withModel(
+          Testing.completion(),
+          async (model) => {
+            const error = failed(await model.generateText({ prompt: "Hi" }))
+            expect(error).toMatchObject(aiErrors[column].refused)
+            expect(error.cause?._tag).toBe("ConnectionError")
+            expect(JSON.stringify(error.own)).not.toContain(SECRET)
+          },
+          { client: { baseUrl: "http://127.0.0.1:9/api/v1" } }
+        ))
+
+      it("an invalid request is a typed AiError with the InvalidRequestError as cause, and nothing is sent", () =>
+        withModel(
+          Testing.completion(),
+          async (model, sent) => {
+            const error = failed(await model.generateText({ prompt: "Hi" }))
+            expect(error).toMatchObject(aiErrors[column].invalidRequest)
+            expect(error.cause?._tag).toBe("InvalidRequestError")
+            expect(sent()).toHaveLength(0)
+          },
+          { config: { temperature: 5 } }
+        ))
+
+      it("audio by URL (no input_audio form) is a typed AiError, and nothing is sent", () =>
+        withModel(Testing.completion(), async (model, sent) => {
+          const error = failed(
+            await model.generateText({
+              prompt: {
+                messages: [{
+                  role: "user",
+                  content: [{ type: "file", mediaType: "audio/wav", data: new URL("https://example.com/a.wav") }]
+                }]
+              }
+            })
+          )
+          expect(error).toMatchObject(aiErrors[column].unsendablePrompt)
+          expect(sent()).toHaveLength(0)
+        }))
+
+      it("URL citations become source parts, generated images file parts, a refusal rides on the text", () =>
+        withModel(
+          json(wired, {
+            id: "gen-c",
+            object: "chat.completion",
+            created: 1700000000,
+            model: MODEL,
+            choices: [{
+              index: 0,
+              finish_reason: "stop",
+              message: {
+                role: "assistant",
+                content: "See",
+                refusal: "partly",
+                annotations: [{
+                  type: "url_citation",
+                  url_citation: { url: "https://e.com", title: "E", content: "c", start_index: 1, end_index: 2 }
+                }],
+                images: [{ type: "image_url", image_url: { url: "data:image/webp;base64,AAAA" } }]
+              }
+            }]
+          }),
+          async (model) => {
+            const response = ok(await model.generateText({ prompt: "Hi" }))
+            expect(types(response.parts)).toEqual(["response-metadata", "text", "source", "file", "finish"])
+            const [, text, source, file] = response.parts
+            expect(text!.metadata.openrouter?.refusal).toBe("partly")
+            expect([source!.url.toString(), source!.title]).toEqual(["https://e.com/", "E"])
+            expect(source!.metadata.openrouter).toEqual({ content: "c", startIndex: 1, endIndex: 2 })
+            expect(file!.mediaType).toBe("image/webp")
           }
         ))
 
@@ -796,6 +970,33 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
         }))
     })
   }
+
+  // The mapping tables run over one HTTP client: what they check is the request, not the transport.
+  const [, first] = edition.clients[0]!
+  const sentBy = (ask: Ask) =>
+    serving(listen, Testing.completion(), async (server) => {
+      ok(await first(server.url).generateText(ask))
+      return bodies(server)
+    })
+
+  describe("OpenRouterLanguageModel mapping tables", () => {
+    for (const [label, choice, wire, names] of toolChoices) {
+      it(`toolChoice ${label}`, async () => {
+        const [request] = await sentBy({ prompt: "Hi", toolkit: "weather", toolChoice: choice })
+        expect(request!.tool_choice).toEqual(wire)
+        expect(request!.tools.map((t: Wire) => t.function.name)).toEqual(names)
+      })
+    }
+
+    for (const [mediaType, format] of audioTypes) {
+      it(`audio ${mediaType} goes as input_audio format ${format}`, async () => {
+        const [request] = await sentBy({
+          prompt: { messages: [{ role: "user", content: [{ type: "file", mediaType, data: new Uint8Array([1]) }] }] }
+        })
+        expect(request!.messages[0].content).toEqual([{ type: "input_audio", input_audio: { data: "AQ==", format } }])
+      })
+    }
+  })
 
   describe("OpenRouterLanguageModel finish reasons", () => {
     for (const [wire, mapped] of finishReasonCases) {
