@@ -31,13 +31,16 @@ import { wired } from "./support/callsEffect3.js"
 import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import {
   type Ask,
+  callOptions,
   type Ended,
   type Failed,
+  generatedOf,
   languageModelSuite,
   type Model,
   type ModelOptions,
   type Part,
-  type Prompted
+  promptOf,
+  streamedOf
 } from "./support/languageModelSuite.js"
 import { MODEL } from "./support/providerCases.js"
 
@@ -115,26 +118,11 @@ const failedOf = (error: AiError.AiError): Failed => ({
   ...(error._tag === "HttpResponseError" ? { status: error.response.status } : {})
 })
 
-/** `Prompt.make`'s input, or the messages built with `Prompt.makeMessage` and `Prompt.makePart`. */
-const promptOf = (prompted: Prompted): Prompt.RawInput =>
-  typeof prompted === "string" || Array.isArray(prompted)
-    ? prompted as Prompt.RawInput
-    : Prompt.fromMessages(
-      (prompted as Exclude<Prompted, string | ReadonlyArray<unknown>>).messages.map((message) =>
-        Prompt.makeMessage(message.role, {
-          content: typeof message.content === "string"
-            ? message.content
-            : message.content.map((part) => Prompt.makePart(part.type as never, part as never)),
-          ...(message.options === undefined ? {} : { options: message.options })
-        } as never)
-      )
-    )
-
 const promptWith = (ask: Ask): Prompt.RawInput =>
   ask.previous === undefined
-    ? promptOf(ask.prompt)
+    ? promptOf<Prompt.RawInput>(Prompt, ask.prompt)
     : Prompt.merge(
-      Prompt.make(promptOf(ask.prompt)),
+      Prompt.make(promptOf<Prompt.RawInput>(Prompt, ask.prompt)),
       ask.previous.via === "provider"
         ? OpenRouterLanguageModel.fromResponseParts(ask.previous.own as never)
         : Prompt.fromResponseParts(ask.previous.own as never)
@@ -145,8 +133,10 @@ const modelIn = (
   layer: Layer.Layer<HttpClient.HttpClient | OpenRouterConfig>,
   options: ModelOptions = {}
 ): Model => {
-  const run = <A>(ask: Ask, program: Effect.Effect<A, AiError.AiError, LanguageModel.LanguageModel>) => {
+  const run = <A, R>(ask: Ask, call: Effect.Effect<A, AiError.AiError, R>) => {
     const kit = ask.toolkit === undefined ? undefined : toolkits[ask.toolkit]
+    // what the call needs besides the LanguageModel is the handlers of the kit, provided below
+    const program = call as unknown as Effect.Effect<A, AiError.AiError, LanguageModel.LanguageModel>
     const overridden = ask.override === undefined
       ? program
       : OpenRouterLanguageModel.withConfigOverride(ask.override as never)(program)
@@ -166,24 +156,18 @@ const modelIn = (
     if (Option.isNone(failure)) throw new Error(`not a typed failure: ${Cause.pretty(exit.cause)}`)
     return { ok: false, error: failedOf(failure.value) }
   }
-  const common = (ask: Ask) => ({
-    prompt: promptWith(ask),
-    ...(ask.toolkit === undefined ? {} : { toolkit: toolkits[ask.toolkit].toolkit as typeof Tools }),
-    ...(ask.toolChoice === undefined ? {} : { toolChoice: ask.toolChoice as never })
-  })
+  // the toolkit, when asked for, is one of this file's: typed as the weather one for the overloads
+  const common = (ask: Ask) =>
+    ({ prompt: promptWith(ask), ...callOptions(ask, toolkits) }) as {
+      readonly prompt: Prompt.RawInput
+      readonly toolkit: typeof Tools
+    }
   return {
     generateText: async (ask) =>
       ended(
         await run(
           ask,
-          Effect.map(LanguageModel.generateText(common(ask)), (response) => ({
-            text: response.text,
-            finishReason: response.finishReason,
-            usage: response.usage,
-            parts: response.content.map(fold),
-            toolResults: response.toolResults.map((r) => ({ id: r.id, result: r.result, isFailure: r.isFailure })),
-            own: response.content
-          }))
+          Effect.map(LanguageModel.generateText(common(ask)), (response) => generatedOf(response, fold))
         )
       ),
     streamText: async (ask) => {
@@ -192,8 +176,7 @@ const modelIn = (
         ask,
         Stream.runForEach(LanguageModel.streamText(common(ask)), (part) => Effect.sync(() => own.push(part)))
       )
-      const end = ended(exit)
-      return { parts: own.map(fold), error: end.ok ? undefined : end.error, own }
+      return streamedOf(own, ended(exit), fold)
     },
     generateObject: async (ask) =>
       ended(

@@ -25,13 +25,16 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import {
   type Ask,
+  callOptions,
   type Ended,
   type Failed,
+  generatedOf,
   languageModelSuite,
   type Model,
   type ModelOptions,
   type Part,
-  type Prompted
+  promptOf,
+  streamedOf
 } from "../../test/support/languageModelSuite.js"
 import { MODEL } from "../../test/support/providerCases.js"
 import { OpenRouterConfig, Retry } from "../src/index.js"
@@ -98,26 +101,11 @@ const failedOf = (error: AiError.AiError): Failed => ({
   own: error
 })
 
-/** `Prompt.make`'s input, or the messages built with `Prompt.makeMessage` and `Prompt.makePart`. */
-const promptOf = (prompted: Prompted): Prompt.RawInput =>
-  typeof prompted === "string" || Array.isArray(prompted)
-    ? prompted as Prompt.RawInput
-    : Prompt.fromMessages(
-      (prompted as Exclude<Prompted, string | ReadonlyArray<unknown>>).messages.map((message) =>
-        Prompt.makeMessage(message.role, {
-          content: typeof message.content === "string"
-            ? message.content
-            : message.content.map((part) => Prompt.makePart(part.type as never, part as never)),
-          ...(message.options === undefined ? {} : { options: message.options })
-        } as never)
-      )
-    )
-
 const promptWith = (ask: Ask): Prompt.RawInput =>
   ask.previous === undefined
-    ? promptOf(ask.prompt)
+    ? promptOf<Prompt.RawInput>(Prompt, ask.prompt)
     : Prompt.concat(
-      Prompt.make(promptOf(ask.prompt)),
+      Prompt.make(promptOf<Prompt.RawInput>(Prompt, ask.prompt)),
       ask.previous.via === "provider"
         ? OpenRouterLanguageModel.fromResponseParts(ask.previous.own as never)
         : Prompt.fromResponseParts(ask.previous.own as never)
@@ -153,26 +141,18 @@ const modelIn = (
     }
     return { ok: false, error: failedOf(reason.error) }
   }
+  // the toolkit, when asked for, is one of this file's: typed as the weather one for the overloads
   const common = (ask: Ask) =>
-    ({
-      prompt: promptWith(ask),
-      ...(ask.toolkit === undefined ? {} : { toolkit: toolkits[ask.toolkit].toolkit as typeof Tools }),
-      ...(ask.toolChoice === undefined ? {} : { toolChoice: ask.toolChoice as never })
-      // the toolkit, when asked for, is one of this file's; typed as the weather one for the overloads
-    }) as { readonly prompt: Prompt.RawInput; readonly toolkit: typeof Tools }
+    ({ prompt: promptWith(ask), ...callOptions(ask, toolkits) }) as {
+      readonly prompt: Prompt.RawInput
+      readonly toolkit: typeof Tools
+    }
   return {
     generateText: async (ask) =>
       ended(
         await run(
           ask,
-          Effect.map(LanguageModel.generateText(common(ask)), (response) => ({
-            text: response.text,
-            finishReason: response.finishReason,
-            usage: response.usage,
-            parts: response.content.map(fold),
-            toolResults: response.toolResults.map((r) => ({ id: r.id, result: r.result, isFailure: r.isFailure })),
-            own: response.content
-          }))
+          Effect.map(LanguageModel.generateText(common(ask)), (response) => generatedOf(response, fold))
         )
       ),
     streamText: async (ask) => {
@@ -181,8 +161,7 @@ const modelIn = (
         ask,
         Stream.runForEach(LanguageModel.streamText(common(ask)), (part) => Effect.sync(() => own.push(part)))
       )
-      const end = ended(exit)
-      return { parts: own.map(fold), error: end.ok ? undefined : end.error, own }
+      return streamedOf(own, ended(exit), fold)
     },
     generateObject: async (ask) =>
       ended(

@@ -87,6 +87,31 @@ export type Prompted = string | ReadonlyArray<unknown> | {
   }>
 }
 
+/** The edition's `Prompt` constructors (`Prompt.fromMessages`, `Prompt.makeMessage`, `Prompt.makePart`). */
+export interface PromptBuilders {
+  fromMessages(messages: ReadonlyArray<never>): unknown
+  makeMessage(role: never, params: never): unknown
+  makePart(type: never, params: never): unknown
+}
+
+/** A prompt as the edition's `Prompt.make` takes it (`P`: its `Prompt.RawInput`). */
+export const promptOf = <P>(Prompt: PromptBuilders, prompted: Prompted): P =>
+  (typeof prompted === "string" || Array.isArray(prompted)
+    ? prompted
+    : Prompt.fromMessages(
+      (prompted as Exclude<Prompted, string | ReadonlyArray<unknown>>).messages.map((message) =>
+        Prompt.makeMessage(
+          message.role as never,
+          {
+            content: typeof message.content === "string"
+              ? message.content
+              : message.content.map((part) => Prompt.makePart(part.type as never, part as never)),
+            ...(message.options === undefined ? {} : { options: message.options })
+          } as never
+        ) as never
+      )
+    )) as P
+
 /** A call: the prompt, then the parts of a previous answer, with one of the edition's toolkits. */
 export interface Ask {
   readonly prompt: Prompted
@@ -111,6 +136,44 @@ export interface Model {
     ask: Ask & { readonly schema: keyof Schemas; readonly objectName: string }
   ) => Promise<Ended<unknown>>
 }
+
+/** The library's `GenerateTextResponse`, as the binding hands it over. */
+export interface TextResponse<P> {
+  readonly text: string
+  readonly finishReason: string
+  readonly usage: unknown
+  readonly content: ReadonlyArray<P>
+  readonly toolResults: ReadonlyArray<{ readonly id: string; readonly result: unknown; readonly isFailure: boolean }>
+}
+
+/** A `generateText` response as the shared body reads it, its parts folded by the edition's `fold`. */
+export const generatedOf = <P>(response: TextResponse<P>, fold: (part: P) => Part): Generated => ({
+  text: response.text,
+  finishReason: response.finishReason,
+  usage: response.usage,
+  parts: response.content.map(fold),
+  toolResults: response.toolResults.map((r) => ({ id: r.id, result: r.result, isFailure: r.isFailure })),
+  own: response.content
+})
+
+/** The parts a stream emitted (`own`) and how it ended, as the shared body reads them. */
+export const streamedOf = <P>(own: ReadonlyArray<P>, ended: Ended<unknown>, fold: (part: P) => Part): Streamed => ({
+  parts: own.map(fold),
+  error: ended.ok ? undefined : ended.error,
+  own
+})
+
+/**
+ * The options of a call the library takes besides the prompt: the toolkit asked for (of the edition's
+ * `toolkits`) and the tool choice.
+ */
+export const callOptions = (
+  ask: Ask,
+  toolkits: Readonly<Record<NonNullable<Ask["toolkit"]>, { readonly toolkit: unknown }>>
+) => ({
+  ...(ask.toolkit === undefined ? {} : { toolkit: toolkits[ask.toolkit].toolkit }),
+  ...(ask.toolChoice === undefined ? {} : { toolChoice: ask.toolChoice })
+})
 
 /** What the provider and its client are given besides the test key and the server's URL. */
 export interface ModelOptions {
@@ -331,6 +394,18 @@ export const audioTypes: ReadonlyArray<readonly [string, string]> = [
   ["audio/opus", "opus"],
   ["audio/x-aiff", "x-aiff"]
 ]
+
+/** Prompts with no OpenRouter form: a message each. */
+const unsendablePrompts = [
+  ["a prompt JSON cannot carry", {
+    role: "assistant",
+    content: [{ type: "tool-call", id: "c", name: "f", params: { n: 1n }, providerExecuted: false }]
+  }],
+  ["audio by URL (no input_audio form)", {
+    role: "user",
+    content: [{ type: "file", mediaType: "audio/wav", data: new URL("https://example.com/a.wav") }]
+  }]
+] as const
 
 export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdition<R>) => {
   const { describe, expect, it, listen, testing: Testing } = wired
@@ -762,21 +837,14 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           { config: { tools: [{ type: "openrouter:web_search" }] } }
         ))
 
-      it("a prompt JSON cannot carry is a typed AiError, not a defect, and nothing is sent", () =>
-        withModel(Testing.completion(), async (model, sent) => {
-          const error = failed(
-            await model.generateText({
-              prompt: {
-                messages: [{
-                  role: "assistant",
-                  content: [{ type: "tool-call", id: "c", name: "f", params: { n: 1n }, providerExecuted: false }]
-                }]
-              }
-            })
-          )
-          expect(error).toMatchObject(aiErrors[column].unsendablePrompt)
-          expect(sent()).toHaveLength(0)
-        }))
+      for (const [label, message] of unsendablePrompts) {
+        it(`${label} is a typed AiError, not a defect, and nothing is sent`, () =>
+          withModel(Testing.completion(), async (model, sent) => {
+            const error = failed(await model.generateText({ prompt: { messages: [message] } }))
+            expect(error).toMatchObject(aiErrors[column].unsendablePrompt)
+            expect(sent()).toHaveLength(0)
+          }))
+      }
 
       it("user content: images, files and audio become OpenRouter content parts; cache control rides along", () =>
         withModel(Testing.completion(), async (model, sent) => {
@@ -908,22 +976,6 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           },
           { config: { temperature: 5 } }
         ))
-
-      it("audio by URL (no input_audio form) is a typed AiError, and nothing is sent", () =>
-        withModel(Testing.completion(), async (model, sent) => {
-          const error = failed(
-            await model.generateText({
-              prompt: {
-                messages: [{
-                  role: "user",
-                  content: [{ type: "file", mediaType: "audio/wav", data: new URL("https://example.com/a.wav") }]
-                }]
-              }
-            })
-          )
-          expect(error).toMatchObject(aiErrors[column].unsendablePrompt)
-          expect(sent()).toHaveLength(0)
-        }))
 
       it("URL citations become source parts, generated images file parts, a refusal rides on the text", () =>
         withModel(
