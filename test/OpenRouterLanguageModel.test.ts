@@ -23,7 +23,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { OpenRouterConfig, Retry } from "../src/index.js"
+import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
@@ -216,6 +216,12 @@ languageModelSuite(wired, {
   ),
   inProcess: (script) => modelIn(Testing.layerWithConfig(script, { retry: false })),
   retry: (options) => Retry.make(options),
+  // the class itself, not a base class it extends
+  ownError: (error) =>
+    Object.entries(Errors).find(([, value]) =>
+      typeof value === "function" && value.prototype !== undefined &&
+      Object.getPrototypeOf(error) === value.prototype
+    )?.[0],
   schemas
 })
 

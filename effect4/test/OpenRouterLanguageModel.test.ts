@@ -37,7 +37,7 @@ import {
   streamedOf
 } from "../../test/support/languageModelSuite.js"
 import { MODEL } from "../../test/support/providerCases.js"
-import { OpenRouterConfig, Retry } from "../src/index.js"
+import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
@@ -201,6 +201,12 @@ languageModelSuite(wired, {
   ),
   inProcess: (script) => modelIn(Testing.layerWithConfig(script, { retry: false })),
   retry: (options) => Retry.make(options),
+  // the class itself, not a base class it extends
+  ownError: (error) =>
+    Object.entries(Errors).find(([, value]) =>
+      typeof value === "function" && value.prototype !== undefined &&
+      Object.getPrototypeOf(error) === value.prototype
+    )?.[0],
   schemas
 })
 

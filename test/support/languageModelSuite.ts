@@ -201,6 +201,8 @@ export interface LanguageModelEdition<R> {
   readonly inProcess: (script: Script<R>) => Model
   /** The edition's `Retry.make`. */
   readonly retry: (options: { readonly baseDelay: Duration; readonly jitter: number }) => unknown
+  /** The name of the edition's `Errors` class `error` is an instance of (`undefined`: none of them). */
+  readonly ownError: (error: unknown) => string | undefined
   readonly schemas: Schemas
 }
 
@@ -774,7 +776,7 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
               "upon"
             ])
             expect(error).toMatchObject(aiErrors[column].midStream)
-            expect(error?.cause?._tag).toBe("MidStreamError")
+            expect(edition.ownError(error?.cause)).toBe("MidStreamError")
             expect(error?.cause?.message).toBe("Upstream died")
             expect(error?.cause?.contentEmitted).toBe(true)
           }
@@ -949,7 +951,7 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
         withModel(Testing.truncated({ after: 2 }), async (model) => {
           const { error } = await model.streamText({ prompt: "Hi" })
           expect(error).toMatchObject(aiErrors[column].cutOff)
-          expect(error?.cause?._tag).toBe("ConnectionError")
+          expect(edition.ownError(error?.cause)).toBe("ConnectionError")
           expect(error?.cause?.reason).toBe("StreamCutOff")
         }))
 
@@ -959,7 +961,7 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           async (model) => {
             const error = failed(await model.generateText({ prompt: "Hi" }))
             expect(error).toMatchObject(aiErrors[column].refused)
-            expect(error.cause?._tag).toBe("ConnectionError")
+            expect(edition.ownError(error.cause)).toBe("ConnectionError")
             expect(JSON.stringify(error.own)).not.toContain(SECRET)
           },
           { client: { baseUrl: "http://127.0.0.1:9/api/v1" } }
@@ -971,7 +973,7 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           async (model, sent) => {
             const error = failed(await model.generateText({ prompt: "Hi" }))
             expect(error).toMatchObject(aiErrors[column].invalidRequest)
-            expect(error.cause?._tag).toBe("InvalidRequestError")
+            expect(edition.ownError(error.cause)).toBe("InvalidRequestError")
             expect(sent()).toHaveLength(0)
           },
           { config: { temperature: 5 } }
@@ -1015,7 +1017,7 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           const error = failed(await model.generateText({ prompt: "Hi" }))
           expect(error.isAiError).toBe(true)
           expect(error).toMatchObject(aiErrors[column].rateLimited)
-          expect(error.cause?._tag).toBe("TooManyRequestsResponseError")
+          expect(edition.ownError(error.cause)).toBe("TooManyRequestsResponseError")
           expect(error.cause?.retryAfter).toBeDefined()
           expect(JSON.stringify(error.own)).not.toContain(SECRET)
           expect(String(error.message)).not.toContain(SECRET)
