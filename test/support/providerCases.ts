@@ -1,7 +1,7 @@
 /**
- * The wire fixtures both editions' provider suites (`OpenRouterLanguageModel.test.ts` of each) script the
- * emulator with: chunks, signed and encrypted reasoning, streamed tool-call fragments, finish reasons
- * (Effect-free: each suite reads them with its own `effect`).
+ * The wire fixtures the provider tests (`languageModelSuite.ts`, and what stays in each edition's
+ * `OpenRouterLanguageModel.test.ts`) script the emulator with: chunks, signed and encrypted reasoning,
+ * streamed tool-call fragments, finish reasons (Effect-free: each suite reads them with its own `effect`).
  */
 
 /** The model every provider test asks for. */
