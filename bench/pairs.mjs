@@ -9,7 +9,9 @@
 //   node bench/pairs.mjs --metric send --clients effect-openrouter-undici,baseline-undici [--processes 8]
 //   node bench/pairs.mjs --metric stream-big --clients effect4-openrouter-fetch,effect4-floor-fetch
 //   options: --node <path> (the Node to run the workers on, e.g. effect4/node_modules/node/bin/node for
-//   the Effect 4 edition's undici clients)
+//   the Effect 4 edition's undici clients); --timeline (no warm-up: the CPU time of each batch from the
+//   process's first call or stream, the median over processes per batch, to see how long warming up takes:
+//   send in 30 batches of 200 calls, streams one by one, 30 of them)
 import { execFileSync } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -36,9 +38,10 @@ if (scenario === undefined || names.length !== 2) {
   console.error("usage: node bench/pairs.mjs --metric send|stream-big|stream-64 --clients A,B [--processes N]")
   process.exit(2)
 }
+const timeline = args.includes("--timeline")
 const job = metric === "send"
-  ? { metric: "send", warmup: 2000, calls: 6000, runs: 6 }
-  : { metric: "stream", ...scenario, warmup: 15, runs: 15 }
+  ? { metric: "send", warmup: timeline ? 0 : 2000, calls: 6000, runs: timeline ? 30 : 6 }
+  : { metric: "stream", ...scenario, warmup: timeline ? 0 : 15, runs: timeline ? 30 : 15 }
 const cpuOf = (result) => (metric === "send" ? result.cpuUsPerCall : result.cpuMs)
 
 const emulator = await startEmulator("emulator-project.mjs", [JSON.stringify([scenario])])
@@ -53,14 +56,23 @@ try {
       }).toString()
       const result = JSON.parse(out.slice(out.lastIndexOf("RESULT ") + 7))
       if (result.unavailable !== undefined) throw new Error(`${name}: ${result.unavailable}`)
-      cpu[name].push(cpuOf(result))
+      cpu[name].push(timeline ? result.cpus : cpuOf(result))
     }
-    ratios.push(cpu[names[1]][k] / cpu[names[0]][k])
+    if (!timeline) ratios.push(cpu[names[1]][k] / cpu[names[0]][k])
   }
 } finally {
   emulator.stop()
 }
 const unit = metric === "send" ? "µs per call" : "ms per stream"
+if (timeline) {
+  const what = metric === "send" ? "per batch of 200 calls" : "per stream"
+  console.log(`${metric}: client CPU time (${unit}) ${what} from a fresh process's start, median of ${processes}`)
+  for (const name of names) {
+    const batches = cpu[name][0].map((_, i) => median(cpu[name].map((c) => c[i])).toFixed(0))
+    console.log(`${name.padEnd(28)} ${batches.join(" ")}`)
+  }
+  process.exit(0)
+}
 console.log(`${metric}: client CPU time (${unit}), ${processes} processes each, alternating`)
 for (const name of names) {
   console.log(

@@ -108,6 +108,7 @@ const metrics = {
       reqPerSec: median(rates),
       rates,
       cpuUsPerCall: median(cpuPerCall),
+      cpus: cpuPerCall,
       latencyMs: median(latencies),
       p99Ms: percentile(latencies, 99)
     }

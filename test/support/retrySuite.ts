@@ -71,6 +71,14 @@ export const retrySuite = <R>(
           }
         ))
 
+      it("hands out the chunks held back before content ahead of the first content chunk, in their order", () =>
+        serving(listen, [Testing.stream({ deltas: ["", "", "fine ", "now"] })], async (server) => {
+          const chunks = success(await calls.stream(server.url, request, fast))
+          // The two contentless chunks wait while a retry is possible, and go out first when content begins.
+          expect(chunks.map((c) => deltaOf(c)?.content).slice(0, 4)).toEqual(["", "", "fine ", "now"])
+          expect(server.requests()).toHaveLength(1)
+        }))
+
       it("retries a stream whose status is 503 before it starts", () =>
         serving(listen, [Testing.error(503), Testing.stream({ deltas: ["ok"] })], async (server) => {
           const response = success(await calls.collect(server.url, request, fast))

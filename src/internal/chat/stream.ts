@@ -40,7 +40,7 @@ import { withAttempts } from "../transport/retry.js"
 import { makeSseParser } from "../transport/sse.js"
 import { startTimer } from "../transport/timer.js"
 import { Collector } from "./collect.js"
-import { hasContent } from "./content.js"
+import { chunkList, gather, type HoldBack, releaseHeld } from "./content.js"
 
 /**
  * The state of one attempt of a stream, shared by its parser and the retry loop: whether content has
@@ -48,10 +48,7 @@ import { hasContent } from "./content.js"
  * attempt never shows the consumer a second opening chunk). Owned by the stream's fiber: the parser and
  * the retry loop's `catchAll` handler both run in it.
  */
-interface Attempt {
-  readonly hold: boolean
-  contentEmitted: boolean
-  held: Array<S.ChatStreamChunk>
+interface Attempt extends HoldBack<S.ChatStreamChunk> {
   /** The call's telemetry, which sees every batch handed to the consumer. */
   readonly call: Call | undefined
 }
@@ -71,25 +68,11 @@ const decodeEvents = (
     const parser = makeSseParser()
     const status = response.status
     let done = false
-    let out: Array<S.ChatStreamChunk> = []
+    let out = chunkList<S.ChatStreamChunk>()
     // Fields the chunks decoded so far had of an unexpected type, logged when the chunks are emitted.
     let invalid: Array<S.InvalidField> = []
     // The generation this stream belongs to, for the errors that end it (a Generation.get lookup).
     let generationId: string | undefined = response.headers["x-generation-id"] || undefined
-
-    const accept = (chunk: S.ChatStreamChunk) => {
-      if (attempt.contentEmitted || !attempt.hold) {
-        if (!attempt.contentEmitted && hasContent(chunk)) attempt.contentEmitted = true
-        out.push(chunk)
-      } else if (hasContent(chunk)) {
-        attempt.contentEmitted = true
-        for (const held of attempt.held) out.push(held)
-        attempt.held = []
-        out.push(chunk)
-      } else {
-        attempt.held.push(chunk)
-      }
-    }
 
     const handle = (events: ReadonlyArray<{ readonly data: string }>): Errors.StreamError | undefined => {
       for (let i = 0; i < events.length; i++) {
@@ -121,7 +104,7 @@ const decodeEvents = (
             return midStreamError(choiceError, json as Record<string, unknown>, attempt.contentEmitted, generationId)
           }
         }
-        accept(chunk)
+        gather(attempt, out, chunk)
       }
       return undefined
     }
@@ -135,15 +118,14 @@ const decodeEvents = (
       if (out.length === 0) return Channel.void
       if (attempt.call !== undefined) attempt.call.emitted(out, attempt.contentEmitted)
       const chunk = Chunk.unsafeFromArray(out)
-      out = []
+      out = chunkList()
       return Channel.write(chunk)
     }
 
     // The stream reached `[DONE]`.
     const end = (): Channel.Channel<Chunk.Chunk<S.ChatStreamChunk>> => {
       if (attempt.call !== undefined) attempt.call.completed = true
-      for (const held of attempt.held) out.push(held)
-      attempt.held = []
+      releaseHeld(attempt, out)
       return emit()
     }
 
@@ -368,7 +350,7 @@ const retryUntilContent = (
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
         attempts++
-        const attempt: Attempt = { hold: true, contentEmitted: false, held: [], call }
+        const attempt: Attempt = { hold: true, contentEmitted: false, held: chunkList(), call }
         return Stream.catchAll(open(attempt), (error) => {
           const failed = Stream.fail(withAttempts(error, attempts))
           if (attempt.contentEmitted) return failed
@@ -418,7 +400,7 @@ const streamWith = (
       const prep = prepared.right
       const open = (attempt: Attempt) => openAttempt(client, prep.request, prep.timeout, prep.idleTimeout, attempt)
       const policy = prep.retry
-      if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
+      if (policy === false) return open({ hold: false, contentEmitted: false, held: chunkList(), call })
       return retryUntilContent(open, policy, call)
     })
     if (call === undefined) return chunks

@@ -24,7 +24,7 @@ import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { Collector } from "../../../../src/internal/chat/collect.js"
-import { hasContent } from "../../../../src/internal/chat/content.js"
+import { chunkList, gather, type HoldBack, releaseHeld } from "../../../../src/internal/chat/content.js"
 import { settleStack } from "../../../../src/internal/transport/bounded.js"
 import { errorMember, NotJson, parseJson } from "../../../../src/internal/transport/json.js"
 import { withAttempts } from "../../../../src/internal/transport/retry.js"
@@ -57,10 +57,7 @@ type Batch = readonly [S.ChatStreamChunk, ...Array<S.ChatStreamChunk>]
  * reached the consumer, and the chunks without content held back until it does (so that a retried
  * attempt never shows the consumer a second opening chunk). Owned by the stream's fiber.
  */
-interface Attempt {
-  readonly hold: boolean
-  contentEmitted: boolean
-  held: Array<S.ChatStreamChunk>
+interface Attempt extends HoldBack<S.ChatStreamChunk> {
   /** The call's telemetry, which sees every batch handed to the consumer. */
   readonly call: Call | undefined
 }
@@ -80,25 +77,11 @@ const decodeEvents = (
     const parser = makeSseParser()
     const status = response.status
     let done = false
-    let out: Array<S.ChatStreamChunk> = []
+    let out = chunkList<S.ChatStreamChunk>()
     // Fields the chunks decoded so far had of an unexpected type, logged when the chunks are emitted.
     let invalid: Array<S.InvalidField> = []
     // The generation this stream belongs to, for the errors that end it (a Generation.get lookup).
     let generationId: string | undefined = response.headers["x-generation-id"] || undefined
-
-    const accept = (chunk: S.ChatStreamChunk) => {
-      if (attempt.contentEmitted || !attempt.hold) {
-        if (!attempt.contentEmitted && hasContent(chunk)) attempt.contentEmitted = true
-        out.push(chunk)
-      } else if (hasContent(chunk)) {
-        attempt.contentEmitted = true
-        for (const held of attempt.held) out.push(held)
-        attempt.held = []
-        out.push(chunk)
-      } else {
-        attempt.held.push(chunk)
-      }
-    }
 
     const handle = (events: ReadonlyArray<{ readonly data: string }>): Errors.StreamError | undefined => {
       for (let i = 0; i < events.length; i++) {
@@ -130,7 +113,7 @@ const decodeEvents = (
             return midStreamError(choiceError, json as Record<string, unknown>, attempt.contentEmitted, generationId)
           }
         }
-        accept(chunk)
+        gather(attempt, out, chunk)
       }
       return undefined
     }
@@ -140,7 +123,7 @@ const decodeEvents = (
       if (out.length === 0) return undefined
       if (attempt.call !== undefined) attempt.call.emitted(out, attempt.contentEmitted)
       const batch = out as unknown as Batch
-      out = []
+      out = chunkList()
       return batch
     }
 
@@ -155,8 +138,7 @@ const decodeEvents = (
     // The stream reached `[DONE]`: the held chunks go out with the last batch.
     const end = (): void => {
       if (attempt.call !== undefined) attempt.call.completed = true
-      for (const held of attempt.held) out.push(held)
-      attempt.held = []
+      releaseHeld(attempt, out)
     }
 
     const cutOff = () =>
@@ -372,7 +354,7 @@ const retryUntilContent = (
     const next = (): Stream.Stream<S.ChatStreamChunk, Errors.StreamError> =>
       Stream.suspend(() => {
         attempts++
-        const attempt: Attempt = { hold: true, contentEmitted: false, held: [], call }
+        const attempt: Attempt = { hold: true, contentEmitted: false, held: chunkList(), call }
         return Stream.catch(open(attempt), (error) => {
           const failed = Stream.fail(withAttempts(error, attempts))
           if (attempt.contentEmitted) return failed
@@ -426,7 +408,7 @@ const streamWith = (
       const open = (attempt: Attempt) =>
         openAttempt(client, untraced, prep.request, prep.timeout, prep.idleTimeout, attempt)
       const policy = prep.retry
-      if (policy === false) return open({ hold: false, contentEmitted: false, held: [], call })
+      if (policy === false) return open({ hold: false, contentEmitted: false, held: chunkList(), call })
       return retryUntilContent(open, policy, call)
     })
     if (call === undefined) return chunks
