@@ -7,6 +7,9 @@
 // deoptimization loop, closures inlined per instance) shows here first.
 //
 //   node effect4/bench/warmup.mjs [--processes 7] [--streams 12] [--read 65536] [--base <dir of another effect4/dist>]
+//   node --trace-opt --trace-deopt effect4/bench/warmup.mjs --child edition --streams 12 --marks
+//     (one process; `--marks` writes "=== STREAM i" before each stream, so V8's trace shows which stream a
+//     deoptimization or an optimization falls in)
 import { Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { execFileSync } from "node:child_process"
@@ -53,6 +56,7 @@ if (option("--child") !== undefined) {
   for (let i = 0; i < STREAMS; i++) {
     const c0 = process.cpuUsage()
     let n = 0
+    if (args.includes("--marks")) console.log(`=== STREAM ${i}`)
     await client.stream(ctx, () => n++)
     if (n < 10_000) throw new Error(`stream ${i}: ${n} chunks`)
     const c = process.cpuUsage(c0)
