@@ -13,6 +13,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { constraintsSuite } from "../../test/support/constraintsSuite.js"
 import { Structured } from "../src/index.js"
+import { codecOf } from "../src/internal/provider/mapping.js"
 import { withStatedConstraints } from "../src/internal/structured/constraints.js"
 import { decodeStrictJson, type JsonSchema, strictJsonSchema } from "../src/internal/structured/jsonSchema.js"
 import { toolSchema } from "../src/internal/tool/toolSchema.js"
@@ -303,6 +304,29 @@ describe("constraints.ts: the constraints Effect 4's derivation leaves out, stat
       const strict = strictJsonSchema(Schema.Struct({ x: Schema.Number.check(Schema.isGreaterThan(5)) }))
       expect(yield* decodeStrictJson(strict, "{\"x\":\"Infinity\"}")).toStrictEqual({ x: Infinity })
       expect((yield* Effect.flip(decodeStrictJson(strict, "{\"x\":5}")))._tag).toBe("Mismatch")
+    }))
+
+  it.effect("in OpenRouterLanguageModel's generateObject JSON Schema too; its codec stays the Schema's", () =>
+    Effect.gen(function*() {
+      const { codec, jsonSchema, strict } = codecOf(Schema.Struct({
+        n: Bounded,
+        when: Schema.Date,
+        code: Schema.String.check(Schema.isPattern(/^[A-Z]{3}$/))
+      }))
+      expect(strict).toBe(true)
+      expect(jsonSchema.properties).toMatchObject({
+        n: { type: "number", ...bounds },
+        when: { type: "string", format: "date-time" },
+        code: { type: "string", pattern: "^[A-Z]{3}$" }
+      })
+      const decode = Schema.decodeUnknownEffect(codec as Schema.Codec<unknown, unknown>)
+      expect(yield* decode({ n: 5, when: "2024-01-01T00:00:00.000Z", code: "ABC" })).toStrictEqual({
+        n: 5,
+        when: new Date("2024-01-01T00:00:00.000Z"),
+        code: "ABC"
+      })
+      expect((yield* Effect.flip(decode({ n: 4, when: "2024-01-01T00:00:00.000Z", code: "ABC" })))._tag)
+        .toBe("SchemaError")
     }))
 
   it("leaves a Schema with nothing to state as it is: one derivation", () => {
