@@ -13,6 +13,8 @@ import {
   StrictJsonSchemaError
 } from "../src/internal/structured/jsonSchema.js"
 import { Ambiguous, shapeInPlace } from "../src/internal/structured/partialPlan.js"
+import { toolSchema } from "../src/internal/tool/toolSchema.js"
+import { constraintsSuite } from "./support/constraintsSuite.js"
 
 // ---------------------------------------------------------------------------
 // The Schemas under test
@@ -405,4 +407,34 @@ describe("strictJsonSchema", () => {
   ])("fails with StrictJsonSchemaError for %s", (_, schema) => {
     expect(() => strictJsonSchema(schema)).toThrow(StrictJsonSchemaError)
   })
+})
+
+const field = (schema: unknown) => Schema.Struct({ x: schema as Schema.Schema.AnyNoContext })
+
+constraintsSuite({
+  describe,
+  it,
+  expect,
+  schemas: {
+    "a Number between 5 and 10": Schema.Number.pipe(Schema.between(5, 10)),
+    "a Number greater than 5": Schema.Number.pipe(Schema.greaterThan(5)),
+    "a Number at least 5": Schema.Number.pipe(Schema.greaterThanOrEqualTo(5)),
+    "a Number less than 5": Schema.Number.pipe(Schema.lessThan(5)),
+    "a Number at most 5": Schema.Number.pipe(Schema.lessThanOrEqualTo(5)),
+    "a Number that is a multiple of 3": Schema.Number.pipe(Schema.multipleOf(3)),
+    "an Int": Schema.Int,
+    "an Int between 1 and 9": Schema.Int.pipe(Schema.between(1, 9)),
+    "a String matching /^[a-z]+$/": Schema.String.pipe(Schema.pattern(/^[a-z]+$/)),
+    "a String starting with \"ab\"": Schema.String.pipe(Schema.startsWith("ab")),
+    "a UUID": Schema.UUID,
+    "a String at least 2 long": Schema.String.pipe(Schema.minLength(2)),
+    "a String at most 5 long": Schema.String.pipe(Schema.maxLength(5)),
+    "an Array of at least 1": Schema.Array(Schema.String).pipe(Schema.minItems(1)),
+    "an Array of at most 3": Schema.Array(Schema.String).pipe(Schema.maxItems(3)),
+    "a Date": Schema.Date
+  },
+  responseFormat: (schema) => strictJsonSchema(field(schema)).schema,
+  toolParameters: (schema, strict) => Either.getOrThrow(toolSchema(field(schema), strict)).parameters,
+  decodes: (schema, text) =>
+    Effect.runPromise(Effect.isSuccess(decodeStrictJson(strictJsonSchema(field(schema)), text)))
 })

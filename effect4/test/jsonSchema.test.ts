@@ -9,9 +9,14 @@ import { describe, expect, it } from "@effect/vitest"
 import { Ajv } from "ajv"
 import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import { constraintsSuite } from "../../test/support/constraintsSuite.js"
 import { Structured } from "../src/index.js"
+import { codecOf } from "../src/internal/provider/mapping.js"
+import { withStatedConstraints } from "../src/internal/structured/constraints.js"
 import { decodeStrictJson, type JsonSchema, strictJsonSchema } from "../src/internal/structured/jsonSchema.js"
+import { toolSchema } from "../src/internal/tool/toolSchema.js"
 
 interface Category {
   readonly name: string
@@ -238,4 +243,125 @@ describe("strictJsonSchema (Effect 4)", () => {
       const mismatch = yield* Effect.flip(decodeStrictJson(strict, "{\"a\":1,\"b\":\"x\"}"))
       expect(mismatch._tag).toBe("Mismatch")
     }))
+})
+
+describe("constraints.ts: the constraints Effect 4's derivation leaves out, stated", () => {
+  const Bounded = Schema.Number.check(Schema.isBetween({ minimum: 5, maximum: 10 }))
+  class Point extends Schema.Class<Point>("Point")({ n: Bounded }) {}
+  interface Tree {
+    readonly n: number
+    readonly children: ReadonlyArray<Tree>
+  }
+  const Tree: Schema.Codec<Tree> = Schema.Struct({
+    n: Bounded,
+    children: Schema.Array(Schema.suspend((): Schema.Codec<Tree> => Tree))
+  })
+  const bounds = { minimum: 5, maximum: 10 }
+
+  it("inside a Class, an Option, an optional field, a union and a recursion", () => {
+    const schema = strictJsonSchema(Schema.Struct({
+      point: Point,
+      option: Schema.Option(Bounded),
+      optional: Schema.optionalKey(Bounded),
+      union: Schema.Union([Bounded, Schema.String]),
+      tree: Tree
+    })).schema
+    const text = JSON.stringify(schema)
+    // Five places the bound is stated directly, plus the recursion's definition.
+    expect(text.match(/"minimum":5,"maximum":10/g)?.length).toBe(6)
+    expect(text).not.toContain("NaN")
+    const properties = schema.properties as Record<string, JsonSchema>
+    expect(properties.point).toMatchObject({ properties: { n: bounds } })
+    expect(properties.optional).toMatchObject({ anyOf: [bounds, { type: "null" }] })
+  })
+
+  it.each(
+    [
+      ["no flag", /^a+$/, "^a+$"],
+      ["the sticky flag, anchored", /a+/y, "^(?:a+)"],
+      ["the u flag, as Effect 4 states it", /^a+$/u, "^a+$"]
+    ] as const
+  )("states a pattern with %s", (_, regExp, pattern) => {
+    const schema = strictJsonSchema(Schema.Struct({ x: Schema.String.check(Schema.isPattern(regExp)) })).schema
+    expect((schema.properties as Record<string, JsonSchema>).x?.pattern).toBe(pattern)
+  })
+
+  it.each(
+    [
+      ["the i flag (JSON Schema has no flags)", /^a+$/i],
+      ["the m flag", /^a+$/m],
+      ["a source that is not a u-flag RegExp", new RegExp("^\\-a$")]
+    ] as const
+  )("leaves out a pattern with %s: the description still tells it", (_, regExp) => {
+    const schema = strictJsonSchema(Schema.Struct({ x: Schema.String.check(Schema.isPattern(regExp)) })).schema
+    const x = (schema.properties as Record<string, JsonSchema>).x
+    expect(x?.pattern).toBeUndefined()
+    expect(x?.description).toContain(regExp.source)
+  })
+
+  it.effect("reads an answer with the Schema itself: a bound is checked, a non-finite string still reads", () =>
+    Effect.gen(function*() {
+      const strict = strictJsonSchema(Schema.Struct({ x: Schema.Number.check(Schema.isGreaterThan(5)) }))
+      expect(yield* decodeStrictJson(strict, "{\"x\":\"Infinity\"}")).toStrictEqual({ x: Infinity })
+      expect((yield* Effect.flip(decodeStrictJson(strict, "{\"x\":5}")))._tag).toBe("Mismatch")
+    }))
+
+  it.effect("in OpenRouterLanguageModel's generateObject JSON Schema too; its codec stays the Schema's", () =>
+    Effect.gen(function*() {
+      const { codec, jsonSchema, strict } = codecOf(Schema.Struct({
+        n: Bounded,
+        when: Schema.Date,
+        code: Schema.String.check(Schema.isPattern(/^[A-Z]{3}$/))
+      }))
+      expect(strict).toBe(true)
+      expect(jsonSchema.properties).toMatchObject({
+        n: { type: "number", ...bounds },
+        when: { type: "string", format: "date-time" },
+        code: { type: "string", pattern: "^[A-Z]{3}$" }
+      })
+      const decode = Schema.decodeUnknownEffect(codec as Schema.Codec<unknown, unknown>)
+      expect(yield* decode({ n: 5, when: "2024-01-01T00:00:00.000Z", code: "ABC" })).toStrictEqual({
+        n: 5,
+        when: new Date("2024-01-01T00:00:00.000Z"),
+        code: "ABC"
+      })
+      expect((yield* Effect.flip(decode({ n: 4, when: "2024-01-01T00:00:00.000Z", code: "ABC" })))._tag)
+        .toBe("SchemaError")
+    }))
+
+  it("leaves a Schema with nothing to state as it is: one derivation", () => {
+    const schema = Schema.Struct({ a: Schema.String, n: Schema.Int, f: Schema.Finite.check(Schema.isLessThan(1)) })
+    expect(withStatedConstraints(schema.ast)).toBe(schema.ast)
+  })
+})
+
+const field = (schema: unknown) => Schema.Struct({ x: schema as Schema.Codec<unknown, unknown> })
+
+constraintsSuite({
+  describe,
+  it,
+  expect,
+  schemas: {
+    "a Number between 5 and 10": Schema.Number.check(Schema.isBetween({ minimum: 5, maximum: 10 })),
+    "a Number greater than 5": Schema.Number.check(Schema.isGreaterThan(5)),
+    "a Number at least 5": Schema.Number.check(Schema.isGreaterThanOrEqualTo(5)),
+    "a Number less than 5": Schema.Number.check(Schema.isLessThan(5)),
+    "a Number at most 5": Schema.Number.check(Schema.isLessThanOrEqualTo(5)),
+    "a Number that is a multiple of 3": Schema.Number.check(Schema.isMultipleOf(3)),
+    "an Int": Schema.Int,
+    "an Int between 1 and 9": Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 9 })),
+    // No `u` flag: Effect 4's derivation leaves such a pattern out, constraints.ts states it.
+    "a String matching /^[a-z]+$/": Schema.String.check(Schema.isPattern(/^[a-z]+$/)),
+    "a String starting with \"ab\"": Schema.String.check(Schema.isStartingWith("ab")),
+    "a UUID": Schema.String.check(Schema.isUUID()),
+    "a String at least 2 long": Schema.String.check(Schema.isMinLength(2)),
+    "a String at most 5 long": Schema.String.check(Schema.isMaxLength(5)),
+    "an Array of at least 1": Schema.Array(Schema.String).check(Schema.isMinLength(1)),
+    "an Array of at most 3": Schema.Array(Schema.String).check(Schema.isMaxLength(3)),
+    "a Date": Schema.Date
+  },
+  responseFormat: (schema) => strictJsonSchema(field(schema)).schema,
+  toolParameters: (schema, strict) => Result.getOrThrow(toolSchema(field(schema), strict)).parameters,
+  decodes: (schema, text) =>
+    Effect.runPromise(Effect.isSuccess(decodeStrictJson(strictJsonSchema(field(schema)), text)))
 })

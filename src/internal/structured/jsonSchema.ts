@@ -127,6 +127,16 @@ const isDateFromString = (ast: AST.Transformation): boolean =>
   ast.from._tag === "StringKeyword" && AST.isDeclaration(ast.to) &&
   Option.getOrUndefined(AST.getIdentifierAnnotation(ast.to)) === "DateFromSelf"
 
+/**
+ * `Schema.Date` with `format: "date-time"` on its string side, which tells the model (and strict mode)
+ * what string to write; `undefined` for any other transformation.
+ */
+export const dateWithFormat = (ast: AST.Transformation): AST.Transformation | undefined => {
+  if (!isDateFromString(ast)) return undefined
+  const from = AST.annotations(ast.from, { [AST.JSONSchemaAnnotationId]: { format: "date-time" } })
+  return new AST.Transformation(from, ast.to, ast.transformation, ast.annotations)
+}
+
 /** effect/JSONSchema follows a surrogate (a Class's original struct), which would skip the rewrite. */
 const withoutSurrogate = (annotations: AST.Annotations): AST.Annotations => {
   if (annotations[AST.SurrogateAnnotationId] === undefined) return annotations
@@ -202,11 +212,8 @@ class Rewriter {
       }
       case "Transformation": {
         // The decoded side stays the user's; only the encoded side (`from`) travels.
-        if (isDateFromString(ast)) {
-          // `format: "date-time"` tells the model (and strict mode) what string to write.
-          const from = AST.annotations(ast.from, { [AST.JSONSchemaAnnotationId]: { format: "date-time" } })
-          return { ast: new AST.Transformation(from, ast.to, ast.transformation, ast.annotations), plan: undefined }
-        }
+        const date = dateWithFormat(ast)
+        if (date !== undefined) return { ast: date, plan: undefined }
         const from = this.rewrite(ast.from, path)
         if (from.ast === ast.from) return { ast, plan: from.plan, shape: from.shape }
         return {

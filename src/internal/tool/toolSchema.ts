@@ -5,7 +5,8 @@
  *   required, optional ones nullable, `additionalProperties: false`), and its arguments are decoded
  *   with that derivation's wire Schema (`null` back to an absent field).
  * - Any other tool whose parameters are an object gets `effect/JSONSchema`'s schema of the
- *   parameters (optional fields stay optional) and is decoded with the parameters Schema itself.
+ *   parameters (optional fields stay optional, a `Schema.Date` a `date-time` string) and is decoded
+ *   with the parameters Schema itself.
  * - Parameters whose root is not an object (a model's arguments always are) travel wrapped as
  *   `{ value: ... }`, through the strict derivation.
  */
@@ -15,7 +16,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
-import { strictJsonSchema } from "../structured/jsonSchema.js"
+import { dateWithFormat, strictJsonSchema } from "../structured/jsonSchema.js"
 import type { PartialPlan } from "../structured/partialPlan.js"
 
 /** How a tool's parameters travel. */
@@ -45,7 +46,8 @@ const strictForm = (schema: Schema.Schema.AnyNoContext): ToolSchema => {
 /**
  * The AST with a made-up identifier (`Recursive1`, ...) on every recursion point (`Schema.suspend`) that
  * has none, as the strict derivation does: effect/JSONSchema needs one to emit a `$ref` and otherwise
- * throws "Missing annotation". Only the JSON Schema is derived from the result; decoding keeps the
+ * throws "Missing annotation". `Schema.Date` gets its `format: "date-time"`, as in the strict
+ * derivation (a model not told writes any string). Only the JSON Schema is derived from the result; decoding keeps the
  * user's Schema. Parts without recursion are returned as they are.
  */
 const nameRecursion = (root: AST.AST): AST.AST => {
@@ -108,6 +110,11 @@ const nameRecursion = (root: AST.AST): AST.AST => {
         break
       }
       case "Transformation": {
+        const date = dateWithFormat(ast)
+        if (date !== undefined) {
+          out = date
+          break
+        }
         const from = go(ast.from)
         if (from !== ast.from) out = new AST.Transformation(from, ast.to, ast.transformation, ast.annotations)
         break

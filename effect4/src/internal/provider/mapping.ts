@@ -18,7 +18,7 @@ import * as Effect from "effect/Effect"
 import * as Base64 from "effect/encoding/Base64"
 import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import { foldReasoningDetails } from "../../../../src/internal/chat/collect.js"
 import * as Parts from "../../../../src/internal/provider/parts.js"
 import { audioFormat, isUrlString } from "../../../../src/internal/provider/parts.js"
@@ -26,6 +26,7 @@ import { isRecord } from "../../../../src/internal/transport/json.js"
 import type * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as OurTool from "../../Tool.js"
+import { withStatedConstraints } from "../structured/constraints.js"
 import { type ToolSchema, toolSchemaOf } from "../tool/toolSchema.js"
 
 /** A request under construction, or a piece of JSON: wire field names, unknown fields allowed. */
@@ -298,14 +299,24 @@ export const plainToolCalls = (
 /**
  * The codec transformer of `generateObject`: effect/ai's `toCodecOpenAI` (every field required,
  * optional ones nullable, closed objects: what strict mode accepts, and effect/ai decodes the answer
- * with its codec), or, for a schema it refuses (a root that is not an object), effect/ai's default
+ * with its codec; the JSON Schema with the constraints its derivation leaves out stated), or, for a schema it refuses (a root that is not an object), effect/ai's default
  * (sent with `strict: false`, the answer still checked against the schema).
  */
 export const codecOf = (
   schema: Schema.Top
 ): ReturnType<LanguageModel.CodecTransformer> & { readonly strict: boolean } => {
   try {
-    return { ...toCodecOpenAI(schema as Schema.Codec<unknown, unknown>), strict: true }
+    const { codec, jsonSchema } = toCodecOpenAI(schema as Schema.Codec<unknown, unknown>)
+    // The JSON Schema states the constraints the schema checks (see structured/constraints.ts); the codec
+    // that reads the answer stays the schema's own.
+    const stated = withStatedConstraints(schema.ast)
+    return {
+      codec,
+      jsonSchema: stated === schema.ast
+        ? jsonSchema
+        : toCodecOpenAI(Schema.make<Schema.Codec<unknown, unknown>>(stated)).jsonSchema,
+      strict: true
+    }
   } catch {
     return { ...defaultCodecTransformer(schema as Schema.Codec<unknown, unknown>), strict: false }
   }

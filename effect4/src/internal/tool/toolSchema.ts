@@ -9,7 +9,8 @@
  *   absent field).
  * - Any other tool whose parameters are an object gets effect/ai's own JSON Schema of the parameters
  *   (`Tool.getJsonSchemaFromSchema`, what `LanguageModel` providers send), with a root `$ref` inlined
- *   (a provider wants `type: "object"` at the root), and is decoded as effect/ai's `Toolkit.handle`
+ *   (a provider wants `type: "object"` at the root) and the constraints the Schema checks stated
+ *   (`structured/constraints.ts`), and is decoded as effect/ai's `Toolkit.handle`
  *   decodes: with the Schema's JSON codec (`Schema.toCodecJson`).
  * - An empty object (`Schema.Struct({})`, effect/ai's `Tool.EmptyParams`) is `{type: "object",
  *   properties: {}, additionalProperties: false}`, which every provider accepts, and reads any object
@@ -26,6 +27,7 @@ import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
+import { withStatedConstraints } from "../structured/constraints.js"
 import { strictJsonSchema } from "../structured/jsonSchema.js"
 
 /** How a tool's parameters travel. */
@@ -103,7 +105,10 @@ const inlineRoot = (doc: Record<string, unknown>): Record<string, unknown> => {
 }
 
 const plainForm = (schema: Schema.Top): ToolSchema | undefined => {
-  const root = inlineRoot(AiTool.getJsonSchemaFromSchema(schema) as Record<string, unknown>)
+  // The constraints the Schema checks stated, as in the strict form (see structured/constraints.ts).
+  const root = inlineRoot(
+    AiTool.getJsonSchemaFromSchema(Schema.make(withStatedConstraints(schema.ast))) as Record<string, unknown>
+  )
   if (root.type !== "object" || !isRecord(root.properties)) return undefined
   const decode = Schema.decodeUnknownEffect(Schema.toCodecJson(schema as Schema.Codec<unknown, unknown, unknown>))
   // Every issue, not only the first: a call's error goes back to the model, which should fix all at once.
