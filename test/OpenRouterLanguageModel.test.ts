@@ -93,7 +93,9 @@ const toolkits = {
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Number }),
-  loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) })
+  loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) }),
+  tags: Schema.Array(Schema.String),
+  choice: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number }))
 }
 
 /** A field of a part as the shared body reads it: an `Option` as its value or undefined, a `DateTime` as a Date. */
