@@ -40,14 +40,10 @@ import { MODEL } from "../../test/support/providerCases.js"
 import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
-import type * as TestServer from "../src/TestServer.js"
 import { wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { withModel } from "./support/languageModel.js"
 import type { Wire } from "./support/wire.js"
-
-const bodies = (server: TestServer.TestServer) =>
-  Effect.map(server.requests, (requests) => requests.map((r) => r.body as Wire))
 
 const GetWeather = Tool.make("get_weather", {
   description: "The weather in a city",
