@@ -98,8 +98,9 @@ export declare namespace Config {
     readonly transforms?: ReadonlyArray<string> | undefined
     /**
      * `strict` of the `json_schema` response format of `generateObject`. By default it is `true` when
-     * strict mode accepts the schema (every object field required, no additional properties), else
-     * it is `false` and the answer is still checked against the schema by `@effect/ai`.
+     * strict mode accepts the schema (an object root, every object field required, no additional
+     * properties), else it is `false` (a root that is not an object, an array or a union, which strict
+     * mode refuses) and the answer is still checked against the schema by `@effect/ai`.
      */
     readonly strictJsonSchema?: boolean | undefined
   }

@@ -24,6 +24,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
+import { isStrictCompatible } from "../src/internal/provider/parts.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
@@ -93,7 +94,9 @@ const toolkits = {
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Number }),
-  loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) })
+  loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) }),
+  tags: Schema.Array(Schema.String),
+  choice: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number }))
 }
 
 /** A field of a part as the shared body reads it: an `Option` as its value or undefined, a `DateTime` as a Date. */
@@ -261,4 +264,32 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 3) mapping over %s",
           expect(JSON.stringify([...span.attributes.values()])).not.toContain(SECRET)
         })
     ))
+})
+
+// What decides `strict` of the Effect 3 provider's tools and generateObject: strict mode takes only an
+// object root, every property required, no additional properties; anything else goes `strict: false`.
+const closed = { type: "object", required: ["a"], properties: { a: { type: "string" } }, additionalProperties: false }
+describe("OpenRouterLanguageModel (Effect 3) strict mode's acceptance test", () => {
+  it.each(
+    [
+      ["a closed object root", closed, true],
+      [
+        "an empty closed object root",
+        { type: "object", properties: {}, required: [], additionalProperties: false },
+        true
+      ],
+      ["an array root", { type: "array", items: { type: "string" } }, false],
+      ["a string root", { type: "string" }, false],
+      ["a union root (anyOf)", { anyOf: [closed, closed] }, false],
+      ["a nullable object root (anyOf with null)", { anyOf: [closed, { type: "null" }] }, false],
+      ["a root $ref into $defs", { $ref: "#/$defs/A", $defs: { A: closed } }, false],
+      ["an object root that also has anyOf", { ...closed, anyOf: [closed] }, false],
+      ["an object root with an optional property", { ...closed, required: [] }, false],
+      ["an object root open to other keys", { ...closed, additionalProperties: true }, false],
+      ["a nested open object", { ...closed, properties: { a: { ...closed, additionalProperties: true } } }, false],
+      ["not a JSON Schema object", ["object"], false]
+    ] as const
+  )("%s", (_label, schema, accepted) => {
+    expect(isStrictCompatible(schema)).toBe(accepted)
+  })
 })

@@ -125,6 +125,7 @@ agentLoopSuite(wired, {
   adviceFormat: format,
   unrepresentable: Schema.Struct({ f: Schema.Unknown.pipe(Schema.filter(() => true)) }),
   point: Schema.Struct({ x: Schema.Number, label: Schema.String }),
+  tags: Schema.Array(Schema.String),
   recursive: {
     toolkit: Count,
     handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })

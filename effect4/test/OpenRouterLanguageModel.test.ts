@@ -40,14 +40,10 @@ import { MODEL } from "../../test/support/providerCases.js"
 import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
-import type * as TestServer from "../src/TestServer.js"
 import { wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { withModel } from "./support/languageModel.js"
 import type { Wire } from "./support/wire.js"
-
-const bodies = (server: TestServer.TestServer) =>
-  Effect.map(server.requests, (requests) => requests.map((r) => r.body as Wire))
 
 const GetWeather = Tool.make("get_weather", {
   description: "The weather in a city",
@@ -80,7 +76,9 @@ const toolkits = {
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Finite }),
-  loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) })
+  loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) }),
+  tags: Schema.Array(Schema.String),
+  choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })])
 }
 
 /** A field of a part as the shared body reads it: a `DateTime` as a Date. */
@@ -221,24 +219,6 @@ describe.each(httpClients)("OpenRouterLanguageModel (Effect 4) over %s", (_name,
           expect(response.text).toBe("kept")
           expect(response.usage.inputTokens.total).toBeUndefined()
           expect(response.usage.outputTokens.total).toBeUndefined()
-        })
-    ))
-
-  it.live("generateObject: a schema effect/ai's toCodecOpenAI refuses (a non-object root) falls back to strict: false", () =>
-    withModel(
-      http,
-      Testing.completion({ content: "[\"a\",\"b\"]" }),
-      (server) =>
-        Effect.gen(function*() {
-          const tags = yield* LanguageModel.generateObject({
-            prompt: "Tags",
-            schema: Schema.Array(Schema.String),
-            objectName: "tags"
-          })
-          expect(tags.value).toEqual(["a", "b"])
-          const [sent] = yield* bodies(server)
-          expect(sent.response_format.json_schema.strict).toBe(false)
-          expect(sent.response_format.json_schema.schema.type).toBe("array")
         })
     ))
 

@@ -123,6 +123,7 @@ agentLoopSuite(wired, {
   adviceFormat: format,
   unrepresentable: Schema.Struct({ f: Schema.Unknown }),
   point: Schema.Struct({ x: Schema.Number, label: Schema.String }),
+  tags: Schema.Array(Schema.String),
   recursive: {
     toolkit: Count,
     handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })

@@ -1,7 +1,8 @@
 /**
  * The body of the agent-loop test over real loopback sockets, shared by both editions
  * (`test/agentLoop.test.ts`, `effect4/test/agentLoop.test.ts`): a typed final answer after tools (the
- * `final_answer` tool and `response_format` strategies, re-asks, bad options), forced tool choice that
+ * `final_answer` tool and `response_format` strategies, re-asks, bad options, an output that is not an
+ * object asked for strictly wrapped as `{ value }`, as by `Structured.stream`), forced tool choice that
  * ends, `stopAfter`, handlers that know their call, the arguments of tool calls and the output as they
  * form, the `Restart` event of `ToolLoop.stream` and `Structured.stream`, and tools with recursive
  * parameters. A wire exchange, so Effect-free: each edition passes its `Wired` and its `AgentLoop`: its
@@ -120,6 +121,8 @@ export interface AgentLoop<R> {
   readonly unrepresentable: unknown
   /** `{ x: number, label: string }`. */
   readonly point: unknown
+  /** `Array<string>`: an output whose root is not an object. */
+  readonly tags: unknown
   /** `count({ root })`, `root` a recursive `Tree`, answering its `treeSize`. */
   readonly recursive: Kit
   /** A strict `find({ query: string, limit?: number })` answering `limit`, `-1` when absent. */
@@ -172,6 +175,21 @@ interface Body {
   readonly messages: ReadonlyArray<Record<string, unknown>>
 }
 const bodyOf = (recorded: Types.RecordedRequest): Body => recorded.body as Body
+
+/** A strict-mode request for a value: a `final_answer` tool's function or a `json_schema` response format. */
+interface Strictly {
+  readonly strict?: boolean
+  readonly parameters?: Record<string, unknown>
+  readonly schema?: Record<string, unknown>
+}
+
+/** Whether `asked` asks strict mode for an object root whose only field, `value`, is the array. */
+const wrappedStrictly = (asked: Strictly | undefined): boolean => {
+  const root = asked?.parameters ?? asked?.schema
+  const value = (root?.properties as Record<string, { readonly type?: unknown }> | undefined)?.value
+  return asked?.strict === true && root?.type === "object" && root.anyOf === undefined &&
+    JSON.stringify(root.required) === JSON.stringify(["value"]) && value?.type === "array"
+}
 
 /** The result a stream ended with (its last event must be `Done`). */
 const doneOf = (events: ReadonlyArray<AgentEvent>): AgentResult => {
@@ -260,6 +278,23 @@ export const agentLoopSuite = <R>(
             expect(bodyOf(one).tools?.map((t) => t.function.name)).toEqual(["get_weather", "book"])
           }
         }))
+
+      // OpenAI's strict mode takes only an object root: an output that is not an object travels wrapped
+      // as `{ value }`, so that it can be asked for strictly, and comes back unwrapped.
+      for (const strategy of ["tool", "responseFormat"] as const) {
+        it(`the "${strategy}" strategy with an output that is not an object: sent strict, wrapped as { value }`, () =>
+          serving(listen, Testing.finalAnswer(edition.tags, ["a", "b"]), async (server) => {
+            const result = success(
+              await loop.run(server.url, request, { toolkit: Tools, output: edition.tags, outputStrategy: strategy })
+            )
+            expect(result.output).toStrictEqual(["a", "b"])
+            const sent = bodyOf(server.requests()[0]!)
+            const asked = strategy === "tool"
+              ? sent.tools?.find((t) => t.function.name === "final_answer")?.function as unknown as Strictly
+              : (sent.response_format as { readonly json_schema: Strictly }).json_schema
+            expect(wrappedStrictly(asked)).toBe(true)
+          }))
+      }
 
       it("a final answer that does not decode fails with OutputDecodeError (in the loop's error union)", () =>
         serving(
@@ -658,6 +693,14 @@ export const agentLoopSuite = <R>(
 
     describe(`Structured.stream restarts over ${client}`, () => {
       const point = { x: 1, label: "origin" }
+
+      it("a Schema that is not an object is asked for strictly, wrapped as { value }, and comes back unwrapped", () =>
+        serving(listen, Testing.jsonAnswer(edition.tags, ["a", "b"], { stream: true }), async (server) => {
+          const events = success(await loop.structured(server.url, edition.tags, request))
+          expect(events.at(-1)).toMatchObject({ _tag: "Final", value: ["a", "b"] })
+          const sent = bodyOf(server.requests()[0]!).response_format as { readonly json_schema: Strictly }
+          expect(wrappedStrictly(sent.json_schema)).toBe(true)
+        }))
 
       it("a re-ask emits Restart before the new answer's partial values", () =>
         serving(

@@ -191,6 +191,10 @@ export interface Schemas {
   readonly event: unknown
   /** `{ title: string, note?: string }`. */
   readonly loose: unknown
+  /** `Array<string>`: a root that is not an object. */
+  readonly tags: unknown
+  /** `{ a: string } | { b: number }`: a root that is a union of objects (`anyOf`). */
+  readonly choice: unknown
 }
 
 /** What the provider body takes from an edition besides its `Wired`. */
@@ -919,6 +923,26 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           },
           { config: { strictJsonSchema: false } }
         ))
+
+      // OpenAI's strict mode takes only an object root (no union): any other root asked for strictly
+      // would be refused and the user would get an error instead of an answer.
+      for (
+        const [schema, answer, value, root] of [
+          ["tags", "[\"a\",\"b\"]", ["a", "b"], { type: "array" }],
+          ["choice", "{\"a\":\"x\"}", { a: "x" }, { anyOf: [{ type: "object" }, { type: "object" }] }]
+        ] as const
+      ) {
+        it(`generateObject: a root that is not an object (${schema}) goes with its JSON Schema and strict: false`, () =>
+          withModel(
+            Testing.completion({ content: answer }),
+            async (model, sent) => {
+              expect(ok(await model.generateObject({ prompt: "Extract", schema, objectName: schema }))).toEqual(value)
+              const [request] = sent()
+              expect(request.response_format.json_schema.strict).toBe(false)
+              expect(request.response_format.json_schema.schema).toMatchObject(root)
+            }
+          ))
+      }
 
       it("generateObject: an answer nested deeper than 128 levels is a typed AiError, not a defect", () =>
         withModel(

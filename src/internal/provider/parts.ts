@@ -88,10 +88,12 @@ export const audioFormat = (mediaType: string): string =>
 export const isUrlString = (data: string): boolean => /^(https?:|data:)/i.test(data)
 
 /**
- * Whether OpenAI-style strict mode accepts a JSON Schema as it is: every object lists all its
- * properties as required and forbids additional ones.
+ * Whether OpenAI-style strict mode accepts a JSON Schema as it is: the root is an object (not a
+ * union, not a `$ref`: strict mode refuses any other root, and the call would fail instead of
+ * answering), and every object lists all its properties as required and forbids additional ones.
  */
 export const isStrictCompatible = (schema: unknown): boolean => {
+  if (!isRecord(schema) || schema.type !== "object" || schema.anyOf !== undefined) return false
   const visit = (node: unknown): boolean => {
     if (Array.isArray(node)) return node.every(visit)
     if (!isRecord(node)) return true
