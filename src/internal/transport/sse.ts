@@ -92,6 +92,13 @@ export const makeSseParser = (): SseParser => new Parser()
  * target") and a fresh process needed several more streams to reach full speed (measured in
  * effect4/bench/warm-probe.mjs: stream 4 of a fresh process took 2x the floor's time, and 1.1x with
  * this class). Methods on one prototype are the same functions for every parser.
+ *
+ * For the same reason, the steps a stream takes once (the BOM check of its first block, the decoder
+ * choice of its first large block) run for every block, without a branch of their own: a function's
+ * first calls run before V8 gathers feedback for it, so the first parser's once-only branches left none,
+ * and the second stream's first block deoptimized the optimized `feed` ("insufficient type feedback",
+ * `node --trace-deopt`), which ran unoptimized until a new compilation finished, in the third or fourth stream
+ * (bench/micro/effect4-stream-floor.md).
  */
 class Parser implements SseParser {
   // ignoreBOM: the BOM is stripped by hand, only at the very start of the stream; the
@@ -125,9 +132,11 @@ class Parser implements SseParser {
   private decodeBlock(bytes: Uint8Array): string {
     // A short block (the end of a line begun in the previous read) neither chooses nor updates the
     // choice: an ASCII line end would otherwise send the next large non-ASCII block the slow way.
-    if (bytes.length < 2048) return this.decoder.decode(bytes)
-    const text = this.lastBlockAscii ? this.decoder.decode(bytes) : this.nonAsciiDecoder.decode(bytes, STREAM)
-    this.lastBlockAscii = text.length === bytes.length // UTF-8: equal lengths only for ASCII
+    const short = bytes.length < 2048
+    const ascii = short || this.lastBlockAscii
+    // One call for both decoders, whichever the block takes (see the class).
+    const text = (ascii ? this.decoder : this.nonAsciiDecoder).decode(bytes, ascii ? undefined : STREAM)
+    if (!short) this.lastBlockAscii = text.length === bytes.length // UTF-8: equal lengths only for ASCII
     return text
   }
 
@@ -205,11 +214,10 @@ class Parser implements SseParser {
   /** Parses a decoded block that ends with a line terminator (so it holds whole lines only). */
   private processBlock(s: string): void {
     const n = s.length
-    let pos = 0
-    if (this.atStart) {
-      this.atStart = false
-      if (n > 0 && s.charCodeAt(0) === BOM) pos = 1
-    }
+    // A leading BOM is stripped at the very start of the stream only; every step runs for every block (see the class).
+    const first = n > 0 ? s.charCodeAt(0) : -1
+    let pos = first === BOM && this.atStart ? 1 : 0
+    this.atStart = false
     if (this.skipLF) {
       this.skipLF = false
       if (pos < n && s.charCodeAt(pos) === LF) pos++
