@@ -1,14 +1,12 @@
 /**
  * The Effect 4 edition's Tool and Toolkit tests without a loop. The body both editions share
  * (`test/support/toolsSuite.ts`: the request's `tools` entries, decoding calls into the typed union, the
- * typed errors for calls the toolkit cannot run, hostile arguments, the collected streams of the
+ * typed errors for calls the toolkit cannot run, hostile arguments, toolkits, calls and replies, the collected streams of the
  * emulator over both HTTP clients and in-process, the recorded tool calls of real providers) runs with
  * this edition's tools; here what only this edition has: tools that are effect/ai's (its guards,
  * annotations, JSON Schema, dynamic and provider-defined tools), `Effect.fromResult`, a parameters Schema
  * that needs a service, Schema 4's messages for arguments that do not match, and running one call with
  * the handler layer effect/ai's `toLayer` builds (the same layer effect/ai's own `Toolkit.handle` runs).
- * Hostile toolkits, calls and replies stay in the Effect 3 edition's file: this edition's Toolkit still
- * throws on them.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as AiError from "effect/ai/AiError"

@@ -6,6 +6,7 @@
  * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`.
  */
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../transport/json.js"
+import { describeThrown } from "../transport/snapshot.js"
 
 /** A tool call as a reply carries it: every field may be missing (some providers send no id). */
 export interface CallShape {
@@ -62,6 +63,143 @@ export interface WireToolMessage {
   readonly role: "tool"
   readonly tool_call_id: string
   readonly content: string
+}
+
+/*
+ * What a caller hands to `Toolkit.definitions`, `decodeCall` and `decodeCalls` may be anything (model
+ * output is input too): the readers below read it once, never throw, and give each edition plain values
+ * its typed errors can be built from.
+ */
+
+/** A call as {@link plainCall} reads it: its own fields, those the wire types only with their wire types. */
+export interface PlainCall {
+  readonly [key: string]: unknown
+  readonly id?: string | null
+  readonly type?: string | null
+  readonly function?: {
+    readonly [key: string]: unknown
+    readonly name?: string | null
+    readonly arguments?: string | null
+  } | null
+  readonly index?: number | null
+}
+
+/** A copy of a record's own fields without those of `typed` whose value is not of their wire type. */
+const typedCopy = (record: Record<string, unknown>, typed: Readonly<Record<string, string>>) => {
+  const out: Record<string, unknown> = { ...record }
+  for (const key of Object.keys(typed)) {
+    const value = out[key]
+    if (value !== undefined && value !== null && typeof value !== typed[key]) delete out[key]
+  }
+  return out
+}
+
+/**
+ * A call read once into a plain object of its own fields: a field of a type the wire never gives (an id
+ * that is a number) is left out, so that each edition's error, whose `call` is a wire `ResponseToolCall`,
+ * can carry it. A call that is not an object, or cannot be read, is read as `{}`: a call without a name
+ * (an unknown tool).
+ */
+export const plainCall = (raw: unknown): PlainCall => {
+  try {
+    if (!isRecord(raw)) return {}
+    const out = typedCopy(raw, { id: "string", type: "string", index: "number" })
+    const fn = out.function
+    if (isRecord(fn)) out.function = typedCopy(fn, { name: "string", arguments: "string" })
+    else if (fn !== undefined && fn !== null) delete out.function
+    return out
+  } catch {
+    return {}
+  }
+}
+
+/** The calls of a reply handed in by a caller; one that holds no readable array of calls has none. */
+export const readReplyCalls = (response: unknown): ReadonlyArray<unknown> => {
+  try {
+    const calls: unknown = replyCalls(response as ReplyShape)
+    return Array.isArray(calls) ? calls : []
+  } catch {
+    return []
+  }
+}
+
+/** {@link fallbackId} of a reply handed in by a caller: without its id when the id cannot be read. */
+export const readFallbackId = (response: unknown, round: number, index: number): string => {
+  try {
+    return fallbackId(response as ReplyShape, round, index)
+  } catch {
+    return fallbackId({}, round, index)
+  }
+}
+
+/** A toolkit's tools as read by {@link readTools}, or why it is not a toolkit. */
+export type ReadTools<T> =
+  | { readonly ok: true; readonly tools: Readonly<Record<string, T>> }
+  | { readonly ok: false; readonly message: string }
+
+/**
+ * The tools of a toolkit handed in by a caller, read once into a record without a prototype (a model may
+ * call `constructor`): every one must pass the edition's `isTool`.
+ */
+export const readTools = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): ReadTools<T> => {
+  try {
+    // effect/ai's toolkit (the Effect 4 edition's) is a function with its fields.
+    const tools: unknown = isRecord(toolkit) || typeof toolkit === "function"
+      ? (toolkit as { readonly tools?: unknown }).tools
+      : undefined
+    if (!isRecord(tools)) return { ok: false, message: "must be a Toolkit" }
+    const out: Record<string, T> = Object.create(null)
+    for (const [name, tool] of Object.entries(tools)) {
+      if (!isTool(tool)) return { ok: false, message: "has a tool that is not a Tool" }
+      out[name] = tool
+    }
+    return { ok: true, tools: out }
+  } catch (e) {
+    return { ok: false, message: `cannot be read: ${describeThrown(e)}` }
+  }
+}
+
+/** The tools of a toolkit handed in by a caller: none when it is not a toolkit (every call is unknown). */
+export const toolsOf = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): Readonly<Record<string, T>> => {
+  const read = readTools(toolkit, isTool)
+  return read.ok ? read.tools : {}
+}
+
+/**
+ * The request's `tools` entries of a toolkit handed in by a caller, each from the edition's `definition`
+ * (which may throw on a value that passes `isTool` without being one), or the fields of the edition's
+ * `InvalidRequestError` at `toolkit`.
+ */
+export const readDefinitions = <T, D>(
+  toolkit: unknown,
+  isTool: (u: unknown) => u is T,
+  definition: (tool: T) => D
+):
+  | { readonly ok: true; readonly definitions: ReadonlyArray<D> }
+  | { readonly ok: false; readonly error: { readonly message: string; readonly issues: ReadonlyArray<Issue> } } =>
+{
+  const read = readTools(toolkit, isTool)
+  let message: string
+  if (read.ok) {
+    try {
+      return { ok: true, definitions: Object.values(read.tools).map(definition) }
+    } catch (e) {
+      message = `cannot be read: ${describeThrown(e)}`
+    }
+  } else message = read.message
+  return {
+    ok: false,
+    error: {
+      message: `Invalid toolkit, nothing was sent: toolkit ${message}`,
+      issues: [{ path: "toolkit", message }]
+    }
+  }
+}
+
+/** An issue of an `InvalidRequestError`. */
+interface Issue {
+  readonly path: string
+  readonly message: string
 }
 
 /** The name of the tool a tool loop's model answers with under the `"tool"` output strategy. */

@@ -7,11 +7,12 @@ import * as AiError from "effect/ai/AiError"
 import * as AiTool from "effect/ai/Tool"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
 import * as Calls from "../../../../src/internal/tool/toolCalls.js"
-import type * as Errors from "../../Errors.js"
+import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
@@ -57,13 +58,19 @@ const definitionsCache = new WeakMap<
   Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
 >()
 
-/** The request's `tools` entries of a toolkit, derived once. */
+/** Whether a value is a tool of any kind (user-defined, provider-defined or dynamic: all carry the TypeId). */
+const isAnyTool = (u: unknown): u is Tool.Any => Predicate.hasProperty(u, AiTool.TypeId)
+
+/** The request's `tools` entries of a toolkit, derived once; a caller's value that is not one is a typed error. */
 export const definitions = (
   toolkit: Toolkit.Any
 ): Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
+  // A WeakMap answers undefined for a key that is not an object.
   let cached = definitionsCache.get(toolkit)
   if (cached === undefined) {
-    cached = Result.all(Object.values(toolkit.tools).map(Tool.definition))
+    const read = Calls.readDefinitions(toolkit, isAnyTool, Tool.definition)
+    if (!read.ok) return Result.fail(new Errors.InvalidRequestError(read.error))
+    cached = Result.all(read.definitions)
     definitionsCache.set(toolkit, cached)
   }
   return cached
@@ -87,19 +94,20 @@ export const decodeCall = (
   raw: S.ResponseToolCall,
   fallbackId: string
 ): Effect.Effect<AnyCall, ToolError.CallError, unknown> => {
-  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  const plain = Calls.plainCall(raw) as S.ResponseToolCall
+  const read = Calls.readCall(Calls.toolsOf(toolkit, isAnyTool), plain, fallbackId)
   switch (read._tag) {
     case "UnknownTool":
       return Effect.fail(
-        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: read.available })
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: plain, available: read.available })
       )
     case "Malformed":
       return Effect.fail(
-        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
     case "NotObject":
       return Effect.fail(
-        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
   }
   const { id, name, tool, value } = read
@@ -110,7 +118,7 @@ export const decodeCall = (
       new ToolError.InvalidArgumentsError({
         id,
         name,
-        call: raw,
+        call: plain,
         arguments: value,
         message: Calls.mismatchMessage(name, mismatch(error, value, c.wrapped))
       })
@@ -136,8 +144,11 @@ export const decodeCalls = (
   toolkit: Toolkit.Any,
   response: S.ChatResponse
 ): Effect.Effect<ReadonlyArray<AnyCall>, ToolError.CallError, unknown> => {
-  const raws = Calls.replyCalls(response)
-  return Effect.forEach(raws, (raw, i) => decodeCall(toolkit, raw, Calls.fallbackId(response, 0, i)))
+  const raws = Calls.readReplyCalls(response)
+  return Effect.forEach(
+    raws,
+    (raw, i) => decodeCall(toolkit, raw as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
+  )
 }
 
 /** The outcome of running one decoded call. */
