@@ -59,7 +59,7 @@ const definitionsCache = new WeakMap<
 >()
 
 /** Whether a value is a tool of any kind (user-defined, provider-defined or dynamic: all carry the TypeId). */
-const isAnyTool = (u: unknown): u is Tool.Any => Predicate.hasProperty(u, AiTool.TypeId)
+export const isAnyTool = (u: unknown): u is Tool.Any => Predicate.hasProperty(u, AiTool.TypeId)
 
 /** The request's `tools` entries of a toolkit, derived once; a caller's value that is not one is a typed error. */
 export const definitions = (
