@@ -153,6 +153,17 @@ describe("Tool.make", () => {
     expect(Tool.isStrict(AiTool.make("s").annotate(AiTool.Strict, true))).toBe(true)
     expect(Tool.isStrict(AiTool.make("s").annotate(AiTool.Strict, false))).toBe(false)
   })
+
+  it("Tool.isStrict of a value that is not a tool (or cannot be read) is false, never a throw", () => {
+    const unaskable = new Proxy({}, {
+      has: () => {
+        throw new Error("has trap")
+      }
+    })
+    for (const value of [null, "s", {}, unaskable]) {
+      expect(Tool.isStrict(value as never)).toBe(false)
+    }
+  })
 })
 
 describe("Tool.definition / Toolkit.definitions", () => {

@@ -119,6 +119,14 @@ const call = (name: string, args: string, id: string | null = "call_1") => ({
 
 const hi = { messages: [{ role: "user", content: "hi" }] }
 
+/** An object that throws when asked whether it has a key (a `Proxy` whose `has` trap throws). */
+const unaskable = () =>
+  new Proxy({}, {
+    has() {
+      throw new Error("has trap")
+    }
+  })
+
 /** An object whose keys cannot be listed nor its fields read (a `Proxy` whose traps throw). */
 const unlistable = () =>
   new Proxy({}, {
@@ -405,7 +413,7 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
     }
   })
 
-  describe("Toolkit on hostile input: a typed error, never a throw", () => {
+  describe("Tool and Toolkit on hostile input: a typed error, never a throw", () => {
     const toolkits: ReadonlyArray<readonly [string, unknown]> = [
       ["null", null],
       ["a string", "kit"],
@@ -433,6 +441,23 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
       it(`Toolkit.decodeCalls against ${label} is an UnknownToolError`, async () => {
         const error = failure(await decodeCalls({ choices: [{ message: { tool_calls: [call("now", "")] } }] }, toolkit))
         expect([error._tag, error.name]).toEqual(["UnknownToolError", "now"])
+      })
+    }
+
+    const notTools: ReadonlyArray<readonly [string, unknown, string]> = [
+      ["null", null, "must be a Tool"],
+      ["a string", "get_weather", "must be a Tool"],
+      ["a plain object", { name: "get_weather" }, "must be a Tool"],
+      ["a value that cannot be asked what it has", unaskable(), "cannot be read: has trap"]
+    ]
+    for (const [label, tool, reason] of notTools) {
+      it(`Tool.definition of ${label} is an InvalidRequestError at tool`, async () => {
+        const error = failure(definition(tool))
+        expect([error._tag, (error.issues as ReadonlyArray<{ path: string }>)[0]?.path]).toEqual([
+          "InvalidRequestError",
+          "tool"
+        ])
+        expect(error.message).toContain(`Invalid tool, nothing was sent: tool ${reason}`)
       })
     }
 

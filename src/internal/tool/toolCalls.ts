@@ -3,7 +3,8 @@
  * assistant and tool messages a tool loop appends. Effect-free and edition-free (both editions
  * compile this one source): the wire values are plain shapes that each edition's decoded types
  * (`Schema.ResponseToolCall`, `Schema.ChatResponse`, ...) are assignable to, and what goes back on the
- * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`.
+ * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`. Also
+ * the readers of what a caller hands to `Tool.definition`, `Toolkit` and `ToolLoop`, which never throw.
  */
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../transport/json.js"
 import { describeThrown } from "../transport/snapshot.js"
@@ -165,41 +166,47 @@ export const toolsOf = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): Re
   return read.ok ? read.tools : {}
 }
 
+/** The fields of each edition's `InvalidRequestError` for a `what` (`tool`, `toolkit`) that cannot be sent. */
+const refusal = (what: string, message: string) => ({
+  message: `Invalid ${what}, nothing was sent: ${what} ${message}`,
+  issues: [{ path: what, message }]
+})
+
+/** What a reader of a caller's value gives: the value, or the fields of the edition's `InvalidRequestError`. */
+export type Refusable<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly error: ReturnType<typeof refusal> }
+
 /**
  * The request's `tools` entries of a toolkit handed in by a caller, each from the edition's `definition`
- * (which may throw on a value that passes `isTool` without being one), or the fields of the edition's
- * `InvalidRequestError` at `toolkit`.
+ * (which may throw on a value that passes `isTool` without being one), or why it cannot be sent (at `toolkit`).
  */
 export const readDefinitions = <T, D>(
   toolkit: unknown,
   isTool: (u: unknown) => u is T,
   definition: (tool: T) => D
-):
-  | { readonly ok: true; readonly definitions: ReadonlyArray<D> }
-  | { readonly ok: false; readonly error: { readonly message: string; readonly issues: ReadonlyArray<Issue> } } =>
-{
+): Refusable<ReadonlyArray<D>> => {
   const read = readTools(toolkit, isTool)
-  let message: string
-  if (read.ok) {
-    try {
-      return { ok: true, definitions: Object.values(read.tools).map(definition) }
-    } catch (e) {
-      message = `cannot be read: ${describeThrown(e)}`
-    }
-  } else message = read.message
-  return {
-    ok: false,
-    error: {
-      message: `Invalid toolkit, nothing was sent: toolkit ${message}`,
-      issues: [{ path: "toolkit", message }]
-    }
+  if (!read.ok) return { ok: false, error: refusal("toolkit", read.message) }
+  try {
+    return { ok: true, value: Object.values(read.tools).map(definition) }
+  } catch (e) {
+    return { ok: false, error: refusal("toolkit", `cannot be read: ${describeThrown(e)}`) }
   }
 }
 
-/** An issue of an `InvalidRequestError`. */
-interface Issue {
-  readonly path: string
-  readonly message: string
+/** The request's `tools` entry of a tool handed in by a caller, or why it cannot be sent (at `tool`). */
+export const readDefinition = <T, D>(
+  tool: unknown,
+  isTool: (u: unknown) => u is T,
+  definition: (tool: T) => D
+): Refusable<D> => {
+  try {
+    if (!isTool(tool)) return { ok: false, error: refusal("tool", "must be a Tool") }
+    return { ok: true, value: definition(tool) }
+  } catch (e) {
+    return { ok: false, error: refusal("tool", `cannot be read: ${describeThrown(e)}`) }
+  }
 }
 
 /** The name of the tool a tool loop's model answers with under the `"tool"` output strategy. */

@@ -87,7 +87,7 @@ export const definitions = (
   if (cached === undefined) {
     const read = Calls.readDefinitions(toolkit, Tool.isTool, Tool.definition)
     if (!read.ok) return Either.left(new Errors.InvalidRequestError(read.error))
-    cached = Either.all(read.definitions)
+    cached = Either.all(read.value)
     definitionsCache.set(toolkit, cached)
   }
   return cached

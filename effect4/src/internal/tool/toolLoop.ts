@@ -34,6 +34,7 @@ import type * as ToolLoop from "../../ToolLoop.js"
 import type { StrictJsonSchema } from "../structured/jsonSchema.js"
 import * as Structure from "../structured/structured.js"
 import * as Kit from "./toolkit.js"
+import { isAnyTool } from "./toolSchema.js"
 
 /** An outcome of one call, untyped (typed as `ToolLoop.CallResult` by the public module). */
 export type AnyResult =
@@ -172,7 +173,7 @@ const settings = (
   given: AnyOptions
 ): Result.Result<Settings, Errors.InvalidRequestError> => {
   // The toolkit's tools read once: the loop runs with those it checked, whatever a getter answers later.
-  const read = Calls.readTools(given.toolkit, Kit.isAnyTool)
+  const read = Calls.readTools(given.toolkit, isAnyTool)
   if (!read.ok) return Result.fail(invalidOption("toolkit", read.message))
   const toolkit = { tools: read.tools } as unknown as Toolkit.Any
   const options: AnyOptions = { ...given, toolkit }

@@ -7,7 +7,6 @@ import * as AiError from "effect/ai/AiError"
 import * as AiTool from "effect/ai/Tool"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
@@ -18,7 +17,7 @@ import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import * as Toolkit from "../../Toolkit.js"
 import { pathIssues } from "../chat/issues.js"
-import { toolSchemaOf } from "./toolSchema.js"
+import { isAnyTool, toolSchemaOf } from "./toolSchema.js"
 
 /** The Schema codecs of a tool, built once per tool. */
 interface Codecs {
@@ -58,9 +57,6 @@ const definitionsCache = new WeakMap<
   Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
 >()
 
-/** Whether a value is a tool of any kind (user-defined, provider-defined or dynamic: all carry the TypeId). */
-export const isAnyTool = (u: unknown): u is Tool.Any => Predicate.hasProperty(u, AiTool.TypeId)
-
 /** The request's `tools` entries of a toolkit, derived once; a caller's value that is not one is a typed error. */
 export const definitions = (
   toolkit: Toolkit.Any
@@ -70,7 +66,7 @@ export const definitions = (
   if (cached === undefined) {
     const read = Calls.readDefinitions(toolkit, isAnyTool, Tool.definition)
     if (!read.ok) return Result.fail(new Errors.InvalidRequestError(read.error))
-    cached = Result.all(read.definitions)
+    cached = Result.all(read.value)
     definitionsCache.set(toolkit, cached)
   }
   return cached
