@@ -65,7 +65,8 @@ toolsSuite(wired, {
   version: Toolkit.make(Tool.make("llm_version", { success: Schema.String })),
   shell: Toolkit.make(Shell),
   anyArguments: (name) => Tool.make(name, { parameters: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }),
-  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>))
+  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
+  forgedTool: { [Tool.TypeId]: Tool.TypeId, name: "now" }
 })
 
 describe("Toolkit.toLayer", () => {

@@ -122,7 +122,8 @@ toolsSuite(wired, {
   version: Toolkit.make(Tool.make("llm_version", { success: Schema.String })),
   shell: Toolkit.make(Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })),
   anyArguments: (name) => Tool.make(name, { parameters: Schema.Record(Schema.String, Schema.Unknown) }),
-  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>))
+  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
+  forgedTool: { [Tool.TypeId]: {}, name: "now" }
 })
 
 describe("Tool.make", () => {

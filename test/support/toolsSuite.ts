@@ -96,6 +96,8 @@ export interface ToolsEdition<R> {
   readonly anyArguments: (name: string) => unknown
   /** `Toolkit.make(...tools)`. */
   readonly make: (...tools: ReadonlyArray<unknown>) => unknown
+  /** A value the edition's tool guard takes for a tool (it carries the TypeId) that has no Schema. */
+  readonly forgedTool: unknown
 }
 
 /**
@@ -460,6 +462,20 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
         expect(error.message).toContain(`Invalid tool, nothing was sent: tool ${reason}`)
       })
     }
+
+    it("a toolkit whose tool carries the TypeId without being a tool: definitions, decodeCall and decodeCalls fail typed", async () => {
+      const forged = { tools: { now: edition.forgedTool } }
+      const refused = failure(definitions(forged))
+      expect([refused._tag, refused.message]).toEqual([
+        "InvalidRequestError",
+        expect.stringMatching(/^Invalid tool, nothing was sent: tool cannot be read: /)
+      ])
+      const unknown = failure(decodeCall(call("now", "{}"), forged))
+      expect([unknown._tag, unknown.name, unknown.available]).toEqual(["UnknownToolError", "now", ["now"]])
+      expect(unknown.message).toMatch(/^The tool named "now" cannot be read: /)
+      const reply = { choices: [{ message: { tool_calls: [call("now", "{}")] } }] }
+      expect(failure(await decodeCalls(reply, forged))._tag).toBe("UnknownToolError")
+    })
 
     const calls: ReadonlyArray<readonly [string, unknown]> = [
       ["null", null],

@@ -248,12 +248,14 @@ export const parseArguments = (text: string): Parsed => {
  * arguments as a JSON object, or why the call cannot run, with the message sent back to the model.
  * Each edition turns the failures into its `ToolError` classes (same fields, same messages).
  */
-export type ReadCall<T> =
+export type ReadCall<T, C> =
   | {
     readonly _tag: "Read"
     readonly id: string
     readonly name: string
     readonly tool: T
+    /** What the edition's `prepare` made of the tool (its codecs). */
+    readonly prepared: C
     readonly value: Record<string, unknown>
   }
   | {
@@ -280,26 +282,34 @@ export type ReadCall<T> =
 
 /**
  * Reads a call against tools by name (own keys only: a model may call `constructor` or `__proto__`):
- * the tool, then the arguments parsed (bounded depth) and checked to be a JSON object (a model's
- * arguments always are; a non-object root travels wrapped as `{value}`).
+ * the tool, made ready by the edition's `prepare` (a value that passed the edition's tool guard without
+ * being a tool throws there, and is no tool either), then the arguments parsed (bounded depth) and
+ * checked to be a JSON object (a model's arguments always are; a non-object root travels wrapped as `{value}`).
  */
-export const readCall = <T>(
+export const readCall = <T, C>(
   tools: Readonly<Record<string, T>>,
   raw: CallShape,
-  fallbackId: string
-): ReadCall<T> => {
+  fallbackId: string,
+  prepare: (tool: T) => C
+): ReadCall<T, C> => {
   const name = callName(raw)
   const id = callId(raw, fallbackId)
   const tool = Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined
+  const unknown = (message: string): ReadCall<T, C> => ({
+    _tag: "UnknownTool",
+    id,
+    name,
+    available: Object.keys(tools),
+    message
+  })
   if (tool === undefined) {
-    const available = Object.keys(tools)
-    return {
-      _tag: "UnknownTool",
-      id,
-      name,
-      available,
-      message: `There is no tool named ${JSON.stringify(name)}; the tools are: ${available.join(", ")}`
-    }
+    return unknown(`There is no tool named ${JSON.stringify(name)}; the tools are: ${Object.keys(tools).join(", ")}`)
+  }
+  let prepared: C
+  try {
+    prepared = prepare(tool)
+  } catch (e) {
+    return unknown(`The tool named ${JSON.stringify(name)} cannot be read: ${describeThrown(e)}`)
   }
   const text = callArguments(raw)
   const parsed = parseArguments(text)
@@ -323,7 +333,7 @@ export const readCall = <T>(
       message: `The arguments of ${name} are not a JSON object`
     }
   }
-  return { _tag: "Read", id, name, tool, value: parsed.value }
+  return { _tag: "Read", id, name, tool, prepared, value: parsed.value }
 }
 
 /** The fields every call error has (`id`, `name`, `message`), from a call that cannot run. */

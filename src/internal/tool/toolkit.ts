@@ -131,7 +131,7 @@ export const decodeCall = (
   fallbackId: string
 ): Either.Either<AnyCall, ToolError.CallError> => {
   const plain = Calls.plainCall(raw) as S.ResponseToolCall
-  const read = Calls.readCall(Calls.toolsOf(toolkit, Tool.isTool), plain, fallbackId)
+  const read = Calls.readCall(Calls.toolsOf(toolkit, Tool.isTool), plain, fallbackId, codecs)
   switch (read._tag) {
     case "UnknownTool":
       return Either.left(
@@ -146,8 +146,8 @@ export const decodeCall = (
         new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
   }
-  const { id, name, tool } = read
-  const decoded = codecs(tool).decodeParameters(read.value)
+  const { id, name, prepared } = read
+  const decoded = prepared.decodeParameters(read.value)
   if (Either.isLeft(decoded)) {
     return Either.left(
       new ToolError.InvalidArgumentsError({

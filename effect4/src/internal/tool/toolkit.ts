@@ -91,7 +91,7 @@ export const decodeCall = (
   fallbackId: string
 ): Effect.Effect<AnyCall, ToolError.CallError, unknown> => {
   const plain = Calls.plainCall(raw) as S.ResponseToolCall
-  const read = Calls.readCall(Calls.toolsOf(toolkit, isAnyTool), plain, fallbackId)
+  const read = Calls.readCall(Calls.toolsOf(toolkit, isAnyTool), plain, fallbackId, codecs)
   switch (read._tag) {
     case "UnknownTool":
       return Effect.fail(
@@ -106,8 +106,7 @@ export const decodeCall = (
         new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
   }
-  const { id, name, tool, value } = read
-  const c = codecs(tool)
+  const { id, name, prepared: c, value } = read
   return c.decodeParameters(value).pipe(
     Effect.map((params): AnyCall => ({ id, name, params, raw })),
     Effect.mapError((error) =>
