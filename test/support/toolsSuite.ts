@@ -14,7 +14,7 @@ import * as fc from "fast-check"
 import { MAX_DEPTH } from "../../src/internal/transport/json.js"
 import type { Outcome, Response } from "./calls.js"
 import { failure, success } from "./calls.js"
-import { throwingAt } from "./hostileValues.js"
+import { throwingAt, throwingProxy } from "./hostileValues.js"
 import { readRecorded, recordedDir, recordedMissing } from "./recorded.js"
 import { type Script, serving, type Wired } from "./suite.js"
 import type { LoopReplies } from "./toolLoopSuite.js"
@@ -126,17 +126,6 @@ const unaskable = () =>
   new Proxy({}, {
     has() {
       throw new Error("has trap")
-    }
-  })
-
-/** An object whose keys cannot be listed nor its fields read (a `Proxy` whose traps throw). */
-const unlistable = () =>
-  new Proxy({}, {
-    ownKeys() {
-      throw new Error("ownKeys trap")
-    },
-    get() {
-      throw new Error("get trap")
     }
   })
 
@@ -425,7 +414,7 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
       ["a tool whose getter throws", { tools: throwingAt({}, "a") }],
       ["a tool that is a plain object", { tools: { a: {} } }],
       ["tools that are an array", { tools: [] }],
-      ["tools whose keys cannot be listed", { tools: unlistable() }]
+      ["tools whose keys cannot be listed", { tools: throwingProxy() }]
     ]
     for (const [label, toolkit] of toolkits) {
       it(`Toolkit.definitions of ${label} is an InvalidRequestError at toolkit`, async () => {
@@ -483,7 +472,7 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
       ["a call whose function getter throws", throwingAt({}, "function")],
       ["a call whose id getter throws", throwingAt({}, "id")],
       ["a call whose function's name getter throws", { id: "c", type: "function", function: throwingAt({}, "name") }],
-      ["a call whose keys cannot be listed", unlistable()]
+      ["a call whose keys cannot be listed", throwingProxy()]
     ]
     for (const [label, raw] of calls) {
       it(`Toolkit.decodeCall of ${label} is an UnknownToolError (a call without a readable name)`, async () => {
