@@ -31,6 +31,7 @@ import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
 import * as Errors from "./Errors.js"
+import * as Calls from "./internal/tool/toolCalls.js"
 import { toolSchema } from "./internal/tool/toolSchema.js"
 import type * as S from "./Schema.js"
 
@@ -298,12 +299,18 @@ export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== n
  * The tool as an entry of the request's `tools` array: `{type: "function", function: {name,
  * description, parameters, strict}}`, the parameters as a JSON Schema derived from the Schema (for a
  * `strict` tool, in the strict form: every property required, optional ones nullable). Fails with
- * `InvalidRequestError` when the Schema has a part JSON Schema cannot state.
+ * `InvalidRequestError` when the Schema has a part JSON Schema cannot state, or (at `tool`) for a value
+ * that is not a tool.
  *
  * @since 0.2.0
  * @category conversions
  */
-export const definition = (tool: Any): Either.Either<S.FunctionTool, Errors.InvalidRequestError> =>
+export const definition = (tool: Any): Either.Either<S.FunctionTool, Errors.InvalidRequestError> => {
+  const read = Calls.readDefinition(tool, isTool, definitionOf)
+  return read.ok ? read.value : Either.left(new Errors.InvalidRequestError(read.error))
+}
+
+const definitionOf = (tool: Any): Either.Either<S.FunctionTool, Errors.InvalidRequestError> =>
   Either.match(toolSchema(tool.parameters, tool.strict), {
     onLeft: (reason) =>
       Either.left(

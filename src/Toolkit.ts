@@ -185,7 +185,8 @@ export const make = <const Tools extends ReadonlyArray<Tool.Any>>(...tools: Tool
 
 /**
  * The request's `tools` array: one `function` entry per tool (see `Tool.definition`), derived once per
- * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema.
+ * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema,
+ * or (at `toolkit`) for a value that is not a toolkit or cannot be read.
  * An `Either`, so `yield*` works in `Effect.gen`.
  *
  * @since 0.2.0
@@ -233,6 +234,9 @@ export const toLayer: {
  * (`""` is `{}`) and decoded with the tool's parameters Schema (one Schema decode). A call without an
  * id gets `"call_0"`.
  *
+ * A call that is not an object or cannot be read is a call without a name, a toolkit that is not one has
+ * no tools: both give an `UnknownToolError`, never a throw.
+ *
  * @since 0.2.0
  * @category decoding
  */
@@ -253,7 +257,8 @@ export const decodeCall: {
  * Decodes the tool calls of a reply (from `Chat.send`, or a stream folded by `Chat.collect`): the
  * first choice's `message.tool_calls`, in order, each with one JSON parse and one Schema decode; no
  * calls gives `[]`. Fails with the first call that does not decode (use {@link decodeCall} to look at
- * each). A call without an id gets `call_<response id>_<index>`.
+ * each). A call without an id gets `call_<response id>_<index>`. A reply that holds no readable array of
+ * calls has none.
  *
  * @example
  * ```ts

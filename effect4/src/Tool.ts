@@ -36,8 +36,9 @@ import * as AiTool from "effect/ai/Tool"
 import type * as Context from "effect/Context"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as Calls from "../../src/internal/tool/toolCalls.js"
 import * as Errors from "./Errors.js"
-import { toolSchemaOf } from "./internal/tool/toolSchema.js"
+import { isAnyTool, toolSchemaOf } from "./internal/tool/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**
@@ -301,14 +302,22 @@ export const isTool = (u: unknown): u is Any => AiTool.isUserDefined(u)
  * @since 1.0.0
  * @category getters
  */
-export const isStrict = (tool: Any): boolean => AiTool.getStrictMode(tool) === true
+export const isStrict = (tool: Any): boolean => {
+  // A caller's value that is not a tool, or cannot be read, asks for nothing.
+  try {
+    return isAnyTool(tool) && AiTool.getStrictMode(tool) === true
+  } catch {
+    return false
+  }
+}
 
 /**
  * The tool as an entry of the request's `tools` array: `{type: "function", function: {name,
  * description, parameters, strict}}`, the parameters as a JSON Schema derived from the Schema (for a
  * strict tool, in the strict form: every property required, optional ones nullable). Fails with
  * `InvalidRequestError` when the Schema has a part JSON Schema cannot state, or for an `effect/ai`
- * provider-defined tool (an OpenAI or Anthropic built-in, which OpenRouter does not take). The
+ * provider-defined tool (an OpenAI or Anthropic built-in, which OpenRouter does not take), or (at
+ * `tool`) for a value that is not a tool. The
  * parameters of an `effect/ai` dynamic tool given as a JSON Schema are sent as given. A `Result` (an
  * `Either` in the Effect 3 edition).
  *
@@ -316,6 +325,11 @@ export const isStrict = (tool: Any): boolean => AiTool.getStrictMode(tool) === t
  * @category conversions
  */
 export const definition = (tool: Any): Result.Result<S.FunctionTool, Errors.InvalidRequestError> => {
+  const read = Calls.readDefinition(tool, isAnyTool, definitionOf)
+  return read.ok ? read.value : Result.fail(new Errors.InvalidRequestError(read.error))
+}
+
+const definitionOf = (tool: Any): Result.Result<S.FunctionTool, Errors.InvalidRequestError> => {
   if (AiTool.isProviderDefined(tool)) {
     const reason = `it is provided by a model provider (${tool.id}); OpenRouter takes function tools (and its own ` +
       "server tools in the request's tools)"

@@ -207,7 +207,8 @@ export const merge: typeof AiToolkit.merge = AiToolkit.merge
 
 /**
  * The request's `tools` array: one `function` entry per tool (see `Tool.definition`), derived once per
- * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema.
+ * toolkit. Fails with `InvalidRequestError` when a tool's parameters cannot be stated as a JSON Schema,
+ * or (at `toolkit`) for a value that is not a toolkit or cannot be read.
  * A `Result` (an `Either` in the Effect 3 edition); in `Effect.gen`, `yield* Effect.fromResult(...)`.
  *
  * @since 0.2.0
@@ -259,6 +260,9 @@ export const toLayer: {
  * tool's parameters Schema. A call without an id gets `"call_0"`. An Effect (an `Either` in the
  * Effect 3 edition: an Effect 4 Schema may need services to decode).
  *
+ * A call that is not an object or cannot be read is a call without a name, a toolkit that is not one has
+ * no tools: both give an `UnknownToolError`, never a throw.
+ *
  * @since 0.2.0
  * @category decoding
  */
@@ -279,7 +283,8 @@ export const decodeCall: {
  * Decodes the tool calls of a reply (from `Chat.send`, or a stream folded by `Chat.collect`): the
  * first choice's `message.tool_calls`, in order, each with one JSON parse and one Schema decode; no
  * calls gives `[]`. Fails with the first call that does not decode (use {@link decodeCall} to look at
- * each). A call without an id gets `call_<response id>_<index>`.
+ * each). A call without an id gets `call_<response id>_<index>`. A reply that holds no readable array of
+ * calls has none.
  *
  * @example
  * ```ts

@@ -1,14 +1,12 @@
 /**
  * The Effect 4 edition's Tool and Toolkit tests without a loop. The body both editions share
  * (`test/support/toolsSuite.ts`: the request's `tools` entries, decoding calls into the typed union, the
- * typed errors for calls the toolkit cannot run, hostile arguments, the collected streams of the
+ * typed errors for calls the toolkit cannot run, hostile arguments, toolkits, calls and replies, the collected streams of the
  * emulator over both HTTP clients and in-process, the recorded tool calls of real providers) runs with
  * this edition's tools; here what only this edition has: tools that are effect/ai's (its guards,
  * annotations, JSON Schema, dynamic and provider-defined tools), `Effect.fromResult`, a parameters Schema
  * that needs a service, Schema 4's messages for arguments that do not match, and running one call with
  * the handler layer effect/ai's `toLayer` builds (the same layer effect/ai's own `Toolkit.handle` runs).
- * Hostile toolkits, calls and replies stay in the Effect 3 edition's file: this edition's Toolkit still
- * throws on them.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as AiError from "effect/ai/AiError"
@@ -124,7 +122,8 @@ toolsSuite(wired, {
   version: Toolkit.make(Tool.make("llm_version", { success: Schema.String })),
   shell: Toolkit.make(Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })),
   anyArguments: (name) => Tool.make(name, { parameters: Schema.Record(Schema.String, Schema.Unknown) }),
-  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>))
+  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
+  forgedTool: { [Tool.TypeId]: {}, name: "now" }
 })
 
 describe("Tool.make", () => {
@@ -154,6 +153,17 @@ describe("Tool.make", () => {
     expect(AiTool.getStrictMode(Tool.make("s"))).toBe(undefined)
     expect(Tool.isStrict(AiTool.make("s").annotate(AiTool.Strict, true))).toBe(true)
     expect(Tool.isStrict(AiTool.make("s").annotate(AiTool.Strict, false))).toBe(false)
+  })
+
+  it("Tool.isStrict of a value that is not a tool (or cannot be read) is false, never a throw", () => {
+    const unaskable = new Proxy({}, {
+      has: () => {
+        throw new Error("has trap")
+      }
+    })
+    for (const value of [null, "s", {}, unaskable]) {
+      expect(Tool.isStrict(value as never)).toBe(false)
+    }
   })
 })
 

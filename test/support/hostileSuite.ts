@@ -10,7 +10,7 @@
 import * as fc from "fast-check"
 import type { CallError, Outcome } from "./calls.js"
 import { optionValueMessages } from "./errorTables.js"
-import { anyValue, throwingAt, unprintable } from "./hostileValues.js"
+import { anyValue, throwingAt, throwingProxy, unprintable } from "./hostileValues.js"
 import { SECRET } from "./secret.js"
 import { serving, type Wired } from "./suite.js"
 
@@ -115,19 +115,6 @@ const throwing = (key: string, base: Record<string, unknown>) =>
     enumerable: true,
     get() {
       throw new Error(`getter ${key} says no`)
-    }
-  })
-
-const throwingProxy = () =>
-  new Proxy({}, {
-    ownKeys() {
-      throw new Error("ownKeys trap")
-    },
-    get() {
-      throw new Error("get trap")
-    },
-    getPrototypeOf() {
-      throw new Error("getPrototypeOf trap")
     }
   })
 

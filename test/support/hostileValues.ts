@@ -1,7 +1,7 @@
 /**
  * Hostile values a caller can hand in, shared by both editions' tests (Effect-free): an object whose
- * field is a getter that throws, a value whose `toString` throws (a message must not call it), and the
- * `fast-check` settings for any JavaScript value.
+ * field is a getter that throws, a `Proxy` whose traps throw, a value whose `toString` throws (a message
+ * must not call it), and the `fast-check` settings for any JavaScript value.
  */
 
 /** A copy of `base` whose `key` is an enumerable getter that throws. */
@@ -10,6 +10,20 @@ export const throwingAt = <T extends object>(base: T, key: string): T =>
     enumerable: true,
     get: () => {
       throw new Error("no")
+    }
+  })
+
+/** A `Proxy` whose traps throw: its keys cannot be listed, its fields read nor its prototype asked for. */
+export const throwingProxy = (): object =>
+  new Proxy({}, {
+    ownKeys() {
+      throw new Error("ownKeys trap")
+    },
+    get() {
+      throw new Error("get trap")
+    },
+    getPrototypeOf() {
+      throw new Error("getPrototypeOf trap")
     }
   })
 

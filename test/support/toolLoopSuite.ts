@@ -159,6 +159,13 @@ const failure = <A>(ended: Ended<A>): LoopError => {
   return ended.errors[0]!
 }
 
+/** The result of a stream's last event, which must be `Done`. */
+const doneOf = (events: ReadonlyArray<LoopEvent>): LoopResult => {
+  const done = events.at(-1)
+  if (done?._tag !== "Done") throw new Error(`expected the stream to end with Done, got ${done?._tag}`)
+  return done.result
+}
+
 /** A pattern that matches `text` literally. */
 const escaped = (text: string) => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
 
@@ -632,6 +639,9 @@ export const toolLoopSuite = <R>(wired: Wired<R>, edition: ToolLoopEdition<R>) =
       ["options that are null", request, null, "options"],
       ["no toolkit", request, { toolkit: undefined }, "toolkit"],
       ["a toolkit without tools", request, { toolkit: { tools: null } }, "toolkit"],
+      ["a toolkit whose tools getter throws", request, { toolkit: throwingAt({}, "tools") }, "toolkit"],
+      ["a toolkit with a tool that is null", request, { toolkit: { tools: { now: null } } }, "toolkit"],
+      ["a toolkit with a tool whose getter throws", request, { toolkit: { tools: throwingAt({}, "now") } }, "toolkit"],
       ["options whose maxRounds getter throws", request, throwingAt({ toolkit: Tools }, "maxRounds"), "options"],
       ["a maxRounds whose toString throws", request, { toolkit: Tools, maxRounds: unprintable }, "maxRounds"],
       ["a concurrency whose toString throws", request, { toolkit: Tools, concurrency: unprintable }, "concurrency"],
@@ -730,6 +740,33 @@ export const toolLoopSuite = <R>(wired: Wired<R>, edition: ToolLoopEdition<R>) =
         { numRuns: 100 }
       )
     })
+  })
+
+  describe("ToolLoop reads the toolkit's tools once", () => {
+    /** `Tools` behind a `tools` getter that throws when read a second time. */
+    const readOnce = () => {
+      let reads = 0
+      return Object.defineProperty({}, "tools", {
+        enumerable: true,
+        get: () => {
+          if (reads++ > 0) throw new Error("read again")
+          return (Tools as { readonly tools: unknown }).tools
+        }
+      })
+    }
+    for (const kind of ["run", "stream"] as const) {
+      it(`ToolLoop.${kind} runs the calls with the tools it checked: a getter that throws later changes nothing`, async () => {
+        const loop = edition.inProcess(twoCallsThenAnswer)
+        const options = { toolkit: readOnce() }
+        const result = kind === "run"
+          ? value(await loop.run(request, options, handlers))
+          : doneOf(value(await loop.stream(request, options, handlers)))
+        expect(result.rounds[0]!.results.map((r) => [r.call.name, r._tag])).toEqual([
+          ["get_weather", "Success"],
+          ["now", "Success"]
+        ])
+      })
+    }
   })
 
   describe("ToolLoop.run and the nesting bound on arguments", () => {

@@ -4,16 +4,17 @@
  * parameters, and the typed error for parameters that cannot be stated), decoding calls into the typed
  * union, the typed errors for calls the toolkit cannot run (hostile arguments included: any text, any
  * depth), the calls of collected streams (over both HTTP clients and in-process) and the recorded tool
- * calls of real providers (read from the shared folder at test time). Effect-free: each edition passes
+ * calls of real providers (read from the shared folder at test time), and hostile toolkits, calls and
+ * replies (a typed error, never a throw). Effect-free: each edition passes
  * its `Wired` and its `ToolsEdition` (its `Tool.definition`, `Toolkit.definitions`, `Toolkit.decodeCall`
  * and `Toolkit.decodeCalls` run to an `Outcome`, and the tools only its `Tool` and `Schema` build). What
- * one edition alone has (effect/ai's tools, Schema 4's messages, handler layers, Effect 3's typed errors
- * for hostile toolkits) stays in its file.
+ * one edition alone has (effect/ai's tools, Schema 4's messages, handler layers) stays in its file.
  */
 import * as fc from "fast-check"
 import { MAX_DEPTH } from "../../src/internal/transport/json.js"
 import type { Outcome, Response } from "./calls.js"
 import { failure, success } from "./calls.js"
+import { throwingAt, throwingProxy } from "./hostileValues.js"
 import { readRecorded, recordedDir, recordedMissing } from "./recorded.js"
 import { type Script, serving, type Wired } from "./suite.js"
 import type { LoopReplies } from "./toolLoopSuite.js"
@@ -95,6 +96,8 @@ export interface ToolsEdition<R> {
   readonly anyArguments: (name: string) => unknown
   /** `Toolkit.make(...tools)`. */
   readonly make: (...tools: ReadonlyArray<unknown>) => unknown
+  /** A value the edition's tool guard takes for a tool (it carries the TypeId) that has no Schema. */
+  readonly forgedTool: unknown
 }
 
 /**
@@ -117,6 +120,14 @@ const call = (name: string, args: string, id: string | null = "call_1") => ({
 })
 
 const hi = { messages: [{ role: "user", content: "hi" }] }
+
+/** An object that throws when asked whether it has a key (a `Proxy` whose `has` trap throws). */
+const unaskable = () =>
+  new Proxy({}, {
+    has() {
+      throw new Error("has trap")
+    }
+  })
 
 export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void => {
   const { clients, describe, expect, it, listen, testing: Testing } = wired
@@ -389,6 +400,150 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
           "now",
           {}
         ]])
+      })
+    }
+  })
+
+  describe("Tool and Toolkit on hostile input: a typed error, never a throw", () => {
+    const toolkits: ReadonlyArray<readonly [string, unknown]> = [
+      ["null", null],
+      ["a string", "kit"],
+      ["tools: null", { tools: null }],
+      ["a tool that is null", { tools: { a: null } }],
+      ["tools whose getter throws", throwingAt({}, "tools")],
+      ["a tool whose getter throws", { tools: throwingAt({}, "a") }],
+      ["a tool that is a plain object", { tools: { a: {} } }],
+      ["tools that are an array", { tools: [] }],
+      ["tools whose keys cannot be listed", { tools: throwingProxy() }]
+    ]
+    for (const [label, toolkit] of toolkits) {
+      it(`Toolkit.definitions of ${label} is an InvalidRequestError at toolkit`, async () => {
+        const error = failure(definitions(toolkit))
+        expect([error._tag, (error.issues as ReadonlyArray<{ path: string }>)[0]?.path]).toEqual([
+          "InvalidRequestError",
+          "toolkit"
+        ])
+        expect(error.message).toMatch(/^Invalid toolkit, nothing was sent: toolkit /)
+      })
+      it(`Toolkit.decodeCall against ${label} is an UnknownToolError with no tools available`, async () => {
+        const error = failure(decodeCall(call("now", ""), toolkit))
+        expect([error._tag, error.name, error.available]).toEqual(["UnknownToolError", "now", []])
+      })
+      it(`Toolkit.decodeCalls against ${label} is an UnknownToolError`, async () => {
+        const error = failure(await decodeCalls({ choices: [{ message: { tool_calls: [call("now", "")] } }] }, toolkit))
+        expect([error._tag, error.name]).toEqual(["UnknownToolError", "now"])
+      })
+    }
+
+    const notTools: ReadonlyArray<readonly [string, unknown, string]> = [
+      ["null", null, "must be a Tool"],
+      ["a string", "get_weather", "must be a Tool"],
+      ["a plain object", { name: "get_weather" }, "must be a Tool"],
+      ["a value that cannot be asked what it has", unaskable(), "cannot be read: has trap"]
+    ]
+    for (const [label, tool, reason] of notTools) {
+      it(`Tool.definition of ${label} is an InvalidRequestError at tool`, async () => {
+        const error = failure(definition(tool))
+        expect([error._tag, (error.issues as ReadonlyArray<{ path: string }>)[0]?.path]).toEqual([
+          "InvalidRequestError",
+          "tool"
+        ])
+        expect(error.message).toContain(`Invalid tool, nothing was sent: tool ${reason}`)
+      })
+    }
+
+    it("a toolkit whose tool carries the TypeId without being a tool: definitions, decodeCall and decodeCalls fail typed", async () => {
+      const forged = { tools: { now: edition.forgedTool } }
+      const refused = failure(definitions(forged))
+      expect([refused._tag, refused.message]).toEqual([
+        "InvalidRequestError",
+        expect.stringMatching(/^Invalid tool, nothing was sent: tool cannot be read: /)
+      ])
+      const unknown = failure(decodeCall(call("now", "{}"), forged))
+      expect([unknown._tag, unknown.name, unknown.available]).toEqual(["UnknownToolError", "now", ["now"]])
+      expect(unknown.message).toMatch(/^The tool named "now" cannot be read: /)
+      const reply = { choices: [{ message: { tool_calls: [call("now", "{}")] } }] }
+      expect(failure(await decodeCalls(reply, forged))._tag).toBe("UnknownToolError")
+    })
+
+    const calls: ReadonlyArray<readonly [string, unknown]> = [
+      ["null", null],
+      ["a string", "call"],
+      ["a call whose function getter throws", throwingAt({}, "function")],
+      ["a call whose id getter throws", throwingAt({}, "id")],
+      ["a call whose function's name getter throws", { id: "c", type: "function", function: throwingAt({}, "name") }],
+      ["a call whose keys cannot be listed", throwingProxy()]
+    ]
+    for (const [label, raw] of calls) {
+      it(`Toolkit.decodeCall of ${label} is an UnknownToolError (a call without a readable name)`, async () => {
+        const error = failure(decode(raw))
+        expect([error._tag, error.name, error.call]).toEqual(["UnknownToolError", "", {}])
+      })
+    }
+
+    // Fields of a type the wire never gives are left out of the call the error carries.
+    const mistyped: ReadonlyArray<readonly [string, unknown, string, string, unknown]> = [
+      ["an id that is a number", { id: 5, function: { name: "nope" } }, "UnknownToolError", "nope", {
+        function: { name: "nope" }
+      }],
+      ["a name that is a number", { id: "c", function: { name: 7 } }, "UnknownToolError", "", {
+        id: "c",
+        function: {}
+      }],
+      ["a function that is a number", { id: "c", type: "function", function: 5 }, "UnknownToolError", "", {
+        id: "c",
+        type: "function"
+      }],
+      [
+        "arguments that are a number",
+        { id: "c", function: { name: "nope", arguments: 5 }, index: "0" },
+        "UnknownToolError",
+        "nope",
+        {
+          id: "c",
+          function: { name: "nope" }
+        }
+      ],
+      [
+        "a type that is an object",
+        { id: "c", type: {}, function: { name: "get_weather", arguments: "{}" } },
+        "InvalidArgumentsError",
+        "get_weather",
+        {
+          id: "c",
+          function: { name: "get_weather", arguments: "{}" }
+        }
+      ]
+    ]
+    for (const [label, raw, tag, name, carried] of mistyped) {
+      it(`Toolkit.decodeCall of a call with ${label} gives ${tag}, carrying the call's well-typed fields`, async () => {
+        const error = failure(decode(raw))
+        expect([error._tag, error.name, error.call]).toEqual([tag, name, carried])
+      })
+    }
+
+    const replies: ReadonlyArray<readonly [string, unknown, string]> = [
+      ["null", null, "none"],
+      ["a reply whose choices getter throws", throwingAt({}, "choices"), "none"],
+      ["tool_calls that are a string", { choices: [{ message: { tool_calls: "ab" } }] }, "none"],
+      ["tool_calls: [null]", { choices: [{ message: { tool_calls: [null] } }] }, "UnknownToolError"],
+      [
+        "a call whose getter throws",
+        { choices: [{ message: { tool_calls: [throwingAt({}, "function")] } }] },
+        "UnknownToolError"
+      ],
+      [
+        "a reply whose id getter throws (the fallback id without it)",
+        throwingAt({ choices: [{ message: { tool_calls: [call("now", "", null)] } }] }, "id"),
+        "call_round0_0"
+      ]
+    ]
+    for (const [label, reply, expected] of replies) {
+      it(`Toolkit.decodeCalls of ${label}: ${expected === "none" ? "no calls" : expected}`, async () => {
+        const result = await decodeCalls(reply, Tools)
+        if (expected === "none") expect(success(result)).toEqual([])
+        else if (expected.startsWith("call_")) expect(success(result).map((c) => c.id)).toEqual([expected])
+        else expect(failure(result)._tag).toBe(expected)
       })
     }
   })

@@ -3,9 +3,11 @@
  * assistant and tool messages a tool loop appends. Effect-free and edition-free (both editions
  * compile this one source): the wire values are plain shapes that each edition's decoded types
  * (`Schema.ResponseToolCall`, `Schema.ChatResponse`, ...) are assignable to, and what goes back on the
- * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`.
+ * wire is typed structurally so that it is assignable to each edition's `Schema.AssistantMessage`. Also
+ * the readers of what a caller hands to `Tool.definition`, `Toolkit` and `ToolLoop`, which never throw.
  */
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../transport/json.js"
+import { describeThrown } from "../transport/snapshot.js"
 
 /** A tool call as a reply carries it: every field may be missing (some providers send no id). */
 export interface CallShape {
@@ -64,6 +66,149 @@ export interface WireToolMessage {
   readonly content: string
 }
 
+/*
+ * What a caller hands to `Toolkit.definitions`, `decodeCall` and `decodeCalls` may be anything (model
+ * output is input too): the readers below read it once, never throw, and give each edition plain values
+ * its typed errors can be built from.
+ */
+
+/** A call as {@link plainCall} reads it: its own fields, those the wire types only with their wire types. */
+export interface PlainCall {
+  readonly [key: string]: unknown
+  readonly id?: string | null
+  readonly type?: string | null
+  readonly function?: {
+    readonly [key: string]: unknown
+    readonly name?: string | null
+    readonly arguments?: string | null
+  } | null
+  readonly index?: number | null
+}
+
+/** A copy of a record's own fields without those of `typed` whose value is not of their wire type. */
+const typedCopy = (record: Record<string, unknown>, typed: Readonly<Record<string, string>>) => {
+  const out: Record<string, unknown> = { ...record }
+  for (const key of Object.keys(typed)) {
+    const value = out[key]
+    if (value !== undefined && value !== null && typeof value !== typed[key]) delete out[key]
+  }
+  return out
+}
+
+/**
+ * A call read once into a plain object of its own fields: a field of a type the wire never gives (an id
+ * that is a number) is left out, so that each edition's error, whose `call` is a wire `ResponseToolCall`,
+ * can carry it. A call that is not an object, or cannot be read, is read as `{}`: a call without a name
+ * (an unknown tool).
+ */
+export const plainCall = (raw: unknown): PlainCall => {
+  try {
+    if (!isRecord(raw)) return {}
+    const out = typedCopy(raw, { id: "string", type: "string", index: "number" })
+    const fn = out.function
+    if (isRecord(fn)) out.function = typedCopy(fn, { name: "string", arguments: "string" })
+    else if (fn !== undefined && fn !== null) delete out.function
+    return out
+  } catch {
+    return {}
+  }
+}
+
+/** The calls of a reply handed in by a caller; one that holds no readable array of calls has none. */
+export const readReplyCalls = (response: unknown): ReadonlyArray<unknown> => {
+  try {
+    const calls: unknown = replyCalls(response as ReplyShape)
+    return Array.isArray(calls) ? calls : []
+  } catch {
+    return []
+  }
+}
+
+/** {@link fallbackId} of a reply handed in by a caller: without its id when the id cannot be read. */
+export const readFallbackId = (response: unknown, round: number, index: number): string => {
+  try {
+    return fallbackId(response as ReplyShape, round, index)
+  } catch {
+    return fallbackId({}, round, index)
+  }
+}
+
+/** A toolkit's tools as read by {@link readTools}, or why it is not a toolkit. */
+export type ReadTools<T> =
+  | { readonly ok: true; readonly tools: Readonly<Record<string, T>> }
+  | { readonly ok: false; readonly message: string }
+
+/**
+ * The tools of a toolkit handed in by a caller, read once into a record without a prototype (a model may
+ * call `constructor`): every one must pass the edition's `isTool`.
+ */
+export const readTools = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): ReadTools<T> => {
+  try {
+    // effect/ai's toolkit (the Effect 4 edition's) is a function with its fields.
+    const tools: unknown = isRecord(toolkit) || typeof toolkit === "function"
+      ? (toolkit as { readonly tools?: unknown }).tools
+      : undefined
+    if (!isRecord(tools)) return { ok: false, message: "must be a Toolkit" }
+    const out: Record<string, T> = Object.create(null)
+    for (const [name, tool] of Object.entries(tools)) {
+      if (!isTool(tool)) return { ok: false, message: "has a tool that is not a Tool" }
+      out[name] = tool
+    }
+    return { ok: true, tools: out }
+  } catch (e) {
+    return { ok: false, message: `cannot be read: ${describeThrown(e)}` }
+  }
+}
+
+/** The tools of a toolkit handed in by a caller: none when it is not a toolkit (every call is unknown). */
+export const toolsOf = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): Readonly<Record<string, T>> => {
+  const read = readTools(toolkit, isTool)
+  return read.ok ? read.tools : {}
+}
+
+/** The fields of each edition's `InvalidRequestError` for a `what` (`tool`, `toolkit`) that cannot be sent. */
+const refusal = (what: string, message: string) => ({
+  message: `Invalid ${what}, nothing was sent: ${what} ${message}`,
+  issues: [{ path: what, message }]
+})
+
+/** What a reader of a caller's value gives: the value, or the fields of the edition's `InvalidRequestError`. */
+export type Refusable<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly error: ReturnType<typeof refusal> }
+
+/**
+ * The request's `tools` entries of a toolkit handed in by a caller, each from the edition's `definition`
+ * (which may throw on a value that passes `isTool` without being one), or why it cannot be sent (at `toolkit`).
+ */
+export const readDefinitions = <T, D>(
+  toolkit: unknown,
+  isTool: (u: unknown) => u is T,
+  definition: (tool: T) => D
+): Refusable<ReadonlyArray<D>> => {
+  const read = readTools(toolkit, isTool)
+  if (!read.ok) return { ok: false, error: refusal("toolkit", read.message) }
+  try {
+    return { ok: true, value: Object.values(read.tools).map(definition) }
+  } catch (e) {
+    return { ok: false, error: refusal("toolkit", `cannot be read: ${describeThrown(e)}`) }
+  }
+}
+
+/** The request's `tools` entry of a tool handed in by a caller, or why it cannot be sent (at `tool`). */
+export const readDefinition = <T, D>(
+  tool: unknown,
+  isTool: (u: unknown) => u is T,
+  definition: (tool: T) => D
+): Refusable<D> => {
+  try {
+    if (!isTool(tool)) return { ok: false, error: refusal("tool", "must be a Tool") }
+    return { ok: true, value: definition(tool) }
+  } catch (e) {
+    return { ok: false, error: refusal("tool", `cannot be read: ${describeThrown(e)}`) }
+  }
+}
+
 /** The name of the tool a tool loop's model answers with under the `"tool"` output strategy. */
 export const FINAL_ANSWER = "final_answer"
 
@@ -103,12 +248,14 @@ export const parseArguments = (text: string): Parsed => {
  * arguments as a JSON object, or why the call cannot run, with the message sent back to the model.
  * Each edition turns the failures into its `ToolError` classes (same fields, same messages).
  */
-export type ReadCall<T> =
+export type ReadCall<T, C> =
   | {
     readonly _tag: "Read"
     readonly id: string
     readonly name: string
     readonly tool: T
+    /** What the edition's `prepare` made of the tool (its codecs). */
+    readonly prepared: C
     readonly value: Record<string, unknown>
   }
   | {
@@ -135,26 +282,34 @@ export type ReadCall<T> =
 
 /**
  * Reads a call against tools by name (own keys only: a model may call `constructor` or `__proto__`):
- * the tool, then the arguments parsed (bounded depth) and checked to be a JSON object (a model's
- * arguments always are; a non-object root travels wrapped as `{value}`).
+ * the tool, made ready by the edition's `prepare` (a value that passed the edition's tool guard without
+ * being a tool throws there, and is no tool either), then the arguments parsed (bounded depth) and
+ * checked to be a JSON object (a model's arguments always are; a non-object root travels wrapped as `{value}`).
  */
-export const readCall = <T>(
+export const readCall = <T, C>(
   tools: Readonly<Record<string, T>>,
   raw: CallShape,
-  fallbackId: string
-): ReadCall<T> => {
+  fallbackId: string,
+  prepare: (tool: T) => C
+): ReadCall<T, C> => {
   const name = callName(raw)
   const id = callId(raw, fallbackId)
   const tool = Object.prototype.hasOwnProperty.call(tools, name) ? tools[name] : undefined
+  const unknown = (message: string): ReadCall<T, C> => ({
+    _tag: "UnknownTool",
+    id,
+    name,
+    available: Object.keys(tools),
+    message
+  })
   if (tool === undefined) {
-    const available = Object.keys(tools)
-    return {
-      _tag: "UnknownTool",
-      id,
-      name,
-      available,
-      message: `There is no tool named ${JSON.stringify(name)}; the tools are: ${available.join(", ")}`
-    }
+    return unknown(`There is no tool named ${JSON.stringify(name)}; the tools are: ${Object.keys(tools).join(", ")}`)
+  }
+  let prepared: C
+  try {
+    prepared = prepare(tool)
+  } catch (e) {
+    return unknown(`The tool named ${JSON.stringify(name)} cannot be read: ${describeThrown(e)}`)
   }
   const text = callArguments(raw)
   const parsed = parseArguments(text)
@@ -178,7 +333,7 @@ export const readCall = <T>(
       message: `The arguments of ${name} are not a JSON object`
     }
   }
-  return { _tag: "Read", id, name, tool, value: parsed.value }
+  return { _tag: "Read", id, name, tool, prepared, value: parsed.value }
 }
 
 /** The fields every call error has (`id`, `name`, `message`), from a call that cannot run. */

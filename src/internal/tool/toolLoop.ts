@@ -20,7 +20,7 @@ import * as Errors from "../../Errors.js"
 import * as S from "../../Schema.js"
 import type * as Structured from "../../Structured.js"
 import type * as StructuredError from "../../StructuredError.js"
-import type * as Tool from "../../Tool.js"
+import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import type * as Toolkit from "../../Toolkit.js"
 import type * as ToolLoop from "../../ToolLoop.js"
@@ -155,10 +155,13 @@ const outputSettings = (
 /** Checks the options: a bad bound is a typed error, and nothing is sent. */
 const settings = (
   request: Chat.ChatRequest,
-  options: AnyOptions
+  given: AnyOptions
 ): Either.Either<Settings, Errors.InvalidRequestError> => {
-  const toolkit = options.toolkit as Toolkit.Any | undefined
-  if (!isRecord(toolkit) || !isRecord(toolkit.tools)) return Either.left(invalidOption("toolkit", "must be a Toolkit"))
+  // The toolkit's tools read once: the loop runs with those it checked, whatever a getter answers later.
+  const read = Calls.readTools(given.toolkit, Tool.isTool)
+  if (!read.ok) return Either.left(invalidOption("toolkit", read.message))
+  const toolkit = { tools: read.tools } as unknown as Toolkit.Any
+  const options: AnyOptions = { ...given, toolkit }
   if (!Array.isArray(request.messages)) return Either.left(invalidOption("messages", "must be an array of messages"))
   if (request.tools !== undefined && !Array.isArray(request.tools)) {
     return Either.left(invalidOption("tools", "must be an array of tools"))

@@ -13,8 +13,6 @@ import type * as S from "../../Schema.js"
 import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import type * as Toolkit from "../../Toolkit.js"
-import { isRecord } from "../transport/json.js"
-import { describeThrown } from "../transport/snapshot.js"
 import * as Calls from "./toolCalls.js"
 import { toolSchema } from "./toolSchema.js"
 
@@ -80,33 +78,20 @@ const definitionsCache = new WeakMap<
   Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
 >()
 
-/** The request's `tools` entries of a toolkit, derived once. */
+/** The request's `tools` entries of a toolkit, derived once; a caller's value that is not one is a typed error. */
 export const definitions = (
   toolkit: Toolkit.Any
 ): Either.Either<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
-  if (!isRecord(toolkit)) return Either.left(notAToolkit("must be a Toolkit"))
+  // A WeakMap answers undefined for a key that is not an object.
   let cached = definitionsCache.get(toolkit)
   if (cached === undefined) {
-    // A toolkit from a caller may be anything: one that cannot be read is a typed error, not a throw.
-    try {
-      const tools: unknown = toolkit.tools
-      if (!isRecord(tools)) return Either.left(notAToolkit("must be a Toolkit"))
-      const entries = Object.values(tools)
-      if (!entries.every(isRecord)) return Either.left(notAToolkit("has a tool that is not a Tool"))
-      cached = Either.all((entries as unknown as ReadonlyArray<Tool.Any>).map(Tool.definition))
-    } catch (e) {
-      return Either.left(notAToolkit(`cannot be read: ${describeThrown(e)}`))
-    }
+    const read = Calls.readDefinitions(toolkit, Tool.isTool, Tool.definition)
+    if (!read.ok) return Either.left(new Errors.InvalidRequestError(read.error))
+    cached = Either.all(read.value)
     definitionsCache.set(toolkit, cached)
   }
   return cached
 }
-
-const notAToolkit = (message: string) =>
-  new Errors.InvalidRequestError({
-    message: `Invalid toolkit, nothing was sent: toolkit ${message}`,
-    issues: [{ path: "toolkit", message }]
-  })
 
 /** Builds a toolkit. */
 export const make = (tools: ReadonlyArray<Tool.Any>): Toolkit.Any => {
@@ -140,47 +125,13 @@ export interface AnyCall {
 }
 
 /** Decodes one call: at most one JSON parse and one Schema decode. */
-/**
- * A call's fields read once into a plain object: a call handed in by a caller may be anything, and one
- * that is not an object, or cannot be read, is read as a call without a name (an unknown tool).
- */
-const plainCall = (raw: unknown): S.ResponseToolCall => {
-  try {
-    if (!isRecord(raw)) return {} as S.ResponseToolCall
-    const fn: unknown = raw.function
-    const f = isRecord(fn) ? { name: fn.name, arguments: fn.arguments } : undefined
-    return { id: raw.id, type: raw.type, function: f } as S.ResponseToolCall
-  } catch {
-    return {} as S.ResponseToolCall
-  }
-}
-
-/** A fallback id for call `index`: the reply's own id when it can be read. */
-const fallbackIdOf = (response: S.ChatResponse, index: number): string => {
-  try {
-    return Calls.fallbackId(response, 0, index)
-  } catch {
-    return Calls.fallbackId({ id: undefined } as unknown as S.ChatResponse, 0, index)
-  }
-}
-
-/** The calls of a reply; a reply handed in by a caller that holds no readable array of calls has none. */
-const readReplyCalls = (response: S.ChatResponse): ReadonlyArray<unknown> => {
-  try {
-    const calls: unknown = Calls.replyCalls(response)
-    return Array.isArray(calls) ? calls : []
-  } catch {
-    return []
-  }
-}
-
 export const decodeCall = (
   toolkit: Toolkit.Any,
   raw: S.ResponseToolCall,
   fallbackId: string
 ): Either.Either<AnyCall, ToolError.CallError> => {
-  const plain = plainCall(raw)
-  const read = Calls.readCall(toolkit.tools, plain, fallbackId)
+  const plain = Calls.plainCall(raw) as S.ResponseToolCall
+  const read = Calls.readCall(Calls.toolsOf(toolkit, Tool.isTool), plain, fallbackId, codecs)
   switch (read._tag) {
     case "UnknownTool":
       return Either.left(
@@ -195,8 +146,8 @@ export const decodeCall = (
         new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
   }
-  const { id, name, tool } = read
-  const decoded = codecs(tool).decodeParameters(read.value)
+  const { id, name, prepared } = read
+  const decoded = prepared.decodeParameters(read.value)
   if (Either.isLeft(decoded)) {
     return Either.left(
       new ToolError.InvalidArgumentsError({
@@ -216,10 +167,10 @@ export const decodeCalls = (
   toolkit: Toolkit.Any,
   response: S.ChatResponse
 ): Either.Either<ReadonlyArray<AnyCall>, ToolError.CallError> => {
-  const raws = readReplyCalls(response)
+  const raws = Calls.readReplyCalls(response)
   const out: Array<AnyCall> = []
   for (let i = 0; i < raws.length; i++) {
-    const decoded = decodeCall(toolkit, raws[i] as S.ResponseToolCall, fallbackIdOf(response, i))
+    const decoded = decodeCall(toolkit, raws[i] as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
     if (Either.isLeft(decoded)) return Either.left(decoded.left)
     out.push(decoded.right)
   }

@@ -34,6 +34,7 @@ import type * as ToolLoop from "../../ToolLoop.js"
 import type { StrictJsonSchema } from "../structured/jsonSchema.js"
 import * as Structure from "../structured/structured.js"
 import * as Kit from "./toolkit.js"
+import { isAnyTool } from "./toolSchema.js"
 
 /** An outcome of one call, untyped (typed as `ToolLoop.CallResult` by the public module). */
 export type AnyResult =
@@ -169,13 +170,13 @@ const outputSettings = (
 /** Checks the options: a bad bound is a typed error, and nothing is sent. */
 const settings = (
   request: Chat.ChatRequest,
-  options: AnyOptions
+  given: AnyOptions
 ): Result.Result<Settings, Errors.InvalidRequestError> => {
-  const toolkit = options.toolkit as Toolkit.Any | undefined
-  // An effect/ai Toolkit is a function object (it is an Effect too).
-  if (typeof toolkit !== "object" && typeof toolkit !== "function" || toolkit === null || !isRecord(toolkit.tools)) {
-    return Result.fail(invalidOption("toolkit", "must be a Toolkit"))
-  }
+  // The toolkit's tools read once: the loop runs with those it checked, whatever a getter answers later.
+  const read = Calls.readTools(given.toolkit, isAnyTool)
+  if (!read.ok) return Result.fail(invalidOption("toolkit", read.message))
+  const toolkit = { tools: read.tools } as unknown as Toolkit.Any
+  const options: AnyOptions = { ...given, toolkit }
   for (const name of Object.keys(toolkit.tools)) {
     // Running such a tool without asking would skip the approval it demands; the loop has no step to ask.
     const approval = (toolkit.tools[name] as { readonly needsApproval?: unknown } | null | undefined)?.needsApproval

@@ -22,6 +22,7 @@
  */
 import * as AiTool from "effect/ai/Tool"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
@@ -164,6 +165,9 @@ export const toolSchema = (schema: Schema.Constraint, strict: boolean): Result.R
     return Result.fail(e instanceof Error ? e.message : String(e))
   }
 }
+
+/** Whether a value is a tool of any kind (user-defined, provider-defined or dynamic: all carry the TypeId). */
+export const isAnyTool = (u: unknown): u is AiTool.Any => Predicate.hasProperty(u, AiTool.TypeId)
 
 /**
  * The JSON Schema and decoder of a tool's parameters: an effect/ai dynamic tool's JSON Schema when it

@@ -11,13 +11,13 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
 import * as Calls from "../../../../src/internal/tool/toolCalls.js"
-import type * as Errors from "../../Errors.js"
+import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import * as Toolkit from "../../Toolkit.js"
 import { pathIssues } from "../chat/issues.js"
-import { toolSchemaOf } from "./toolSchema.js"
+import { isAnyTool, toolSchemaOf } from "./toolSchema.js"
 
 /** The Schema codecs of a tool, built once per tool. */
 interface Codecs {
@@ -57,13 +57,16 @@ const definitionsCache = new WeakMap<
   Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError>
 >()
 
-/** The request's `tools` entries of a toolkit, derived once. */
+/** The request's `tools` entries of a toolkit, derived once; a caller's value that is not one is a typed error. */
 export const definitions = (
   toolkit: Toolkit.Any
 ): Result.Result<ReadonlyArray<S.FunctionTool>, Errors.InvalidRequestError> => {
+  // A WeakMap answers undefined for a key that is not an object.
   let cached = definitionsCache.get(toolkit)
   if (cached === undefined) {
-    cached = Result.all(Object.values(toolkit.tools).map(Tool.definition))
+    const read = Calls.readDefinitions(toolkit, isAnyTool, Tool.definition)
+    if (!read.ok) return Result.fail(new Errors.InvalidRequestError(read.error))
+    cached = Result.all(read.value)
     definitionsCache.set(toolkit, cached)
   }
   return cached
@@ -87,30 +90,30 @@ export const decodeCall = (
   raw: S.ResponseToolCall,
   fallbackId: string
 ): Effect.Effect<AnyCall, ToolError.CallError, unknown> => {
-  const read = Calls.readCall(toolkit.tools, raw, fallbackId)
+  const plain = Calls.plainCall(raw) as S.ResponseToolCall
+  const read = Calls.readCall(Calls.toolsOf(toolkit, isAnyTool), plain, fallbackId, codecs)
   switch (read._tag) {
     case "UnknownTool":
       return Effect.fail(
-        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: raw, available: read.available })
+        new ToolError.UnknownToolError({ ...Calls.errorFields(read), call: plain, available: read.available })
       )
     case "Malformed":
       return Effect.fail(
-        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+        new ToolError.MalformedArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
     case "NotObject":
       return Effect.fail(
-        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: raw, arguments: read.arguments })
+        new ToolError.InvalidArgumentsError({ ...Calls.errorFields(read), call: plain, arguments: read.arguments })
       )
   }
-  const { id, name, tool, value } = read
-  const c = codecs(tool)
+  const { id, name, prepared: c, value } = read
   return c.decodeParameters(value).pipe(
     Effect.map((params): AnyCall => ({ id, name, params, raw })),
     Effect.mapError((error) =>
       new ToolError.InvalidArgumentsError({
         id,
         name,
-        call: raw,
+        call: plain,
         arguments: value,
         message: Calls.mismatchMessage(name, mismatch(error, value, c.wrapped))
       })
@@ -136,8 +139,11 @@ export const decodeCalls = (
   toolkit: Toolkit.Any,
   response: S.ChatResponse
 ): Effect.Effect<ReadonlyArray<AnyCall>, ToolError.CallError, unknown> => {
-  const raws = Calls.replyCalls(response)
-  return Effect.forEach(raws, (raw, i) => decodeCall(toolkit, raw, Calls.fallbackId(response, 0, i)))
+  const raws = Calls.readReplyCalls(response)
+  return Effect.forEach(
+    raws,
+    (raw, i) => decodeCall(toolkit, raw as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
+  )
 }
 
 /** The outcome of running one decoded call. */
