@@ -73,12 +73,20 @@ const toolkits = {
   ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
 }
 
+interface Tree {
+  readonly name: string
+  readonly children: ReadonlyArray<Tree>
+}
+const Tree: Schema.Codec<Tree> = Schema.suspend(() => Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) }))
+  .annotate({ identifier: "Tree" })
+
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Finite }),
   loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) }),
   tags: Schema.Array(Schema.String),
-  choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })])
+  choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })]),
+  tree: Tree
 }
 
 /** A field of a part as the shared body reads it: a `DateTime` as a Date. */

@@ -195,6 +195,11 @@ export interface Schemas {
   readonly tags: unknown
   /** `{ a: string } | { b: number }`: a root that is a union of objects (`anyOf`). */
   readonly choice: unknown
+  /**
+   * `Tree = { name: string, children: Array<Tree> }` as `Schema.suspend` with the identifier `Tree`: a
+   * recursive root, whose JSON Schema is a root `$ref` into `$defs`.
+   */
+  readonly tree: unknown
 }
 
 /** What the provider body takes from an edition besides its `Wired`. */
@@ -943,6 +948,30 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
             }
           ))
       }
+
+      // Strict mode refuses a root `$ref` but follows one below an object root: the root of a recursive
+      // object Schema is inlined, the recursion left in `$defs`, and it goes strictly.
+      it("generateObject: a recursive object root (Schema.suspend) goes inlined, its recursion in $defs, and strict: true", () =>
+        withModel(
+          Testing.completion({ content: "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[]}]}" }),
+          async (model, sent) => {
+            expect(ok(await model.generateObject({ prompt: "Extract", schema: "tree", objectName: "tree" }))).toEqual({
+              name: "a",
+              children: [{ name: "b", children: [] }]
+            })
+            const [request] = sent()
+            const { schema, strict } = request.response_format.json_schema
+            expect(strict).toBe(true)
+            expect(schema.$ref).toBeUndefined()
+            expect(schema).toMatchObject({
+              type: "object",
+              required: ["name", "children"],
+              additionalProperties: false,
+              properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/Tree" } } },
+              $defs: { Tree: { type: "object", additionalProperties: false } }
+            })
+          }
+        ))
 
       it("generateObject: an answer nested deeper than 128 levels is a typed AiError, not a defect", () =>
         withModel(

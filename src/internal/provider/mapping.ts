@@ -16,6 +16,7 @@ import * as Option from "effect/Option"
 import type * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import { foldReasoningDetails } from "../chat/collect.js"
+import { inlineRoot } from "../tool/inlineRoot.js"
 import { resultContent } from "../tool/toolCalls.js"
 import * as Parts from "./parts.js"
 import { audioFormat, isStrictCompatible, isUrlString } from "./parts.js"
@@ -216,7 +217,9 @@ export const prepareResponseFormat = (
 ): Loose => {
   const format = options.responseFormat
   if (format.type !== "json") return {}
-  const schema = Tool.getJsonSchemaFromSchemaAst(format.schema.ast)
+  // A recursive root (`Schema.suspend`) is a root `$ref`, which strict mode refuses: inlined, an object
+  // root stays strict, its recursion following `$ref`s into `$defs` (as in the Effect 4 edition).
+  const schema = inlineRoot(Tool.getJsonSchemaFromSchemaAst(format.schema.ast) as Record<string, unknown>)
   const description = Tool.getDescriptionFromSchemaAst(format.schema.ast)
   const json_schema: Loose = {
     name: format.objectName.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "object",
