@@ -60,6 +60,10 @@ const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
 
+const TreeRoot: Schema.Schema<Tree> = Schema.suspend(() => Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) }))
+  .annotations({ identifier: "Tree" })
+const Measure = Toolkit.make(Tool.make("measure", { parameters: TreeRoot, success: Schema.Number }))
+
 const Find = Toolkit.make(Tool.make("find", {
   parameters: Schema.Struct({ query: Schema.String, limit: Schema.optional(Schema.Number) }),
   success: Schema.Number,
@@ -129,6 +133,10 @@ agentLoopSuite(wired, {
   recursive: {
     toolkit: Count,
     handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })
+  },
+  recursiveRoot: {
+    toolkit: Measure,
+    handlers: Toolkit.toLayer(Measure, { measure: (tree) => Effect.succeed(treeSize(tree)) })
   },
   strictFind: { toolkit: Find, handlers: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
   counting: () => {

@@ -5,7 +5,7 @@
  * object asked for strictly wrapped as `{ value }`, as by `Structured.stream`), forced tool choice that
  * ends, `stopAfter`, handlers that know their call, the arguments of tool calls and the output as they
  * form, the `Restart` event of `ToolLoop.stream` and `Structured.stream`, and tools with recursive
- * parameters. A wire exchange, so Effect-free: each edition passes its `Wired` and its `AgentLoop`: its
+ * parameters (a recursive root inlined). A wire exchange, so Effect-free: each edition passes its `Wired` and its `AgentLoop`: its
  * toolkits, handlers and Schemas built with its own `Tool`, `Toolkit` and `Schema`, and its loop calls
  * returning Promises. Where the editions deliberately differ, `differences` has a column per edition.
  */
@@ -125,6 +125,11 @@ export interface AgentLoop<R> {
   readonly tags: unknown
   /** `count({ root })`, `root` a recursive `Tree`, answering its `treeSize`. */
   readonly recursive: Kit
+  /**
+   * `measure(tree)`, its parameters a recursive `Tree` itself (`Schema.suspend` with the identifier
+   * `Tree`: a root `$ref` in JSON Schema), answering its `treeSize`.
+   */
+  readonly recursiveRoot: Kit
   /** A strict `find({ query: string, limit?: number })` answering `limit`, `-1` when absent. */
   readonly strictFind: Kit
   /** Handlers of `tools` that count `book`'s runs. */
@@ -686,6 +691,34 @@ export const agentLoopSuite = <R>(
             const expected = differences.recursiveName[editionName]
             if (expected !== undefined) expect(names).toEqual([expected])
             expect(JSON.stringify(params.parameters)).toContain(`"$ref":"#/$defs/${names[0]}"`)
+          }
+        )
+      })
+
+      // A tool's parameters must be an object at the root: a recursive root's `$ref` is inlined (the
+      // recursion left in `$defs`), not wrapped as `{ value }`, and the model's arguments are the tree.
+      it("a tool whose parameters' root is recursive (Schema.suspend) goes with its root inlined, and its calls run", () => {
+        const tree = { name: "a", children: [{ name: "b", children: [] }, { name: "c", children: [] }] }
+        return serving(
+          listen,
+          Testing.rounds([
+            Testing.callTools([{ name: "measure", arguments: tree }]),
+            Testing.answer("3 nodes.")
+          ]),
+          async (server) => {
+            const { toolkit, handlers } = edition.recursiveRoot
+            const result = success(await loop.run(server.url, request, { toolkit }, { handlers }))
+            expect(result.rounds[0]!.results[0]).toMatchObject({ _tag: "Success", value: 3 })
+            const { parameters } = bodyOf(server.requests()[0]!).tools![0]!.function as unknown as {
+              parameters: Record<string, unknown>
+            }
+            expect(parameters.$ref).toBeUndefined()
+            expect(parameters).toMatchObject({
+              type: "object",
+              required: ["name", "children"],
+              properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/Tree" } } },
+              $defs: { Tree: { type: "object" } }
+            })
           }
         )
       })
