@@ -95,8 +95,9 @@ interface Tree {
   readonly name: string
   readonly children: ReadonlyArray<Tree>
 }
-const Tree: Schema.Schema<Tree> = Schema.suspend(() => Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) }))
-  .annotations({ identifier: "Tree" })
+const Tree: Schema.Schema<Tree> = Schema.suspend(() =>
+  Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) })
+).annotations({ identifier: "Tree" })
 
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),

@@ -77,8 +77,9 @@ interface Tree {
   readonly name: string
   readonly children: ReadonlyArray<Tree>
 }
-const Tree: Schema.Codec<Tree> = Schema.suspend(() => Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) }))
-  .annotate({ identifier: "Tree" })
+const Tree: Schema.Codec<Tree> = Schema.suspend(() =>
+  Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) })
+).annotate({ identifier: "Tree" })
 
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),

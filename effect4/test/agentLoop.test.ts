@@ -58,8 +58,9 @@ const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
 
-const TreeRoot: Schema.Codec<Tree> = Schema.suspend(() => Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) }))
-  .annotate({ identifier: "Tree" })
+const TreeRoot: Schema.Codec<Tree> = Schema.suspend(() =>
+  Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) })
+).annotate({ identifier: "Tree" })
 const Measure = Toolkit.make(Tool.make("measure", { parameters: TreeRoot, success: Schema.Number }))
 
 const Find = Toolkit.make(Tool.make("find", {
@@ -132,6 +133,7 @@ agentLoopSuite(wired, {
     toolkit: Count,
     handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })
   },
+  treeRoot: TreeRoot,
   recursiveRoot: {
     toolkit: Measure,
     handlers: Toolkit.toLayer(Measure, { measure: (tree) => Effect.succeed(treeSize(tree)) })

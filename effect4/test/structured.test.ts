@@ -23,6 +23,14 @@ const Weather = Schema.Struct({
   hourly: Schema.Array(Schema.Struct({ hour: Schema.Int, rain_mm: Schema.Number }))
 }).annotate({ identifier: "Weather", description: "The weather in a city" })
 
+interface Tree {
+  readonly name: string
+  readonly children: ReadonlyArray<Tree>
+}
+const Tree: Schema.Codec<Tree> = Schema.suspend(() =>
+  Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) })
+).annotate({ identifier: "Tree" })
+
 /** A schema of the shared body's. */
 const own = (schema: unknown) => schema as Schema.Codec<unknown>
 
@@ -66,6 +74,7 @@ structuredSuite(wired, {
     Weather,
     Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     Tags: Schema.Array(Schema.String),
+    Tree,
     Unformattable: Schema.Struct({ a: Schema.Unknown }),
     Tagged: Schema.Union([
       Schema.Struct({ kind: Schema.Literal("x"), a: Schema.optionalKey(Schema.Int) }),

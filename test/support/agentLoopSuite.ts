@@ -123,6 +123,8 @@ export interface AgentLoop<R> {
   readonly point: unknown
   /** `Array<string>`: an output whose root is not an object. */
   readonly tags: unknown
+  /** The recursive `Tree` of `recursiveRoot`'s parameters (`Schema.suspend`, identifier `Tree`), as an output. */
+  readonly treeRoot: unknown
   /** `count({ root })`, `root` a recursive `Tree`, answering its `treeSize`. */
   readonly recursive: Kit
   /**
@@ -188,13 +190,34 @@ interface Strictly {
   readonly schema?: Record<string, unknown>
 }
 
-/** Whether `asked` asks strict mode for an object root whose only field, `value`, is the array. */
-const wrappedStrictly = (asked: Strictly | undefined): boolean => {
+/** The JSON Schema of a wrapped output's `value`: the array of `tags`, or the `$ref` of a recursive root. */
+type ValueSchema = { readonly type?: unknown; readonly $ref?: unknown } | undefined
+
+/** Whether `asked` asks strict mode for an object root whose only field, `value`, is what `isValue` expects. */
+const wrappedStrictly = (
+  asked: Strictly | undefined,
+  isValue: (value: ValueSchema) => boolean = (value) => value?.type === "array"
+): boolean => {
   const root = asked?.parameters ?? asked?.schema
-  const value = (root?.properties as Record<string, { readonly type?: unknown }> | undefined)?.value
+  const value = (root?.properties as Record<string, ValueSchema> | undefined)?.value
   return asked?.strict === true && root?.type === "object" && root.anyOf === undefined &&
-    JSON.stringify(root.required) === JSON.stringify(["value"]) && value?.type === "array"
+    JSON.stringify(root.required) === JSON.stringify(["value"]) && isValue(value)
 }
+
+/**
+ * Outputs whose root is not an object schema, asked for strictly wrapped as `{ value }` by `ToolLoop` (both
+ * strategies) and `Structured.stream` in both editions: an array, and a recursive root (`Schema.suspend`,
+ * whose JSON Schema is a `$ref` into `$defs`, kept there as `value`'s `$ref`).
+ */
+const wrappedOutputs = [
+  { label: "an output that is not an object", schema: "tags", value: ["a", "b"], isValue: undefined },
+  {
+    label: "a recursive output (Schema.suspend)",
+    schema: "treeRoot",
+    value: { name: "a", children: [{ name: "b", children: [] }] },
+    isValue: (value: ValueSchema) => value?.$ref === "#/$defs/Tree"
+  }
+] as const
 
 /** The result a stream ended with (its last event must be `Done`). */
 const doneOf = (events: ReadonlyArray<AgentEvent>): AgentResult => {
@@ -287,18 +310,24 @@ export const agentLoopSuite = <R>(
       // OpenAI's strict mode takes only an object root: an output that is not an object travels wrapped
       // as `{ value }`, so that it can be asked for strictly, and comes back unwrapped.
       for (const strategy of ["tool", "responseFormat"] as const) {
-        it(`the "${strategy}" strategy with an output that is not an object: sent strict, wrapped as { value }`, () =>
-          serving(listen, Testing.finalAnswer(edition.tags, ["a", "b"]), async (server) => {
-            const result = success(
-              await loop.run(server.url, request, { toolkit: Tools, output: edition.tags, outputStrategy: strategy })
-            )
-            expect(result.output).toStrictEqual(["a", "b"])
-            const sent = bodyOf(server.requests()[0]!)
-            const asked = strategy === "tool"
-              ? sent.tools?.find((t) => t.function.name === "final_answer")?.function as unknown as Strictly
-              : (sent.response_format as { readonly json_schema: Strictly }).json_schema
-            expect(wrappedStrictly(asked)).toBe(true)
-          }))
+        for (const { isValue, label, schema, value } of wrappedOutputs) {
+          it(`the "${strategy}" strategy with ${label}: sent strict, wrapped as { value }`, () =>
+            serving(listen, Testing.finalAnswer(edition[schema], value), async (server) => {
+              const result = success(
+                await loop.run(server.url, request, {
+                  toolkit: Tools,
+                  output: edition[schema],
+                  outputStrategy: strategy
+                })
+              )
+              expect(result.output).toStrictEqual(value)
+              const sent = bodyOf(server.requests()[0]!)
+              const asked = strategy === "tool"
+                ? sent.tools?.find((t) => t.function.name === "final_answer")?.function as unknown as Strictly
+                : (sent.response_format as { readonly json_schema: Strictly }).json_schema
+              expect(wrappedStrictly(asked, isValue)).toBe(true)
+            }))
+        }
       }
 
       it("a final answer that does not decode fails with OutputDecodeError (in the loop's error union)", () =>
@@ -727,13 +756,15 @@ export const agentLoopSuite = <R>(
     describe(`Structured.stream restarts over ${client}`, () => {
       const point = { x: 1, label: "origin" }
 
-      it("a Schema that is not an object is asked for strictly, wrapped as { value }, and comes back unwrapped", () =>
-        serving(listen, Testing.jsonAnswer(edition.tags, ["a", "b"], { stream: true }), async (server) => {
-          const events = success(await loop.structured(server.url, edition.tags, request))
-          expect(events.at(-1)).toMatchObject({ _tag: "Final", value: ["a", "b"] })
-          const sent = bodyOf(server.requests()[0]!).response_format as { readonly json_schema: Strictly }
-          expect(wrappedStrictly(sent.json_schema)).toBe(true)
-        }))
+      for (const { isValue, label, schema, value } of wrappedOutputs) {
+        it(`${label} is asked for strictly, wrapped as { value }, and comes back unwrapped`, () =>
+          serving(listen, Testing.jsonAnswer(edition[schema], value, { stream: true }), async (server) => {
+            const events = success(await loop.structured(server.url, edition[schema], request))
+            expect(events.at(-1)).toMatchObject({ _tag: "Final", value })
+            const sent = bodyOf(server.requests()[0]!).response_format as { readonly json_schema: Strictly }
+            expect(wrappedStrictly(sent.json_schema, isValue)).toBe(true)
+          }))
+      }
 
       it("a re-ask emits Restart before the new answer's partial values", () =>
         serving(

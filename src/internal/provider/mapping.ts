@@ -219,7 +219,7 @@ export const prepareResponseFormat = (
   if (format.type !== "json") return {}
   // A recursive root (`Schema.suspend`) is a root `$ref`, which strict mode refuses: inlined, an object
   // root stays strict, its recursion following `$ref`s into `$defs` (as in the Effect 4 edition).
-  const schema = inlineRoot(Tool.getJsonSchemaFromSchemaAst(format.schema.ast) as Record<string, unknown>)
+  const schema = inlineRoot(Tool.getJsonSchemaFromSchemaAst(format.schema.ast) as unknown as Record<string, unknown>)
   const description = Tool.getDescriptionFromSchemaAst(format.schema.ast)
   const json_schema: Loose = {
     name: format.objectName.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "object",
