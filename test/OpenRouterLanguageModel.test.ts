@@ -44,6 +44,7 @@ import {
   streamedOf
 } from "./support/languageModelSuite.js"
 import { MODEL } from "./support/providerCases.js"
+import { TreeRoot } from "./support/treeEffect3.js"
 
 /** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
 const withModel = <A, E>(
@@ -91,21 +92,13 @@ const toolkits = {
   ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
 }
 
-interface Tree {
-  readonly name: string
-  readonly children: ReadonlyArray<Tree>
-}
-const Tree: Schema.Schema<Tree> = Schema.suspend(() =>
-  Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) })
-).annotations({ identifier: "Tree" })
-
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Number }),
   loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) }),
   tags: Schema.Array(Schema.String),
   choice: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })),
-  tree: Tree
+  tree: TreeRoot
 }
 
 /** A field of a part as the shared body reads it: an `Option` as its value or undefined, a `DateTime` as a Date. */

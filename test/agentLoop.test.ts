@@ -25,6 +25,7 @@ import {
 } from "./support/agentLoopSuite.js"
 import { outcome, wired } from "./support/callsEffect3.js"
 import { httpClients, SECRET } from "./support/harness.js"
+import { TreeRoot } from "./support/treeEffect3.js"
 
 const GetWeather = Tool.make("get_weather", {
   parameters: Schema.Struct({ city: Schema.String }),
@@ -60,9 +61,6 @@ const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
 
-const TreeRoot: Schema.Schema<Tree> = Schema.suspend(() =>
-  Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) })
-).annotations({ identifier: "Tree" })
 const Measure = Toolkit.make(Tool.make("measure", { parameters: TreeRoot, success: Schema.Number }))
 
 const Find = Toolkit.make(Tool.make("find", {

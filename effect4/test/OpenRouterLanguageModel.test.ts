@@ -43,6 +43,7 @@ import * as Testing from "../src/Testing.js"
 import { wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { withModel } from "./support/languageModel.js"
+import { TreeRoot } from "./support/treeEffect4.js"
 import type { Wire } from "./support/wire.js"
 
 const GetWeather = Tool.make("get_weather", {
@@ -73,21 +74,13 @@ const toolkits = {
   ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
 }
 
-interface Tree {
-  readonly name: string
-  readonly children: ReadonlyArray<Tree>
-}
-const Tree: Schema.Codec<Tree> = Schema.suspend(() =>
-  Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) })
-).annotate({ identifier: "Tree" })
-
 const schemas = {
   title: Schema.Struct({ title: Schema.String }),
   event: Schema.Struct({ title: Schema.String, year: Schema.Finite }),
   loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) }),
   tags: Schema.Array(Schema.String),
   choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })]),
-  tree: Tree
+  tree: TreeRoot
 }
 
 /** A field of a part as the shared body reads it: a `DateTime` as a Date. */

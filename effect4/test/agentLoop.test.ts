@@ -25,6 +25,7 @@ import {
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import { outcome, wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
+import { TreeRoot } from "./support/treeEffect4.js"
 
 const GetWeather = Tool.make("get_weather", {
   parameters: Schema.Struct({ city: Schema.String }),
@@ -58,9 +59,6 @@ const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
 
-const TreeRoot: Schema.Codec<Tree> = Schema.suspend(() =>
-  Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) })
-).annotate({ identifier: "Tree" })
 const Measure = Toolkit.make(Tool.make("measure", { parameters: TreeRoot, success: Schema.Number }))
 
 const Find = Toolkit.make(Tool.make("find", {

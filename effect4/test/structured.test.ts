@@ -15,6 +15,7 @@ import type * as S from "../src/Schema.js"
 import * as Testing from "../src/Testing.js"
 import { outcome, wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
+import { TreeRoot } from "./support/treeEffect4.js"
 
 const Weather = Schema.Struct({
   city: Schema.String,
@@ -22,14 +23,6 @@ const Weather = Schema.Struct({
   conditions: Schema.optional(Schema.String),
   hourly: Schema.Array(Schema.Struct({ hour: Schema.Int, rain_mm: Schema.Number }))
 }).annotate({ identifier: "Weather", description: "The weather in a city" })
-
-interface Tree {
-  readonly name: string
-  readonly children: ReadonlyArray<Tree>
-}
-const Tree: Schema.Codec<Tree> = Schema.suspend(() =>
-  Schema.Struct({ name: Schema.String, children: Schema.Array(Tree) })
-).annotate({ identifier: "Tree" })
 
 /** A schema of the shared body's. */
 const own = (schema: unknown) => schema as Schema.Codec<unknown>
@@ -74,7 +67,7 @@ structuredSuite(wired, {
     Weather,
     Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     Tags: Schema.Array(Schema.String),
-    Tree,
+    Tree: TreeRoot,
     Unformattable: Schema.Struct({ a: Schema.Unknown }),
     Tagged: Schema.Union([
       Schema.Struct({ kind: Schema.Literal("x"), a: Schema.optionalKey(Schema.Int) }),
