@@ -44,7 +44,7 @@ import {
   streamedOf
 } from "./support/languageModelSuite.js"
 import { MODEL } from "./support/providerCases.js"
-import { TreeRoot } from "./support/treeEffect3.js"
+import { AnonymousTree, TreeRoot } from "./support/treeEffect3.js"
 
 /** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
 const withModel = <A, E>(
@@ -98,7 +98,9 @@ const schemas = {
   loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) }),
   tags: Schema.Array(Schema.String),
   choice: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })),
-  tree: TreeRoot
+  tree: TreeRoot,
+  anonymousTree: AnonymousTree,
+  dated: Schema.Struct({ at: Schema.Date })
 }
 
 /** A field of a part as the shared body reads it: an `Option` as its value or undefined, a `DateTime` as a Date. */

@@ -43,7 +43,7 @@ import * as Testing from "../src/Testing.js"
 import { wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { withModel } from "./support/languageModel.js"
-import { TreeRoot } from "./support/treeEffect4.js"
+import { AnonymousTree, TreeRoot } from "./support/treeEffect4.js"
 import type { Wire } from "./support/wire.js"
 
 const GetWeather = Tool.make("get_weather", {
@@ -80,7 +80,9 @@ const schemas = {
   loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) }),
   tags: Schema.Array(Schema.String),
   choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })]),
-  tree: TreeRoot
+  tree: TreeRoot,
+  anonymousTree: AnonymousTree,
+  dated: Schema.Struct({ at: Schema.Date })
 }
 
 /** A field of a part as the shared body reads it: a `DateTime` as a Date. */

@@ -200,6 +200,10 @@ export interface Schemas {
    * recursive root, whose JSON Schema is a root `$ref` into `$defs`.
    */
   readonly tree: unknown
+  /** The same `Tree` as a `Schema.suspend` without an identifier. */
+  readonly anonymousTree: unknown
+  /** `{ at: Schema.Date }`. */
+  readonly dated: unknown
 }
 
 /** What the provider body takes from an edition besides its `Wired`. */
@@ -950,25 +954,51 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
       }
 
       // Strict mode refuses a root `$ref` but follows one below an object root: the root of a recursive
-      // object Schema is inlined, the recursion left in `$defs`, and it goes strictly.
-      it("generateObject: a recursive object root (Schema.suspend) goes inlined, its recursion in $defs, and strict: true", () =>
+      // object Schema is inlined, the recursion left in `$defs`, and it goes strictly. Without an
+      // identifier, the `$defs` name is made up (each edition its own).
+      for (
+        const [schema, label] of [["tree", "with an identifier"], ["anonymousTree", "without an identifier"]] as const
+      ) {
+        it(`generateObject: a recursive object root (Schema.suspend ${label}) goes inlined, its recursion in $defs, strict`, () =>
+          withModel(
+            Testing.completion({ content: "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[]}]}" }),
+            async (model, sent) => {
+              expect(ok(await model.generateObject({ prompt: "Extract", schema, objectName: "tree" }))).toEqual({
+                name: "a",
+                children: [{ name: "b", children: [] }]
+              })
+              const [request] = sent()
+              const { schema: asked, strict } = request.response_format.json_schema
+              expect(strict).toBe(true)
+              expect(asked.$ref).toBeUndefined()
+              const names = Object.keys(asked.$defs ?? {})
+              expect(names).toHaveLength(1)
+              if (schema === "tree") expect(names).toEqual(["Tree"])
+              expect(asked).toMatchObject({
+                type: "object",
+                required: ["name", "children"],
+                additionalProperties: false,
+                properties: {
+                  name: { type: "string" },
+                  children: { type: "array", items: { $ref: `#/$defs/${names[0]}` } }
+                },
+                $defs: { [names[0]!]: { type: "object", additionalProperties: false } }
+              })
+            }
+          ))
+      }
+
+      // A model not told the format writes any string, and an answer that does not decode is thrown away.
+      it("generateObject: a Schema.Date is asked for as a date-time string, and decodes", () =>
         withModel(
-          Testing.completion({ content: "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[]}]}" }),
+          Testing.completion({ content: "{\"at\":\"2026-01-02T03:04:05.000Z\"}" }),
           async (model, sent) => {
-            expect(ok(await model.generateObject({ prompt: "Extract", schema: "tree", objectName: "tree" }))).toEqual({
-              name: "a",
-              children: [{ name: "b", children: [] }]
-            })
+            const value = ok(await model.generateObject({ prompt: "Extract", schema: "dated", objectName: "dated" }))
+            expect(value).toEqual({ at: new Date("2026-01-02T03:04:05.000Z") })
             const [request] = sent()
-            const { schema, strict } = request.response_format.json_schema
-            expect(strict).toBe(true)
-            expect(schema.$ref).toBeUndefined()
-            expect(schema).toMatchObject({
-              type: "object",
-              required: ["name", "children"],
-              additionalProperties: false,
-              properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/Tree" } } },
-              $defs: { Tree: { type: "object", additionalProperties: false } }
+            expect(request.response_format.json_schema.schema.properties.at).toMatchObject({
+              type: "string",
+              format: "date-time"
             })
           }
         ))

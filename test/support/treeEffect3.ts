@@ -9,3 +9,8 @@ import type { Tree } from "./agentLoopSuite.js"
 export const TreeRoot: Schema.Schema<Tree> = Schema.suspend(() =>
   Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) })
 ).annotations({ identifier: "Tree" })
+
+/** The same `Tree` without an identifier: the `$defs` name is made up. */
+export const AnonymousTree: Schema.Schema<Tree> = Schema.suspend(() =>
+  Schema.Struct({ name: Schema.String, children: Schema.Array(AnonymousTree) })
+)

@@ -9,3 +9,8 @@ import type { Tree } from "../../../test/support/agentLoopSuite.js"
 export const TreeRoot: Schema.Codec<Tree> = Schema.suspend(() =>
   Schema.Struct({ name: Schema.String, children: Schema.Array(TreeRoot) })
 ).annotate({ identifier: "Tree" })
+
+/** The same `Tree` without an identifier: the `$defs` name is made up. */
+export const AnonymousTree: Schema.Codec<Tree> = Schema.suspend(() =>
+  Schema.Struct({ name: Schema.String, children: Schema.Array(AnonymousTree) })
+)

@@ -18,6 +18,7 @@ import type * as S from "../../Schema.js"
 import { foldReasoningDetails } from "../chat/collect.js"
 import { inlineRoot } from "../tool/inlineRoot.js"
 import { resultContent } from "../tool/toolCalls.js"
+import { nameRecursion } from "../tool/toolSchema.js"
 import * as Parts from "./parts.js"
 import { audioFormat, isStrictCompatible, isUrlString } from "./parts.js"
 
@@ -218,8 +219,11 @@ export const prepareResponseFormat = (
   const format = options.responseFormat
   if (format.type !== "json") return {}
   // A recursive root (`Schema.suspend`) is a root `$ref`, which strict mode refuses: inlined, an object
-  // root stays strict, its recursion following `$ref`s into `$defs` (as in the Effect 4 edition).
-  const schema = inlineRoot(Tool.getJsonSchemaFromSchemaAst(format.schema.ast) as unknown as Record<string, unknown>)
+  // root stays strict, its recursion following `$ref`s into `$defs` (as in the Effect 4 edition). Recursion
+  // without an identifier gets a made-up one (`@effect/ai` would throw "Missing annotation").
+  const schema = inlineRoot(
+    Tool.getJsonSchemaFromSchemaAst(nameRecursion(format.schema.ast)) as unknown as Record<string, unknown>
+  )
   const description = Tool.getDescriptionFromSchemaAst(format.schema.ast)
   const json_schema: Loose = {
     name: format.objectName.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "object",

@@ -49,9 +49,10 @@ const strictForm = (schema: Schema.Schema.AnyNoContext): ToolSchema => {
  * has none, as the strict derivation does: effect/JSONSchema needs one to emit a `$ref` and otherwise
  * throws "Missing annotation". `Schema.Date` gets its `format: "date-time"`, as in the strict
  * derivation (a model not told writes any string). Only the JSON Schema is derived from the result; decoding keeps the
- * user's Schema. Parts without recursion are returned as they are.
+ * user's Schema. Parts without recursion are returned as they are. The Effect 3 provider's
+ * `generateObject` derives its JSON Schema from it too.
  */
-const nameRecursion = (root: AST.AST): AST.AST => {
+export const nameRecursion = (root: AST.AST): AST.AST => {
   let made = 0
   const done = new Map<AST.AST, AST.AST>()
   const go = (ast: AST.AST): AST.AST => {
