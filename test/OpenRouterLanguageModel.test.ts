@@ -28,6 +28,7 @@ import { isStrictCompatible } from "../src/internal/provider/parts.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
+import { treeSize } from "./support/agentLoopSuite.js"
 import { wired } from "./support/callsEffect3.js"
 import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import {
@@ -87,9 +88,12 @@ const handlers = Tools.toLayer({
 
 const PingTools = Toolkit.make(Tool.make("ping", { description: "Returns nothing", parameters: {} }))
 
+const TreeTools = Toolkit.make(Tool.make("count", { parameters: { root: AnonymousTree }, success: Schema.Number }))
+
 const toolkits = {
   weather: { toolkit: Tools, handlers },
-  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
+  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) },
+  tree: { toolkit: TreeTools, handlers: TreeTools.toLayer({ count: ({ root }) => Effect.succeed(treeSize(root)) }) }
 }
 
 const schemas = {

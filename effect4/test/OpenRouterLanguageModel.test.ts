@@ -23,6 +23,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { treeSize } from "../../test/support/agentLoopSuite.js"
 import {
   type Ask,
   callOptions,
@@ -69,9 +70,14 @@ const handlers = Tools.toLayer({
 
 const PingTools = Toolkit.make(Tool.make("ping", { description: "Returns nothing" }))
 
+const TreeTools = Toolkit.make(
+  Tool.make("count", { parameters: Schema.Struct({ root: AnonymousTree }), success: Schema.Number })
+)
+
 const toolkits = {
   weather: { toolkit: Tools, handlers },
-  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
+  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) },
+  tree: { toolkit: TreeTools, handlers: TreeTools.toLayer({ count: ({ root }) => Effect.succeed(treeSize(root)) }) }
 }
 
 const schemas = {

@@ -120,8 +120,11 @@ export interface Ask {
    * `OpenRouterLanguageModel.fromResponseParts` ("provider").
    */
   readonly previous?: { readonly own: unknown; readonly via: "Prompt" | "provider" }
-  /** `weather`: get_weather and explode; `ping`: a tool without parameters or success Schema. */
-  readonly toolkit?: "weather" | "ping"
+  /**
+   * `weather`: get_weather and explode; `ping`: a tool without parameters or success Schema; `tree`:
+   * `count({ root })`, `root` the recursive `Tree` without an identifier, answering its node count.
+   */
+  readonly toolkit?: "weather" | "ping" | "tree"
   readonly toolChoice?: unknown
   /** `OpenRouterLanguageModel.withConfigOverride`. */
   readonly override?: Readonly<Record<string, unknown>>
@@ -724,6 +727,36 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
               role: "tool",
               tool_call_id: "call_x",
               content: "{\"error\":\"boom: test\"}"
+            })
+          }
+        ))
+
+      // Recursion without an identifier gets a made-up `$defs` name (`@effect/ai` 0.x alone throws "Missing
+      // annotation"); each provider's strictness as in `sentTools`.
+      it("a tool whose parameters are recursive without an identifier goes with its recursion in $defs, and runs", () =>
+        withModel(
+          Testing.completion({
+            toolCalls: [{
+              id: "call_t",
+              name: "count",
+              arguments: { root: { name: "a", children: [{ name: "b", children: [] }] } }
+            }]
+          }),
+          async (model, sent) => {
+            const turn = ok(await model.generateText({ prompt: "Count", toolkit: "tree" }))
+            expect(turn.toolResults).toEqual([{ id: "call_t", result: 2, isFailure: false }])
+            const [request] = sent()
+            const fn = request.tools[0].function
+            expect(fn.strict).toBe((sentTools[column][0]!.function as { readonly strict?: boolean }).strict)
+            const names = Object.keys(fn.parameters.$defs ?? {})
+            expect(names).toHaveLength(1)
+            expect(fn.parameters).toMatchObject({
+              type: "object",
+              required: ["root"],
+              properties: { root: { $ref: `#/$defs/${names[0]}` } },
+              $defs: {
+                [names[0]!]: { type: "object", properties: { children: { items: { $ref: `#/$defs/${names[0]}` } } } }
+              }
             })
           }
         ))

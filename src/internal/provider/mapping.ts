@@ -193,7 +193,8 @@ export const prepareTools = (
           `(web search, datetime, ...) go in the request through the provider config's \`tools\``
       ))
     }
-    const parameters = Tool.getJsonSchema(tool as Tool.Any as Parameters<typeof Tool.getJsonSchema>[0])
+    // As in `generateObject`: recursion without an identifier gets a made-up one (see `nameRecursion`).
+    const parameters = Tool.getJsonSchemaFromSchemaAst(nameRecursion(tool.parametersSchema.ast))
     const description = Tool.getDescription(tool as Tool.Any as Parameters<typeof Tool.getDescription>[0])
     const fn: Loose = { name: tool.name, parameters }
     if (description !== undefined) fn.description = description
