@@ -25,6 +25,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import { isStrictCompatible } from "../src/internal/provider/parts.js"
+import { inlineRoot } from "../src/internal/tool/inlineRoot.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
@@ -299,5 +300,46 @@ describe("OpenRouterLanguageModel (Effect 3) strict mode's acceptance test", () 
     ] as const
   )("%s", (_label, schema, accepted) => {
     expect(isStrictCompatible(schema)).toBe(accepted)
+  })
+})
+
+// The shared `tool/inlineRoot.ts` (both editions' plain tools, this provider's generateObject): only a root
+// `$ref` into `$defs` whose definition is an object node is replaced; the definition stays while it is
+// still pointed at.
+const node = { type: "object", properties: { a: { type: "string" } } }
+describe("inlineRoot: a root $ref into $defs replaced by its definition", () => {
+  it.each(
+    [
+      ["a root $ref, the definition used nowhere else: dropped", { $ref: "#/$defs/A", $defs: { A: node } }, node],
+      [
+        "a recursive root: the definition kept for the inner $ref",
+        { $ref: "#/$defs/A", $defs: { A: { ...node, properties: { a: { $ref: "#/$defs/A" } } } } },
+        {
+          ...node,
+          properties: { a: { $ref: "#/$defs/A" } },
+          $defs: { A: { ...node, properties: { a: { $ref: "#/$defs/A" } } } }
+        }
+      ],
+      [
+        "other definitions kept, a name that is a prefix of another not mistaken for it",
+        { $ref: "#/$defs/A", $defs: { A: node, AB: { type: "string" } } },
+        { ...node, $defs: { AB: { type: "string" } } }
+      ],
+      [
+        "the root's other keywords kept over the definition's",
+        { $ref: "#/$defs/A", description: "root", $defs: { A: { ...node, description: "def" } } },
+        { ...node, description: "root" }
+      ],
+      ["no root $ref", node, node],
+      ["a $ref outside $defs", { $ref: "#/definitions/A", $defs: { A: node } }, "same"],
+      ["a $ref to a missing definition", { $ref: "#/$defs/B", $defs: { A: node } }, "same"],
+      ["a $ref to an inherited name (__proto__)", { $ref: "#/$defs/__proto__", $defs: { A: node } }, "same"],
+      ["a definition with $defs of its own", { $ref: "#/$defs/A", $defs: { A: { ...node, $defs: {} } } }, "same"],
+      ["no $defs", { $ref: "#/$defs/A" }, "same"]
+    ] as const
+  )("%s", (_label, doc, expected) => {
+    const out = inlineRoot(doc as Record<string, unknown>)
+    if (expected === "same") expect(out).toBe(doc)
+    else expect(out).toEqual(expected)
   })
 })
