@@ -25,9 +25,11 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Errors, OpenRouterConfig, Retry } from "../src/index.js"
 import { isStrictCompatible } from "../src/internal/provider/parts.js"
+import { inlineRoot } from "../src/internal/tool/inlineRoot.js"
 import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
 import * as Testing from "../src/Testing.js"
 import type * as TestServer from "../src/TestServer.js"
+import { treeSize } from "./support/agentLoopSuite.js"
 import { wired } from "./support/callsEffect3.js"
 import { httpClients, recordingTracer, SECRET, withServer } from "./support/harness.js"
 import {
@@ -44,6 +46,7 @@ import {
   streamedOf
 } from "./support/languageModelSuite.js"
 import { MODEL } from "./support/providerCases.js"
+import { AnonymousTree, TreeRoot } from "./support/treeEffect3.js"
 
 /** Runs a program against the emulator with the provider for MODEL (and optional config) in place. */
 const withModel = <A, E>(
@@ -86,9 +89,12 @@ const handlers = Tools.toLayer({
 
 const PingTools = Toolkit.make(Tool.make("ping", { description: "Returns nothing", parameters: {} }))
 
+const TreeTools = Toolkit.make(Tool.make("count", { parameters: { root: AnonymousTree }, success: Schema.Number }))
+
 const toolkits = {
   weather: { toolkit: Tools, handlers },
-  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
+  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) },
+  tree: { toolkit: TreeTools, handlers: TreeTools.toLayer({ count: ({ root }) => Effect.succeed(treeSize(root)) }) }
 }
 
 const schemas = {
@@ -96,7 +102,10 @@ const schemas = {
   event: Schema.Struct({ title: Schema.String, year: Schema.Number }),
   loose: Schema.Struct({ title: Schema.String, note: Schema.optional(Schema.String) }),
   tags: Schema.Array(Schema.String),
-  choice: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number }))
+  choice: Schema.Union(Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })),
+  tree: TreeRoot,
+  anonymousTree: AnonymousTree,
+  dated: Schema.Struct({ at: Schema.Date })
 }
 
 /** A field of a part as the shared body reads it: an `Option` as its value or undefined, a `DateTime` as a Date. */
@@ -291,5 +300,46 @@ describe("OpenRouterLanguageModel (Effect 3) strict mode's acceptance test", () 
     ] as const
   )("%s", (_label, schema, accepted) => {
     expect(isStrictCompatible(schema)).toBe(accepted)
+  })
+})
+
+// The shared `tool/inlineRoot.ts` (both editions' plain tools, this provider's generateObject): only a root
+// `$ref` into `$defs` whose definition is an object node is replaced; the definition stays while it is
+// still pointed at.
+const node = { type: "object", properties: { a: { type: "string" } } }
+describe("inlineRoot: a root $ref into $defs replaced by its definition", () => {
+  it.each(
+    [
+      ["a root $ref, the definition used nowhere else: dropped", { $ref: "#/$defs/A", $defs: { A: node } }, node],
+      [
+        "a recursive root: the definition kept for the inner $ref",
+        { $ref: "#/$defs/A", $defs: { A: { ...node, properties: { a: { $ref: "#/$defs/A" } } } } },
+        {
+          ...node,
+          properties: { a: { $ref: "#/$defs/A" } },
+          $defs: { A: { ...node, properties: { a: { $ref: "#/$defs/A" } } } }
+        }
+      ],
+      [
+        "other definitions kept, a name that is a prefix of another not mistaken for it",
+        { $ref: "#/$defs/A", $defs: { A: node, AB: { type: "string" } } },
+        { ...node, $defs: { AB: { type: "string" } } }
+      ],
+      [
+        "the root's other keywords kept over the definition's",
+        { $ref: "#/$defs/A", description: "root", $defs: { A: { ...node, description: "def" } } },
+        { ...node, description: "root" }
+      ],
+      ["no root $ref", node, node],
+      ["a $ref outside $defs", { $ref: "#/definitions/A", $defs: { A: node } }, "same"],
+      ["a $ref to a missing definition", { $ref: "#/$defs/B", $defs: { A: node } }, "same"],
+      ["a $ref to an inherited name (__proto__)", { $ref: "#/$defs/__proto__", $defs: { A: node } }, "same"],
+      ["a definition with $defs of its own", { $ref: "#/$defs/A", $defs: { A: { ...node, $defs: {} } } }, "same"],
+      ["no $defs", { $ref: "#/$defs/A" }, "same"]
+    ] as const
+  )("%s", (_label, doc, expected) => {
+    const out = inlineRoot(doc as Record<string, unknown>)
+    if (expected === "same") expect(out).toBe(doc)
+    else expect(out).toEqual(expected)
   })
 })

@@ -25,6 +25,7 @@ import {
 } from "./support/agentLoopSuite.js"
 import { outcome, wired } from "./support/callsEffect3.js"
 import { httpClients, SECRET } from "./support/harness.js"
+import { TreeRoot } from "./support/treeEffect3.js"
 
 const GetWeather = Tool.make("get_weather", {
   parameters: Schema.Struct({ city: Schema.String }),
@@ -59,6 +60,8 @@ const Node: Schema.Schema<Tree> = Schema.Struct({
 const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
+
+const Measure = Toolkit.make(Tool.make("measure", { parameters: TreeRoot, success: Schema.Number }))
 
 const Find = Toolkit.make(Tool.make("find", {
   parameters: Schema.Struct({ query: Schema.String, limit: Schema.optional(Schema.Number) }),
@@ -129,6 +132,11 @@ agentLoopSuite(wired, {
   recursive: {
     toolkit: Count,
     handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })
+  },
+  treeRoot: TreeRoot,
+  recursiveRoot: {
+    toolkit: Measure,
+    handlers: Toolkit.toLayer(Measure, { measure: (tree) => Effect.succeed(treeSize(tree)) })
   },
   strictFind: { toolkit: Find, handlers: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
   counting: () => {

@@ -15,6 +15,7 @@ import * as Testing from "../src/Testing.js"
 import { outcome, wired } from "./support/callsEffect3.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { type StructuredCalls, structuredSuite } from "./support/structuredSuite.js"
+import { TreeRoot } from "./support/treeEffect3.js"
 
 const Weather = Schema.Struct({
   city: Schema.String,
@@ -66,6 +67,7 @@ structuredSuite(wired, {
     Weather,
     Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     Tags: Schema.Array(Schema.String),
+    Tree: TreeRoot,
     Unformattable: Schema.Struct({ a: Schema.Tuple(Schema.String) }),
     Tagged: Schema.Union(
       Schema.Struct({ kind: Schema.Literal("x"), a: Schema.optional(Schema.Int) }),

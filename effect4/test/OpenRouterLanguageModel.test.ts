@@ -23,6 +23,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import { treeSize } from "../../test/support/agentLoopSuite.js"
 import {
   type Ask,
   callOptions,
@@ -43,6 +44,7 @@ import * as Testing from "../src/Testing.js"
 import { wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
 import { withModel } from "./support/languageModel.js"
+import { AnonymousTree, TreeRoot } from "./support/treeEffect4.js"
 import type { Wire } from "./support/wire.js"
 
 const GetWeather = Tool.make("get_weather", {
@@ -68,9 +70,14 @@ const handlers = Tools.toLayer({
 
 const PingTools = Toolkit.make(Tool.make("ping", { description: "Returns nothing" }))
 
+const TreeTools = Toolkit.make(
+  Tool.make("count", { parameters: Schema.Struct({ root: AnonymousTree }), success: Schema.Number })
+)
+
 const toolkits = {
   weather: { toolkit: Tools, handlers },
-  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) }
+  ping: { toolkit: PingTools, handlers: PingTools.toLayer({ ping: () => Effect.void }) },
+  tree: { toolkit: TreeTools, handlers: TreeTools.toLayer({ count: ({ root }) => Effect.succeed(treeSize(root)) }) }
 }
 
 const schemas = {
@@ -78,7 +85,10 @@ const schemas = {
   event: Schema.Struct({ title: Schema.String, year: Schema.Finite }),
   loose: Schema.Struct({ title: Schema.String, note: Schema.optionalKey(Schema.String) }),
   tags: Schema.Array(Schema.String),
-  choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })])
+  choice: Schema.Union([Schema.Struct({ a: Schema.String }), Schema.Struct({ b: Schema.Number })]),
+  tree: TreeRoot,
+  anonymousTree: AnonymousTree,
+  dated: Schema.Struct({ at: Schema.Date })
 }
 
 /** A field of a part as the shared body reads it: a `DateTime` as a Date. */

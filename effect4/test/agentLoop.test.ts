@@ -25,6 +25,7 @@ import {
 import { OpenRouterConfig, Retry, Structured, Testing, Tool, Toolkit, ToolLoop } from "../src/index.js"
 import { outcome, wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
+import { TreeRoot } from "./support/treeEffect4.js"
 
 const GetWeather = Tool.make("get_weather", {
   parameters: Schema.Struct({ city: Schema.String }),
@@ -57,6 +58,8 @@ const Node: Schema.Codec<Tree> = Schema.Struct({
 const Count = Toolkit.make(
   Tool.make("count", { parameters: Schema.Struct({ root: Node }), success: Schema.Number })
 )
+
+const Measure = Toolkit.make(Tool.make("measure", { parameters: TreeRoot, success: Schema.Number }))
 
 const Find = Toolkit.make(Tool.make("find", {
   parameters: Schema.Struct({ query: Schema.String, limit: Schema.optionalKey(Schema.Number) }),
@@ -127,6 +130,11 @@ agentLoopSuite(wired, {
   recursive: {
     toolkit: Count,
     handlers: Toolkit.toLayer(Count, { count: ({ root }) => Effect.succeed(treeSize(root)) })
+  },
+  treeRoot: TreeRoot,
+  recursiveRoot: {
+    toolkit: Measure,
+    handlers: Toolkit.toLayer(Measure, { measure: (tree) => Effect.succeed(treeSize(tree)) })
   },
   strictFind: { toolkit: Find, handlers: Toolkit.toLayer(Find, { find: ({ limit }) => Effect.succeed(limit ?? -1) }) },
   counting: () => {

@@ -15,6 +15,7 @@ import type * as S from "../src/Schema.js"
 import * as Testing from "../src/Testing.js"
 import { outcome, wired } from "./support/callsEffect4.js"
 import { httpClients, SECRET } from "./support/harness.js"
+import { TreeRoot } from "./support/treeEffect4.js"
 
 const Weather = Schema.Struct({
   city: Schema.String,
@@ -66,6 +67,7 @@ structuredSuite(wired, {
     Weather,
     Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     Tags: Schema.Array(Schema.String),
+    Tree: TreeRoot,
     Unformattable: Schema.Struct({ a: Schema.Unknown }),
     Tagged: Schema.Union([
       Schema.Struct({ kind: Schema.Literal("x"), a: Schema.optionalKey(Schema.Int) }),

@@ -5,7 +5,7 @@
  * object asked for strictly wrapped as `{ value }`, as by `Structured.stream`), forced tool choice that
  * ends, `stopAfter`, handlers that know their call, the arguments of tool calls and the output as they
  * form, the `Restart` event of `ToolLoop.stream` and `Structured.stream`, and tools with recursive
- * parameters. A wire exchange, so Effect-free: each edition passes its `Wired` and its `AgentLoop`: its
+ * parameters (a recursive root inlined). A wire exchange, so Effect-free: each edition passes its `Wired` and its `AgentLoop`: its
  * toolkits, handlers and Schemas built with its own `Tool`, `Toolkit` and `Schema`, and its loop calls
  * returning Promises. Where the editions deliberately differ, `differences` has a column per edition.
  */
@@ -123,8 +123,15 @@ export interface AgentLoop<R> {
   readonly point: unknown
   /** `Array<string>`: an output whose root is not an object. */
   readonly tags: unknown
+  /** The recursive `Tree` of `recursiveRoot`'s parameters (`Schema.suspend`, identifier `Tree`), as an output. */
+  readonly treeRoot: unknown
   /** `count({ root })`, `root` a recursive `Tree`, answering its `treeSize`. */
   readonly recursive: Kit
+  /**
+   * `measure(tree)`, its parameters a recursive `Tree` itself (`Schema.suspend` with the identifier
+   * `Tree`: a root `$ref` in JSON Schema), answering its `treeSize`.
+   */
+  readonly recursiveRoot: Kit
   /** A strict `find({ query: string, limit?: number })` answering `limit`, `-1` when absent. */
   readonly strictFind: Kit
   /** Handlers of `tools` that count `book`'s runs. */
@@ -183,13 +190,34 @@ interface Strictly {
   readonly schema?: Record<string, unknown>
 }
 
-/** Whether `asked` asks strict mode for an object root whose only field, `value`, is the array. */
-const wrappedStrictly = (asked: Strictly | undefined): boolean => {
+/** The JSON Schema of a wrapped output's `value`: the array of `tags`, or the `$ref` of a recursive root. */
+type ValueSchema = { readonly type?: unknown; readonly $ref?: unknown } | undefined
+
+/** Whether `asked` asks strict mode for an object root whose only field, `value`, is what `isValue` expects. */
+const wrappedStrictly = (
+  asked: Strictly | undefined,
+  isValue: (value: ValueSchema) => boolean = (value) => value?.type === "array"
+): boolean => {
   const root = asked?.parameters ?? asked?.schema
-  const value = (root?.properties as Record<string, { readonly type?: unknown }> | undefined)?.value
+  const value = (root?.properties as Record<string, ValueSchema> | undefined)?.value
   return asked?.strict === true && root?.type === "object" && root.anyOf === undefined &&
-    JSON.stringify(root.required) === JSON.stringify(["value"]) && value?.type === "array"
+    JSON.stringify(root.required) === JSON.stringify(["value"]) && isValue(value)
 }
+
+/**
+ * Outputs whose root is not an object schema, asked for strictly wrapped as `{ value }` by `ToolLoop` (both
+ * strategies) and `Structured.stream` in both editions: an array, and a recursive root (`Schema.suspend`,
+ * whose JSON Schema is a `$ref` into `$defs`, kept there as `value`'s `$ref`).
+ */
+const wrappedOutputs = [
+  { label: "an output that is not an object", schema: "tags", value: ["a", "b"], isValue: undefined },
+  {
+    label: "a recursive output (Schema.suspend)",
+    schema: "treeRoot",
+    value: { name: "a", children: [{ name: "b", children: [] }] },
+    isValue: (value: ValueSchema) => value?.$ref === "#/$defs/Tree"
+  }
+] as const
 
 /** The result a stream ended with (its last event must be `Done`). */
 const doneOf = (events: ReadonlyArray<AgentEvent>): AgentResult => {
@@ -282,18 +310,24 @@ export const agentLoopSuite = <R>(
       // OpenAI's strict mode takes only an object root: an output that is not an object travels wrapped
       // as `{ value }`, so that it can be asked for strictly, and comes back unwrapped.
       for (const strategy of ["tool", "responseFormat"] as const) {
-        it(`the "${strategy}" strategy with an output that is not an object: sent strict, wrapped as { value }`, () =>
-          serving(listen, Testing.finalAnswer(edition.tags, ["a", "b"]), async (server) => {
-            const result = success(
-              await loop.run(server.url, request, { toolkit: Tools, output: edition.tags, outputStrategy: strategy })
-            )
-            expect(result.output).toStrictEqual(["a", "b"])
-            const sent = bodyOf(server.requests()[0]!)
-            const asked = strategy === "tool"
-              ? sent.tools?.find((t) => t.function.name === "final_answer")?.function as unknown as Strictly
-              : (sent.response_format as { readonly json_schema: Strictly }).json_schema
-            expect(wrappedStrictly(asked)).toBe(true)
-          }))
+        for (const { isValue, label, schema, value } of wrappedOutputs) {
+          it(`the "${strategy}" strategy with ${label}: sent strict, wrapped as { value }`, () =>
+            serving(listen, Testing.finalAnswer(edition[schema], value), async (server) => {
+              const result = success(
+                await loop.run(server.url, request, {
+                  toolkit: Tools,
+                  output: edition[schema],
+                  outputStrategy: strategy
+                })
+              )
+              expect(result.output).toStrictEqual(value)
+              const sent = bodyOf(server.requests()[0]!)
+              const asked = strategy === "tool"
+                ? sent.tools?.find((t) => t.function.name === "final_answer")?.function as unknown as Strictly
+                : (sent.response_format as { readonly json_schema: Strictly }).json_schema
+              expect(wrappedStrictly(asked, isValue)).toBe(true)
+            }))
+        }
       }
 
       it("a final answer that does not decode fails with OutputDecodeError (in the loop's error union)", () =>
@@ -689,18 +723,48 @@ export const agentLoopSuite = <R>(
           }
         )
       })
+
+      // A tool's parameters must be an object at the root: a recursive root's `$ref` is inlined (the
+      // recursion left in `$defs`), not wrapped as `{ value }`, and the model's arguments are the tree.
+      it("a tool whose parameters' root is recursive (Schema.suspend) goes with its root inlined, and its calls run", () => {
+        const tree = { name: "a", children: [{ name: "b", children: [] }, { name: "c", children: [] }] }
+        return serving(
+          listen,
+          Testing.rounds([
+            Testing.callTools([{ name: "measure", arguments: tree }]),
+            Testing.answer("3 nodes.")
+          ]),
+          async (server) => {
+            const { toolkit, handlers } = edition.recursiveRoot
+            const result = success(await loop.run(server.url, request, { toolkit }, { handlers }))
+            expect(result.rounds[0]!.results[0]).toMatchObject({ _tag: "Success", value: 3 })
+            const { parameters } = bodyOf(server.requests()[0]!).tools![0]!.function as unknown as {
+              parameters: Record<string, unknown>
+            }
+            expect(parameters.$ref).toBeUndefined()
+            expect(parameters).toMatchObject({
+              type: "object",
+              required: ["name", "children"],
+              properties: { name: { type: "string" }, children: { type: "array", items: { $ref: "#/$defs/Tree" } } },
+              $defs: { Tree: { type: "object" } }
+            })
+          }
+        )
+      })
     })
 
     describe(`Structured.stream restarts over ${client}`, () => {
       const point = { x: 1, label: "origin" }
 
-      it("a Schema that is not an object is asked for strictly, wrapped as { value }, and comes back unwrapped", () =>
-        serving(listen, Testing.jsonAnswer(edition.tags, ["a", "b"], { stream: true }), async (server) => {
-          const events = success(await loop.structured(server.url, edition.tags, request))
-          expect(events.at(-1)).toMatchObject({ _tag: "Final", value: ["a", "b"] })
-          const sent = bodyOf(server.requests()[0]!).response_format as { readonly json_schema: Strictly }
-          expect(wrappedStrictly(sent.json_schema)).toBe(true)
-        }))
+      for (const { isValue, label, schema, value } of wrappedOutputs) {
+        it(`${label} is asked for strictly, wrapped as { value }, and comes back unwrapped`, () =>
+          serving(listen, Testing.jsonAnswer(edition[schema], value, { stream: true }), async (server) => {
+            const events = success(await loop.structured(server.url, edition[schema], request))
+            expect(events.at(-1)).toMatchObject({ _tag: "Final", value })
+            const sent = bodyOf(server.requests()[0]!).response_format as { readonly json_schema: Strictly }
+            expect(wrappedStrictly(sent.json_schema, isValue)).toBe(true)
+          }))
+      }
 
       it("a re-ask emits Restart before the new answer's partial values", () =>
         serving(

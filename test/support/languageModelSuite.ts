@@ -120,8 +120,11 @@ export interface Ask {
    * `OpenRouterLanguageModel.fromResponseParts` ("provider").
    */
   readonly previous?: { readonly own: unknown; readonly via: "Prompt" | "provider" }
-  /** `weather`: get_weather and explode; `ping`: a tool without parameters or success Schema. */
-  readonly toolkit?: "weather" | "ping"
+  /**
+   * `weather`: get_weather and explode; `ping`: a tool without parameters or success Schema; `tree`:
+   * `count({ root })`, `root` the recursive `Tree` without an identifier, answering its node count.
+   */
+  readonly toolkit?: "weather" | "ping" | "tree"
   readonly toolChoice?: unknown
   /** `OpenRouterLanguageModel.withConfigOverride`. */
   readonly override?: Readonly<Record<string, unknown>>
@@ -195,6 +198,15 @@ export interface Schemas {
   readonly tags: unknown
   /** `{ a: string } | { b: number }`: a root that is a union of objects (`anyOf`). */
   readonly choice: unknown
+  /**
+   * `Tree = { name: string, children: Array<Tree> }` as `Schema.suspend` with the identifier `Tree`: a
+   * recursive root, whose JSON Schema is a root `$ref` into `$defs`.
+   */
+  readonly tree: unknown
+  /** The same `Tree` as a `Schema.suspend` without an identifier. */
+  readonly anonymousTree: unknown
+  /** `{ at: Schema.Date }`. */
+  readonly dated: unknown
 }
 
 /** What the provider body takes from an edition besides its `Wired`. */
@@ -719,6 +731,36 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
           }
         ))
 
+      // Recursion without an identifier gets a made-up `$defs` name (`@effect/ai` 0.x alone throws "Missing
+      // annotation"); each provider's strictness as in `sentTools`.
+      it("a tool whose parameters are recursive without an identifier goes with its recursion in $defs, and runs", () =>
+        withModel(
+          Testing.completion({
+            toolCalls: [{
+              id: "call_t",
+              name: "count",
+              arguments: { root: { name: "a", children: [{ name: "b", children: [] }] } }
+            }]
+          }),
+          async (model, sent) => {
+            const turn = ok(await model.generateText({ prompt: "Count", toolkit: "tree" }))
+            expect(turn.toolResults).toEqual([{ id: "call_t", result: 2, isFailure: false }])
+            const [request] = sent()
+            const fn = request.tools[0].function
+            expect(fn.strict).toBe((sentTools[column][0]!.function as { readonly strict?: boolean }).strict)
+            const names = Object.keys(fn.parameters.$defs ?? {})
+            expect(names).toHaveLength(1)
+            expect(fn.parameters).toMatchObject({
+              type: "object",
+              required: ["root"],
+              properties: { root: { $ref: `#/$defs/${names[0]}` } },
+              $defs: {
+                [names[0]!]: { type: "object", properties: { children: { items: { $ref: `#/$defs/${names[0]}` } } } }
+              }
+            })
+          }
+        ))
+
       it("a tool with no success Schema (void) goes back as the tool message \"null\", and the next turn is answered", () =>
         withModel(
           [
@@ -943,6 +985,56 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
             }
           ))
       }
+
+      // Strict mode refuses a root `$ref` but follows one below an object root: the root of a recursive
+      // object Schema is inlined, the recursion left in `$defs`, and it goes strictly. Without an
+      // identifier, the `$defs` name is made up (each edition its own).
+      for (
+        const [schema, label] of [["tree", "with an identifier"], ["anonymousTree", "without an identifier"]] as const
+      ) {
+        it(`generateObject: a recursive object root (Schema.suspend ${label}) goes inlined, its recursion in $defs, strict`, () =>
+          withModel(
+            Testing.completion({ content: "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[]}]}" }),
+            async (model, sent) => {
+              expect(ok(await model.generateObject({ prompt: "Extract", schema, objectName: "tree" }))).toEqual({
+                name: "a",
+                children: [{ name: "b", children: [] }]
+              })
+              const [request] = sent()
+              const { schema: asked, strict } = request.response_format.json_schema
+              expect(strict).toBe(true)
+              expect(asked.$ref).toBeUndefined()
+              const names = Object.keys(asked.$defs ?? {})
+              expect(names).toHaveLength(1)
+              if (schema === "tree") expect(names).toEqual(["Tree"])
+              expect(asked).toMatchObject({
+                type: "object",
+                required: ["name", "children"],
+                additionalProperties: false,
+                properties: {
+                  name: { type: "string" },
+                  children: { type: "array", items: { $ref: `#/$defs/${names[0]}` } }
+                },
+                $defs: { [names[0]!]: { type: "object", additionalProperties: false } }
+              })
+            }
+          ))
+      }
+
+      // A model not told the format writes any string, and an answer that does not decode is thrown away.
+      it("generateObject: a Schema.Date is asked for as a date-time string, and decodes", () =>
+        withModel(
+          Testing.completion({ content: "{\"at\":\"2026-01-02T03:04:05.000Z\"}" }),
+          async (model, sent) => {
+            const value = ok(await model.generateObject({ prompt: "Extract", schema: "dated", objectName: "dated" }))
+            expect(value).toEqual({ at: new Date("2026-01-02T03:04:05.000Z") })
+            const [request] = sent()
+            expect(request.response_format.json_schema.schema.properties.at).toMatchObject({
+              type: "string",
+              format: "date-time"
+            })
+          }
+        ))
 
       it("generateObject: an answer nested deeper than 128 levels is a typed AiError, not a defect", () =>
         withModel(

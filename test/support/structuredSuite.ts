@@ -68,6 +68,11 @@ export interface StructuredEdition<R> {
     readonly Unexpressible: unknown
     /** `Array<String>`, a root that is not an object. */
     readonly Tags: unknown
+    /**
+     * `Tree = { name: String, children: Array<Tree> }`, a `Schema.suspend` identified as "Tree": a recursive
+     * root, whose JSON Schema is a `$ref` into `$defs`.
+     */
+    readonly Tree: unknown
     /** A struct with a field strict mode cannot express (each edition its own case of that). */
     readonly Unformattable: unknown
     /**
@@ -307,13 +312,27 @@ export const structuredSuite = <R>(
           expect(server.requests()).toHaveLength(0)
         }))
 
-      it("decodes a root that is not an object, sent wrapped as { value }", () =>
-        serving(listen, Testing.jsonAnswer(Tags, ["a", "b"]), async (server) => {
-          const result = success(await calls.send(server.url, Tags, request, { name: "tags" }))
-          expect(result.value).toStrictEqual(["a", "b"])
-          const [sent] = server.requests()
-          expect(bodyOf(sent).response_format.json_schema.name).toBe("tags")
-        }))
+      // Strict mode takes only an object schema at the root: an array, or a recursive root (a `$ref`,
+      // which stays one as `value`'s), is asked for strictly wrapped as `{ value }`.
+      for (
+        const [label, schema, value, valueSchema] of [
+          ["a root that is not an object", Tags, ["a", "b"], { type: "array" }],
+          ["a recursive root (Schema.suspend)", schemas.Tree, { name: "a", children: [{ name: "b", children: [] }] }, {
+            $ref: "#/$defs/Tree"
+          }]
+        ] as const
+      ) {
+        it(`decodes ${label}, sent strict and wrapped as { value }`, () =>
+          serving(listen, Testing.jsonAnswer(schema, value), async (server) => {
+            const result = success(await calls.send(server.url, schema, request, { name: "answer" }))
+            expect(result.value).toStrictEqual(value)
+            const [sent] = server.requests()
+            const { name, schema: asked, strict } = bodyOf(sent).response_format.json_schema
+            expect(name).toBe("answer")
+            expect(strict).toBe(true)
+            expect(asked).toMatchObject({ type: "object", required: ["value"], properties: { value: valueSchema } })
+          }))
+      }
     })
 
     describe(`Structured.stream over ${name}`, () => {

@@ -16,7 +16,9 @@ import * as Option from "effect/Option"
 import type * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import { foldReasoningDetails } from "../chat/collect.js"
+import { inlineRoot } from "../tool/inlineRoot.js"
 import { resultContent } from "../tool/toolCalls.js"
+import { nameRecursion } from "../tool/toolSchema.js"
 import * as Parts from "./parts.js"
 import { audioFormat, isStrictCompatible, isUrlString } from "./parts.js"
 
@@ -191,7 +193,8 @@ export const prepareTools = (
           `(web search, datetime, ...) go in the request through the provider config's \`tools\``
       ))
     }
-    const parameters = Tool.getJsonSchema(tool as Tool.Any as Parameters<typeof Tool.getJsonSchema>[0])
+    // As in `generateObject`: recursion without an identifier gets a made-up one (see `nameRecursion`).
+    const parameters = Tool.getJsonSchemaFromSchemaAst(nameRecursion(tool.parametersSchema.ast))
     const description = Tool.getDescription(tool as Tool.Any as Parameters<typeof Tool.getDescription>[0])
     const fn: Loose = { name: tool.name, parameters }
     if (description !== undefined) fn.description = description
@@ -216,7 +219,12 @@ export const prepareResponseFormat = (
 ): Loose => {
   const format = options.responseFormat
   if (format.type !== "json") return {}
-  const schema = Tool.getJsonSchemaFromSchemaAst(format.schema.ast)
+  // A recursive root (`Schema.suspend`) is a root `$ref`, which strict mode refuses: inlined, an object
+  // root stays strict, its recursion following `$ref`s into `$defs` (as in the Effect 4 edition). Recursion
+  // without an identifier gets a made-up one (`@effect/ai` would throw "Missing annotation").
+  const schema = inlineRoot(
+    Tool.getJsonSchemaFromSchemaAst(nameRecursion(format.schema.ast)) as unknown as Record<string, unknown>
+  )
   const description = Tool.getDescriptionFromSchemaAst(format.schema.ast)
   const json_schema: Loose = {
     name: format.objectName.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "object",

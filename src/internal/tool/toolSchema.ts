@@ -5,8 +5,8 @@
  *   required, optional ones nullable, `additionalProperties: false`), and its arguments are decoded
  *   with that derivation's wire Schema (`null` back to an absent field).
  * - Any other tool whose parameters are an object gets `effect/JSONSchema`'s schema of the
- *   parameters (optional fields stay optional, a `Schema.Date` a `date-time` string) and is decoded
- *   with the parameters Schema itself.
+ *   parameters (optional fields stay optional, a `Schema.Date` a `date-time` string; a recursive root's
+ *   `$ref` inlined, `inlineRoot.ts`) and is decoded with the parameters Schema itself.
  * - Parameters whose root is not an object (a model's arguments always are) travel wrapped as
  *   `{ value: ... }`, through the strict derivation.
  */
@@ -18,6 +18,7 @@ import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import { dateWithFormat, strictJsonSchema } from "../structured/jsonSchema.js"
 import type { PartialPlan } from "../structured/partialPlan.js"
+import { inlineRoot } from "./inlineRoot.js"
 
 /** How a tool's parameters travel. */
 export interface ToolSchema {
@@ -48,9 +49,10 @@ const strictForm = (schema: Schema.Schema.AnyNoContext): ToolSchema => {
  * has none, as the strict derivation does: effect/JSONSchema needs one to emit a `$ref` and otherwise
  * throws "Missing annotation". `Schema.Date` gets its `format: "date-time"`, as in the strict
  * derivation (a model not told writes any string). Only the JSON Schema is derived from the result; decoding keeps the
- * user's Schema. Parts without recursion are returned as they are.
+ * user's Schema. Parts without recursion are returned as they are. The Effect 3 provider's
+ * `generateObject` derives its JSON Schema from it too.
  */
-const nameRecursion = (root: AST.AST): AST.AST => {
+export const nameRecursion = (root: AST.AST): AST.AST => {
   let made = 0
   const done = new Map<AST.AST, AST.AST>()
   const go = (ast: AST.AST): AST.AST => {
@@ -133,11 +135,11 @@ const plainForm = (schema: Schema.Schema.AnyNoContext): ToolSchema | undefined =
     target: "jsonSchema7",
     topLevelReferenceStrategy: "skip"
   }) as unknown as Record<string, unknown>
-  if (root.type !== "object") return undefined
-  return {
-    parameters: Object.keys(definitions).length > 0 ? { ...root, $defs: definitions } : root,
-    decode: Schema.decodeUnknownEither(schema)
-  }
+  // A recursive root (`Schema.suspend`) comes out as a root `$ref`: inlined, it is the object a tool's
+  // parameters must be, as in the Effect 4 edition, rather than the strict form's `{ value }` wrapper.
+  const parameters = inlineRoot(Object.keys(definitions).length > 0 ? { ...root, $defs: definitions } : root)
+  if (parameters.type !== "object") return undefined
+  return { parameters, decode: Schema.decodeUnknownEither(schema) }
 }
 
 const cache = new WeakMap<AST.AST, { strict?: ToolSchema; plain?: ToolSchema }>()

@@ -27,6 +27,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
+import { inlineRoot } from "../../../../src/internal/tool/inlineRoot.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
 import { withStatedConstraints } from "../structured/constraints.js"
 import { strictJsonSchema } from "../structured/jsonSchema.js"
@@ -86,23 +87,6 @@ const strictForm = (schema: Schema.Top): ToolSchema => {
     wrapped: strict.wrapped,
     toPlain: (json) => Effect.flatMap(decode(json), (value) => encodePlain(value))
   }
-}
-
-/** The root of a JSON Schema document with a root `$ref` replaced by its definition. */
-const inlineRoot = (doc: Record<string, unknown>): Record<string, unknown> => {
-  const ref = doc.$ref
-  const defs = doc.$defs
-  if (typeof ref !== "string" || !ref.startsWith("#/$defs/") || !isRecord(defs)) return doc
-  const name = ref.slice("#/$defs/".length)
-  const target = defs[name]
-  if (!isRecord(target)) return doc
-  const rest: Record<string, unknown> = { ...defs }
-  // Keep the definition when something still points at it (recursion).
-  if (!JSON.stringify({ target, rest: { ...rest, [name]: undefined } }).includes(JSON.stringify(ref))) {
-    delete rest[name]
-  }
-  const { $defs: _defs, $ref: _ref, ...siblings } = doc
-  return Object.keys(rest).length > 0 ? { ...target, ...siblings, $defs: rest } : { ...target, ...siblings }
 }
 
 const plainForm = (schema: Schema.Top): ToolSchema | undefined => {
