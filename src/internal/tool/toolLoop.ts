@@ -313,7 +313,7 @@ const makeDriver = (
         const fallback = Calls.fallbackId(response, round, i)
         const fixed = answerFor(raw)
         return fixed === undefined
-          ? Kit.decodeCall(s.toolkit, raw, fallback)
+          ? Kit.decodeCallIn(s.toolkit.tools, raw, fallback)
           : Either.right(Calls.callId(raw, fallback))
       })
       const wire: Array<S.ToolCall> = []

@@ -124,14 +124,24 @@ export interface AnyCall {
   readonly raw: S.ResponseToolCall
 }
 
-/** Decodes one call: at most one JSON parse and one Schema decode. */
+/** Decodes one call of a toolkit handed in by a caller (its tools read by {@link toolsOf}). */
 export const decodeCall = (
   toolkit: Toolkit.Any,
   raw: S.ResponseToolCall,
   fallbackId: string
+) => decodeCallIn(toolsOf(toolkit), raw, fallbackId)
+
+/** A toolkit's tools, read once, never throwing: none when it is not a toolkit (every call is then unknown). */
+export const toolsOf = (toolkit: unknown) => Calls.toolsOf(toolkit, Tool.isTool)
+
+/** Decodes one call against tools already read: at most one JSON parse and one Schema decode. */
+export const decodeCallIn = (
+  tools: ReturnType<typeof toolsOf>,
+  raw: S.ResponseToolCall,
+  fallbackId: string
 ): Either.Either<AnyCall, ToolError.CallError> => {
   const plain = Calls.plainCall(raw) as S.ResponseToolCall
-  const read = Calls.readCall(Calls.toolsOf(toolkit, Tool.isTool), plain, fallbackId, codecs)
+  const read = Calls.readCall(tools, plain, fallbackId, codecs)
   switch (read._tag) {
     case "UnknownTool":
       return Either.left(
@@ -168,9 +178,10 @@ export const decodeCalls = (
   response: S.ChatResponse
 ): Either.Either<ReadonlyArray<AnyCall>, ToolError.CallError> => {
   const raws = Calls.readReplyCalls(response)
+  const tools = toolsOf(toolkit)
   const out: Array<AnyCall> = []
   for (let i = 0; i < raws.length; i++) {
-    const decoded = decodeCall(toolkit, raws[i] as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
+    const decoded = decodeCallIn(tools, raws[i] as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
     if (Either.isLeft(decoded)) return Either.left(decoded.left)
     out.push(decoded.right)
   }

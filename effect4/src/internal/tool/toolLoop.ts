@@ -357,7 +357,7 @@ const makeDriver = (request: Chat.ChatRequest, s: Settings): Driver => {
         (raw, i): Effect.Effect<Result.Result<Kit.AnyCall | string, ToolError.CallError>, never, unknown> => {
           const fallback = Calls.fallbackId(response, round, i)
           return answerFor(raw) === undefined
-            ? Effect.result(Kit.decodeCall(s.toolkit, raw, fallback))
+            ? Effect.result(Kit.decodeCallIn(s.toolkit.tools, raw, fallback))
             : Effect.succeed(Result.succeed(Calls.callId(raw, fallback)))
         }
       )

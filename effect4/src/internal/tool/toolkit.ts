@@ -84,14 +84,24 @@ export interface AnyCall {
   readonly raw: S.ResponseToolCall
 }
 
-/** Decodes one call: at most one JSON parse and one Schema decode. */
+/** Decodes one call of a toolkit handed in by a caller (its tools read by {@link toolsOf}). */
 export const decodeCall = (
   toolkit: Toolkit.Any,
   raw: S.ResponseToolCall,
   fallbackId: string
+) => decodeCallIn(toolsOf(toolkit), raw, fallbackId)
+
+/** A toolkit's tools, read once, never throwing: none when it is not a toolkit (every call is then unknown). */
+export const toolsOf = (toolkit: unknown) => Calls.toolsOf(toolkit, isAnyTool)
+
+/** Decodes one call against tools already read: at most one JSON parse and one Schema decode. */
+export const decodeCallIn = (
+  tools: ReturnType<typeof toolsOf>,
+  raw: S.ResponseToolCall,
+  fallbackId: string
 ): Effect.Effect<AnyCall, ToolError.CallError, unknown> => {
   const plain = Calls.plainCall(raw) as S.ResponseToolCall
-  const read = Calls.readCall(Calls.toolsOf(toolkit, isAnyTool), plain, fallbackId, codecs)
+  const read = Calls.readCall(tools, plain, fallbackId, codecs)
   switch (read._tag) {
     case "UnknownTool":
       return Effect.fail(
@@ -140,9 +150,10 @@ export const decodeCalls = (
   response: S.ChatResponse
 ): Effect.Effect<ReadonlyArray<AnyCall>, ToolError.CallError, unknown> => {
   const raws = Calls.readReplyCalls(response)
+  const tools = toolsOf(toolkit)
   return Effect.forEach(
     raws,
-    (raw, i) => decodeCall(toolkit, raw as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
+    (raw, i) => decodeCallIn(tools, raw as S.ResponseToolCall, Calls.readFallbackId(response, 0, i))
   )
 }
 
