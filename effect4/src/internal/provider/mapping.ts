@@ -8,7 +8,6 @@
 import * as AiError from "effect/ai/AiError"
 import { defaultCodecTransformer } from "effect/ai/LanguageModel"
 import type * as LanguageModel from "effect/ai/LanguageModel"
-import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import type * as Prompt from "effect/ai/Prompt"
 import type * as Response from "effect/ai/Response"
 import * as Tool from "effect/ai/Tool"
@@ -18,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Base64 from "effect/encoding/Base64"
 import * as Exit from "effect/Exit"
 import * as Result from "effect/Result"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import { foldReasoningDetails } from "../../../../src/internal/chat/collect.js"
 import * as Parts from "../../../../src/internal/provider/parts.js"
 import { audioFormat, isUrlString } from "../../../../src/internal/provider/parts.js"
@@ -26,7 +25,7 @@ import { isRecord } from "../../../../src/internal/transport/json.js"
 import type * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as OurTool from "../../Tool.js"
-import { withStatedConstraints } from "../structured/constraints.js"
+import { toCodecOpenAIStated } from "../structured/constraints.js"
 import { type ToolSchema, toolSchemaOf } from "../tool/toolSchema.js"
 
 /** A request under construction, or a piece of JSON: wire field names, unknown fields allowed. */
@@ -306,17 +305,8 @@ export const codecOf = (
   schema: Schema.Top
 ): ReturnType<LanguageModel.CodecTransformer> & { readonly strict: boolean } => {
   try {
-    const { codec, jsonSchema } = toCodecOpenAI(schema as Schema.Codec<unknown, unknown>)
-    // The JSON Schema states the constraints the schema checks (see structured/constraints.ts); the codec
-    // that reads the answer stays the schema's own.
-    const stated = withStatedConstraints(schema.ast)
-    return {
-      codec,
-      jsonSchema: stated === schema.ast
-        ? jsonSchema
-        : toCodecOpenAI(Schema.make<Schema.Codec<unknown, unknown>>(stated)).jsonSchema,
-      strict: true
-    }
+    // The JSON Schema states the constraints the schema checks (see structured/constraints.ts).
+    return { ...toCodecOpenAIStated(schema as Schema.Codec<unknown, unknown>), strict: true }
   } catch {
     return { ...defaultCodecTransformer(schema as Schema.Codec<unknown, unknown>), strict: false }
   }

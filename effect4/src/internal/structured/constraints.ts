@@ -16,6 +16,7 @@
  * No `SchemaAST` function rebuilds a node with another encoding or checks in effect's public API, so
  * {@link copy} does what its internal `copy` does (same prototype, fields replaced).
  */
+import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 
@@ -160,4 +161,19 @@ export const withStatedConstraints = (root: AST.AST): AST.AST => {
     }
   }
   return go(root)
+}
+
+/**
+ * effect/ai's `toCodecOpenAI` of a Schema (what strict mode accepts), its JSON Schema stating the
+ * constraints the Schema checks: derived again from {@link withStatedConstraints}'s AST when that
+ * differs. The codec that reads an answer stays the Schema's own. Throws where `toCodecOpenAI` does.
+ */
+export const toCodecOpenAIStated = <T, E, RD, RE>(
+  schema: Schema.ConstraintCodec<T, E, RD, RE>
+): ReturnType<typeof toCodecOpenAI<T, E, RD, RE>> => {
+  const derived = toCodecOpenAI(schema)
+  const stated = withStatedConstraints(schema.ast)
+  return stated === schema.ast
+    ? derived
+    : { codec: derived.codec, jsonSchema: toCodecOpenAI(Schema.make<typeof schema>(stated)).jsonSchema }
 }

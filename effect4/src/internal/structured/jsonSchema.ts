@@ -27,7 +27,7 @@ import * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
 import type { PartialField, PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/transport/json.js"
-import { withStatedConstraints } from "./constraints.js"
+import { toCodecOpenAIStated } from "./constraints.js"
 
 /** A JSON Schema node, as plain JSON. */
 export interface JsonSchema {
@@ -244,22 +244,16 @@ const derive = <A, I, RD>(schema: Schema.Codec<A, I, RD>): StrictJsonSchema<A, R
   const wrapped = !isObjectRoot(schema.ast)
   const root = wrapped ? Schema.Struct({ value: schema }) : schema
   let derived: ReturnType<typeof toCodecOpenAI<unknown, unknown, RD, never>>
-  let jsonSchema: JsonSchema
   try {
-    derived = toCodecOpenAI(root as Schema.Codec<unknown, unknown, RD>)
-    // The JSON Schema states the constraints the Schema checks (see constraints.ts); the codec stays the
-    // Schema's own, so an answer is read exactly as before.
-    const stated = withStatedConstraints(root.ast)
-    jsonSchema = stated === root.ast
-      ? derived.jsonSchema
-      : toCodecOpenAI(Schema.make<Schema.Codec<unknown, unknown, RD>>(stated)).jsonSchema
+    // The JSON Schema states the constraints the Schema checks (see constraints.ts).
+    derived = toCodecOpenAIStated(root as Schema.Codec<unknown, unknown, RD>)
   } catch (e) {
     throw new StrictJsonSchemaError("", e instanceof Error ? e.message : String(e))
   }
-  const definitions = (jsonSchema.$defs ?? {}) as Record<string, unknown>
+  const definitions = (derived.jsonSchema.$defs ?? {}) as Record<string, unknown>
   const schemaPath = (path: string) => (wrapped ? path.replace(/^value\.?/, "") : path)
   try {
-    checkStrict(jsonSchema, "", "the value")
+    checkStrict(derived.jsonSchema, "", "the value")
     for (const [key, value] of Object.entries(definitions)) checkStrict(value, "", `the definition ${key}`)
   } catch (e) {
     throw e instanceof StrictJsonSchemaError ? new StrictJsonSchemaError(schemaPath(e.path), e.reason) : e
@@ -267,7 +261,7 @@ const derive = <A, I, RD>(schema: Schema.Codec<A, I, RD>): StrictJsonSchema<A, R
   const strict = Schema.decodeUnknownEffect(derived.codec)
   const plain = Schema.decodeUnknownEffect(Schema.toCodecJson(schema))
   return {
-    schema: pruneDefinitions(simplify(jsonSchema) as Record<string, unknown>),
+    schema: pruneDefinitions(simplify(derived.jsonSchema) as Record<string, unknown>),
     name: nameOf(schema.ast),
     description: AST.resolveDescription(schema.ast),
     wrapped,
