@@ -1215,10 +1215,15 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
         const generated = ok(await model.generateText({ prompt: "Hi" }))
         expect(generated.text).toBe("kept")
         expect(generated.usage).toEqual(expected)
+        // OpenRouter's usage object rides in the metadata as received, but for what JSON cannot hold
+        const received = generated.parts.at(-1)!.metadata.openrouter?.usage
+        expect(received).toEqual(JSON.parse(JSON.stringify(received)))
         const streamed = await model.streamText({ prompt: "Hi" })
         expect(streamed.error).toBeUndefined()
         expect(streamed.parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
         expect(streamed.parts.at(-1)!.usage).toEqual(expected)
+        const streamedUsage = streamed.parts.at(-1)!.metadata.openrouter?.usage
+        expect(streamedUsage).toEqual(JSON.parse(JSON.stringify(streamedUsage)))
       })
     }
   })
