@@ -227,7 +227,9 @@ export const structuredStreamSuite = <R>(self: StructuredStreamEdition<R>) => {
       const outcome = await self.chat(request, Testing.jsonAnswer(schemas.Unexpressible, { data: 1 }))
       if (outcome.ok) throw new Error("expected a failure")
       expect(outcome.error._tag).toBe("InternalServerResponseError")
-      expect(outcome.error.message).toMatch(/^Testing.jsonAnswer: The Schema cannot be used as a strict-mode JSON Schema/)
+      expect(outcome.error.message).toMatch(
+        /^Testing.jsonAnswer: The Schema cannot be used as a strict-mode JSON Schema/
+      )
     })
 
     it("each answer streams when asked to, ending with the same outcome as the completion", async () => {
