@@ -322,18 +322,19 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
   })
 
   describe("Retry.retry and Retry.toSchedule never retry with a value that is not a valid policy", () => {
-    const policies = (): ReadonlyArray<readonly [string, unknown]> => [
-      ...hostile(),
-      ["a policy Retry.make refused", call(Retry.make, { retries: -1 })],
-      ["a Backoff whose baseDelay is no Duration", { ...(Retry.defaultPolicy as object), baseDelay: "soon" }],
-      ["a FromSchedule whose schedule is no Schedule", call(Retry.fromSchedule, "often")]
+    // each policy is built inside its test: a constructor that throws fails that test alone
+    const policies: ReadonlyArray<readonly [string, () => unknown]> = [
+      ...hostile().map(([label, value]) => [label, () => value] as const),
+      ["a policy Retry.make refused", () => call(Retry.make, { retries: -1 })],
+      ["a Backoff whose baseDelay is no Duration", () => ({ ...(Retry.defaultPolicy as object), baseDelay: "soon" })],
+      ["a FromSchedule whose schedule is no Schedule", () => call(Retry.fromSchedule, "often")]
     ]
-    for (const [label, policy] of policies()) {
+    for (const [label, policy] of policies) {
       it(`Retry.retry with ${label}: one attempt, the failure as it was`, async () => {
-        expect(await edition.attempts("retry", policy)).toEqual({ made: 1, recorded: undefined })
+        expect(await edition.attempts("retry", policy())).toEqual({ made: 1, recorded: undefined })
       })
       it(`Retry.toSchedule(${label}): a schedule that never retries`, async () => {
-        expect(await edition.attempts("toSchedule", policy)).toEqual({ made: 1, recorded: undefined })
+        expect(await edition.attempts("toSchedule", policy())).toEqual({ made: 1, recorded: undefined })
       })
     }
     const once = () => call(Retry.make, { retries: 1, baseDelay: 0, jitter: 0 })
