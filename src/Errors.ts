@@ -348,7 +348,9 @@ export const fromStatus = (status: number, fields: StatusErrorFields): StatusErr
     return ofStatus(code, fields)
   } catch (e) {
     return ofStatus(code, {
-      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${describeThrown(e)})`,
+      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${
+        describeThrown(e)
+      })`,
       headers: {},
       body: undefined
     })

@@ -138,16 +138,20 @@ const policyKeys = ["retries", "baseDelay", "factor", "maxDelay", "jitter", "max
  */
 export const make = (options: PolicyOptions = {}): Backoff => {
   const read = readPolicyOptions(options, policyKeys, Options.checkDuration)
-  return recordProblems<Backoff>({
-    _tag: "Backoff",
-    retries: read.retries ?? 2,
-    baseDelay: read.baseDelay ?? Duration.millis(500),
-    factor: read.factor ?? 2,
-    maxDelay: read.maxDelay ?? Duration.seconds(8),
-    jitter: read.jitter ?? 0.25,
-    maxRetryAfter: read.maxRetryAfter ?? defaultMaxRetryAfter,
-    while: (read.while as Predicate.Predicate<Errors.StreamError> | undefined) ?? Errors.isRetryable
-  }, "Retry.make", read.problems)
+  return recordProblems<Backoff>(
+    {
+      _tag: "Backoff",
+      retries: read.retries ?? 2,
+      baseDelay: read.baseDelay ?? Duration.millis(500),
+      factor: read.factor ?? 2,
+      maxDelay: read.maxDelay ?? Duration.seconds(8),
+      jitter: read.jitter ?? 0.25,
+      maxRetryAfter: read.maxRetryAfter ?? defaultMaxRetryAfter,
+      while: (read.while as Predicate.Predicate<Errors.StreamError> | undefined) ?? Errors.isRetryable
+    },
+    "Retry.make",
+    read.problems
+  )
 }
 
 /**
@@ -178,12 +182,16 @@ export const fromSchedule = (
   const problems = isSchedule(schedule)
     ? read.problems
     : [`schedule: expected a Schedule, got ${shownValue(schedule)}`, ...read.problems]
-  return recordProblems<FromSchedule>({
-    _tag: "FromSchedule",
-    schedule,
-    maxRetryAfter: read.maxRetryAfter ?? defaultMaxRetryAfter,
-    while: (read.while as Predicate.Predicate<Errors.StreamError> | undefined) ?? Errors.isRetryable
-  }, "Retry.fromSchedule", problems)
+  return recordProblems<FromSchedule>(
+    {
+      _tag: "FromSchedule",
+      schedule,
+      maxRetryAfter: read.maxRetryAfter ?? defaultMaxRetryAfter,
+      while: (read.while as Predicate.Predicate<Errors.StreamError> | undefined) ?? Errors.isRetryable
+    },
+    "Retry.fromSchedule",
+    problems
+  )
 }
 
 const isSchedule = (u: unknown): boolean => {

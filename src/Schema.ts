@@ -2497,9 +2497,10 @@ export const decodeChatResponse: (u: unknown) => Either.Either<ChatResponse, Par
  * @since 0.1.0
  * @category decoding
  */
-export const decodeChatStreamChunk: (u: unknown) => Either.Either<ChatStreamChunk, ParseResult.ParseError> = neverThrows(
-  Decode.tolerantDecoder(ChatStreamChunk, essentialChunkFields)
-)
+export const decodeChatStreamChunk: (u: unknown) => Either.Either<ChatStreamChunk, ParseResult.ParseError> =
+  neverThrows(
+    Decode.tolerantDecoder(ChatStreamChunk, essentialChunkFields)
+  )
 
 /**
  * Decodes an error body; same fast path as {@link decodeChatResponse}.
@@ -2529,6 +2530,7 @@ export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseRe
  * @since 0.2.0
  * @category decoding
  */
-export const decodeGenerationResponse: (u: unknown) => Either.Either<GenerationResponse, ParseResult.ParseError> = neverThrows(
-  Decode.fastDecoder(GenerationResponse)
-)
+export const decodeGenerationResponse: (u: unknown) => Either.Either<GenerationResponse, ParseResult.ParseError> =
+  neverThrows(
+    Decode.fastDecoder(GenerationResponse)
+  )

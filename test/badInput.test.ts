@@ -40,7 +40,9 @@ badInputSuite({ describe, expect, it }, {
   },
   send: (where, policy) =>
     Effect.gen(function*() {
-      const result = yield* Effect.either(Chat.send(request, where === "option" ? { retry: policy as Retry.Policy } : {}))
+      const result = yield* Effect.either(
+        Chat.send(request, where === "option" ? { retry: policy as Retry.Policy } : {})
+      )
       const requests = (yield* Testing.requests).length
       if (Either.isRight(result)) return { tag: undefined, issues: undefined, requests }
       const error = result.left

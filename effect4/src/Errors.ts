@@ -348,7 +348,9 @@ export const fromStatus = (status: number, fields: StatusErrorFields): StatusErr
     return ofStatus(code, fields)
   } catch (e) {
     return ofStatus(code, {
-      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${describeThrown(e)})`,
+      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${
+        describeThrown(e)
+      })`,
       headers: {},
       body: undefined
     })
@@ -357,7 +359,9 @@ export const fromStatus = (status: number, fields: StatusErrorFields): StatusErr
 
 const ofStatus = (status: number, fields: StatusErrorFields): StatusError => {
   const entry = statusEntry(status)
-  return entry ? new entry.Class({ ...fields, status: status as never }) : new OpenRouterDefaultError({ ...fields, status })
+  return entry
+    ? new entry.Class({ ...fields, status: status as never })
+    : new OpenRouterDefaultError({ ...fields, status })
 }
 
 // ---------------------------------------------------------------------------

@@ -2534,6 +2534,7 @@ export const validateRequest: (u: unknown) => Result.Result<ChatRequest, Schema.
  * @since 0.2.0
  * @category decoding
  */
-export const decodeGenerationResponse: (u: unknown) => Result.Result<GenerationResponse, Schema.SchemaError> = neverThrows(
-  Decode.fastDecoder(GenerationResponse)
-)
+export const decodeGenerationResponse: (u: unknown) => Result.Result<GenerationResponse, Schema.SchemaError> =
+  neverThrows(
+    Decode.fastDecoder(GenerationResponse)
+  )

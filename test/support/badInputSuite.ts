@@ -69,7 +69,8 @@ export type Decoder =
   | "decodeGenerationResponse"
   | "validateRequest"
 
-const call = (f: Fn, ...args: ReadonlyArray<unknown>): unknown => (f as (...a: ReadonlyArray<unknown>) => unknown)(...args)
+const call = (f: Fn, ...args: ReadonlyArray<unknown>): unknown =>
+  (f as (...a: ReadonlyArray<unknown>) => unknown)(...args)
 
 /** The hostile values every function is called with: [label, value]. */
 const hostile = (): ReadonlyArray<readonly [string, unknown]> => [
@@ -95,43 +96,41 @@ const notADuration = (got: string) =>
 const policyKeys = ["retries", "baseDelay", "factor", "maxDelay", "jitter", "maxRetryAfter", "while"]
 
 /**
- * [what `Retry.make` is given, the options, the issue `Chat.send` shows for the policy (`undefined`: the
- * policy is valid)].
+ * [what `Retry.make` is given, the options, the problem `Chat.send` names for the policy, after
+ * "Retry.make was given invalid options: " (`undefined`: the policy is valid)].
  */
 const makeTable = (): ReadonlyArray<readonly [string, unknown, string | undefined]> => [
   ["nothing", undefined, undefined],
   ["an empty object", {}, undefined],
-  ["null", null, "Retry.make was given invalid options: expected an options object, got null"],
-  ["a string", "x", `Retry.make was given invalid options: expected an options object, got "x"`],
-  ["a number", 42, "Retry.make was given invalid options: expected an options object, got 42"],
-  ["an array", [], "Retry.make was given invalid options: expected an options object, got an array"],
+  ["null", null, "expected an options object, got null"],
+  ["a string", "x", `expected an options object, got "x"`],
+  ["a number", 42, "expected an options object, got 42"],
+  ["an array", [], "expected an options object, got an array"],
   [
     "a Proxy whose traps throw",
     throwingProxy(),
-    `Retry.make was given invalid options: ${
-      policyKeys.map((key) => `${key}: reading the option threw: get trap`).join("; ")
-    }`
+    policyKeys.map((key) => `${key}: reading the option threw: get trap`).join("; ")
   ],
-  ["a getter that throws", throwingAt({ retries: 1 }, "jitter"), "Retry.make was given invalid options: jitter: reading the option threw: no"],
-  ["negative retries", { retries: -1 }, "Retry.make was given invalid options: retries: expected a whole number >= 0, got -1"],
-  ["fractional retries", { retries: 1.5 }, "Retry.make was given invalid options: retries: expected a whole number >= 0, got 1.5"],
-  ["retries as a string", { retries: "3" }, `Retry.make was given invalid options: retries: expected a whole number >= 0, got "3"`],
-  ["jitter above 1", { jitter: 1.5 }, "Retry.make was given invalid options: jitter: expected a number in [0, 1], got 1.5"],
-  ["negative jitter", { jitter: -0.1 }, "Retry.make was given invalid options: jitter: expected a number in [0, 1], got -0.1"],
-  ["factor below 1", { factor: 0.5 }, "Retry.make was given invalid options: factor: expected a finite number >= 1, got 0.5"],
-  ["an infinite factor", { factor: Infinity }, "Retry.make was given invalid options: factor: expected a finite number >= 1, got Infinity"],
-  ["a baseDelay that is no duration", { baseDelay: "soon" }, `Retry.make was given invalid options: baseDelay: ${notADuration(`"soon"`)}`],
+  ["a getter that throws", throwingAt({ retries: 1 }, "jitter"), "jitter: reading the option threw: no"],
+  ["negative retries", { retries: -1 }, "retries: expected a whole number >= 0, got -1"],
+  ["fractional retries", { retries: 1.5 }, "retries: expected a whole number >= 0, got 1.5"],
+  ["retries as a string", { retries: "3" }, `retries: expected a whole number >= 0, got "3"`],
+  ["jitter above 1", { jitter: 1.5 }, "jitter: expected a number in [0, 1], got 1.5"],
+  ["negative jitter", { jitter: -0.1 }, "jitter: expected a number in [0, 1], got -0.1"],
+  ["factor below 1", { factor: 0.5 }, "factor: expected a finite number >= 1, got 0.5"],
+  ["an infinite factor", { factor: Infinity }, "factor: expected a finite number >= 1, got Infinity"],
+  ["a baseDelay that is no duration", { baseDelay: "soon" }, `baseDelay: ${notADuration(`"soon"`)}`],
   [
     "a negative maxDelay",
     { maxDelay: -5 },
-    "Retry.make was given invalid options: maxDelay: a duration must be a non-negative number of milliseconds, got -5"
+    "maxDelay: a duration must be a non-negative number of milliseconds, got -5"
   ],
-  ["a maxRetryAfter that is a boolean", { maxRetryAfter: true }, `Retry.make was given invalid options: maxRetryAfter: ${notADuration("true")}`],
-  ["a while that is no function", { while: true }, "Retry.make was given invalid options: while: expected a predicate, got true"],
+  ["a maxRetryAfter that is a boolean", { maxRetryAfter: true }, `maxRetryAfter: ${notADuration("true")}`],
+  ["a while that is no function", { while: true }, "while: expected a predicate, got true"],
   [
     "two problems",
     { retries: -2, jitter: 2 },
-    "Retry.make was given invalid options: retries: expected a whole number >= 0, got -2; jitter: expected a number in [0, 1], got 2"
+    "retries: expected a whole number >= 0, got -2; jitter: expected a number in [0, 1], got 2"
   ]
 ]
 
@@ -142,11 +141,11 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
   const real503 = call(Errors.fromStatus, 503, fields)
 
   describe("Errors: predicates and readers answer no, never throw", () => {
-    // [function, expected for every hostile value, [a value it says yes to, the answer]]
+    // [function, its answer for every hostile value, a real value, its answer for that]
     const table: ReadonlyArray<readonly [keyof BadInputEdition["Errors"], unknown, unknown, unknown]> = [
       ["isRetryable", false, real503, true],
       ["isStatusError", false, real503, true],
-      ["retryAfter", undefined, real429, "3 seconds"],
+      ["retryAfter", undefined, real429, 3000],
       ["describeStatus", "Unknown status", 429, "Too many requests"]
     ]
     for (const [name, expected, yes, answer] of table) {
@@ -158,7 +157,8 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
       }
       it(`Errors.${name} still answers for a real value`, async () => {
         const got = call(Errors[name], yes)
-        expect(name === "retryAfter" ? edition.millis(got) : got).toBe(name === "retryAfter" ? 3000 : answer)
+        // a Duration is compared in milliseconds
+        expect(name === "retryAfter" ? edition.millis(got) : got).toBe(answer)
       })
     }
 
@@ -203,7 +203,9 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
     })
 
     it("Errors.isRetryable of a look-alike whose availability cannot be read is false", async () => {
-      expect(call(Errors.isRetryable, throwingAt({ _tag: "ServiceUnavailableResponseError", status: 503 }, "availability")))
+      expect(
+        call(Errors.isRetryable, throwingAt({ _tag: "ServiceUnavailableResponseError", status: 503 }, "availability"))
+      )
         .toBe(false)
     })
   })
@@ -233,7 +235,8 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
       })
     }
 
-    const refused = (start: string) => `Too many requests (Errors.fromStatus could not use the fields it was given: ${start}`
+    const refused = (start: string) =>
+      `Too many requests (Errors.fromStatus could not use the fields it was given: ${start}`
     // [label, fields, how the message starts]
     const badFields: ReadonlyArray<readonly [string, unknown, string]> = [
       ["a Proxy whose traps throw", throwingProxy(), refused("ownKeys trap)")],
@@ -259,7 +262,11 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
           expect(outcome).toEqual(
             issue === undefined
               ? { tag: undefined, issues: undefined, requests: 1 }
-              : { tag: "InvalidRequestError", issues: [{ path: "retry", message: issue }], requests: 0 }
+              : {
+                tag: "InvalidRequestError",
+                issues: [{ path: "retry", message: `Retry.make was given invalid options: ${issue}` }],
+                requests: 0
+              }
           )
         })
       }
@@ -270,7 +277,12 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
         string,
         unknown
       >
-      expect([policy.retries, policy.jitter, policy.factor, edition.millis(policy.baseDelay)]).toEqual([-1, 7, 0.5, 500])
+      expect([policy.retries, policy.jitter, policy.factor, edition.millis(policy.baseDelay)]).toEqual([
+        -1,
+        7,
+        0.5,
+        500
+      ])
       expect(policy.while).toBe(Errors.isRetryable)
     })
   })
@@ -287,7 +299,12 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
         throwingProxy(),
         "maxRetryAfter: reading the option threw: get trap; while: reading the option threw: get trap"
       ],
-      ["a maxRetryAfter that is no duration", edition.schedule, { maxRetryAfter: "x" }, `maxRetryAfter: ${notADuration(`"x"`)}`]
+      [
+        "a maxRetryAfter that is no duration",
+        edition.schedule,
+        { maxRetryAfter: "x" },
+        `maxRetryAfter: ${notADuration(`"x"`)}`
+      ]
     ]
     for (const [label, schedule, options, issue] of cases) {
       it(`${label}: ${issue === undefined ? "sent" : "InvalidRequestError, nothing sent"}`, async () => {

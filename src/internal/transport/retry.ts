@@ -99,7 +99,9 @@ export const readPolicyOptions = <D>(
     } else if (key === "retries" || key === "factor" || key === "jitter") {
       const [valid, expected] = numberChecks[key]
       if (typeof value === "number") out[key] = value
-      if (typeof value !== "number" || !valid(value)) problems.push(`${key}: expected ${expected}, got ${shownValue(value)}`)
+      if (typeof value !== "number" || !valid(value)) {
+        problems.push(`${key}: expected ${expected}, got ${shownValue(value)}`)
+      }
     } else {
       const issues: Array<Issue> = []
       const duration = checkDuration(value, key, issues)
@@ -111,7 +113,13 @@ export const readPolicyOptions = <D>(
 }
 
 /** Records the problems of a policy a constructor built, in the words the option check shows. */
-export const recordProblems = <P extends object>(policy: P, constructor: string, problems: ReadonlyArray<string>): P => {
-  if (problems.length > 0) policyProblems.set(policy, `${constructor} was given invalid options: ${problems.join("; ")}`)
+export const recordProblems = <P extends object>(
+  policy: P,
+  constructor: string,
+  problems: ReadonlyArray<string>
+): P => {
+  if (problems.length > 0) {
+    policyProblems.set(policy, `${constructor} was given invalid options: ${problems.join("; ")}`)
+  }
   return policy
 }
