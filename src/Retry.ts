@@ -31,7 +31,7 @@ import * as Schedule from "effect/Schedule"
 import * as Errors from "./Errors.js"
 import { onRetry } from "./internal/telemetry/telemetry.js"
 import * as Options from "./internal/transport/options.js"
-import { readPolicyOptions, recordProblems, withAttempts } from "./internal/transport/retry.js"
+import { readPolicyOptions, recordProblems, scheduleCache, withAttempts } from "./internal/transport/retry.js"
 import { shownValue } from "./internal/transport/snapshot.js"
 
 /**
@@ -120,7 +120,15 @@ export const isTransient: Predicate.Predicate<Errors.StreamError> = Errors.isRet
 
 const defaultMaxRetryAfter = Duration.seconds(60)
 
-const policyKeys = ["retries", "baseDelay", "factor", "maxDelay", "jitter", "maxRetryAfter", "while"] as const
+const backoffDefaults: Omit<Backoff, "_tag"> = {
+  retries: 2,
+  baseDelay: Duration.millis(500),
+  factor: 2,
+  maxDelay: Duration.seconds(8),
+  jitter: 0.25,
+  maxRetryAfter: defaultMaxRetryAfter,
+  while: Errors.isRetryable
+}
 
 /**
  * Builds a policy; options left out take the defaults (2 retries, 500 ms doubling to at most 8 s,
@@ -137,21 +145,8 @@ const policyKeys = ["retries", "baseDelay", "factor", "maxDelay", "jitter", "max
  * @category constructors
  */
 export const make = (options: PolicyOptions = {}): Backoff => {
-  const read = readPolicyOptions(options, policyKeys, Options.checkDuration)
-  return recordProblems<Backoff>(
-    {
-      _tag: "Backoff",
-      retries: read.retries ?? 2,
-      baseDelay: read.baseDelay ?? Duration.millis(500),
-      factor: read.factor ?? 2,
-      maxDelay: read.maxDelay ?? Duration.seconds(8),
-      jitter: read.jitter ?? 0.25,
-      maxRetryAfter: read.maxRetryAfter ?? defaultMaxRetryAfter,
-      while: (read.while as Predicate.Predicate<Errors.StreamError> | undefined) ?? Errors.isRetryable
-    },
-    "Retry.make",
-    read.problems
-  )
+  const { problems, values } = readPolicyOptions(options, backoffDefaults, Options.checkDuration)
+  return recordProblems<Backoff>({ _tag: "Backoff", ...values }, "Retry.make", problems)
 }
 
 /**
@@ -178,19 +173,16 @@ export const fromSchedule = (
   schedule: Schedule.Schedule<unknown, Errors.StreamError>,
   options: Pick<PolicyOptions, "maxRetryAfter" | "while"> = {}
 ): FromSchedule => {
-  const read = readPolicyOptions(options, ["maxRetryAfter", "while"], Options.checkDuration)
-  const problems = isSchedule(schedule)
-    ? read.problems
-    : [`schedule: expected a Schedule, got ${shownValue(schedule)}`, ...read.problems]
+  const { problems, values } = readPolicyOptions(
+    options,
+    { maxRetryAfter: defaultMaxRetryAfter, while: Errors.isRetryable },
+    Options.checkDuration
+  )
+  const notSchedule = isSchedule(schedule) ? [] : [`schedule: expected a Schedule, got ${shownValue(schedule)}`]
   return recordProblems<FromSchedule>(
-    {
-      _tag: "FromSchedule",
-      schedule,
-      maxRetryAfter: read.maxRetryAfter ?? defaultMaxRetryAfter,
-      while: (read.while as Predicate.Predicate<Errors.StreamError> | undefined) ?? Errors.isRetryable
-    },
+    { _tag: "FromSchedule", schedule, ...values },
     "Retry.fromSchedule",
-    problems
+    [...notSchedule, ...problems]
   )
 }
 
@@ -243,25 +235,11 @@ export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.St
 
 const noRetry: Schedule.Schedule<unknown, Errors.StreamError> = Schedule.stop
 
-// A policy is immutable, so its schedule is built once (calls are a hot path), and a policy is checked
-// only then: `undefined` for a value that is not a valid policy.
-const schedules = new WeakMap<Policy, Schedule.Schedule<unknown, Errors.StreamError>>()
-
-const scheduleOf = (policy: unknown): Schedule.Schedule<unknown, Errors.StreamError> | undefined => {
-  // `WeakMap.prototype.get` answers `undefined` for a primitive and runs no trap of a Proxy.
-  const known = schedules.get(policy as Policy)
-  if (known !== undefined || policy === false || policy === undefined) return known
+const isPolicy = (u: unknown): boolean => {
+  if (u === false || u === undefined) return false
   const issues: Array<Errors.RequestIssue> = []
-  Options.checkPolicy(policy, "retry", issues)
-  if (issues.length > 0) return undefined
-  try {
-    const schedule = buildSchedule(policy as Policy)
-    schedules.set(policy as Policy, schedule)
-    return schedule
-  } catch {
-    // a policy whose fields changed since they were checked
-    return undefined
-  }
+  Options.checkPolicy(u, "retry", issues)
+  return issues.length === 0
 }
 
 const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
@@ -280,6 +258,8 @@ const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.Stream
     Schedule.modifyDelayEffect(([error], delay) => onRetry(error, delay))
   )
 }
+
+const scheduleOf = scheduleCache(isPolicy, buildSchedule)
 
 /**
  * Runs an effect under a policy (or none with `false`): every attempt runs the effect again; after the

@@ -134,6 +134,18 @@ const makeTable = (): ReadonlyArray<readonly [string, unknown, string | undefine
   ]
 ]
 
+/** What `Chat.send` does with a policy: sends once, or refuses it naming the constructor's problem. */
+const sent = (constructor: string, issue: string | undefined) =>
+  issue === undefined
+    ? { tag: undefined, issues: undefined, requests: 1 }
+    : {
+      tag: "InvalidRequestError",
+      issues: [{ path: "retry", message: `${constructor} was given invalid options: ${issue}` }],
+      requests: 0
+    }
+
+const sendOutcome = (issue: string | undefined) => issue === undefined ? "sent" : "InvalidRequestError, nothing sent"
+
 export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInputEdition) => {
   const { Errors, Retry } = edition
   const fields = { message: "m", headers: {}, body: null }
@@ -257,17 +269,8 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
   describe("Retry.make never throws: what it cannot use, Chat.send refuses at the call", () => {
     for (const [label, options, issue] of makeTable()) {
       for (const where of ["option", "config"] as const) {
-        it(`${label} (as the ${where}'s retry): ${issue === undefined ? "sent" : "InvalidRequestError, nothing sent"}`, async () => {
-          const outcome = await edition.send(where, call(Retry.make, options))
-          expect(outcome).toEqual(
-            issue === undefined
-              ? { tag: undefined, issues: undefined, requests: 1 }
-              : {
-                tag: "InvalidRequestError",
-                issues: [{ path: "retry", message: `Retry.make was given invalid options: ${issue}` }],
-                requests: 0
-              }
-          )
+        it(`${label} (as the ${where}'s retry): ${sendOutcome(issue)}`, async () => {
+          expect(await edition.send(where, call(Retry.make, options))).toEqual(sent("Retry.make", issue))
         })
       }
     }
@@ -307,17 +310,9 @@ export const badInputSuite = ({ describe, expect, it }: Vitest, edition: BadInpu
       ]
     ]
     for (const [label, schedule, options, issue] of cases) {
-      it(`${label}: ${issue === undefined ? "sent" : "InvalidRequestError, nothing sent"}`, async () => {
-        const outcome = await edition.send("option", call(Retry.fromSchedule, schedule, options))
-        expect(outcome).toEqual(
-          issue === undefined
-            ? { tag: undefined, issues: undefined, requests: 1 }
-            : {
-              tag: "InvalidRequestError",
-              issues: [{ path: "retry", message: `Retry.fromSchedule was given invalid options: ${issue}` }],
-              requests: 0
-            }
-        )
+      it(`${label}: ${sendOutcome(issue)}`, async () => {
+        expect(await edition.send("option", call(Retry.fromSchedule, schedule, options)))
+          .toEqual(sent("Retry.fromSchedule", issue))
       })
     }
   })

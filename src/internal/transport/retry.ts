@@ -48,43 +48,34 @@ interface Issue {
  */
 export const policyProblems = new WeakMap<object, string>()
 
-/** The options of a policy as read from what the caller gave, each `undefined` when left out or unusable. */
-export interface ReadOptions<D> {
-  readonly retries: number | undefined
-  readonly baseDelay: D | undefined
-  readonly factor: number | undefined
-  readonly maxDelay: D | undefined
-  readonly jitter: number | undefined
-  readonly maxRetryAfter: D | undefined
-  readonly while: ((u: never) => boolean) | undefined
-  /** What is wrong with the options, one line per problem (empty when nothing is). */
-  readonly problems: ReadonlyArray<string>
-}
-
 const numberChecks = {
   retries: [(n: number) => Number.isInteger(n) && n >= 0, "a whole number >= 0"],
   factor: [(n: number) => Number.isFinite(n) && n >= 1, "a finite number >= 1"],
   jitter: [(n: number) => n >= 0 && n <= 1, "a number in [0, 1]"]
 } as const
 
+/** The options of `Retry.make` (`Retry.fromSchedule` takes the last two). */
+type PolicyKey = "retries" | "baseDelay" | "factor" | "maxDelay" | "jitter" | "maxRetryAfter" | "while"
+
 /**
- * Reads the options of `Retry.make` (or of `Retry.fromSchedule`, whose `keys` are fewer) once each,
- * inside a `try`: an options object may be anything, a `Proxy` whose traps throw included. A number out
- * of its range is kept as given (so a copy of the policy is still refused by the option check); a
- * duration or a `while` that cannot be used is left out, and every problem is named.
+ * Reads the options of `Retry.make` (or of `Retry.fromSchedule`: the keys of `defaults` are the options
+ * read) once each, inside a `try`: an options object may be anything, a `Proxy` whose traps throw
+ * included. An option left out takes its default. A number out of its range is kept as given (so a copy
+ * of the policy is still refused by the option check); a duration or a `while` that cannot be used takes
+ * the default, and every problem is named (`problems`, empty when there is none).
  */
-export const readPolicyOptions = <D>(
+export const readPolicyOptions = <T extends { readonly [K in PolicyKey]?: unknown }>(
   options: unknown,
-  keys: ReadonlyArray<"retries" | "baseDelay" | "factor" | "maxDelay" | "jitter" | "maxRetryAfter" | "while">,
-  checkDuration: (u: unknown, path: string, issues: Array<Issue>) => D | undefined
-): ReadOptions<D> => {
+  defaults: T,
+  checkDuration: (u: unknown, path: string, issues: Array<Issue>) => unknown
+): { readonly values: T; readonly problems: ReadonlyArray<string> } => {
   const problems: Array<string> = []
-  const out: Record<string, unknown> = {}
+  const values: Record<string, unknown> = { ...defaults }
   if (options !== undefined && !isRecord(options)) {
     problems.push(`expected an options object, got ${shownValue(options)}`)
     options = undefined
   }
-  for (const key of keys) {
+  for (const key of Object.keys(defaults) as Array<PolicyKey>) {
     let value: unknown
     try {
       value = options === undefined ? undefined : (options as Record<string, unknown>)[key]
@@ -94,22 +85,22 @@ export const readPolicyOptions = <D>(
     }
     if (value === undefined) continue
     if (key === "while") {
-      if (typeof value === "function") out[key] = value
+      if (typeof value === "function") values[key] = value
       else problems.push(`while: expected a predicate, got ${shownValue(value)}`)
     } else if (key === "retries" || key === "factor" || key === "jitter") {
       const [valid, expected] = numberChecks[key]
-      if (typeof value === "number") out[key] = value
+      if (typeof value === "number") values[key] = value
       if (typeof value !== "number" || !valid(value)) {
         problems.push(`${key}: expected ${expected}, got ${shownValue(value)}`)
       }
     } else {
       const issues: Array<Issue> = []
       const duration = checkDuration(value, key, issues)
-      if (duration !== undefined) out[key] = duration
+      if (duration !== undefined) values[key] = duration
       for (const issue of issues) problems.push(`${issue.path}: ${issue.message}`)
     }
   }
-  return { ...(out as Omit<ReadOptions<D>, "problems">), problems }
+  return { values: values as T, problems }
 }
 
 /** Records the problems of a policy a constructor built, in the words the option check shows. */
@@ -122,4 +113,28 @@ export const recordProblems = <P extends object>(
     policyProblems.set(policy, `${constructor} was given invalid options: ${problems.join("; ")}`)
   }
   return policy
+}
+
+/**
+ * The schedule of each policy, built once (a policy is immutable and calls are a hot path), a policy
+ * checked only then: `undefined` for a value that is not a valid policy (`isPolicy` says), or whose
+ * schedule cannot be built (fields that changed since they were checked).
+ */
+export const scheduleCache = <S>(
+  isPolicy: (u: unknown) => boolean,
+  build: (policy: never) => S
+): (policy: unknown) => S | undefined => {
+  const schedules = new WeakMap<object, S>()
+  return (policy) => {
+    // `WeakMap.prototype.get` answers `undefined` for a primitive and runs no trap of a Proxy.
+    const known = schedules.get(policy as object)
+    if (known !== undefined || !isPolicy(policy)) return known
+    try {
+      const schedule = build(policy as never)
+      schedules.set(policy as object, schedule)
+      return schedule
+    } catch {
+      return undefined
+    }
+  }
 }
