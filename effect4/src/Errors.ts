@@ -30,6 +30,7 @@
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import { describeThrown } from "../../src/internal/transport/snapshot.js"
 import * as S from "./Schema.js"
 
@@ -348,9 +349,7 @@ export const fromStatus = (status: number, fields: StatusErrorFields): StatusErr
     return ofStatus(code, fields)
   } catch (e) {
     return ofStatus(code, {
-      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${
-        describeThrown(e)
-      })`,
+      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${refusal(e)})`,
       headers: {},
       body: undefined
     })
@@ -362,6 +361,19 @@ const ofStatus = (status: number, fields: StatusErrorFields): StatusError => {
   return entry
     ? new entry.Class({ ...fields, status: status as never })
     : new OpenRouterDefaultError({ ...fields, status })
+}
+
+// Effect 4's constructors throw "Schema validation failed" with the issue as its cause: the issue's words
+// name the field.
+const formatIssue = SchemaIssue.makeFormatterDefault()
+
+const refusal = (e: unknown): string => {
+  try {
+    if (e instanceof Error && SchemaIssue.isIssue(e.cause)) return describeThrown(formatIssue(e.cause))
+  } catch {
+    // a hostile value: described below
+  }
+  return describeThrown(e)
 }
 
 // ---------------------------------------------------------------------------
