@@ -274,17 +274,21 @@ export const make = <
     readonly dependencies?: Dependencies | undefined
   }
 ): Tool<Name, Parameters, Success, Failure, Mode, Context.Tag.Identifier<Dependencies[number]>> => {
-  const tool = Object.create(Proto)
-  tool[TypeId] = { _Requirements: (_: never) => _ }
-  tool.name = name
-  tool.description = options?.description
-  tool.parameters = options?.parameters ?? NoParameters
-  tool.success = options?.success ?? Schema.Unknown
-  tool.failure = options?.failure ?? Schema.Never
-  tool.failureMode = options?.failureMode ?? "error"
-  tool.strict = options?.strict ?? false
-  tool.dependencies = options?.dependencies ?? []
-  return tool
+  const build = (given: typeof options) => {
+    const tool = Object.create(Proto)
+    tool[TypeId] = { _Requirements: (_: never) => _ }
+    tool.name = name
+    tool.description = given?.description
+    tool.parameters = given?.parameters ?? NoParameters
+    tool.success = given?.success ?? Schema.Unknown
+    tool.failure = given?.failure ?? Schema.Never
+    tool.failureMode = given?.failureMode ?? "error"
+    tool.strict = given?.strict ?? false
+    tool.dependencies = given?.dependencies ?? []
+    return tool
+  }
+  // Options that cannot be read give a tool of the defaults that Tool.definition and Toolkit refuse.
+  return Calls.madeOr(() => build(options), () => build(undefined))
 }
 
 /**

@@ -273,18 +273,26 @@ export const make = <
   },
   Context.Service.Identifier<Dependencies[number]>
 > => {
-  const tool = AiTool.make(name, {
-    description: options?.description,
-    parameters: (options?.parameters ?? NoParameters) as Parameters,
-    success: (options?.success ?? Schema.Unknown) as Success,
-    failure: (options?.failure ?? Schema.Never) as Failure,
-    failureMode: (options?.failureMode ?? "error") as Mode,
-    dependencies: options?.dependencies,
-    needsApproval: options?.needsApproval,
-    toModelOutput: options?.toModelOutput
-  })
-  // An explicit `strict: false` is kept too: a provider that picks strictness itself then leaves it off.
-  return (options?.strict === undefined ? tool : tool.annotate(AiTool.Strict, options.strict)) as never
+  const made = () => {
+    const tool = AiTool.make(name, {
+      description: options?.description,
+      parameters: (options?.parameters ?? NoParameters) as Parameters,
+      success: (options?.success ?? Schema.Unknown) as Success,
+      failure: (options?.failure ?? Schema.Never) as Failure,
+      failureMode: (options?.failureMode ?? "error") as Mode,
+      dependencies: options?.dependencies,
+      needsApproval: options?.needsApproval,
+      toModelOutput: options?.toModelOutput
+    })
+    // An explicit `strict: false` is kept too: a provider that picks strictness itself then leaves it off.
+    return options?.strict === undefined ? tool : tool.annotate(AiTool.Strict, options.strict)
+  }
+  // A name or options that cannot be read give a tool of the defaults that Tool.definition and Toolkit refuse.
+  return Calls.madeOr<object>(made, () =>
+    AiTool.make(typeof name === "string" ? name : "", {
+      parameters: NoParameters,
+      success: Schema.Unknown
+    })) as never
 }
 
 /**
