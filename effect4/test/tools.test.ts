@@ -123,7 +123,10 @@ toolsSuite(wired, {
   shell: Toolkit.make(Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })),
   anyArguments: (name) => Tool.make(name, { parameters: Schema.Record(Schema.String, Schema.Unknown) }),
   make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
-  forgedTool: { [Tool.TypeId]: {}, name: "now" }
+  forgedTool: { [Tool.TypeId]: {}, name: "now" },
+  makeTool: (name, options) => Tool.make(name as string, options as undefined),
+  merge: (...toolkits) => Toolkit.merge(...(toolkits as ReadonlyArray<Toolkit.Any>)),
+  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never)
 })
 
 describe("Tool.make", () => {

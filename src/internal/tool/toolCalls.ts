@@ -217,7 +217,9 @@ const readName = <T>(
   try {
     if (!isTool(tool)) return { ok: false, message: `has a tool that is not a Tool (argument ${index})` }
     const name: unknown = (tool as { readonly name?: unknown }).name
-    if (typeof name !== "string") return { ok: false, message: `has a tool whose name is not a string (argument ${index})` }
+    if (typeof name !== "string") {
+      return { ok: false, message: `has a tool whose name is not a string (argument ${index})` }
+    }
     const message = refused.get(tool as object)
     return message === undefined
       ? { ok: true, name }
@@ -262,7 +264,7 @@ export const sortToolkits = <T>(toolkits: ReadonlyArray<unknown>, isTool: (u: un
     const read = readTools(toolkits[i], isTool)
     if (!read.ok) refusal ??= `merges a toolkit that cannot be sent (argument ${i}: ${read.message})`
     const good = read.ok ? read : readRecord(toolkits[i], isTool, true)
-    if (good.ok) for (const [name, tool] of Object.entries(good.tools)) assign(out, name, tool)
+    if (good.ok) { for (const [name, tool] of Object.entries(good.tools)) assign(out, name, tool) }
   }
   return { tools: out, refusal }
 }
