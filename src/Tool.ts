@@ -240,6 +240,9 @@ const Proto = {
  * JSON-serialisable result), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to
  * `false`.
  *
+ * It never throws: a name or options that cannot be read (a getter or `Proxy` trap that throws) give a
+ * tool that `Tool.definition` and `Toolkit` refuse with an `InvalidRequestError`, before anything is sent.
+ *
  * @example
  * ```ts
  * import { Schema } from "effect"

@@ -226,6 +226,9 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
  * (`function.strict`); the JSON Schema is then the strict form (every property required, optional
  * ones nullable) and a `null` the model sends for an optional field is read as absent.
  *
+ * It never throws: a name or options that cannot be read (a getter or `Proxy` trap that throws) give a
+ * tool that `Tool.definition` and `Toolkit` refuse with an `InvalidRequestError`, before anything is sent.
+ *
  * @example
  * ```ts
  * import { Schema } from "effect"
