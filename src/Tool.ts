@@ -32,7 +32,7 @@ import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
 import * as Errors from "./Errors.js"
 import * as Calls from "./internal/tool/toolCalls.js"
-import { toolSchema } from "./internal/tool/toolSchema.js"
+import { isAnyTool, toolSchema } from "./internal/tool/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**
@@ -300,7 +300,14 @@ export const make = <
  * @since 0.2.0
  * @category guards
  */
-export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== null && TypeId in u
+export const isTool = (u: unknown): u is Any => {
+  // A Proxy whose `has` trap throws is not a tool.
+  try {
+    return isAnyTool(u)
+  } catch {
+    return false
+  }
+}
 
 /**
  * The tool as an entry of the request's `tools` array: `{type: "function", function: {name,
@@ -313,7 +320,7 @@ export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== n
  * @category conversions
  */
 export const definition = (tool: Any): Either.Either<S.FunctionTool, Errors.InvalidRequestError> => {
-  const read = Calls.readDefinition(tool, isTool, definitionOf)
+  const read = Calls.readDefinition(tool, isAnyTool, definitionOf)
   return read.ok ? read.value : Either.left(new Errors.InvalidRequestError(read.error))
 }
 

@@ -69,7 +69,8 @@ toolsSuite(wired, {
   forgedTool: { [Tool.TypeId]: Tool.TypeId, name: "now" },
   makeTool: (name, options) => Tool.make(name as string, options as undefined),
   merge: undefined,
-  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never)
+  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never),
+  isTool: Tool.isTool
 })
 
 describe("Toolkit.toLayer", () => {

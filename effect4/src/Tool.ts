@@ -304,7 +304,14 @@ export const make = <
  * @since 0.2.0
  * @category guards
  */
-export const isTool = (u: unknown): u is Any => AiTool.isUserDefined(u)
+export const isTool = (u: unknown): u is Any => {
+  // A Proxy whose `has` trap throws is not a tool.
+  try {
+    return AiTool.isUserDefined(u)
+  } catch {
+    return false
+  }
+}
 
 /**
  * Whether a tool asks for strict parameters (`strict: true`, or `effect/ai`'s `Tool.Strict`

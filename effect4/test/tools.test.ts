@@ -126,7 +126,8 @@ toolsSuite(wired, {
   forgedTool: { [Tool.TypeId]: {}, name: "now" },
   makeTool: (name, options) => Tool.make(name as string, options as undefined),
   merge: (...toolkits) => Toolkit.merge(...(toolkits as ReadonlyArray<Toolkit.Any>)),
-  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never)
+  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never),
+  isTool: Tool.isTool
 })
 
 describe("Tool.make", () => {

@@ -104,6 +104,8 @@ export interface ToolsEdition<R> {
   readonly merge: ((...toolkits: ReadonlyArray<unknown>) => unknown) | undefined
   /** `Toolkit.handlers(toolkit, handlers)`. */
   readonly handlers: (toolkit: unknown, handlers: unknown) => unknown
+  /** `Tool.isTool(value)`. */
+  readonly isTool: (value: unknown) => boolean
 }
 
 /**
@@ -675,6 +677,13 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
         )
       })
     }
+
+    it("Tool.isTool of any hostile value is false, never a throw", async () => {
+      for (const value of [null, "x", throwingProxy(), unprintable, unaskable(), throwingAt({}, "name")]) {
+        expect(edition.isTool(value)).toBe(false)
+      }
+      expect(edition.isTool(weather)).toBe(true)
+    })
 
     it("Toolkit.handlers gives back what it is handed, whatever it is", async () => {
       for (const value of [null, "x", throwingProxy(), unprintable, { get_weather: 5 }]) {

@@ -15,7 +15,7 @@ import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import type * as Toolkit from "../../Toolkit.js"
 import * as Calls from "./toolCalls.js"
-import { toolSchema } from "./toolSchema.js"
+import { isAnyTool, toolSchema } from "./toolSchema.js"
 
 /** What `Toolkit.toLayer` provides for one tool: the handler and the context it was built in. */
 export interface HandlerService {
@@ -86,7 +86,7 @@ export const definitions = (
   // A WeakMap answers undefined for a key that is not an object.
   let cached = definitionsCache.get(toolkit)
   if (cached === undefined) {
-    const read = Calls.readDefinitions(toolkit, Tool.isTool, Tool.definition)
+    const read = Calls.readDefinitions(toolkit, isAnyTool, Tool.definition)
     if (!read.ok) return Either.left(new Errors.InvalidRequestError(read.error))
     cached = Either.all(read.value)
     definitionsCache.set(toolkit, cached)
@@ -99,7 +99,7 @@ export const definitions = (
  * refused (see `Calls.refuse`), so that its readers fail typed.
  */
 export const make = (tools: ReadonlyArray<unknown>): Toolkit.Any => {
-  const sorted = Calls.sortTools(tools, Tool.isTool)
+  const sorted = Calls.sortTools(tools, isAnyTool)
   const toolkit = Object.create(Proto) as { tools: Record<string, Tool.Any> }
   toolkit.tools = sorted.tools as Record<string, Tool.Any>
   byName.set(toolkit as unknown as Toolkit.Any, new Map(Object.entries(sorted.tools)))
@@ -132,7 +132,7 @@ export const decodeCall = (
 ) => decodeCallIn(toolsOf(toolkit), raw, fallbackId)
 
 /** A toolkit's tools, read once, never throwing: none when it is not a toolkit (every call is then unknown). */
-export const toolsOf = (toolkit: unknown) => Calls.toolsOf(toolkit, Tool.isTool)
+export const toolsOf = (toolkit: unknown) => Calls.toolsOf(toolkit, isAnyTool)
 
 /** Decodes one call against tools already read: at most one JSON parse and one Schema decode. */
 export const decodeCallIn = (
