@@ -291,6 +291,34 @@ describe("Toolkit.decodeCall", () => {
     }))
 })
 
+describe("Toolkit.make and merge on bad input: still effect/ai's toolkits", () => {
+  // A bad argument, as a cast lets through.
+  const bad = null as unknown as Tool.Any
+  type Weather = Toolkit.Toolkit<{ readonly get_weather: typeof GetWeather }>
+  const refused: ReadonlyArray<readonly [string, Weather]> = [
+    ["Toolkit.make(get_weather, null)", Toolkit.make(GetWeather, bad) as unknown as Weather],
+    ["Toolkit.merge(toolkit, null)", Toolkit.merge(Toolkit.make(GetWeather), null as unknown as Toolkit.Any)]
+  ]
+  for (const [label, toolkit] of refused) {
+    it.effect(`${label} is effect/ai's toolkit of the good tools: its toLayer serves effect/ai's handle`, () =>
+      Effect.gen(function*() {
+        expect(toolkit.toJSON()).toEqual({ _id: "effect/ai/Toolkit", tools: ["get_weather"] })
+        expect(Result.isFailure(Toolkit.definitions(toolkit))).toBe(true)
+        const withHandler = yield* toolkit
+        const results = yield* Effect.flatMap(
+          withHandler.handle("get_weather", { city: "Oslo" }, "c"),
+          Stream.runCollect
+        )
+        expect(results.map((r) => r.result)).toEqual([{ celsius: 4 }])
+      }).pipe(Effect.provide(toolkit.toLayer({ get_weather: ({ city }) => Effect.succeed({ celsius: city.length }) }))))
+  }
+
+  it("a toolkit of good tools is effect/ai's own, as effect/ai's make and merge build it", () => {
+    expect(Toolkit.make(GetWeather, Now).toJSON()).toEqual(AiToolkit.make(GetWeather, Now).toJSON())
+    expect(Result.isSuccess(Toolkit.definitions(Toolkit.merge(Tools, Toolkit.make(Now))))).toBe(true)
+  })
+})
+
 describe("one handler layer: Toolkit.toLayer, effect/ai's toLayer and handle", () => {
   class NotFound extends Schema.TaggedError<NotFound>()("NotFound", { city: Schema.String }) {}
   const Weather = Tool.make("weather", {
