@@ -141,9 +141,9 @@ export type ReadTools<T> =
 /*
  * `Toolkit.make` and `merge` have no error channel and never throw: a value among their arguments that
  * is not a tool (or a toolkit) is left out of the toolkit they return, which is remembered here with why
- * (a WeakMap, so a toolkit dropped is forgotten; `Tool.make`'s refused tools too). {@link readTools} refuses it with that message, so
- * `Toolkit.definitions` and the tool loop fail typed before anything is sent; {@link toolsOf} still
- * reads its good tools, so a call to one of them decodes.
+ * (in a WeakMap, so that a toolkit dropped is forgotten; a tool `Tool.make` could not read too).
+ * {@link readTools} refuses it with that message, so `Toolkit.definitions` and the tool loop fail typed
+ * before anything is sent; {@link toolsOf} still reads its good tools, so a call to one of them decodes.
  */
 const refused = new WeakMap<object, string>()
 
@@ -297,7 +297,7 @@ export const readHandlers = (
   return out
 }
 
-/** Whether `build` (handed to `Toolkit.toLayer`) is an Effect, by the edition's guard; never throwing. */
+/** Whether a value a caller handed in (`Toolkit.toLayer`'s `build`, what a handler returned) is an Effect, by the edition's guard; never throwing. */
 export const isEffectSafe = (build: unknown, isEffect: (u: unknown) => boolean): boolean => {
   try {
     return isEffect(build)
@@ -327,12 +327,15 @@ export const startHandler = <E>(
     return { ok: false, message: "there is no handler for this tool (provide one with Toolkit.toLayer)" }
   }
   if (typeof handler !== "function") return { ok: false, message: "its handler is not a function" }
+  let effect: unknown
   try {
-    const effect: unknown = handler(params, context)
-    return isEffect(effect) ? { ok: true, effect } : { ok: false, message: "its handler did not return an Effect" }
+    effect = handler(params, context)
   } catch (e) {
     return { ok: false, message: `its handler threw: ${describeThrown(e)}` }
   }
+  return isEffectSafe(effect, isEffect)
+    ? { ok: true, effect: effect as E }
+    : { ok: false, message: "its handler did not return an Effect" }
 }
 
 /** The fields of each edition's `InvalidRequestError` for a `what` (`tool`, `toolkit`) that cannot be sent. */
