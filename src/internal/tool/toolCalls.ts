@@ -229,7 +229,10 @@ const readName = <T>(
   }
 }
 
-/** What `Toolkit.make` or `merge` was handed, sorted: the tools by name (a later name wins), and why not all are good. */
+/**
+ * What `Toolkit.make` or `merge` was handed, sorted:
+ * the tools by name (a later name wins), and why not all are good.
+ */
 export interface Sorted<T> {
   readonly tools: Readonly<Record<string, T>>
   /** Why the toolkit is refused; `undefined` when every argument is good. */
@@ -297,16 +300,19 @@ export const readHandlers = (
   return out
 }
 
-/** Whether a value a caller handed in (`Toolkit.toLayer`'s `build`, what a handler returned) is an Effect, by the edition's guard; never throwing. */
-export const isEffectSafe = (build: unknown, isEffect: (u: unknown) => boolean): boolean => {
+/**
+ * Whether a value a caller handed in (`Toolkit.toLayer`'s `build`, what a handler returned) is an Effect,
+ * by the edition's guard; never throwing.
+ */
+export const isEffectSafe = (value: unknown, isEffect: (u: unknown) => boolean): boolean => {
   try {
-    return isEffect(build)
+    return isEffect(value)
   } catch {
     return false
   }
 }
 
-/** A handler a tool loop starts: the Effect it returned, or why there is none to run (a typed error, not a defect). */
+/** A handler a tool loop starts: the Effect it returned, or why there is none to run (a typed error). */
 export type Started<E> =
   | { readonly ok: true; readonly effect: E }
   | { readonly ok: false; readonly message: string }
