@@ -133,7 +133,10 @@ export interface Listening {
 export const make = (script: Testing.Script, options?: Options): Effect.Effect<TestServer, never, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
-      Effect.promise(() => Server.listen(script, millis, options)),
+      Effect.promise(() => {
+        const read = Server.scriptAndOptions("TestServer.make", script, options)
+        return Server.listen(read.script, millis, read.options)
+      }),
       (server) => Effect.promise(() => server.close())
     ),
     (server): TestServer => {
@@ -163,7 +166,7 @@ export const make = (script: Testing.Script, options?: Options): Effect.Effect<T
  * @category constructors
  */
 export const listen = async (script: Testing.Script, options?: Options): Promise<Listening> => {
-  const server = await Server.listen(script, millis, options)
+  const server = await Server.listen(script, millis, Server.listenOptions("TestServer.listen", options))
   return {
     url: server.url,
     port: server.port,

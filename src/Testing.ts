@@ -46,6 +46,7 @@ import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import { OpenRouterConfig, type OpenRouterConfigOptions } from "./Client.js"
 import * as Durations from "./internal/emulator/durations.js"
+import * as Guard from "./internal/emulator/guard.js"
 import * as InProcess from "./internal/emulator/inProcess.js"
 import * as Render from "./internal/emulator/render.js"
 import * as Replies from "./internal/emulator/replies.js"
@@ -118,7 +119,8 @@ export const pause: (duration: Duration.DurationInput) => Pause = Durations.paus
  * @since 0.1.0
  * @category scripts
  */
-export const replyTo: (script: Script, request: RecordedRequest, index: number) => Reply = Replies.replyTo
+export const replyTo = (script: Script, request: RecordedRequest, index: number): Reply =>
+  Replies.replyTo(script, request, index, Durations.millis)
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -357,7 +359,7 @@ export const pieces: (count: number, text?: (index: number) => string) => Iterab
 export const delay: {
   (duration: Duration.DurationInput): (self: Reply) => Reply
   (self: Reply, duration: Duration.DurationInput): Reply
-} = dual(2, (self: Reply, duration: Duration.DurationInput): Reply => ({ ...self, headersDelay: duration }))
+} = dual(2, (self: Reply, duration: Duration.DurationInput): Reply => Replies.delay(self, duration, Durations.millis))
 
 /**
  * The Reply with more headers (replacing same-named ones, case-insensitively).
@@ -368,13 +370,7 @@ export const delay: {
 export const withHeaders: {
   (headers: Readonly<Record<string, string>>): (self: Reply) => Reply
   (self: Reply, headers: Readonly<Record<string, string>>): Reply
-} = dual(
-  2,
-  (self: Reply, headers: Readonly<Record<string, string>>): Reply => ({
-    ...self,
-    headers: Replies.mergeHeaders(self.headers, headers)
-  })
-)
+} = dual(2, Replies.withHeaders<Duration.DurationInput>)
 
 /**
  * The default script (used by the demo and the examples when no `OPENROUTER_API_KEY` is set, and by
@@ -624,15 +620,24 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
 export const layerWithConfig = (
   script: Script,
   options: Partial<OpenRouterConfigOptions> = {}
-): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> =>
-  Layer.merge(
-    layer(script),
+): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> => {
+  let answers = script
+  let given: Partial<OpenRouterConfigOptions> = {}
+  try {
+    given = Guard.readObject("Testing.layerWithConfig", "options", options)
+  } catch (e) {
+    // The layer has no error channel: the emulator answers every request with the 500 naming the problem.
+    answers = Replies.failingScript(Guard.problemOf("Testing.layerWithConfig", e))
+  }
+  return Layer.merge(
+    layer(answers),
     OpenRouterConfig.layer({
       apiKey: Redacted.make("sk-or-test-key"),
       baseUrl: "http://openrouter.test/api/v1",
-      ...options
+      ...given
     })
   )
+}
 
 /**
  * Every request the in-process emulator received so far.

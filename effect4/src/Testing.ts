@@ -51,6 +51,7 @@ import * as ToolReplies from "../../src/internal/emulator/toolReplies.js"
 import type * as Types from "../../src/internal/emulator/types.js"
 import { OpenRouterConfig, type OpenRouterConfigOptions } from "./Client.js"
 import * as Durations from "./internal/emulator/durations.js"
+import * as Guard from "../../src/internal/emulator/guard.js"
 import * as InProcess from "./internal/emulator/inProcess.js"
 import * as StructuredReplies from "./internal/emulator/structured.js"
 
@@ -119,7 +120,8 @@ export const pause: (duration: Duration.Input) => Pause = Durations.pause
  * @since 0.1.0
  * @category scripts
  */
-export const replyTo: (script: Script, request: RecordedRequest, index: number) => Reply = Replies.replyTo
+export const replyTo = (script: Script, request: RecordedRequest, index: number): Reply =>
+  Replies.replyTo(script, request, index, Durations.millis)
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -358,7 +360,7 @@ export const pieces: (count: number, text?: (index: number) => string) => Iterab
 export const delay: {
   (duration: Duration.Input): (self: Reply) => Reply
   (self: Reply, duration: Duration.Input): Reply
-} = dual(2, (self: Reply, duration: Duration.Input): Reply => ({ ...self, headersDelay: duration }))
+} = dual(2, (self: Reply, duration: Duration.Input): Reply => Replies.delay(self, duration, Durations.millis))
 
 /**
  * The Reply with more headers (replacing same-named ones, case-insensitively).
@@ -369,13 +371,7 @@ export const delay: {
 export const withHeaders: {
   (headers: Readonly<Record<string, string>>): (self: Reply) => Reply
   (self: Reply, headers: Readonly<Record<string, string>>): Reply
-} = dual(
-  2,
-  (self: Reply, headers: Readonly<Record<string, string>>): Reply => ({
-    ...self,
-    headers: Replies.mergeHeaders(self.headers, headers)
-  })
-)
+} = dual(2, Replies.withHeaders<Duration.Input>)
 
 /**
  * The default script (used by the demo and the examples when no `OPENROUTER_API_KEY` is set): answers
@@ -615,15 +611,24 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
 export const layerWithConfig = (
   script: Script,
   options: Partial<OpenRouterConfigOptions> = {}
-): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> =>
-  Layer.merge(
-    layer(script),
+): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> => {
+  let answers = script
+  let given: Partial<OpenRouterConfigOptions> = {}
+  try {
+    given = Guard.readObject("Testing.layerWithConfig", "options", options)
+  } catch (e) {
+    // The layer has no error channel: the emulator answers every request with the 500 naming the problem.
+    answers = Replies.failingScript(Guard.problemOf("Testing.layerWithConfig", e))
+  }
+  return Layer.merge(
+    layer(answers),
     OpenRouterConfig.layer({
       apiKey: Redacted.make("sk-or-test-key"),
       baseUrl: "http://openrouter.test/api/v1",
-      ...options
+      ...given
     })
   )
+}
 
 /**
  * Every request the in-process emulator received so far.
