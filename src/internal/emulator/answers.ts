@@ -6,7 +6,8 @@
  *
  * @internal
  */
-import { readObject, readString } from "./guard.js"
+import { describeThrown } from "../transport/snapshot.js"
+import { readObject, readString, Unreadable } from "./guard.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
@@ -65,7 +66,15 @@ export const notJsonAnswer = <D = never>(text?: string, options?: Testing.Answer
 
 /** @internal */
 export const mismatchedAnswer = <D = never>(json: unknown, options?: Testing.AnswerOptions<D>): Testing.Reply<D> =>
-  Replies.guarded("Testing.mismatchedAnswer", () => answer(JSON.stringify(json), options, {}, "Testing.mismatchedAnswer"))
+  Replies.guarded("Testing.mismatchedAnswer", () => {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(json)
+    } catch (e) {
+      throw new Unreadable(`Testing.mismatchedAnswer: json cannot be written as JSON: ${describeThrown(e)}`)
+    }
+    return answer(text, options, {}, "Testing.mismatchedAnswer")
+  })
 
 /** @internal */
 export const refusalAnswer = <D = never>(refusal?: string, options?: Testing.AnswerOptions<D>): Testing.Reply<D> =>
