@@ -10,6 +10,11 @@
  *   clock so `TestClock` can drive them;
  * - `TestServer` (Node only): a real HTTP server on 127.0.0.1.
  *
+ * No constructor throws: a Reply built from an argument it cannot read (`null` or a string where
+ * options go, a `Proxy` whose traps throw, a getter that throws, a duration that is not one) is the
+ * emulator's 500 JSON error whose message names the argument (`"Testing.completion: options must be
+ * an object, got null"`), so the request the test makes fails with that message.
+ *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert"
@@ -88,7 +93,9 @@ export interface RecordedRequest extends Types.RecordedRequest {}
  * What to answer. A single Reply answers every request; an array answers request N (0-based)
  * with reply N and any request past its end with a 500 JSON error saying
  * `no scripted answer for request #N` (1-based); a function computes the Reply from the request
- * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message).
+ * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message). What the
+ * script gives that is not a Reply a transport can render (not an object, a field that cannot be read,
+ * a body that is not iterable, a duration that is not one) is answered with a 500 JSON error naming it.
  * Only `POST .../chat/completions` requests consume the script; `GET .../generation?id=` answers with
  * the stats of a completion this emulator served (404 until its response has ended, as on OpenRouter);
  * any other route gets a 404.
@@ -107,7 +114,8 @@ export type Script = Types.Script<Duration.Input>
 export const keepAliveComment: string = Render.KEEP_ALIVE_TEXT
 
 /**
- * A {@link Pause} body piece.
+ * A {@link Pause} body piece. A duration it cannot read does not throw: {@link raw} answers the
+ * emulator's 500 naming it when the body is an array, and a lazy body fails where the pause comes.
  *
  * @since 0.1.0
  * @category constructors
@@ -524,7 +532,8 @@ export const finalAnswer: <A, I, RD>(
 ) => (request: RecordedRequest) => Reply = StructuredReplies.finalAnswer
 
 /**
- * The round of a tool loop a request belongs to (see {@link rounds}).
+ * The round of a tool loop a request belongs to (see {@link rounds}); a value it cannot read as a
+ * request is round 0.
  *
  * @since 0.2.0
  * @category tool loops
@@ -591,6 +600,8 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
 /**
  * {@link layer} plus an `OpenRouterConfig` pointed at it, with a test key: everything `Chat.send` and
  * `Chat.stream` need, in one layer. `options` override the config (e.g. `retry: false`, `timeout`).
+ * Options it cannot read (not an object, a `Proxy` whose traps throw) leave the config as it is and
+ * make the emulator answer every request with the 500 naming them (the layer has no error channel).
  *
  * @example
  * ```ts
