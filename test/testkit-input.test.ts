@@ -8,8 +8,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as TestServer from "../src/TestServer.js"
 import * as Testing from "../src/Testing.js"
+import * as TestServer from "../src/TestServer.js"
 import { type Answered, testkitInputSuite } from "./support/testkitInputSuite.js"
 
 const post = (url: string): Effect.Effect<Answered, unknown, HttpClient.HttpClient> =>

@@ -9,8 +9,8 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import { type Answered, testkitInputSuite } from "../../test/support/testkitInputSuite.js"
-import * as TestServer from "../src/TestServer.js"
 import * as Testing from "../src/Testing.js"
+import * as TestServer from "../src/TestServer.js"
 
 const post = (url: string): Effect.Effect<Answered, unknown, HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>

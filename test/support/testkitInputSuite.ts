@@ -104,7 +104,11 @@ export const testkitInputSuite = (kit: Kit): void => {
     ["stream(v)", (v) => Testing.stream!(v), options("Testing.stream")],
     ["error(500, v)", (v) => Testing.error!(500, v), options("Testing.error")],
     ["error(v)", (v) => Testing.error!(v), kindArgument("Testing.error", "status", "a number", ["42"])],
-    ["midStreamError(v)", (v) => Testing.midStreamError!(v), objectArgument("Testing.midStreamError", "options", false)],
+    [
+      "midStreamError(v)",
+      (v) => Testing.midStreamError!(v),
+      objectArgument("Testing.midStreamError", "options", false)
+    ],
     ["truncated(v)", (v) => Testing.truncated!(v), objectArgument("Testing.truncated", "options", false)],
     ["reset(v)", (v) => Testing.reset!(v), objectArgument("Testing.reset", "options", false)],
     ["hang(v)", (v) => Testing.hang!(v), options("Testing.hang")],
@@ -116,16 +120,28 @@ export const testkitInputSuite = (kit: Kit): void => {
         : kindArgument("Testing.sse", "events", "iterable", ["\"x\"", "[]"])(value)],
     ["streamOf(v)", (v) => Testing.streamOf!(v), objectArgument("Testing.streamOf", "body", false)],
     ["streamOf({}, v)", (v) => Testing.streamOf!({}, v), options("Testing.streamOf")],
-    ["withHeaders(reply, v)", (v) => Testing.withHeaders!(ok, v), objectArgument("Testing.withHeaders", "headers", false)],
+    [
+      "withHeaders(reply, v)",
+      (v) => Testing.withHeaders!(ok, v),
+      objectArgument("Testing.withHeaders", "headers", false)
+    ],
     ["withHeaders(v, {})", (v) => Testing.withHeaders!(v, {}), (value) =>
       value === "{}"
         ? "Testing.withHeaders: status must be a number, got undefined"
         : objectArgument("Testing.withHeaders", "the reply", false)(value)],
-    ["delay(reply, v)", (v) => Testing.delay!(ok, v), kindArgument("Testing.delay", "duration", "a duration", durationAccepted)],
-    ["raw({ body: [pause(v)] })", (v) => Testing.raw!({ body: ["a", Testing.pause!(v)] }), (value) =>
-      durationAccepted.includes(value)
-        ? "ok"
-        : `Testing.raw: options.body holds a Pause: Testing.pause: duration must be a duration, got ${shown[value]}`],
+    [
+      "delay(reply, v)",
+      (v) => Testing.delay!(ok, v),
+      kindArgument("Testing.delay", "duration", "a duration", durationAccepted)
+    ],
+    [
+      "raw({ body: [pause(v)] })",
+      (v) => Testing.raw!({ body: ["a", Testing.pause!(v)] }),
+      (value) =>
+        durationAccepted.includes(value)
+          ? "ok"
+          : `Testing.raw: options.body holds a Pause: Testing.pause: duration must be a duration, got ${shown[value]}`
+    ],
     ["replyTo(v, request, 0)", (v) => Testing.replyTo!(v, request, 0), (value) => {
       const who = "the emulator script's reply to request #1"
       if (value === "[]") return "no scripted answer for request #1 (the script has 0)"
@@ -135,8 +151,11 @@ export const testkitInputSuite = (kit: Kit): void => {
     }],
     ["emulator(v, 0)", (v) => Testing.emulator!(v, 0), objectArgument("Testing.emulator", "the request", false)],
     ["emulatorWith(v)", (v) => script(Testing.emulatorWith!(v)), options("Testing.emulatorWith")],
-    ["callTools(v)", (v) => script(Testing.callTools!(v)), (value) =>
-      kindArgument("Testing.callTools", "calls", "an array", ["[]"])(value)],
+    [
+      "callTools(v)",
+      (v) => script(Testing.callTools!(v)),
+      (value) => kindArgument("Testing.callTools", "calls", "an array", ["[]"])(value)
+    ],
     ["callTools([], v)", (v) => script(Testing.callTools!([], v)), options("Testing.callTools")],
     ["answer(v)", (v) => script(Testing.answer!(v)), kindArgument("Testing.answer", "content", "a string", ["\"x\""])],
     ["answer(\"a\", v)", (v) => script(Testing.answer!("a", v)), options("Testing.answer")],
@@ -144,14 +163,30 @@ export const testkitInputSuite = (kit: Kit): void => {
       value === "[]"
         ? "no scripted answer for round #1 (the script has 0)"
         : `Testing.rounds: the script must be an array, got ${shown[value]}`],
-    ["notJsonAnswer(v)", (v) => Testing.notJsonAnswer!(v), kindArgument("Testing.notJsonAnswer", "text", "a string", ["undefined", "\"x\""])],
+    [
+      "notJsonAnswer(v)",
+      (v) => Testing.notJsonAnswer!(v),
+      kindArgument("Testing.notJsonAnswer", "text", "a string", ["undefined", "\"x\""])
+    ],
     ["notJsonAnswer(undefined, v)", (v) => Testing.notJsonAnswer!(undefined, v), options("Testing.notJsonAnswer")],
-    ["mismatchedAnswer(v)", (v) => Testing.mismatchedAnswer!(v), (value) =>
-      value === "a throwing Proxy" ? "Testing.mismatchedAnswer: json cannot be written as JSON: get trap" : "ok"],
+    [
+      "mismatchedAnswer(v)",
+      (v) => Testing.mismatchedAnswer!(v),
+      (value) =>
+        value === "a throwing Proxy" ? "Testing.mismatchedAnswer: json cannot be written as JSON: get trap" : "ok"
+    ],
     ["mismatchedAnswer(1, v)", (v) => Testing.mismatchedAnswer!(1, v), options("Testing.mismatchedAnswer")],
-    ["refusalAnswer(v)", (v) => Testing.refusalAnswer!(v), kindArgument("Testing.refusalAnswer", "refusal", "a string", ["undefined", "\"x\""])],
+    [
+      "refusalAnswer(v)",
+      (v) => Testing.refusalAnswer!(v),
+      kindArgument("Testing.refusalAnswer", "refusal", "a string", ["undefined", "\"x\""])
+    ],
     ["refusalAnswer(undefined, v)", (v) => Testing.refusalAnswer!(undefined, v), options("Testing.refusalAnswer")],
-    ["lengthCutAnswer(v)", (v) => Testing.lengthCutAnswer!(v), kindArgument("Testing.lengthCutAnswer", "text", "a string", ["undefined", "\"x\""])],
+    [
+      "lengthCutAnswer(v)",
+      (v) => Testing.lengthCutAnswer!(v),
+      kindArgument("Testing.lengthCutAnswer", "text", "a string", ["undefined", "\"x\""])
+    ],
     ["lengthCutAnswer(undefined, v)", (v) => Testing.lengthCutAnswer!(undefined, v), options("Testing.lengthCutAnswer")]
   ]
 
@@ -198,14 +233,26 @@ export const testkitInputSuite = (kit: Kit): void => {
     const cases: ReadonlyArray<readonly [string, () => unknown, string | undefined]> = [
       ...values.map(([value, make]) => {
         const expected = options("TestServer.listen")(value)
-        return [`options ${value}`, make, expected === "ok" ? undefined : expected.slice("TestServer.listen: ".length)] as const
+        return [
+          `options ${value}`,
+          make,
+          expected === "ok" ? undefined : expected.slice("TestServer.listen: ".length)
+        ] as const
       }),
       ["port -1", () => ({ port: -1 }), "options.port must be an integer from 0 to 65535, got -1"],
       ["port \"x\"", () => ({ port: "x" }), "options.port must be an integer from 0 to 65535, got \"x\""],
       ["host 42", () => ({ host: 42 }), "options.host must be a string, got 42"],
       ["cors null", () => ({ cors: null }), "options.cors must be an object, got null"],
-      ["cors origins 42", () => ({ cors: { allowedOrigins: 42 } }), "options.cors.allowedOrigins must be iterable, got 42"],
-      ["cors origin 42", () => ({ cors: { allowedOrigins: [42] } }), "options.cors.allowedOrigins[] must be a string, got 42"]
+      [
+        "cors origins 42",
+        () => ({ cors: { allowedOrigins: 42 } }),
+        "options.cors.allowedOrigins must be iterable, got 42"
+      ],
+      [
+        "cors origin 42",
+        () => ({ cors: { allowedOrigins: [42] } }),
+        "options.cors.allowedOrigins[] must be a string, got 42"
+      ]
     ]
     for (const [title, make, problem] of cases) {
       it(`listen, ${title}: ${problem === undefined ? "listens" : "rejects with an Error naming it"}`, async () => {

@@ -87,7 +87,10 @@ export const mergeHeaders = (
 export const withHeaders = <D>(self: Testing.Reply<D>, headers: Readonly<Record<string, string>>): Testing.Reply<D> =>
   guarded("Testing.withHeaders", () => {
     const reply = readReply<D>("Testing.withHeaders", self)
-    return { ...reply, headers: mergeHeaders(reply.headers, readObject("Testing.withHeaders", "headers", headers, true)) }
+    return {
+      ...reply,
+      headers: mergeHeaders(reply.headers, readObject("Testing.withHeaders", "headers", headers, true))
+    }
   })
 
 /** The Reply with `headersDelay` set, `read` being the edition's `Duration` reading: `Testing.delay`. @internal */
@@ -317,8 +320,10 @@ export const hang = <D = never>(options?: Partial<Testing.CutOptions<D>>): Testi
 
 /** @internal */
 export const midStreamError = <D = never>(given: Testing.MidStreamErrorOptions<D>): Testing.Reply<D> =>
-  guarded("Testing.midStreamError", () =>
-    midStreamErrorReply(readObject("Testing.midStreamError", "options", given, true)))
+  guarded(
+    "Testing.midStreamError",
+    () => midStreamErrorReply(readObject("Testing.midStreamError", "options", given, true))
+  )
 
 const midStreamErrorReply = <D>(options: Testing.MidStreamErrorOptions<D>): Testing.Reply<D> => {
   const f = framing(options)
@@ -619,7 +624,9 @@ const keyNote = (request: Testing.RecordedRequest): string => {
 }
 
 /** @internal */
-export const emulatorWith = (given?: Testing.EmulatorOptions): (request: Testing.RecordedRequest) => Testing.Reply<never> => {
+export const emulatorWith = (
+  given?: Testing.EmulatorOptions
+): (request: Testing.RecordedRequest) => Testing.Reply<never> => {
   const who = "Testing.emulatorWith"
   let models: ReadonlySet<unknown> | undefined
   try {
@@ -631,19 +638,19 @@ export const emulatorWith = (given?: Testing.EmulatorOptions): (request: Testing
   return emulatorScript(who, models)
 }
 
-const emulatorScript = (who: string, models: ReadonlySet<unknown> | undefined) =>
-(given: Testing.RecordedRequest): Testing.Reply<never> =>
-  guarded(who, () => {
-    const request = readObject(who, "the request", given, true)
-    const body = isRecord(request.body)
-      ? request.body as { model?: unknown; stream?: unknown }
-      : {}
-    if ("model" in body && body.model !== undefined) {
-      if (typeof body.model !== "string" || !MODEL_ID.test(body.model)) return invalidModel(body.model)
-      if (models !== undefined && !models.has(body.model)) return unknownModel(body.model)
-    }
-    return answer(request, body)
-  })
+const emulatorScript =
+  (who: string, models: ReadonlySet<unknown> | undefined) => (given: Testing.RecordedRequest): Testing.Reply<never> =>
+    guarded(who, () => {
+      const request = readObject(who, "the request", given, true)
+      const body = isRecord(request.body)
+        ? request.body as { model?: unknown; stream?: unknown }
+        : {}
+      if ("model" in body && body.model !== undefined) {
+        if (typeof body.model !== "string" || !MODEL_ID.test(body.model)) return invalidModel(body.model)
+        if (models !== undefined && !models.has(body.model)) return unknownModel(body.model)
+      }
+      return answer(request, body)
+    })
 
 /** @internal */
 export const emulator: (request: Testing.RecordedRequest) => Testing.Reply<never> = emulatorScript(

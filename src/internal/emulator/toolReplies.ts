@@ -33,7 +33,9 @@ export const callTools = <D = never>(
   let calls: ReadonlyArray<Testing.ToolCall>
   let options: Testing.ToolReplyOptions<D>
   try {
-    if (!Array.isArray(givenCalls)) throw new Unreadable(`${who}: calls must be an array, got ${shownValue(givenCalls)}`)
+    if (!Array.isArray(givenCalls)) {
+      throw new Unreadable(`${who}: calls must be an array, got ${shownValue(givenCalls)}`)
+    }
     calls = givenCalls.map((call, i) => readObject(who, `calls[${i}]`, call, true))
     options = readObject(who, "options", given)
     readString(who, "options.content", options.content)
