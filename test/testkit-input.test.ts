@@ -10,15 +10,18 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
-import { type Answered, testkitInputSuite } from "./support/testkitInputSuite.js"
+import { type Answered, messagesOf, testkitInputSuite } from "./support/testkitInputSuite.js"
 
-const post = (url: string): Effect.Effect<Answered, unknown, HttpClient.HttpClient> =>
+const post = (url: string): Effect.Effect<Answered, never, HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     client.execute(
       HttpClientRequest.post(url).pipe(
         HttpClientRequest.bodyUnsafeJson({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] })
       )
-    )).pipe(Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))))
+    )).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+      Effect.match({ onFailure: (error): Answered => ({ failure: messagesOf(error) }), onSuccess: (answer) => answer })
+    )
 
 testkitInputSuite({
   describe,

@@ -8,17 +8,20 @@ import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import { type Answered, testkitInputSuite } from "../../test/support/testkitInputSuite.js"
+import { type Answered, messagesOf, testkitInputSuite } from "../../test/support/testkitInputSuite.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 
-const post = (url: string): Effect.Effect<Answered, unknown, HttpClient.HttpClient> =>
+const post = (url: string): Effect.Effect<Answered, never, HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
     client.execute(
       HttpClientRequest.post(url).pipe(
         HttpClientRequest.bodyJsonUnsafe({ model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] })
       )
-    )).pipe(Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))))
+    )).pipe(
+      Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, text }))),
+      Effect.match({ onFailure: (error): Answered => ({ failure: messagesOf(error) }), onSuccess: (answer) => answer })
+    )
 
 testkitInputSuite({
   describe,

@@ -23,10 +23,25 @@ export interface Kit extends Vitest {
   readonly viaMake: (script: unknown, options: unknown) => Promise<Answered>
 }
 
-/** A response as the client read it. */
-export interface Answered {
-  readonly status: number
-  readonly text: string
+/** A response as the client read it, or the messages of the error reading it failed with. */
+export type Answered = { readonly status: number; readonly text: string } | { readonly failure: string }
+
+/** The messages of an error and of its causes, for a row to find the kit's words in. */
+export const messagesOf = (error: unknown): string => {
+  const messages: Array<string> = []
+  let current = error
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const { cause, message } = current as { readonly cause?: unknown; readonly message?: unknown }
+    if (typeof message === "string") messages.push(message)
+    current = cause
+  }
+  return messages.join(" <- ")
+}
+
+/** The status and text of an answer, failing the row when reading it failed. */
+const answered = (answer: Answered): { readonly status: number; readonly text: string } => {
+  if ("failure" in answer) throw new Error(`the response failed: ${answer.failure}`)
+  return answer
 }
 
 /** The hostile values, by the name a row's title shows. */
@@ -221,12 +236,44 @@ export const testkitInputSuite = (kit: Kit): void => {
     for (const [value, make] of values) {
       const expected = options("Testing.layerWithConfig")(value)
       it(`options ${value}: ${expected === "ok" ? "answered" : "the 500"}`, async () => {
-        const answered = await kit.viaLayerWithConfig(ok, make())
-        const problem = emulatorProblem(answered.status, answered.text)
-        if (expected === "ok") expect(answered.status).toBe(200)
-        else expect(problem).toBe(expected)
+        const { status, text } = answered(await kit.viaLayerWithConfig(ok, make()))
+        if (expected === "ok") expect(status).toBe(200)
+        else expect(emulatorProblem(status, text)).toBe(expected)
       })
     }
+  })
+
+  describe("a script that gives no Reply: both transports answer the 500 naming it", () => {
+    const expected: Readonly<Record<string, string>> = {
+      "[]": "no scripted answer for request #1 (the script has 0)",
+      "{}": "the emulator script's reply to request #1: status must be a number, got undefined",
+      "a throwing Proxy": "the emulator script's reply to request #1: reading the reply threw: ownKeys trap"
+    }
+    for (const [value, make] of values) {
+      const problem = expected[value] ??
+        `the emulator script's reply to request #1: the reply must be an object, got ${shown[value]}`
+      it(`script ${value}, in-process (Testing.layer)`, async () => {
+        const { status, text } = answered(await kit.viaLayerWithConfig(make(), undefined))
+        expect(emulatorProblem(status, text)).toBe(problem)
+      })
+      it(`script ${value}, over a socket (TestServer)`, async () => {
+        const { status, text } = answered(await kit.viaMake(make(), undefined))
+        expect(emulatorProblem(status, text)).toBe(problem)
+      })
+    }
+
+    it("a lazy body reaching a Pause it cannot read fails there, naming it (in-process)", async () => {
+      const body = {
+        *[Symbol.iterator]() {
+          yield "data: {}\n\n"
+          yield Testing.pause!("soon")
+        }
+      }
+      const outcome = await kit.viaLayerWithConfig(Testing.raw!({ body }), undefined)
+      expect("failure" in outcome && outcome.failure).toContain(
+        "Testing.pause: duration must be a duration, got \"soon\""
+      )
+    })
   })
 
   describe("TestServer with options it cannot read", () => {
@@ -265,9 +312,9 @@ export const testkitInputSuite = (kit: Kit): void => {
       })
 
       it(`make, ${title}: ${problem === undefined ? "answers" : "its server answers the 500 naming it"}`, async () => {
-        const answered = await kit.viaMake(ok, make())
-        if (problem === undefined) expect(answered.status).toBe(200)
-        else expect(emulatorProblem(answered.status, answered.text)).toBe(`TestServer.make: ${problem}`)
+        const { status, text } = answered(await kit.viaMake(ok, make()))
+        if (problem === undefined) expect(status).toBe(200)
+        else expect(emulatorProblem(status, text)).toBe(`TestServer.make: ${problem}`)
       })
     }
   })

@@ -16,6 +16,15 @@ export class Unreadable {
   constructor(readonly message: string) {}
 }
 
+/**
+ * Why each Pause made by `Testing.pause` from a duration it cannot read is unusable: the Pause is
+ * made all the same (building a body never throws), `Testing.raw` answers the emulator's 500 for a
+ * body array holding one, and a lazy body that reaches one fails there with this message.
+ *
+ * @internal
+ */
+export const unreadablePauses = new WeakMap<object, string>()
+
 /** The message of anything a builder threw: an {@link Unreadable}'s own, else `who: <thrown>`. @internal */
 export const problemOf = (who: string, thrown: unknown): string =>
   thrown instanceof Unreadable ? thrown.message : `${who}: ${describeThrown(thrown)}`

@@ -9,7 +9,7 @@
 import { isRecord, NotJson, parseJson } from "../transport/json.js"
 import { describeThrown, shownValue } from "../transport/snapshot.js"
 import { exampleOf, requestedSchema } from "./example.js"
-import { problemOf, readDuration, readIterable, readObject, Unreadable } from "./guard.js"
+import { problemOf, readDuration, readIterable, readObject, Unreadable, unreadablePauses } from "./guard.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
 
@@ -18,15 +18,6 @@ export const lazy = <A>(generate: () => Iterator<A>): Iterable<A> => ({ [Symbol.
 
 /** A Pause piece holding the duration as given. @internal */
 export const pause = <D>(duration: D): Testing.Pause<D> => ({ _tag: "Pause", duration })
-
-/**
- * Why each Pause made by `Testing.pause` from a duration it cannot read is unusable: the Pause is
- * made all the same (building a body never throws), {@link raw} answers the emulator's 500 for a body
- * array holding one, and a lazy body that reaches one fails there with this message.
- *
- * @internal
- */
-export const unreadablePauses = new WeakMap<object, string>()
 
 /** A Pause whose duration `read` (the edition's `Duration` reading) cannot read is noted as unusable. @internal */
 export const checkedPause = <D>(duration: D, read: (duration: D) => D): Testing.Pause<D> => {
