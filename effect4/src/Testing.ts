@@ -623,20 +623,17 @@ export const layerWithConfig = (
   script: Script,
   options: Partial<OpenRouterConfigOptions> = {}
 ): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> => {
-  let answers = script
-  let given: Partial<OpenRouterConfigOptions> = {}
-  try {
-    given = Guard.readObject("Testing.layerWithConfig", "options", options)
-  } catch (e) {
-    // The layer has no error channel: the emulator answers every request with the 500 naming the problem.
-    answers = Replies.failingScript(Guard.problemOf("Testing.layerWithConfig", e))
-  }
+  const read = Replies.scriptAndOptions(
+    "Testing.layerWithConfig",
+    script,
+    () => Guard.readObject("Testing.layerWithConfig", "options", options)
+  )
   return Layer.merge(
-    layer(answers),
+    layer(read.script),
     OpenRouterConfig.layer({
       apiKey: Redacted.make("sk-or-test-key"),
       baseUrl: "http://openrouter.test/api/v1",
-      ...given
+      ...read.options
     })
   )
 }

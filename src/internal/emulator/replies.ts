@@ -47,6 +47,25 @@ export const guarded = <D>(who: string, build: () => Testing.Reply<D>): Testing.
 /** A script function that answers every request with the emulator's 500 naming `problem`. @internal */
 export const failingScript = (problem: string) => (): Testing.Reply<never> => scriptError(problem)
 
+/**
+ * A script and the options `read` reads; options it cannot read give the defaults (`{}`) and a script
+ * answering every request with the emulator's 500 naming them: what a test-kit constructor without an
+ * error channel does (`Testing.layerWithConfig`, `TestServer.make`).
+ *
+ * @internal
+ */
+export const scriptAndOptions = <S, O extends object>(
+  who: string,
+  script: S,
+  read: () => O
+): { readonly script: S | (() => Testing.Reply<never>); readonly options: Partial<O> } => {
+  try {
+    return { script, options: read() }
+  } catch (e) {
+    return { script: failingScript(problemOf(who, e)), options: {} }
+  }
+}
+
 const replyOptions = <D>(options: Testing.ReplyOptions<D> | undefined): Partial<Testing.Reply<D>> => {
   const out: {
     -readonly [K in keyof Testing.Reply<D>]?: Testing.Reply<D>[K]

@@ -66,13 +66,8 @@ export const scriptAndOptions = (
   who: string,
   script: Testing.Script,
   given: ListenOptions | undefined
-): { readonly script: Testing.Script; readonly options: ListenOptions } => {
-  try {
-    return { script, options: readListenOptions(who, given) }
-  } catch (e) {
-    return { script: Replies.failingScript(problemOf(who, e)), options: {} }
-  }
-}
+): { readonly script: Testing.Script; readonly options: ListenOptions } =>
+  Replies.scriptAndOptions(who, script, () => readListenOptions(who, given))
 
 /** @internal */
 export interface Server {
