@@ -8,9 +8,12 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
 import { type Answered, messagesOf, testkitInputSuite } from "./support/testkitInputSuite.js"
+
+const Answer = Schema.Struct({ answer: Schema.String })
 
 const post = (url: string): Effect.Effect<Answered, never, HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
@@ -29,6 +32,8 @@ testkitInputSuite({
   it,
   edition: "effect3",
   testing: Testing,
+  jsonAnswer: (options) => Testing.jsonAnswer(Answer, { answer: "yes" }, options as Testing.AnswerOptions),
+  finalAnswer: (options) => Testing.finalAnswer(Answer, { answer: "yes" }, options as Testing.ToolReplyOptions),
   listen: (script, options) =>
     TestServer.listen(script as Testing.Script, options as TestServer.Options).then((server) => server.close()),
   viaLayerWithConfig: (script, options) =>

@@ -525,11 +525,12 @@ export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRe
  * @since 1.0.0
  * @category tool loops
  */
-export const finalAnswer: <A, I, RD>(
+export const finalAnswer = <A, I, RD>(
   schema: Schema.Codec<A, I, RD, never>,
   value: NoInfer<A>,
   options?: ToolReplyOptions
-) => (request: RecordedRequest) => Reply = StructuredReplies.finalAnswer
+): (request: RecordedRequest) => Reply =>
+  Replies.withOptions("Testing.finalAnswer", options, (read) => StructuredReplies.finalAnswer(schema, value, read))
 
 /**
  * The round of a tool loop a request belongs to (see {@link rounds}); a value it cannot read as a

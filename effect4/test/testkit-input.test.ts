@@ -8,9 +8,12 @@ import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Schema from "effect/Schema"
 import { type Answered, messagesOf, testkitInputSuite } from "../../test/support/testkitInputSuite.js"
 import * as Testing from "../src/Testing.js"
 import * as TestServer from "../src/TestServer.js"
+
+const Answer = Schema.Struct({ answer: Schema.String })
 
 const post = (url: string): Effect.Effect<Answered, never, HttpClient.HttpClient> =>
   Effect.flatMap(HttpClient.HttpClient, (client) =>
@@ -29,6 +32,8 @@ testkitInputSuite({
   it,
   edition: "effect4",
   testing: Testing,
+  jsonAnswer: (options) => Testing.jsonAnswer(Answer, { answer: "yes" }, options as Testing.AnswerOptions),
+  finalAnswer: (options) => Testing.finalAnswer(Answer, { answer: "yes" }, options as Testing.ToolReplyOptions),
   listen: (script, options) =>
     TestServer.listen(script as Testing.Script, options as TestServer.Options).then((server) => server.close()),
   viaLayerWithConfig: (script, options) =>

@@ -15,6 +15,10 @@ export interface Kit extends Vitest {
   readonly edition: "effect3" | "effect4"
   /** The edition's `Testing` module, called with values its types do not allow. */
   readonly testing: { readonly [name: string]: unknown }
+  /** `Testing.jsonAnswer(schema, value, options)` with a Schema of the edition and a value that fits it. */
+  readonly jsonAnswer: (options: unknown) => Types.Reply<unknown>
+  /** `Testing.finalAnswer(schema, value, options)`, likewise. */
+  readonly finalAnswer: (options: unknown) => (request: Types.RecordedRequest, index: number) => Types.Reply<unknown>
   /** `TestServer.listen(script, options)`, closed once it listens. */
   readonly listen: (script: unknown, options: unknown) => Promise<void>
   /** A POST to `/chat/completions` through `Testing.layerWithConfig(script, options)`'s HttpClient. */
@@ -202,7 +206,13 @@ export const testkitInputSuite = (kit: Kit): void => {
       (v) => Testing.lengthCutAnswer!(v),
       kindArgument("Testing.lengthCutAnswer", "text", "a string", ["undefined", "\"x\""])
     ],
-    ["lengthCutAnswer(undefined, v)", (v) => Testing.lengthCutAnswer!(undefined, v), options("Testing.lengthCutAnswer")]
+    [
+      "lengthCutAnswer(undefined, v)",
+      (v) => Testing.lengthCutAnswer!(undefined, v),
+      options("Testing.lengthCutAnswer")
+    ],
+    ["jsonAnswer(schema, value, v)", (v) => kit.jsonAnswer(v), options("Testing.jsonAnswer")],
+    ["finalAnswer(schema, value, v)", (v) => script(kit.finalAnswer(v)), options("Testing.finalAnswer")]
   ]
 
   describe("Testing with arguments it cannot read: the emulator's 500 naming the argument, never a throw", () => {

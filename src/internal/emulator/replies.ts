@@ -48,6 +48,26 @@ export const guarded = <D>(who: string, build: () => Testing.Reply<D>): Testing.
 export const failingScript = (problem: string) => (): Testing.Reply<never> => scriptError(problem)
 
 /**
+ * The script `make` builds from a plain copy of the `given` options of `who`, or, when they cannot be
+ * read, a script answering every request with the emulator's 500 naming them.
+ *
+ * @internal
+ */
+export const withOptions = <O extends object, S>(
+  who: string,
+  given: O | undefined,
+  make: (options: O) => S
+): S | (() => Testing.Reply<never>) => {
+  let options: O
+  try {
+    options = readObject(who, "options", given)
+  } catch (e) {
+    return failingScript(problemOf(who, e))
+  }
+  return make(options)
+}
+
+/**
  * A script and the options `read` reads; options it cannot read give the defaults (`{}`) and a script
  * answering every request with the emulator's 500 naming them: what a test-kit constructor without an
  * error channel does (`Testing.layerWithConfig`, `TestServer.make`).
