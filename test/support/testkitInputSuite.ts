@@ -7,7 +7,7 @@
  * argument; `TestServer.listen` rejects with an `Error` naming the option; anything else is answered.
  */
 import type * as Types from "../../src/internal/emulator/types.js"
-import { throwingProxy } from "./hostileValues.js"
+import { throwingAt, throwingProxy } from "./hostileValues.js"
 import type { Vitest } from "./suite.js"
 
 /** What an edition hands the table: its `Testing` and `TestServer`, and requests through them. */
@@ -227,6 +227,15 @@ export const testkitInputSuite = (kit: Kit): void => {
         })
       }
     }
+
+    it("options with a getter that throws: read once, the 500 carries what it threw", async () => {
+      for (const [name, build] of [["completion", Testing.completion!], ["stream", Testing.stream!]] as const) {
+        const reply = build(throwingAt({ content: "a" }, "headers"))
+        expect(emulatorProblem(reply.status, bodyText(reply))).toBe(`Testing.${name}: reading options threw: no`)
+      }
+      const rejected = await kit.listen(ok, throwingAt({}, "port")).then(() => undefined, (e: unknown) => e)
+      expect((rejected as Error).message).toBe("TestServer.listen: reading options threw: no")
+    })
 
     it("Testing.roundOf of a request it cannot read is round 0", async () => {
       for (const [, make] of values) expect(Testing.roundOf!(make())).toBe(0)
