@@ -114,7 +114,10 @@ export interface Listening {
 
 /**
  * Starts an emulator server for the life of the scope; closing the scope stops it and destroys
- * any open connection (hanging responses included).
+ * any open connection (hanging responses included). Options it cannot use (not an object, a `port`
+ * that is not one, a `host` that is not a string, a `cors` that is neither a boolean nor
+ * `{ allowedOrigins }`) start it on the defaults, answering every request with the emulator's 500
+ * naming them: it has no error channel.
  *
  * @since 0.1.0
  * @category constructors
@@ -122,7 +125,10 @@ export interface Listening {
 export const make = (script: Testing.Script, options?: Options): Effect.Effect<TestServer, never, Scope.Scope> =>
   Effect.map(
     Effect.acquireRelease(
-      Effect.promise(() => Server.listen(script, millis, options)),
+      Effect.promise(() => {
+        const read = Server.scriptAndOptions("TestServer.make", script, options)
+        return Server.listen(read.script, millis, read.options)
+      }),
       (server) => Effect.promise(() => server.close())
     ),
     (server): TestServer => ({
@@ -138,13 +144,13 @@ export const make = (script: Testing.Script, options?: Options): Effect.Effect<T
 
 /**
  * Starts an emulator server for Promise code (benchmark runners, demo scripts); call `close()`
- * when done.
+ * when done. Options it cannot use (see {@link make}) reject the Promise with an `Error` naming them.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const listen = async (script: Testing.Script, options?: Options): Promise<Listening> => {
-  const server = await Server.listen(script, millis, options)
+  const server = await Server.listen(script, millis, Server.listenOptions("TestServer.listen", options))
   return {
     url: server.url,
     port: server.port,

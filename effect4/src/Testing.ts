@@ -10,6 +10,11 @@
  *   clock so `TestClock` can drive them;
  * - `TestServer` (Node only): a real HTTP server on 127.0.0.1.
  *
+ * No constructor throws: a Reply built from an argument it cannot read (`null` or a string where
+ * options go, a `Proxy` whose traps throw, a getter that throws, a duration that is not one) is the
+ * emulator's 500 JSON error whose message names the argument (`"Testing.completion: options must be
+ * an object, got null"`), so the request the test makes fails with that message.
+ *
  * @example
  * ```ts
  * import { strictEqual } from "node:assert"
@@ -45,6 +50,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
+import * as Guard from "../../src/internal/emulator/guard.js"
 import * as Render from "../../src/internal/emulator/render.js"
 import * as Replies from "../../src/internal/emulator/replies.js"
 import * as ToolReplies from "../../src/internal/emulator/toolReplies.js"
@@ -87,7 +93,9 @@ export interface RecordedRequest extends Types.RecordedRequest {}
  * What to answer. A single Reply answers every request; an array answers request N (0-based)
  * with reply N and any request past its end with a 500 JSON error saying
  * `no scripted answer for request #N` (1-based); a function computes the Reply from the request
- * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message).
+ * and its 0-based index (if it throws, the answer is a 500 JSON error carrying the message). What the
+ * script gives that is not a Reply a transport can render (not an object, a field that cannot be read,
+ * a body that is not iterable, a duration that is not one) is answered with a 500 JSON error naming it.
  * Only `POST .../chat/completions` requests consume the script; `GET .../generation?id=` answers with
  * the stats of a completion this emulator served (404 until its response has ended, as on OpenRouter);
  * any other route gets a 404.
@@ -106,7 +114,8 @@ export type Script = Types.Script<Duration.Input>
 export const keepAliveComment: string = Render.KEEP_ALIVE_TEXT
 
 /**
- * A {@link Pause} body piece.
+ * A {@link Pause} body piece. A duration it cannot read does not throw: {@link raw} answers the
+ * emulator's 500 naming it when the body is an array, and a lazy body fails where the pause comes.
  *
  * @since 0.1.0
  * @category constructors
@@ -119,7 +128,8 @@ export const pause: (duration: Duration.Input) => Pause = Durations.pause
  * @since 0.1.0
  * @category scripts
  */
-export const replyTo: (script: Script, request: RecordedRequest, index: number) => Reply = Replies.replyTo
+export const replyTo = (script: Script, request: RecordedRequest, index: number): Reply =>
+  Replies.replyTo(script, request, index, Durations.millis)
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -358,7 +368,7 @@ export const pieces: (count: number, text?: (index: number) => string) => Iterab
 export const delay: {
   (duration: Duration.Input): (self: Reply) => Reply
   (self: Reply, duration: Duration.Input): Reply
-} = dual(2, (self: Reply, duration: Duration.Input): Reply => ({ ...self, headersDelay: duration }))
+} = dual(2, (self: Reply, duration: Duration.Input): Reply => Replies.delay(self, duration, Durations.millis))
 
 /**
  * The Reply with more headers (replacing same-named ones, case-insensitively).
@@ -369,13 +379,7 @@ export const delay: {
 export const withHeaders: {
   (headers: Readonly<Record<string, string>>): (self: Reply) => Reply
   (self: Reply, headers: Readonly<Record<string, string>>): Reply
-} = dual(
-  2,
-  (self: Reply, headers: Readonly<Record<string, string>>): Reply => ({
-    ...self,
-    headers: Replies.mergeHeaders(self.headers, headers)
-  })
-)
+} = dual(2, Replies.withHeaders<Duration.Input>)
 
 /**
  * The default script (used by the demo and the examples when no `OPENROUTER_API_KEY` is set): answers
@@ -521,14 +525,16 @@ export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRe
  * @since 1.0.0
  * @category tool loops
  */
-export const finalAnswer: <A, I, RD>(
+export const finalAnswer = <A, I, RD>(
   schema: Schema.Codec<A, I, RD, never>,
   value: NoInfer<A>,
   options?: ToolReplyOptions
-) => (request: RecordedRequest) => Reply = StructuredReplies.finalAnswer
+): (request: RecordedRequest) => Reply =>
+  Replies.withOptions("Testing.finalAnswer", options, (read) => StructuredReplies.finalAnswer(schema, value, read))
 
 /**
- * The round of a tool loop a request belongs to (see {@link rounds}).
+ * The round of a tool loop a request belongs to (see {@link rounds}); a value it cannot read as a
+ * request is round 0.
  *
  * @since 0.2.0
  * @category tool loops
@@ -595,6 +601,8 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
 /**
  * {@link layer} plus an `OpenRouterConfig` pointed at it, with a test key: everything `Chat.send` and
  * `Chat.stream` need, in one layer. `options` override the config (e.g. `retry: false`, `timeout`).
+ * Options it cannot read (not an object, a `Proxy` whose traps throw) leave the config as it is and
+ * make the emulator answer every request with the 500 naming them (the layer has no error channel).
  *
  * @example
  * ```ts
@@ -615,15 +623,21 @@ export const layer = (script: Script): Layer.Layer<HttpClient.HttpClient | Recor
 export const layerWithConfig = (
   script: Script,
   options: Partial<OpenRouterConfigOptions> = {}
-): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> =>
-  Layer.merge(
-    layer(script),
+): Layer.Layer<HttpClient.HttpClient | Recorder | OpenRouterConfig> => {
+  const read = Replies.scriptAndOptions(
+    "Testing.layerWithConfig",
+    script,
+    () => Guard.readObject("Testing.layerWithConfig", "options", options)
+  )
+  return Layer.merge(
+    layer(read.script),
     OpenRouterConfig.layer({
       apiKey: Redacted.make("sk-or-test-key"),
       baseUrl: "http://openrouter.test/api/v1",
-      ...options
+      ...read.options
     })
   )
+}
 
 /**
  * Every request the in-process emulator received so far.

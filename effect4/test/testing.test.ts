@@ -44,8 +44,12 @@ describe("Testing on Effect 4's Duration", () => {
       }).pipe(Effect.provide(Testing.layer(Testing.error(429, { retryAfter: input })))))
   }
 
-  it("pause refuses an unreadable duration where it is written", () => {
-    expect(() => Testing.pause("soon" as Duration.Input)).toThrow()
+  it("pause does not throw on an unreadable duration: a body array holding it makes raw answer the 500", () => {
+    const reply = Testing.raw({ body: ["a", Testing.pause("soon" as Duration.Input)] })
+    expect(reply.status).toBe(500)
+    expect(JSON.parse([...reply.body].join("")).error.message).toBe(
+      "Testing.raw: options.body holds a Pause: Testing.pause: duration must be a duration, got \"soon\""
+    )
     expect(Duration.toMillis(Testing.pause("2 seconds").duration)).toBe(2000)
   })
 
@@ -75,12 +79,14 @@ describe("Testing on Effect 4's Duration", () => {
       }))))
   }
 
-  it.effect("a Reply whose headersDelay is not a duration fails the request with a transport error", () =>
+  it.effect("a Reply whose headersDelay is not a duration is answered with the emulator's 500 naming it", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(post())
-      expect(error._tag).toBe("HttpClientError")
-      expect(error.reason._tag).toBe("TransportError")
-      expect(error.message).toMatch(/the OpenRouter emulator cannot read the Reply's headersDelay/)
+      const response = yield* post()
+      expect(response.status).toBe(500)
+      const { text } = yield* readBody(response)
+      expect(JSON.parse(text).error.message).toBe(
+        "the emulator script's reply to request #1: headersDelay must be a duration, got \"soon\""
+      )
     }).pipe(Effect.provide(Testing.layer({ ...Testing.completion(), headersDelay: "soon" as Duration.Input }))))
 
   it.effect("keepAliveEvery in any form writes keep-alives while hanging", () =>

@@ -6,6 +6,8 @@
  *
  * @internal
  */
+import { describeThrown } from "../transport/snapshot.js"
+import { readObject, readString, Unreadable } from "./guard.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
@@ -28,9 +30,16 @@ const split = (text: string, size: number): Array<string> => {
 export const answer = <D = never>(
   content: string | null,
   options: Testing.AnswerOptions<D> | undefined,
-  fields: { readonly refusal?: string; readonly finishReason?: string } = {}
+  fields: { readonly refusal?: string; readonly finishReason?: string } = {},
+  who = "Testing.jsonAnswer"
+): Testing.Reply<D> => Replies.guarded(who, () => answerReply(content, readObject(who, "options", options), fields))
+
+const answerReply = <D>(
+  content: string | null,
+  options: Testing.AnswerOptions<D>,
+  fields: { readonly refusal?: string; readonly finishReason?: string }
 ): Testing.Reply<D> => {
-  const { pieceSize, stream, ...rest } = options ?? {}
+  const { pieceSize, stream, ...rest } = options
   const finishReason = fields.finishReason ?? "stop"
   if (stream === true) {
     const size = Math.max(1, pieceSize ?? DEFAULT_PIECE)
@@ -50,16 +59,38 @@ export const answer = <D = never>(
 
 /** @internal */
 export const notJsonAnswer = <D = never>(text?: string, options?: Testing.AnswerOptions<D>): Testing.Reply<D> =>
-  answer(text ?? "Sure! Here is the JSON you asked for: {\"answer\": 42", options)
+  Replies.guarded("Testing.notJsonAnswer", () => {
+    readString("Testing.notJsonAnswer", "text", text)
+    return answer(text ?? "Sure! Here is the JSON you asked for: {\"answer\": 42", options, {}, "Testing.notJsonAnswer")
+  })
 
 /** @internal */
 export const mismatchedAnswer = <D = never>(json: unknown, options?: Testing.AnswerOptions<D>): Testing.Reply<D> =>
-  answer(JSON.stringify(json), options)
+  Replies.guarded("Testing.mismatchedAnswer", () => {
+    let text: string | undefined
+    try {
+      text = JSON.stringify(json)
+    } catch (e) {
+      throw new Unreadable(`Testing.mismatchedAnswer: json cannot be written as JSON: ${describeThrown(e)}`)
+    }
+    return answer(text, options, {}, "Testing.mismatchedAnswer")
+  })
 
 /** @internal */
 export const refusalAnswer = <D = never>(refusal?: string, options?: Testing.AnswerOptions<D>): Testing.Reply<D> =>
-  answer(null, options, { refusal: refusal ?? "I'm sorry, I can't help with that request." })
+  Replies.guarded("Testing.refusalAnswer", () => {
+    readString("Testing.refusalAnswer", "refusal", refusal)
+    return answer(
+      null,
+      options,
+      { refusal: refusal ?? "I'm sorry, I can't help with that request." },
+      "Testing.refusalAnswer"
+    )
+  })
 
 /** @internal */
 export const lengthCutAnswer = <D = never>(text?: string, options?: Testing.AnswerOptions<D>): Testing.Reply<D> =>
-  answer(text ?? "{\"city\": \"Par", options, { finishReason: "length" })
+  Replies.guarded("Testing.lengthCutAnswer", () => {
+    readString("Testing.lengthCutAnswer", "text", text)
+    return answer(text ?? "{\"city\": \"Par", options, { finishReason: "length" }, "Testing.lengthCutAnswer")
+  })

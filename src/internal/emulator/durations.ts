@@ -5,6 +5,7 @@
  * @internal
  */
 import * as Duration from "effect/Duration"
+import { checkedPause } from "./replies.js"
 import type * as Types from "./types.js"
 
 /** Milliseconds of a duration input, `Infinity` for an infinite one. @internal */
@@ -13,11 +14,14 @@ export const millis = (input: unknown): number => {
   return Duration.isFinite(duration) ? Duration.toMillis(duration) : Infinity
 }
 
-/** A Pause piece; the duration is decoded now, so a bad one fails where it is written. @internal */
-export const pause = (duration: Duration.DurationInput): Types.Pause<Duration.DurationInput> => ({
-  _tag: "Pause",
-  duration: Duration.decode(duration)
-})
+/**
+ * A Pause piece; the duration is decoded now, and one it cannot read is noted where it is written
+ * (`Replies.checkedPause`) instead of throwing.
+ *
+ * @internal
+ */
+export const pause = (duration: Duration.DurationInput): Types.Pause<Duration.DurationInput> =>
+  checkedPause(duration, Duration.decode)
 
 /**
  * The `Retry-After` header text: a number is seconds as is, a duration is rounded up to whole

@@ -155,7 +155,7 @@ export const makeClient = (state: State): HttpClient.HttpClient =>
       state.requests.push(recorded)
       const isChat = Replies.isChatRoute(request.method, url.pathname)
       const reply = isChat
-        ? Replies.replyTo(state.script, recorded, state.routed++)
+        ? Replies.replyTo(state.script, recorded, state.routed++, Durations.millis)
         : isGenerationRoute(request.method, url.pathname)
         ? state.generations.reply(recorded)
         : Replies.notFound(recorded)

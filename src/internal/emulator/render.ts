@@ -8,6 +8,7 @@
  * @internal
  */
 import { isRecord } from "../transport/json.js"
+import { unreadablePauses } from "./guard.js"
 import type * as Testing from "./types.js"
 
 /** @internal */
@@ -77,6 +78,9 @@ export const writeBody = async (reply: Testing.Reply, sink: Sink): Promise<boole
   for (const piece of reply.body) {
     if (sink.gone()) return false
     if (isPause(piece)) {
+      const problem = unreadablePauses.get(piece)
+      // The body fails here, saying why, rather than with the Duration's own words.
+      if (problem !== undefined) throw new Error(problem)
       const pending = flush()
       if (pending !== undefined) await pending
       if (sink.gone()) return false

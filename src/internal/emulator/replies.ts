@@ -7,7 +7,9 @@
  * @internal
  */
 import { isRecord, NotJson, parseJson } from "../transport/json.js"
+import { describeThrown, shownValue } from "../transport/snapshot.js"
 import { exampleOf, requestedSchema } from "./example.js"
+import { problemOf, readDuration, readIterable, readObject, Unreadable, unreadablePauses } from "./guard.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
 
@@ -16,6 +18,73 @@ export const lazy = <A>(generate: () => Iterator<A>): Iterable<A> => ({ [Symbol.
 
 /** A Pause piece holding the duration as given. @internal */
 export const pause = <D>(duration: D): Testing.Pause<D> => ({ _tag: "Pause", duration })
+
+/** A Pause whose duration `read` (the edition's `Duration` reading) cannot read is noted as unusable. @internal */
+export const checkedPause = <D>(duration: D, read: (duration: D) => D): Testing.Pause<D> => {
+  try {
+    return pause(read(duration))
+  } catch {
+    const piece = pause(duration)
+    unreadablePauses.set(piece, `Testing.pause: duration must be a duration, got ${shownValue(duration)}`)
+    return piece
+  }
+}
+
+/**
+ * The Reply `build` makes or, when it throws (an argument it cannot read), the emulator's 500 naming
+ * the problem: a reply builder never throws.
+ *
+ * @internal
+ */
+export const guarded = <D>(who: string, build: () => Testing.Reply<D>): Testing.Reply<D> => {
+  try {
+    return build()
+  } catch (e) {
+    return scriptError(problemOf(who, e))
+  }
+}
+
+/** A script function that answers every request with the emulator's 500 naming `problem`. @internal */
+export const failingScript = (problem: string) => (): Testing.Reply<never> => scriptError(problem)
+
+/**
+ * The script `make` builds from a plain copy of the `given` options of `who`, or, when they cannot be
+ * read, a script answering every request with the emulator's 500 naming them.
+ *
+ * @internal
+ */
+export const withOptions = <O extends object, S>(
+  who: string,
+  given: O | undefined,
+  make: (options: O) => S
+): S | (() => Testing.Reply<never>) => {
+  let options: O
+  try {
+    options = readObject(who, "options", given)
+  } catch (e) {
+    return failingScript(problemOf(who, e))
+  }
+  return make(options)
+}
+
+/**
+ * A script and the options `read` reads; options it cannot read give the defaults (`{}`) and a script
+ * answering every request with the emulator's 500 naming them: what a test-kit constructor without an
+ * error channel does (`Testing.layerWithConfig`, `TestServer.make`).
+ *
+ * @internal
+ */
+export const scriptAndOptions = <S, O extends object>(
+  who: string,
+  script: S,
+  read: () => O
+): { readonly script: S | (() => Testing.Reply<never>); readonly options: Partial<O> } => {
+  try {
+    return { script, options: read() }
+  } catch (e) {
+    return { script: failingScript(problemOf(who, e)), options: {} }
+  }
+}
 
 const replyOptions = <D>(options: Testing.ReplyOptions<D> | undefined): Partial<Testing.Reply<D>> => {
   const out: {
@@ -44,6 +113,25 @@ export const mergeHeaders = (
   return Object.assign(out, extra)
 }
 
+/** The Reply with more headers (replacing same-named ones, case-insensitively): `Testing.withHeaders`. @internal */
+export const withHeaders = <D>(self: Testing.Reply<D>, headers: Readonly<Record<string, string>>): Testing.Reply<D> =>
+  guarded("Testing.withHeaders", () => {
+    const reply = readReply<D>("Testing.withHeaders", self)
+    return {
+      ...reply,
+      headers: mergeHeaders(reply.headers, readObject("Testing.withHeaders", "headers", headers, true))
+    }
+  })
+
+/** The Reply with `headersDelay` set, `read` being the edition's `Duration` reading: `Testing.delay`. @internal */
+export const delay = <D>(self: Testing.Reply<D>, duration: D, read: (duration: unknown) => unknown): Testing.Reply<D> =>
+  guarded("Testing.delay", () => {
+    const reply = readReply<D>("Testing.delay", self)
+    if (duration === undefined) throw new Unreadable("Testing.delay: duration must be a duration, got undefined")
+    readDuration("Testing.delay", "duration", duration, read)
+    return { ...reply, headersDelay: duration }
+  })
+
 /** @internal */
 export const json = <D = never>(
   status: number,
@@ -61,10 +149,12 @@ export const json = <D = never>(
 }
 
 /** @internal */
-export const completion = <D = never>(options: Testing.CompletionOptions<D> = {}): Testing.Reply<D> => {
-  const body = Wire.completionBody(options)
-  return json(200, body, mergeHeaders({ "x-generation-id": String(body.id) }, options.headers), options)
-}
+export const completion = <D = never>(given?: Testing.CompletionOptions<D>): Testing.Reply<D> =>
+  guarded("Testing.completion", () => {
+    const options = readObject("Testing.completion", "options", given)
+    const body = Wire.completionBody(options)
+    return json(200, body, mergeHeaders({ "x-generation-id": String(body.id) }, options.headers), options)
+  })
 
 const SSE_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "text/event-stream",
@@ -166,7 +256,10 @@ const countText = (delta: Delta): { text: number; reasoning: number } => {
 }
 
 /** @internal */
-export const stream = <D = never>(options: Testing.StreamOptions<D> = {}): Testing.Reply<D> => {
+export const stream = <D = never>(given?: Testing.StreamOptions<D>): Testing.Reply<D> =>
+  guarded("Testing.stream", () => streamReply(readObject("Testing.stream", "options", given)))
+
+const streamReply = <D>(options: Testing.StreamOptions<D>): Testing.Reply<D> => {
   const f = framing(options)
   const hasToolCalls = options.toolCalls !== undefined && options.toolCalls.length > 0
   const finishReason = options.finishReason !== undefined
@@ -222,29 +315,47 @@ export const pieces = (count: number, text: (index: number) => string = Wire.pie
     for (let i = 0; i < count; i++) yield text(i)
   })
 
-/** A stream of `after` content chunks and nothing else (no finish, usage or [DONE]). @internal */
-const cut = <D>(options: Testing.CutOptions<D>, ending: "end" | "reset" | "hang"): Testing.Reply<D> =>
-  stream({
-    ...options,
-    deltas: options.deltas ?? pieces(options.after),
-    finishReason: null,
-    usage: false,
-    done: false,
-    ending
+/**
+ * A stream of `after` content chunks and nothing else (no finish, usage or [DONE]); the options of
+ * `truncated` and `reset` are required, those of `hang` are not (`after` defaults to 0).
+ */
+const cut = <D>(
+  who: string,
+  given: Partial<Testing.CutOptions<D>> | undefined,
+  ending: "end" | "reset" | "hang"
+): Testing.Reply<D> =>
+  guarded(who, () => {
+    const options = readObject(who, "options", given, ending !== "hang")
+    return streamReply({
+      ...options,
+      deltas: options.deltas ?? pieces(options.after ?? 0),
+      finishReason: null,
+      usage: false,
+      done: false,
+      ending
+    })
   })
 
 /** @internal */
-export const truncated = <D = never>(options: Testing.CutOptions<D>): Testing.Reply<D> => cut(options, "end")
+export const truncated = <D = never>(options: Testing.CutOptions<D>): Testing.Reply<D> =>
+  cut("Testing.truncated", options, "end")
 
 /** @internal */
-export const reset = <D = never>(options: Testing.CutOptions<D>): Testing.Reply<D> => cut(options, "reset")
+export const reset = <D = never>(options: Testing.CutOptions<D>): Testing.Reply<D> =>
+  cut("Testing.reset", options, "reset")
 
 /** @internal */
-export const hang = <D = never>(options: Partial<Testing.CutOptions<D>> = {}): Testing.Reply<D> =>
-  cut({ ...options, after: options.after ?? 0 }, "hang")
+export const hang = <D = never>(options?: Partial<Testing.CutOptions<D>>): Testing.Reply<D> =>
+  cut("Testing.hang", options, "hang")
 
 /** @internal */
-export const midStreamError = <D = never>(options: Testing.MidStreamErrorOptions<D>): Testing.Reply<D> => {
+export const midStreamError = <D = never>(given: Testing.MidStreamErrorOptions<D>): Testing.Reply<D> =>
+  guarded(
+    "Testing.midStreamError",
+    () => midStreamErrorReply(readObject("Testing.midStreamError", "options", given, true))
+  )
+
+const midStreamErrorReply = <D>(options: Testing.MidStreamErrorOptions<D>): Testing.Reply<D> => {
   const f = framing(options)
   const code = options.code ?? 502
   const metadata: Record<string, unknown> = {
@@ -293,8 +404,20 @@ export const midStreamError = <D = never>(options: Testing.MidStreamErrorOptions
  */
 export const error = <D = never>(
   status: number,
-  options: Testing.ErrorOptions<D> = {},
+  given?: Testing.ErrorOptions<D>,
   retryAfter: (input: D | string) => string = String
+): Testing.Reply<D> =>
+  guarded("Testing.error", () => {
+    if (typeof status !== "number") {
+      throw new Unreadable(`Testing.error: status must be a number, got ${shownValue(status)}`)
+    }
+    return errorReply(status, readObject("Testing.error", "options", given), retryAfter)
+  })
+
+const errorReply = <D>(
+  status: number,
+  options: Testing.ErrorOptions<D>,
+  retryAfter: (input: D | string) => string
 ): Testing.Reply<D> => {
   let headers: Readonly<Record<string, string>> = {}
   if (options.retryAfter !== undefined) headers = { "retry-after": retryAfter(options.retryAfter) }
@@ -311,21 +434,41 @@ export const error = <D = never>(
 }
 
 /** @internal */
-export const raw = <D = never>(options: Testing.RawOptions<D> = {}): Testing.Reply<D> => {
-  const body = options.body
-  return {
-    status: options.status ?? 200,
-    headers: options.headers ?? {},
-    body: body === undefined ? [] : typeof body === "string" || body instanceof Uint8Array ? [body] : body,
-    ...replyOptions(options)
-  }
-}
+export const raw = <D = never>(given?: Testing.RawOptions<D>): Testing.Reply<D> =>
+  guarded("Testing.raw", () => {
+    const options = readObject("Testing.raw", "options", given)
+    const body = options.body
+    const pieces = body === undefined
+      ? []
+      : typeof body === "string" || body instanceof Uint8Array
+      ? [body]
+      : readIterable("Testing.raw", "options.body", body)
+    // A body given as an array is looked through now (a lazy one may be endless): a Pause it cannot use.
+    if (Array.isArray(pieces)) {
+      for (const piece of pieces as ReadonlyArray<unknown>) {
+        const problem = typeof piece === "object" && piece !== null ? unreadablePauses.get(piece) : undefined
+        if (problem !== undefined) throw new Unreadable(`Testing.raw: options.body holds a Pause: ${problem}`)
+      }
+    }
+    return {
+      status: options.status ?? 200,
+      headers: options.headers === undefined ? {} : readObject("Testing.raw", "options.headers", options.headers),
+      body: pieces,
+      ...replyOptions(options)
+    }
+  })
 
 /** @internal */
 export const sse = <D = never>(
   events: Iterable<string | object>,
-  options: Testing.SseOptions<D> = {}
-): Testing.Reply<D> => {
+  given?: Testing.SseOptions<D>
+): Testing.Reply<D> =>
+  guarded(
+    "Testing.sse",
+    () => sseReply(readIterable("Testing.sse", "events", events), readObject("Testing.sse", "options", given))
+  )
+
+const sseReply = <D>(events: Iterable<string | object>, options: Testing.SseOptions<D>): Testing.Reply<D> => {
   const f = framing(options)
   const texts = lazy(function*(): Generator<string> {
     for (const event of events) yield typeof event === "string" ? event : data(event)
@@ -341,45 +484,79 @@ export const sse = <D = never>(
 
 /** @internal */
 export const streamOf = <D = never>(
-  body: Readonly<Record<string, unknown>>,
-  options: Testing.StreamOfOptions<D> = {}
+  given: Readonly<Record<string, unknown>>,
+  givenOptions?: Testing.StreamOfOptions<D>
 ): Testing.Reply<D> =>
-  sse(Wire.streamChunks(body, options.pieceLength), {
-    ...options,
-    headers: mergeHeaders(
-      // Only an id a header can carry (printable ASCII) is repeated as X-Generation-Id.
-      typeof body.id === "string" && /^[\x21-\x7e]+$/.test(body.id) ? { "x-generation-id": body.id } : {},
-      options.headers
-    ),
-    done: true
+  guarded("Testing.streamOf", () => {
+    const body = readObject("Testing.streamOf", "body", given, true)
+    const options = readObject("Testing.streamOf", "options", givenOptions)
+    return sseReply(Wire.streamChunks(body, options.pieceLength), {
+      ...options,
+      headers: mergeHeaders(
+        // Only an id a header can carry (printable ASCII) is repeated as X-Generation-Id.
+        typeof body.id === "string" && /^[\x21-\x7e]+$/.test(body.id) ? { "x-generation-id": body.id } : {},
+        options.headers
+      ),
+      done: true
+    })
   })
 
 /** @internal */
 export const scriptError = (message: string): Testing.Reply<never> =>
   error(500, { message, metadata: { error_type: "server", emulator: true } })
 
-/** @internal */
+/**
+ * The Reply a script gives to a request, as a plain copy both transports can render without reading
+ * the script's value again; what is not a Reply they can render (not an object, an unreadable field,
+ * a body that is not iterable, a duration `millis` cannot read) is the emulator's 500 naming it.
+ *
+ * @internal
+ */
 export const replyTo = <D>(
   script: Testing.Script<D>,
   request: Testing.RecordedRequest,
-  index: number
+  index: number,
+  millis?: (duration: unknown) => number
 ): Testing.Reply<D> => {
+  const number = `#${index + 1}`
+  let reply: unknown
   if (typeof script === "function") {
     try {
-      return script(request, index)
+      reply = script(request, index)
     } catch (cause) {
-      return scriptError(
-        `the emulator script threw for request #${index + 1}: ${cause instanceof Error ? cause.message : String(cause)}`
-      )
+      return scriptError(`the emulator script threw for request ${number}: ${describeThrown(cause)}`)
+    }
+  } else {
+    try {
+      if (isReplyArray(script)) {
+        reply = script[index]
+        if (reply === undefined) {
+          return scriptError(`no scripted answer for request ${number} (the script has ${script.length})`)
+        }
+      } else {
+        reply = script
+      }
+    } catch (cause) {
+      return scriptError(`the emulator script cannot be read for request ${number}: ${describeThrown(cause)}`)
     }
   }
-  if (isReplyArray(script)) {
-    const reply = script[index]
-    return reply ?? scriptError(
-      `no scripted answer for request #${index + 1} (the script has ${script.length})`
-    )
+  const who = `the emulator script's reply to request ${number}`
+  return guarded(who, () => readReply(who, reply, millis))
+}
+
+/** A plain copy of a Reply a transport can render, or an {@link Unreadable} naming what is wrong. */
+const readReply = <D>(who: string, value: unknown, millis?: (duration: unknown) => number): Testing.Reply<D> => {
+  const reply = readObject<Testing.Reply<D>>(who, "the reply", value as Testing.Reply<D>, true)
+  if (typeof reply.status !== "number") {
+    throw new Unreadable(`${who}: status must be a number, got ${shownValue(reply.status)}`)
   }
-  return script
+  const headers = readObject(who, "headers", reply.headers)
+  readIterable(who, "body", reply.body)
+  if (millis !== undefined) {
+    readDuration(who, "headersDelay", reply.headersDelay, millis)
+    readDuration(who, "keepAliveEvery", reply.keepAliveEvery, millis)
+  }
+  return { ...reply, headers }
 }
 
 const isReplyArray = <D>(script: Testing.Script<D>): script is ReadonlyArray<Testing.Reply<D>> => Array.isArray(script)
@@ -470,29 +647,46 @@ const unknownModel = (model: string): Testing.Reply<never> =>
 
 /** What the emulator says about the key: it never checks one, and says whether one was sent. */
 const keyNote = (request: Testing.RecordedRequest): string => {
-  const authorization = request.headers.authorization ?? ""
-  return /^Bearer\s+\S/i.test(authorization)
+  const authorization = isRecord(request.headers) ? request.headers.authorization : undefined
+  return typeof authorization === "string" && /^Bearer\s+\S/i.test(authorization)
     ? "which accepts any API key"
     : "and the request carried no API key (OpenRouter would answer 401)"
 }
 
 /** @internal */
-export const emulatorWith = (options: Testing.EmulatorOptions = {}) => {
-  const models = options.models === undefined ? undefined : new Set(options.models)
-  return (request: Testing.RecordedRequest): Testing.Reply<never> => {
-    const body = isRecord(request.body)
-      ? request.body as { model?: unknown; stream?: unknown }
-      : {}
-    if ("model" in body && body.model !== undefined) {
-      if (typeof body.model !== "string" || !MODEL_ID.test(body.model)) return invalidModel(body.model)
-      if (models !== undefined && !models.has(body.model)) return unknownModel(body.model)
-    }
-    return answer(request, body)
+export const emulatorWith = (
+  given?: Testing.EmulatorOptions
+): (request: Testing.RecordedRequest) => Testing.Reply<never> => {
+  const who = "Testing.emulatorWith"
+  let models: ReadonlySet<unknown> | undefined
+  try {
+    const options = readObject(who, "options", given)
+    if (options.models !== undefined) models = new Set(readIterable(who, "options.models", options.models))
+  } catch (e) {
+    return failingScript(problemOf(who, e))
   }
+  return emulatorScript(who, models)
 }
 
+const emulatorScript =
+  (who: string, models: ReadonlySet<unknown> | undefined) => (given: Testing.RecordedRequest): Testing.Reply<never> =>
+    guarded(who, () => {
+      const request = readObject(who, "the request", given, true)
+      const body = isRecord(request.body)
+        ? request.body as { model?: unknown; stream?: unknown }
+        : {}
+      if ("model" in body && body.model !== undefined) {
+        if (typeof body.model !== "string" || !MODEL_ID.test(body.model)) return invalidModel(body.model)
+        if (models !== undefined && !models.has(body.model)) return unknownModel(body.model)
+      }
+      return answer(request, body)
+    })
+
 /** @internal */
-export const emulator: (request: Testing.RecordedRequest) => Testing.Reply<never> = emulatorWith()
+export const emulator: (request: Testing.RecordedRequest) => Testing.Reply<never> = emulatorScript(
+  "Testing.emulator",
+  undefined
+)
 
 const answer = (
   request: Testing.RecordedRequest,
@@ -506,7 +700,7 @@ const answer = (
     ? JSON.stringify(exampleOf(schema))
     : `This answer comes from the local OpenRouter emulator, ${keyNote(request)}: ` +
       (said.length > 0 ? `no model read your message. You said: "${said}"` : "no model read your request.")
-  const prompt = Wire.estimateTokens(request.text)
+  const prompt = Wire.estimateTokens(typeof request.text === "string" ? request.text : "")
   const completionTokens = Wire.estimateTokens(content)
   if (body.stream === true) {
     return stream({

@@ -8,9 +8,11 @@
  */
 import * as Http from "node:http"
 import type * as Net from "node:net"
+import { shownValue } from "../transport/snapshot.js"
 import { startTimer } from "../transport/timer.js"
 import * as Cors from "./cors.js"
 import { GenerationLog, isGenerationRoute, type Watch } from "./generations.js"
+import { problemOf, readIterable, readObject, readString, Unreadable } from "./guard.js"
 import * as Render from "./render.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
@@ -24,6 +26,48 @@ export interface ListenOptions {
   readonly host?: string
   readonly cors?: Cors.Options
 }
+
+/**
+ * A plain copy of the options of `TestServer.listen` / `make` (`who`), each read once; throws an
+ * `Unreadable` naming the first one it cannot use.
+ *
+ * @internal
+ */
+export const readListenOptions = (who: string, given: ListenOptions | undefined): ListenOptions => {
+  const options = readObject(who, "options", given)
+  const { cors, port } = options
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    throw new Unreadable(`${who}: options.port must be an integer from 0 to 65535, got ${shownValue(port)}`)
+  }
+  readString(who, "options.host", options.host)
+  if (cors === undefined || typeof cors === "boolean") return options
+  const origins = readObject(who, "options.cors", cors, true).allowedOrigins
+  const allowedOrigins = [...readIterable(who, "options.cors.allowedOrigins", origins)]
+  for (const origin of allowedOrigins) readString(who, "options.cors.allowedOrigins[]", origin, true)
+  return { ...options, cors: { allowedOrigins } }
+}
+
+/** `TestServer.listen`'s options, or an `Error` naming the first it cannot use (its Promise rejects with it). @internal */
+export const listenOptions = (who: string, given: ListenOptions | undefined): ListenOptions => {
+  try {
+    return readListenOptions(who, given)
+  } catch (e) {
+    throw new Error(problemOf(who, e))
+  }
+}
+
+/**
+ * `TestServer.make`'s script and options. It has no error channel: options it cannot use give a
+ * server on the default options whose every answer is the emulator's 500 naming them.
+ *
+ * @internal
+ */
+export const scriptAndOptions = (
+  who: string,
+  script: Testing.Script,
+  given: ListenOptions | undefined
+): { readonly script: Testing.Script; readonly options: ListenOptions } =>
+  Replies.scriptAndOptions(who, script, () => readListenOptions(who, given))
 
 /** @internal */
 export interface Server {
@@ -153,7 +197,7 @@ export const listen = (
     requests.push(recorded)
     const isChat = recorded.method === "POST" && url.pathname === BASE_PATH + "/chat/completions"
     const reply = isChat
-      ? Replies.replyTo(script, recorded, routed++)
+      ? Replies.replyTo(script, recorded, routed++, millis)
       : isGenerationRoute(recorded.method, url.pathname) && url.pathname === BASE_PATH + "/generation"
       ? generations.reply(recorded)
       : Replies.notFound(recorded)

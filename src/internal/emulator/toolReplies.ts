@@ -7,6 +7,8 @@
 import { REASK_PREFIX } from "../structured/extractJson.js"
 import { FINAL_ANSWER } from "../tool/toolCalls.js"
 import { isRecord } from "../transport/json.js"
+import { shownValue } from "../transport/snapshot.js"
+import { problemOf, readObject, readString, Unreadable } from "./guard.js"
 import * as Replies from "./replies.js"
 import type * as Testing from "./types.js"
 import * as Wire from "./wire.js"
@@ -24,10 +26,30 @@ const split = (text: string, size: number): ReadonlyArray<string> => {
 
 /** @internal */
 export const callTools = <D = never>(
+  givenCalls: ReadonlyArray<Testing.ToolCall>,
+  given?: Testing.ToolReplyOptions<D>
+): (request: Testing.RecordedRequest) => Testing.Reply<D> => {
+  const who = "Testing.callTools"
+  let calls: ReadonlyArray<Testing.ToolCall>
+  let options: Testing.ToolReplyOptions<D>
+  try {
+    if (!Array.isArray(givenCalls)) {
+      throw new Unreadable(`${who}: calls must be an array, got ${shownValue(givenCalls)}`)
+    }
+    calls = givenCalls.map((call, i) => readObject(who, `calls[${i}]`, call, true))
+    options = readObject(who, "options", given)
+    readString(who, "options.content", options.content)
+  } catch (e) {
+    return Replies.failingScript(problemOf(who, e))
+  }
+  return (request) => Replies.guarded(who, () => callToolsReply(calls, options, request))
+}
+
+const callToolsReply = <D>(
   calls: ReadonlyArray<Testing.ToolCall>,
-  options: Testing.ToolReplyOptions<D> = {}
-): (request: Testing.RecordedRequest) => Testing.Reply<D> =>
-(request) => {
+  options: Testing.ToolReplyOptions<D>,
+  request: Testing.RecordedRequest
+): Testing.Reply<D> => {
   if (!wantsStream(request)) {
     return Replies.completion({
       ...options,
@@ -50,12 +72,22 @@ export const callTools = <D = never>(
 /** @internal */
 export const answer = <D = never>(
   content: string,
-  options: Testing.ToolReplyOptions<D> = {}
-): (request: Testing.RecordedRequest) => Testing.Reply<D> =>
-(request) =>
-  wantsStream(request)
-    ? Replies.stream({ ...options, deltas: content.match(/\S+\s*|\s+/g) ?? [content] })
-    : Replies.completion({ ...options, content })
+  given?: Testing.ToolReplyOptions<D>
+): (request: Testing.RecordedRequest) => Testing.Reply<D> => {
+  const who = "Testing.answer"
+  let options: Testing.ToolReplyOptions<D>
+  try {
+    readString(who, "content", content, true)
+    options = readObject(who, "options", given)
+  } catch (e) {
+    return Replies.failingScript(problemOf(who, e))
+  }
+  return (request) =>
+    Replies.guarded(who, () =>
+      wantsStream(request)
+        ? Replies.stream({ ...options, deltas: content.match(/\S+\s*|\s+/g) ?? [content] })
+        : Replies.completion({ ...options, content }))
+}
 
 /**
  * The round of a tool loop a request belongs to: how many assistant messages follow its last user
@@ -67,15 +99,22 @@ export const answer = <D = never>(
  * @internal
  */
 export const roundOf = (request: Testing.RecordedRequest): number => {
-  const messages = isRecord(request.body) && Array.isArray(request.body.messages) ? request.body.messages : []
-  let round = 0
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message: unknown = messages[i]
-    const role = isRecord(message) ? message.role : undefined
-    if (role === "user" && !(isRecord(message) && isReask(message.content))) break
-    if (role === "assistant") round++
+  try {
+    const messages = isRecord(request) && isRecord(request.body) && Array.isArray(request.body.messages)
+      ? request.body.messages
+      : []
+    let round = 0
+    for (let i = messages.length - 1; i >= 0; i--) {
+      const message: unknown = messages[i]
+      const role = isRecord(message) ? message.role : undefined
+      if (role === "user" && !(isRecord(message) && isReask(message.content))) break
+      if (role === "assistant") round++
+    }
+    return round
+  } catch {
+    // A request whose messages cannot be read has none that count: the first round.
+    return 0
   }
-  return round
 }
 
 const isReask = (content: unknown): boolean => typeof content === "string" && content.startsWith(REASK_PREFIX)
@@ -83,14 +122,18 @@ const isReask = (content: unknown): boolean => typeof content === "string" && co
 /** @internal */
 export const rounds = <D>(
   script: ReadonlyArray<Testing.RoundReply<D>>
-): (request: Testing.RecordedRequest) => Testing.Reply<D> =>
-(request) => {
-  const round = roundOf(request)
-  const entry = script[round]
-  if (entry === undefined) {
-    return Replies.scriptError(`no scripted answer for round #${round + 1} (the script has ${script.length})`)
+): (request: Testing.RecordedRequest) => Testing.Reply<D> => {
+  if (!Array.isArray(script)) {
+    return Replies.failingScript(`Testing.rounds: the script must be an array, got ${shownValue(script)}`)
   }
-  return typeof entry === "function" ? entry(request, round) : entry
+  return (request) => {
+    const round = roundOf(request)
+    const entry = script[round]
+    if (entry === undefined) {
+      return Replies.scriptError(`no scripted answer for round #${round + 1} (the script has ${script.length})`)
+    }
+    return typeof entry === "function" ? entry(request, round) : entry
+  }
 }
 
 /**

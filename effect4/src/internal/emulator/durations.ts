@@ -6,6 +6,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
+import { checkedPause } from "../../../../src/internal/emulator/replies.js"
 import type * as Types from "../../../../src/internal/emulator/types.js"
 
 /** Milliseconds of a duration input, `Infinity` for an infinite one. @internal */
@@ -14,11 +15,14 @@ export const millis = (input: unknown): number => {
   return Duration.isFinite(duration) ? Duration.toMillis(duration) : Infinity
 }
 
-/** A Pause piece; the duration is decoded now, so a bad one fails where it is written. @internal */
-export const pause = (duration: Duration.Input): Types.Pause<Duration.Input> => ({
-  _tag: "Pause",
-  duration: Duration.fromInputUnsafe(duration)
-})
+/**
+ * A Pause piece; the duration is decoded now, and one it cannot read is noted where it is written
+ * (`Replies.checkedPause`) instead of throwing.
+ *
+ * @internal
+ */
+export const pause = (duration: Duration.Input): Types.Pause<Duration.Input> =>
+  checkedPause(duration, Duration.fromInputUnsafe)
 
 /**
  * The `Retry-After` header text: a number is seconds as is, a duration is rounded up to whole
