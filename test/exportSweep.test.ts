@@ -1,0 +1,156 @@
+/**
+ * Every public export of the Effect 3 edition called with hostile values: the body is shared with the
+ * Effect 4 edition (`test/support/exportSweepSuite.ts`); this file gives it the Effect 3 edition's way
+ * to run what a function returned (with the test kit's in-process emulator, bounded in time) and the
+ * plausible first arguments only its Effect builds.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import packageJson from "../package.json" with { type: "json" }
+import * as Chat from "../src/Chat.js"
+import * as Testing from "../src/Testing.js"
+import * as Tool from "../src/Tool.js"
+import * as Toolkit from "../src/Toolkit.js"
+import { exportSweepSuite, firstLine, type Settled } from "./support/exportSweepSuite.js"
+
+// A bound on every run: in-process, every call ends within milliseconds; a run still going after it hangs.
+const bound = "2 seconds"
+
+const environment = Testing.layerWithConfig(Testing.emulator, { retry: false })
+
+const judge = (kind: string, effect: Effect.Effect<Option.Option<unknown>, unknown, never>): Promise<Settled> =>
+  Effect.runPromise(Effect.exit(effect)).then((exit): Settled => {
+    if (Exit.isSuccess(exit)) return Option.isNone(exit.value) ? { kind, fault: `did not end within ${bound}` } : { kind }
+    if (Cause.isDie(exit.cause)) return { kind, fault: `died: ${firstLine(Cause.pretty(exit.cause))}` }
+    if (Cause.isInterrupted(exit.cause)) return { kind, fault: `was interrupted: ${firstLine(Cause.pretty(exit.cause))}` }
+    return { kind }
+  })
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- whatever a swept function returned
+type Any = any
+
+const run = (effect: Effect.Effect<unknown, unknown, Any>): Effect.Effect<Option.Option<unknown>, unknown, never> =>
+  effect.pipe(Effect.scoped, Effect.provide(environment), Effect.timeoutOption(bound)) as Any
+
+const kindOf = (value: unknown): "Layer" | "Stream" | "Effect" | "Promise" | "value" => {
+  try {
+    if (Layer.isLayer(value)) return "Layer"
+    if (typeof value === "object" && value !== null && Stream.StreamTypeId in value) return "Stream"
+    if (Effect.isEffect(value)) return "Effect"
+    if (value instanceof Promise) return "Promise"
+  } catch {
+    // A value whose traps throw (a hostile argument handed back) is none of them.
+  }
+  return "value"
+}
+
+const settle = async (value: unknown): Promise<Settled> => {
+  const kind = kindOf(value)
+  switch (kind) {
+    case "Layer":
+      return judge(kind, run(Layer.build(value as Layer.Layer<unknown, unknown, Any>)))
+    case "Stream":
+      return judge(kind, run(Stream.runDrain(value as Stream.Stream<unknown, unknown, Any>)))
+    case "Effect":
+      return judge(kind, run(value as Effect.Effect<unknown, unknown, Any>))
+    case "Promise": {
+      const settled = await Effect.runPromise(
+        Effect.promise(() =>
+          (value as Promise<unknown>).then(
+            (resolved) => ({ resolved }),
+            (rejected: unknown) => ({ rejected })
+          )
+        ).pipe(Effect.timeoutOption(bound))
+      )
+      if (Option.isNone(settled)) return { kind, fault: `did not settle within ${bound}` }
+      if ("rejected" in settled.value) {
+        return settled.value.rejected instanceof Error ? { kind } : { kind, fault: "rejected with a non-Error" }
+      }
+      // A TestServer it started: closed, so the sweep leaves no socket open.
+      const resolved = settled.value.resolved as { close?: unknown } | undefined
+      if (typeof resolved?.close === "function") await (resolved.close as () => Promise<void>)()
+      return { kind }
+    }
+    case "value":
+      return { kind }
+  }
+}
+
+const Answer = Schema.Struct({ answer: Schema.String })
+const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
+const Echo = Tool.make("echo", { parameters: { text: Schema.String }, success: Schema.String })
+const tools = Toolkit.make(Echo)
+
+exportSweepSuite({
+  describe,
+  it,
+  expect,
+  edition: "effect3",
+  packageJson,
+  importModule: (name) => import(`../src/${name}.ts`),
+  settle,
+  notCallable: (value) =>
+    Schema.isSchema(value)
+      ? "a Schema"
+      : Context.isTag(value)
+      ? "a Context tag"
+      // Effect 3's Metric is callable: applied to an Effect it tracks it (Effect's own API, not this package's).
+      : Metric.MetricTypeId in (value as object)
+      ? "a Metric"
+      : undefined,
+  firstArguments: {
+    "Chat.send": request,
+    "Chat.stream": request,
+    "Client.parseRetryAfter": { "retry-after": "1" },
+    "Errors.fromStatus": 429,
+    "Generation.get": "gen-1",
+    "OpenRouterLanguageModel.model": "openai/gpt-4o",
+    "OpenRouterLanguageModel.withConfigOverride": Effect.succeed(1),
+    "Retry.backoff": { _tag: "Backoff", baseDelay: "1 second", factor: 2, maxDelay: "10 seconds" },
+    "Retry.retry": Effect.succeed(1),
+    "Structured.decode": Answer,
+    "Structured.responseFormat": Answer,
+    "Structured.send": Answer,
+    "Structured.stream": Answer,
+    "TestServer.listen": Testing.emulator,
+    "TestServer.make": Testing.emulator,
+    "Testing.delay": Testing.completion(),
+    "Testing.error": 500,
+    "Testing.finalAnswer": Answer,
+    "Testing.jsonAnswer": Answer,
+    "Testing.lengthCutAnswer": "cut",
+    "Testing.mismatchedAnswer": "{}",
+    "Testing.notJsonAnswer": "not json",
+    "Testing.refusalAnswer": "no",
+    "Testing.replyTo": Testing.emulator,
+    "Testing.withHeaders": Testing.completion(),
+    "Tool.make": "echo",
+    "ToolLoop.run": request,
+    "ToolLoop.stream": request,
+    "Toolkit.decodeCall": { id: "call_1", type: "function", function: { name: "echo", arguments: "{}" } },
+    "Toolkit.decodeCalls": [{ id: "call_1", type: "function", function: { name: "echo", arguments: "{}" } }],
+    "Toolkit.handlers": tools,
+    "Toolkit.toLayer": tools
+  },
+  exempt: {},
+  controls: [
+    ["a succeeding Effect", () => Effect.succeed(1), false],
+    ["an Effect failing with a typed error", () => Effect.fail(new Error("typed")), false],
+    ["an Effect needing OpenRouterConfig and HttpClient", () => Chat.send(request as Chat.ChatRequest), false],
+    ["a dying Effect", () => Effect.die(new Error("defect")), true],
+    ["an Effect that never ends", () => Effect.never, true],
+    ["an interrupted Effect", () => Effect.interrupt, true],
+    ["a Stream failing with a typed error", () => Stream.fail("typed"), false],
+    ["a dying Stream", () => Stream.die("defect"), true],
+    ["a Layer failing with a typed error", () => Layer.fail("typed"), false],
+    ["a dying Layer", () => Layer.effectDiscard(Effect.die("defect")), true]
+  ]
+})

@@ -1,0 +1,198 @@
+/**
+ * The sweep of every public export with hostile values, shared by both editions
+ * (`test/exportSweep.test.ts`, `effect4/test/exportSweep.test.ts`): the modules are read at run time
+ * from the edition's `package.json` `exports`, and every function export is called with each hostile
+ * value (and `fast-check`'s `anything()`) in its first and in its second argument position. A call must
+ * not throw; what it returns must end well when it is run (the edition's `settle`: an Effect, a Stream
+ * or a Layer ends in a success or a typed failure, never a defect nor a hang; a Promise settles, a
+ * rejection only with an `Error`). Effect-free: the edition passes how to import a module, how to run
+ * what a function returned, and the values only its Effect builds.
+ */
+import * as fc from "fast-check"
+import { anyValue, throwingProxy } from "./hostileValues.js"
+import type { Vitest } from "./suite.js"
+
+/** What a function's returned value did when the edition ran it: `fault` says what went wrong, if anything. */
+export interface Settled {
+  /** What it was: `"Effect"`, `"Stream"`, `"Layer"`, `"Promise"` or `"value"`. */
+  readonly kind: string
+  readonly fault?: string
+}
+
+/** What the sweep takes from an edition. */
+export interface SweepEdition extends Vitest {
+  readonly edition: "effect3" | "effect4"
+  /** The edition's `package.json` (its `exports` name the modules). */
+  readonly packageJson: { readonly exports: Readonly<Record<string, unknown>> }
+  /** Imports `src/<name>.ts` of the edition (`index` for `"."`). */
+  readonly importModule: (name: string) => Promise<Readonly<Record<string, unknown>>>
+  /**
+   * Runs what a function returned (an Effect, a Stream, a Layer, with the test kit's emulator for
+   * `OpenRouterConfig` and `HttpClient`, bounded in time; a Promise, bounded in time).
+   */
+  readonly settle: (value: unknown) => Promise<Settled>
+  /**
+   * Why an export that is a function is not called, for the exports the edition's idiom makes callable
+   * values that are not functions to call (a Schema, a Context service): `undefined` for the others.
+   */
+  readonly notCallable: (value: unknown) => string | undefined
+  /**
+   * The plausible first argument of each function taking two or more, so that the hostile second one
+   * is read (a function after a bad first argument may never look at its second).
+   */
+  readonly firstArguments: Readonly<Record<string, unknown>>
+  /** The edition's own exemptions: `"Module.name"` and why it is not called. */
+  readonly exempt: Readonly<Record<string, string>>
+  /**
+   * Values `settle` must judge (the check of the sweep itself): a label, the value, and whether it is a
+   * fault: a dying Effect, Stream and Layer, one that never ends, and ones failing with a typed error.
+   */
+  readonly controls: ReadonlyArray<readonly [string, () => unknown, boolean]>
+}
+
+/** The first line of a printed cause or error: a fault is one line of the sweep's list. */
+export const firstLine = (text: string): string => text.split("\n", 1)[0] ?? ""
+
+
+/**
+ * Exports both editions leave uncalled, each with its reason. Classes (`class ...`: the tagged errors,
+ * the Schema classes, the Context services) are never called without `new` and need no row here.
+ */
+const exempt: Readonly<Record<string, string>> = {}
+
+/**
+ * Functions that still throw (or die) on a hostile value because another helper is fixing them now:
+ * `"Module.name"` -> the helper and the editions. The sweep asserts each still fails (so a row cannot
+ * go stale: when the fix lands, its test fails and says to remove the row). The lead empties it at merge.
+ */
+export const pendingFixes: Readonly<Record<string, { readonly helper: string; readonly editions: ReadonlyArray<"effect3" | "effect4"> }>> =
+  {}
+
+const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
+  ["undefined", () => undefined],
+  ["null", () => null],
+  ["'x'", () => "x"],
+  ["42", () => 42],
+  ["{}", () => ({})],
+  ["[]", () => []],
+  ["a Proxy whose traps throw", throwingProxy]
+]
+
+/** `fc.anything()` values per position: bounded, seeded, so a run is fast and repeatable. */
+const sampled = (seed: number): ReadonlyArray<unknown> =>
+  fc.sample(fc.anything({ ...anyValue, maxDepth: 2 }), { numRuns: 8, seed })
+
+const isClass = (value: Function): boolean => {
+  try {
+    return /^class\b/.test(Function.prototype.toString.call(value))
+  } catch {
+    return false
+  }
+}
+
+const show = (error: unknown): string => {
+  try {
+    return firstLine(error instanceof Error ? `${error.name}: ${error.message}` : String(error))
+  } catch {
+    return "(unprintable)"
+  }
+}
+
+/** The faults of calling `fn` with every hostile value in position 1 and 2: empty when it behaves. */
+const faults = async (
+  sweep: SweepEdition,
+  name: string,
+  fn: (...args: ReadonlyArray<unknown>) => unknown
+): Promise<ReadonlyArray<string>> => {
+  const found: Array<string> = []
+  const calls: Array<readonly [string, () => ReadonlyArray<unknown>]> = []
+  const first = name in sweep.firstArguments ? sweep.firstArguments[name] : undefined
+  for (const [label, make] of hostile) {
+    calls.push([`(${label})`, () => [make()]])
+    calls.push([`(first, ${label})`, () => [first, make()]])
+  }
+  sampled(7).forEach((value, i) => calls.push([`(anything #${i})`, () => [value]]))
+  sampled(8).forEach((value, i) => calls.push([`(first, anything #${i})`, () => [first, value]]))
+  for (const [label, args] of calls) {
+    let returned: unknown
+    try {
+      returned = fn(...args())
+    } catch (error) {
+      found.push(`${name}${label} threw ${show(error)}`)
+      continue
+    }
+    const settled = await sweep.settle(returned)
+    if (settled.fault !== undefined) found.push(`${name}${label}: its ${settled.kind} ${settled.fault}`)
+  }
+  return found
+}
+
+/** The sweep: one test per function export of every public module, and one per pending fix. */
+export const exportSweepSuite = (sweep: SweepEdition): void => {
+  const { describe, expect, it } = sweep
+  // The subpaths that are modules (`"./package.json"` is not).
+  const modules = Object.keys(sweep.packageJson.exports).filter((key) => !key.endsWith(".json"))
+    .map((key) => key === "." ? "index" : key.slice(2))
+
+  describe(`every public export of the ${sweep.edition} edition, called with hostile values`, () => {
+    it("the package's exports name the modules swept", async () => {
+      expect(modules).toContain("index")
+      expect(modules).toContain("Chat")
+      expect(modules.length).toBeGreaterThan(10)
+    })
+
+    it("the sweep tells a fault from a good end (its own check)", async () => {
+      const controls: ReadonlyArray<readonly [string, () => unknown, boolean]> = [
+        ...sweep.controls,
+        ["a plain value", () => 1, false],
+        ["a Promise rejecting with an Error", () => Promise.reject(new Error("no")), false],
+        ["a Promise rejecting with a string", () => Promise.reject("no"), true],
+        ["a Promise resolving", () => Promise.resolve(1), false]
+      ]
+      for (const [label, make, faulty] of controls) {
+        const settled = await sweep.settle(make())
+        expect([label, settled.fault !== undefined]).toEqual([label, faulty])
+      }
+      const thrower = () => {
+        throw new Error("no")
+      }
+      expect((await faults(sweep, "control.thrower", thrower))[0]).toBe("control.thrower(undefined) threw Error: no")
+    })
+
+    it("no pending fix names an export that does not exist", async () => {
+      const names = new Set<string>()
+      for (const module of modules) {
+        for (const key of Object.keys(await sweep.importModule(module))) names.add(`${module}.${key}`)
+      }
+      for (const name of [...Object.keys(pendingFixes), ...Object.keys(exempt), ...Object.keys(sweep.exempt)]) {
+        expect([name, names.has(name)]).toEqual([name, true])
+      }
+    })
+
+    for (const module of modules) {
+      it(`${module}: every function export ends as a value, a success or a typed failure`, async () => {
+        const namespace = await sweep.importModule(module)
+        const found: Array<string> = []
+        const stale: Array<string> = []
+        for (const [key, value] of Object.entries(namespace)) {
+          const name = `${module}.${key}`
+          if (typeof value !== "function" || isClass(value)) continue
+          if (name in exempt || name in sweep.exempt || sweep.notCallable(value) !== undefined) continue
+          if (module === "index" && modules.includes(key)) continue
+          if (value.length >= 2 && !(name in sweep.firstArguments)) {
+            found.push(`${name} takes ${value.length} arguments: give firstArguments a plausible first`)
+          }
+          const faulty = await faults(sweep, name, value as (...args: ReadonlyArray<unknown>) => unknown)
+          const pending = pendingFixes[name]
+          if (pending !== undefined && pending.editions.includes(sweep.edition)) {
+            if (faulty.length === 0) stale.push(`${name} no longer fails: remove its pendingFixes row (${pending.helper})`)
+          } else {
+            found.push(...faulty)
+          }
+        }
+        expect(stale).toEqual([])
+        expect(found).toEqual([])
+      }, 120_000)
+    }
+  })
+}
