@@ -86,7 +86,7 @@ const settle = async (value: unknown): Promise<Settled> => {
 
 const Answer = Schema.Struct({ answer: Schema.String })
 const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
-const Echo = Tool.make("echo", { parameters: { text: Schema.String }, success: Schema.String })
+const Echo = Tool.make("echo", { parameters: Schema.Struct({ text: Schema.String }), success: Schema.String })
 const tools = Toolkit.make(Echo)
 
 exportSweepSuite({

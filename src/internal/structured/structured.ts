@@ -53,7 +53,21 @@ export const responseFormat = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   options?: Structured.FormatOptions
 ): Either.Either<S.ResponseFormat, Errors.InvalidRequestError> =>
-  Either.map(strictFor(schema), (strict) => formatOf(strict, options))
+  Either.flatMap(readOptions(options), (plain) => Either.map(strictFor(schema), (strict) => formatOf(strict, plain)))
+
+/**
+ * Options read once into a plain copy: `undefined` stays, anything but an object, or one whose getter
+ * throws, is an `InvalidRequestError` at `options`.
+ */
+const readOptions = <O extends object>(options: O | undefined): Either.Either<O | undefined, Errors.InvalidRequestError> => {
+  if (options === undefined) return Either.right(undefined)
+  if (!isRecord(options)) return Either.left(invalid("options", `must be an object, got ${shownValue(options)}`))
+  try {
+    return Either.right({ ...options })
+  } catch (e) {
+    return Either.left(invalid("options", `cannot be read: ${describeThrown(e)}`))
+  }
+}
 
 const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.FormatOptions | undefined) => {
   const description = options?.description ?? strict.description
@@ -384,10 +398,17 @@ export const decode = <A, I, R>(
   options?: Structured.DecodeOptions
 ): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> =>
   Effect.suspend((): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> => {
-    const extract = checkExtract(options?.extract, "options.extract")
+    const plain = readOptions(options)
+    if (Either.isLeft(plain)) return Effect.fail(plain.left)
+    const extract = checkExtract(plain.right?.extract, "options.extract")
     if (extract !== undefined) return Effect.fail(extract)
     const strict = strictFor(schema)
-    return Either.isLeft(strict)
-      ? Effect.fail(strict.left)
-      : decodeResponse(strict.right, response, 1, options?.extract)
+    if (Either.isLeft(strict)) return Effect.fail(strict.left)
+    if (!isRecord(response)) return Effect.fail(invalid("response", "must be a chat response (an object)"))
+    try {
+      return decodeResponse(strict.right, response, 1, plain.right?.extract)
+    } catch (e) {
+      // A response whose fields cannot be read (a getter that throws, no choices array) is the caller's.
+      return Effect.fail(invalid("response", `cannot be read as a chat response: ${describeThrown(e)}`))
+    }
   })
