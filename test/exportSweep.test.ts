@@ -4,10 +4,14 @@
  * to run what a function returned (with the test kit's in-process emulator, bounded in time) and the
  * plausible first arguments only its Effect builds.
  */
+import * as LanguageModel from "@effect/ai/LanguageModel"
+import * as Response from "@effect/ai/Response"
 import { describe, expect, it } from "@effect/vitest"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
@@ -16,10 +20,13 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import packageJson from "../package.json" with { type: "json" }
 import * as Chat from "../src/Chat.js"
+import * as Client from "../src/Client.js"
+import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
+import * as Structured from "../src/Structured.js"
 import * as Testing from "../src/Testing.js"
 import * as Tool from "../src/Tool.js"
 import * as Toolkit from "../src/Toolkit.js"
-import { exportSweepSuite, firstLine, type Settled } from "./support/exportSweepSuite.js"
+import { type Ended, exportSweepSuite, firstLine, type Settled } from "./support/exportSweepSuite.js"
 
 // A bound on every run: in-process, every call ends within milliseconds; a run still going after it hangs.
 const bound = "2 seconds"
@@ -89,6 +96,27 @@ const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "H
 const Echo = Tool.make("echo", { parameters: Schema.Struct({ text: Schema.String }), success: Schema.String })
 const tools = Toolkit.make(Echo)
 
+interface Failure {
+  readonly _tag: string
+  readonly issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>
+}
+
+const failed = (error: Failure): Ended => ({
+  ok: false,
+  tag: error._tag,
+  issues: (error.issues ?? []).map(({ message, path }) => ({ path, message }))
+})
+
+/** An exit as the fixes' tests read it: a defect, or any cause but one failure, throws. */
+const ended = (exit: Exit.Exit<unknown, unknown>): Ended => {
+  if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
+  if (exit.cause._tag !== "Fail") throw new Error(`not one typed failure: ${Cause.pretty(exit.cause)}`)
+  return failed(exit.cause.error as Failure)
+}
+
+const runEnded = (effect: Effect.Effect<unknown, unknown, never>): Promise<Ended> =>
+  Effect.runPromise(Effect.exit(effect)).then(ended)
+
 exportSweepSuite({
   describe,
   it,
@@ -152,5 +180,35 @@ exportSweepSuite({
     ["a dying Stream", () => Stream.die("defect"), true],
     ["a Layer failing with a typed error", () => Layer.fail("typed"), false],
     ["a dying Layer", () => Layer.effectDiscard(Effect.die("defect")), true]
-  ]
+  ],
+  fixes: {
+    hasContent: (chunk) => Chat.hasContent(chunk as never),
+    parseRetryAfter: (headers) => {
+      const delay = Client.parseRetryAfter(headers as never, 0)
+      return delay === undefined ? undefined : Duration.toMillis(delay)
+    },
+    collectValue: (value) => runEnded(Chat.collect(value as never)),
+    collectChunks: (chunks) => runEnded(Chat.collect(Stream.fromIterable(chunks) as never)),
+    decode: (response, options) => runEnded(Structured.decode(Answer, response as never, options as never)),
+    responseFormat: (options) =>
+      Either.match(Structured.responseFormat(Answer, options as never), {
+        onLeft: failed,
+        onRight: (value): Ended => ({ ok: true, value })
+      }),
+    fromResponseParts: (parts) =>
+      JSON.parse(JSON.stringify(OpenRouterLanguageModel.fromResponseParts(parts as never).content)),
+    textPart: (text) => Response.makePart("text", { text }),
+    generateWithOverride: (overrides) =>
+      Effect.runPromise(
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(
+            OpenRouterLanguageModel.withConfigOverride(LanguageModel.generateText({ prompt: "Hi" }), overrides as never)
+          )
+          return { ended: ended(exit), sent: (yield* Testing.requests).length }
+        }).pipe(
+          Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o" })),
+          Effect.provide(Testing.layerWithConfig(Testing.emulator, { retry: false }))
+        )
+      )
+  }
 })

@@ -5,17 +5,24 @@
  * plausible first arguments only its Effect builds.
  */
 import { describe, expect, it } from "@effect/vitest"
+import * as LanguageModel from "effect/ai/LanguageModel"
+import * as Response from "effect/ai/Response"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { exportSweepSuite, firstLine, type Settled } from "../../test/support/exportSweepSuite.js"
+import { type Ended, exportSweepSuite, firstLine, type Settled } from "../../test/support/exportSweepSuite.js"
 import packageJson from "../package.json" with { type: "json" }
 import * as Chat from "../src/Chat.js"
+import * as Client from "../src/Client.js"
+import * as OpenRouterLanguageModel from "../src/OpenRouterLanguageModel.js"
+import * as Structured from "../src/Structured.js"
 import * as Testing from "../src/Testing.js"
 import * as Tool from "../src/Tool.js"
 import * as Toolkit from "../src/Toolkit.js"
@@ -89,6 +96,30 @@ const Echo = Tool.make("echo", { parameters: Schema.Struct({ text: Schema.String
 const tools = Toolkit.make(Echo)
 const call = { id: "call_1", type: "function", function: { name: "echo", arguments: "{}" } }
 
+interface Failure {
+  readonly _tag: string
+  readonly reason?: { readonly _tag: string }
+  readonly issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>
+}
+
+const failed = (error: Failure): Ended => ({
+  ok: false,
+  // effect/ai 4's AiError says what went wrong in its reason
+  tag: error._tag === "AiError" && error.reason !== undefined ? `AiError.${error.reason._tag}` : error._tag,
+  issues: (error.issues ?? []).map(({ message, path }) => ({ path, message }))
+})
+
+/** An exit as the fixes' tests read it: a defect, or any cause but one failure, throws. */
+const ended = (exit: Exit.Exit<unknown, unknown>): Ended => {
+  if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
+  const reason = exit.cause.reasons.length === 1 ? exit.cause.reasons[0] : undefined
+  if (reason === undefined || reason._tag !== "Fail") throw new Error(`not one typed failure: ${Cause.pretty(exit.cause)}`)
+  return failed(reason.error as Failure)
+}
+
+const runEnded = (effect: Effect.Effect<unknown, unknown, never>): Promise<Ended> =>
+  Effect.runPromise(Effect.exit(effect)).then(ended)
+
 exportSweepSuite({
   describe,
   it,
@@ -144,5 +175,35 @@ exportSweepSuite({
     ["a dying Stream", () => Stream.die("defect"), true],
     ["a Layer failing with a typed error", () => Layer.effectDiscard(Effect.fail("typed")), false],
     ["a dying Layer", () => Layer.effectDiscard(Effect.die("defect")), true]
-  ]
+  ],
+  fixes: {
+    hasContent: (chunk) => Chat.hasContent(chunk as never),
+    parseRetryAfter: (headers) => {
+      const delay = Client.parseRetryAfter(headers as never, 0)
+      return delay === undefined ? undefined : Duration.toMillis(delay)
+    },
+    collectValue: (value) => runEnded(Chat.collect(value as never)),
+    collectChunks: (chunks) => runEnded(Chat.collect(Stream.fromIterable(chunks) as never)),
+    decode: (response, options) => runEnded(Structured.decode(Answer, response as never, options as never)),
+    responseFormat: (options) =>
+      Result.match(Structured.responseFormat(Answer, options as never), {
+        onFailure: failed,
+        onSuccess: (value): Ended => ({ ok: true, value })
+      }),
+    fromResponseParts: (parts) =>
+      JSON.parse(JSON.stringify(OpenRouterLanguageModel.fromResponseParts(parts as never).content)),
+    textPart: (text) => Response.makePart("text", { text }),
+    generateWithOverride: (overrides) =>
+      Effect.runPromise(
+        Effect.gen(function*() {
+          const exit = yield* Effect.exit(
+            OpenRouterLanguageModel.withConfigOverride(LanguageModel.generateText({ prompt: "Hi" }), overrides as never)
+          )
+          return { ended: ended(exit), sent: (yield* Testing.requests).length }
+        }).pipe(
+          Effect.provide(OpenRouterLanguageModel.layer({ model: "openai/gpt-4o" })),
+          Effect.provide(Testing.layerWithConfig(Testing.emulator, { retry: false }))
+        )
+      )
+  }
 })

@@ -9,7 +9,7 @@
  * what a function returned, and the values only its Effect builds.
  */
 import * as fc from "fast-check"
-import { anyValue, throwingProxy } from "./hostileValues.js"
+import { anyValue, throwingAt, throwingProxy } from "./hostileValues.js"
 import type { Vitest } from "./suite.js"
 
 /** What a function's returned value did when the edition ran it: `fault` says what went wrong, if anything. */
@@ -48,7 +48,47 @@ export interface SweepEdition extends Vitest {
    * fault: a dying Effect, Stream and Layer, one that never ends, and ones failing with a typed error.
    */
   readonly controls: ReadonlyArray<readonly [string, () => unknown, boolean]>
+  readonly fixes: SweepFixes
 }
+
+/** How a call the fixes' tests run ended (a defect, or any cause but one failure, rejects instead). */
+export type Ended =
+  | { readonly ok: true; readonly value: unknown }
+  | {
+    readonly ok: false
+    /** The error's tag (an `AiError` of `effect/ai` 4: `AiError.<reason's tag>`). */
+    readonly tag: string
+    /** An `InvalidRequestError`'s issues. */
+    readonly issues: ReadonlyArray<{ readonly path: string; readonly message: string }>
+  }
+
+/**
+ * The functions of this helper's modules the sweep found throwing or dying, as each edition runs them
+ * (Effects run to an {@link Ended}; `Structured.*` with the Schema `{ answer: string }`).
+ */
+export interface SweepFixes {
+  readonly hasContent: (chunk: unknown) => boolean
+  /** `Client.parseRetryAfter(headers, 0)` in milliseconds. */
+  readonly parseRetryAfter: (headers: unknown) => number | undefined
+  /** `Chat.collect` of a value that is not a Stream. */
+  readonly collectValue: (value: unknown) => Promise<Ended>
+  /** `Chat.collect` of a Stream of these chunks. */
+  readonly collectChunks: (chunks: ReadonlyArray<unknown>) => Promise<Ended>
+  readonly decode: (response: unknown, options?: unknown) => Promise<Ended>
+  readonly responseFormat: (options: unknown) => Ended
+  /** `OpenRouterLanguageModel.fromResponseParts(parts).content` as JSON. */
+  readonly fromResponseParts: (parts: unknown) => unknown
+  /** The edition's text part of a response (`Response.makePart("text", { text })`). */
+  readonly textPart: (text: string) => object
+  /**
+   * `LanguageModel.generateText` under `OpenRouterLanguageModel.withConfigOverride(overrides)`, against
+   * the in-process emulator: how it ended, and how many requests the emulator saw.
+   */
+  readonly generateWithOverride: (overrides: unknown) => Promise<{ readonly ended: Ended; readonly sent: number }>
+}
+
+/** The error each edition's provider fails with for a request it cannot build from the config. */
+const unreadableConfig = { effect3: "MalformedInput", effect4: "AiError.InvalidUserInputError" } as const
 
 /** The first line of a printed cause or error: a fault is one line of the sweep's list. */
 export const firstLine = (text: string): string => text.split("\n", 1)[0] ?? ""
@@ -237,5 +277,123 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
         expect(found).toEqual([])
       }, 120_000)
     }
+  })
+
+  describe(`what the sweep found in Chat, Client, Structured and OpenRouterLanguageModel (${sweep.edition})`, () => {
+    const { fixes } = sweep
+    const unreadable: ReadonlyArray<readonly [string, () => unknown]> = [
+      ...hostile.filter(([label]) => label !== "{}"),
+      ["an object whose choices getter throws", () => throwingAt({ choices: [] }, "choices")]
+    ]
+    const chunk = (content: string) => ({ id: "gen-1", choices: [{ index: 0, delta: { content } }] })
+    const issueOf = (ended: Ended) => ended.ok ? "succeeded" : `${ended.tag} ${JSON.stringify(ended.issues)}`
+
+    it("Chat.hasContent: a value it cannot read as a chunk has no content; a chunk with text has", async () => {
+      for (const [label, make] of [...unreadable, ["{}", () => ({})] as const]) {
+        expect([label, fixes.hasContent(make())]).toEqual([label, false])
+      }
+      expect(fixes.hasContent(chunk("a"))).toBe(true)
+      expect(fixes.hasContent({ choices: [{ index: 0, delta: {} }] })).toBe(false)
+    })
+
+    it("Client.parseRetryAfter: headers it cannot read ask for no delay; readable ones still do", async () => {
+      for (const [label, make] of unreadable) {
+        expect([label, fixes.parseRetryAfter(make())]).toEqual([label, undefined])
+      }
+      expect(fixes.parseRetryAfter(throwingAt({ "retry-after": "2" }, "retry-after-ms"))).toBeUndefined()
+      expect(fixes.parseRetryAfter({ "retry-after": "2" })).toBe(2000)
+    })
+
+    it("Chat.collect of a value that is not a Stream: InvalidRequestError at stream", async () => {
+      for (const [label, make] of [...unreadable, ["{}", () => ({})] as const]) {
+        expect([label, issueOf(await fixes.collectValue(make()))]).toEqual([
+          label,
+          `InvalidRequestError ${JSON.stringify([{ path: "stream", message: "must be a Stream of chat chunks" }])}`
+        ])
+      }
+    })
+
+    it("Chat.collect of a Stream with a chunk it cannot read: InvalidRequestError at stream naming why", async () => {
+      for (
+        const [label, bad, why] of [
+          ["null", null, "Cannot read properties of null"],
+          ["a Proxy whose traps throw", throwingProxy(), "trap"],
+          ["a chunk whose choices getter throws", throwingAt(chunk("b"), "choices"), "no"]
+        ] as const
+      ) {
+        const ended = await fixes.collectChunks([chunk("a"), bad])
+        expect([label, ended.ok]).toEqual([label, false])
+        if (ended.ok) continue
+        expect(ended.tag).toBe("InvalidRequestError")
+        expect(ended.issues.map((i) => i.path)).toEqual(["stream"])
+        expect(ended.issues[0]?.message).toMatch(/^has a chunk that cannot be read: /)
+        expect(ended.issues[0]?.message).toContain(why)
+      }
+      const ended = await fixes.collectChunks([chunk("a"), chunk("b")])
+      expect(ended.ok && (ended.value as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content)
+        .toBe("ab")
+    })
+
+    const answered = {
+      id: "gen-1",
+      object: "chat.completion",
+      created: 1,
+      model: "openai/gpt-4o",
+      choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: `{"answer":"yes"}` } }]
+    }
+
+    it("Structured.decode of a response or options it cannot read: InvalidRequestError naming which", async () => {
+      const rows: ReadonlyArray<readonly [string, unknown, unknown, string, RegExp]> = [
+        ["undefined as the response", undefined, undefined, "response", /^must be a chat response \(an object\)$/],
+        ["null as the response", null, undefined, "response", /^must be a chat response/],
+        ["42 as the response", 42, undefined, "response", /^must be a chat response/],
+        ["[] as the response", [], undefined, "response", /^must be a chat response/],
+        ["{} as the response", {}, undefined, "response", /^cannot be read as a chat response: /],
+        ["a Proxy as the response", throwingProxy(), undefined, "response", /^cannot be read as a chat response: get trap$/],
+        ["a Proxy as the options", answered, throwingProxy(), "options", /^cannot be read: ownKeys trap$/],
+        ["42 as the options", answered, 42, "options", /^must be an object, got 42$/]
+      ]
+      for (const [label, response, options, path, message] of rows) {
+        const ended = await fixes.decode(response, options)
+        expect([label, ended.ok ? "succeeded" : ended.tag]).toEqual([label, "InvalidRequestError"])
+        if (ended.ok) continue
+        expect([label, ended.issues.map((i) => i.path)]).toEqual([label, [path]])
+        expect(ended.issues[0]?.message).toMatch(message)
+      }
+      expect(await fixes.decode(answered, { extract: "exact" })).toEqual({ ok: true, value: { answer: "yes" } })
+    })
+
+    it("Structured.responseFormat with options it cannot read: InvalidRequestError at options", async () => {
+      expect(issueOf(fixes.responseFormat(throwingProxy()))).toBe(
+        `InvalidRequestError ${JSON.stringify([{ path: "options", message: "cannot be read: ownKeys trap" }])}`
+      )
+      expect(issueOf(fixes.responseFormat("x"))).toBe(
+        `InvalidRequestError ${JSON.stringify([{ path: "options", message: `must be an object, got "x"` }])}`
+      )
+      const named = fixes.responseFormat({ name: "answer" })
+      expect(named.ok && (named.value as { json_schema: { name: string } }).json_schema.name).toBe("answer")
+    })
+
+    it("OpenRouterLanguageModel.fromResponseParts leaves out what it cannot read, keeps the rest", async () => {
+      const empty = fixes.fromResponseParts([])
+      for (const [label, make] of [...unreadable, ["{}", () => ({})] as const]) {
+        expect([label, fixes.fromResponseParts(make())]).toEqual([label, empty])
+      }
+      const good = fixes.textPart("kept")
+      const kept = fixes.fromResponseParts([good])
+      expect(JSON.stringify(kept)).toContain("kept")
+      expect(
+        fixes.fromResponseParts([null, good, 42, throwingProxy(), throwingAt({ ...good }, "text"), { type: 1 }])
+      ).toEqual(kept)
+    })
+
+    it("OpenRouterLanguageModel.withConfigOverride with overrides it cannot read: the provider's typed error, nothing sent", async () => {
+      const { ended, sent } = await fixes.generateWithOverride(throwingProxy())
+      expect(ended.ok ? "succeeded" : ended.tag).toBe(unreadableConfig[sweep.edition])
+      expect(sent).toBe(0)
+      const readable = await fixes.generateWithOverride({ temperature: 0.5 })
+      expect(readable.ended.ok).toBe(true)
+      expect(readable.sent).toBe(1)
+    })
   })
 }
