@@ -35,9 +35,15 @@ const environment = Testing.layerWithConfig(Testing.emulator, { retry: false })
 
 const judge = (kind: string, effect: Effect.Effect<Option.Option<unknown>, unknown, never>): Promise<Settled> =>
   Effect.runPromise(Effect.exit(effect)).then((exit): Settled => {
-    if (Exit.isSuccess(exit)) return Option.isNone(exit.value) ? { kind, fault: `did not end within ${bound}` } : { kind }
+    if (Exit.isSuccess(exit)) {
+      return Option.isNone(exit.value)
+        ? { kind, fault: `did not end within ${bound}` }
+        : { kind }
+    }
     if (Cause.isDie(exit.cause)) return { kind, fault: `died: ${firstLine(Cause.pretty(exit.cause))}` }
-    if (Cause.isInterrupted(exit.cause)) return { kind, fault: `was interrupted: ${firstLine(Cause.pretty(exit.cause))}` }
+    if (Cause.isInterrupted(exit.cause)) {
+      return { kind, fault: `was interrupted: ${firstLine(Cause.pretty(exit.cause))}` }
+    }
     return { kind }
   })
 

@@ -34,9 +34,15 @@ const environment = Testing.layerWithConfig(Testing.emulator, { retry: false })
 
 const judge = (kind: string, effect: Effect.Effect<Option.Option<unknown>, unknown, never>): Promise<Settled> =>
   Effect.runPromise(Effect.exit(effect)).then((exit): Settled => {
-    if (Exit.isSuccess(exit)) return Option.isNone(exit.value) ? { kind, fault: `did not end within ${bound}` } : { kind }
+    if (Exit.isSuccess(exit)) {
+      return Option.isNone(exit.value)
+        ? { kind, fault: `did not end within ${bound}` }
+        : { kind }
+    }
     if (Cause.hasDies(exit.cause)) return { kind, fault: `died: ${firstLine(Cause.pretty(exit.cause))}` }
-    if (Cause.hasInterrupts(exit.cause)) return { kind, fault: `was interrupted: ${firstLine(Cause.pretty(exit.cause))}` }
+    if (Cause.hasInterrupts(exit.cause)) {
+      return { kind, fault: `was interrupted: ${firstLine(Cause.pretty(exit.cause))}` }
+    }
     return { kind }
   })
 
@@ -113,7 +119,9 @@ const failed = (error: Failure): Ended => ({
 const ended = (exit: Exit.Exit<unknown, unknown>): Ended => {
   if (Exit.isSuccess(exit)) return { ok: true, value: exit.value }
   const reason = exit.cause.reasons.length === 1 ? exit.cause.reasons[0] : undefined
-  if (reason === undefined || reason._tag !== "Fail") throw new Error(`not one typed failure: ${Cause.pretty(exit.cause)}`)
+  if (reason === undefined || reason._tag !== "Fail") {
+    throw new Error(`not one typed failure: ${Cause.pretty(exit.cause)}`)
+  }
   return failed(reason.error as Failure)
 }
 

@@ -93,7 +93,6 @@ const unreadableConfig = { effect3: "MalformedInput", effect4: "AiError.InvalidU
 /** The first line of a printed cause or error: a fault is one line of the sweep's list. */
 export const firstLine = (text: string): string => text.split("\n", 1)[0] ?? ""
 
-
 /**
  * Exports both editions leave uncalled, each with its reason. Classes (`class ...`: the tagged errors,
  * the Schema classes, the Context services) are never called without `new` and need no row here.
@@ -164,7 +163,7 @@ const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
 const sampled = (seed: number): ReadonlyArray<unknown> =>
   fc.sample(fc.anything({ ...anyValue, maxDepth: 2 }), { numRuns: 8, seed })
 
-const isClass = (value: Function): boolean => {
+const isClass = (value: object): boolean => {
   try {
     return /^class\b/.test(Function.prototype.toString.call(value))
   } catch {
@@ -268,7 +267,9 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
           const faulty = await faults(sweep, name, value as (...args: ReadonlyArray<unknown>) => unknown)
           const pending = pendingFixes[name]
           if (pending !== undefined && pending.editions.includes(sweep.edition)) {
-            if (faulty.length === 0) stale.push(`${name} no longer fails: remove its pendingFixes row (${pending.helper})`)
+            if (faulty.length === 0) {
+              stale.push(`${name} no longer fails: remove its pendingFixes row (${pending.helper})`)
+            }
           } else {
             found.push(...faulty)
           }
@@ -330,7 +331,9 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
         expect(ended.issues[0]?.message).toContain(why)
       }
       const ended = await fixes.collectChunks([chunk("a"), chunk("b")])
-      expect(ended.ok && (ended.value as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content)
+      expect(
+        ended.ok && (ended.value as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content
+      )
         .toBe("ab")
     })
 
@@ -349,7 +352,13 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
         ["42 as the response", 42, undefined, "response", /^must be a chat response/],
         ["[] as the response", [], undefined, "response", /^must be a chat response/],
         ["{} as the response", {}, undefined, "response", /^cannot be read as a chat response: /],
-        ["a Proxy as the response", throwingProxy(), undefined, "response", /^cannot be read as a chat response: get trap$/],
+        [
+          "a Proxy as the response",
+          throwingProxy(),
+          undefined,
+          "response",
+          /^cannot be read as a chat response: get trap$/
+        ],
         ["a Proxy as the options", answered, throwingProxy(), "options", /^cannot be read: ownKeys trap$/],
         ["42 as the options", answered, 42, "options", /^must be an object, got 42$/]
       ]

@@ -26,7 +26,6 @@ import { endStream, traceStream, withCall } from "../telemetry/telemetry.js"
 import { settleStack } from "../transport/bounded.js"
 import { errorMember, NotJson, parseJson } from "../transport/json.js"
 import { invalid, prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
-import { describeThrown } from "../transport/snapshot.js"
 import {
   bodyId,
   connectionError,
@@ -38,6 +37,7 @@ import {
   timeoutError
 } from "../transport/response.js"
 import { withAttempts } from "../transport/retry.js"
+import { describeThrown } from "../transport/snapshot.js"
 import { makeSseParser } from "../transport/sse.js"
 import { startTimer } from "../transport/timer.js"
 import { Collector } from "./collect.js"

@@ -59,7 +59,9 @@ export const responseFormat = <A, I, R>(
  * Options read once into a plain copy: `undefined` stays, anything but an object, or one whose getter
  * throws, is an `InvalidRequestError` at `options`.
  */
-const readOptions = <O extends object>(options: O | undefined): Either.Either<O | undefined, Errors.InvalidRequestError> => {
+const readOptions = <O extends object>(
+  options: O | undefined
+): Either.Either<O | undefined, Errors.InvalidRequestError> => {
   if (options === undefined) return Either.right(undefined)
   if (!isRecord(options)) return Either.left(invalid("options", `must be an object, got ${shownValue(options)}`))
   try {
