@@ -27,18 +27,21 @@ export interface SweepEdition extends Vitest {
   /** Imports `src/<name>.ts` of the edition (`index` for `"."`). */
   readonly importModule: (name: string) => Promise<Readonly<Record<string, unknown>>>
   /**
-   * Runs what a function returned (an Effect, a Stream, a Layer, with the test kit's emulator for
-   * `OpenRouterConfig` and `HttpClient`, bounded in time; a Promise, bounded in time).
+   * Runs what a function returned if it is an Effect, a Stream or a Layer (with the test kit's emulator
+   * for `OpenRouterConfig` and `HttpClient`, bounded in time); `undefined` for any other value.
    */
-  readonly settle: (value: unknown) => Promise<Settled>
+  readonly settle: (value: unknown) => Promise<Settled | undefined>
+  /** Waits for `promise` within the same bound: `undefined` if it has not settled by then. */
+  readonly within: <A>(promise: Promise<A>) => Promise<A | undefined>
   /**
    * Why an export that is a function is not called, for the exports the edition's idiom makes callable
    * values that are not functions to call (a Schema, a Context service): `undefined` for the others.
    */
   readonly notCallable: (value: unknown) => string | undefined
   /**
-   * The plausible first argument of each function taking two or more, so that the hostile second one
-   * is read (a function after a bad first argument may never look at its second).
+   * The plausible first argument of each function taking two or more that only the edition's Effect
+   * builds, so that the hostile second one is read (a function after a bad first argument may never
+   * look at its second).
    */
   readonly firstArguments: Readonly<Record<string, unknown>>
   /** The edition's own exemptions: `"Module.name"` and why it is not called. */
@@ -92,6 +95,33 @@ const unreadableConfig = { effect3: "MalformedInput", effect4: "AiError.InvalidU
 
 /** The first line of a printed cause or error: a fault is one line of the sweep's list. */
 export const firstLine = (text: string): string => text.split("\n", 1)[0] ?? ""
+
+const request = { model: "openai/gpt-4o", messages: [{ role: "user", content: "Hi" }] }
+const toolCall = { id: "call_1", type: "function", function: { name: "echo", arguments: "{}" } }
+
+/**
+ * The plausible first arguments of the functions taking two or more that need no Effect to build (the
+ * edition adds the others: Schemas, Effects, replies, toolkits).
+ */
+const firstArguments: Readonly<Record<string, unknown>> = {
+  "Chat.send": request,
+  "Chat.stream": request,
+  "Client.parseRetryAfter": { "retry-after": "1" },
+  "Errors.fromStatus": 429,
+  "Generation.get": "gen-1",
+  "OpenRouterLanguageModel.model": "openai/gpt-4o",
+  "Retry.backoff": { _tag: "Backoff", baseDelay: "1 second", factor: 2, maxDelay: "10 seconds" },
+  "Testing.error": 500,
+  "Testing.lengthCutAnswer": "cut",
+  "Testing.mismatchedAnswer": "{}",
+  "Testing.notJsonAnswer": "not json",
+  "Testing.refusalAnswer": "no",
+  "Tool.make": "echo",
+  "ToolLoop.run": request,
+  "ToolLoop.stream": request,
+  "Toolkit.decodeCall": toolCall,
+  "Toolkit.decodeCalls": [toolCall]
+}
 
 /**
  * Exports both editions leave uncalled, each with its reason. Classes (`class ...`: the tagged errors,
@@ -179,6 +209,35 @@ const show = (error: unknown): string => {
   }
 }
 
+const isPromise = (value: unknown): value is Promise<unknown> => {
+  try {
+    return value instanceof Promise
+  } catch {
+    // a Proxy whose getPrototypeOf trap throws (a hostile argument handed back) is no Promise
+    return false
+  }
+}
+
+/** How what a function returned ended: the edition runs an Effect, a Stream or a Layer; a Promise is awaited. */
+const settle = async (sweep: SweepEdition, value: unknown): Promise<Settled> => {
+  const settled = await sweep.settle(value)
+  if (settled !== undefined) return settled
+  if (!isPromise(value)) return { kind: "value" }
+  const kind = "Promise"
+  const outcome = await sweep.within(value.then(
+    (resolved) => ({ resolved }),
+    (rejected: unknown) => ({ rejected })
+  ))
+  if (outcome === undefined) return { kind, fault: "did not settle in time" }
+  if ("rejected" in outcome) {
+    return outcome.rejected instanceof Error ? { kind } : { kind, fault: "rejected with a non-Error" }
+  }
+  // A TestServer it started: closed, so the sweep leaves no socket open.
+  const resolved = outcome.resolved as { close?: unknown } | undefined
+  if (typeof resolved?.close === "function") await (resolved.close as () => Promise<void>)()
+  return { kind }
+}
+
 /** The faults of calling `fn` with every hostile value in position 1 and 2: empty when it behaves. */
 const faults = async (
   sweep: SweepEdition,
@@ -187,7 +246,7 @@ const faults = async (
 ): Promise<ReadonlyArray<string>> => {
   const found: Array<string> = []
   const calls: Array<readonly [string, () => ReadonlyArray<unknown>]> = []
-  const first = name in sweep.firstArguments ? sweep.firstArguments[name] : undefined
+  const first = name in sweep.firstArguments ? sweep.firstArguments[name] : firstArguments[name]
   for (const [label, make] of hostile) {
     calls.push([`(${label})`, () => [make()]])
     calls.push([`(first, ${label})`, () => [first, make()]])
@@ -202,7 +261,7 @@ const faults = async (
       found.push(`${name}${label} threw ${show(error)}`)
       continue
     }
-    const settled = await sweep.settle(returned)
+    const settled = await settle(sweep, returned)
     if (settled.fault !== undefined) found.push(`${name}${label}: its ${settled.kind} ${settled.fault}`)
   }
   return found
@@ -231,7 +290,7 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
         ["a Promise resolving", () => Promise.resolve(1), false]
       ]
       for (const [label, make, faulty] of controls) {
-        const settled = await sweep.settle(make())
+        const settled = await settle(sweep, make())
         expect([label, settled.fault !== undefined]).toEqual([label, faulty])
       }
       const thrower = () => {
@@ -261,7 +320,7 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
           if (typeof value !== "function" || isClass(value)) continue
           if (name in exempt || name in sweep.exempt || sweep.notCallable(value) !== undefined) continue
           if (module === "index" && modules.includes(key)) continue
-          if (value.length >= 2 && !(name in sweep.firstArguments)) {
+          if (value.length >= 2 && !(name in sweep.firstArguments) && !(name in firstArguments)) {
             found.push(`${name} takes ${value.length} arguments: give firstArguments a plausible first`)
           }
           const faulty = await faults(sweep, name, value as (...args: ReadonlyArray<unknown>) => unknown)

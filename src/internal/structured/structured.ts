@@ -16,7 +16,7 @@ import type * as S from "../../Schema.js"
 import type * as Structured from "../../Structured.js"
 import * as StructuredError from "../../StructuredError.js"
 import { isRecord } from "../transport/json.js"
-import { describeThrown, shownValue } from "../transport/snapshot.js"
+import { describeThrown, plainOptions, shownValue } from "../transport/snapshot.js"
 import { candidates, REASK_PREFIX } from "./extractJson.js"
 import {
   decodeStrictJson,
@@ -55,20 +55,12 @@ export const responseFormat = <A, I, R>(
 ): Either.Either<S.ResponseFormat, Errors.InvalidRequestError> =>
   Either.flatMap(readOptions(options), (plain) => Either.map(strictFor(schema), (strict) => formatOf(strict, plain)))
 
-/**
- * Options read once into a plain copy: `undefined` stays, anything but an object, or one whose getter
- * throws, is an `InvalidRequestError` at `options`.
- */
+/** Options read once into a plain copy, or the `InvalidRequestError` at `options` saying why not. */
 const readOptions = <O extends object>(
   options: O | undefined
 ): Either.Either<O | undefined, Errors.InvalidRequestError> => {
-  if (options === undefined) return Either.right(undefined)
-  if (!isRecord(options)) return Either.left(invalid("options", `must be an object, got ${shownValue(options)}`))
-  try {
-    return Either.right({ ...options })
-  } catch (e) {
-    return Either.left(invalid("options", `cannot be read: ${describeThrown(e)}`))
-  }
+  const read = plainOptions(options)
+  return "issue" in read ? Either.left(invalid("options", read.issue)) : Either.right(read.copy)
 }
 
 const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.FormatOptions | undefined) => {

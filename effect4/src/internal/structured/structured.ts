@@ -11,7 +11,7 @@ import * as Stream from "effect/Stream"
 import { candidates, REASK_PREFIX } from "../../../../src/internal/structured/extractJson.js"
 import { PartialValues } from "../../../../src/internal/structured/partialValues.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
-import { describeThrown, shownValue } from "../../../../src/internal/transport/snapshot.js"
+import { describeThrown, plainOptions, shownValue } from "../../../../src/internal/transport/snapshot.js"
 import * as Chat from "../../Chat.js"
 import type * as Client from "../../Client.js"
 import * as Errors from "../../Errors.js"
@@ -55,20 +55,12 @@ export const responseFormat = <A, I, R>(
 ): Result.Result<S.ResponseFormat, Errors.InvalidRequestError> =>
   Result.flatMap(readOptions(options), (plain) => Result.map(strictFor(schema), (strict) => formatOf(strict, plain)))
 
-/**
- * Options read once into a plain copy: `undefined` stays, anything but an object, or one whose getter
- * throws, is an `InvalidRequestError` at `options`.
- */
+/** Options read once into a plain copy, or the `InvalidRequestError` at `options` saying why not. */
 const readOptions = <O extends object>(
   options: O | undefined
 ): Result.Result<O | undefined, Errors.InvalidRequestError> => {
-  if (options === undefined) return Result.succeed(undefined)
-  if (!isRecord(options)) return Result.fail(invalid("options", `must be an object, got ${shownValue(options)}`))
-  try {
-    return Result.succeed({ ...options })
-  } catch (e) {
-    return Result.fail(invalid("options", `cannot be read: ${describeThrown(e)}`))
-  }
+  const read = plainOptions(options)
+  return "issue" in read ? Result.fail(invalid("options", read.issue)) : Result.succeed(read.copy)
 }
 
 const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.FormatOptions | undefined) => {
