@@ -124,8 +124,16 @@ const firstArguments: Readonly<Record<string, unknown>> = {
 }
 
 /**
- * Exports both editions leave uncalled, each with its reason. Classes (`class ...`: the tagged errors,
- * the Schema classes, the Context services) are never called without `new` and need no row here.
+ * Exports both editions leave uncalled, each with its reason (none today). What the sweep never calls,
+ * by kind, and why:
+ * - classes (`class ...`: the tagged errors, Effect 3's Schema classes, the Context services): built
+ *   with `new`, never called;
+ * - what the edition's `notCallable` names: a Schema (Effect 4's Schemas are callable values of
+ *   Effect's own API), a Context tag or key (Effect 4's `Tool.Strict`), and in Effect 3 a `Metric`
+ *   (calling one applies it to an Effect, Effect's API, not this package's);
+ * - exports that are not functions (constants, Metrics in Effect 4), and the root's namespaces (each is
+ *   swept as its own module);
+ * - the functions a function returns (a data-last `dual`, a script): the sweep calls the exports.
  */
 const exempt: Readonly<Record<string, string>> = {}
 
