@@ -30,6 +30,7 @@
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import { describeThrown } from "./internal/transport/snapshot.js"
 import * as S from "./Schema.js"
 
 // ---------------------------------------------------------------------------
@@ -293,26 +294,29 @@ interface StatusEntry {
   readonly transient: boolean
 }
 
-const statusEntry = (status: number): StatusEntry | undefined =>
-  (statusTable as Readonly<Record<number, StatusEntry>>)[status]
+// Only a number is looked up: any other key could reach the table's prototype.
+const statusEntry = (status: unknown): StatusEntry | undefined =>
+  typeof status === "number" ? (statusTable as Readonly<Record<number, StatusEntry>>)[status] : undefined
 
 /**
  * A short description of an HTTP status (`"Too many requests"`), `"HTTP <status>"` for one without a
- * class of its own.
+ * class of its own, `"Unknown status"` for a value that is not a number.
  *
  * @since 0.2.0
  * @category status errors
  */
-export const describeStatus = (status: number): string => statusEntry(status)?.description ?? `HTTP ${status}`
+export const describeStatus = (status: number): string =>
+  typeof status === "number" ? statusEntry(status)?.description ?? `HTTP ${status}` : "Unknown status"
 
 /**
  * Whether a status says "try again later": 408, 429, 500, 502, 503, 524, 529, and for statuses without
- * a class of their own, 409 (conflict) and every 5xx.
+ * a class of their own, 409 (conflict) and every 5xx. Not a value that is not a number.
  *
  * @since 0.2.0
  * @category status errors
  */
 export const isRetryableStatus = (status: number): boolean => {
+  if (typeof status !== "number") return false
   const entry = statusEntry(status)
   return entry === undefined ? status === 409 || status >= 500 : entry.transient
 }
@@ -329,12 +333,33 @@ export type KnownStatus = keyof typeof statusTable
  * Builds the error class for an HTTP status: the class of its own for the statuses OpenRouter documents,
  * {@link OpenRouterDefaultError} for any other.
  *
+ * It never throws. A `status` that is not a finite number (`undefined`, `null`, `"429"`, `NaN`) gives an
+ * {@link OpenRouterDefaultError} with status 0 (no HTTP status); any other number is kept as given. When
+ * the `fields` cannot be used (not an object, unreadable, or a field of the wrong type), the error is
+ * built from the status alone: its `message` says the fields were refused and why, its `headers` are empty
+ * and its `body` is `undefined`.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const fromStatus = (status: number, fields: StatusErrorFields): StatusError => {
+  const code = typeof status === "number" && Number.isFinite(status) ? status : 0
+  try {
+    return ofStatus(code, fields)
+  } catch (e) {
+    return ofStatus(code, {
+      message: `${describeStatus(code)} (Errors.fromStatus could not use the fields it was given: ${
+        describeThrown(e)
+      })`,
+      headers: {},
+      body: undefined
+    })
+  }
+}
+
+const ofStatus = (status: number, fields: StatusErrorFields): StatusError => {
   const entry = statusEntry(status)
-  return entry ? new entry.Class({ ...fields, status }) : new OpenRouterDefaultError({ ...fields, status })
+  return entry ? new entry.Class({ ...fields, status: status }) : new OpenRouterDefaultError({ ...fields, status })
 }
 
 // ---------------------------------------------------------------------------
@@ -501,13 +526,18 @@ const statusErrorTags: ReadonlySet<string> = new Set([
 ])
 
 /**
- * Whether a value is one of the {@link StatusError} classes.
+ * Whether a value is one of the {@link StatusError} classes; `false` for a value that cannot be read.
  *
  * @since 0.1.0
  * @category guards
  */
-export const isStatusError = (u: unknown): u is StatusError =>
-  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && statusErrorTags.has(u._tag)
+export const isStatusError = (u: unknown): u is StatusError => {
+  try {
+    return Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && statusErrorTags.has(u._tag)
+  } catch {
+    return false
+  }
+}
 
 /** `error_type` values of mid-stream errors that a retry can fix. */
 const transientErrorTypes: ReadonlySet<string> = new Set([
@@ -525,12 +555,21 @@ const transientErrorTypes: ReadonlySet<string> = new Set([
  * (overloaded, unavailable, rate limited, or a transient code), and a 402 that marks a temporary limit
  * (`metadata.limit_source` with a `Retry-After`). Never 400, 401, 403, 404, 413, 422, any other 402,
  * an invalid request or an undecodable response. An availability error whose body says
- * `retryable: false` is not transient.
+ * `retryable: false` is not transient. Never a value that is not an error of this module or cannot be
+ * read (`undefined`, `null`, a `Proxy` whose traps throw).
  *
  * @since 0.1.0
  * @category guards
  */
 export const isRetryable = (error: StreamError): boolean => {
+  try {
+    return retryable(error)
+  } catch {
+    return false
+  }
+}
+
+const retryable = (error: StreamError): boolean => {
   switch (error._tag) {
     case "ConnectionError":
     case "TimeoutError":
@@ -558,13 +597,20 @@ const isTemporaryLimit = (error: StatusError): boolean =>
   error.metadata.limit_source !== ""
 
 /**
- * The delay the server asked for, if the failure carries one.
+ * The delay the server asked for, if the failure carries one; `undefined` for a value that is not a
+ * {@link StatusError} or cannot be read, or whose `retryAfter` is not a `Duration`.
  *
  * @since 0.1.0
  * @category getters
  */
-export const retryAfter = (error: StreamError): Duration.Duration | undefined =>
-  isStatusError(error) ? error.retryAfter : undefined
+export const retryAfter = (error: StreamError): Duration.Duration | undefined => {
+  try {
+    const requested: unknown = isStatusError(error) ? error.retryAfter : undefined
+    return Duration.isDuration(requested) ? requested : undefined
+  } catch {
+    return undefined
+  }
+}
 
 // ---------------------------------------------------------------------------
 // The printed form

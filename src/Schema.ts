@@ -43,12 +43,13 @@
  *
  * @since 0.1.0
  */
-import type * as Either from "effect/Either"
-import type * as ParseResult from "effect/ParseResult"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Decode from "./internal/chat/decode.js"
 import * as Essentials from "./internal/chat/invalidFields.js"
 import { knownContentPartTypes, knownReasoningDetailTypes } from "./internal/chat/wireShapes.js"
+import { describeThrown } from "./internal/transport/snapshot.js"
 
 // ---------------------------------------------------------------------------
 // building blocks
@@ -2447,6 +2448,23 @@ export const essentialResponseFields: ReadonlyArray<string> = Essentials.essenti
  */
 export const essentialChunkFields: ReadonlyArray<string> = Essentials.essentialChunkFields
 
+// A value whose fields cannot be read (a Proxy whose traps throw, a getter that throws) is a failure of
+// the result, never a throw; the issue does not show the value, so printing it reads nothing.
+const neverThrows = <A>(
+  decode: (u: unknown) => Either.Either<A, ParseResult.ParseError>
+): (u: unknown) => Either.Either<A, ParseResult.ParseError> =>
+(u) => {
+  try {
+    return decode(u)
+  } catch (e) {
+    return Either.left(
+      new ParseResult.ParseError({
+        issue: new ParseResult.Type(Schema.Unknown.ast, u, `reading the value threw: ${describeThrown(e)}`)
+      })
+    )
+  }
+}
+
 /**
  * Decodes a parsed JSON value as a non-streaming response body. Fast: a valid
  * body is checked by a guard compiled from {@link ChatResponse} and returned
@@ -2460,11 +2478,16 @@ export const essentialChunkFields: ReadonlyArray<string> = Essentials.essentialC
  * `invalidFields` (see {@link InvalidField}); the rest decodes as usual. A
  * mismatch in an essential field (or a missing `choices`) is still a failure.
  *
+ * It never throws: a value whose fields cannot be read (a getter that throws, a `Proxy` whose traps
+ * throw) is a failure whose message says what threw (`reading the value threw: ...`). So do the other
+ * decoders of this module.
+ *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeChatResponse: (u: unknown) => Either.Either<ChatResponse, ParseResult.ParseError> = Decode
-  .tolerantDecoder(ChatResponse, essentialResponseFields)
+export const decodeChatResponse: (u: unknown) => Either.Either<ChatResponse, ParseResult.ParseError> = neverThrows(
+  Decode.tolerantDecoder(ChatResponse, essentialResponseFields)
+)
 
 /**
  * Decodes a parsed `data:` event as a stream chunk; same fast path and the
@@ -2474,8 +2497,10 @@ export const decodeChatResponse: (u: unknown) => Either.Either<ChatResponse, Par
  * @since 0.1.0
  * @category decoding
  */
-export const decodeChatStreamChunk: (u: unknown) => Either.Either<ChatStreamChunk, ParseResult.ParseError> = Decode
-  .tolerantDecoder(ChatStreamChunk, essentialChunkFields)
+export const decodeChatStreamChunk: (u: unknown) => Either.Either<ChatStreamChunk, ParseResult.ParseError> =
+  neverThrows(
+    Decode.tolerantDecoder(ChatStreamChunk, essentialChunkFields)
+  )
 
 /**
  * Decodes an error body; same fast path as {@link decodeChatResponse}.
@@ -2483,18 +2508,21 @@ export const decodeChatStreamChunk: (u: unknown) => Either.Either<ChatStreamChun
  * @since 0.1.0
  * @category decoding
  */
-export const decodeErrorResponse: (u: unknown) => Either.Either<ErrorResponse, ParseResult.ParseError> = Decode
-  .fastDecoder(ErrorResponse)
+export const decodeErrorResponse: (u: unknown) => Either.Either<ErrorResponse, ParseResult.ParseError> = neverThrows(
+  Decode.fastDecoder(ErrorResponse)
+)
 
 /**
  * Validates a request body against the spec's constraints. Unknown fields,
- * top-level or nested, are kept in the result.
+ * top-level or nested, are kept in the result. A value whose fields cannot be
+ * read is a failure, never a throw (see {@link decodeChatResponse}).
  *
  * @since 0.1.0
  * @category decoding
  */
-export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseResult.ParseError> = Decode
-  .fastDecoder(ChatRequest)
+export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseResult.ParseError> = neverThrows(
+  Decode.fastDecoder(ChatRequest)
+)
 
 /**
  * Decodes the body of `GET /generation?id=`; same fast path as {@link decodeChatResponse}.
@@ -2503,4 +2531,6 @@ export const validateRequest: (u: unknown) => Either.Either<ChatRequest, ParseRe
  * @category decoding
  */
 export const decodeGenerationResponse: (u: unknown) => Either.Either<GenerationResponse, ParseResult.ParseError> =
-  Decode.fastDecoder(GenerationResponse)
+  neverThrows(
+    Decode.fastDecoder(GenerationResponse)
+  )

@@ -32,7 +32,7 @@ import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
 import * as Errors from "./Errors.js"
 import * as Calls from "./internal/tool/toolCalls.js"
-import { toolSchema } from "./internal/tool/toolSchema.js"
+import { isAnyTool, toolSchema } from "./internal/tool/toolSchema.js"
 import type * as S from "./Schema.js"
 
 /**
@@ -240,6 +240,9 @@ const Proto = {
  * JSON-serialisable result), `failure` to `Schema.Never`, `failureMode` to `"error"`, `strict` to
  * `false`.
  *
+ * It never throws: a name or options that cannot be read (a getter or `Proxy` trap that throws) give a
+ * tool that `Tool.definition` and `Toolkit` refuse with an `InvalidRequestError`, before anything is sent.
+ *
  * @example
  * ```ts
  * import { Schema } from "effect"
@@ -274,17 +277,21 @@ export const make = <
     readonly dependencies?: Dependencies | undefined
   }
 ): Tool<Name, Parameters, Success, Failure, Mode, Context.Tag.Identifier<Dependencies[number]>> => {
-  const tool = Object.create(Proto)
-  tool[TypeId] = { _Requirements: (_: never) => _ }
-  tool.name = name
-  tool.description = options?.description
-  tool.parameters = options?.parameters ?? NoParameters
-  tool.success = options?.success ?? Schema.Unknown
-  tool.failure = options?.failure ?? Schema.Never
-  tool.failureMode = options?.failureMode ?? "error"
-  tool.strict = options?.strict ?? false
-  tool.dependencies = options?.dependencies ?? []
-  return tool
+  const build = (given: typeof options) => {
+    const tool = Object.create(Proto)
+    tool[TypeId] = { _Requirements: (_: never) => _ }
+    tool.name = name
+    tool.description = given?.description
+    tool.parameters = given?.parameters ?? NoParameters
+    tool.success = given?.success ?? Schema.Unknown
+    tool.failure = given?.failure ?? Schema.Never
+    tool.failureMode = given?.failureMode ?? "error"
+    tool.strict = given?.strict ?? false
+    tool.dependencies = given?.dependencies ?? []
+    return tool
+  }
+  // Options that cannot be read give a tool of the defaults that Tool.definition and Toolkit refuse.
+  return Calls.madeOr(() => build(options), () => build(undefined))
 }
 
 /**
@@ -293,7 +300,14 @@ export const make = <
  * @since 0.2.0
  * @category guards
  */
-export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== null && TypeId in u
+export const isTool = (u: unknown): u is Any => {
+  // A Proxy whose `has` trap throws is not a tool.
+  try {
+    return isAnyTool(u)
+  } catch {
+    return false
+  }
+}
 
 /**
  * The tool as an entry of the request's `tools` array: `{type: "function", function: {name,
@@ -306,7 +320,7 @@ export const isTool = (u: unknown): u is Any => typeof u === "object" && u !== n
  * @category conversions
  */
 export const definition = (tool: Any): Either.Either<S.FunctionTool, Errors.InvalidRequestError> => {
-  const read = Calls.readDefinition(tool, isTool, definitionOf)
+  const read = Calls.readDefinition(tool, isAnyTool, definitionOf)
   return read.ok ? read.value : Either.left(new Errors.InvalidRequestError(read.error))
 }
 

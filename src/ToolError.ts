@@ -98,7 +98,8 @@ export type CallError = UnknownToolError | MalformedArgumentsError | InvalidArgu
 /**
  * A handler's result (or, with `failureMode: "return"`, its failure) does not encode with the tool's
  * `success` (or `failure`) Schema, or its encoded form is not JSON-serialisable, so it cannot be sent
- * back to the model.
+ * back to the model. Also when there is no result to send: the tool has no handler (none provided by
+ * `Toolkit.toLayer`), or its handler is not a function, throws, or does not return an Effect.
  *
  * @since 0.2.0
  * @category errors

@@ -177,6 +177,11 @@ export type Requirements<Tools extends Record<string, Tool.Any>> =
 /**
  * Makes a toolkit of tools (their names must differ).
  *
+ * It never throws. An argument that is not a tool (or cannot be read) is left out of the toolkit, which
+ * is refused: {@link definitions} fails with an `InvalidRequestError` at `toolkit` naming the argument
+ * (`toolkit has a tool that is not a Tool (argument 1)`), and so does `ToolLoop` before anything is sent;
+ * a call to one of its tools still decodes.
+ *
  * @since 0.2.0
  * @category constructors
  */
@@ -212,6 +217,11 @@ export const handlers = <Tools extends Record<string, Tool.Any>>(
  * A layer providing the handler of every tool of the toolkit. `build` is the handlers, or an Effect
  * that builds them (its requirements become the layer's; a `Scope` is provided). Each handler runs
  * with the context the layer was built in, under the context of the loop that calls it.
+ *
+ * It never throws and its layer never dies on what it is handed: a value that is not a toolkit, or
+ * handlers that are not a record (nor an Effect giving one), give a layer providing no handlers.
+ * `ToolLoop` fails a call whose handler is missing, is not a function, throws or does not return an
+ * Effect with an `InvalidResultError`.
  *
  * @since 0.2.0
  * @category handlers

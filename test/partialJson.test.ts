@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as FastCheck from "effect/FastCheck"
 import { makePartialJsonParser } from "../src/internal/structured/partialJson.js"
+import { type EntryNames, type PartialPlan, shapeInPlace } from "../src/internal/structured/partialPlan.js"
 
 /**
  * Whether a partial value is consistent with the final one: a string is a prefix of the final
@@ -169,6 +170,41 @@ describe("makePartialJsonParser", () => {
     const ok = parser.push(text) && parser.end()
     expect(ok).toBe(false)
     expect(parser.error()).toBeTypeOf("string")
+  })
+
+  // A record of `{ n: Int, note?: String }`, its entries named as each edition's strict form names them.
+  it.each(
+    [
+      ["Effect 3's { key, value }", ["key", "value"]],
+      ["effect/ai 4's pairs { \"0\", \"1\" }", ["0", "1"]]
+    ] as const
+  )("shows a record of entries %s as the record, the null of an absent field in a value never", (_, names) => {
+    const item: PartialPlan = {
+      _tag: "Object",
+      fields: new Map([["n", { nullMeansAbsent: false, plan: undefined }], ["note", {
+        nullMeansAbsent: true,
+        plan: undefined
+      }]]),
+      tags: new Map()
+    }
+    const plan: PartialPlan = { _tag: "Record", value: item, names: names as EntryNames }
+    const [k, v] = names
+    const text = JSON.stringify([{ [k]: "a", [v]: { n: 1, note: null } }, { [k]: "b", [v]: { n: 2, note: "x" } }])
+    const parser = makePartialJsonParser(plan)
+    const partials: Array<unknown> = []
+    for (const c of text) {
+      expect(parser.push(c)).toBe(true)
+      partials.push(parser.snapshot())
+    }
+    expect(parser.end()).toBe(true)
+    const final = { a: { n: 1 }, b: { n: 2, note: "x" } }
+    expect(parser.snapshot()).toStrictEqual(final)
+    expect(partials).toContainEqual({ a: { n: 1 } })
+    for (const partial of partials) {
+      expect(Array.isArray(partial)).toBe(false)
+      if (!consistent(partial, final)) throw new Error(`${JSON.stringify(partial)} is not consistent with the record`)
+    }
+    expect(shapeInPlace(JSON.parse(text), plan)).toStrictEqual(final)
   })
 
   it("says an unfinished document is not complete", () => {

@@ -78,6 +78,7 @@ structuredStreamSuite<Testing.Reply>({
     }),
     Int: Schema.Struct({ n: Schema.Int }),
     A: Schema.Struct({ a: Schema.String }),
+    Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     emulated: {
       "an object with optional fields": Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Int) }),
       "nested arrays and unions": Schema.Struct({
@@ -91,6 +92,23 @@ structuredStreamSuite<Testing.Reply>({
         when: Schema.Date,
         scores: Schema.Record({ key: Schema.String, value: Schema.Int })
       }))
+    },
+    answered: {
+      "an absent optional field (null on the wire)": Schema.Struct({
+        a: Schema.String,
+        b: Schema.optional(Schema.String)
+      }),
+      "a record": Schema.Struct({ m: Schema.Record({ key: Schema.String, value: Schema.Int }) }),
+      "a Date": Schema.Struct({ at: Schema.Date }),
+      "a union": Schema.Struct({
+        shape: Schema.Union(
+          Schema.Struct({ kind: Schema.Literal("circle"), r: Schema.Number, label: Schema.optional(Schema.String) }),
+          Schema.Struct({ kind: Schema.Literal("square"), side: Schema.Number })
+        )
+      }),
+      "a root that is not an object": Schema.Array(
+        Schema.Struct({ n: Schema.Int, note: Schema.optional(Schema.String) })
+      )
     }
   },
   forAllOrders: (body, numRuns) =>

@@ -165,7 +165,11 @@ toolLoopSuite(wired, {
   },
   // This edition's tools have no approval step.
   needingApproval: [],
-  output: Schema.Struct({ a: Schema.String })
+  output: Schema.Struct({ a: Schema.String }),
+  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
+  merge: undefined,
+  toLayer: (toolkit, build) => Toolkit.toLayer(toolkit as typeof Tools, build as never),
+  succeed: (value) => Effect.succeed(value)
 })
 
 describe.each(httpClients)("ToolLoop interrupted over %s", (_name, http) => {

@@ -66,7 +66,11 @@ toolsSuite(wired, {
   shell: Toolkit.make(Shell),
   anyArguments: (name) => Tool.make(name, { parameters: Schema.Record({ key: Schema.String, value: Schema.Unknown }) }),
   make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
-  forgedTool: { [Tool.TypeId]: Tool.TypeId, name: "now" }
+  forgedTool: { [Tool.TypeId]: Tool.TypeId, name: "now" },
+  makeTool: (name, options) => Tool.make(name as string, options as undefined),
+  merge: undefined,
+  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never),
+  isTool: Tool.isTool
 })
 
 describe("Toolkit.toLayer", () => {

@@ -31,9 +31,11 @@ import type * as Predicate from "effect/Predicate"
 import * as Pull from "effect/Pull"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import { withAttempts } from "../../src/internal/transport/retry.js"
+import { readPolicyOptions, recordProblems, scheduleCache, withAttempts } from "../../src/internal/transport/retry.js"
+import { shownValue } from "../../src/internal/transport/snapshot.js"
 import * as Errors from "./Errors.js"
 import { onRetry } from "./internal/telemetry/telemetry.js"
+import * as Options from "./internal/transport/options.js"
 
 /**
  * A retry policy: either {@link Backoff} (the built-in exponential backoff, from {@link make}) or
@@ -121,33 +123,33 @@ export const isTransient: Predicate.Predicate<Errors.StreamError> = Errors.isRet
 
 const defaultMaxRetryAfter = Duration.seconds(60)
 
-const nonNegativeInt = (n: number, name: string): number => {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`Retry.${name} must be a whole number >= 0, got ${n}`)
-  return n
+const backoffDefaults: Omit<Backoff, "_tag"> = {
+  retries: 2,
+  baseDelay: Duration.millis(500),
+  factor: 2,
+  maxDelay: Duration.seconds(8),
+  jitter: 0.25,
+  maxRetryAfter: defaultMaxRetryAfter,
+  while: Errors.isRetryable
 }
 
 /**
  * Builds a policy; options left out take the defaults (2 retries, 500 ms doubling to at most 8 s,
  * 25 % jitter, Retry-After honoured up to 60 s, transient failures only).
  *
+ * It never throws. Options it cannot use (a negative or fractional `retries`, a `factor` below 1, a
+ * `jitter` outside `[0, 1]`, something that is not a duration, a `while` that is not a function, an
+ * options object whose fields cannot be read) give a policy that `Chat.send` and `Chat.stream` (as
+ * their `retry` option or the configuration's) refuse with an `InvalidRequestError` naming each problem,
+ * nothing sent, and that {@link retry} and {@link toSchedule} never retry with. A number out of its
+ * range is kept as given; a duration or `while` that cannot be used is replaced by its default.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: PolicyOptions = {}): Backoff => {
-  const jitter = options.jitter ?? 0.25
-  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError(`Retry.jitter must be in [0, 1], got ${jitter}`)
-  const factor = options.factor ?? 2
-  if (!(factor >= 1)) throw new RangeError(`Retry.factor must be >= 1, got ${factor}`)
-  return {
-    _tag: "Backoff",
-    retries: nonNegativeInt(options.retries ?? 2, "retries"),
-    baseDelay: Duration.fromInputUnsafe(options.baseDelay ?? Duration.millis(500)),
-    factor,
-    maxDelay: Duration.fromInputUnsafe(options.maxDelay ?? Duration.seconds(8)),
-    jitter,
-    maxRetryAfter: Duration.fromInputUnsafe(options.maxRetryAfter ?? defaultMaxRetryAfter),
-    while: options.while ?? Errors.isRetryable
-  }
+  const { problems, values } = readPolicyOptions(options, backoffDefaults, Options.checkDuration)
+  return recordProblems<Backoff>({ _tag: "Backoff", ...values }, "Retry.make", problems)
 }
 
 /**
@@ -163,28 +165,59 @@ export const defaultPolicy: Backoff = make()
  * long to wait; failures that are not transient (or fail `options.while`) are still not retried, and
  * a server-requested delay still replaces the schedule's delay (up to `maxRetryAfter`).
  *
+ * It never throws: a `schedule` that is not a `Schedule`, or options it cannot use, give a policy that
+ * `Chat.send` and `Chat.stream` refuse with an `InvalidRequestError` naming the problem, nothing sent
+ * (see {@link make}).
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const fromSchedule = (
   schedule: Schedule.Schedule<unknown, Errors.StreamError>,
   options: Pick<PolicyOptions, "maxRetryAfter" | "while"> = {}
-): FromSchedule => ({
-  _tag: "FromSchedule",
-  schedule,
-  maxRetryAfter: Duration.fromInputUnsafe(options.maxRetryAfter ?? defaultMaxRetryAfter),
-  while: options.while ?? Errors.isRetryable
-})
+): FromSchedule => {
+  const { problems, values } = readPolicyOptions(
+    options,
+    { maxRetryAfter: defaultMaxRetryAfter, while: Errors.isRetryable },
+    Options.checkDuration
+  )
+  const notSchedule = isSchedule(schedule) ? [] : [`schedule: expected a Schedule, got ${shownValue(schedule)}`]
+  return recordProblems<FromSchedule>(
+    { _tag: "FromSchedule", schedule, ...values },
+    "Retry.fromSchedule",
+    [...notSchedule, ...problems]
+  )
+}
+
+const isSchedule = (u: unknown): boolean => {
+  try {
+    return Schedule.isSchedule(u)
+  } catch {
+    return false
+  }
+}
 
 /**
  * The computed delay before retry number `retry` (0 for the first), before jitter:
- * `min(baseDelay * factor^retry, maxDelay)`.
+ * `min(baseDelay * factor^retry, maxDelay)`. It never throws: for a value that is not a {@link Backoff}
+ * (its `baseDelay` and `maxDelay` durations, its `factor` a number), or a `retry` that is not a number
+ * `>= 0`, the delay is zero.
  *
  * @since 0.1.0
  * @category utils
  */
-export const backoff = (policy: Backoff, retry: number): Duration.Duration =>
-  Duration.min(Duration.times(policy.baseDelay, Math.pow(policy.factor, retry)), policy.maxDelay)
+export const backoff = (policy: Backoff, retry: number): Duration.Duration => {
+  try {
+    const { baseDelay, factor, maxDelay } = policy
+    if (
+      !Duration.isDuration(baseDelay) || !Duration.isDuration(maxDelay) || typeof factor !== "number" ||
+      !(factor >= 0) || typeof retry !== "number" || !(retry >= 0)
+    ) return Duration.zero
+    return Duration.min(Duration.times(baseDelay, Math.pow(factor, retry)), maxDelay)
+  } catch {
+    return Duration.zero
+  }
+}
 
 const exceedsMaxRetryAfter = (policy: Policy, error: Errors.StreamError): boolean => {
   const requested = Errors.retryAfter(error)
@@ -194,21 +227,23 @@ const exceedsMaxRetryAfter = (policy: Policy, error: Errors.StreamError): boolea
 /**
  * The policy as an Effect `Schedule` over failures: it stops on a failure the policy does not retry
  * or whose requested delay exceeds `maxRetryAfter`, and uses the requested delay when there is one.
+ * For a value that is not a valid policy (one that `Chat.send` refuses, see {@link make}) it is a
+ * schedule that never retries.
  *
  * @since 0.1.0
  * @category conversions
  */
-export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
-  let schedule = schedules.get(policy)
-  if (schedule === undefined) {
-    schedule = buildSchedule(policy)
-    schedules.set(policy, schedule)
-  }
-  return schedule
-}
+export const toSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> =>
+  scheduleOf(policy) ?? noRetry
 
-// A policy is immutable, so its schedule is built once (calls are a hot path).
-const schedules = new WeakMap<Policy, Schedule.Schedule<unknown, Errors.StreamError>>()
+const noRetry: Schedule.Schedule<unknown, Errors.StreamError> = Schedule.recurs(0)
+
+const isPolicy = (u: unknown): boolean => {
+  if (u === false || u === undefined) return false
+  const issues: Array<Errors.RequestIssue> = []
+  Options.checkPolicy(u, "retry", issues)
+  return issues.length === 0
+}
 
 const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.StreamError> => {
   const base: Schedule.Schedule<unknown, Errors.StreamError> = policy._tag === "FromSchedule" ?
@@ -233,9 +268,13 @@ const buildSchedule = (policy: Policy): Schedule.Schedule<unknown, Errors.Stream
   )
 }
 
+const scheduleOf = scheduleCache(isPolicy, buildSchedule)
+
 /**
  * Runs an effect under a policy (or none with `false`): every attempt runs the effect again; after the
- * last one the failure is the last typed error, unchanged in type, with `attempts` set.
+ * last one the failure is the last typed error, unchanged in type, with `attempts` set. A value that is
+ * not a valid policy (one that `Chat.send` refuses, see {@link make}) runs the effect once, as `false`
+ * does: this function has no error channel of its own to report it in.
  *
  * @since 0.1.0
  * @category combinators
@@ -244,8 +283,8 @@ export const retry: {
   (policy: Policy | false): <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Policy | false): Effect.Effect<A, E, R>
 } = dual(2, <A, E extends Errors.StreamError, R>(self: Effect.Effect<A, E, R>, policy: Policy | false) => {
-  if (policy === false) return self
-  const schedule = toSchedule(policy)
+  const schedule = scheduleOf(policy)
+  if (schedule === undefined) return self
   // The attempts are counted here rather than read from the schedule's metadata: the count must also
   // be right when the schedule stops on the first failure (a failure the policy does not retry).
   // Nothing is made for a call that succeeds at once (most calls): the count and the schedule's step

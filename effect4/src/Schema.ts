@@ -45,10 +45,12 @@
  *
  * @since 0.1.0
  */
-import type * as Result from "effect/Result"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
 import * as Essentials from "../../src/internal/chat/invalidFields.js"
 import { knownContentPartTypes, knownReasoningDetailTypes } from "../../src/internal/chat/wireShapes.js"
+import { describeThrown } from "../../src/internal/transport/snapshot.js"
 import * as Decode from "./internal/chat/decode.js"
 
 // ---------------------------------------------------------------------------
@@ -2453,6 +2455,21 @@ export const essentialResponseFields: ReadonlyArray<string> = Essentials.essenti
  */
 export const essentialChunkFields: ReadonlyArray<string> = Essentials.essentialChunkFields
 
+// A value whose fields cannot be read (a Proxy whose traps throw, a getter that throws) is a failure of
+// the result, never a throw; the issue does not hold the value, so printing it reads nothing.
+const neverThrows = <A>(
+  decode: (u: unknown) => Result.Result<A, Schema.SchemaError>
+): (u: unknown) => Result.Result<A, Schema.SchemaError> =>
+(u) => {
+  try {
+    return decode(u)
+  } catch (e) {
+    return Result.fail(
+      new Schema.SchemaError(new SchemaIssue.InvalidValue({ message: `reading the value threw: ${describeThrown(e)}` }))
+    )
+  }
+}
+
 /**
  * Decodes a parsed JSON value as a non-streaming response body. Fast: a valid
  * body is checked by a guard compiled from {@link ChatResponse} and returned
@@ -2466,11 +2483,16 @@ export const essentialChunkFields: ReadonlyArray<string> = Essentials.essentialC
  * `invalidFields` (see {@link InvalidField}); the rest decodes as usual. A
  * mismatch in an essential field (or a missing `choices`) is still a failure.
  *
+ * It never throws: a value whose fields cannot be read (a getter that throws, a `Proxy` whose traps
+ * throw) is a failure whose message says what threw (`reading the value threw: ...`). So do the other
+ * decoders of this module.
+ *
  * @since 0.1.0
  * @category decoding
  */
-export const decodeChatResponse: (u: unknown) => Result.Result<ChatResponse, Schema.SchemaError> = Decode
-  .tolerantDecoder(ChatResponse, essentialResponseFields)
+export const decodeChatResponse: (u: unknown) => Result.Result<ChatResponse, Schema.SchemaError> = neverThrows(
+  Decode.tolerantDecoder(ChatResponse, essentialResponseFields)
+)
 
 /**
  * Decodes a parsed `data:` event as a stream chunk; same fast path and the
@@ -2480,8 +2502,9 @@ export const decodeChatResponse: (u: unknown) => Result.Result<ChatResponse, Sch
  * @since 0.1.0
  * @category decoding
  */
-export const decodeChatStreamChunk: (u: unknown) => Result.Result<ChatStreamChunk, Schema.SchemaError> = Decode
-  .tolerantDecoder(ChatStreamChunk, essentialChunkFields)
+export const decodeChatStreamChunk: (u: unknown) => Result.Result<ChatStreamChunk, Schema.SchemaError> = neverThrows(
+  Decode.tolerantDecoder(ChatStreamChunk, essentialChunkFields)
+)
 
 /**
  * Decodes an error body; same fast path as {@link decodeChatResponse}.
@@ -2489,18 +2512,21 @@ export const decodeChatStreamChunk: (u: unknown) => Result.Result<ChatStreamChun
  * @since 0.1.0
  * @category decoding
  */
-export const decodeErrorResponse: (u: unknown) => Result.Result<ErrorResponse, Schema.SchemaError> = Decode
-  .fastDecoder(ErrorResponse)
+export const decodeErrorResponse: (u: unknown) => Result.Result<ErrorResponse, Schema.SchemaError> = neverThrows(
+  Decode.fastDecoder(ErrorResponse)
+)
 
 /**
  * Validates a request body against the spec's constraints. Unknown fields,
- * top-level or nested, are kept in the result.
+ * top-level or nested, are kept in the result. A value whose fields cannot be
+ * read is a failure, never a throw (see {@link decodeChatResponse}).
  *
  * @since 0.1.0
  * @category decoding
  */
-export const validateRequest: (u: unknown) => Result.Result<ChatRequest, Schema.SchemaError> = Decode
-  .fastDecoder(ChatRequest)
+export const validateRequest: (u: unknown) => Result.Result<ChatRequest, Schema.SchemaError> = neverThrows(
+  Decode.fastDecoder(ChatRequest)
+)
 
 /**
  * Decodes the body of `GET /generation?id=`; same fast path as {@link decodeChatResponse}.
@@ -2508,5 +2534,7 @@ export const validateRequest: (u: unknown) => Result.Result<ChatRequest, Schema.
  * @since 0.2.0
  * @category decoding
  */
-export const decodeGenerationResponse: (u: unknown) => Result.Result<GenerationResponse, Schema.SchemaError> = Decode
-  .fastDecoder(GenerationResponse)
+export const decodeGenerationResponse: (u: unknown) => Result.Result<GenerationResponse, Schema.SchemaError> =
+  neverThrows(
+    Decode.fastDecoder(GenerationResponse)
+  )

@@ -499,11 +499,11 @@ export const rounds: (script: ReadonlyArray<RoundReply>) => (request: RecordedRe
 
 /**
  * A model that gives a tool loop's final answer (`ToolLoop.run` with `output`): a call of the
- * `final_answer` tool with the value encoded as {@link jsonAnswer} encodes it (wrapped as `{ value }`
- * when the Schema's root is not an object) when the request offers that tool, else the value as JSON
- * content (the `"responseFormat"` strategy, or `Structured`); streamed when the request streams (the
- * arguments or the content in pieces of `argumentsChunkSize` characters). A value that does not encode
- * gives the emulator's 500 error naming the problem.
+ * `final_answer` tool with the value in the strict form, as {@link jsonAnswer} sends it (the form the
+ * tool's parameters ask for), when the request offers that tool, else the value as JSON content (the
+ * `"responseFormat"` strategy, or `Structured`); streamed when the request streams (the arguments or
+ * the content in pieces of `argumentsChunkSize` characters). A value that does not encode gives the
+ * emulator's 500 error naming the problem.
  *
  * @example
  * ```ts
@@ -683,9 +683,12 @@ export const setScript = (script: Script): Effect.Effect<void, never, Recorder> 
 export interface AnswerOptions extends Types.AnswerOptions<Duration.Input> {}
 
 /**
- * A structured answer that decodes to `value` with `schema`: the value encoded by the Schema's JSON
- * codec (`Schema.toCodecJson`; an absent optional field stays absent). A value that does not encode
- * gives the emulator's 500 error naming the problem.
+ * A structured answer that decodes to `value` with `schema`: the value encoded in the strict-mode
+ * form `Structured` asks for, as a model answering its JSON Schema sends it (an absent optional field
+ * as `null`, a record as `{ "0": key, "1": value }` pairs, a root that is not an object wrapped as
+ * `{ value }`). A value that does not encode, or a Schema strict mode cannot express (which `Structured`
+ * refuses too), gives the emulator's 500 error naming the problem. Before 1.0.0 the value went in the
+ * Schema's plain JSON form (`Schema.toCodecJson`), which `Structured` still reads.
  *
  * @since 0.2.0
  * @category structured output

@@ -226,6 +226,9 @@ export const Strict: typeof AiTool.Strict = AiTool.Strict
  * (`function.strict`); the JSON Schema is then the strict form (every property required, optional
  * ones nullable) and a `null` the model sends for an optional field is read as absent.
  *
+ * It never throws: a name or options that cannot be read (a getter or `Proxy` trap that throws) give a
+ * tool that `Tool.definition` and `Toolkit` refuse with an `InvalidRequestError`, before anything is sent.
+ *
  * @example
  * ```ts
  * import { Schema } from "effect"
@@ -273,18 +276,26 @@ export const make = <
   },
   Context.Service.Identifier<Dependencies[number]>
 > => {
-  const tool = AiTool.make(name, {
-    description: options?.description,
-    parameters: (options?.parameters ?? NoParameters) as Parameters,
-    success: (options?.success ?? Schema.Unknown) as Success,
-    failure: (options?.failure ?? Schema.Never) as Failure,
-    failureMode: (options?.failureMode ?? "error") as Mode,
-    dependencies: options?.dependencies,
-    needsApproval: options?.needsApproval,
-    toModelOutput: options?.toModelOutput
-  })
-  // An explicit `strict: false` is kept too: a provider that picks strictness itself then leaves it off.
-  return (options?.strict === undefined ? tool : tool.annotate(AiTool.Strict, options.strict)) as never
+  const made = () => {
+    const tool = AiTool.make(name, {
+      description: options?.description,
+      parameters: (options?.parameters ?? NoParameters) as Parameters,
+      success: (options?.success ?? Schema.Unknown) as Success,
+      failure: (options?.failure ?? Schema.Never) as Failure,
+      failureMode: (options?.failureMode ?? "error") as Mode,
+      dependencies: options?.dependencies,
+      needsApproval: options?.needsApproval,
+      toModelOutput: options?.toModelOutput
+    })
+    // An explicit `strict: false` is kept too: a provider that picks strictness itself then leaves it off.
+    return options?.strict === undefined ? tool : tool.annotate(AiTool.Strict, options.strict)
+  }
+  // A name or options that cannot be read give a tool of the defaults that Tool.definition and Toolkit refuse.
+  return Calls.madeOr<object>(made, () =>
+    AiTool.make(typeof name === "string" ? name : "", {
+      parameters: NoParameters,
+      success: Schema.Unknown
+    })) as never
 }
 
 /**
@@ -293,7 +304,14 @@ export const make = <
  * @since 0.2.0
  * @category guards
  */
-export const isTool = (u: unknown): u is Any => AiTool.isUserDefined(u)
+export const isTool = (u: unknown): u is Any => {
+  // A Proxy whose `has` trap throws is not a tool.
+  try {
+    return AiTool.isUserDefined(u)
+  } catch {
+    return false
+  }
+}
 
 /**
  * Whether a tool asks for strict parameters (`strict: true`, or `effect/ai`'s `Tool.Strict`

@@ -31,7 +31,7 @@
  * @since 0.2.0
  */
 import type * as AiTool from "effect/ai/Tool"
-import * as AiToolkit from "effect/ai/Toolkit"
+import type * as AiToolkit from "effect/ai/Toolkit"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
@@ -190,20 +190,28 @@ export type Requirements<Tools extends Record<string, Tool.Any>> =
 /**
  * Makes a toolkit of tools (their names must differ): `effect/ai`'s `Toolkit.make`.
  *
+ * It never throws. An argument that is not a tool (or cannot be read) is left out of the toolkit, which
+ * is still `effect/ai`'s but refused: {@link definitions} fails with an `InvalidRequestError` at
+ * `toolkit` naming the argument, and so does `ToolLoop` before anything is sent; a call to one of its
+ * tools still decodes.
+ *
  * @since 0.2.0
  * @category constructors
  */
 export const make: <const Tools extends ReadonlyArray<Tool.Any>>(
   ...tools: Tools
-) => Toolkit<ToolsByName<Tools>> = AiToolkit.make
+) => Toolkit<ToolsByName<Tools>> = internal.make as never
 
 /**
  * Merges toolkits into one (a later tool of a name wins): `effect/ai`'s `Toolkit.merge`.
  *
+ * It never throws. An argument that is not a toolkit, or a toolkit that is refused (see {@link make}),
+ * gives a refused toolkit of the tools of the others.
+ *
  * @since 1.0.0
  * @category constructors
  */
-export const merge: typeof AiToolkit.merge = AiToolkit.merge
+export const merge: typeof AiToolkit.merge = internal.merge as never
 
 /**
  * The request's `tools` array: one `function` entry per tool (see `Tool.definition`), derived once per
@@ -235,6 +243,10 @@ export const handlers = <Tools extends Record<string, Tool.Any>, Handlers extend
  * (`effect/ai`'s), the one layer both `ToolLoop` and `LanguageModel` run. `build` is the handlers, or
  * an Effect that builds them (its requirements become the layer's).
  *
+ * It never throws and its layer never dies on what it is handed: a value that is not a toolkit, or
+ * handlers that are not a record, give a layer providing no handlers. `ToolLoop` fails a call whose
+ * handler is missing, is not a function or does not return an Effect with an `InvalidResultError`.
+ *
  * @since 0.2.0
  * @category handlers
  */
@@ -248,10 +260,7 @@ export const toLayer: {
   ): Layer.Layer<Tool.HandlersFor<Tools>, EX, Exclude<RX, Scope.Scope>>
 } = dual(
   2,
-  <Tools extends Record<string, Tool.Any>, EX, RX>(
-    self: Toolkit<Tools>,
-    build: HandlersFrom<Tools> | Effect.Effect<HandlersFrom<Tools>, EX, RX>
-  ) => self.toLayer(build)
+  (self: Any, build: unknown) => internal.toLayer(self, build)
 )
 
 /**

@@ -20,7 +20,7 @@ const otherTool = { type: "function" as const, function: { name: "get_weather", 
 describe("Testing.finalAnswer", () => {
   it.effect.each(
     [
-      ["an object root: the encoded value", Advice, { wear: "coat" as const }, `{"wear":"coat"}`],
+      ["an object root: the strict form", Advice, { wear: "coat" as const }, `{"wear":"coat","note":null}`],
       ["a root that is not an object: wrapped as { value }", Schema.Array(Schema.Number), [1, 2], `{"value":[1,2]}`]
     ] as const
   )(
@@ -57,10 +57,11 @@ describe("Testing.finalAnswer", () => {
       const pieces = [...chunks].flatMap((c) =>
         (c.choices[0]?.delta?.tool_calls ?? []).map((d) => d.function?.arguments ?? "")
       ).filter((a) => a !== "")
-      expect(pieces).toEqual([`{"wea`, `r":"c`, `oat"}`])
+      const inPieces = [`{"wea`, `r":"c`, `oat",`, `"note`, `":nul`, `l}`]
+      expect(pieces).toEqual(inPieces)
       const content = yield* Stream.runCollect(Chat.stream({ messages: [user] }))
       const text = [...content].map((c) => c.choices[0]?.delta?.content ?? "")
-      expect(text.filter((t) => t !== "")).toEqual([`{"wea`, `r":"c`, `oat"}`])
+      expect(text.filter((t) => t !== "")).toEqual(inPieces)
     }).pipe(Effect.provide(Testing.layerWithConfig(
       Testing.finalAnswer(Advice, { wear: "coat" }, { argumentsChunkSize: 5 })
     ))))

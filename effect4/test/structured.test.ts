@@ -20,7 +20,7 @@ import { TreeRoot } from "./support/treeEffect4.js"
 const Weather = Schema.Struct({
   city: Schema.String,
   temperature_c: Schema.Number,
-  conditions: Schema.optional(Schema.String),
+  conditions: Schema.optionalKey(Schema.String),
   hourly: Schema.Array(Schema.Struct({ hour: Schema.Int, rain_mm: Schema.Number }))
 }).annotate({ identifier: "Weather", description: "The weather in a city" })
 

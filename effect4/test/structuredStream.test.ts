@@ -86,6 +86,7 @@ structuredStreamSuite<Testing.Reply>({
     }),
     Int: Schema.Struct({ n: Schema.Int }),
     A: Schema.Struct({ a: Schema.String }),
+    Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     emulated: {
       "an object with optional fields": Schema.Struct({ a: Schema.String, b: Schema.optionalKey(Schema.Int) }),
       "nested arrays and unions": Schema.Struct({
@@ -102,6 +103,23 @@ structuredStreamSuite<Testing.Reply>({
         when: Schema.Date,
         scores: Schema.Record(Schema.String, Schema.Int)
       }))
+    },
+    answered: {
+      "an absent optional field (null on the wire)": Schema.Struct({
+        a: Schema.String,
+        b: Schema.optionalKey(Schema.String)
+      }),
+      "a record": Schema.Struct({ m: Schema.Record(Schema.String, Schema.Int) }),
+      "a Date": Schema.Struct({ at: Schema.Date }),
+      "a union": Schema.Struct({
+        shape: Schema.Union([
+          Schema.Struct({ kind: Schema.Literal("circle"), r: Schema.Number, label: Schema.optionalKey(Schema.String) }),
+          Schema.Struct({ kind: Schema.Literal("square"), side: Schema.Number })
+        ])
+      }),
+      "a root that is not an object": Schema.Array(
+        Schema.Struct({ n: Schema.Int, note: Schema.optionalKey(Schema.String) })
+      )
     }
   },
   forAllOrders: (body, numRuns) =>

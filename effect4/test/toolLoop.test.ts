@@ -177,7 +177,11 @@ toolLoopSuite(wired, {
     Toolkit.make(Tool.make("delete_all", { needsApproval: true })),
     Toolkit.make(Tool.make("delete_all", { needsApproval: () => Effect.succeed(false) }))
   ],
-  output: Schema.Struct({ a: Schema.String })
+  output: Schema.Struct({ a: Schema.String }),
+  make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
+  merge: (...toolkits) => Toolkit.merge(...(toolkits as ReadonlyArray<Toolkit.Any>)),
+  toLayer: (toolkit, build) => Toolkit.toLayer(toolkit as typeof Tools, build as never),
+  succeed: (value) => Effect.succeed(value)
 })
 
 describe.each(httpClients)("ToolLoop interrupted over %s", (_name, http) => {

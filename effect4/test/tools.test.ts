@@ -123,7 +123,11 @@ toolsSuite(wired, {
   shell: Toolkit.make(Tool.make("developer__shell", { parameters: Schema.Struct({ command: Schema.String }) })),
   anyArguments: (name) => Tool.make(name, { parameters: Schema.Record(Schema.String, Schema.Unknown) }),
   make: (...tools) => Toolkit.make(...(tools as ReadonlyArray<Tool.Any>)),
-  forgedTool: { [Tool.TypeId]: {}, name: "now" }
+  forgedTool: { [Tool.TypeId]: {}, name: "now" },
+  makeTool: (name, options) => Tool.make(name as string, options as undefined),
+  merge: (...toolkits) => Toolkit.merge(...(toolkits as ReadonlyArray<Toolkit.Any>)),
+  handlers: (toolkit, handlers) => Toolkit.handlers(toolkit as AnyKit, handlers as never),
+  isTool: Tool.isTool
 })
 
 describe("Tool.make", () => {
@@ -285,6 +289,34 @@ describe("Toolkit.decodeCall", () => {
       )
       expect(decoded.params).toEqual({ n: 20 })
     }))
+})
+
+describe("Toolkit.make and merge on bad input: still effect/ai's toolkits", () => {
+  // A bad argument, as a cast lets through.
+  const bad = null as unknown as Tool.Any
+  type Weather = Toolkit.Toolkit<{ readonly get_weather: typeof GetWeather }>
+  const refused: ReadonlyArray<readonly [string, Weather]> = [
+    ["Toolkit.make(get_weather, null)", Toolkit.make(GetWeather, bad) as unknown as Weather],
+    ["Toolkit.merge(toolkit, null)", Toolkit.merge(Toolkit.make(GetWeather), null as unknown as Toolkit.Any)]
+  ]
+  for (const [label, toolkit] of refused) {
+    it.effect(`${label} is effect/ai's toolkit of the good tools: its toLayer serves effect/ai's handle`, () =>
+      Effect.gen(function*() {
+        expect(toolkit.toJSON()).toEqual({ _id: "effect/ai/Toolkit", tools: ["get_weather"] })
+        expect(Result.isFailure(Toolkit.definitions(toolkit))).toBe(true)
+        const withHandler = yield* toolkit
+        const results = yield* Effect.flatMap(
+          withHandler.handle("get_weather", { city: "Oslo" }, "c"),
+          Stream.runCollect
+        )
+        expect(results.map((r) => r.result)).toEqual([{ celsius: 4 }])
+      }).pipe(Effect.provide(toolkit.toLayer({ get_weather: ({ city }) => Effect.succeed({ celsius: city.length }) }))))
+  }
+
+  it("a toolkit of good tools is effect/ai's own, as effect/ai's make and merge build it", () => {
+    expect(Toolkit.make(GetWeather, Now).toJSON()).toEqual(AiToolkit.make(GetWeather, Now).toJSON())
+    expect(Result.isSuccess(Toolkit.definitions(Toolkit.merge(Tools, Toolkit.make(Now))))).toBe(true)
+  })
 })
 
 describe("one handler layer: Toolkit.toLayer, effect/ai's toLayer and handle", () => {

@@ -20,7 +20,9 @@ import {
   MODEL,
   reasoningToolCall,
   signedDetails,
-  usageChunk
+  tokenCounts,
+  usageChunk,
+  withUsage
 } from "./providerCases.js"
 import { SECRET } from "./secret.js"
 import { type Duration, type Script, serving, type Wired } from "./suite.js"
@@ -222,8 +224,9 @@ export interface LanguageModelEdition<R> {
   readonly schemas: Schemas
 }
 
-const json = <R>(wired: Wired<R>, body: unknown) =>
-  wired.testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+/** A 200 JSON answer: `body` as JSON, or `text` as it is (JSON that `JSON.stringify` cannot write). */
+const json = <R>(wired: Wired<R>, body: unknown, text: string = JSON.stringify(body)) =>
+  wired.testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: text })
 
 const types = (parts: ReadonlyArray<Part>) => parts.map((p) => p.type)
 
@@ -257,6 +260,21 @@ export const usage = {
     },
     streamed: { inputTokens: { total: 12 }, outputTokens: { total: 7 } }
   }
+} as const
+
+/** Each library's `Usage` when every count of `withUsage` is `n` (`undefined`: each left out). */
+export const usageOfEvery = {
+  effect3: (n: number | undefined) => ({
+    inputTokens: n,
+    outputTokens: n,
+    totalTokens: n,
+    reasoningTokens: n,
+    cachedInputTokens: n
+  }),
+  effect4: (n: number | undefined) => ({
+    inputTokens: n === undefined ? {} : { total: n, uncached: 0, cacheRead: n, cacheWrite: n },
+    outputTokens: n === undefined ? {} : { total: n, reasoning: n, text: 0 }
+  })
 } as const
 
 /**
@@ -1180,6 +1198,32 @@ export const languageModelSuite = <R>(wired: Wired<R>, edition: LanguageModelEdi
         const streamed = await model.streamText({ prompt: "Hi" })
         expect(streamed.error).toBeUndefined()
         expect(streamed.parts.at(-1)!.reason).toBe(mapped)
+      })
+    }
+  })
+
+  describe("OpenRouterLanguageModel token counts", () => {
+    for (const [count, kept] of tokenCounts) {
+      it(`a token count of ${count} is ${kept ? "kept" : "left out"}, and the answer is kept, for generateText and streamText`, async () => {
+        const answer = withUsage(count, "kept", MODEL)
+        const model = edition.inProcess((request) =>
+          (request.body as { readonly stream?: boolean }).stream === true
+            ? Testing.sse(answer.events, { done: true })
+            : json(wired, undefined, answer.completion)
+        )
+        const expected = usageOfEvery[column](kept ? (JSON.parse(count) as number) : undefined)
+        const generated = ok(await model.generateText({ prompt: "Hi" }))
+        expect(generated.text).toBe("kept")
+        expect(generated.usage).toEqual(expected)
+        // OpenRouter's usage object rides in the metadata as received, but for what JSON cannot hold
+        const received = generated.parts.at(-1)!.metadata.openrouter?.usage
+        expect(received).toEqual(JSON.parse(JSON.stringify(received)))
+        const streamed = await model.streamText({ prompt: "Hi" })
+        expect(streamed.error).toBeUndefined()
+        expect(streamed.parts.filter((p) => p.type === "text-delta").map((p) => p.delta).join("")).toBe("kept")
+        expect(streamed.parts.at(-1)!.usage).toEqual(expected)
+        const streamedUsage = streamed.parts.at(-1)!.metadata.openrouter?.usage
+        expect(streamedUsage).toEqual(JSON.parse(JSON.stringify(streamedUsage)))
       })
     }
   })

@@ -31,6 +31,51 @@ export const usageChunk = {
   usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cost: 0.00042 }
 }
 
+/**
+ * A token count as JSON text, and whether it is kept: the providers (each library's `Usage`) and the
+ * telemetry (the `gen_ai.usage.*` attributes, the token histogram) leave out a count that is not a
+ * non-negative safe integer (the shared `provider/usage.ts`), and keep the answer. `NaN` is not JSON;
+ * `1e400` parses to `Infinity`.
+ */
+export const tokenCounts: ReadonlyArray<readonly [json: string, kept: boolean]> = [
+  ["0", true],
+  ["1", true],
+  [String(2 ** 53 - 1), true],
+  [String(2 ** 53), false],
+  ["2.5", false],
+  ["-1", false],
+  ["1e400", false],
+  ["\"3\"", false],
+  ["null", false],
+  ["true", false]
+]
+
+/**
+ * An answer `content` by `model` whose usage has every token count that the providers and the telemetry
+ * read set to `count` (JSON text, which `JSON.stringify` could not always write): as a completion's
+ * body, and as the SSE events of a stream (a content chunk with the finish reason, then the usage chunk).
+ */
+export const withUsage = (count: string, content: string, model: string) => {
+  const usage = JSON.stringify({
+    prompt_tokens: "@",
+    completion_tokens: "@",
+    total_tokens: "@",
+    prompt_tokens_details: { cached_tokens: "@", cache_write_tokens: "@" },
+    completion_tokens_details: { reasoning_tokens: "@" }
+  }).replaceAll("\"@\"", count)
+  const envelope = `"id":"gen-count","created":1700000000,"model":${JSON.stringify(model)}`
+  const message = JSON.stringify({ role: "assistant", content })
+  return {
+    completion: `{${envelope},"object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",` +
+      `"message":${message}}],"usage":${usage}}`,
+    events: [
+      `data: {${envelope},"object":"chat.completion.chunk","choices":[{"index":0,"delta":${message},` +
+      `"finish_reason":"stop"}]}`,
+      `data: {${envelope},"object":"chat.completion.chunk","choices":[],"usage":${usage}}`
+    ]
+  }
+}
+
 /** Anthropic's signed reasoning and encrypted block, as a message carries them. */
 export const signedDetails = [
   {

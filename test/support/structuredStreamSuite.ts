@@ -7,6 +7,7 @@
  * `Testing.layerWithConfig(script, { retry: false })`, the test's schemas built with its `Schema`, and
  * values of `Order` drawn with its own fast-check).
  */
+import { Ajv } from "ajv"
 import type { Drained, Outcome, Response } from "./calls.js"
 import type { StructuredReplies } from "./structuredSuite.js"
 import type { Replies, Script, Vitest } from "./suite.js"
@@ -44,8 +45,12 @@ export interface StructuredStreamEdition<R> extends Vitest {
     readonly Int: unknown
     /** `{ a: String }`. */
     readonly A: unknown
+    /** `{ data: Unknown }`, which strict mode cannot express. */
+    readonly Unexpressible: unknown
     /** The schemas of `emulated`, by name. */
     readonly emulated: Readonly<Record<Emulated, unknown>>
+    /** The schemas of `answered`, by name. */
+    readonly answered: Readonly<Record<Answered, unknown>>
   }
   /**
    * Runs `body` on `numRuns` values of `Order` (none with a field that is `undefined`, no `-0`, no
@@ -72,13 +77,34 @@ type Emulated = keyof typeof emulated
 
 /**
  * What `Testing.jsonAnswer` sends for `{ m: { x: 1 } }` of `{ a?: String, m: Record<String, Int> }`:
- * on Effect 3 the strict form `Structured` asks for (optional fields `null`, records as entries), on
- * Effect 4 the Schema's JSON form (`Schema.toCodecJson`), which its `Structured` also reads.
+ * the strict form `Structured` asks for (the absent optional field `null`, the record as the list its
+ * JSON Schema asks for: Effect 3's entries `{ key, value }`, effect/ai 4's pairs `{ "0": key, "1": value }`).
  */
 const jsonAnswerForm = {
-  effect3: { form: "the strict form", content: "{\"a\":null,\"m\":[{\"key\":\"x\",\"value\":1}]}" },
-  effect4: { form: "the Schema's JSON form", content: "{\"m\":{\"x\":1}}" }
+  effect3: "{\"a\":null,\"m\":[{\"key\":\"x\",\"value\":1}]}",
+  effect4: "{\"a\":null,\"m\":[{\"0\":\"x\",\"1\":1}]}"
 } as const
+
+/**
+ * The values `Testing.jsonAnswer` sends (in the strict form, so that the answer is one the request's
+ * JSON Schema admits) and `Structured.send` decodes back, with their schemas' shape.
+ */
+const answered = {
+  // `{ a: String, b?: String }`
+  "an absent optional field (null on the wire)": { a: "x" },
+  // `{ m: Record<String, Int> }`
+  "a record": { m: { x: 1, y: 2 } },
+  // `{ at: Date }`
+  "a Date": { at: new Date("2026-12-07T10:00:00.000Z") },
+  // `{ shape: { kind: "circle", r: Number, label?: String } | { kind: "square", side: Number } }`
+  "a union": { shape: { kind: "circle", r: 1.5 } },
+  // `Array<{ n: Int, note?: String }>`, wrapped as `{ value }`
+  "a root that is not an object": [{ n: 1 }, { n: 2, note: "b" }]
+} as const
+
+type Answered = keyof typeof answered
+
+const ajv = new Ajv({ strict: false, allErrors: true, formats: { "date-time": true } })
 
 /** See test/partialJson.test.ts: a string is a prefix, containers hold some of the final parts. */
 const consistent = (partial: unknown, final: unknown): boolean => {
@@ -165,20 +191,45 @@ export const structuredStreamSuite = <R>(self: StructuredStreamEdition<R>) => {
   })
 
   describe("Testing structured answers", () => {
-    const answerForm = jsonAnswerForm[self.edition]
-    it(`jsonAnswer answers with the value in ${answerForm.form}, which Structured.send decodes back`, async () => {
+    it("jsonAnswer answers with the value in the strict form, which Structured.send decodes back", async () => {
       const schema = schemas.OptionalAndRecord
       const outcome = await self.send(schema, request, Testing.jsonAnswer(schema, { m: { x: 1 } }))
       if (!outcome.ok) throw new Error(`got ${outcome.error._tag}`)
       expect(outcome.value.value).toStrictEqual({ m: { x: 1 } })
-      expect(outcome.value.response.choices[0]?.message?.content).toBe(answerForm.content)
+      expect(outcome.value.response.choices[0]?.message?.content).toBe(jsonAnswerForm[self.edition])
     })
+
+    for (const [label, value] of Object.entries(answered) as Array<[Answered, unknown]>) {
+      it(`jsonAnswer sends ${label} as the request's JSON Schema asks, and Structured.send decodes it back`, async () => {
+        const schema = schemas.answered[label]
+        let asked: Loose
+        const outcome = await self.send(schema, request, (sent) => {
+          asked = sent.body
+          return Testing.jsonAnswer(schema, value)
+        })
+        if (!outcome.ok) throw new Error(`got ${outcome.error._tag}`)
+        expect(outcome.value.value).toStrictEqual(value)
+        const content = JSON.parse(outcome.value.response.choices[0]?.message?.content)
+        const validate = ajv.compile(asked.response_format.json_schema.schema)
+        expect([validate(content), validate.errors ?? []]).toEqual([true, []])
+        if (label === "an absent optional field (null on the wire)") expect(content).toStrictEqual({ a: "x", b: null })
+      })
+    }
 
     it("jsonAnswer with a value that does not encode answers with the emulator's 500 naming the problem", async () => {
       const outcome = await self.send(schemas.Int, request, Testing.jsonAnswer(schemas.Int, { n: 1.5 }))
       if (outcome.ok) throw new Error("expected a failure")
       expect(outcome.error._tag).toBe("InternalServerResponseError")
       expect(outcome.error.message).toMatch(/^Testing.jsonAnswer: the value does not encode with the Schema/)
+    })
+
+    it("jsonAnswer with a Schema strict mode cannot express answers with the emulator's 500 naming the problem", async () => {
+      const outcome = await self.chat(request, Testing.jsonAnswer(schemas.Unexpressible, { data: 1 }))
+      if (outcome.ok) throw new Error("expected a failure")
+      expect(outcome.error._tag).toBe("InternalServerResponseError")
+      expect(outcome.error.message).toMatch(
+        /^Testing.jsonAnswer: The Schema cannot be used as a strict-mode JSON Schema/
+      )
     })
 
     it("each answer streams when asked to, ending with the same outcome as the completion", async () => {

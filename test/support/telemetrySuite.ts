@@ -13,6 +13,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import type { DataPoint, Histogram, ResourceMetrics } from "@opentelemetry/sdk-metrics"
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { failure, type Outcome, success } from "./calls.js"
+import { tokenCounts, withUsage } from "./providerCases.js"
 import { SECRET } from "./secret.js"
 import type { Duration, Script, Wired } from "./suite.js"
 
@@ -537,6 +538,37 @@ export const telemetrySuite = <R>(
         ])
         expect(JSON.stringify(spans.map((s) => [s.attributes, s.events]))).not.toContain(SECRET)
       })
+
+      for (const [count, kept] of tokenCounts) {
+        it(`a token count of ${count} is ${kept ? "recorded" : "left out of the attributes and the token histogram"}, for a send and a stream`, async () => {
+          const model = uniqueModel("count")
+          const answer = withUsage(count, ANSWER, model)
+          const { metrics, outcomes, spans } = await traced(
+            [
+              Testing.raw({ status: 200, headers: { "content-type": "application/json" }, body: answer.completion }),
+              Testing.sse(answer.events, { done: true })
+            ],
+            [send(request(model)), stream(request(model))]
+          )
+          expect(outcomes.map((o) => o.ok)).toEqual([true, true])
+          const n = kept ? JSON.parse(count) as number : undefined
+          const chats = chatSpans(spans)
+          expect(chats).toHaveLength(2)
+          for (const chat of chats) {
+            expect([
+              "gen_ai.usage.input_tokens",
+              "gen_ai.usage.output_tokens",
+              "gen_ai.usage.cache_read.input_tokens",
+              "gen_ai.usage.cache_creation.input_tokens",
+              "gen_ai.usage.reasoning.output_tokens"
+            ].map((key) => chat.attributes[key])).toEqual([n, n, n, n, n])
+          }
+          const tokens = points<Histogram>(metrics, "gen_ai.client.token.usage", model)
+          expect(tokens.map((p) => [p.attributes["gen_ai.token.type"], p.value.count, p.value.sum]).sort()).toEqual(
+            n === undefined ? [] : [["input", 2, 2 * n], ["output", 2, 2 * n]]
+          )
+        })
+      }
 
       it("spans: false records no span of ours (the HTTP span stays) but still the metrics", async () => {
         const model = uniqueModel("nospans")

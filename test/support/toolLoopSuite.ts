@@ -12,7 +12,7 @@ import * as fc from "fast-check"
 import type * as Types from "../../src/internal/emulator/types.js"
 import { MAX_DEPTH } from "../../src/internal/transport/json.js"
 import type { CallError, Response } from "./calls.js"
-import { throwingAt, unprintable } from "./hostileValues.js"
+import { throwingAt, throwingProxy, unprintable } from "./hostileValues.js"
 import { readRecorded, recordedDir } from "./recorded.js"
 import { SECRET } from "./secret.js"
 import { type Duration, type Script, serving, type Vitest, type Wired } from "./suite.js"
@@ -129,6 +129,14 @@ export interface ToolLoopEdition<R> {
   readonly needingApproval: ReadonlyArray<unknown>
   /** `Schema.Struct({ a: Schema.String })`. */
   readonly output: unknown
+  /** `Toolkit.make(...tools)`, with the arguments exactly as given. */
+  readonly make: (...tools: ReadonlyArray<unknown>) => unknown
+  /** `Toolkit.merge(...toolkits)`; `undefined` in an edition without it. */
+  readonly merge: ((...toolkits: ReadonlyArray<unknown>) => unknown) | undefined
+  /** `Toolkit.toLayer(toolkit, build)`, with the arguments exactly as given. */
+  readonly toLayer: (toolkit: unknown, build: unknown) => unknown
+  /** `Effect.succeed(value)`: handlers built by an Effect. */
+  readonly succeed: (value: unknown) => unknown
 }
 
 /**
@@ -672,6 +680,92 @@ export const toolLoopSuite = <R>(wired: Wired<R>, edition: ToolLoopEdition<R>) =
         "extract"
       ]
     ]
+
+    describe(`ToolLoop over ${client} with what Toolkit's constructors were handed`, () => {
+      const weather = (Tools as { readonly tools: Readonly<Record<string, unknown>> }).tools.get_weather
+      const refusedKits: ReadonlyArray<readonly [string, () => unknown, string]> = [
+        [
+          "Toolkit.make(get_weather, null)",
+          () => edition.make(weather, null),
+          "has a tool that is not a Tool (argument 1)"
+        ],
+        [
+          "Toolkit.make(null, get_weather)",
+          () => edition.make(null, weather),
+          "has a tool that is not a Tool (argument 0)"
+        ],
+        ...(edition.merge === undefined ? [] : [
+          [
+            "Toolkit.merge(toolkit, null)",
+            () => edition.merge!(Tools, null),
+            "merges a toolkit that cannot be sent (argument 1: must be a Toolkit)"
+          ] as const
+        ])
+      ]
+      for (const [label, toolkit, reason] of refusedKits) {
+        for (const [kind, extra] of [["run", {}], ["stream", {}], ["run", { output: edition.output }]] as const) {
+          const what = `ToolLoop.${kind}${"output" in extra ? " with an output" : ""}`
+          it(`${what} refuses a toolkit ${label} made: InvalidRequestError at toolkit, nothing sent`, () =>
+            serving(listen, twoCallsThenAnswer, async (server) => {
+              const options = { toolkit: toolkit(), ...extra }
+              const ended: Ended<unknown> = await over(server.url)[kind](request, options, handlers)
+              const error = failure(ended)
+              expect([error._tag, error.issues?.[0]?.path]).toEqual(["InvalidRequestError", "toolkit"])
+              expect(error.message).toContain(`toolkit ${reason}`)
+              expect(server.requests()).toHaveLength(0)
+            }))
+        }
+      }
+
+      const noHandler = "there is no handler for this tool (provide one with Toolkit.toLayer)"
+      const layers: ReadonlyArray<readonly [string, () => unknown, string]> = [
+        ["Toolkit.toLayer(null, handlers)", () => edition.toLayer(null, {}), noHandler],
+        ["Toolkit.toLayer of a plain object", () => edition.toLayer({ tools: {} }, {}), noHandler],
+        ["Toolkit.toLayer of a Proxy whose traps throw", () => edition.toLayer(throwingProxy(), {}), noHandler],
+        ["Toolkit.toLayer(toolkit, null)", () => edition.toLayer(Tools, null), noHandler],
+        ["Toolkit.toLayer(toolkit, a string)", () => edition.toLayer(Tools, "handlers"), noHandler],
+        ["handlers that are a Proxy whose traps throw", () => edition.toLayer(Tools, throwingProxy()), noHandler],
+        ["handlers whose getter throws", () => edition.toLayer(Tools, throwingAt({}, "get_weather")), noHandler],
+        ["handlers built by an Effect giving null", () => edition.toLayer(Tools, edition.succeed(null)), noHandler],
+        [
+          "a handler that is a number",
+          () => edition.toLayer(Tools, { get_weather: 5 }),
+          "its handler is not a function"
+        ],
+        [
+          "a handler that returns a number",
+          () => edition.toLayer(Tools, { get_weather: () => 5 }),
+          "its handler did not return an Effect"
+        ],
+        [
+          "a handler that throws",
+          () =>
+            edition.toLayer(Tools, {
+              get_weather: () => {
+                throw new Error("boom")
+              }
+            }),
+          "its handler threw: boom"
+        ]
+      ]
+      const weatherThenAnswer = Testing.rounds([
+        Testing.callTools([{ id: "call_w", name: "get_weather", arguments: { city: "Paris" } }]),
+        Testing.answer("5 °C.")
+      ])
+      for (const [label, layer, reason] of layers) {
+        it(`${label}: the layer builds, and the loop fails the call with InvalidResultError, not a defect`, () =>
+          serving(listen, weatherThenAnswer, async (server) => {
+            const error = failure(await over(server.url).run(request, { toolkit: Tools }, layer()))
+            expect([error._tag, error.id, error.name, error.message]).toEqual([
+              "InvalidResultError",
+              "call_w",
+              "get_weather",
+              `get_weather: ${reason}`
+            ])
+            expect(server.requests()).toHaveLength(1)
+          }))
+      }
+    })
 
     describe(`ToolLoop on hostile input over ${client}`, () => {
       for (const [label, req, options, path] of hostileLoopInput) {

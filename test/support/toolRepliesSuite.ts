@@ -35,14 +35,10 @@ const assistantCall = {
 const toolResult = { role: "tool" as const, tool_call_id: "c", content: "noon" }
 
 /**
- * The arguments of `finalAnswer(Advice, { wear: "coat" })`, per edition: Effect 3 encodes the value in
- * the strict form (an absent optional field as `null`), Effect 4 through the Schema's JSON codec (the
- * field left out; its decoder reads both).
+ * The arguments of `finalAnswer(Advice, { wear: "coat" })` in both editions: the value in the strict
+ * form (an absent optional field as `null`), as the `final_answer` tool's parameters ask for it.
  */
-const adviceArguments = {
-  effect3: "{\"wear\":\"coat\",\"note\":null}",
-  effect4: "{\"wear\":\"coat\"}"
-} as const
+const adviceArguments = "{\"wear\":\"coat\",\"note\":null}"
 
 const recorded = (messages: ReadonlyArray<unknown>, stream = false): Types.RecordedRequest => ({
   method: "POST",
@@ -135,13 +131,13 @@ export const toolRepliesSuite = <R extends Types.Reply<unknown>>(
       const withTool = bodyOf(reply({ ...recorded([user]), body: { messages: [user], tools } }))
       expect(withTool.choices[0].message.tool_calls[0].function).toEqual({
         name: "final_answer",
-        arguments: adviceArguments[wired.edition]
+        arguments: adviceArguments
       })
       const formatted = bodyOf(reply({
         ...recorded([user]),
         body: { messages: [user], tools, response_format: { type: "json_schema" } }
       }))
-      expect(formatted.choices[0].message.content).toBe(adviceArguments[wired.edition])
+      expect(formatted.choices[0].message.content).toBe(adviceArguments)
       expect(reply({ ...recorded([user]), body: { messages: [user] } }).status).toBe(200)
       expect(finalAnswer("int", { n: 1.5 })(recorded([user])).status).toBe(500)
     })

@@ -14,7 +14,7 @@ import * as fc from "fast-check"
 import { MAX_DEPTH } from "../../src/internal/transport/json.js"
 import type { Outcome, Response } from "./calls.js"
 import { failure, success } from "./calls.js"
-import { throwingAt, throwingProxy } from "./hostileValues.js"
+import { throwingAt, throwingProxy, unprintable } from "./hostileValues.js"
 import { readRecorded, recordedDir, recordedMissing } from "./recorded.js"
 import { type Script, serving, type Wired } from "./suite.js"
 import type { LoopReplies } from "./toolLoopSuite.js"
@@ -98,6 +98,14 @@ export interface ToolsEdition<R> {
   readonly make: (...tools: ReadonlyArray<unknown>) => unknown
   /** A value the edition's tool guard takes for a tool (it carries the TypeId) that has no Schema. */
   readonly forgedTool: unknown
+  /** `Tool.make(name, options)` with the arguments exactly as given. */
+  readonly makeTool: (name: unknown, options?: unknown) => unknown
+  /** `Toolkit.merge(...toolkits)`; `undefined` in an edition without it. */
+  readonly merge: ((...toolkits: ReadonlyArray<unknown>) => unknown) | undefined
+  /** `Toolkit.handlers(toolkit, handlers)`. */
+  readonly handlers: (toolkit: unknown, handlers: unknown) => unknown
+  /** `Tool.isTool(value)`. */
+  readonly isTool: (value: unknown) => boolean
 }
 
 /**
@@ -546,6 +554,142 @@ export const toolsSuite = <R>(wired: Wired<R>, edition: ToolsEdition<R>): void =
         else expect(failure(result)._tag).toBe(expected)
       })
     }
+  })
+
+  describe("Toolkit's and Tool's constructors on hostile input: never a throw, the toolkit refused", () => {
+    const { tools: byName } = Tools as { readonly tools: Readonly<Record<string, unknown>> }
+    const weather = byName.get_weather
+    /** `tool` whose name getter throws (its prototype is the tool: it is still a tool to the guard). */
+    const nameThrows = (tool: unknown) =>
+      Object.defineProperty(Object.create(tool as object), "name", {
+        get: () => {
+          throw new Error("no name")
+        }
+      })
+    const notATool = "has a tool that is not a Tool"
+    const hostileTools: ReadonlyArray<readonly [string, () => unknown, string]> = [
+      ["null", () => null, notATool],
+      ["undefined", () => undefined, notATool],
+      ["a plain object", () => ({}), notATool],
+      ["a string", () => "get_weather", notATool],
+      ["a number", () => 42, notATool],
+      ["a Proxy whose traps throw", throwingProxy, notATool],
+      ["a value whose toString throws", () => unprintable, notATool],
+      ["a toolkit", () => Tools, notATool],
+      ["a tool whose name getter throws", () => nameThrows(weather), "has a tool that cannot be read"],
+      ["a value that cannot be asked what it has", unaskable, "has a tool that cannot be read"],
+      ["a tool whose name is not a string", () => edition.makeTool(7), "has a tool whose name is not a string"],
+      [
+        "a tool made of options that cannot be read",
+        () => edition.makeTool("x", throwingProxy()),
+        "has a tool that cannot be sent"
+      ]
+    ]
+    for (const [label, value, reason] of hostileTools) {
+      it(`Toolkit.make(${label}) refuses the toolkit: InvalidRequestError at toolkit naming argument 0`, async () => {
+        const error = failure(definitions(make(value())))
+        expect([error._tag, (error.issues as ReadonlyArray<{ path: string }>)[0]?.path]).toEqual([
+          "InvalidRequestError",
+          "toolkit"
+        ])
+        expect(error.message).toContain(`Invalid toolkit, nothing was sent: toolkit ${reason} (argument 0)`)
+      })
+      it(`Toolkit.make(get_weather, ${label}): calls to get_weather still decode, the toolkit is refused at argument 1`, async () => {
+        const toolkit = make(weather, value())
+        expect(failure(definitions(toolkit)).message).toContain(`${reason} (argument 1)`)
+        expect(success(decodeCall(call("get_weather", `{"city":"Oslo"}`), toolkit)).params).toEqual({ city: "Oslo" })
+        const calls = success(
+          await decodeCalls(
+            { choices: [{ message: { tool_calls: [call("get_weather", `{"city":"Rome"}`)] } }] },
+            toolkit
+          )
+        )
+        expect(calls.map((c) => c.params)).toEqual([{ city: "Rome" }])
+        const unknown = failure(decodeCall(call("now", ""), toolkit))
+        expect([unknown._tag, unknown.available]).toEqual(["UnknownToolError", ["get_weather"]])
+      })
+    }
+
+    it("Toolkit.make of good tools is not refused; the first bad argument is the one named", async () => {
+      expect(success(definitions(make(weather))).map((d) => d.function.name)).toEqual(["get_weather"])
+      expect(failure(definitions(make(weather, null, nameThrows(weather)))).message).toContain(
+        `${notATool} (argument 1)`
+      )
+    })
+
+    // Only the Effect 4 edition has Toolkit.merge (effect/ai's).
+    const merge = edition.merge
+    if (merge !== undefined) {
+      const hostileKits: ReadonlyArray<readonly [string, () => unknown, string]> = [
+        ["null", () => null, "must be a Toolkit"],
+        ["a plain object", () => ({}), "must be a Toolkit"],
+        ["a string", () => "kit", "must be a Toolkit"],
+        ["tools: null", () => ({ tools: null }), "must be a Toolkit"],
+        ["a tool", () => weather, "must be a Toolkit"],
+        ["tools whose getter throws", () => throwingAt({}, "tools"), "cannot be read: no"],
+        ["a Proxy whose traps throw", throwingProxy, "cannot be read"],
+        ["a tool that is null", () => ({ tools: { a: null } }), notATool],
+        ["a refused toolkit", () => make(null), `${notATool} (argument 0)`]
+      ]
+      for (const [label, value, reason] of hostileKits) {
+        it(`Toolkit.merge(toolkit, ${label}) refuses the merged toolkit, whose good tools still decode`, async () => {
+          const merged = merge(make(weather), value())
+          const error = failure(definitions(merged))
+          expect([error._tag, (error.issues as ReadonlyArray<{ path: string }>)[0]?.path]).toEqual([
+            "InvalidRequestError",
+            "toolkit"
+          ])
+          expect(error.message).toContain(`toolkit merges a toolkit that cannot be sent (argument 1: ${reason}`)
+          expect(success(decodeCall(call("get_weather", `{"city":"Oslo"}`), merged)).params).toEqual({ city: "Oslo" })
+        })
+      }
+
+      it("Toolkit.merge keeps the tools of a toolkit that is refused, and of one whose other tools are not tools", async () => {
+        const merged = merge(make(null, weather), { tools: { a: null, now: byName.now } })
+        expect(failure(definitions(merged))._tag).toBe("InvalidRequestError")
+        expect(success(decodeCall(call("now", ""), merged)).name).toBe("now")
+        expect(success(decodeCall(call("get_weather", `{"city":"Oslo"}`), merged)).name).toBe("get_weather")
+      })
+
+      it("Toolkit.merge merges good toolkits as effect/ai does (a later name wins), not refused", async () => {
+        const merged = merge(make(weather), Tools)
+        expect(success(definitions(merged)).map((d) => d.function.name)).toEqual(["get_weather", "now"])
+      })
+    }
+
+    const hostileMakes: ReadonlyArray<readonly [string, unknown, unknown]> = [
+      ["options that are a Proxy whose traps throw", "x", throwingProxy()],
+      ["options whose parameters getter throws", "x", throwingAt({}, "parameters")],
+      ["options whose description getter throws", "x", throwingAt({}, "description")],
+      ["a name that is a Proxy whose traps throw", throwingProxy(), undefined],
+      ["a name whose toString throws", unprintable, undefined],
+      ["a name that is null", null, undefined]
+    ]
+    for (const [label, name, options] of hostileMakes) {
+      it(`Tool.make with ${label} does not throw; Tool.definition refuses the tool at tool`, async () => {
+        const error = failure(definition(edition.makeTool(name, options)))
+        expect([error._tag, (error.issues as ReadonlyArray<{ path: string }>)[0]?.path]).toEqual([
+          "InvalidRequestError",
+          "tool"
+        ])
+        expect(error.message).toMatch(
+          /^Invalid tool, nothing was sent: tool (cannot be read|has a name that is not a string)/
+        )
+      })
+    }
+
+    it("Tool.isTool of any hostile value is false, never a throw", async () => {
+      for (const value of [null, "x", throwingProxy(), unprintable, unaskable(), throwingAt({}, "name")]) {
+        expect(edition.isTool(value)).toBe(false)
+      }
+      expect(edition.isTool(weather)).toBe(true)
+    })
+
+    it("Toolkit.handlers gives back what it is handed, whatever it is", async () => {
+      for (const value of [null, "x", throwingProxy(), unprintable, { get_weather: 5 }]) {
+        expect(edition.handlers(value, value)).toBe(value)
+      }
+    })
   })
 
   edition.describeIf(recordedDir !== undefined)("recorded tool calls (shared/openrouter/recorded)", () => {

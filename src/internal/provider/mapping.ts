@@ -21,6 +21,7 @@ import { resultContent } from "../tool/toolCalls.js"
 import { nameRecursion } from "../tool/toolSchema.js"
 import * as Parts from "./parts.js"
 import { audioFormat, isStrictCompatible, isUrlString } from "./parts.js"
+import { tokenCount } from "./usage.js"
 
 const MODULE = "OpenRouterLanguageModel"
 
@@ -243,6 +244,7 @@ export const prepareResponseFormat = (
 export const finishReason = (reason: string | null | undefined): Response.FinishReason =>
   Parts.finishReason(reason) as Response.FinishReason
 
+/** OpenRouter's usage as `@effect/ai`'s `Usage`; a count that is not a non-negative integer is left out. */
 const usageOf = (usage: S.Usage | null | undefined): typeof Response.Usage.Encoded => {
   const out: {
     inputTokens: number | undefined
@@ -251,14 +253,14 @@ const usageOf = (usage: S.Usage | null | undefined): typeof Response.Usage.Encod
     reasoningTokens?: number
     cachedInputTokens?: number
   } = {
-    inputTokens: usage?.prompt_tokens ?? undefined,
-    outputTokens: usage?.completion_tokens ?? undefined,
-    totalTokens: usage?.total_tokens ?? undefined
+    inputTokens: tokenCount(usage?.prompt_tokens),
+    outputTokens: tokenCount(usage?.completion_tokens),
+    totalTokens: tokenCount(usage?.total_tokens)
   }
-  const reasoning = usage?.completion_tokens_details?.reasoning_tokens
-  if (typeof reasoning === "number") out.reasoningTokens = reasoning
-  const cached = usage?.prompt_tokens_details?.cached_tokens
-  if (typeof cached === "number") out.cachedInputTokens = cached
+  const reasoning = tokenCount(usage?.completion_tokens_details?.reasoning_tokens)
+  if (reasoning !== undefined) out.reasoningTokens = reasoning
+  const cached = tokenCount(usage?.prompt_tokens_details?.cached_tokens)
+  if (cached !== undefined) out.cachedInputTokens = cached
   return out
 }
 

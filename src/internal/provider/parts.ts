@@ -10,6 +10,7 @@
 import { CallFragments } from "../chat/callFragments.js"
 import { ReasoningFold } from "../chat/collect.js"
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../transport/json.js"
+import { jsonUsage } from "./usage.js"
 
 /** A response part, encoded: what `LanguageModel.make`'s `generateText` / `streamText` return. */
 export type PartEncoded = { readonly type: string; readonly [key: string]: unknown }
@@ -152,7 +153,7 @@ const finishPart = <E>(
       provider: str(envelope.provider),
       model: str(envelope.model),
       cost: typeof usage?.cost === "number" && Number.isFinite(usage.cost) ? usage.cost : undefined,
-      usage: usage ?? undefined,
+      usage: usage === null || usage === undefined ? undefined : jsonUsage(usage),
       finishReason: str(finish),
       nativeFinishReason: str(nativeFinish)
     })

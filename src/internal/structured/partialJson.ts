@@ -19,7 +19,15 @@
  * No Effect imports: this file is reused as it is by other editions.
  */
 import { MAX_DEPTH, TOO_DEEP } from "../transport/json.js"
-import { force, type PartialField, type PartialPlan, pickArray, pickObject } from "./partialPlan.js"
+import {
+  ENTRY,
+  type EntryNames,
+  force,
+  type PartialField,
+  type PartialPlan,
+  pickArray,
+  pickObject
+} from "./partialPlan.js"
 
 /** Where the parser is, between two characters. */
 const enum Mode {
@@ -68,28 +76,33 @@ interface ArrayFrame {
   readonly item: PartialPlan
 }
 
-/** An array of `{ key, value }` entries on the wire, shown as the record it stands for. */
+/** An array of entries on the wire (named by `names`), shown as the record it stands for. */
 interface RecordFrame {
   readonly kind: "record"
   readonly value: Record<string, unknown>
   readonly item: PartialPlan
+  readonly names: EntryNames
 }
 
-/** One `{ key, value }` entry of a record, as read so far. */
+/** One entry of a record, as read so far (`value` holds its key and value whatever their wire names). */
 interface EntryFrame {
   readonly kind: "entry"
   readonly value: { key?: unknown; value?: unknown }
+  /** The wire name of the field being read. */
   key: string | undefined
   readonly item: PartialPlan
+  readonly names: EntryNames
 }
 
 type Frame = ObjectFrame | ArrayFrame | RecordFrame | EntryFrame
 
-/** What the next value inside a frame is: its plan, or an entry of a record. */
-type Slot = PartialPlan | "entry"
+/** What the next value inside a frame is: its plan, or an entry of that record. */
+type Slot = PartialPlan | RecordFrame
+
+const isEntrySlot = (slot: Slot): slot is RecordFrame => slot !== undefined && "kind" in slot
 
 const objectFrame = (slot: Slot, root: boolean): ObjectFrame | EntryFrame => {
-  if (slot === "entry") return { kind: "entry", value: {}, key: undefined, item: undefined }
+  if (isEntrySlot(slot)) return { kind: "entry", value: {}, key: undefined, item: slot.item, names: slot.names }
   const plan = force(slot)
   if (plan?._tag === "Wrapped" && root) {
     return {
@@ -112,9 +125,9 @@ const objectFrame = (slot: Slot, root: boolean): ObjectFrame | EntryFrame => {
 }
 
 const arrayFrame = (slot: Slot): ArrayFrame | RecordFrame => {
-  let plan = slot === "entry" ? undefined : force(slot)
+  let plan = isEntrySlot(slot) ? undefined : force(slot)
   if (plan?._tag === "Union") plan = pickArray(plan.members)
-  if (plan?._tag === "Record") return { kind: "record", value: {}, item: plan.value }
+  if (plan?._tag === "Record") return { kind: "record", value: {}, item: plan.value, names: plan.names ?? ENTRY }
   return { kind: "array", value: [], item: plan?._tag === "Array" ? plan.item : undefined }
 }
 
@@ -211,9 +224,9 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
       case "array":
         return top.item
       case "record":
-        return "entry"
+        return top
       case "entry":
-        return top.key === "value" ? top.item : undefined
+        return top.key === top.names[1] ? top.item : undefined
     }
   }
 
@@ -253,7 +266,8 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
       case "entry": {
         const key = top.key!
         top.key = undefined
-        if (key === "key" || key === "value") top.value[key] = value
+        if (key === top.names[0]) top.value.key = value
+        else if (key === top.names[1]) top.value.value = value
         if (typeof top.value.key === "string" && "value" in top.value) dirty = true
         return
       }
@@ -468,7 +482,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
   /** Whether a string being read as a value shows in the partial value (not a record entry's key). */
   const showsPending = (): boolean => {
     const top = stack[stack.length - 1]
-    return top === undefined || top.kind !== "entry" || top.key === "value"
+    return top === undefined || top.kind !== "entry" || top.key === top.names[1]
   }
 
   const snapshot = (): unknown => {
@@ -508,7 +522,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
         }
         case "entry": {
           const copy: { key?: unknown; value?: unknown } = { ...frame.value }
-          if (has && frame.key === "value") copy.value = inner
+          if (has && frame.key === frame.names[1]) copy.value = inner
           has = true
           inner = copy
           break

@@ -1,7 +1,8 @@
 /**
  * How a value in the strict-mode wire form (see `jsonSchema.ts`) differs from the Schema's encoded
- * form, for values still arriving: where a `null` means "absent", where an array of `{ key, value }`
- * entries is a record, and whether the root travels wrapped as `{ value }`. The streaming side uses
+ * form, for values still arriving: where a `null` means "absent", where an array of entries (the Effect 3
+ * edition's `{ key, value }`, effect/ai 4's pairs `{ "0": key, "1": value }`) is a record, and whether the
+ * root travels wrapped as `{ value }`. The streaming side uses
  * it (through `partialJson.ts`) to show partial values in the shape of the Schema without decoding them.
  *
  * No Effect imports: this file is reused as it is by other editions.
@@ -18,10 +19,21 @@ export type PartialPlan =
     readonly tags: ReadonlyMap<string, ReadonlyArray<unknown>>
   }
   | { readonly _tag: "Array"; readonly item: PartialPlan }
-  | { readonly _tag: "Record"; readonly value: PartialPlan }
+  | {
+    readonly _tag: "Record"
+    readonly value: PartialPlan
+    /** The names of an entry's key and value on the wire (default {@link ENTRY}). */
+    readonly names?: EntryNames
+  }
   | { readonly _tag: "Union"; readonly members: ReadonlyArray<PartialPlan> }
   | { readonly _tag: "Wrapped"; readonly value: PartialPlan }
   | { readonly _tag: "Lazy"; readonly get: () => PartialPlan }
+
+/** The names of a record entry's key and value on the wire. */
+export type EntryNames = readonly [key: string, value: string]
+
+/** The Effect 3 edition's entries, `{ key, value }`. */
+export const ENTRY: EntryNames = ["key", "value"]
 
 /** One field of an object plan. */
 export interface PartialField {
@@ -137,11 +149,11 @@ export const shapeInPlace = (value: unknown, plan: PartialPlan): unknown => {
       return value
     case "Record": {
       if (!Array.isArray(value)) return value
+      const [k, v] = p.names ?? ENTRY
       const record: Record<string, unknown> = {}
       for (const entry of value) {
-        if (isRecord(entry) && typeof entry.key === "string") {
-          setOwn(record, entry.key, shapeInPlace(entry.value, p.value))
-        }
+        const key = isRecord(entry) ? entry[k] : undefined
+        if (typeof key === "string") setOwn(record, key, shapeInPlace((entry as Record<string, unknown>)[v], p.value))
       }
       return record
     }

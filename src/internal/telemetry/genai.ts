@@ -7,6 +7,7 @@
  * conventions have no name for are under `openrouter.`.
  */
 import type { ChunkShape, EnvelopeShape, ResponseShape, UsageShape } from "../chat/wireShapes.js"
+import { tokenCount } from "../provider/usage.js"
 import { isRecord } from "../transport/json.js"
 
 /** Attribute names. */
@@ -202,17 +203,16 @@ export class ResponseFacts {
     }
     const usage = this.usage
     if (usage === undefined) return
-    if (isNumber(usage.prompt_tokens)) set(Attr.usageInputTokens, usage.prompt_tokens)
-    if (isNumber(usage.completion_tokens)) set(Attr.usageOutputTokens, usage.completion_tokens)
-    const prompt = usage.prompt_tokens_details
-    if (prompt != null) {
-      if (isNumber(prompt.cached_tokens)) set(Attr.usageCacheReadInputTokens, prompt.cached_tokens)
-      if (isNumber(prompt.cache_write_tokens)) set(Attr.usageCacheCreationInputTokens, prompt.cache_write_tokens)
+    // A count that cannot be (a fraction, a negative, past 2^53 - 1) is left out, as the providers do.
+    const count = (key: string, value: unknown) => {
+      const n = tokenCount(value)
+      if (n !== undefined) set(key, n)
     }
-    const completion = usage.completion_tokens_details
-    if (completion != null && isNumber(completion.reasoning_tokens)) {
-      set(Attr.usageReasoningOutputTokens, completion.reasoning_tokens)
-    }
+    count(Attr.usageInputTokens, usage.prompt_tokens)
+    count(Attr.usageOutputTokens, usage.completion_tokens)
+    count(Attr.usageCacheReadInputTokens, usage.prompt_tokens_details?.cached_tokens)
+    count(Attr.usageCacheCreationInputTokens, usage.prompt_tokens_details?.cache_write_tokens)
+    count(Attr.usageReasoningOutputTokens, usage.completion_tokens_details?.reasoning_tokens)
     if (isNumber(usage.cost)) set(Attr.openrouterCost, usage.cost)
   }
 }

@@ -26,6 +26,7 @@ import type { OpenRouterConfigService } from "../../Client.js"
 import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import { Collector } from "../chat/collect.js"
+import { tokenCount } from "../provider/usage.js"
 import { isRecord } from "../transport/json.js"
 import {
   Attr,
@@ -376,8 +377,10 @@ export class Call {
     }
     const usage = facts.usage
     if (usage !== undefined) {
-      if (typeof usage.prompt_tokens === "number") tokenUsage.unsafeUpdate(usage.prompt_tokens, labels.input)
-      if (typeof usage.completion_tokens === "number") tokenUsage.unsafeUpdate(usage.completion_tokens, labels.output)
+      const input = tokenCount(usage.prompt_tokens)
+      const output = tokenCount(usage.completion_tokens)
+      if (input !== undefined) tokenUsage.unsafeUpdate(input, labels.input)
+      if (output !== undefined) tokenUsage.unsafeUpdate(output, labels.output)
       if (typeof usage.cost === "number" && usage.cost > 0) cost.unsafeUpdate(usage.cost, labels.cost)
     }
   }

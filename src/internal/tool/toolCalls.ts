@@ -138,11 +138,29 @@ export type ReadTools<T> =
   | { readonly ok: true; readonly tools: Readonly<Record<string, T>> }
   | { readonly ok: false; readonly message: string }
 
+/*
+ * `Toolkit.make` and `merge` have no error channel and never throw: a value among their arguments that
+ * is not a tool (or a toolkit) is left out of the toolkit they return, which is remembered here with why
+ * (in a WeakMap, so that a toolkit dropped is forgotten; a tool `Tool.make` could not read too).
+ * {@link readTools} refuses it with that message, so `Toolkit.definitions` and the tool loop fail typed
+ * before anything is sent; {@link toolsOf} still reads its good tools, so a call to one of them decodes.
+ */
+const refused = new WeakMap<object, string>()
+
+/**
+ * Remembers that `value` was made of arguments that are not all good, and why: a toolkit (of `make` or
+ * `merge`), or a tool `Tool.make` could not read its options for.
+ */
+export const refuse = (value: object, message: string): void => {
+  refused.set(value, message)
+}
+
 /**
  * The tools of a toolkit handed in by a caller, read once into a record without a prototype (a model may
- * call `constructor`): every one must pass the edition's `isTool`.
+ * call `constructor`): every one must pass the edition's `isTool` (with `keep`, those that do not are
+ * left out instead).
  */
-export const readTools = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): ReadTools<T> => {
+const readRecord = <T>(toolkit: unknown, isTool: (u: unknown) => u is T, keep = false): ReadTools<T> => {
   try {
     // effect/ai's toolkit (the Effect 4 edition's) is a function with its fields.
     const tools: unknown = isRecord(toolkit) || typeof toolkit === "function"
@@ -151,8 +169,8 @@ export const readTools = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): 
     if (!isRecord(tools)) return { ok: false, message: "must be a Toolkit" }
     const out: Record<string, T> = Object.create(null)
     for (const [name, tool] of Object.entries(tools)) {
-      if (!isTool(tool)) return { ok: false, message: "has a tool that is not a Tool" }
-      out[name] = tool
+      if (isTool(tool)) out[name] = tool
+      else if (!keep) return { ok: false, message: "has a tool that is not a Tool" }
     }
     return { ok: true, tools: out }
   } catch (e) {
@@ -160,10 +178,170 @@ export const readTools = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): 
   }
 }
 
+/**
+ * What `make` builds, or (when it throws on what a caller handed in) what `fallback` builds, refused with
+ * why: `Tool.make`, which has no error channel, never throws.
+ */
+export const madeOr = <T extends object>(make: () => T, fallback: () => T): T => {
+  try {
+    return make()
+  } catch (e) {
+    const made = fallback()
+    refuse(made, `cannot be read: ${describeThrown(e)}`)
+    return made
+  }
+}
+
+/**
+ * The tools of a toolkit handed in by a caller (see {@link readRecord}), or why it cannot be sent: a
+ * toolkit `make` or `merge` {@link refuse}d is refused with its message.
+ */
+export const readTools = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): ReadTools<T> => {
+  // A WeakMap answers undefined for a key that is not an object, and reads no field of a Proxy.
+  const message = refused.get(toolkit as object)
+  return message === undefined ? readRecord(toolkit, isTool) : { ok: false, message }
+}
+
 /** The tools of a toolkit handed in by a caller: none when it is not a toolkit (every call is unknown). */
 export const toolsOf = <T>(toolkit: unknown, isTool: (u: unknown) => u is T): Readonly<Record<string, T>> => {
-  const read = readTools(toolkit, isTool)
+  const read = readRecord(toolkit, isTool)
   return read.ok ? read.tools : {}
+}
+
+/** The name of a tool handed to `Toolkit.make`, or why it is no tool (`index`: its argument). */
+const readName = <T>(
+  tool: unknown,
+  index: number,
+  isTool: (u: unknown) => u is T
+): { readonly ok: true; readonly name: string } | { readonly ok: false; readonly message: string } => {
+  try {
+    if (!isTool(tool)) return { ok: false, message: `has a tool that is not a Tool (argument ${index})` }
+    const name: unknown = (tool as { readonly name?: unknown }).name
+    if (typeof name !== "string") {
+      return { ok: false, message: `has a tool whose name is not a string (argument ${index})` }
+    }
+    const message = refused.get(tool as object)
+    return message === undefined
+      ? { ok: true, name }
+      : { ok: false, message: `has a tool that cannot be sent (argument ${index}): ${message}` }
+  } catch (e) {
+    return { ok: false, message: `has a tool that cannot be read (argument ${index}): ${describeThrown(e)}` }
+  }
+}
+
+/**
+ * What `Toolkit.make` or `merge` was handed, sorted:
+ * the tools by name (a later name wins), and why not all are good.
+ */
+export interface Sorted<T> {
+  readonly tools: Readonly<Record<string, T>>
+  /** Why the toolkit is refused; `undefined` when every argument is good. */
+  readonly refusal: string | undefined
+}
+
+/** A record to which any name can be added as an own key (`__proto__` too), as effect/ai's toolkits do. */
+const assign = <T>(record: Record<string, T>, name: string, value: T): void => {
+  Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true })
+}
+
+/** The arguments of `Toolkit.make`, read once, never throwing. */
+export const sortTools = <T>(tools: ReadonlyArray<unknown>, isTool: (u: unknown) => u is T): Sorted<T> => {
+  const out: Record<string, T> = {}
+  let refusal: string | undefined
+  for (let i = 0; i < tools.length; i++) {
+    const read = readName(tools[i], i, isTool)
+    if (read.ok) assign(out, read.name, tools[i] as T)
+    else refusal ??= read.message
+  }
+  return { tools: out, refusal }
+}
+
+/**
+ * The arguments of `Toolkit.merge`, read once, never throwing: every toolkit's tools (a later name wins),
+ * and of one that is not a good toolkit, those of its tools that are tools.
+ */
+export const sortToolkits = <T>(toolkits: ReadonlyArray<unknown>, isTool: (u: unknown) => u is T): Sorted<T> => {
+  const out: Record<string, T> = {}
+  let refusal: string | undefined
+  for (let i = 0; i < toolkits.length; i++) {
+    const read = readTools(toolkits[i], isTool)
+    if (!read.ok) refusal ??= `merges a toolkit that cannot be sent (argument ${i}: ${read.message})`
+    const good = read.ok ? read : readRecord(toolkits[i], isTool, true)
+    if (good.ok) { for (const [name, tool] of Object.entries(good.tools)) assign(out, name, tool) }
+  }
+  return { tools: out, refusal }
+}
+
+/**
+ * The handlers handed to `Toolkit.toLayer` for these tool names, read once, never throwing: none when they
+ * are not a record; a handler whose field cannot be read is missing. With `own`, inherited fields are not
+ * handlers (as effect/ai reads them).
+ */
+export const readHandlers = (
+  handlers: unknown,
+  names: ReadonlyArray<string>,
+  own: boolean
+): Readonly<Record<string, unknown>> => {
+  const out: Record<string, unknown> = Object.create(null)
+  try {
+    if (!isRecord(handlers)) return out
+  } catch {
+    return out
+  }
+  for (const name of names) {
+    try {
+      if (own && !Object.prototype.hasOwnProperty.call(handlers, name)) continue
+      const handler = handlers[name]
+      if (handler !== undefined) out[name] = handler
+    } catch {
+      // A handler that cannot be read is missing: the loop says so when the model calls it.
+    }
+  }
+  return out
+}
+
+/**
+ * Whether a value a caller handed in (`Toolkit.toLayer`'s `build`, what a handler returned) is an Effect,
+ * by the edition's guard; never throwing.
+ */
+export const isEffectSafe = (value: unknown, isEffect: (u: unknown) => boolean): boolean => {
+  try {
+    return isEffect(value)
+  } catch {
+    return false
+  }
+}
+
+/** A handler a tool loop starts: the Effect it returned, or why there is none to run (a typed error). */
+export type Started<E> =
+  | { readonly ok: true; readonly effect: E }
+  | { readonly ok: false; readonly message: string }
+
+/**
+ * Calls the handler of a tool (from its handler service; `undefined` when none was provided) with the
+ * call's parameters and context. A handler that is missing, not a function, throws or does not return an
+ * Effect is why the call's result cannot be sent back: each edition fails the loop with its
+ * `InvalidResultError`.
+ */
+export const startHandler = <E>(
+  handler: unknown,
+  params: unknown,
+  context: unknown,
+  isEffect: (u: unknown) => u is E
+): Started<E> => {
+  if (handler === undefined) {
+    return { ok: false, message: "there is no handler for this tool (provide one with Toolkit.toLayer)" }
+  }
+  if (typeof handler !== "function") return { ok: false, message: "its handler is not a function" }
+  let effect: unknown
+  try {
+    effect = handler(params, context)
+  } catch (e) {
+    return { ok: false, message: `its handler threw: ${describeThrown(e)}` }
+  }
+  return isEffectSafe(effect, isEffect)
+    ? { ok: true, effect: effect as E }
+    : { ok: false, message: "its handler did not return an Effect" }
 }
 
 /** The fields of each edition's `InvalidRequestError` for a `what` (`tool`, `toolkit`) that cannot be sent. */
@@ -203,6 +381,11 @@ export const readDefinition = <T, D>(
 ): Refusable<D> => {
   try {
     if (!isTool(tool)) return { ok: false, error: refusal("tool", "must be a Tool") }
+    const message = refused.get(tool as object)
+    if (message !== undefined) return { ok: false, error: refusal("tool", message) }
+    if (typeof (tool as { readonly name?: unknown }).name !== "string") {
+      return { ok: false, error: refusal("tool", "has a name that is not a string") }
+    }
     return { ok: true, value: definition(tool) }
   } catch (e) {
     return { ok: false, error: refusal("tool", `cannot be read: ${describeThrown(e)}`) }

@@ -20,7 +20,7 @@ import * as Errors from "../../Errors.js"
 import * as S from "../../Schema.js"
 import type * as Structured from "../../Structured.js"
 import type * as StructuredError from "../../StructuredError.js"
-import * as Tool from "../../Tool.js"
+import type * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import type * as Toolkit from "../../Toolkit.js"
 import type * as ToolLoop from "../../ToolLoop.js"
@@ -33,7 +33,7 @@ import { describeThrown, shownValue } from "../transport/snapshot.js"
 import { CallPartials } from "./callPartials.js"
 import * as Calls from "./toolCalls.js"
 import * as Kit from "./toolkit.js"
-import { toolSchema } from "./toolSchema.js"
+import { isAnyTool, toolSchema } from "./toolSchema.js"
 
 /** An outcome of one call, untyped (typed as `ToolLoop.CallResult` by the public module). */
 export type AnyResult =
@@ -158,7 +158,7 @@ const settings = (
   given: AnyOptions
 ): Either.Either<Settings, Errors.InvalidRequestError> => {
   // The toolkit's tools read once: the loop runs with those it checked, whatever a getter answers later.
-  const read = Calls.readTools(given.toolkit, Tool.isTool)
+  const read = Calls.readTools(given.toolkit, isAnyTool)
   if (!read.ok) return Either.left(invalidOption("toolkit", read.message))
   const toolkit = { tools: read.tools } as unknown as Toolkit.Any
   const options: AnyOptions = { ...given, toolkit }

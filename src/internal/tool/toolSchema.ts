@@ -16,9 +16,18 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
+import type * as Tool from "../../Tool.js"
 import { dateWithFormat, strictJsonSchema } from "../structured/jsonSchema.js"
 import type { PartialPlan } from "../structured/partialPlan.js"
 import { inlineRoot } from "./inlineRoot.js"
+
+/**
+ * Whether a value carries the tool TypeId (`Tool.TypeId`, by its global key: `Tool.ts` imports this
+ * file). The readers of what a caller hands in use it inside their `try`, so that a value whose `has`
+ * trap throws is one that "cannot be read"; the public `Tool.isTool` answers `false` for it instead.
+ */
+export const isAnyTool = (u: unknown): u is Tool.Any =>
+  typeof u === "object" && u !== null && Symbol.for("effect-openrouter/Tool") in u
 
 /** How a tool's parameters travel. */
 export interface ToolSchema {

@@ -5,6 +5,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import { pipeArguments } from "effect/Pipeable"
 import * as Schema from "effect/Schema"
@@ -14,7 +15,7 @@ import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
 import type * as Toolkit from "../../Toolkit.js"
 import * as Calls from "./toolCalls.js"
-import { toolSchema } from "./toolSchema.js"
+import { isAnyTool, toolSchema } from "./toolSchema.js"
 
 /** What `Toolkit.toLayer` provides for one tool: the handler and the context it was built in. */
 export interface HandlerService {
@@ -85,7 +86,7 @@ export const definitions = (
   // A WeakMap answers undefined for a key that is not an object.
   let cached = definitionsCache.get(toolkit)
   if (cached === undefined) {
-    const read = Calls.readDefinitions(toolkit, Tool.isTool, Tool.definition)
+    const read = Calls.readDefinitions(toolkit, isAnyTool, Tool.definition)
     if (!read.ok) return Either.left(new Errors.InvalidRequestError(read.error))
     cached = Either.all(read.value)
     definitionsCache.set(toolkit, cached)
@@ -93,17 +94,16 @@ export const definitions = (
   return cached
 }
 
-/** Builds a toolkit. */
-export const make = (tools: ReadonlyArray<Tool.Any>): Toolkit.Any => {
-  const record: Record<string, Tool.Any> = {}
-  const map = new Map<string, Tool.Any>()
-  for (const tool of tools) {
-    record[tool.name] = tool
-    map.set(tool.name, tool)
-  }
+/**
+ * Builds a toolkit, never throwing: an argument that is not a tool is left out and the toolkit is
+ * refused (see `Calls.refuse`), so that its readers fail typed.
+ */
+export const make = (tools: ReadonlyArray<unknown>): Toolkit.Any => {
+  const sorted = Calls.sortTools(tools, isAnyTool)
   const toolkit = Object.create(Proto) as { tools: Record<string, Tool.Any> }
-  toolkit.tools = record
-  byName.set(toolkit as unknown as Toolkit.Any, map)
+  toolkit.tools = sorted.tools as Record<string, Tool.Any>
+  byName.set(toolkit as unknown as Toolkit.Any, new Map(Object.entries(sorted.tools)))
+  if (sorted.refusal !== undefined) Calls.refuse(toolkit, sorted.refusal)
   return toolkit as unknown as Toolkit.Any
 }
 
@@ -132,7 +132,7 @@ export const decodeCall = (
 ) => decodeCallIn(toolsOf(toolkit), raw, fallbackId)
 
 /** A toolkit's tools, read once, never throwing: none when it is not a toolkit (every call is then unknown). */
-export const toolsOf = (toolkit: unknown) => Calls.toolsOf(toolkit, Tool.isTool)
+export const toolsOf = (toolkit: unknown) => Calls.toolsOf(toolkit, isAnyTool)
 
 /** Decodes one call against tools already read: at most one JSON parse and one Schema decode. */
 export const decodeCallIn = (
@@ -205,10 +205,13 @@ export const run = (
 ): Effect.Effect<Outcome, unknown, unknown> =>
   Effect.flatMap(Effect.context<never>(), (services) => {
     const tool = lookup(toolkit, call.name)!
-    const service = Context.unsafeGet(services, handlerTag(call.name))
     const c = codecs(tool)
     const invalid = (message: string) =>
       new ToolError.InvalidResultError({ id: call.id, name: call.name, message: `${call.name}: ${message}` })
+    const service = Option.getOrUndefined(Context.getOption(services, handlerTag(call.name)))
+    const started = Calls.startHandler(service?.handler, call.params, context, Effect.isEffect)
+    if (!started.ok) return Effect.fail(invalid(started.message))
+    const built = service?.context ?? Context.empty()
     const success = (value: unknown): Effect.Effect<Outcome, ToolError.InvalidResultError> => {
       const encoded = c.encodeSuccess(value)
       if (Either.isLeft(encoded)) return Effect.fail(invalid(`the result does not encode: ${encoded.left.message}`))
@@ -222,29 +225,29 @@ export const run = (
       if (Either.isLeft(encoded)) return Effect.fail(invalid(`the failure does not encode: ${encoded.left.message}`))
       return Effect.succeed({ _tag: "Failure", error, content: Calls.errorContent(encoded.right) })
     }
-    return service.handler(call.params, context).pipe(
-      Effect.mapInputContext((input: Context.Context<unknown>) => Context.merge(service.context, input)),
+    return started.effect.pipe(
+      Effect.mapInputContext((input: Context.Context<unknown>) => Context.merge(built, input)),
       Effect.matchEffect({ onFailure: failure, onSuccess: success }),
       Effect.withSpan("Toolkit.run", { attributes: { "tool.name": call.name, "tool.call_id": call.id } })
     )
   })
 
-/** The handler services for a toolkit. */
+/**
+ * The handler services for a toolkit, never dying on what a caller hands in: the handlers of the tools of a
+ * value that is not a toolkit, or of `build` that is not a record (nor an Effect giving one), are none.
+ */
 export const toContext = (
   toolkit: Toolkit.Any,
   build: unknown
 ): Effect.Effect<Context.Context<never>, unknown, unknown> =>
   Effect.gen(function*() {
     const context = yield* Effect.context<never>()
-    const handlers =
-      (Effect.isEffect(build) ? yield* (build as Effect.Effect<unknown, unknown, unknown>) : build) as Record<
-        string,
-        (params: unknown, context: Toolkit.CallContext) => Effect.Effect<unknown, unknown, unknown>
-      >
+    const names = Object.keys(toolsOf(toolkit))
+    const given = Calls.isEffectSafe(build, Effect.isEffect) ? yield* (build as Effect.Effect<unknown>) : build
+    const handlers = Calls.readHandlers(given, names, false)
     let out = Context.empty() as Context.Context<never>
-    for (const name of Object.keys(toolkit.tools)) {
-      const handler = handlers[name]
-      if (handler === undefined) continue
+    for (const name of Object.keys(handlers)) {
+      const handler = handlers[name] as HandlerService["handler"]
       out = Context.add(out, handlerTag(name), { handler, context }) as Context.Context<never>
     }
     return out

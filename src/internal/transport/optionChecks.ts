@@ -11,6 +11,7 @@
 import { excerpt } from "./bounded.js"
 import { headerProblem, isValidApiKey } from "./headers.js"
 import { isRecord } from "./json.js"
+import { policyProblems } from "./retry.js"
 import { describeThrown, shownValue } from "./snapshot.js"
 
 /** A problem with one option (`Errors.RequestIssue` in either edition). */
@@ -83,6 +84,8 @@ const policyProblem = (fx: EffectChecks, u: unknown): string | undefined => {
   const expected = "expected false or a Retry.Policy (Retry.backoff(...) or Retry.fromSchedule(...))"
   try {
     if (!isRecord(u)) return `${expected}, got ${shownValue(u)}`
+    const recorded = policyProblems.get(u)
+    if (recorded !== undefined) return recorded
     const p = u
     if (typeof p.while !== "function" || !fx.isDuration(p.maxRetryAfter)) return expected
     if (p._tag === "FromSchedule") return fx.isSchedule(p.schedule) ? undefined : expected

@@ -22,28 +22,29 @@ type ToolReplyOptions = Types.ToolReplyOptions<Duration.Input>
 type Reply = Types.Reply<Duration.Input>
 
 /**
- * The value as JSON through the Schema's JSON codec (`Schema.toCodecJson`): what a model following the
- * Schema's JSON Schema sends; or why it has none (for the emulator's 500, naming `who`).
+ * The value as JSON text in the strict form `Structured` asks for (optional fields as `null`, records
+ * as `[key, value]` pairs, a root that is not an object wrapped as `{ value }`): what a model following
+ * the request's JSON Schema sends; or why it has none (for the emulator's 500, naming `who`): a Schema
+ * strict mode cannot express (which `Structured` refuses too), or a value that does not encode.
  */
-const encodeJson = <A, I, RD>(
+const strictText = <A, I, RD>(
   schema: Schema.Codec<A, I, RD, never>,
   value: A,
   who: string
-): Result.Result<unknown, string> => {
+): Result.Result<string, string> => {
   let encoded: Result.Result<unknown, Schema.SchemaError>
   try {
-    encoded = Schema.encodeUnknownResult(Schema.toCodecJson(schema))(value)
+    encoded = strictJsonSchema(schema).encode(value)
   } catch (e) {
     return Result.fail(`${who}: ${e instanceof Error ? e.message : String(e)}`)
   }
   return Result.isFailure(encoded)
     ? Result.fail(`${who}: the value does not encode with the Schema: ${encoded.failure.message}`)
-    : Result.succeed(encoded.success)
+    : Result.succeed(JSON.stringify(encoded.success))
 }
 
 /**
- * The value as JSON text through the Schema's JSON codec (`Schema.toCodecJson`): what a model
- * following the Schema's JSON Schema sends.
+ * The value as JSON text in the strict form (see {@link strictText}).
  *
  * @internal
  */
@@ -52,16 +53,14 @@ export const jsonAnswer = <A, I, RD>(
   value: A,
   options?: AnswerOptions
 ): Reply => {
-  const encoded = encodeJson(schema, value, "Testing.jsonAnswer")
-  return Result.isFailure(encoded)
-    ? Replies.scriptError(encoded.failure)
-    : answer(JSON.stringify(encoded.success), options)
+  const text = strictText(schema, value, "Testing.jsonAnswer")
+  return Result.isFailure(text) ? Replies.scriptError(text.failure) : answer(text.success, options)
 }
 
 /**
  * A tool loop's final answer: a `final_answer` call whose arguments are the value as {@link jsonAnswer}
- * encodes it (wrapped as `{ value }` when the Schema's root is not an object, as the tool's parameters
- * are) when the request offers that tool; else the value as JSON content.
+ * sends it (the strict form is the tool's parameters too) when the request offers that tool; else the
+ * value as JSON content.
  *
  * @internal
  */
@@ -71,21 +70,14 @@ export const finalAnswer = <A, I, RD>(
   options: ToolReplyOptions = {}
 ): (request: Types.RecordedRequest) => Reply =>
 (request) => {
-  const encoded = encodeJson(schema, value, "Testing.finalAnswer")
-  if (Result.isFailure(encoded)) return Replies.scriptError(encoded.failure)
+  const text = strictText(schema, value, "Testing.finalAnswer")
+  if (Result.isFailure(text)) return Replies.scriptError(text.failure)
   if (ToolReplies.asksWithTool(request)) {
-    let wrapped: boolean
-    try {
-      wrapped = strictJsonSchema(schema).wrapped
-    } catch (e) {
-      return Replies.scriptError(`Testing.finalAnswer: ${e instanceof Error ? e.message : String(e)}`)
-    }
-    const args = wrapped ? { value: encoded.success } : encoded.success
-    return ToolReplies.callTools([{ name: FINAL_ANSWER, arguments: JSON.stringify(args) }], options)(request)
+    return ToolReplies.callTools([{ name: FINAL_ANSWER, arguments: text.success }], options)(request)
   }
   const { argumentsChunkSize, content: _content, ...rest } = options
   const stream = isRecord(request.body) && request.body.stream === true
-  return answer(JSON.stringify(encoded.success), { ...rest, stream, pieceSize: argumentsChunkSize ?? DEFAULT_PIECE })
+  return answer(text.success, { ...rest, stream, pieceSize: argumentsChunkSize ?? DEFAULT_PIECE })
 }
 
 /** @internal */

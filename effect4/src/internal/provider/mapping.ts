@@ -21,6 +21,7 @@ import type * as Schema from "effect/Schema"
 import { foldReasoningDetails } from "../../../../src/internal/chat/collect.js"
 import * as Parts from "../../../../src/internal/provider/parts.js"
 import { audioFormat, isUrlString } from "../../../../src/internal/provider/parts.js"
+import { tokenCount } from "../../../../src/internal/provider/usage.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
 import type * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
@@ -350,10 +351,6 @@ export const prepareResponseFormat = (
 export const finishReason = (reason: string | null | undefined): Response.FinishReason =>
   Parts.finishReason(reason) as Response.FinishReason
 
-/** A token count effect/ai's `Usage` accepts (an integer); anything else is left out, not a failure. */
-const count = (n: unknown): number | undefined =>
-  typeof n === "number" && Number.isSafeInteger(n) && n >= 0 ? n : undefined
-
 /** The fields that have a value: effect/ai's JSON metadata has no `undefined`. */
 const defined = <A extends Loose>(fields: A): { [K in keyof A]?: Exclude<A[K], undefined> } => {
   const out: Loose = {}
@@ -366,11 +363,11 @@ const defined = <A extends Loose>(fields: A): { [K in keyof A]?: Exclude<A[K], u
  * cache writes when OpenRouter says, output tokens into text and reasoning.
  */
 export const usageOf = (usage: S.Usage | null | undefined): typeof Response.Usage.Encoded => {
-  const input = count(usage?.prompt_tokens)
-  const output = count(usage?.completion_tokens)
-  const cacheRead = count(usage?.prompt_tokens_details?.cached_tokens)
-  const cacheWrite = count((usage?.prompt_tokens_details as Loose | null | undefined)?.cache_write_tokens)
-  const reasoning = count(usage?.completion_tokens_details?.reasoning_tokens)
+  const input = tokenCount(usage?.prompt_tokens)
+  const output = tokenCount(usage?.completion_tokens)
+  const cacheRead = tokenCount(usage?.prompt_tokens_details?.cached_tokens)
+  const cacheWrite = tokenCount((usage?.prompt_tokens_details as Loose | null | undefined)?.cache_write_tokens)
+  const reasoning = tokenCount(usage?.completion_tokens_details?.reasoning_tokens)
   const uncached = input === undefined ? undefined : Math.max(0, input - (cacheRead ?? 0) - (cacheWrite ?? 0))
   return {
     inputTokens: defined({ total: input, uncached, cacheRead, cacheWrite }),
@@ -385,9 +382,9 @@ export const usageOf = (usage: S.Usage | null | undefined): typeof Response.Usag
 /** The usage of a response as `AiError.UsageInfo` (for an output error on a billed answer). */
 const usageInfo = (usage: S.Usage | null | undefined): typeof AiError.UsageInfo.Type | undefined =>
   usage === null || usage === undefined ? undefined : defined({
-    promptTokens: count(usage.prompt_tokens),
-    completionTokens: count(usage.completion_tokens),
-    totalTokens: count(usage.total_tokens)
+    promptTokens: tokenCount(usage.prompt_tokens),
+    completionTokens: tokenCount(usage.completion_tokens),
+    totalTokens: tokenCount(usage.total_tokens)
   })
 
 const edition: Parts.Edition<AiError.AiError> = {

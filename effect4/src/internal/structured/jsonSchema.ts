@@ -10,9 +10,10 @@
  * - a root that is not an object (an array, a union, a primitive, a record) travels wrapped as
  *   `{ value: ... }`, as in the Effect 3 edition (`toCodecOpenAI` throws on such roots);
  * - a refusal of what cannot be derived as an `InvalidRequestError`-ready {@link StrictJsonSchemaError};
- * - the answer is read tolerantly: the strict form first, then the Schema's plain JSON form (an
- *   answer from a model that ignored `response_format`, or from `Testing.jsonAnswer`), so a billed
- *   answer that carries the value is not thrown away over its encoding;
+ * - the answer is read tolerantly: the Schema's plain JSON form and the strict form (an answer from
+ *   a model that ignored `response_format` is in the former), so a billed answer that carries the
+ *   value is not thrown away over its encoding;
+ * - the value in the strict form (`encode`), what `Testing.jsonAnswer` sends;
  * - the partial plan (the shared Effect-free `partialPlan.ts`) that shows partial values in the
  *   Schema's encoded shape: optional fields' `null`s dropped, the wrapper removed;
  * - the depth bound of the shared `json.ts` (`MAX_DEPTH`), checked before any parse.
@@ -22,10 +23,11 @@
  */
 import { toCodecOpenAI } from "effect/ai/OpenAiStructuredOutput"
 import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as AST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
-import type { PartialField, PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
+import type { EntryNames, PartialField, PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
 import { isRecord, nestsDeeperThan, TOO_DEEP } from "../../../../src/internal/transport/json.js"
 import { toCodecOpenAIStated } from "./constraints.js"
 
@@ -48,6 +50,11 @@ export interface StrictJsonSchema<A, R = never> {
   readonly wire: (json: unknown) => Effect.Effect<A, Schema.SchemaError, R>
   /** Decodes the Schema's plain JSON form (no wrapper), the tolerant second reading. */
   readonly plain: (json: unknown) => Effect.Effect<A, Schema.SchemaError, R>
+  /**
+   * The value as JSON in the strict form (wrapper included): what a model answering {@link schema}
+   * sends, as `Testing.jsonAnswer` and `Testing.finalAnswer` send it.
+   */
+  readonly encode: (value: A) => Result.Result<unknown, Schema.SchemaError>
   /** The plan that maps a partial (still arriving) strict-form value to the Schema's encoded shape. */
   readonly partial: PartialPlan
 }
@@ -88,9 +95,13 @@ const literalsOf = (ast: AST.AST): ReadonlyArray<unknown> | undefined => {
   return undefined
 }
 
+/** effect/ai's record entry on the wire: `{ "0": key, "1": value }`. */
+const PAIR: EntryNames = ["0", "1"]
+
 /**
- * The partial plan of an encoded AST. Records and tuples travel in effect/ai's pair and numeric-key
- * forms, which the shared plan does not describe: their partial values show the wire form (their
+ * The partial plan of an encoded AST. A record travels as effect/ai's list of pairs
+ * `{ "0": key, "1": value }`, which the plan's `Record` names, so its partial values show the record;
+ * a tuple's numeric-key form, which the shared plan does not describe, shows as it is on the wire (its
  * final value is decoded as usual).
  */
 const planOf = (root: AST.AST): PartialPlan => {
@@ -115,7 +126,12 @@ const planOf = (root: AST.AST): PartialPlan => {
         return plan
       }
       case "Objects": {
-        if (ast.indexSignatures.length > 0) return undefined
+        if (ast.indexSignatures.length > 0) {
+          const [index] = ast.indexSignatures
+          return ast.propertySignatures.length === 0 && ast.indexSignatures.length === 1 && index !== undefined
+            ? { _tag: "Record", value: go(index.type), names: PAIR }
+            : undefined
+        }
         const fields = new Map<string, PartialField>()
         const tags = new Map<string, ReadonlyArray<unknown>>()
         for (const p of ast.propertySignatures) {
@@ -259,6 +275,7 @@ const derive = <A, I, RD>(schema: Schema.Codec<A, I, RD>): StrictJsonSchema<A, R
     throw e instanceof StrictJsonSchemaError ? new StrictJsonSchemaError(schemaPath(e.path), e.reason) : e
   }
   const strict = Schema.decodeUnknownEffect(derived.codec)
+  const encode = Schema.encodeUnknownResult(derived.codec)
   const plain = Schema.decodeUnknownEffect(Schema.toCodecJson(schema))
   return {
     schema: pruneDefinitions(simplify(derived.jsonSchema) as Record<string, unknown>),
@@ -268,6 +285,7 @@ const derive = <A, I, RD>(schema: Schema.Codec<A, I, RD>): StrictJsonSchema<A, R
     wire: (json) =>
       Effect.map(strict(json, ALL_ERRORS), (u) => (wrapped ? (u as { readonly value: A }).value : u as A)),
     plain: (json) => plain(json, ALL_ERRORS),
+    encode: (value) => encode(wrapped ? { value } : value),
     partial: wrapped ? { _tag: "Wrapped", value: planOf(schema.ast) } : planOf(schema.ast)
   }
 }

@@ -21,6 +21,7 @@ import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 import { Collector } from "../../../../src/internal/chat/collect.js"
+import { tokenCount } from "../../../../src/internal/provider/usage.js"
 import {
   Attr,
   inputMessages,
@@ -425,10 +426,10 @@ export class Call {
     }
     const usage = facts.usage
     if (usage !== undefined) {
-      if (typeof usage.prompt_tokens === "number") record(context, tokenUsage, usage.prompt_tokens, labels.input)
-      if (typeof usage.completion_tokens === "number") {
-        record(context, tokenUsage, usage.completion_tokens, labels.output)
-      }
+      const input = tokenCount(usage.prompt_tokens)
+      const output = tokenCount(usage.completion_tokens)
+      if (input !== undefined) record(context, tokenUsage, input, labels.input)
+      if (output !== undefined) record(context, tokenUsage, output, labels.output)
       if (typeof usage.cost === "number" && usage.cost > 0) record(context, cost, usage.cost, labels.cost)
     }
   }

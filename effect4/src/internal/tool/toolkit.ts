@@ -5,12 +5,15 @@
  */
 import * as AiError from "effect/ai/AiError"
 import * as AiTool from "effect/ai/Tool"
+import * as AiToolkit from "effect/ai/Toolkit"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import type { PartialPlan } from "../../../../src/internal/structured/partialPlan.js"
 import * as Calls from "../../../../src/internal/tool/toolCalls.js"
+import { describeThrown } from "../../../../src/internal/transport/snapshot.js"
 import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as Tool from "../../Tool.js"
@@ -70,6 +73,67 @@ export const definitions = (
     definitionsCache.set(toolkit, cached)
   }
   return cached
+}
+
+/**
+ * effect/ai's `Toolkit.make`, never throwing: when every argument is a tool, effect/ai's function as it
+ * is; otherwise effect/ai's toolkit of the tools among them, refused (see `Calls.refuse`) so that its
+ * readers fail typed.
+ */
+export const make = (...tools: ReadonlyArray<unknown>): Toolkit.Any => {
+  const sorted = Calls.sortTools(tools, isAnyTool)
+  return sorted.refusal === undefined
+    ? attempt(() => AiToolkit.make(...(tools as ReadonlyArray<AiTool.Any>)), sorted.tools)
+    : refused(sorted.tools, sorted.refusal)
+}
+
+/** effect/ai's `Toolkit.merge`, never throwing, as {@link make}: a bad argument gives a refused toolkit. */
+export const merge = (...toolkits: ReadonlyArray<unknown>): Toolkit.Any => {
+  const sorted = Calls.sortToolkits(toolkits, isAnyTool)
+  return sorted.refusal === undefined
+    ? attempt(() => AiToolkit.merge(...(toolkits as ReadonlyArray<Toolkit.Any>)), sorted.tools)
+    : refused(sorted.tools, sorted.refusal)
+}
+
+/**
+ * effect/ai's toolkit of tools already read: merged from a plain toolkit-shaped value, so that no tool's
+ * field is read again.
+ */
+const refused = (tools: Readonly<Record<string, AiTool.Any>>, message: string): Toolkit.Any => {
+  const toolkit = AiToolkit.merge({ tools } as unknown as Toolkit.Any)
+  Calls.refuse(toolkit, message)
+  return toolkit
+}
+
+/** effect/ai's constructor, or (when a getter answers differently the second time it is read) a refused toolkit. */
+const attempt = (build: () => Toolkit.Any, tools: Readonly<Record<string, AiTool.Any>>): Toolkit.Any => {
+  try {
+    return build()
+  } catch (e) {
+    return refused(tools, `cannot be read: ${describeThrown(e)}`)
+  }
+}
+
+const ToolkitTypeId = "~effect/ai/Toolkit"
+
+/**
+ * effect/ai's `toolkit.toLayer`, never throwing nor dying: the handlers read once (none when they are not
+ * a record, nor an Effect giving one); a value that is not effect/ai's toolkit gets a layer providing none.
+ */
+export const toLayer = (toolkit: unknown, build: unknown): Layer.Layer<never, unknown, unknown> => {
+  try {
+    if (typeof toolkit !== "function" || !(ToolkitTypeId in toolkit)) return Layer.empty
+    const kit = toolkit as unknown as AiToolkit.Toolkit<Record<string, AiTool.Any>>
+    const names = Object.keys(kit.tools)
+    const read = (given: unknown) => Calls.readHandlers(given, names, true) as AiToolkit.HandlersFrom<never>
+    return kit.toLayer(
+      Calls.isEffectSafe(build, Effect.isEffect)
+        ? Effect.map(build as Effect.Effect<unknown>, read)
+        : read(build)
+    ) as Layer.Layer<never, unknown, unknown>
+  } catch {
+    return Layer.empty
+  }
 }
 
 /** The tool of a name, own keys only (a model may call `__proto__` or `constructor`). */
@@ -178,17 +242,16 @@ export const run = (
   context: Toolkit.CallContext
 ): Effect.Effect<Outcome, unknown, unknown> =>
   Effect.flatMap(Effect.context<never>(), (services) => {
-    const tool = lookup(toolkit, call.name)
-    const service = tool === undefined
-      ? undefined
-      : services.mapUnsafe.get(tool.id) as AiTool.Handler<string> | undefined
-    if (tool === undefined || service === undefined) {
-      // The types require the handler layer; only a cast can get here.
-      return Effect.die(new Error(`No handler for tool ${call.name}: provide the toolkit's toLayer`))
-    }
+    // The loop decoded the call against these tools: the tool is there.
+    const tool = lookup(toolkit, call.name)!
     const c = codecs(tool)
     const invalid = (message: string) =>
       new ToolError.InvalidResultError({ id: call.id, name: call.name, message: `${call.name}: ${message}` })
+    const service = services.mapUnsafe.get(tool.id) as AiTool.Handler<string> | undefined
+    const handlerContext = { toolCallId: call.id, preliminary: () => Effect.void }
+    const started = Calls.startHandler(service?.handler, call.params, handlerContext, Effect.isEffect)
+    if (!started.ok) return Effect.fail(invalid(started.message))
+    const built = service?.context ?? Context.empty()
     const success = (value: unknown): Effect.Effect<Outcome, ToolError.InvalidResultError, unknown> =>
       c.encodeSuccess(value).pipe(
         Effect.mapError((e) => invalid(`the result does not encode: ${e.message}`)),
@@ -207,9 +270,9 @@ export const run = (
         Effect.map((encoded): Outcome => ({ _tag: "Failure", error, content: Calls.errorContent(encoded) }))
       )
     }
-    const handlerContext = { toolCallId: call.id, preliminary: () => Effect.void }
-    return service.handler(call.params, handlerContext).pipe(
-      Effect.updateContext((input: Context.Context<never>) => Context.merge(service.context, input)),
+    // What the handler needs is the caller's to provide (ToolLoop types it).
+    return (started.effect as Effect.Effect<unknown, unknown, never>).pipe(
+      Effect.updateContext((input: Context.Context<never>) => Context.merge(built, input)),
       Effect.provideService(Toolkit.CurrentCall, context),
       Effect.matchEffect({ onFailure: failure, onSuccess: success }),
       Effect.withSpan("Toolkit.run", { attributes: { "tool.name": call.name, "tool.call_id": call.id } })
