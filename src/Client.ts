@@ -367,6 +367,8 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
  * (seconds, or an HTTP date relative to `now`), then the time until `X-RateLimit-Reset` (epoch
  * milliseconds; a reset that has passed gives `undefined`).
  *
+ * Headers it cannot read (not an object, a getter that throws) give `undefined`.
+ *
  * @deprecated The pipeline reads it for you (every status error carries `retryAfter`); it stays
  * exported only so that code written against 0.1 keeps compiling.
  * @since 0.1.0
@@ -375,4 +377,11 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
 export const parseRetryAfter: (
   headers: Readonly<Record<string, string | undefined>>,
   now: number
-) => Duration.Duration | undefined = Response.parseRetryAfter
+) => Duration.Duration | undefined = (headers, now) => {
+  try {
+    return Response.parseRetryAfter(headers, now)
+  } catch {
+    // No error channel to report them in: unreadable headers ask for no delay.
+    return undefined
+  }
+}

@@ -44,6 +44,7 @@ import * as Layer from "effect/Layer"
 import type { Simplify } from "effect/Types"
 import { OpenRouterConfig } from "./Client.js"
 import * as Provider from "./internal/provider/languageModel.js"
+import { readableParts } from "./internal/provider/readableParts.js"
 import type * as S from "./Schema.js"
 
 // ---------------------------------------------------------------------------
@@ -254,8 +255,20 @@ export const model = (
 ): AiModel.Model<"openrouter", LanguageModel.LanguageModel, Requirements> =>
   AiModel.make("openrouter", layer({ model, config }))
 
+// Overrides that cannot be read (a getter that throws) are provided as given: the call they apply to
+// reads them again to build its request, and fails there with the provider's typed error.
+const merged = (config: Config.Service | undefined, overrides: Config.Service): Config.Service => {
+  try {
+    return { ...config, ...overrides }
+  } catch {
+    return overrides
+  }
+}
+
 /**
- * Runs an effect with request fields that override the model's for its calls.
+ * Runs an effect with request fields that override the model's for its calls. Overrides that cannot be
+ * read (a getter that throws) make each call they apply to fail with the provider's typed error before
+ * anything is sent, never a defect.
  *
  * @since 0.2.0
  * @category configuration
@@ -268,25 +281,35 @@ export const withConfigOverride: {
   <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R> =>
     Effect.flatMap(
       Config.getOrUndefined,
-      (config) => Effect.provideService(self, Config, { ...config, ...overrides })
+      (config) => Effect.provideService(self, Config, merged(config, overrides))
     )
 )
 
 /**
  * Like `Prompt.fromResponseParts`, but keeps the `reasoning_details` of reasoning parts (which
  * `@effect/ai` 0.37 drops), so that the next turn sends them back unchanged, as models that sign or
- * encrypt their reasoning (Anthropic, Gemini, OpenAI) require when tools are used.
+ * encrypt their reasoning (Anthropic, Gemini, OpenAI) require when tools are used. Having no error
+ * channel, it leaves out what it cannot read as a part (a value that is not an object with a `type`, a
+ * getter that throws), as `Prompt.fromResponseParts` leaves out a part type it does not know; a value
+ * that is not an array gives the empty prompt.
  *
  * @since 0.2.0
  * @category prompt
  */
 export const fromResponseParts = (parts: ReadonlyArray<Response.AnyPart>): Prompt.Prompt => {
-  const prompt = Prompt.fromResponseParts(parts)
   const details: Array<ReadonlyArray<S.ReasoningDetail> | undefined> = []
-  for (const part of parts) {
-    if (part.type === "reasoning" || part.type === "reasoning-end") {
-      details.push(part.metadata.openrouter?.reasoningDetails as ReadonlyArray<S.ReasoningDetail> | undefined)
-    }
+  const detailsOf = (part: Response.AnyPart) =>
+    part.type === "reasoning" || part.type === "reasoning-end"
+      ? part.metadata?.openrouter?.reasoningDetails as ReadonlyArray<S.ReasoningDetail> | undefined
+      : undefined
+  // Each part read on its own first, as the prompt will read it: one it cannot read is left out.
+  const readable = readableParts<Response.AnyPart>(parts, (part) => {
+    Prompt.fromResponseParts([part])
+    detailsOf(part)
+  })
+  const prompt = Prompt.fromResponseParts(readable)
+  for (const part of readable) {
+    if (part.type === "reasoning" || part.type === "reasoning-end") details.push(detailsOf(part))
   }
   if (details.every((d) => d === undefined)) return prompt
   let next = 0

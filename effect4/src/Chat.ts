@@ -138,19 +138,23 @@ export const stream: {
  * the last chunk that has them, `usage` from the usage chunk, and every top-level field (`id`, `model`,
  * `created`, `provider`, `service_tier`, `citations`, ...) from the first chunk where it is non-empty, so
  * a placeholder first chunk (`id: ""`, `created: 0`) hides nothing. The result's `id` is the generation
- * id (see `Generation.get`).
+ * id (see `Generation.get`). A value that is not a Stream, or a chunk that cannot be read (a getter
+ * that throws), fails with an `InvalidRequestError` at `stream` (already among the errors of
+ * `Chat.stream`), never with a defect.
  *
  * @since 0.1.0
  * @category streaming
  */
-export const collect: <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>) => Effect.Effect<S.ChatResponse, E, R> =
-  internalStream.collect
+export const collect: <E, R>(
+  self: Stream.Stream<S.ChatStreamChunk, E, R>
+) => Effect.Effect<S.ChatResponse, E | Errors.InvalidRequestError, R> = internalStream.collect
 
 /**
  * Whether a chunk carries content for the consumer (text, reasoning, a tool call, a refusal, an image,
  * audio or annotations), as opposed to a role-only opening chunk, a usage chunk or a debug chunk.
+ * A value it cannot read as a chunk (not an object with `choices`, a getter that throws) has none.
  *
  * @since 0.1.0
  * @category streaming
  */
-export const hasContent: (chunk: S.ChatStreamChunk) => boolean = content.hasContent
+export const hasContent: (chunk: S.ChatStreamChunk) => boolean = content.hasContentOf

@@ -377,6 +377,8 @@ export class OpenRouterConfig extends Context.Service<OpenRouterConfig, OpenRout
  * Reads the delay a response asks for: `retry-after-ms` (milliseconds), then `Retry-After`
  * (seconds, or an HTTP date relative to `now`), then `X-RateLimit-Reset`.
  *
+ * Headers it cannot read (not an object, a getter that throws) give `undefined`.
+ *
  * @deprecated The pipeline reads it for you (every status error carries `retryAfter`); it stays
  * exported only so that code written against 0.1 keeps compiling.
  * @since 0.1.0
@@ -385,4 +387,11 @@ export class OpenRouterConfig extends Context.Service<OpenRouterConfig, OpenRout
 export const parseRetryAfter: (
   headers: Readonly<Record<string, string | undefined>>,
   now: number
-) => Duration.Duration | undefined = (headers, now) => Response.parseRetryAfter(headers, now)
+) => Duration.Duration | undefined = (headers, now) => {
+  try {
+    return Response.parseRetryAfter(headers, now)
+  } catch {
+    // No error channel to report them in: unreadable headers ask for no delay.
+    return undefined
+  }
+}

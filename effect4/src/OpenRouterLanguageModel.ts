@@ -55,6 +55,7 @@ import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type { Simplify } from "effect/Types"
+import { readableParts } from "../../src/internal/provider/readableParts.js"
 import { OpenRouterConfig } from "./Client.js"
 import * as Provider from "./internal/provider/languageModel.js"
 import type * as S from "./Schema.js"
@@ -285,8 +286,20 @@ export const model = <const Name extends string>(
 ): AiModel.Model<"openrouter", LanguageModel.LanguageModel, Requirements> =>
   AiModel.make("openrouter", model, layer({ model, config }))
 
+// Overrides that cannot be read (a getter that throws) are provided as given: the call they apply to
+// reads them again to build its request, and fails there with the provider's typed error.
+const merged = (config: Config.Service | undefined, overrides: Config.Service): Config.Service => {
+  try {
+    return { ...config, ...overrides }
+  } catch {
+    return overrides
+  }
+}
+
 /**
- * Runs an effect with request fields that override the model's for its calls.
+ * Runs an effect with request fields that override the model's for its calls. Overrides that cannot be
+ * read (a getter that throws) make each call they apply to fail with the provider's typed error before
+ * anything is sent, never a defect.
  *
  * @since 1.0.0
  * @category configuration
@@ -299,7 +312,7 @@ export const withConfigOverride: {
   <A, E, R>(self: Effect.Effect<A, E, R>, overrides: Config.Service): Effect.Effect<A, E, R> =>
     Effect.flatMap(
       Config.getOrUndefined,
-      (config) => Effect.provideService(self, Config, { ...config, ...overrides })
+      (config) => Effect.provideService(self, Config, merged(config, overrides))
     )
 )
 
@@ -308,9 +321,13 @@ export const withConfigOverride: {
  * programs written against the 0.x edition. `effect/ai` 4 carries each part's metadata into the
  * prompt's options, so the `reasoning_details` of reasoning parts (signed or encrypted reasoning,
  * which Anthropic, Gemini and OpenAI require back between tool calls) go back unchanged either way.
+ * Having no error channel, it leaves out what it cannot read as a part (a value that is not an object
+ * with a `type`, a getter that throws), as `Prompt.fromResponseParts` leaves out a part type it does
+ * not know; a value that is not an array gives the empty prompt.
  *
  * @since 1.0.0
  * @category prompt
  */
 export const fromResponseParts = (parts: ReadonlyArray<Response.AnyPart>): Prompt.Prompt =>
-  Prompt.fromResponseParts(parts)
+  // Each part read on its own first, as the prompt will read it: one it cannot read is left out.
+  Prompt.fromResponseParts(readableParts<Response.AnyPart>(parts, (part) => Prompt.fromResponseParts([part])))

@@ -25,6 +25,19 @@ export const hasContent = (chunk: ChunkShape): boolean => {
 }
 
 /**
+ * `Chat.hasContent`: {@link hasContent} of any value a caller hands in; one it cannot read as a chunk
+ * (no iterable `choices`, a getter that throws) has no content. The stream itself calls
+ * {@link hasContent} on its decoded chunks.
+ */
+export const hasContentOf = (chunk: unknown): boolean => {
+  try {
+    return hasContent(chunk as ChunkShape)
+  } catch {
+    return false
+  }
+}
+
+/**
  * The hold-back state of one stream attempt (each edition's `Attempt`): whether content has reached the
  * consumer, and the chunks without content held back until it does, so that a retried attempt never
  * shows the consumer a second opening chunk. With `hold` off (no retry), nothing is held back.

@@ -25,7 +25,7 @@ import type { Call } from "../telemetry/telemetry.js"
 import { endStream, traceStream, withCall } from "../telemetry/telemetry.js"
 import { settleStack } from "../transport/bounded.js"
 import { errorMember, NotJson, parseJson } from "../transport/json.js"
-import { prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
+import { invalid, prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
 import {
   bodyId,
   connectionError,
@@ -37,6 +37,7 @@ import {
   timeoutError
 } from "../transport/response.js"
 import { withAttempts } from "../transport/retry.js"
+import { describeThrown } from "../transport/snapshot.js"
 import { makeSseParser } from "../transport/sse.js"
 import { startTimer } from "../transport/timer.js"
 import { Collector } from "./collect.js"
@@ -412,15 +413,32 @@ const streamWith = (
   })
 }
 
-/** `Chat.collect`: the fold of `./collect.ts` over a chunk stream. */
-export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>
+/** What `Chat.collect` fails with when what it is given cannot be collected: `stream` and why. */
+const notCollectable = (message: string): Errors.InvalidRequestError => invalid([{ path: "stream", message }])
+
+const isStream = (u: unknown): u is Stream.Stream<unknown, unknown, unknown> =>
+  typeof u === "object" && u !== null && Stream.StreamTypeId in u
+
+/**
+ * `Chat.collect`: the fold of `./collect.ts` over a chunk stream. A value that is not a Stream, or a
+ * chunk the fold cannot read (a getter that throws), is an `InvalidRequestError` at `stream`, never a
+ * defect.
+ */
+export const collect = <E, R>(
+  self: Stream.Stream<S.ChatStreamChunk, E, R>
+): Effect.Effect<S.ChatResponse, E | Errors.InvalidRequestError, R> =>
   Effect.suspend(() => {
+    if (!isStream(self)) return Effect.fail(notCollectable("must be a Stream of chat chunks"))
     const collector = new Collector<S.ChatResponse>()
-    return Effect.map(
+    const unreadable = (e: unknown) => notCollectable(`has a chunk that cannot be read: ${describeThrown(e)}`)
+    return Effect.flatMap(
       Stream.runForEachChunk(self, (chunk) =>
-        Effect.sync(() => {
-          for (const c of chunk) collector.add(c)
+        Effect.try({
+          try: () => {
+            for (const c of chunk) collector.add(c)
+          },
+          catch: unreadable
         })),
-      () => collector.result()
+      () => Effect.try({ try: () => collector.result(), catch: unreadable })
     )
   })

@@ -16,7 +16,7 @@ import type * as S from "../../Schema.js"
 import type * as Structured from "../../Structured.js"
 import * as StructuredError from "../../StructuredError.js"
 import { isRecord } from "../transport/json.js"
-import { describeThrown, shownValue } from "../transport/snapshot.js"
+import { describeThrown, plainOptions, shownValue } from "../transport/snapshot.js"
 import { candidates, REASK_PREFIX } from "./extractJson.js"
 import {
   decodeStrictJson,
@@ -53,7 +53,15 @@ export const responseFormat = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   options?: Structured.FormatOptions
 ): Either.Either<S.ResponseFormat, Errors.InvalidRequestError> =>
-  Either.map(strictFor(schema), (strict) => formatOf(strict, options))
+  Either.flatMap(readOptions(options), (plain) => Either.map(strictFor(schema), (strict) => formatOf(strict, plain)))
+
+/** Options read once into a plain copy, or the `InvalidRequestError` at `options` saying why not. */
+const readOptions = <O extends object>(
+  options: O | undefined
+): Either.Either<O | undefined, Errors.InvalidRequestError> => {
+  const read = plainOptions(options)
+  return "issue" in read ? Either.left(invalid("options", read.issue)) : Either.right(read.copy)
+}
 
 const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.FormatOptions | undefined) => {
   const description = options?.description ?? strict.description
@@ -384,10 +392,17 @@ export const decode = <A, I, R>(
   options?: Structured.DecodeOptions
 ): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> =>
   Effect.suspend((): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> => {
-    const extract = checkExtract(options?.extract, "options.extract")
+    const plain = readOptions(options)
+    if (Either.isLeft(plain)) return Effect.fail(plain.left)
+    const extract = checkExtract(plain.right?.extract, "options.extract")
     if (extract !== undefined) return Effect.fail(extract)
     const strict = strictFor(schema)
-    return Either.isLeft(strict)
-      ? Effect.fail(strict.left)
-      : decodeResponse(strict.right, response, 1, options?.extract)
+    if (Either.isLeft(strict)) return Effect.fail(strict.left)
+    if (!isRecord(response)) return Effect.fail(invalid("response", "must be a chat response (an object)"))
+    try {
+      return decodeResponse(strict.right, response, 1, plain.right?.extract)
+    } catch (e) {
+      // A response whose fields cannot be read (a getter that throws, no choices array) is the caller's.
+      return Effect.fail(invalid("response", `cannot be read as a chat response: ${describeThrown(e)}`))
+    }
   })

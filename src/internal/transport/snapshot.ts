@@ -27,7 +27,7 @@
  *   stack overflows), as is a cycle;
  * - a read that throws (a getter, a `Proxy` trap, a `toJSON`) is refused with the thrown message.
  */
-import { MAX_DEPTH } from "./json.js"
+import { isRecord, MAX_DEPTH } from "./json.js"
 
 /** The deepest nesting of objects and arrays a request may have (the bound model output has too). */
 export { MAX_DEPTH }
@@ -197,6 +197,22 @@ export const describeThrown = (e: unknown): string => {
     return message.length <= 200 ? message : `${message.slice(0, 200)}…`
   } catch {
     return "(an unprintable value)"
+  }
+}
+
+/**
+ * Options read once into a plain copy (`undefined` stays): anything but an object, or an object whose
+ * getter throws, gives the issue to report at `options` instead.
+ */
+export const plainOptions = <O extends object>(
+  options: O | undefined
+): { readonly copy: O | undefined } | { readonly issue: string } => {
+  if (options === undefined) return { copy: undefined }
+  if (!isRecord(options)) return { issue: `must be an object, got ${shownValue(options)}` }
+  try {
+    return { copy: { ...options } }
+  } catch (e) {
+    return { issue: `cannot be read: ${describeThrown(e)}` }
   }
 }
 

@@ -28,6 +28,7 @@ import { chunkList, gather, type HoldBack, releaseHeld } from "../../../../src/i
 import { settleStack } from "../../../../src/internal/transport/bounded.js"
 import { errorMember, NotJson, parseJson } from "../../../../src/internal/transport/json.js"
 import { withAttempts } from "../../../../src/internal/transport/retry.js"
+import { describeThrown } from "../../../../src/internal/transport/snapshot.js"
 import { makeSseParser } from "../../../../src/internal/transport/sse.js"
 import { startTimer } from "../../../../src/internal/transport/timer.js"
 import type { CallOptions, OpenRouterConfigService } from "../../Client.js"
@@ -38,7 +39,7 @@ import * as S from "../../Schema.js"
 import { isNativeTracer, redactingClient, withoutHttpSpan } from "../telemetry/platformSpan.js"
 import type { Call } from "../telemetry/telemetry.js"
 import { endStream, traceStream, withCall } from "../telemetry/telemetry.js"
-import { prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
+import { invalid, prepare, readBody, traceable, withCallConfig } from "../transport/request.js"
 import {
   bodyId,
   connectionError,
@@ -420,15 +421,29 @@ const streamWith = (
   })
 }
 
-/** `Chat.collect`: the fold of the shared `collect.ts` over a chunk stream. */
-export const collect = <E, R>(self: Stream.Stream<S.ChatStreamChunk, E, R>): Effect.Effect<S.ChatResponse, E, R> =>
+/** What `Chat.collect` fails with when what it is given cannot be collected: `stream` and why. */
+const notCollectable = (message: string): Errors.InvalidRequestError => invalid([{ path: "stream", message }])
+
+/**
+ * `Chat.collect`: the fold of the shared `collect.ts` over a chunk stream. A value that is not a
+ * Stream, or a chunk the fold cannot read (a getter that throws), is an `InvalidRequestError` at
+ * `stream`, never a defect.
+ */
+export const collect = <E, R>(
+  self: Stream.Stream<S.ChatStreamChunk, E, R>
+): Effect.Effect<S.ChatResponse, E | Errors.InvalidRequestError, R> =>
   Effect.suspend(() => {
+    if (!Stream.isStream(self)) return Effect.fail(notCollectable("must be a Stream of chat chunks"))
     const collector = new Collector<S.ChatResponse>()
-    return Effect.map(
+    const unreadable = (e: unknown) => notCollectable(`has a chunk that cannot be read: ${describeThrown(e)}`)
+    return Effect.flatMap(
       Stream.runForEachArray(self, (chunk) =>
-        Effect.sync(() => {
-          for (const c of chunk) collector.add(c)
+        Effect.try({
+          try: () => {
+            for (const c of chunk) collector.add(c)
+          },
+          catch: unreadable
         })),
-      () => collector.result()
+      () => Effect.try({ try: () => collector.result(), catch: unreadable })
     )
   })

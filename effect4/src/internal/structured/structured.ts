@@ -11,7 +11,7 @@ import * as Stream from "effect/Stream"
 import { candidates, REASK_PREFIX } from "../../../../src/internal/structured/extractJson.js"
 import { PartialValues } from "../../../../src/internal/structured/partialValues.js"
 import { isRecord } from "../../../../src/internal/transport/json.js"
-import { describeThrown, shownValue } from "../../../../src/internal/transport/snapshot.js"
+import { describeThrown, plainOptions, shownValue } from "../../../../src/internal/transport/snapshot.js"
 import * as Chat from "../../Chat.js"
 import type * as Client from "../../Client.js"
 import * as Errors from "../../Errors.js"
@@ -53,7 +53,15 @@ export const responseFormat = <A, I, R>(
   schema: Schema.Codec<A, I, R>,
   options?: Structured.FormatOptions
 ): Result.Result<S.ResponseFormat, Errors.InvalidRequestError> =>
-  Result.map(strictFor(schema), (strict) => formatOf(strict, options))
+  Result.flatMap(readOptions(options), (plain) => Result.map(strictFor(schema), (strict) => formatOf(strict, plain)))
+
+/** Options read once into a plain copy, or the `InvalidRequestError` at `options` saying why not. */
+const readOptions = <O extends object>(
+  options: O | undefined
+): Result.Result<O | undefined, Errors.InvalidRequestError> => {
+  const read = plainOptions(options)
+  return "issue" in read ? Result.fail(invalid("options", read.issue)) : Result.succeed(read.copy)
+}
 
 const formatOf = <A, R>(strict: StrictJsonSchema<A, R>, options: Structured.FormatOptions | undefined) => {
   const description = options?.description ?? strict.description
@@ -375,10 +383,17 @@ export const decode = <A, I, R>(
   options?: Structured.DecodeOptions
 ): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> =>
   Effect.suspend((): Effect.Effect<A, StructuredError.OutputError | Errors.InvalidRequestError, R> => {
-    const extract = checkExtract(options?.extract, "options.extract")
+    const plain = readOptions(options)
+    if (Result.isFailure(plain)) return Effect.fail(plain.failure)
+    const extract = checkExtract(plain.success?.extract, "options.extract")
     if (extract !== undefined) return Effect.fail(extract)
     const strict = strictFor(schema)
-    return Result.isFailure(strict)
-      ? Effect.fail(strict.failure)
-      : decodeResponse(strict.success, response, 1, options?.extract)
+    if (Result.isFailure(strict)) return Effect.fail(strict.failure)
+    if (!isRecord(response)) return Effect.fail(invalid("response", "must be a chat response (an object)"))
+    try {
+      return decodeResponse(strict.success, response, 1, plain.success?.extract)
+    } catch (e) {
+      // A response whose fields cannot be read (a getter that throws, no choices array) is the caller's.
+      return Effect.fail(invalid("response", `cannot be read as a chat response: ${describeThrown(e)}`))
+    }
   })
