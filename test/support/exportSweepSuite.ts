@@ -111,11 +111,15 @@ const firstArguments: Readonly<Record<string, unknown>> = {
   "Generation.get": "gen-1",
   "OpenRouterLanguageModel.model": "openai/gpt-4o",
   "Retry.backoff": { _tag: "Backoff", baseDelay: "1 second", factor: 2, maxDelay: "10 seconds" },
+  "Testing.answer": "hi",
+  "Testing.callTools": [{ name: "echo", arguments: {} }],
   "Testing.error": 500,
   "Testing.lengthCutAnswer": "cut",
   "Testing.mismatchedAnswer": "{}",
   "Testing.notJsonAnswer": "not json",
   "Testing.refusalAnswer": "no",
+  "Testing.sse": [{ choices: [] }],
+  "Testing.streamOf": { choices: [{ index: 0, message: { role: "assistant", content: "hi" } }] },
   "Tool.make": "echo",
   "ToolLoop.run": request,
   "ToolLoop.stream": request,
@@ -136,37 +140,6 @@ const firstArguments: Readonly<Record<string, unknown>> = {
  * - the functions a function returns (a data-last `dual`, a script): the sweep calls the exports.
  */
 const exempt: Readonly<Record<string, string>> = {}
-
-/**
- * Functions that still throw (or die) on a hostile value because another helper is fixing them now:
- * `"Module.name"` -> the helper and the editions. The sweep asserts each still fails (so a row cannot
- * go stale: when the fix lands, its test fails and says to remove the row). The lead empties it at merge.
- */
-export const pendingFixes: Readonly<
-  Record<string, { readonly helper: string; readonly editions: ReadonlyArray<"effect3" | "effect4"> }>
-> = {
-  "TestServer.make": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.completion": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.emulator": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.emulatorWith": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.error": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.hang": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.layerWithConfig": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.lengthCutAnswer": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.midStreamError": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.mismatchedAnswer": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.notJsonAnswer": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.pause": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.raw": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.refusalAnswer": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.reset": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.roundOf": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.sse": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.stream": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.streamOf": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.truncated": { helper: "t19", editions: ["effect3", "effect4"] },
-  "Testing.withHeaders": { helper: "t19", editions: ["effect3", "effect4"] }
-}
 
 const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
   ["undefined", () => undefined],
@@ -256,7 +229,7 @@ const faults = async (
   return found
 }
 
-/** The sweep: one test per function export of every public module, and one per pending fix. */
+/** The sweep: one test per function export of every public module. */
 export const exportSweepSuite = (sweep: SweepEdition): void => {
   const { describe, expect, it } = sweep
   // The subpaths that are modules (`"./package.json"` is not).
@@ -288,13 +261,12 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
       expect((await faults(sweep, "control.thrower", thrower))[0]).toBe("control.thrower(undefined) threw Error: no")
     })
 
-    it("no pending fix names an export that does not exist", async () => {
+    it("every exemption names an export that exists", async () => {
       const names = new Set<string>()
       for (const module of modules) {
         for (const key of Object.keys(await sweep.importModule(module))) names.add(`${module}.${key}`)
       }
-      const pending = Object.entries(pendingFixes).filter(([, row]) => row.editions.includes(sweep.edition))
-      for (const name of [...pending.map(([name]) => name), ...Object.keys(exempt), ...Object.keys(sweep.exempt)]) {
+      for (const name of [...Object.keys(exempt), ...Object.keys(sweep.exempt)]) {
         expect([name, names.has(name)]).toEqual([name, true])
       }
     })
@@ -303,7 +275,6 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
       it(`${module}: every function export ends as a value, a success or a typed failure`, async () => {
         const namespace = await sweep.importModule(module)
         const found: Array<string> = []
-        const stale: Array<string> = []
         for (const [key, value] of Object.entries(namespace)) {
           const name = `${module}.${key}`
           if (typeof value !== "function" || isClass(value)) continue
@@ -312,17 +283,8 @@ export const exportSweepSuite = (sweep: SweepEdition): void => {
           if (value.length >= 2 && !(name in sweep.firstArguments) && !(name in firstArguments)) {
             found.push(`${name} takes ${value.length} arguments: give firstArguments a plausible first`)
           }
-          const faulty = await faults(sweep, name, value as (...args: ReadonlyArray<unknown>) => unknown)
-          const pending = pendingFixes[name]
-          if (pending !== undefined && pending.editions.includes(sweep.edition)) {
-            if (faulty.length === 0) {
-              stale.push(`${name} no longer fails: remove its pendingFixes row (${pending.helper})`)
-            }
-          } else {
-            found.push(...faulty)
-          }
+          found.push(...(await faults(sweep, name, value as (...args: ReadonlyArray<unknown>) => unknown)))
         }
-        expect(stale).toEqual([])
         expect(found).toEqual([])
       }, 120_000)
     }
