@@ -207,6 +207,84 @@ describe("makePartialJsonParser", () => {
     expect(shapeInPlace(JSON.parse(text), plan)).toStrictEqual(final)
   })
 
+  // effect/ai 4's strict form of a tuple: element i under "i", the rest under "__rest__", elements after
+  // the rest under "__tail_i__"; the items `{ n: Int, note?: String }`, so a null inside one means absent.
+  const noted: PartialPlan = {
+    _tag: "Object",
+    fields: new Map([["n", { nullMeansAbsent: false, plan: undefined }], ["note", {
+      nullMeansAbsent: true,
+      plan: undefined
+    }]]),
+    tags: new Map()
+  }
+  it.each(
+    [
+      [
+        "a NonEmptyArray ({ \"0\", __rest__ })",
+        { _tag: "Tuple", elements: [noted], rest: true, restItem: noted, tails: [] },
+        { "0": { n: 1, note: null }, __rest__: [{ n: 2, note: "x" }, { n: 3, note: null }] },
+        [{ n: 1 }, { n: 2, note: "x" }, { n: 3 }]
+      ],
+      [
+        "a NonEmptyArray of one element",
+        { _tag: "Tuple", elements: [noted], rest: true, restItem: noted, tails: [] },
+        { "0": { n: 1, note: null }, __rest__: [] },
+        [{ n: 1 }]
+      ],
+      [
+        "a pair [string, item] (no rest)",
+        { _tag: "Tuple", elements: [undefined, noted], rest: false, restItem: undefined, tails: [] },
+        { "0": "a", "1": { n: 1, note: null } },
+        ["a", { n: 1 }]
+      ],
+      [
+        "[string, ...item[], string] (a tail after the rest)",
+        { _tag: "Tuple", elements: [undefined], rest: true, restItem: noted, tails: [undefined] },
+        { "0": "first", __rest__: [{ n: 1, note: null }], __tail_0__: "last" },
+        ["first", { n: 1 }, "last"]
+      ]
+    ] as const
+  )("shows %s as the array it stands for, every partial value an array", (_, tuple, wire, final) => {
+    const plan = tuple as PartialPlan
+    const text = JSON.stringify(wire)
+    const parser = makePartialJsonParser(plan)
+    const partials: Array<unknown> = []
+    for (const c of text) {
+      expect(parser.push(c)).toBe(true)
+      partials.push(parser.snapshot())
+    }
+    expect(parser.end()).toBe(true)
+    expect(parser.snapshot()).toStrictEqual(final)
+    expect(partials).toContainEqual([final[0]])
+    for (const partial of partials) {
+      if (partial === undefined) continue
+      expect(Array.isArray(partial)).toBe(true)
+      if (!consistent(partial, final)) throw new Error(`${JSON.stringify(partial)} is not consistent with the tuple`)
+    }
+    expect(shapeInPlace(JSON.parse(text), plan)).toStrictEqual(final)
+  })
+
+  it("shows a tuple inside an object and inside a record's value as arrays", () => {
+    const tuple: PartialPlan = { _tag: "Tuple", elements: [undefined], rest: true, restItem: undefined, tails: [] }
+    const plan: PartialPlan = {
+      _tag: "Object",
+      fields: new Map([["tags", { nullMeansAbsent: false, plan: tuple }], ["by", {
+        nullMeansAbsent: false,
+        plan: { _tag: "Record", value: tuple, names: ["0", "1"] }
+      }]]),
+      tags: new Map()
+    }
+    const text = JSON.stringify({
+      tags: { "0": "a", __rest__: ["b"] },
+      by: [{ "0": "k", "1": { "0": "x", __rest__: [] } }]
+    })
+    const parser = makePartialJsonParser(plan)
+    expect(parser.push(text) && parser.end()).toBe(true)
+    const final = { tags: ["a", "b"], by: { k: ["x"] } }
+    expect(parser.snapshot()).toStrictEqual(final)
+    expect(shapeInPlace(JSON.parse(text), plan)).toStrictEqual(final)
+  })
+
   it("says an unfinished document is not complete", () => {
     const parser = makePartialJsonParser()
     parser.push("{\"a\": [1")

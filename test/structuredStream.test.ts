@@ -77,6 +77,10 @@ structuredStreamSuite<Testing.Reply>({
       m: Schema.Record({ key: Schema.String, value: Schema.Int })
     }),
     Int: Schema.Struct({ n: Schema.Int }),
+    NonEmpty: Schema.Struct({
+      tags: Schema.NonEmptyArray(Schema.String),
+      items: Schema.NonEmptyArray(Schema.Struct({ a: Schema.Number, b: Schema.optional(Schema.String) }))
+    }),
     A: Schema.Struct({ a: Schema.String }),
     Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     emulated: {

@@ -85,6 +85,10 @@ structuredStreamSuite<Testing.Reply>({
       m: Schema.Record(Schema.String, Schema.Int)
     }),
     Int: Schema.Struct({ n: Schema.Int }),
+    NonEmpty: Schema.Struct({
+      tags: Schema.NonEmptyArray(Schema.String),
+      items: Schema.NonEmptyArray(Schema.Struct({ a: Schema.Number, b: Schema.optionalKey(Schema.String) }))
+    }),
     A: Schema.Struct({ a: Schema.String }),
     Unexpressible: Schema.Struct({ data: Schema.Unknown }),
     emulated: {

@@ -43,6 +43,8 @@ export interface StructuredStreamEdition<R> extends Vitest {
     readonly OptionalAndRecord: unknown
     /** `{ n: Int }`. */
     readonly Int: unknown
+    /** `{ tags: NonEmptyArray<String>, items: NonEmptyArray<{ a: Number, b?: String }> }`. */
+    readonly NonEmpty: unknown
     /** `{ a: String }`. */
     readonly A: unknown
     /** `{ data: Unknown }`, which strict mode cannot express. */
@@ -173,6 +175,24 @@ export const structuredStreamSuite = <R>(self: StructuredStreamEdition<R>) => {
       for (const partial of partials) expect(Array.isArray(partial)).toBe(true)
       expect(JSON.stringify(partials)).not.toContain("null")
       expect(events.at(-1)).toMatchObject({ _tag: "Final", value: [{ a: 1 }, { a: 2, b: "x" }] })
+    })
+
+    it("shows a NonEmptyArray as an array while it arrives (effect/ai 4 sends it as { \"0\", __rest__ })", async () => {
+      const value = { tags: ["a", "b"], items: [{ a: 1 }, { a: 2, b: "x" }] }
+      const events = await collect(
+        schemas.NonEmpty,
+        Testing.jsonAnswer(schemas.NonEmpty, value, { stream: true, pieceSize: 1 })
+      )
+      const partials = partialsOf(events) as ReadonlyArray<Record<string, unknown>>
+      expect(partials).toContainEqual({ tags: ["a"] })
+      expect(partials).toContainEqual({ tags: ["a", "b"], items: [{ a: 1 }] })
+      for (const partial of partials) {
+        for (const key of ["tags", "items"]) {
+          if (key in partial) expect([key, Array.isArray(partial[key])]).toEqual([key, true])
+        }
+      }
+      expect(JSON.stringify(partials)).not.toContain("null")
+      expect(events.at(-1)).toMatchObject({ _tag: "Final", value })
     })
 
     it("never shows half of a surrogate pair whose escaped halves arrive in different pieces", async () => {

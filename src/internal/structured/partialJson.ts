@@ -26,8 +26,14 @@ import {
   type PartialField,
   type PartialPlan,
   pickArray,
-  pickObject
+  pickObject,
+  tupleArray,
+  type TuplePlan,
+  tupleSlot
 } from "./partialPlan.js"
+
+/** A tuple frame's fields are shown as they were completed (each frame shapes its own value). */
+const shown = (value: unknown): unknown => value
 
 /** Where the parser is, between two characters. */
 const enum Mode {
@@ -94,16 +100,26 @@ interface EntryFrame {
   readonly names: EntryNames
 }
 
-type Frame = ObjectFrame | ArrayFrame | RecordFrame | EntryFrame
+/** A tuple's wire object (see `TuplePlan`), shown as the array it stands for. */
+interface TupleFrame {
+  readonly kind: "tuple"
+  /** The wire fields read so far, each already in its shown form. */
+  readonly value: Record<string, unknown>
+  key: string | undefined
+  readonly plan: TuplePlan
+}
+
+type Frame = ObjectFrame | ArrayFrame | RecordFrame | EntryFrame | TupleFrame
 
 /** What the next value inside a frame is: its plan, or an entry of that record. */
 type Slot = PartialPlan | RecordFrame
 
 const isEntrySlot = (slot: Slot): slot is RecordFrame => slot !== undefined && "kind" in slot
 
-const objectFrame = (slot: Slot, root: boolean): ObjectFrame | EntryFrame => {
+const objectFrame = (slot: Slot, root: boolean): ObjectFrame | EntryFrame | TupleFrame => {
   if (isEntrySlot(slot)) return { kind: "entry", value: {}, key: undefined, item: slot.item, names: slot.names }
   const plan = force(slot)
+  if (plan?._tag === "Tuple") return { kind: "tuple", value: {}, key: undefined, plan }
   if (plan?._tag === "Wrapped" && root) {
     return {
       kind: "object",
@@ -227,6 +243,8 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
         return top
       case "entry":
         return top.key === top.names[1] ? top.item : undefined
+      case "tuple":
+        return top.key === undefined ? undefined : tupleSlot(top.plan, top.key)
     }
   }
 
@@ -271,6 +289,12 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
         if (typeof top.value.key === "string" && "value" in top.value) dirty = true
         return
       }
+      case "tuple": {
+        setKey(top.value, top.key!, value)
+        top.key = undefined
+        dirty = true
+        return
+      }
     }
   }
 
@@ -289,7 +313,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
       complete(frame.value.value)
       return
     }
-    complete(frame.value)
+    complete(frame.kind === "tuple" ? tupleArray(frame.value, frame.plan, shown) : frame.value)
   }
 
   const finishAtom = (): boolean => {
@@ -383,7 +407,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
           const value = text
           text = ""
           if (mode === Mode.KeyString) {
-            ;(stack[stack.length - 1] as ObjectFrame | EntryFrame).key = value
+            ;(stack[stack.length - 1] as ObjectFrame | EntryFrame | TupleFrame).key = value
             mode = Mode.Colon
           } else {
             complete(value)
@@ -457,7 +481,7 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
         }
         case Mode.AfterValue: {
           const top = stack[stack.length - 1]!
-          const isObject = top.kind === "object" || top.kind === "entry"
+          const isObject = top.kind === "object" || top.kind === "entry" || top.kind === "tuple"
           if (c === 0x2c) {
             mode = isObject ? Mode.Key : Mode.Value
           } else if ((c === 0x7d && isObject) || (c === 0x5d && !isObject)) {
@@ -525,6 +549,13 @@ export const makePartialJsonParser = (plan?: PartialPlan): PartialJsonParser => 
           if (has && frame.key === frame.names[1]) copy.value = inner
           has = true
           inner = copy
+          break
+        }
+        case "tuple": {
+          const copy: Record<string, unknown> = { ...frame.value }
+          if (has && frame.key !== undefined) setKey(copy, frame.key, inner)
+          has = true
+          inner = tupleArray(copy, frame.plan, shown)
           break
         }
       }

@@ -1,8 +1,9 @@
 /**
  * How a value in the strict-mode wire form (see `jsonSchema.ts`) differs from the Schema's encoded
  * form, for values still arriving: where a `null` means "absent", where an array of entries (the Effect 3
- * edition's `{ key, value }`, effect/ai 4's pairs `{ "0": key, "1": value }`) is a record, and whether the
- * root travels wrapped as `{ value }`. The streaming side uses
+ * edition's `{ key, value }`, effect/ai 4's pairs `{ "0": key, "1": value }`) is a record, where an object
+ * with numeric keys is a tuple (effect/ai 4's `{ "0": a, "__rest__": [...] }`, e.g. a `NonEmptyArray`), and
+ * whether the root travels wrapped as `{ value }`. The streaming side uses
  * it (through `partialJson.ts`) to show partial values in the shape of the Schema without decoding them.
  *
  * No Effect imports: this file is reused as it is by other editions.
@@ -25,9 +26,65 @@ export type PartialPlan =
     /** The names of an entry's key and value on the wire (default {@link ENTRY}). */
     readonly names?: EntryNames
   }
+  | TuplePlan
   | { readonly _tag: "Union"; readonly members: ReadonlyArray<PartialPlan> }
   | { readonly _tag: "Wrapped"; readonly value: PartialPlan }
   | { readonly _tag: "Lazy"; readonly get: () => PartialPlan }
+
+/**
+ * A tuple that travels as an object (effect/ai 4's strict form): element `i` under `"i"`, the rest's
+ * elements in an array under {@link TUPLE_REST}, the elements after the rest under `__tail_0__`, ...
+ */
+export interface TuplePlan {
+  readonly _tag: "Tuple"
+  readonly elements: ReadonlyArray<PartialPlan>
+  /** Whether the tuple has a rest, and the plan of its elements. */
+  readonly rest: boolean
+  readonly restItem: PartialPlan
+  readonly tails: ReadonlyArray<PartialPlan>
+}
+
+/** The wire key of a tuple's rest elements (effect/ai 4's). */
+export const TUPLE_REST = "__rest__"
+
+/** The wire key of the element `i` after a tuple's rest (effect/ai 4's). */
+export const tupleTail = (i: number): string => `__tail_${i}__`
+
+/** The plan of the value under `key` of a tuple's wire object (the rest as an array plan). */
+export const tupleSlot = (plan: TuplePlan, key: string): PartialPlan => {
+  if (key === TUPLE_REST) return plan.rest ? { _tag: "Array", item: plan.restItem } : undefined
+  const index = Number(key)
+  if (Number.isInteger(index) && index >= 0 && String(index) === key) return plan.elements[index]
+  for (let i = 0; i < plan.tails.length; i++) if (key === tupleTail(i)) return plan.tails[i]
+  return undefined
+}
+
+/**
+ * The array a tuple's wire object stands for, from its fields read so far: the elements in order up to
+ * the first one not there yet, then (once every element is there) the rest and the tail elements.
+ * `each` shapes an element with its plan.
+ */
+export const tupleArray = (
+  object: Readonly<Record<string, unknown>>,
+  plan: TuplePlan,
+  each: (value: unknown, plan: PartialPlan) => unknown
+): Array<unknown> => {
+  const has = (key: string) => Object.prototype.hasOwnProperty.call(object, key)
+  const out: Array<unknown> = []
+  for (let i = 0; i < plan.elements.length; i++) {
+    if (!has(String(i))) return out
+    out.push(each(object[String(i)], plan.elements[i]))
+  }
+  if (!plan.rest) return out
+  const rest = object[TUPLE_REST]
+  if (!Array.isArray(rest)) return out
+  for (const item of rest) out.push(each(item, plan.restItem))
+  for (let i = 0; i < plan.tails.length; i++) {
+    if (!has(tupleTail(i))) return out
+    out.push(each(object[tupleTail(i)], plan.tails[i]))
+  }
+  return out
+}
 
 /** The names of a record entry's key and value on the wire. */
 export type EntryNames = readonly [key: string, value: string]
@@ -147,6 +204,8 @@ export const shapeInPlace = (value: unknown, plan: PartialPlan): unknown => {
         for (let i = 0; i < value.length; i++) value[i] = shapeInPlace(value[i], p.item)
       }
       return value
+    case "Tuple":
+      return isRecord(value) ? tupleArray(value, p, shapeInPlace) : value
     case "Record": {
       if (!Array.isArray(value)) return value
       const [k, v] = p.names ?? ENTRY

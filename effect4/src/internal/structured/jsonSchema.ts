@@ -101,8 +101,8 @@ const PAIR: EntryNames = ["0", "1"]
 /**
  * The partial plan of an encoded AST. A record travels as effect/ai's list of pairs
  * `{ "0": key, "1": value }`, which the plan's `Record` names, so its partial values show the record;
- * a tuple's numeric-key form, which the shared plan does not describe, shows as it is on the wire (its
- * final value is decoded as usual).
+ * a tuple (a `NonEmptyArray` too) travels as an object of numeric keys with its rest under `__rest__`,
+ * which the plan's `Tuple` names, so its partial values show the array.
  */
 const planOf = (root: AST.AST): PartialPlan => {
   const done = new Map<AST.AST, PartialPlan>()
@@ -142,10 +142,18 @@ const planOf = (root: AST.AST): PartialPlan => {
         }
         return { _tag: "Object", fields, tags }
       }
-      case "Arrays":
-        return ast.elements.length === 0 && ast.rest.length === 1
-          ? { _tag: "Array", item: go(ast.rest[0]!) }
-          : undefined
+      case "Arrays": {
+        if (ast.elements.length === 0 && ast.rest.length === 1) return { _tag: "Array", item: go(ast.rest[0]!) }
+        // effect/ai's strict form of a tuple: an object of numeric keys, `__rest__` and `__tail_i__`.
+        const [rest, ...tails] = ast.rest
+        return {
+          _tag: "Tuple",
+          elements: ast.elements.map(go),
+          rest: rest !== undefined,
+          restItem: rest === undefined ? undefined : go(rest),
+          tails: tails.map(go)
+        }
+      }
       case "Union": {
         const members = ast.types.map(go)
         return members.every((m) => m === undefined) ? undefined : { _tag: "Union", members }
