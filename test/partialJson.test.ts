@@ -172,6 +172,16 @@ describe("makePartialJsonParser", () => {
     expect(parser.error()).toBeTypeOf("string")
   })
 
+  // The plan of `{ n: Int, note?: String }`: a null for `note` means absent.
+  const noted: PartialPlan = {
+    _tag: "Object",
+    fields: new Map([["n", { nullMeansAbsent: false, plan: undefined }], ["note", {
+      nullMeansAbsent: true,
+      plan: undefined
+    }]]),
+    tags: new Map()
+  }
+
   // A record of `{ n: Int, note?: String }`, its entries named as each edition's strict form names them.
   it.each(
     [
@@ -179,15 +189,7 @@ describe("makePartialJsonParser", () => {
       ["effect/ai 4's pairs { \"0\", \"1\" }", ["0", "1"]]
     ] as const
   )("shows a record of entries %s as the record, the null of an absent field in a value never", (_, names) => {
-    const item: PartialPlan = {
-      _tag: "Object",
-      fields: new Map([["n", { nullMeansAbsent: false, plan: undefined }], ["note", {
-        nullMeansAbsent: true,
-        plan: undefined
-      }]]),
-      tags: new Map()
-    }
-    const plan: PartialPlan = { _tag: "Record", value: item, names: names as EntryNames }
+    const plan: PartialPlan = { _tag: "Record", value: noted, names: names as EntryNames }
     const [k, v] = names
     const text = JSON.stringify([{ [k]: "a", [v]: { n: 1, note: null } }, { [k]: "b", [v]: { n: 2, note: "x" } }])
     const parser = makePartialJsonParser(plan)
@@ -208,15 +210,7 @@ describe("makePartialJsonParser", () => {
   })
 
   // effect/ai 4's strict form of a tuple: element i under "i", the rest under "__rest__", elements after
-  // the rest under "__tail_i__"; the items `{ n: Int, note?: String }`, so a null inside one means absent.
-  const noted: PartialPlan = {
-    _tag: "Object",
-    fields: new Map([["n", { nullMeansAbsent: false, plan: undefined }], ["note", {
-      nullMeansAbsent: true,
-      plan: undefined
-    }]]),
-    tags: new Map()
-  }
+  // the rest under "__tail_i__".
   it.each(
     [
       [
