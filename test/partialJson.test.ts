@@ -8,6 +8,18 @@ import { type EntryNames, type PartialPlan, shapeInPlace } from "../src/internal
  * string, an array has at most the final elements (each consistent), an object has some of the
  * final keys (each consistent), anything else is equal.
  */
+/** Feeds `text` to a parser of `plan` one character at a time: every push and the end accepted, a snapshot after each. */
+const feedEachCharacter = (plan: PartialPlan, text: string) => {
+  const parser = makePartialJsonParser(plan)
+  const partials: Array<unknown> = []
+  for (const c of text) {
+    expect(parser.push(c)).toBe(true)
+    partials.push(parser.snapshot())
+  }
+  expect(parser.end()).toBe(true)
+  return { parser, partials }
+}
+
 const consistent = (partial: unknown, final: unknown): boolean => {
   if (partial === undefined) return true
   if (typeof partial === "string") return typeof final === "string" && final.startsWith(partial)
@@ -192,13 +204,7 @@ describe("makePartialJsonParser", () => {
     const plan: PartialPlan = { _tag: "Record", value: noted, names: names as EntryNames }
     const [k, v] = names
     const text = JSON.stringify([{ [k]: "a", [v]: { n: 1, note: null } }, { [k]: "b", [v]: { n: 2, note: "x" } }])
-    const parser = makePartialJsonParser(plan)
-    const partials: Array<unknown> = []
-    for (const c of text) {
-      expect(parser.push(c)).toBe(true)
-      partials.push(parser.snapshot())
-    }
-    expect(parser.end()).toBe(true)
+    const { parser, partials } = feedEachCharacter(plan, text)
     const final = { a: { n: 1 }, b: { n: 2, note: "x" } }
     expect(parser.snapshot()).toStrictEqual(final)
     expect(partials).toContainEqual({ a: { n: 1 } })
@@ -241,13 +247,7 @@ describe("makePartialJsonParser", () => {
   )("shows %s as the array it stands for, every partial value an array", (_, tuple, wire, final) => {
     const plan = tuple as PartialPlan
     const text = JSON.stringify(wire)
-    const parser = makePartialJsonParser(plan)
-    const partials: Array<unknown> = []
-    for (const c of text) {
-      expect(parser.push(c)).toBe(true)
-      partials.push(parser.snapshot())
-    }
-    expect(parser.end()).toBe(true)
+    const { parser, partials } = feedEachCharacter(plan, text)
     expect(parser.snapshot()).toStrictEqual(final)
     expect(partials).toContainEqual([final[0]])
     for (const partial of partials) {
