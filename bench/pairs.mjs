@@ -11,7 +11,9 @@
 //   options: --node <path> (the Node to run the workers on, e.g. effect4/node_modules/node/bin/node for
 //   the Effect 4 edition's undici clients); --timeline (no warm-up: the CPU time of each batch from the
 //   process's first call or stream, the median over processes per batch, to see how long warming up takes:
-//   send in 30 batches of 200 calls, streams one by one, 30 of them)
+//   send in 30 batches of 200 calls, streams one by one, 30 of them). For streams it also prints the
+//   minor page faults per stream, what a fault costs, and each client's CPU time over the streams with few
+//   faults (see `faultReport`).
 import { execFileSync } from "node:child_process"
 import * as Path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -47,6 +49,8 @@ const cpuOf = (result) => (metric === "send" ? result.cpuUsPerCall : result.cpuM
 const emulator = await startEmulator("emulator-project.mjs", [JSON.stringify([scenario])])
 const scenarios = emulator.scenarios
 const cpu = Object.fromEntries(names.map((n) => [n, []]))
+// Streams only: each measured stream's client CPU time (ms) and minor page faults, per client.
+const streams = Object.fromEntries(names.map((n) => [n, []]))
 const ratios = []
 try {
   for (let k = 0; k < processes; k++) {
@@ -57,6 +61,12 @@ try {
       const result = JSON.parse(out.slice(out.lastIndexOf("RESULT ") + 7))
       if (result.unavailable !== undefined) throw new Error(`${name}: ${result.unavailable}`)
       cpu[name].push(timeline ? result.cpus : cpuOf(result))
+      if (metric !== "send") {
+        // the first three streams of a timeline are the process's warm-up, not its steady cost
+        result.cpus.forEach((c, i) => {
+          if (!timeline || i >= 3) streams[name].push({ cpu: c, faults: result.faults[i] })
+        })
+      }
     }
     if (!timeline) ratios.push(cpu[names[1]][k] / cpu[names[0]][k])
   }
@@ -64,6 +74,36 @@ try {
   emulator.stop()
 }
 const unit = metric === "send" ? "µs per call" : "ms per stream"
+
+/**
+ * Page faults: on this machine a minor fault costs the process about 15-20 µs (a Firecracker VM), so the
+ * streams in which the heap or the allocator takes fresh memory (1,000 faults and more) are the slow
+ * ones, whichever client runs. The cost per fault (least squares over every stream measured) and each
+ * client's median over the streams with few faults: the comparison with that noise taken out.
+ */
+const FEW_FAULTS = 100
+const faultReport = () => {
+  const all = names.flatMap((n) => streams[n])
+  if (all.length < 2) return
+  const mx = all.reduce((a, p) => a + p.faults, 0) / all.length
+  const my = all.reduce((a, p) => a + p.cpu, 0) / all.length
+  const sxx = all.reduce((a, p) => a + (p.faults - mx) ** 2, 0)
+  const slope = sxx === 0 ? 0 : all.reduce((a, p) => a + (p.faults - mx) * (p.cpu - my), 0) / sxx
+  console.log(
+    `minor page faults per stream: ${
+      names.map((n) => `${n} median ${median(streams[n].map((p) => p.faults))}`).join(", ")
+    }; client CPU per fault ${(slope * 1000).toFixed(1)} µs (least squares, ${all.length} streams${
+      timeline ? ", streams 4 on" : ""
+    })`
+  )
+  const few = names.map((n) => streams[n].filter((p) => p.faults < FEW_FAULTS).map((p) => p.cpu))
+  console.log(
+    `streams with under ${FEW_FAULTS} faults: ${
+      names.map((n, i) => `${n} median ${median(few[i]).toFixed(1)} ms (${few[i].length} streams)`).join(", ")
+    }; ${names[1]} ÷ ${names[0]} ${(median(few[1]) / median(few[0])).toFixed(3)}`
+  )
+}
+
 if (timeline) {
   const what = metric === "send" ? "per batch of 200 calls" : "per stream"
   console.log(`${metric}: client CPU time (${unit}) ${what} from a fresh process's start, median of ${processes}`)
@@ -71,6 +111,7 @@ if (timeline) {
     const batches = cpu[name][0].map((_, i) => median(cpu[name].map((c) => c[i])).toFixed(0))
     console.log(`${name.padEnd(28)} ${batches.join(" ")}`)
   }
+  if (metric !== "send") faultReport()
   process.exit(0)
 }
 console.log(`${metric}: client CPU time (${unit}), ${processes} processes each, alternating`)
@@ -84,3 +125,4 @@ console.log(
     median(ratios).toFixed(3)
   }`
 )
+if (metric !== "send") faultReport()

@@ -61,6 +61,7 @@ const consume = async (ctx, chunks, writeSize, onCount) => {
   let count = 0
   let chars = 0
   const cpu0 = process.cpuUsage()
+  const faults0 = process.resourceUsage().minorPageFault
   const t0 = performance.now()
   const r = await client.stream(ctx, (chunk) => {
     const content = chunk?.choices?.[0]?.delta?.content
@@ -73,12 +74,15 @@ const consume = async (ctx, chunks, writeSize, onCount) => {
   const ms = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   const cpuMs = (cpu.user + cpu.system) / 1000
+  // Minor page faults: on this machine (a Firecracker VM) one costs about 15-20 µs, so a stream in which
+  // the heap or the allocator takes fresh memory runs measurably slower (bench/micro/effect4-stream-floor.md).
+  const faults = process.resourceUsage().minorPageFault - faults0
   if (reference) {
     if (r?.bytes !== expected.bytes) throw new Error(`drained ${r?.bytes} bytes, expected ${expected.bytes}`)
   } else if (count !== expected.chunks || chars !== expected.chars) {
     throw new Error(`consumed ${count} deltas / ${chars} chars, expected ${expected.chunks} / ${expected.chars}`)
   }
-  return { ms, cpuMs, bytes: expected.bytes }
+  return { ms, cpuMs, faults, bytes: expected.bytes }
 }
 
 const metrics = {
@@ -131,11 +135,13 @@ const metrics = {
       : job.runs
     const times = []
     const cpu = []
+    const faults = []
     let bytes = 0
     for (let run = 0; run < runs; run++) {
       const r = await consume(ctx, job.chunks, job.writeSize)
       times.push(r.ms)
       cpu.push(r.cpuMs)
+      faults.push(r.faults)
       bytes = r.bytes
     }
     const ms = median(times)
@@ -144,6 +150,7 @@ const metrics = {
       ms,
       times,
       cpus: cpu,
+      faults,
       cpuMs: median(cpu),
       chunksPerSec: (job.chunks * 1000) / ms,
       mbPerSec: bytes / 1e3 / ms
