@@ -76,8 +76,8 @@ try {
 const unit = metric === "send" ? "µs per call" : "ms per stream"
 
 /**
- * Page faults: on this machine a minor fault costs the process about 15-20 µs (a Firecracker VM), so the
- * streams in which the heap or the allocator takes fresh memory (1,000 faults and more) are the slow
+ * Page faults: on this machine a minor fault costs the process about 15-25 µs (a Firecracker VM), so the
+ * streams in which the process takes fresh memory (1,000 faults and more) are the slow
  * ones, whichever client runs. The cost per fault (least squares over every stream measured) and each
  * client's median over the streams with few faults: the comparison with that noise taken out.
  */

@@ -74,8 +74,8 @@ const consume = async (ctx, chunks, writeSize, onCount) => {
   const ms = performance.now() - t0
   const cpu = process.cpuUsage(cpu0)
   const cpuMs = (cpu.user + cpu.system) / 1000
-  // Minor page faults: on this machine (a Firecracker VM) one costs about 15-20 µs, so a stream in which
-  // the heap or the allocator takes fresh memory runs measurably slower (bench/micro/effect4-stream-floor.md).
+  // Minor page faults: on this machine (a Firecracker VM) one costs about 15-25 µs, so a stream in which
+  // the process takes fresh memory runs measurably slower (bench/micro/effect4-stream-floor.md).
   const faults = process.resourceUsage().minorPageFault - faults0
   if (reference) {
     if (r?.bytes !== expected.bytes) throw new Error(`drained ${r?.bytes} bytes, expected ${expected.bytes}`)
