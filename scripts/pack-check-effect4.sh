@@ -3,6 +3,7 @@
 # README's Effect 4 install line (`effect-openrouter` replaced by the tarball, so `effect@^4.1` comes
 # from the registry as a user gets it), then:
 # - imports every subpath (ESM) and requires every subpath (CommonJS, one module instance);
+# - imports and requires each subpath as a program's first, each in a process of its own (scripts/first-import.sh);
 # - checks the consumer holds what the README's line installs (scripts/readme-install.mjs verify);
 # - through the packed package and its packed emulator (TestServer): a completion, a stream, and every
 #   error tag of `Errors.StreamError` produced for real (each status, ConnectionError, TimeoutError,
@@ -110,6 +111,7 @@ import("effect-openrouter").then((esm) => {
 })
 JS
 node check.cjs $subpaths
+bash "$root/scripts/first-import.sh" node $subpaths
 
 # The same checks on Node 22 (effect4/ installs node@22 as a devDependency): with the system Node (20.20
 # here, the edition's floor is 20.19 for require(esm)) that makes two Node majors.
@@ -118,6 +120,7 @@ if [ -x "$node22" ]; then
   echo "on $("$node22" --version):"
   "$node22" check.mjs $subpaths
   "$node22" check.cjs $subpaths
+  bash "$root/scripts/first-import.sh" "$node22" $subpaths
 fi
 
 cat > check.ts <<'TS'

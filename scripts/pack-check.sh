@@ -4,6 +4,7 @@
 # replaced by the tarball), so the README cannot drift from what installs. Then:
 # - imports every subpath (ESM) and makes real calls through the packed package;
 # - requires every subpath (CommonJS, Node >= 20.19 loads the ES module itself);
+# - imports and requires each subpath as a program's first, each in a process of its own (scripts/first-import.sh);
 # - type-checks an ESM consumer (module NodeNext) and a CommonJS consumer (module NodeNext and
 #   Node16), and runs the CommonJS consumer tsc emitted;
 # - type-checks every subpath, ESM and CommonJS, under `module` nodenext, node16 and bundler with
@@ -116,6 +117,7 @@ import("effect-openrouter").then((esm) => {
 })
 JS
 node check.cjs $subpaths
+bash "$root/scripts/first-import.sh" node $subpaths
 
 cat > check.ts <<'TS'
 import { Chat, Errors, OpenRouterConfig } from "effect-openrouter"

@@ -32,13 +32,14 @@
  */
 import type * as AiTool from "effect/ai/Tool"
 import type * as AiToolkit from "effect/ai/Toolkit"
-import * as Context from "effect/Context"
+import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import { dual } from "effect/Function"
 import type * as Layer from "effect/Layer"
 import type * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import type * as Errors from "./Errors.js"
+import * as currentCall from "./internal/tool/currentCall.js"
 import * as internal from "./internal/tool/toolkit.js"
 import type * as S from "./Schema.js"
 import type * as Tool from "./Tool.js"
@@ -152,10 +153,7 @@ export interface CallContext {
  * @since 1.0.0
  * @category handlers
  */
-export const CurrentCall: Context.Reference<CallContext | undefined> = Context.Reference<CallContext | undefined>(
-  "effect-openrouter/Toolkit/CurrentCall",
-  { defaultValue: () => undefined }
-)
+export const CurrentCall: Context.Reference<CallContext | undefined> = currentCall.CurrentCall
 
 /**
  * The handlers of a toolkit (`effect/ai`'s `HandlersFrom`): one function per tool, from its decoded

@@ -18,8 +18,9 @@ import * as Errors from "../../Errors.js"
 import type * as S from "../../Schema.js"
 import * as Tool from "../../Tool.js"
 import * as ToolError from "../../ToolError.js"
-import * as Toolkit from "../../Toolkit.js"
+import type * as Toolkit from "../../Toolkit.js"
 import { pathIssues } from "../chat/issues.js"
+import { CurrentCall } from "./currentCall.js"
 import { isAnyTool, toolSchemaOf } from "./toolSchema.js"
 
 /** The Schema codecs of a tool, built once per tool. */
@@ -273,7 +274,7 @@ export const run = (
     // What the handler needs is the caller's to provide (ToolLoop types it).
     return (started.effect as Effect.Effect<unknown, unknown, never>).pipe(
       Effect.updateContext((input: Context.Context<never>) => Context.merge(built, input)),
-      Effect.provideService(Toolkit.CurrentCall, context),
+      Effect.provideService(CurrentCall, context),
       Effect.matchEffect({ onFailure: failure, onSuccess: success }),
       Effect.withSpan("Toolkit.run", { attributes: { "tool.name": call.name, "tool.call_id": call.id } })
     )
