@@ -112,6 +112,10 @@ import("effect-openrouter").then((esm) => {
 JS
 node check.cjs $subpaths
 bash "$root/scripts/first-import.sh" node $subpaths
+# The command the README's quick start runs without a key, from the installed package (its `bin`).
+npm exec --no -- effect-openrouter-emulator --help | grep -q -- "--models <list>" ||
+  { echo "pack check failed: npx effect-openrouter-emulator --help"; exit 1; }
+echo "pack check ok (effect4): npx effect-openrouter-emulator runs from the installed package"
 
 # The same checks on Node 22 (effect4/ installs node@22 as a devDependency): with the system Node (20.20
 # here, the edition's floor is 20.19 for require(esm)) that makes two Node majors.

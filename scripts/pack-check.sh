@@ -118,6 +118,10 @@ import("effect-openrouter").then((esm) => {
 JS
 node check.cjs $subpaths
 bash "$root/scripts/first-import.sh" node $subpaths
+# The command the README's quick start runs without a key, from the installed package (its `bin`).
+npm exec --no -- effect-openrouter-emulator --help | grep -q -- "--models <list>" ||
+  { echo "pack check failed: npx effect-openrouter-emulator --help"; exit 1; }
+echo "pack check ok: npx effect-openrouter-emulator runs from the installed package"
 
 cat > check.ts <<'TS'
 import { Chat, Errors, OpenRouterConfig } from "effect-openrouter"

@@ -238,13 +238,6 @@ const envName: Readonly<Record<string, string>> = {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
-// What to do about a variable, in the ConfigError naming it (`./internal/transport/envHints.ts`).
-const emulator: EnvHints.EmulatorWords = {
-  start: "npx effect-openrouter-emulator",
-  url: "the URL it prints",
-  urlAlone: "the URL npx effect-openrouter-emulator prints"
-}
-
 // Read as a plain string and wrapped at once: `Config.redacted` would turn every message about the
 // key, even "is not set", into "<redacted>". No message here or in `Config.string` shows the value.
 const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = Config.string("OPENROUTER_API_KEY").pipe(
@@ -252,7 +245,7 @@ const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = Config.string("OP
   Config.mapOrFail(Option.match({
     onNone: () =>
       Either.left(
-        ConfigError.MissingData(["OPENROUTER_API_KEY"], EnvHints.missingKey(emulator))
+        ConfigError.MissingData(["OPENROUTER_API_KEY"], EnvHints.missingKey)
       ),
     onSome: (key) => Either.right(Redacted.make(key))
   }))
@@ -355,7 +348,7 @@ export class OpenRouterConfig extends Context.Tag("effect-openrouter/OpenRouterC
         }
         const errors = issues.map((issue) => {
           const variable = name(issue.path)
-          return ConfigError.InvalidData([variable], EnvHints.invalidVariable(variable, issue.message, emulator))
+          return ConfigError.InvalidData([variable], EnvHints.invalidVariable(variable, issue.message))
         })
         return Effect.fail(errors.reduce((a, b) => ConfigError.And(a, b)))
       })

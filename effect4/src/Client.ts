@@ -228,14 +228,6 @@ const joinCategories = (u: unknown): string | undefined => {
 const splitCategories = (value: string): ReadonlyArray<string> =>
   value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)
 
-// What to do about a variable, in the ConfigError naming it (`src/internal/transport/envHints.ts`, shared with
-// Effect 3, whose package also ships the emulator as a command).
-const emulator: EnvHints.EmulatorWords = {
-  start: "TestServer.make of effect-openrouter/TestServer",
-  url: "its url",
-  urlAlone: "the url of a TestServer.make server"
-}
-
 // One `Config` per variable, each checked by the same rule `makeConfig` applies to the option: a bad
 // value fails with a `ConfigError` whose path is the variable and whose message begins with it. The
 // filters' messages never repeat a value (a base URL may hold a password, a key is a secret).
@@ -243,7 +235,7 @@ const checkedString = (name: string, check: (value: string) => string | undefine
   Config.schema(
     Schema.String.check(Schema.makeFilter((value: string) => {
       const problem = check(value)
-      return problem === undefined || EnvHints.invalidVariable(name, problem, emulator)
+      return problem === undefined || EnvHints.invalidVariable(name, problem)
     })),
     name
   ).pipe(Config.withDefault(undefined))
@@ -267,7 +259,7 @@ const apiKeyConfig: Config.Config<Redacted.Redacted<string>> = checkedString("OP
       new Schema.SchemaError(
         new SchemaIssue.Pointer(
           ["OPENROUTER_API_KEY"],
-          new SchemaIssue.MissingKey({ messageMissingKey: EnvHints.missingKey(emulator) })
+          new SchemaIssue.MissingKey({ messageMissingKey: EnvHints.missingKey })
         )
       )
     )

@@ -6,8 +6,9 @@
  * buffering them. `GET /api/v1/generation?id=` answers with the stats of a completion it served
  * (`Generation.get`); any other route gets a 404 JSON error.
  *
- * From code outside Effect: `const server = await TestServer.listen(Testing.emulator)`, then use
- * `server.url` as the base URL.
+ * Run it on its own, for any program: `npx effect-openrouter-emulator` (prints the base URL, serves until
+ * stopped; `--port`, `--models`, `--script`, `--cors`: see `--help`). From code outside Effect:
+ * `const server = await TestServer.listen(Testing.emulator)`, then use `server.url` as the base URL.
  *
  * @example
  * ```ts

@@ -138,7 +138,7 @@ describe("OpenRouterConfig", () => {
           )
           expect(error.message).toContain("https://openrouter.ai/keys")
           expect(error.message).toContain("export OPENROUTER_API_KEY=")
-          expect(error.message).toContain("TestServer.make")
+          expect(error.message).toContain("npx effect-openrouter-emulator")
           expect(error.message).toContain(`at ["OPENROUTER_API_KEY"]`)
           expect(String(error)).not.toContain("<redacted>")
         }
