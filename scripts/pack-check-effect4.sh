@@ -4,6 +4,8 @@
 # from the registry as a user gets it), then:
 # - imports every subpath (ESM) and requires every subpath (CommonJS, one module instance);
 # - imports and requires each subpath as a program's first, each in a process of its own (scripts/first-import.sh);
+# - type-checks every subpath, ESM and CommonJS, under `module` nodenext and bundler with `skipLibCheck: false`
+#   (scripts/typecheck-consumer.sh);
 # - checks the consumer holds what the README's line installs (scripts/readme-install.mjs verify);
 # - through the packed package and its packed emulator (TestServer): a completion, a stream, and every
 #   error tag of `Errors.StreamError` produced for real (each status, ConnectionError, TimeoutError,
@@ -112,6 +114,9 @@ import("effect-openrouter").then((esm) => {
 JS
 node check.cjs $subpaths
 bash "$root/scripts/first-import.sh" node $subpaths
+# Every subpath type-checked as a consumer that checks its dependencies (`skipLibCheck: false`), ESM and
+# CommonJS, under TypeScript's defaults otherwise (no `exactOptionalPropertyTypes`).
+MODULES="nodenext bundler" bash "$root/scripts/typecheck-consumer.sh" "$root/effect4/node_modules/.bin/tsc" "" $subpaths
 # The command the README's quick start runs without a key, from the installed package (its `bin`).
 npm exec --no -- effect-openrouter-emulator --help | grep -q -- "--models <list>" ||
   { echo "pack check failed: npx effect-openrouter-emulator --help"; exit 1; }

@@ -5,7 +5,9 @@
 # reading the .d.cts), together with the extra files given, under `module` nodenext, node16 and
 # bundler (`module: preserve`), `strict`, and `skipLibCheck: false` (TypeScript's default: the
 # package's declarations and everything they reach are checked, as in a project that checks its
-# dependencies). Called by pack-check.sh and pack-check-ai.sh.
+# dependencies). Called by pack-check.sh, pack-check-ai.sh and pack-check-effect4.sh. MODULES (default
+# "nodenext node16 bundler") names the settings: the Effect 4 edition leaves out node16, whose CommonJS
+# cannot load `effect` 4 (an ES module only: TS1479), where nodenext's `require` of an ES module can.
 # Usage: bash scripts/typecheck-consumer.sh path/to/tsc "extra.ts other.ts" effect-openrouter effect-openrouter/Chat ...
 set -euo pipefail
 tsc="$1"
@@ -25,7 +27,7 @@ done
 files='"subpaths.ts", "subpaths.cts"'
 for f in $extra; do files="$files, \"$f\""; done
 
-for setting in nodenext node16 bundler; do
+for setting in ${MODULES:-nodenext node16 bundler}; do
   case "$setting" in
     bundler) module=preserve resolution=bundler ;;
     *) module=$setting resolution=$setting ;;

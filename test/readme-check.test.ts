@@ -14,8 +14,8 @@ describe("readme-check", () => {
   it("reads fenced blocks with their language, first line and heading", () => {
     const blocks = fencedBlocks("# A\n\n```ts\nconst x = 1\n```\n\n## B\n\n```sh\nnpm install x@^1 # why\n```\n")
     expect(blocks).toEqual([
-      { lang: "ts", code: "const x = 1", line: 3, heading: "A" },
-      { lang: "sh", code: "npm install x@^1 # why", line: 9, heading: "B" }
+      { lang: "ts", code: "const x = 1", line: 3, heading: "A", edition: "3" },
+      { lang: "sh", code: "npm install x@^1 # why", line: 9, heading: "B", edition: "3" }
     ])
     expect(() => fencedBlocks("```ts\nnever closed\n")).toThrow(/README\.md:1/)
   })
@@ -33,6 +33,24 @@ describe("readme-check", () => {
         "npm install p@^0.3 effect@^3.22\n# on Node:\nnpm install q@^1\n```\n"
     )
     expect(installLines(blocks)).toEqual(["npm install p@^0.3 effect@^3.22", "npm install q@^1"])
+  })
+
+  it("a block under `## Effect 4` (its subsections too) is the Effect 4 edition's, until the next `##`", () => {
+    const blocks = fencedBlocks(
+      "## Install\n```ts\na\n```\n## Effect 4\n```ts\nb\n```\n### More\n```ts\nc\n```\n## Effect 4 later\n" +
+        "```ts\nd\n```\n## Testing\n```ts\ne\n```\n"
+    )
+    expect(blocks.map((b) => [b.code, b.edition])).toEqual([["a", "3"], ["b", "4"], ["c", "4"], ["d", "3"], ["e", "3"]])
+  })
+
+  it("the Effect 4 app installs the Effect 4 section of an install block and the sh blocks under `## Effect 4`", () => {
+    const blocks = fencedBlocks(
+      "## Install\n```sh\n# Effect 4 edition (1.x):\nnpm install p effect@^4.1\n# Effect 3 edition (0.x):\n" +
+        "npm install p@^0.3 effect@^3.22\n# on Node:\nnpm install q@^1\n```\n## Testing\n```sh\nnpm install -D v@^3\n```\n" +
+        "## Effect 4\n```sh\nnpm install -D typescript@^5.9\n```\n"
+    )
+    expect(installLines(blocks, "4")).toEqual(["npm install p effect@^4.1", "npm install -D typescript@^5.9"])
+    expect(installLines(blocks)).toEqual(["npm install p@^0.3 effect@^3.22", "npm install q@^1", "npm install -D v@^3"])
   })
 
   it.each(
@@ -57,16 +75,20 @@ describe("readme-check", () => {
     expect(specs.filter((spec) => !/^@?[^@]+@[\^~]?\d/.test(spec))).toEqual([])
   })
 
-  it("the README installs every package its ts blocks import", () => {
+  it.each(["3", "4"] as const)("the README installs every package its Effect %s blocks import", (edition) => {
+    const blocks = fencedBlocks(readme)
     const installed = new Set(
-      installLines(fencedBlocks(readme)).flatMap((line) => line.split(/\s+/).slice(2)).map((spec) =>
+      installLines(blocks, edition).flatMap((line) => line.split(/\s+/).slice(2)).map((spec) =>
         spec.replace(/(.)@.*$/, "$1")
       )
     )
-    const imported = fencedBlocks(readme).filter((b) => b.lang === "ts")
+    const tsBlocks = blocks.filter((b) => b.lang === "ts" && b.edition === edition)
+    expect(tsBlocks.length).toBeGreaterThan(0)
+    const imported = tsBlocks
       .flatMap((b) => [...b.code.matchAll(/from "([^".][^"]*)"/g)].map((m) => m[1] ?? ""))
       .filter((spec) => !spec.startsWith("node:"))
       .map((spec) => spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0] ?? "")
     expect([...new Set(imported)].filter((name) => !installed.has(name))).toEqual([])
+    expect(installed.has("typescript")).toBe(true)
   })
 })

@@ -154,23 +154,36 @@ export type PartOptions = {
   readonly cacheControl?: { readonly type: "ephemeral"; readonly ttl?: string } | null
 }
 
+// Each `openrouter` property below carries a `@ts-ignore` directive, kept in the published .d.ts as a JSDoc
+// comment: `effect/ai`'s `ProviderOptions` and `ProviderMetadata` are records whose values are JSON or
+// `null`, and without `exactOptionalPropertyTypes` (TypeScript's default) an optional property's type also
+// holds `undefined`, so a consumer checking its dependencies (`skipLibCheck: false`) would get TS2411 on each.
+// With the directive the declarations check under both settings (scripts/typecheck-consumer.sh, run by
+// the Effect 4 pack check); the properties' types are unchanged. `@ts-expect-error` would fail where there is
+// no error (the settings under which this file is compiled): hence `@ts-ignore`, allowed here only.
+/* eslint-disable @typescript-eslint/ban-ts-comment */
 declare module "effect/ai/Prompt" {
   export interface SystemMessageOptions extends ProviderOptions {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: PartOptions | null
   }
   export interface UserMessageOptions extends ProviderOptions {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: PartOptions | null
   }
   export interface TextPartOptions extends ProviderOptions {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: PartOptions | null
   }
   export interface ReasoningPartOptions extends ProviderOptions {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       /** The `reasoning_details` this reasoning came with; sent back unchanged. */
       readonly reasoningDetails?: ReadonlyArray<{ readonly [key: string]: JsonValue }> | null
     } | null
   }
   export interface FilePartOptions extends ProviderOptions {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?:
       | {
         /** Anthropic-style cache breakpoint for this part. */
@@ -186,24 +199,28 @@ declare module "effect/ai/Prompt" {
 
 declare module "effect/ai/Response" {
   export interface ReasoningPartMetadata extends ProviderMetadata {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       /** The message's `reasoning_details`, as received. */
       readonly reasoningDetails?: ReadonlyArray<{ readonly [key: string]: JsonValue }> | null
     } | null
   }
   export interface ReasoningEndPartMetadata extends ProviderMetadata {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       /** The `reasoning_details` of the stream's deltas for this reasoning part, folded into blocks. */
       readonly reasoningDetails?: ReadonlyArray<{ readonly [key: string]: JsonValue }> | null
     } | null
   }
   export interface TextPartMetadata extends ProviderMetadata {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       /** The model's refusal, when it refused. */
       readonly refusal?: string | null
     } | null
   }
   export interface UrlSourcePartMetadata extends ProviderMetadata {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       readonly content?: string | null
       readonly startIndex?: number | null
@@ -211,6 +228,7 @@ declare module "effect/ai/Response" {
     } | null
   }
   export interface ResponseMetadataPartMetadata extends ProviderMetadata {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       /** The provider that served the request. */
       readonly provider?: string | null
@@ -219,6 +237,7 @@ declare module "effect/ai/Response" {
     } | null
   }
   export interface FinishPartMetadata extends ProviderMetadata {
+    /** @ts-ignore without exactOptionalPropertyTypes this optional property also holds undefined, which effect/ai's JSON index type does not */
     readonly openrouter?: {
       /** The generation id (for cost look-ups). */
       readonly generationId?: string | null
@@ -237,6 +256,7 @@ declare module "effect/ai/Response" {
     } | null
   }
 }
+/* eslint-enable @typescript-eslint/ban-ts-comment */
 
 // ---------------------------------------------------------------------------
 // Constructors
