@@ -333,13 +333,17 @@ export class Call {
     readonly request: unknown,
     readonly stream: boolean,
     readonly clock: Clock.Clock,
-    readonly start: bigint
+    /** When the call started: reset when its span opens, so that its durations never exceed the span's. */
+    public start: bigint
   ) {
     this.collector = stream && settings.recordContent ? new Collector<S.ChatResponse>() : undefined
   }
 
   open(span: Tracer.Span): void {
     this.span = span
+    // The span started just before: measured from here, the time to first chunk (and the duration metric)
+    // can never exceed the span's own duration (taken before the span, it did by the time opening it took).
+    this.start = this.clock.monotonicTimeNanosUnsafe()
     this.set = (key, value) => span.attribute(key, value)
     calls.set(span, this)
     requestAttributes(this.request, this.stream, this.set)
