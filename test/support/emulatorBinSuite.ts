@@ -4,20 +4,11 @@
  * first, serves on that real port until SIGTERM, refuses unlisted models with `--models`, answers from
  * a `--script` module of the edition's `Testing`, and explains a bad option or a busy port. Both bins
  * run one body (`src/internal/emulator/cliMain.ts`) with their Effect's durations; the edition passes
- * its entry, its script module and how its `Chat.send` ends against a URL.
+ * its entry, its script module and its calls (`calls.ts`).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
+import type { Calls } from "./calls.js"
 import type { Vitest } from "./suite.js"
-
-/** How one `Chat.send` (retries off) against the bin ended. */
-export type Sent =
-  | {
-    readonly ok: true
-    readonly provider: unknown
-    readonly model: unknown
-    readonly content: unknown
-  }
-  | { readonly ok: false; readonly tag: string; readonly message: string }
 
 /** What the suite takes from an edition. */
 export interface EmulatorBinEdition extends Vitest {
@@ -29,8 +20,8 @@ export interface EmulatorBinEdition extends Vitest {
   readonly entry: string
   /** A `--script` module, from the root: a 429 with `Retry-After: 0`, then the text "scripted answer". */
   readonly script: string
-  /** `Chat.send({ model, messages: [Hi] })` with retries off against the emulator at `url`. */
-  readonly send: (url: string, model: string) => Promise<Sent>
+  /** The edition's calls over one HttpClient (`Chat.send` with retries off against a base URL). */
+  readonly calls: Calls
 }
 
 const TIMEOUT = 60_000
@@ -75,13 +66,18 @@ export const emulatorBinSuite = (edition: EmulatorBinEdition): void => {
       void proc.exited.then((code) => reject(new Error(`exited ${code} before printing a URL: ${proc.stderr()}`)))
     })
 
+  const messages = [{ role: "user", content: "Hi" }]
+  const send = (url: string, model: string) => edition.calls.send(url, { model, messages })
+
   describe(`npx effect-openrouter-emulator (${edition.edition})`, () => {
     it("prints its base URL, serves the emulator on it, and exits 0 on SIGTERM", async () => {
       const bin = await start(["--port", "0"])
       expect(bin.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/)
-      const sent = await edition.send(bin.url, "openai/gpt-4o")
-      expect(sent.ok && sent.provider).toBe("Emulator")
-      expect(sent.ok && sent.content).toMatch(/which accepts any API key: no model read your message/)
+      const sent = await send(bin.url, "openai/gpt-4o")
+      expect(sent.ok && sent.value.provider).toBe("Emulator")
+      expect(sent.ok && sent.value.choices[0]?.message?.content).toMatch(
+        /which accepts any API key: no model read your message/
+      )
       bin.child.kill("SIGTERM")
       expect(await bin.exited).toBe(0)
       expect(bin.stderr()).toContain(`OPENROUTER_BASE_URL=${bin.url} OPENROUTER_API_KEY=any-value`)
@@ -89,21 +85,23 @@ export const emulatorBinSuite = (edition: EmulatorBinEdition): void => {
 
     it("--models refuses other models with OpenRouter's 404", async () => {
       const bin = await start(["--port", "0", "--models", "openai/gpt-4o-mini, anthropic/claude-sonnet-4"])
-      const listed = await edition.send(bin.url, "anthropic/claude-sonnet-4")
-      const unlisted = await edition.send(bin.url, "openai/gpt-4o")
-      expect(listed.ok && listed.model).toBe("anthropic/claude-sonnet-4")
-      expect(unlisted).toEqual({
-        ok: false,
-        tag: "NotFoundResponseError",
-        message: "No endpoints found for openai/gpt-4o."
-      })
+      const listed = await send(bin.url, "anthropic/claude-sonnet-4")
+      const unlisted = await send(bin.url, "openai/gpt-4o")
+      expect(listed.ok && listed.value.model).toBe("anthropic/claude-sonnet-4")
+      expect(unlisted.ok ? "succeeded" : [unlisted.error._tag, unlisted.error.message]).toEqual([
+        "NotFoundResponseError",
+        "No endpoints found for openai/gpt-4o."
+      ])
     }, TIMEOUT)
 
     it("--script answers from a module's Testing.Script", async () => {
       const bin = await start(["--port", "0", "--script", edition.script])
-      const limited = await edition.send(bin.url, "openai/gpt-4o")
-      const answered = await edition.send(bin.url, "openai/gpt-4o")
-      expect([limited.ok ? "succeeded" : limited.tag, answered.ok && answered.content]).toEqual([
+      const limited = await send(bin.url, "openai/gpt-4o")
+      const answered = await send(bin.url, "openai/gpt-4o")
+      expect([
+        limited.ok ? "succeeded" : limited.error._tag,
+        answered.ok && answered.value.choices[0]?.message?.content
+      ]).toEqual([
         "TooManyRequestsResponseError",
         "scripted answer"
       ])
